@@ -1,0 +1,54 @@
+"""All run-time configuration in one place.
+
+Every knob is read from the environment (prefix ``FRICTIONMAP_``) or a ``.env`` file, except
+``DATABASE_URL`` which keeps its conventional unprefixed name so that hosting platforms can inject it.
+Code receives a ``Settings`` instance (FastAPI ``Depends(get_settings)``, or an argument for CLI/NLP code)
+instead of reading the environment itself, so tests can swap configuration without monkey-patching.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FRICTIONMAP_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///./data/frictionmap.db",
+        validation_alias=AliasChoices("DATABASE_URL", "FRICTIONMAP_DATABASE_URL"),
+        description="SQLAlchemy URL. SQLite file by default; postgresql+psycopg://... for PostgreSQL.",
+    )
+    data_dir: Path = Field(default=Path("./data"), description="Where the SQLite file, queue and uploads live.")
+
+    # Background work: empty means an embedded SqliteHuey next to the database; redis://... scales out.
+    queue_url: str = Field(default="", description="Empty for the embedded queue, or redis://host:port/db.")
+    queue_immediate: bool = Field(
+        default=False, description="Run tasks inline in the caller (tests, notebooks). Never in production."
+    )
+    worker_in_process: bool = Field(
+        default=True, description="`frictionmap serve` also runs a queue consumer thread in the same process."
+    )
+
+    # Ingest limits (issue 2): rejected with a 4xx naming the rule.
+    max_text_chars: int = 20_000
+    max_batch_items: int = 1_000
+    max_body_bytes: int = 25 * 1024 * 1024
+
+    # NLP (issue 3/4). Backend spec: "use-multilingual" or "sentence-transformers:<name or path>".
+    embedding_backend: str = "use-multilingual"
+    embedding_batch_size: int = 64
+    models_dir: Path | None = Field(
+        default=None, description="Directory of trained tagging artifacts; None means the ones shipped in training/."
+    )
+
+    log_level: str = "INFO"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
