@@ -1,0 +1,1 @@
+"""Per-unit tagging: journey stage, sentiment, emotion and customer effort."""
