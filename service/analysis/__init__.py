@@ -1,0 +1,1 @@
+"""Analysis orchestration: runs the nlp pipeline over stored feedback and keeps pain points stable."""

@@ -1,0 +1,129 @@
+"""The analysis job end to end: extract → re-cluster → score → alerts, with progress and checkpoints."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, select
+
+from service.analysis.backend import get_backend
+from service.analysis.runner import AnalysisScope, ReclusterResult, extract_pending, recluster
+from service.analysis.view import load_view
+from service.models import Job, Workspace
+from service.models.types import utcnow
+from service.settings import Settings
+from service.webhooks import record_event
+
+logger = logging.getLogger(__name__)
+
+ANALYSIS_KIND = "analysis"
+STALE_AFTER = timedelta(minutes=15)
+
+
+def _checkpoint(session: Session, job: Job, progress: float, stage: str, **extra: Any) -> None:
+    job.progress = round(max(job.progress, min(progress, 1.0)), 4)
+    job.result = {**(job.result or {}), "stage": stage, "heartbeat": utcnow().isoformat(), **extra}
+    session.add(job)
+    session.commit()
+
+
+def refresh_scores(session: Session, workspace: Workspace, created: list[str] | None = None) -> list[str]:
+    """Store the unfiltered score on every pain point and record alerts; returns delivery ids to send."""
+    view = load_view(session, workspace)
+    deliveries: list[str] = []
+    created_set = set(created or [])
+    for pp in view.pain_points.values():
+        result = view.scores[pp.id]
+        was_emerging = pp.emerging
+        pp.score = result.to_dict()
+        pp.emerging = result.trend.emerging
+        session.add(pp)
+        data = {
+            "pain_point": {
+                "id": pp.id,
+                "kind": pp.kind,
+                "label": pp.label,
+                "stage": pp.stage,
+                "priority": result.priority,
+                "items": result.n_items,
+                "trend": {"ratio": result.trend.ratio, "p_value": result.trend.p_value, "reason": result.trend.reason},
+            }
+        }
+        if pp.id in created_set and pp.kind == "pain":
+            deliveries += record_event(session, workspace.id, "pain_point.created", data)
+        if pp.emerging and not was_emerging and pp.kind == "pain":
+            deliveries += record_event(session, workspace.id, "pain_point.emerging", data)
+    session.commit()
+    return deliveries
+
+
+def execute_job(session: Session, job_id: str, settings: Settings, final_attempt: bool = True) -> list[str]:
+    """Run (or resume) one analysis job; returns webhook delivery ids for the caller to enqueue."""
+    job = session.get(Job, job_id)
+    if job is None or job.state == "done":
+        return []
+    workspace = session.get(Workspace, job.workspace_id)
+    if workspace is None:
+        return []
+    job.state = "running"
+    job.attempts += 1
+    job.started_at = job.started_at or utcnow()
+    job.error = None
+    _checkpoint(session, job, job.progress, "starting")
+    try:
+        scope = AnalysisScope.model_validate((job.params or {}).get("scope") or {})
+        backend = get_backend(settings)
+
+        def progress(frac: float, message: str) -> None:
+            _checkpoint(session, job, 0.05 + 0.65 * frac, "extract", message=message)
+
+        written = extract_pending(session, workspace.id, scope, backend, on_progress=progress)
+        _checkpoint(session, job, 0.7, "cluster", units_written=written)
+        result: ReclusterResult = recluster(session, workspace.id, scope, backend)
+        _checkpoint(session, job, 0.9, "score")
+        deliveries = refresh_scores(session, workspace, result.created)
+        job.state = "done"
+        job.progress = 1.0
+        job.finished_at = utcnow()
+        job.result = {
+            **(job.result or {}),
+            "stage": "done",
+            "units": result.units,
+            "assigned_units": result.assigned,
+            "pain_points_created": len(result.created),
+            "pain_points_updated": len(result.updated),
+            "pain_points_removed": len(result.removed),
+            "webhook_deliveries": len(deliveries),
+        }
+        session.add(job)
+        session.commit()
+        return deliveries
+    except Exception as exc:
+        session.rollback()
+        job = session.get(Job, job_id)
+        if job is not None:
+            job.error = f"{type(exc).__name__}: {exc}"[:2000]
+            job.state = "failed" if final_attempt else "queued"
+            if final_attempt:
+                job.finished_at = utcnow()
+            session.add(job)
+            session.commit()
+        raise
+
+
+def stale_jobs(session: Session) -> list[Job]:
+    """Jobs a killed worker left behind: queued or running with no heartbeat for ``STALE_AFTER``."""
+    cutoff = utcnow() - STALE_AFTER
+    out = []
+    for job in session.exec(select(Job).where(Job.kind == ANALYSIS_KIND)).all():
+        if job.state not in ("queued", "running"):
+            continue
+        beat = (job.result or {}).get("heartbeat")
+        last = job.created_at
+        if beat:
+            last = datetime.fromisoformat(beat)
+        if last < cutoff:
+            out.append(job)
+    return out

@@ -1,0 +1,372 @@
+"""The analysis job's steps over the database: extract units, re-cluster with stable ids, score.
+
+Each step is restartable. ``extract_pending`` only touches items that have no units for the current
+embedding model and commits per batch, so a retried or resumed job continues where the killed one stopped.
+``recluster`` writes pain points and unit assignments in one transaction. Human edits survive: a matched
+pain point keeps its id, status, owner, due date and fix effort, and its label / stage when a person edited
+them (``label_edited`` / ``stage_edited``); clusters that match a pain point merged by a person go to the
+merge target.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import delete, func, or_
+from sqlmodel import Session, col, select
+
+from service.analysis.backend import (
+    AnalysisBackend,
+    ClusterOut,
+    SourceRecord,
+    UnitForClustering,
+    from_blob,
+    to_blob,
+)
+from service.analysis.matching import ASSIGN_THRESHOLD, match_clusters, nearest
+from service.models import FeedbackItem, OpinionUnit, PainPoint
+from service.models.types import utcnow
+
+logger = logging.getLogger(__name__)
+
+ProgressFn = Callable[[float, str], None]
+
+
+class AnalysisScope(BaseModel):
+    """Which feedback an analysis covers; empty means the whole workspace."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str | None = Field(default=None, max_length=100)
+    channel: str | None = Field(default=None, max_length=100)
+    segment: str | None = Field(default=None, max_length=100)
+    language: str | None = Field(default=None, pattern="^(fr|en|other)$")
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def is_whole_workspace(self) -> bool:
+        return not any(self.model_dump().values())
+
+
+def scoped_items(workspace_id: str, scope: AnalysisScope) -> Any:
+    stmt = select(FeedbackItem).where(FeedbackItem.workspace_id == workspace_id)
+    if scope.source:
+        stmt = stmt.where(FeedbackItem.source == scope.source)
+    if scope.channel:
+        stmt = stmt.where(FeedbackItem.channel == scope.channel)
+    if scope.segment:
+        stmt = stmt.where(FeedbackItem.segment == scope.segment)
+    if scope.language:
+        stmt = stmt.where(FeedbackItem.language == scope.language)
+    if scope.since:
+        stmt = stmt.where(FeedbackItem.created_at >= scope.since)
+    if scope.until:
+        stmt = stmt.where(FeedbackItem.created_at <= scope.until)
+    return stmt
+
+
+def _pending_ids(session: Session, workspace_id: str, scope: AnalysisScope, model_id: str) -> list[str]:
+    """Items in scope with no unit embedded by ``model_id`` (never analysed, or analysed with another model)."""
+    done = (
+        select(OpinionUnit.feedback_id)
+        .where(OpinionUnit.workspace_id == workspace_id, OpinionUnit.embedding_model == model_id)
+        .distinct()
+    )
+    stmt = scoped_items(workspace_id, scope).where(col(FeedbackItem.id).not_in(done))
+    stmt = stmt.order_by(FeedbackItem.created_at, FeedbackItem.id)
+    return [item.id for item in session.exec(stmt).all()]
+
+
+def extract_items(
+    session: Session, workspace_id: str, feedback_ids: Sequence[str], backend: AnalysisBackend
+) -> int:
+    """(Re-)extract units for these items and commit; returns the number of units written."""
+    items = session.exec(
+        select(FeedbackItem).where(
+            FeedbackItem.workspace_id == workspace_id, col(FeedbackItem.id).in_(list(feedback_ids))
+        )
+    ).all()
+    if not items:
+        return 0
+    records = [
+        SourceRecord(i.id, i.text, i.language, i.rating, i.nps, i.created_at) for i in items
+    ]
+    extracted = backend.extract(records)
+    ids = [i.id for i in items]
+    # Keep the pain point of units whose text did not change, so a model upgrade does not orphan history.
+    previous = {
+        (u.feedback_id, u.start, u.end): u.pain_point_id
+        for u in session.exec(select(OpinionUnit).where(col(OpinionUnit.feedback_id).in_(ids))).all()
+    }
+    session.execute(delete(OpinionUnit).where(col(OpinionUnit.feedback_id).in_(ids)))
+    for u in extracted:
+        session.add(
+            OpinionUnit(
+                workspace_id=workspace_id,
+                feedback_id=u.feedback_id,
+                start=u.start,
+                end=u.end,
+                text=u.text,
+                language=u.language,
+                sentiment=u.tags.sentiment,
+                sentiment_score=u.tags.sentiment_score,
+                emotion=u.tags.emotion,
+                stage=u.tags.stage,
+                stage_confidence=u.tags.stage_confidence,
+                effort=u.tags.effort,
+                effort_type=u.tags.effort_type,
+                embedding=to_blob(u.embedding),
+                embedding_model=backend.model_id,
+                pain_point_id=previous.get((u.feedback_id, u.start, u.end)),
+            )
+        )
+    session.commit()
+    return len(extracted)
+
+
+def extract_pending(
+    session: Session,
+    workspace_id: str,
+    scope: AnalysisScope,
+    backend: AnalysisBackend,
+    batch_size: int = 64,
+    on_progress: ProgressFn | None = None,
+) -> int:
+    pending = _pending_ids(session, workspace_id, scope, backend.model_id)
+    total = len(pending)
+    written = 0
+    for start in range(0, total, batch_size):
+        written += extract_items(session, workspace_id, pending[start : start + batch_size], backend)
+        if on_progress:
+            on_progress(min(start + batch_size, total) / total, f"extracted {min(start + batch_size, total)}/{total}")
+    return written
+
+
+def _resolve(pp_by_id: dict[str, PainPoint], pp_id: str) -> str:
+    """Follow ``merged_into_id`` to the surviving pain point (guards against cycles)."""
+    seen = set()
+    while pp_id in pp_by_id and pp_by_id[pp_id].merged_into_id and pp_id not in seen:
+        seen.add(pp_id)
+        pp_id = pp_by_id[pp_id].merged_into_id or pp_id
+    return pp_id
+
+
+def _unit_kind(sentiment: str | None) -> str | None:
+    return {"negative": "pain", "positive": "opportunity"}.get(sentiment or "")
+
+
+def is_human_touched(pp: PainPoint) -> bool:
+    return bool(
+        pp.label_edited
+        or pp.stage_edited
+        or pp.status != "open"
+        or pp.owner
+        or pp.due_date
+        or pp.fix_effort is not None
+    )
+
+
+@dataclass
+class ReclusterResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    units: int = 0
+    assigned: int = 0
+
+
+def recluster(
+    session: Session, workspace_id: str, scope: AnalysisScope, backend: AnalysisBackend
+) -> ReclusterResult:
+    """Cluster every unit in scope and write pain points with stable ids, in one transaction."""
+    rows = session.exec(
+        select(OpinionUnit)
+        .join(FeedbackItem, col(FeedbackItem.id) == col(OpinionUnit.feedback_id))
+        .where(
+            OpinionUnit.workspace_id == workspace_id,
+            OpinionUnit.embedding_model == backend.model_id,
+            col(FeedbackItem.id).in_(scoped_items(workspace_id, scope).with_only_columns(FeedbackItem.id)),
+        )
+        .order_by(OpinionUnit.feedback_id, OpinionUnit.start)
+    ).all()
+    result = ReclusterResult(units=len(rows))
+    units = [
+        UnitForClustering(
+            u.id, u.feedback_id, u.text, u.language, u.sentiment, u.sentiment_score, u.stage,
+            u.stage_confidence, emb,
+        )
+        for u in rows
+        if (emb := from_blob(u.embedding)) is not None
+    ]
+    by_unit_id = {u.id: u for u in rows}
+    clusters = backend.cluster(units) if units else []
+
+    all_pps = session.exec(select(PainPoint).where(PainPoint.workspace_id == workspace_id)).all()
+    pp_by_id = {p.id: p for p in all_pps}
+    targets: dict[int, str] = {}
+    for kind in ("pain", "opportunity"):
+        idx = [i for i, c in enumerate(clusters) if c.kind == kind]
+        old = [
+            (p.id, c)
+            for p in all_pps
+            if p.kind == kind
+            and p.embedding_model == backend.model_id
+            and (c := from_blob(p.centroid)) is not None
+        ]
+        mapping = match_clusters(old, [clusters[i].centroid for i in idx])
+        for local, old_id in mapping.items():
+            targets[idx[local]] = _resolve(pp_by_id, old_id)
+
+    now = utcnow()
+    members_of: dict[str, list[int]] = {}
+    cluster_of_pp: dict[str, ClusterOut] = {}
+    for i, cluster in enumerate(clusters):
+        pp_id = targets.get(i)
+        if pp_id is None:
+            pp = PainPoint(workspace_id=workspace_id, kind=cluster.kind, label=cluster.label[:300])
+            session.add(pp)
+            pp_by_id[pp.id] = pp
+            pp_id = pp.id
+            result.created.append(pp_id)
+        members_of.setdefault(pp_id, []).extend(cluster.members)
+        # The largest cluster mapped to a pain point describes it (two can land on a merge target).
+        if pp_id not in cluster_of_pp or len(cluster.members) > len(cluster_of_pp[pp_id].members):
+            cluster_of_pp[pp_id] = cluster
+
+    # Reset assignments in scope, then assign cluster members.
+    for u in rows:
+        u.pain_point_id = None
+    for pp_id, members in members_of.items():
+        pp = pp_by_id[pp_id]
+        cluster = cluster_of_pp[pp_id]
+        member_units = [by_unit_id[units[m].unit_id] for m in members]
+        for u in member_units:
+            u.pain_point_id = pp_id
+        _describe(pp, cluster, [units[m] for m in members], units, backend.model_id, now)
+        if pp_id not in result.created:
+            result.updated.append(pp_id)
+
+    # Units the clustering left out join a surviving pain point when they are close enough to it.
+    survivors = {pid: pp_by_id[pid] for pid in {*members_of, *(p.id for p in all_pps if is_human_touched(p))}}
+    leftovers = [u for u in rows if u.pain_point_id is None and _unit_kind(u.sentiment)]
+    for kind in ("pain", "opportunity"):
+        cents = [
+            (p.id, c)
+            for p in survivors.values()
+            if p.kind == kind and not p.merged_into_id and (c := from_blob(p.centroid)) is not None
+        ]
+        todo = [u for u in leftovers if _unit_kind(u.sentiment) == kind]
+        vecs = [from_blob(u.embedding) for u in todo]
+        if not todo or not cents:
+            continue
+        for u, pid in zip(todo, nearest(np.vstack(vecs), cents, ASSIGN_THRESHOLD), strict=True):
+            u.pain_point_id = pid
+    session.flush()
+    result.assigned = sum(1 for u in rows if u.pain_point_id)
+
+    # Pain points nobody touched and that lost every unit disappear; edited or resolved ones stay (closed loop).
+    if scope.is_whole_workspace():
+        counts = dict(
+            session.exec(
+                select(OpinionUnit.pain_point_id, func.count())
+                .where(OpinionUnit.workspace_id == workspace_id, col(OpinionUnit.pain_point_id).is_not(None))
+                .group_by(OpinionUnit.pain_point_id)
+            ).all()
+        )
+        for p in all_pps:
+            n = counts.get(p.id, 0)
+            p.size = n
+            if n == 0 and not p.merged_into_id and not is_human_touched(p):
+                session.delete(p)
+                result.removed.append(p.id)
+    session.commit()
+    return result
+
+
+def _describe(
+    pp: PainPoint,
+    cluster: ClusterOut,
+    members: Sequence[UnitForClustering],
+    units: Sequence[UnitForClustering],
+    model_id: str,
+    now: datetime,
+) -> None:
+    if not pp.label_edited:
+        pp.label = cluster.label[:300]
+    if not pp.stage_edited:
+        stage, conf, runner_up = cluster.stage, cluster.stage_confidence, cluster.stage_runner_up
+        if stage is None:
+            votes = Counter(m.stage for m in members if m.stage)
+            ranked = votes.most_common(2)
+            if ranked:
+                stage = ranked[0][0]
+                conf = ranked[0][1] / len(members)
+                runner_up = ranked[1][0] if len(ranked) > 1 else None
+        pp.stage, pp.stage_confidence, pp.stage_runner_up = stage, conf, runner_up
+    pp.keyphrases = list(cluster.keyphrases)
+    pp.quotes = [
+        {"unit_id": units[q].unit_id, "feedback_id": units[q].feedback_id, "text": units[q].text}
+        for q in cluster.quotes[:5]
+    ]
+    langs = Counter(m.language for m in members)
+    pp.language_mix = {k: v / len(members) for k, v in langs.items()} if members else None
+    pp.centroid = to_blob(cluster.centroid)
+    pp.embedding_model = model_id
+    pp.size = len(members)
+    pp.updated_at = now
+
+
+def assign_items(
+    session: Session, workspace_id: str, feedback_ids: Sequence[str], backend: AnalysisBackend
+) -> int:
+    """Incremental path: tag and embed new items, attach their units to the nearest existing pain points."""
+    pending = [
+        fid
+        for fid in feedback_ids
+        if not session.exec(
+            select(OpinionUnit.id).where(
+                OpinionUnit.feedback_id == fid, OpinionUnit.embedding_model == backend.model_id
+            )
+        ).first()
+    ]
+    if pending:
+        extract_items(session, workspace_id, pending, backend)
+    units = session.exec(
+        select(OpinionUnit).where(
+            OpinionUnit.workspace_id == workspace_id,
+            col(OpinionUnit.feedback_id).in_(list(feedback_ids)),
+            col(OpinionUnit.pain_point_id).is_(None),
+        )
+    ).all()
+    pps = session.exec(
+        select(PainPoint).where(
+            PainPoint.workspace_id == workspace_id,
+            col(PainPoint.merged_into_id).is_(None),
+            PainPoint.embedding_model == backend.model_id,
+            or_(col(PainPoint.centroid).is_not(None)),
+        )
+    ).all()
+    assigned = 0
+    for kind in ("pain", "opportunity"):
+        todo = [u for u in units if _unit_kind(u.sentiment) == kind]
+        cents = [(p.id, c) for p in pps if p.kind == kind and (c := from_blob(p.centroid)) is not None]
+        if not todo or not cents:
+            continue
+        vecs = np.vstack([from_blob(u.embedding) for u in todo])
+        for u, pid in zip(todo, nearest(vecs, cents, ASSIGN_THRESHOLD), strict=True):
+            if pid:
+                u.pain_point_id = pid
+                assigned += 1
+    by_id = {p.id: p for p in pps}
+    for pid, n in Counter(u.pain_point_id for u in units if u.pain_point_id).items():
+        by_id[pid].size += n
+        by_id[pid].updated_at = utcnow()
+    session.commit()
+    return assigned

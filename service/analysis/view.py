@@ -1,0 +1,281 @@
+"""Read side: load a workspace's feedback, units and pain points under filters, score them, build the map.
+
+Scores are computed on read from the filtered corpus (a pain point's share among *web* feedback differs
+from its share overall) with the pure functions of ``nlp.priority``; the analysis job stores the
+unfiltered score on the pain point for alerts (``emerging``) and quick listing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlmodel import Session, col, select
+
+from nlp.closed_loop import ClosedLoopReport, closed_loop_report
+from nlp.journey_map import JourneyMap, MapPainPoint, StageAggregate, StageSpec, build_journey_map
+from nlp.priority import (
+    FeedbackFact,
+    PainPointInput,
+    PriorityConfig,
+    PriorityResult,
+    UnitSignal,
+    score_pain_points,
+)
+from service.models import FeedbackItem, OpinionUnit, PainPoint, Workspace
+
+DEFAULT_STAGES: list[tuple[str, str]] = [
+    ("discovery", "Discovery"),
+    ("consideration", "Consideration"),
+    ("purchase", "Purchase"),
+    ("delivery", "Delivery"),
+    ("usage", "Usage"),
+    ("support", "Support"),
+    ("retention", "Retention"),
+    ("advocacy", "Advocacy"),
+]
+
+
+class ViewFilters(BaseModel):
+    """Filters shared by the pain point list and the journey map (all optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stage: str | None = Field(default=None, max_length=64)
+    channel: str | None = Field(default=None, max_length=100)
+    source: str | None = Field(default=None, max_length=100)
+    kind: str | None = Field(default=None, pattern="^(pain|opportunity)$")
+    segment: str | None = Field(default=None, max_length=100)
+    language: str | None = Field(default=None, pattern="^(fr|en|other)$")
+    status: str | None = Field(default=None, pattern="^(open|in_progress|resolved)$")
+    since: date | None = None
+    until: date | None = None
+
+    def item_filters(self) -> dict[str, str]:
+        keep = ("channel", "source", "segment", "language", "since", "until")
+        return {k: str(v) for k, v in self.model_dump().items() if k in keep and v is not None}
+
+
+def priority_config(workspace: Workspace) -> PriorityConfig:
+    """The workspace's configured weights (``settings.priority``), falling back to documented defaults."""
+    raw = (workspace.settings or {}).get("priority")
+    if not raw:
+        return PriorityConfig()
+    try:
+        return PriorityConfig.model_validate(raw)
+    except ValidationError:
+        return PriorityConfig()
+
+
+def stage_specs(workspace: Workspace) -> list[StageSpec]:
+    """Stages in journey order from the workspace taxonomy, else the default taxonomy."""
+    tax = workspace.taxonomy
+    if tax is None:
+        try:
+            from nlp.taxonomy import load_default_taxonomy  # type: ignore[import-not-found,unused-ignore]
+
+            tax = load_default_taxonomy().model_dump()
+        except Exception:
+            tax = None
+    stages = (tax or {}).get("stages") if isinstance(tax, dict) else None
+    if stages:
+        out = []
+        for s in stages:
+            if isinstance(s, dict) and s.get("id"):
+                label = s.get("label") or s.get("labels", {}).get("en") or s["id"]
+                out.append(StageSpec(str(s["id"]), str(label)))
+        if out:
+            return out
+    return [StageSpec(i, label) for i, label in DEFAULT_STAGES]
+
+
+@dataclass
+class View:
+    workspace: Workspace
+    filters: ViewFilters
+    items: dict[str, FeedbackItem]
+    units: list[OpinionUnit]
+    pain_points: dict[str, PainPoint]
+    units_by_pp: dict[str, list[OpinionUnit]] = field(default_factory=dict)
+    scores: dict[str, PriorityResult] = field(default_factory=dict)
+    as_of: date | None = None
+
+    def facts(self) -> list[FeedbackFact]:
+        return [
+            FeedbackFact(
+                i.id, i.created_at.date(), i.rating, float(i.nps) if i.nps is not None else None, i.csat
+            )
+            for i in self.items.values()
+        ]
+
+
+def load_view(session: Session, workspace: Workspace, filters: ViewFilters | None = None) -> View:
+    filters = filters or ViewFilters()
+    stmt = select(FeedbackItem).where(FeedbackItem.workspace_id == workspace.id)
+    if filters.channel:
+        stmt = stmt.where(FeedbackItem.channel == filters.channel)
+    if filters.source:
+        stmt = stmt.where(FeedbackItem.source == filters.source)
+    if filters.segment:
+        stmt = stmt.where(FeedbackItem.segment == filters.segment)
+    if filters.language:
+        stmt = stmt.where(FeedbackItem.language == filters.language)
+    if filters.since:
+        stmt = stmt.where(FeedbackItem.created_at >= datetime.combine(filters.since, time.min, UTC))
+    if filters.until:
+        stmt = stmt.where(FeedbackItem.created_at <= datetime.combine(filters.until, time.max, UTC))
+    items = {i.id: i for i in session.exec(stmt).all()}
+    units = [
+        u
+        for u in session.exec(select(OpinionUnit).where(OpinionUnit.workspace_id == workspace.id)).all()
+        if u.feedback_id in items
+    ]
+    pps = {
+        p.id: p
+        for p in session.exec(
+            select(PainPoint).where(PainPoint.workspace_id == workspace.id, col(PainPoint.merged_into_id).is_(None))
+        ).all()
+    }
+    view = View(workspace, filters, items, units, pps)
+    for u in units:
+        if u.pain_point_id in pps:
+            view.units_by_pp.setdefault(u.pain_point_id, []).append(u)
+    view.as_of = max((i.created_at.date() for i in items.values()), default=None)
+    results = score_pain_points(
+        [
+            PainPointInput(
+                pid,
+                [
+                    UnitSignal(u.feedback_id, u.sentiment_score or 0.0, u.emotion, 1.0 if u.emotion else 0.0, u.effort)
+                    for u in view.units_by_pp.get(pid, [])
+                ],
+            )
+            for pid in pps
+        ],
+        view.facts(),
+        view.as_of,
+        priority_config(workspace),
+    )
+    view.scores = {r.pain_point_id: r for r in results}
+    return view
+
+
+def visible_pain_points(view: View) -> list[PainPoint]:
+    """Pain points that pass the filters: pain-point fields, and at least one mention when items are filtered."""
+    f = view.filters
+    out = []
+    for p in view.pain_points.values():
+        if f.kind and p.kind != f.kind:
+            continue
+        if f.status and p.status != f.status:
+            continue
+        if f.stage and (p.stage or "unknown") != f.stage:
+            continue
+        if f.item_filters() and not view.units_by_pp.get(p.id):
+            continue
+        out.append(p)
+    return out
+
+
+SORT_KEYS = ("priority", "volume", "trend", "impact")
+
+
+def sort_key(view: View, sort: str) -> Any:
+    def key(p: PainPoint) -> tuple[float, str]:
+        r = view.scores[p.id]
+        value = {
+            "priority": r.priority,
+            "volume": float(r.n_items),
+            "trend": r.trend.ratio if r.trend.ratio is not None else 0.0,
+            "impact": r.components.impact,
+        }[sort]
+        return (-value, p.id)
+
+    return key
+
+
+def mean_sentiment(units: Sequence[OpinionUnit]) -> float | None:
+    vals = [u.sentiment_score for u in units if u.sentiment_score is not None]
+    return sum(vals) / len(vals) if vals else None
+
+
+def channels_of(view: View, units: Sequence[OpinionUnit]) -> dict[str, int]:
+    ids = {u.feedback_id for u in units}
+    return dict(Counter(view.items[i].channel or "unknown" for i in ids).most_common())
+
+
+def closed_loop_for(view: View, pp: PainPoint) -> ClosedLoopReport | None:
+    if pp.status != "resolved" or pp.resolved_at is None:
+        return None
+    mention_days = [view.items[i].created_at.date() for i in {u.feedback_id for u in view.units_by_pp.get(pp.id, [])}]
+    corpus_days = [i.created_at.date() for i in view.items.values()]
+    as_of = max([view.as_of or pp.resolved_at.date(), pp.resolved_at.date()])
+    return closed_loop_report(mention_days, corpus_days, pp.resolved_at.date(), as_of)
+
+
+def _nps(values: Sequence[int]) -> float | None:
+    if not values:
+        return None
+    promoters = sum(1 for v in values if v >= 9)
+    detractors = sum(1 for v in values if v <= 6)
+    return 100.0 * (promoters - detractors) / len(values)
+
+
+def map_entry(view: View, p: PainPoint) -> MapPainPoint:
+    r = view.scores[p.id]
+    units = view.units_by_pp.get(p.id, [])
+    rating = next((i for i in r.impacts if i.metric == "rating"), None)
+    quote = (p.quotes or [{}])[0].get("text") if p.quotes else None
+    return MapPainPoint(
+        id=p.id,
+        label=p.label,
+        stage=p.stage or "unknown",
+        priority=r.priority,
+        n_items=r.n_items,
+        share=r.share,
+        mean_sentiment=mean_sentiment(units),
+        trend_ratio=r.trend.ratio,
+        emerging=r.trend.emerging,
+        impact=rating.difference if rating else None,
+        status=p.status,
+        keyphrases=tuple(p.keyphrases or ()),
+        segments=tuple(list(channels_of(view, units))[:3]),
+        quote=quote,
+        kind="pain_point" if p.kind == "pain" else "opportunity",
+    )
+
+
+def journey_map(view: View, top_n: int = 5) -> JourneyMap:
+    by_stage: dict[str, list[OpinionUnit]] = defaultdict(list)
+    for u in view.units:
+        by_stage[u.stage or "unknown"].append(u)
+    aggregates: dict[str, StageAggregate] = {}
+    for stage, units in by_stage.items():
+        item_ids = {u.feedback_id for u in units}
+        items = [view.items[i] for i in item_ids]
+        ratings = [i.rating for i in items if i.rating is not None]
+        aggregates[stage] = StageAggregate(
+            stage_id=stage,
+            n_items=len(item_ids),
+            n_units=len(units),
+            touchpoints=Counter(i.channel or "unknown" for i in items),
+            mean_sentiment=mean_sentiment(units),
+            mean_rating=sum(ratings) / len(ratings) if ratings else None,
+            nps=_nps([i.nps for i in items if i.nps is not None]),
+            effort_share=sum(1 for u in units if u.effort) / len(units),
+        )
+    entries = [map_entry(view, p) for p in visible_pain_points(view) if view.units_by_pp.get(p.id)]
+    return build_journey_map(
+        stage_specs(view.workspace),
+        aggregates,
+        [e for e in entries if e.kind == "pain_point"],
+        [e for e in entries if e.kind == "opportunity"],
+        title=f"{view.workspace.name}: customer journey",
+        top_n=top_n,
+        filters=view.filters.item_filters(),
+        total_items=len(view.items),
+    )

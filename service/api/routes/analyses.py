@@ -1,0 +1,75 @@
+"""Analysis runs as background jobs, job status, and the workspace's priority weights."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from nlp.priority import PriorityConfig
+from service.analysis.jobs import ANALYSIS_KIND
+from service.api.deps import CurrentWorkspace, SessionDep
+from service.api.errors import field_error
+from service.models import Job
+from service.schemas.journey import AnalysisRequest, JobOut
+
+router = APIRouter(tags=["analysis"])
+TAGS = [
+    {
+        "name": "analysis",
+        "description": "Run the pipeline over a workspace in the background and follow its progress.",
+    }
+]
+
+
+def job_out(job: Job) -> JobOut:
+    return JobOut.model_validate(job, from_attributes=True)
+
+
+@router.post("/analyses", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut)
+def start_analysis(
+    workspace: CurrentWorkspace, session: SessionDep, response: Response, body: AnalysisRequest | None = None
+) -> JobOut:
+    """Queue a full analysis (re-clustering with stable ids) of the workspace or of a filtered scope."""
+    from service.tasks.analysis import run_analysis
+
+    body = body or AnalysisRequest()
+    job = Job(
+        workspace_id=workspace.id,
+        kind=ANALYSIS_KIND,
+        params={"scope": body.scope.model_dump(mode="json", exclude_none=True)},
+    )
+    session.add(job)
+    session.commit()
+    job_id = job.id
+    try:
+        run_analysis(job_id)
+    except Exception:  # immediate mode runs inline: the failure is recorded on the job row
+        pass
+    session.expire_all()
+    stored = session.get(Job, job_id)
+    response.headers["Location"] = f"/v1/jobs/{job_id}"
+    return job_out(stored or job)
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut)
+def get_job(job_id: str, workspace: CurrentWorkspace, session: SessionDep) -> JobOut:
+    job = session.get(Job, job_id)
+    if job is None or job.workspace_id != workspace.id:
+        raise field_error(404, "job_id", "not_found", "no such job in this workspace")
+    return job_out(job)
+
+
+@router.get("/priority-config", response_model=PriorityConfig, tags=["pain points"])
+def get_priority_config(workspace: CurrentWorkspace) -> PriorityConfig:
+    """The weights and windows behind the priority score (documented defaults unless changed)."""
+    from service.analysis.view import priority_config
+
+    return priority_config(workspace)
+
+
+@router.put("/priority-config", response_model=PriorityConfig, tags=["pain points"])
+def put_priority_config(body: PriorityConfig, workspace: CurrentWorkspace, session: SessionDep) -> PriorityConfig:
+    """Change the weights for this workspace; scores are computed on read, so the next listing uses them."""
+    workspace.settings = {**(workspace.settings or {}), "priority": body.model_dump(mode="json")}
+    session.add(workspace)
+    session.commit()
+    return body

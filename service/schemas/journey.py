@@ -1,0 +1,260 @@
+"""API shapes of the analysis area: jobs, pain points, merge/split, webhooks, priority settings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from nlp.priority import PriorityConfig
+from service.analysis.runner import AnalysisScope
+from service.models.webhooks import WEBHOOK_EVENTS
+
+
+class AnalysisRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    scope: AnalysisScope = Field(
+        default_factory=AnalysisScope, description="Filter on feedback; empty = the whole workspace."
+    )
+
+
+class JobOut(BaseModel):
+    id: str
+    kind: str
+    state: Literal["queued", "running", "done", "failed"]
+    progress: float
+    params: dict[str, Any] | None = None
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    attempts: int = 0
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class TrendOut(BaseModel):
+    recent_count: int
+    recent_total: int
+    baseline_count: int
+    baseline_total: int
+    ratio: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    emerging: bool
+    reason: str
+
+
+class ImpactOut(BaseModel):
+    metric: str
+    mean_with: float | None
+    mean_without: float | None
+    n_with: int
+    n_without: int
+    difference: float | None = Field(description="mean without − mean with: positive = the pain point lowers it")
+    std_error: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+
+
+class ScoreOut(BaseModel):
+    priority: float = Field(description="0..100, weighted mean of the components × 100")
+    components: dict[str, float] = Field(description="volume, severity, impact, trend, effort, recency in 0..1")
+    weights: dict[str, float]
+    share: float
+    negativity: float
+    emotion_intensity: float
+    effort_share: float
+    last_seen: date | None
+    days_since_last_seen: int | None
+    trend: TrendOut
+    impact_metric: str | None
+    impacts: list[ImpactOut]
+
+
+class PainPointOut(BaseModel):
+    id: str
+    kind: Literal["pain", "opportunity"]
+    label: str
+    label_edited: bool
+    stage: str | None
+    stage_confidence: float | None
+    stage_edited: bool
+    status: str
+    owner: str | None
+    due_date: date | None
+    fix_effort: float | None
+    resolved_at: datetime | None
+    emerging: bool
+    items: int
+    units: int
+    keyphrases: list[str]
+    score: ScoreOut
+    created_at: datetime
+    updated_at: datetime
+
+
+class PainPointPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    sort: str
+    items: list[PainPointOut]
+
+
+class Quote(BaseModel):
+    unit_id: str | None = None
+    feedback_id: str | None = None
+    text: str
+
+
+class ClosedLoopOut(BaseModel):
+    resolved_on: date
+    window_days: int
+    before_start: date
+    after_end: date
+    before_mentions: int
+    before_total: int
+    after_mentions: int
+    after_total: int
+    before_rate: float | None
+    after_rate: float | None
+    before_weekly: float
+    after_weekly: float
+    rate_ratio: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value_decrease: float | None
+    p_value_increase: float | None
+    verdict: Literal["improved", "worsened", "no_significant_change", "insufficient_data"]
+    explanation: str
+
+
+class WeekCount(BaseModel):
+    week: date
+    items: int
+
+
+class PainPointDetail(PainPointOut):
+    stage_runner_up: str | None
+    quotes: list[Quote]
+    language_mix: dict[str, float] | None
+    sentiment_mix: dict[str, float]
+    emotion_mix: dict[str, float]
+    mean_sentiment: float | None
+    effort_share: float
+    channels: dict[str, int]
+    timeline: list[WeekCount]
+    merged_from: list[str]
+    closed_loop: ClosedLoopOut | None
+
+
+class FeedbackMention(BaseModel):
+    id: str
+    text: str
+    source: str
+    channel: str | None
+    language: str
+    rating: float | None
+    nps: int | None
+    created_at: datetime
+    units: list[str] = Field(description="The opinion units of this item that belong to the pain point")
+
+
+class FeedbackPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[FeedbackMention]
+
+
+class PainPointPatch(BaseModel):
+    """Human edits; a renamed or re-staged pain point keeps its label / stage through re-analysis."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: str | None = Field(default=None, min_length=1, max_length=300)
+    stage: str | None = Field(default=None, min_length=1, max_length=64)
+    status: Literal["open", "in_progress", "resolved"] | None = None
+    owner: str | None = Field(default=None, max_length=200)
+    due_date: date | None = None
+    fix_effort: float | None = Field(
+        default=None, ge=0, le=10_000, description="Estimated fix effort in person-days"
+    )
+    resolved_at: datetime | None = Field(
+        default=None, description="When the fix shipped (defaults to now when status becomes resolved)"
+    )
+
+    @field_validator("label")
+    @classmethod
+    def _not_blank(cls, v: str | None) -> str | None:
+        if v is not None and not v.strip():
+            raise ValueError("must not be blank")
+        return v.strip() if v else v
+
+    @model_validator(mode="after")
+    def _resolved_at_needs_resolved(self) -> PainPointPatch:
+        if self.resolved_at is not None and self.status not in (None, "resolved"):
+            raise ValueError("resolved_at is only allowed with status 'resolved'")
+        if self.resolved_at is not None and self.resolved_at.tzinfo is None:
+            raise ValueError("resolved_at needs a time zone (e.g. 2026-05-01T00:00:00Z)")
+        return self
+
+
+class MergeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    target_id: str = Field(min_length=1, max_length=36)
+    source_ids: list[str] = Field(min_length=1, max_length=50)
+
+
+class SplitRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    parts: int = Field(default=2, ge=2, le=8)
+
+
+class SplitResult(BaseModel):
+    original_id: str
+    pain_point_ids: list[str]
+
+
+class WebhookIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: AnyHttpUrl
+    events: list[Literal["pain_point.created", "pain_point.emerging"]] = Field(
+        min_length=1, description=f"Any of {', '.join(WEBHOOK_EVENTS)}"
+    )
+
+
+class WebhookOut(BaseModel):
+    id: str
+    url: str
+    events: list[str]
+    active: bool
+    created_at: datetime
+
+
+class WebhookCreated(WebhookOut):
+    secret: str = Field(description="HMAC-SHA256 signing secret; shown only once")
+
+
+class DeliveryOut(BaseModel):
+    id: str
+    event: str
+    state: Literal["pending", "delivered", "failed"]
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    created_at: datetime
+    last_attempt_at: datetime | None
+    delivered_at: datetime | None
+    payload: dict[str, Any]
+
+
+class PriorityConfigOut(PriorityConfig):
+    pass
