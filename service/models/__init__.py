@@ -16,8 +16,10 @@ from service.models.core import (
     PainPoint,
     Workspace,
 )
+from service.models.webhooks import DELIVERY_STATES, WEBHOOK_EVENTS, Webhook, WebhookDelivery
 
 __all__ = [
+    "DELIVERY_STATES",
     "FEEDBACK_KINDS",
     "JOB_STATES",
     "PAIN_POINT_KINDS",
@@ -27,5 +29,8 @@ __all__ = [
     "Job",
     "OpinionUnit",
     "PainPoint",
+    "WEBHOOK_EVENTS",
+    "Webhook",
+    "WebhookDelivery",
     "Workspace",
 ]
