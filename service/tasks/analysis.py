@@ -17,12 +17,12 @@ from sqlmodel import Session
 
 from service import hooks
 from service.analysis.backend import get_backend
+from service.analysis.context import task_settings
 from service.analysis.jobs import execute_job, refresh_scores, stale_jobs
 from service.analysis.runner import assign_items
 from service.db import session_scope
 from service.models import Workspace
 from service.queue import huey
-from service.settings import get_settings
 from service.tasks.webhooks import enqueue_deliveries
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 @huey.task(retries=2, retry_delay=30, retry_backoff=2, context=True)
 def run_analysis(job_id: str, task: Any = None) -> None:
-    settings = get_settings()
+    settings = task_settings()
     final = task is None or task.retries == 0
     with session_scope(settings) as session:
         deliveries = execute_job(session, job_id, settings, final_attempt=final)
@@ -40,7 +40,7 @@ def run_analysis(job_id: str, task: Any = None) -> None:
 @huey.task(retries=3, retry_delay=10, retry_backoff=2)
 def assign_new_feedback(workspace_id: str, feedback_ids: list[str]) -> int:
     """Incremental path: new items are tagged and attached to existing pain points as they arrive."""
-    settings = get_settings()
+    settings = task_settings()
     with session_scope(settings) as session:
         assigned = assign_items(session, workspace_id, feedback_ids, get_backend(settings))
         workspace = session.get(Workspace, workspace_id)
@@ -56,7 +56,7 @@ def _on_feedback_created(session: Session, workspace_id: str, feedback_ids: Sequ
 
 @huey.periodic_task(crontab(minute="*/5"))
 def recover_stale_jobs() -> int:
-    with session_scope(get_settings()) as session:
+    with session_scope(task_settings()) as session:
         jobs = stale_jobs(session)
         ids = [j.id for j in jobs]
     for job_id in ids:

@@ -7,16 +7,16 @@ from typing import Any
 
 from huey import crontab
 
+from service.analysis.context import task_settings
 from service.db import session_scope
 from service.queue import huey
-from service.settings import get_settings
 from service.webhooks import MAX_ATTEMPTS, attempt_delivery, pending_deliveries
 
 
 @huey.task(retries=MAX_ATTEMPTS - 1, retry_delay=2, retry_backoff=2, context=True)
 def deliver_webhook(delivery_id: str, task: Any = None) -> str:
     final = task is None or task.retries == 0
-    with session_scope(get_settings()) as session:
+    with session_scope(task_settings()) as session:
         return attempt_delivery(session, delivery_id, final_attempt=final)
 
 
@@ -30,7 +30,7 @@ def enqueue_deliveries(delivery_ids: Iterable[str]) -> None:
 
 @huey.periodic_task(crontab(minute="*/10"))
 def resend_stuck_deliveries() -> int:
-    with session_scope(get_settings()) as session:
+    with session_scope(task_settings()) as session:
         ids = [d.id for d in pending_deliveries(session)]
     enqueue_deliveries(ids)
     return len(ids)

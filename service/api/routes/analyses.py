@@ -11,6 +11,10 @@ from service.api.errors import field_error
 from service.models import Job
 from service.schemas.journey import AnalysisRequest, JobOut
 
+# Importing the task module registers the post-ingest hook (incremental assignment) in the API process,
+# where ingest runs; the worker process imports it through ``load_task_modules``.
+from service.tasks.analysis import run_analysis
+
 router = APIRouter(tags=["analysis"])
 TAGS = [
     {
@@ -29,8 +33,6 @@ def start_analysis(
     workspace: CurrentWorkspace, session: SessionDep, response: Response, body: AnalysisRequest | None = None
 ) -> JobOut:
     """Queue a full analysis (re-clustering with stable ids) of the workspace or of a filtered scope."""
-    from service.tasks.analysis import run_analysis
-
     body = body or AnalysisRequest()
     job = Job(
         workspace_id=workspace.id,
