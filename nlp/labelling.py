@@ -153,8 +153,10 @@ def label_clusters(
     out: list[ClusterLabel] = []
     for c, m in enumerate(members_of):
         n_terms = sum(counts[c].values()) or 1
+        # terms seen once in a cluster are noise, unless the cluster has nothing else to say
+        min_f = 2 if any(f >= 2 for f in counts[c].values()) else 1
         scored = sorted(
-            ((t, (f / n_terms) * np.log1p(avg / total[t])) for t, f in counts[c].items() if f >= 2 or m.size < 5),
+            ((t, (f / n_terms) * np.log1p(avg / total[t])) for t, f in counts[c].items() if f >= min_f),
             key=lambda kv: (-kv[1], kv[0]),
         )
         keyphrases = _select_keyphrases(scored, n_keyphrases)
