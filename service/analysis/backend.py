@@ -58,6 +58,8 @@ class UnitForClustering:
     stage: str | None
     stage_confidence: float | None
     embedding: np.ndarray
+    start: int = 0
+    end: int = 0
 
 
 @dataclass(frozen=True)

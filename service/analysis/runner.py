@@ -22,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, func, or_
 from sqlmodel import Session, col, select
 
+from nlp.incremental import PreviousCluster, assign_new_units, match_clusters
+
 from service.analysis.backend import (
     AnalysisBackend,
     ClusterOut,
@@ -30,7 +32,6 @@ from service.analysis.backend import (
     from_blob,
     to_blob,
 )
-from service.analysis.matching import ASSIGN_THRESHOLD, match_clusters, nearest
 from service.models import FeedbackItem, OpinionUnit, PainPoint
 from service.models.types import utcnow
 
@@ -158,6 +159,23 @@ def _resolve(pp_by_id: dict[str, PainPoint], pp_id: str) -> str:
     return pp_id
 
 
+NEW = "__new__"
+ASSIGN_MIN_SIM = 0.55  # nlp.incremental's default: below it a unit waits for the next re-clustering
+
+
+def _key(u: UnitForClustering) -> tuple[str, int, int]:
+    """Units are re-created when re-extracted; (item, span) identifies them across runs."""
+    return (u.feedback_id, u.start, u.end)
+
+
+def _nearest(vectors: np.ndarray, centroids: Sequence[tuple[str, np.ndarray]]) -> list[str | None]:
+    if not centroids or len(vectors) == 0:
+        return [None] * len(vectors)
+    ids = [pid for pid, _ in centroids]
+    matrix = np.vstack([c for _, c in centroids]).astype(np.float32)
+    return assign_new_units(np.asarray(vectors, dtype=np.float32), matrix, ids, min_sim=ASSIGN_MIN_SIM)
+
+
 def _unit_kind(sentiment: str | None) -> str | None:
     return {"negative": "pain", "positive": "opportunity"}.get(sentiment or "")
 
@@ -178,6 +196,7 @@ class ReclusterResult:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
     units: int = 0
     assigned: int = 0
 
@@ -200,7 +219,7 @@ def recluster(
     units = [
         UnitForClustering(
             u.id, u.feedback_id, u.text, u.language, u.sentiment, u.sentiment_score, u.stage,
-            u.stage_confidence, emb,
+            u.stage_confidence, emb, u.start, u.end,
         )
         for u in rows
         if (emb := from_blob(u.embedding)) is not None
@@ -210,19 +229,34 @@ def recluster(
 
     all_pps = session.exec(select(PainPoint).where(PainPoint.workspace_id == workspace_id)).all()
     pp_by_id = {p.id: p for p in all_pps}
+    members_now: dict[str, set[tuple[str, int, int]]] = {}
+    for u in rows:
+        if u.pain_point_id:
+            members_now.setdefault(u.pain_point_id, set()).add((u.feedback_id, u.start, u.end))
     targets: dict[int, str] = {}
+    algorithmic_merges: dict[str, list[str]] = {}
     for kind in ("pain", "opportunity"):
         idx = [i for i, c in enumerate(clusters) if c.kind == kind]
-        old = [
-            (p.id, c)
+        previous = [
+            PreviousCluster(p.id, c, frozenset(members_now.get(p.id, set())))
             for p in all_pps
             if p.kind == kind
             and p.embedding_model == backend.model_id
             and (c := from_blob(p.centroid)) is not None
         ]
-        mapping = match_clusters(old, [clusters[i].centroid for i in idx])
-        for local, old_id in mapping.items():
-            targets[idx[local]] = _resolve(pp_by_id, old_id)
+        if not idx:
+            continue
+        matching = match_clusters(
+            previous,
+            np.vstack([clusters[i].centroid for i in idx]).astype(np.float32),
+            [frozenset(_key(units[m]) for m in clusters[i].members) for i in idx],
+            make_id=lambda _n: NEW,
+        )
+        for local, old_id in enumerate(matching.ids):
+            if old_id != NEW:
+                targets[idx[local]] = _resolve(pp_by_id, old_id)
+        for surviving, olds in matching.merged.items():
+            algorithmic_merges.setdefault(_resolve(pp_by_id, surviving), []).extend(olds)
 
     now = utcnow()
     members_of: dict[str, list[int]] = {}
@@ -240,6 +274,8 @@ def recluster(
         if pp_id not in cluster_of_pp or len(cluster.members) > len(cluster_of_pp[pp_id].members):
             cluster_of_pp[pp_id] = cluster
 
+    session.flush()  # new pain points exist before units point at them (no ORM relationship orders this)
+
     # Reset assignments in scope, then assign cluster members.
     for u in rows:
         u.pain_point_id = None
@@ -252,6 +288,15 @@ def recluster(
         _describe(pp, cluster, [units[m] for m in members], units, backend.model_id, now)
         if pp_id not in result.created:
             result.updated.append(pp_id)
+
+    # An untouched pain point whose units mostly went into another one now points at it (links keep working).
+    for surviving, olds in algorithmic_merges.items():
+        for old_id in olds:
+            old_pp = pp_by_id.get(old_id)
+            if old_pp and old_id != surviving and old_id not in members_of and not is_human_touched(old_pp):
+                old_pp.merged_into_id = surviving
+                old_pp.size = 0
+                result.merged.append(old_id)
 
     # Units the clustering left out join a surviving pain point when they are close enough to it.
     survivors = {pid: pp_by_id[pid] for pid in {*members_of, *(p.id for p in all_pps if is_human_touched(p))}}
@@ -266,7 +311,7 @@ def recluster(
         vecs = [from_blob(u.embedding) for u in todo]
         if not todo or not cents:
             continue
-        for u, pid in zip(todo, nearest(np.vstack(vecs), cents, ASSIGN_THRESHOLD), strict=True):
+        for u, pid in zip(todo, _nearest(np.vstack(vecs), cents), strict=True):
             u.pain_point_id = pid
     session.flush()
     result.assigned = sum(1 for u in rows if u.pain_point_id)
@@ -360,7 +405,7 @@ def assign_items(
         if not todo or not cents:
             continue
         vecs = np.vstack([from_blob(u.embedding) for u in todo])
-        for u, pid in zip(todo, nearest(vecs, cents, ASSIGN_THRESHOLD), strict=True):
+        for u, pid in zip(todo, _nearest(vecs, cents), strict=True):
             if pid:
                 u.pain_point_id = pid
                 assigned += 1

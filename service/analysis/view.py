@@ -86,7 +86,9 @@ def stage_specs(workspace: Workspace) -> list[StageSpec]:
         out = []
         for s in stages:
             if isinstance(s, dict) and s.get("id"):
-                label = s.get("label") or s.get("labels", {}).get("en") or s["id"]
+                label = s.get("label") or s["id"]
+                if isinstance(label, dict):  # nlp.taxonomy: {"en": ..., "fr": ...}
+                    label = label.get("en") or label.get("fr") or s["id"]
                 out.append(StageSpec(str(s["id"]), str(label)))
         if out:
             return out

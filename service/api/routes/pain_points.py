@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 import numpy as np
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
 from sklearn.cluster import KMeans
 from sqlmodel import Session, col, select
 
@@ -53,6 +54,22 @@ TAGS = [
 ]
 
 Filters = Annotated[ViewFilters, Query()]
+
+
+class ListQuery(ViewFilters):
+    sort: Literal["priority", "volume", "trend", "impact"] = "priority"
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0)
+
+    def filters(self) -> ViewFilters:
+        return ViewFilters.model_validate(self.model_dump(exclude={"sort", "limit", "offset"}))
+
+
+class PageQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
 
 
 def _score_out(view: View, pp: PainPoint) -> ScoreOut:
@@ -125,22 +142,17 @@ def _get(session: Session, workspace: Workspace, pp_id: str, field: str = "pain_
 
 @router.get("", response_model=PainPointPage)
 def list_pain_points(
-    workspace: CurrentWorkspace,
-    session: SessionDep,
-    filters: Filters,
-    sort: Annotated[Literal["priority", "volume", "trend", "impact"], Query()] = "priority",
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    workspace: CurrentWorkspace, session: SessionDep, q: Annotated[ListQuery, Query()]
 ) -> PainPointPage:
     """Ranked pain points; `since`/`until` (dates) select the period, scores are computed on that slice."""
-    view = load_view(session, workspace, filters)
-    pps = sorted(visible_pain_points(view), key=sort_key(view, sort))
+    view = load_view(session, workspace, q.filters())
+    pps = sorted(visible_pain_points(view), key=sort_key(view, q.sort))
     return PainPointPage(
         total=len(pps),
-        limit=limit,
-        offset=offset,
-        sort=sort,
-        items=[_out(view, p) for p in pps[offset : offset + limit]],
+        limit=q.limit,
+        offset=q.offset,
+        sort=q.sort,
+        items=[_out(view, p) for p in pps[q.offset : q.offset + q.limit]],
     )
 
 
@@ -157,8 +169,7 @@ def pain_point_feedback(
     pain_point_id: str,
     workspace: CurrentWorkspace,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    q: Annotated[PageQuery, Query()],
 ) -> FeedbackPage:
     """Feedback items that mention the pain point, newest first, with the matching opinion units."""
     pp = _get(session, workspace, pain_point_id)
@@ -173,11 +184,11 @@ def pain_point_feedback(
         .where(FeedbackItem.workspace_id == workspace.id, col(FeedbackItem.id).in_(list(by_item)))
         .order_by(col(FeedbackItem.created_at).desc(), col(FeedbackItem.id))
     ).all()
-    page = items[offset : offset + limit]
+    page = items[q.offset : q.offset + q.limit]
     return FeedbackPage(
         total=len(items),
-        limit=limit,
-        offset=offset,
+        limit=q.limit,
+        offset=q.offset,
         items=[
             FeedbackMention(
                 id=i.id,

@@ -1,0 +1,138 @@
+"""The production analysis backend: ``nlp/`` segmentation, embeddings, tagger, clustering and labelling.
+
+It calls the same building blocks as ``nlp.pipeline.analyze_records`` but in the two steps the job
+checkpoints between (extract per batch, then cluster everything stored), so a large workspace is not
+re-embedded when a worker restarts.
+
+Without trained tagging artifacts for the configured embedding model, units get provisional tags from the
+item's rating (the pipeline's own rule: low or missing rating → complaint candidate, high → praise, middle →
+neither) with stage ``unknown``; the job still runs and says so in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from nlp.clustering import ClusterParams, cluster_units
+from nlp.embeddings import Embedder, encode_unique, get_embedder, resolve_spec
+from nlp.labelling import label_clusters
+from nlp.language import detect_language
+from nlp.segmentation import split_units_batch
+from nlp.tagging.types import UNKNOWN_STAGE, Tagger, UnitTags
+from service.analysis.backend import ClusterOut, ExtractedUnit, SourceRecord, UnitForClustering
+from service.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def _load_tagger(settings: Settings, embedder: Embedder) -> Tagger | None:
+    try:
+        from nlp.tagging.tagger import load_tagger  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        logger.warning("no tagger module: units get rating-based provisional tags")
+        return None
+    try:
+        tagger: Tagger = load_tagger(settings.models_dir, embedder.model_id, encode=embedder.encode)
+        return tagger
+    except (FileNotFoundError, ValueError) as exc:
+        logger.warning("no tagging artifacts for %s (%s): rating-based provisional tags", embedder.model_id, exc)
+        return None
+
+
+def provisional_tags(rating: float | None, nps: int | None) -> UnitTags:
+    """Tags from the item's score alone, for when no trained tagger matches the embedding model."""
+    if rating is not None:
+        polarity = -1 if rating <= 2 else (1 if rating >= 4 else 0)
+    elif nps is not None:
+        polarity = -1 if nps <= 6 else (1 if nps >= 9 else 0)
+    else:
+        polarity = -1  # unrated feedback channels (tickets, complaints) are mostly complaints
+    sentiment = {-1: "negative", 0: "neutral", 1: "positive"}[polarity]
+    return UnitTags(
+        stage=UNKNOWN_STAGE,
+        stage_confidence=0.0,
+        sentiment=sentiment,  # type: ignore[arg-type]
+        sentiment_score=0.5 * polarity,
+        emotion=None,
+        emotion_confidence=0.0,
+        effort=False,
+        effort_type=None,
+    )
+
+
+class NlpBackend:
+    def __init__(self, embedder: Embedder, tagger: Tagger | None, params: ClusterParams | None = None) -> None:
+        self.embedder = embedder
+        self.tagger = tagger
+        self.params = params
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> NlpBackend:
+        embedder = get_embedder(resolve_spec(settings.embedding_backend), settings.embedding_batch_size)
+        return cls(embedder, _load_tagger(settings, embedder))
+
+    @property
+    def model_id(self) -> str:
+        return self.embedder.model_id
+
+    def extract(self, records: Sequence[SourceRecord]) -> list[ExtractedUnit]:
+        langs = [r.language if r.language in ("fr", "en") else detect_language(r.text) for r in records]
+        spans = split_units_batch([r.text for r in records], langs)
+        rows = [i for i, sp in enumerate(spans) for _ in sp]
+        flat = [u for sp in spans for u in sp]
+        if not flat:
+            return []
+        texts = [u.text for u in flat]
+        unit_langs = [langs[r] for r in rows]
+        emb = encode_unique(self.embedder, texts)
+        if self.tagger is not None:
+            ratings = [records[r].rating for r in rows]
+            nps = [records[r].nps for r in rows]
+            tags = self.tagger.tag(
+                texts,
+                emb,
+                unit_langs,
+                ratings=ratings if any(x is not None for x in ratings) else None,
+                nps=nps if any(x is not None for x in nps) else None,
+            )
+        else:
+            tags = [provisional_tags(records[r].rating, records[r].nps) for r in rows]
+        return [
+            ExtractedUnit(records[r].feedback_id, u.start, u.end, u.text, lang, tag, emb[i])
+            for i, (r, u, lang, tag) in enumerate(zip(rows, flat, unit_langs, tags, strict=True))
+        ]
+
+    def cluster(self, units: Sequence[UnitForClustering]) -> list[ClusterOut]:
+        if not units:
+            return []
+        emb = np.vstack([u.embedding for u in units]).astype(np.float32)
+        texts = [u.text for u in units]
+        langs = [u.language for u in units]
+        out: list[ClusterOut] = []
+        for kind, sentiment in (("pain", "negative"), ("opportunity", "positive")):
+            idx = np.array([i for i, u in enumerate(units) if u.sentiment == sentiment], dtype=np.int64)
+            if idx.size < 2:
+                continue
+            clustering = cluster_units(emb[idx], self.params)
+            labels = label_clusters(
+                [texts[i] for i in idx], [langs[i] for i in idx], clustering.labels, emb[idx], clustering.centroids
+            )
+            for lab in labels:
+                members = idx[clustering.labels == lab.cluster]
+                out.append(
+                    ClusterOut(
+                        kind=kind,  # type: ignore[arg-type]
+                        members=[int(m) for m in members],
+                        label=lab.label,
+                        centroid=clustering.centroids[lab.cluster],
+                        keyphrases=list(lab.keyphrases),
+                        quotes=[int(idx[q]) for q in lab.quotes],
+                    )
+                )
+        return out
+
+
