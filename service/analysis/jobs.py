@@ -59,7 +59,9 @@ def refresh_scores(session: Session, workspace: Workspace, created: list[str] | 
     return deliveries
 
 
-def execute_job(session: Session, job_id: str, settings: Settings, final_attempt: bool = True) -> list[str]:
+def execute_job(
+    session: Session, job_id: str, settings: Settings, final_attempt: bool = True, batch_size: int = 64
+) -> list[str]:
     """Run (or resume) one analysis job; returns webhook delivery ids for the caller to enqueue."""
     job = session.get(Job, job_id)
     if job is None or job.state == "done":
@@ -79,7 +81,9 @@ def execute_job(session: Session, job_id: str, settings: Settings, final_attempt
         def progress(frac: float, message: str) -> None:
             _checkpoint(session, job, 0.05 + 0.65 * frac, "extract", message=message)
 
-        written = extract_pending(session, workspace.id, scope, backend, on_progress=progress)
+        written = extract_pending(
+            session, workspace.id, scope, backend, batch_size=batch_size, on_progress=progress
+        )
         _checkpoint(session, job, 0.7, "cluster", units_written=written)
         result: ReclusterResult = recluster(session, workspace.id, scope, backend)
         _checkpoint(session, job, 0.9, "score")
