@@ -557,13 +557,14 @@ _CSS = """
 *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;
 color:#1f2933;background:#f5f7fa}header{padding:24px 32px 8px}h1{margin:0 0 4px;font-size:24px}
 .meta{color:#616e7c;font-size:13px}.curve{margin:8px 32px 0;background:#fff;border-radius:8px;
-box-shadow:0 1px 3px rgba(0,0,0,.08);padding:8px}.grid{display:grid;gap:12px;margin:12px 32px 32px}
-.stage{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:12px;min-width:0}
+box-shadow:0 1px 3px rgba(0,0,0,.08);overflow:hidden}.curve svg{display:block}.grid{display:grid;gap:12px;margin:12px 32px 32px}
+.stage{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:10px;min-width:0;
+font-size:13px}.stage.empty-stage{background:#fafbfc;color:#9aa5b1}
 .stage h2{font-size:15px;margin:0 0 6px}.stage.mot{outline:2px solid #d64545}
-.badge{display:inline-block;background:#d64545;color:#fff;border-radius:10px;padding:0 8px;font-size:11px;
-margin-left:4px}.kpis{font-size:12px;color:#52606d;margin:0 0 8px}.kpis span{display:block}
-.tp{font-size:12px;color:#52606d;margin-bottom:8px}h3{font-size:12px;text-transform:uppercase;
-letter-spacing:.04em;color:#7b8794;margin:10px 0 4px}ol{margin:0;padding-left:18px}
+.badge{display:inline-block;background:#d64545;color:#fff;border-radius:10px;padding:1px 8px;font-size:10px;
+margin:0 0 6px;white-space:nowrap}.kpis{font-size:12px;color:#52606d;margin:0 0 8px}.kpis span{display:block}
+.tp{font-size:12px;color:#52606d;margin-bottom:8px}h3{font-size:11px;text-transform:uppercase;
+letter-spacing:.02em;color:#7b8794;margin:10px 0 4px;overflow-wrap:anywhere}ol{margin:0;padding-left:18px}
 li{margin:0 0 8px;overflow-wrap:anywhere}.pp-label{font-weight:600}.bar{height:5px;background:#e4e7eb;
 border-radius:3px;margin:3px 0}.bar i{display:block;height:5px;border-radius:3px;background:#d64545}
 .opp .bar i{background:#3ebd93}.small{font-size:11px;color:#7b8794}.em{color:#d64545;font-weight:600}
@@ -582,7 +583,8 @@ def _fmt(x: float | None, spec: str = ".2f", none: str = "–") -> str:
 def emotion_curve_svg(stages: Sequence[MapStage], width: int = 1200, height: int = 220) -> str:
     """Mean sentiment per stage as a polyline on a -1..1 axis; stages without data leave a gap."""
     n = max(1, len(stages))
-    pad_l, pad_r, pad_t, pad_b = 44, 16, 16, 40
+    # No side padding: stage i is centred at (i + 0.5) / n of the width, like the stage columns below it.
+    pad_l, pad_r, pad_t, pad_b = 0, 0, 22, 40
     inner_w, inner_h = width - pad_l - pad_r, height - pad_t - pad_b
 
     def x(i: int) -> float:
@@ -601,7 +603,7 @@ def emotion_curve_svg(stages: Sequence[MapStage], width: int = 1200, height: int
         parts.append(
             f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
             f'stroke="#cbd2d9" stroke-dasharray="{"0" if v == 0 else "4 4"}"/>'
-            f'<text x="{pad_l - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11" '
+            f'<text x="4" y="{y(v) - 3:.1f}" text-anchor="start" font-size="11" '
             f'fill="#7b8794">{lab}</text>'
         )
     segment: list[str] = []
@@ -672,9 +674,10 @@ def to_html(jm: JourneyMap) -> str:
         tps = ", ".join(f"{t} ({n})" for t, n in s.touchpoints) or "–"
         pps = "".join(_html_entry(p) for p in s.pain_points) or '<li class="empty">none</li>'
         opps = "".join(_html_entry(o) for o in s.opportunities) or '<li class="empty">none</li>'
-        badge = '<span class="badge">moment of truth</span>' if s.moment_of_truth else ""
+        badge = '<div class="badge">moment of truth</div>' if s.moment_of_truth else ""
+        classes = "stage" + (" mot" if s.moment_of_truth else "") + ("" if s.n_items else " empty-stage")
         stage_html.append(
-            f'<section class="stage{" mot" if s.moment_of_truth else ""}"><h2>{_e(s.label)}{badge}</h2>'
+            f'<section class="{classes}"><h2>{_e(s.label)}</h2>{badge}'
             f'<div class="kpis">{"".join(f"<span>{_e(k)}</span>" for k in kpis)}'
             f"<span>{s.n_items} items</span></div>"
             f'<div class="tp"><b>Touchpoints</b>: {_e(tps)}</div>'
@@ -688,7 +691,7 @@ def to_html(jm: JourneyMap) -> str:
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{_e(jm.title)}</title><style>{_CSS}"
-        f".grid{{grid-template-columns:repeat({cols},minmax(140px,1fr))}}</style></head><body>"
+        f".grid{{grid-template-columns:repeat({cols},minmax(0,1fr))}}</style></head><body>"
         f"<header><h1>{_e(jm.title)}</h1>"
         f'<div class="meta">{jm.total_items} feedback items · filters: {_e(filters)} · generated '
         f"{_e(jm.generated_at.strftime('%Y-%m-%d %H:%M UTC'))}</div></header>"

@@ -159,7 +159,6 @@ def test_journey_map_formats(
     page = client.get("/v1/journey-map?format=html", headers=auth_headers)
     assert page.headers["content-type"].startswith("text/html")
     assert "<svg" in page.text and "App crashes" in page.text
-    Path("/tmp/map.html").write_text(page.text, encoding="utf-8") if Path("/tmp").exists() else None
 
     # Filters narrow the corpus: French app-store feedback only.
     fr = client.get("/v1/journey-map", params={"language": "fr", "channel": "app"}, headers=auth_headers).json()

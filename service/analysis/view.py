@@ -276,7 +276,7 @@ def journey_map(view: View, top_n: int = 5) -> JourneyMap:
         aggregates,
         [e for e in entries if e.kind == "pain_point"],
         [e for e in entries if e.kind == "opportunity"],
-        title=f"{view.workspace.name}: customer journey",
+        title=f"{view.workspace.name} — customer journey",
         top_n=top_n,
         filters=view.filters.item_filters(),
         total_items=len(view.items),
