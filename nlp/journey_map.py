@@ -557,7 +557,8 @@ _CSS = """
 *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;
 color:#1f2933;background:#f5f7fa}header{padding:24px 32px 8px}h1{margin:0 0 4px;font-size:24px}
 .meta{color:#616e7c;font-size:13px}.curve{margin:8px 32px 0;background:#fff;border-radius:8px;
-box-shadow:0 1px 3px rgba(0,0,0,.08);overflow:hidden}.curve svg{display:block}.grid{display:grid;gap:12px;margin:12px 32px 32px}
+box-shadow:0 1px 3px rgba(0,0,0,.08);overflow:hidden}.curve svg{display:block}
+.grid{display:grid;gap:12px;margin:12px 32px 32px}
 .stage{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:10px;min-width:0;
 font-size:13px}.stage.empty-stage{background:#fafbfc;color:#9aa5b1}
 .stage h2{font-size:15px;margin:0 0 6px}.stage.mot{outline:2px solid #d64545}

@@ -37,7 +37,9 @@ def sign(secret: str, body: bytes, timestamp: int | None = None) -> str:
     return f"t={t},v1={mac}"
 
 
-def verify_signature(secret: str, body: bytes, header: str, tolerance_s: int = 300, now: float | None = None) -> bool:
+def verify_signature(
+    secret: str, body: bytes, header: str, tolerance_s: int = 300, now: float | None = None
+) -> bool:
     try:
         parts = dict(p.split("=", 1) for p in header.split(","))
         t = int(parts["t"])
@@ -103,7 +105,9 @@ def attempt_delivery(session: Session, delivery_id: str, final_attempt: bool) ->
     delivery.last_attempt_at = utcnow()
     error: str | None = None
     try:
-        response = httpx.post(hook.url, content=body, headers=headers, timeout=TIMEOUT_S, follow_redirects=False)
+        response = httpx.post(
+            hook.url, content=body, headers=headers, timeout=TIMEOUT_S, follow_redirects=False
+        )
         delivery.last_status_code = response.status_code
         if 200 <= response.status_code < 300:
             delivery.state = "delivered"

@@ -20,20 +20,78 @@ from service.analysis.backend import ClusterOut, ExtractedUnit, SourceRecord, Un
 
 TOPICS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # topic: (label, stage, keywords FR+EN)
-    "card": ("Card declined at checkout", "purchase", ("card", "carte", "paiement", "payment", "checkout", "pay")),
+    "card": (
+        "Card declined at checkout",
+        "purchase",
+        ("card", "carte", "paiement", "payment", "checkout", "pay"),
+    ),
     "late": ("Late delivery", "delivery", ("late", "retard", "delayed", "week late", "promised")),
     "refund": ("Refund never received", "support", ("refund", "rembours")),
     "crash": ("App crashes", "usage", ("crash", "plante", "appli", "app ")),
-    "hold": ("Long wait and repeat calls", "support", ("hold", "attente", "rappeler", "again to", "repeat", "appeler")),
+    "hold": (
+        "Long wait and repeat calls",
+        "support",
+        ("hold", "attente", "rappeler", "again to", "repeat", "appeler"),
+    ),
     "fast": ("Fast delivery", "delivery", ("fast", "quick", "rapide", "next day", "lendemain")),
     "staff": ("Friendly store staff", "purchase", ("staff", "vendeuse", "personnel", "friendly", "aimable")),
-    "discover": ("Clear product pages and reviews", "discovery", ("review", "avis", "instagram", "compare", "recommend")),
+    "discover": (
+        "Clear product pages and reviews",
+        "discovery",
+        ("review", "avis", "instagram", "compare", "recommend"),
+    ),
 }
-NEG = ("never", "jamais", "not ", "pas ", "declined", "refus", "late", "retard", "crash", "plante", "waited",
-       "attente", "failed", "échoue", "broken", "impossible", "still", "toujours", "again", "encore", "damaged",
-       "unusable", "give up", "where is", "annoying", "interminable", "delayed", "rejecting", "bloquée", "hold")
-POS = ("fast", "quick", "perfect", "parfait", "friendly", "aimable", "happy", "rapide", "merci", "clear", "clair",
-       "helpful", "great", "sympathique", "convinced", "aidé", "easy")
+NEG = (
+    "never",
+    "jamais",
+    "not ",
+    "pas ",
+    "declined",
+    "refus",
+    "late",
+    "retard",
+    "crash",
+    "plante",
+    "waited",
+    "attente",
+    "failed",
+    "échoue",
+    "broken",
+    "impossible",
+    "still",
+    "toujours",
+    "again",
+    "encore",
+    "damaged",
+    "unusable",
+    "give up",
+    "where is",
+    "annoying",
+    "interminable",
+    "delayed",
+    "rejecting",
+    "bloquée",
+    "hold",
+)
+POS = (
+    "fast",
+    "quick",
+    "perfect",
+    "parfait",
+    "friendly",
+    "aimable",
+    "happy",
+    "rapide",
+    "merci",
+    "clear",
+    "clair",
+    "helpful",
+    "great",
+    "sympathique",
+    "convinced",
+    "aidé",
+    "easy",
+)
 EFFORT = ("again", "rappeler", "plusieurs fois", "repeat", "waited", "attente", "call", "twice", "deux fois")
 _SENT = re.compile(r"(?<=[.!?])\s+")
 
@@ -66,7 +124,11 @@ class TopicBackend:
             stage_confidence=0.9 if topic else 0.2,
             sentiment=sentiment,  # type: ignore[arg-type]
             sentiment_score=score,
-            emotion="frustration" if sentiment == "negative" else "satisfaction" if sentiment == "positive" else None,
+            emotion="frustration"
+            if sentiment == "negative"
+            else "satisfaction"
+            if sentiment == "positive"
+            else None,
             emotion_confidence=0.8 if sentiment != "neutral" else 0.0,
             effort=effort,
             effort_type="repeat_contact" if effort else None,
@@ -83,7 +145,9 @@ class TopicBackend:
                 if not sent.strip():
                     continue
                 emb = self._embed(sent)
-                out.append(ExtractedUnit(r.feedback_id, start, pos, sent, r.language, self._tags(sent, emb), emb))
+                out.append(
+                    ExtractedUnit(r.feedback_id, start, pos, sent, r.language, self._tags(sent, emb), emb)
+                )
         return out
 
     def cluster(self, units: Sequence[UnitForClustering]) -> list[ClusterOut]:
@@ -102,9 +166,7 @@ class TopicBackend:
             centroid = vecs.mean(axis=0)
             centroid /= np.linalg.norm(centroid)
             order = np.argsort(-(vecs @ centroid))
-            words = Counter(
-                k for m in members for k in TOPICS[topic][2] if k in units[m].text.lower()
-            )
+            words = Counter(k for m in members for k in TOPICS[topic][2] if k in units[m].text.lower())
             out.append(
                 ClusterOut(
                     kind=kind,  # type: ignore[arg-type]

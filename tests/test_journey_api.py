@@ -46,7 +46,9 @@ def ingest(client: TestClient, headers: dict[str, str], items: list[dict[str, An
     assert r.json()["rejected"] == 0, r.json()
 
 
-def analyse(client: TestClient, headers: dict[str, str], scope: dict[str, Any] | None = None) -> dict[str, Any]:
+def analyse(
+    client: TestClient, headers: dict[str, str], scope: dict[str, Any] | None = None
+) -> dict[str, Any]:
     r = client.post("/v1/analyses", json={"scope": scope or {}}, headers=headers)
     assert r.status_code == 202, r.text
     job = client.get(r.headers["Location"], headers=headers).json()
@@ -71,7 +73,9 @@ def test_end_to_end_bilingual_seed(
     page = client.get("/v1/pain-points", params={"kind": "pain"}, headers=auth_headers).json()
     ranked = page["items"]
     labels = [p["label"] for p in ranked]
-    assert {"Card declined at checkout", "Late delivery", "Refund never received", "App crashes"} <= set(labels)
+    assert {"Card declined at checkout", "Late delivery", "Refund never received", "App crashes"} <= set(
+        labels
+    )
     priorities = [p["score"]["priority"] for p in ranked]
     assert priorities == sorted(priorities, reverse=True)
     for p in ranked:
@@ -131,8 +135,16 @@ def test_journey_map_formats(
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
     doc = JourneyMapDocument.model_validate(r.json())
     ids = [s.id for s in doc.stages]
-    assert ids[:8] == ["discovery", "consideration", "purchase", "delivery", "usage", "support", "retention",
-                       "advocacy"]
+    assert ids[:8] == [
+        "discovery",
+        "consideration",
+        "purchase",
+        "delivery",
+        "usage",
+        "support",
+        "retention",
+        "advocacy",
+    ]
     usage = next(s for s in doc.stages if s.id == "usage")
     assert usage.pain_points[0].label == "App crashes" and usage.pain_points[0].emerging
     assert usage.emotion is not None and usage.emotion < 0
@@ -141,7 +153,9 @@ def test_journey_map_formats(
     assert discovery.kpis["nps"] is not None
     assert doc.moments_of_truth
 
-    rows = list(csv.DictReader(io.StringIO(client.get("/v1/journey-map?format=csv", headers=auth_headers).text)))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/v1/journey-map?format=csv", headers=auth_headers).text))
+    )
     assert {"stage_id", "label", "priority"} <= set(rows[0])
     assert any(r["label"] == "Card declined at checkout" and r["stage_id"] == "purchase" for r in rows)
 
@@ -161,7 +175,9 @@ def test_journey_map_formats(
     assert "<svg" in page.text and "App crashes" in page.text
 
     # Filters narrow the corpus: French app-store feedback only.
-    fr = client.get("/v1/journey-map", params={"language": "fr", "channel": "app"}, headers=auth_headers).json()
+    fr = client.get(
+        "/v1/journey-map", params={"language": "fr", "channel": "app"}, headers=auth_headers
+    ).json()
     assert fr["filters"] == {"channel": "app", "language": "fr"}
     assert fr["total_items"] < doc.total_items
 
@@ -180,19 +196,28 @@ def test_ids_and_human_edits_survive_reanalysis(
 
     r = client.patch(
         f"/v1/pain-points/{card['id']}",
-        json={"label": "Payment: card refused", "stage": "usage", "status": "in_progress", "due_date": "2026-12-01"},
+        json={
+            "label": "Payment: card refused",
+            "stage": "usage",
+            "status": "in_progress",
+            "due_date": "2026-12-01",
+        },
         headers=auth_headers,
     )
     assert r.status_code == 200 and r.json()["label_edited"] and r.json()["stage_edited"]
     merged = client.post(
-        "/v1/pain-points/merge", json={"target_id": hold["id"], "source_ids": [refund["id"]]}, headers=auth_headers
+        "/v1/pain-points/merge",
+        json={"target_id": hold["id"], "source_ids": [refund["id"]]},
+        headers=auth_headers,
     )
     assert merged.status_code == 200, merged.text
     assert merged.json()["merged_from"] == [refund["id"]]
     assert merged.json()["items"] == hold["items"] + refund["items"]
 
     analyse(client, auth_headers)
-    after = {p["id"]: p for p in client.get("/v1/pain-points?limit=200", headers=auth_headers).json()["items"]}
+    after = {
+        p["id"]: p for p in client.get("/v1/pain-points?limit=200", headers=auth_headers).json()["items"]
+    }
     assert after[card["id"]]["label"] == "Payment: card refused"
     assert after[card["id"]]["stage"] == "usage" and after[card["id"]]["status"] == "in_progress"
     assert after[crash["id"]]["label"] == "App crashes"  # unedited: same id, label from the clustering
@@ -252,10 +277,14 @@ def test_list_filters_sort_and_pagination(
     assert by_trend[0]["label"] == "App crashes"
     first = client.get("/v1/pain-points?limit=2&offset=0", headers=auth_headers).json()
     second = client.get("/v1/pain-points?limit=2&offset=2", headers=auth_headers).json()
-    assert len(first["items"]) == 2 and not {p["id"] for p in first["items"]} & {p["id"] for p in second["items"]}
+    assert len(first["items"]) == 2 and not {p["id"] for p in first["items"]} & {
+        p["id"] for p in second["items"]
+    }
     app_only = by_label(client, auth_headers, channel="app")
     assert "App crashes" in app_only and "Late delivery" not in app_only
-    assert all(p["kind"] == "opportunity" for p in by_label(client, auth_headers, kind="opportunity").values())
+    assert all(
+        p["kind"] == "opportunity" for p in by_label(client, auth_headers, kind="opportunity").values()
+    )
     assert set(by_label(client, auth_headers, stage="usage")) == {"App crashes"}
     summer = by_label(client, auth_headers, since="2026-06-01", until="2026-07-15")
     assert "App crashes" in summer and summer["App crashes"]["items"] == 1
@@ -298,12 +327,14 @@ def test_patch_validation_and_isolation(
     assert client.get(url, headers=other_auth_headers).status_code == 404
     assert client.patch(url, json={"owner": "x"}, headers=other_auth_headers).status_code == 404
     assert client.get("/v1/pain-points/nope", headers=auth_headers).status_code == 404
-    r = client.post("/v1/pain-points/merge", json={"target_id": pp["id"], "source_ids": [pp["id"]]},
-                    headers=auth_headers)
+    r = client.post(
+        "/v1/pain-points/merge", json={"target_id": pp["id"], "source_ids": [pp["id"]]}, headers=auth_headers
+    )
     assert r.status_code == 422
     opp = next(iter(by_label(client, auth_headers, kind="opportunity").values()))
-    r = client.post("/v1/pain-points/merge", json={"target_id": pp["id"], "source_ids": [opp["id"]]},
-                    headers=auth_headers)
+    r = client.post(
+        "/v1/pain-points/merge", json={"target_id": pp["id"], "source_ids": [opp["id"]]}, headers=auth_headers
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "same_kind"
     # Reopening clears the resolution date.
     client.patch(url, json={"status": "resolved"}, headers=auth_headers)

@@ -80,7 +80,10 @@ def test_signature_roundtrip() -> None:
 
 
 def test_webhooks_end_to_end(
-    client: TestClient, auth_headers: dict[str, str], other_auth_headers: dict[str, str], topic_backend: TopicBackend
+    client: TestClient,
+    auth_headers: dict[str, str],
+    other_auth_headers: dict[str, str],
+    topic_backend: TopicBackend,
 ) -> None:
     with Receiver() as receiver:
         r = client.post(
@@ -139,7 +142,9 @@ def test_failed_delivery_is_retried_then_logged(
 ) -> None:
     with Receiver(fail_first=1) as receiver:
         hook = client.post(
-            "/v1/webhooks", json={"url": receiver.url, "events": ["pain_point.emerging"]}, headers=auth_headers
+            "/v1/webhooks",
+            json={"url": receiver.url, "events": ["pain_point.emerging"]},
+            headers=auth_headers,
         ).json()
         ingest(client, auth_headers)
         analyse(client, auth_headers)
@@ -150,7 +155,9 @@ def test_failed_delivery_is_retried_then_logged(
             assert attempt_delivery(s, first["id"], final_attempt=False) == "delivered"
         assert len(receiver.requests) == 2
         # Same event id on both attempts, so receivers can de-duplicate.
-        assert json.loads(receiver.requests[0]["body"])["id"] == json.loads(receiver.requests[1]["body"])["id"]
+        assert (
+            json.loads(receiver.requests[0]["body"])["id"] == json.loads(receiver.requests[1]["body"])["id"]
+        )
 
     # Receiver gone: the final attempt marks the delivery failed with the error.
     with Session(engine) as s:
@@ -217,7 +224,11 @@ def test_job_resumes_after_a_crash(
 
 
 def test_stale_job_is_recovered(
-    client: TestClient, auth_headers: dict[str, str], workspace_id: str, engine: Engine, topic_backend: TopicBackend
+    client: TestClient,
+    auth_headers: dict[str, str],
+    workspace_id: str,
+    engine: Engine,
+    topic_backend: TopicBackend,
 ) -> None:
     ingest(client, auth_headers)
     with Session(engine) as s:
@@ -228,8 +239,13 @@ def test_stale_job_is_recovered(
             params={"scope": {}},
             result={"stage": "extract", "heartbeat": (utcnow() - timedelta(hours=1)).isoformat()},
         )
-        fresh = Job(workspace_id=workspace_id, kind="analysis", state="running", params={"scope": {}},
-                    result={"heartbeat": utcnow().isoformat()})
+        fresh = Job(
+            workspace_id=workspace_id,
+            kind="analysis",
+            state="running",
+            params={"scope": {}},
+            result={"heartbeat": utcnow().isoformat()},
+        )
         s.add(job)
         s.add(fresh)
         s.commit()
@@ -242,7 +258,10 @@ def test_stale_job_is_recovered(
 
 
 def test_jobs_are_workspace_scoped(
-    client: TestClient, auth_headers: dict[str, str], other_auth_headers: dict[str, str], topic_backend: TopicBackend
+    client: TestClient,
+    auth_headers: dict[str, str],
+    other_auth_headers: dict[str, str],
+    topic_backend: TopicBackend,
 ) -> None:
     ingest(client, auth_headers)
     job = analyse(client, auth_headers)
@@ -255,7 +274,11 @@ def test_jobs_are_workspace_scoped(
 
 @pytest.mark.redis
 def test_analysis_runs_through_redis_queue(
-    client: TestClient, auth_headers: dict[str, str], workspace_id: str, engine: Engine, settings: Settings,
+    client: TestClient,
+    auth_headers: dict[str, str],
+    workspace_id: str,
+    engine: Engine,
+    settings: Settings,
     topic_backend: TopicBackend,
 ) -> None:
     """The same task function, enqueued on RedisHuey (127.0.0.1:6379 db 4), dequeued and run by a worker."""

@@ -114,6 +114,14 @@ def to_blob(vector: np.ndarray) -> bytes:
     return np.asarray(vector, dtype=np.float32).tobytes()
 
 
+def vector(blob: bytes | None) -> np.ndarray:
+    """Like ``from_blob`` for rows known to carry a vector (selected on it)."""
+    out = from_blob(blob)
+    if out is None:
+        raise ValueError("row has no stored vector")
+    return out
+
+
 def from_blob(blob: bytes | None) -> np.ndarray | None:
     if not blob:
         return None

@@ -48,7 +48,11 @@ def refresh_scores(session: Session, workspace: Workspace, created: list[str] | 
                 "stage": pp.stage,
                 "priority": result.priority,
                 "items": result.n_items,
-                "trend": {"ratio": result.trend.ratio, "p_value": result.trend.p_value, "reason": result.trend.reason},
+                "trend": {
+                    "ratio": result.trend.ratio,
+                    "p_value": result.trend.p_value,
+                    "reason": result.trend.reason,
+                },
             }
         }
         if pp.id in created_set and pp.kind == "pain":
@@ -74,12 +78,13 @@ def execute_job(
     job.started_at = job.started_at or utcnow()
     job.error = None
     _checkpoint(session, job, job.progress, "starting")
+    current: Job = job
     try:
         scope = AnalysisScope.model_validate((job.params or {}).get("scope") or {})
         backend = get_backend(settings)
 
         def progress(frac: float, message: str) -> None:
-            _checkpoint(session, job, 0.05 + 0.65 * frac, "extract", message=message)
+            _checkpoint(session, current, 0.05 + 0.65 * frac, "extract", message=message)
 
         written = extract_pending(
             session, workspace.id, scope, backend, batch_size=batch_size, on_progress=progress

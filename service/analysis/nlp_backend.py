@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -39,7 +38,9 @@ def _load_tagger(settings: Settings, embedder: Embedder) -> Tagger | None:
         tagger: Tagger = load_tagger(settings.models_dir, embedder.model_id, encode=embedder.encode)
         return tagger
     except (FileNotFoundError, ValueError) as exc:
-        logger.warning("no tagging artifacts for %s (%s): rating-based provisional tags", embedder.model_id, exc)
+        logger.warning(
+            "no tagging artifacts for %s (%s): rating-based provisional tags", embedder.model_id, exc
+        )
         return None
 
 
@@ -65,7 +66,9 @@ def provisional_tags(rating: float | None, nps: int | None) -> UnitTags:
 
 
 class NlpBackend:
-    def __init__(self, embedder: Embedder, tagger: Tagger | None, params: ClusterParams | None = None) -> None:
+    def __init__(
+        self, embedder: Embedder, tagger: Tagger | None, params: ClusterParams | None = None
+    ) -> None:
         self.embedder = embedder
         self.tagger = tagger
         self.params = params
@@ -119,7 +122,11 @@ class NlpBackend:
                 continue
             clustering = cluster_units(emb[idx], self.params)
             labels = label_clusters(
-                [texts[i] for i in idx], [langs[i] for i in idx], clustering.labels, emb[idx], clustering.centroids
+                [texts[i] for i in idx],
+                [langs[i] for i in idx],
+                clustering.labels,
+                emb[idx],
+                clustering.centroids,
             )
             for lab in labels:
                 members = idx[clustering.labels == lab.cluster]
@@ -134,5 +141,3 @@ class NlpBackend:
                     )
                 )
         return out
-
-

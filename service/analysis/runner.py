@@ -23,7 +23,6 @@ from sqlalchemy import delete, func, or_
 from sqlmodel import Session, col, select
 
 from nlp.incremental import PreviousCluster, assign_new_units, match_clusters
-
 from service.analysis.backend import (
     AnalysisBackend,
     ClusterOut,
@@ -31,6 +30,7 @@ from service.analysis.backend import (
     UnitForClustering,
     from_blob,
     to_blob,
+    vector,
 )
 from service.models import FeedbackItem, OpinionUnit, PainPoint
 from service.models.types import utcnow
@@ -74,7 +74,7 @@ def scoped_items(workspace_id: str, scope: AnalysisScope) -> Any:
 
 
 def _pending_ids(session: Session, workspace_id: str, scope: AnalysisScope, model_id: str) -> list[str]:
-    """Items in scope with no unit embedded by ``model_id`` (never analysed, or analysed with another model)."""
+    """Items in scope without units embedded by ``model_id`` (never analysed, or by another model)."""
     done = (
         select(OpinionUnit.feedback_id)
         .where(OpinionUnit.workspace_id == workspace_id, OpinionUnit.embedding_model == model_id)
@@ -96,9 +96,7 @@ def extract_items(
     ).all()
     if not items:
         return 0
-    records = [
-        SourceRecord(i.id, i.text, i.language, i.rating, i.nps, i.created_at) for i in items
-    ]
+    records = [SourceRecord(i.id, i.text, i.language, i.rating, i.nps, i.created_at) for i in items]
     extracted = backend.extract(records)
     ids = [i.id for i in items]
     # Keep the pain point of units whose text did not change, so a model upgrade does not orphan history.
@@ -146,7 +144,9 @@ def extract_pending(
     for start in range(0, total, batch_size):
         written += extract_items(session, workspace_id, pending[start : start + batch_size], backend)
         if on_progress:
-            on_progress(min(start + batch_size, total) / total, f"extracted {min(start + batch_size, total)}/{total}")
+            on_progress(
+                min(start + batch_size, total) / total, f"extracted {min(start + batch_size, total)}/{total}"
+            )
     return written
 
 
@@ -213,13 +213,22 @@ def recluster(
             OpinionUnit.embedding_model == backend.model_id,
             col(FeedbackItem.id).in_(scoped_items(workspace_id, scope).with_only_columns(FeedbackItem.id)),
         )
-        .order_by(OpinionUnit.feedback_id, OpinionUnit.start)
+        .order_by(col(OpinionUnit.feedback_id), col(OpinionUnit.start))
     ).all()
     result = ReclusterResult(units=len(rows))
     units = [
         UnitForClustering(
-            u.id, u.feedback_id, u.text, u.language, u.sentiment, u.sentiment_score, u.stage,
-            u.stage_confidence, emb, u.start, u.end,
+            u.id,
+            u.feedback_id,
+            u.text,
+            u.language,
+            u.sentiment,
+            u.sentiment_score,
+            u.stage,
+            u.stage_confidence,
+            emb,
+            u.start,
+            u.end,
         )
         for u in rows
         if (emb := from_blob(u.embedding)) is not None
@@ -307,16 +316,16 @@ def recluster(
             for p in survivors.values()
             if p.kind == kind and not p.merged_into_id and (c := from_blob(p.centroid)) is not None
         ]
-        todo = [u for u in leftovers if _unit_kind(u.sentiment) == kind]
-        vecs = [from_blob(u.embedding) for u in todo]
+        todo = [u for u in leftovers if _unit_kind(u.sentiment) == kind and u.embedding]
         if not todo or not cents:
             continue
-        for u, pid in zip(todo, _nearest(np.vstack(vecs), cents), strict=True):
+        vecs = np.vstack([vector(u.embedding) for u in todo])
+        for u, pid in zip(todo, _nearest(vecs, cents), strict=True):
             u.pain_point_id = pid
     session.flush()
     result.assigned = sum(1 for u in rows if u.pain_point_id)
 
-    # Pain points nobody touched and that lost every unit disappear; edited or resolved ones stay (closed loop).
+    # Untouched pain points that lost every unit disappear; edited or resolved ones stay (closed loop).
     if scope.is_whole_workspace():
         counts = dict(
             session.exec(
@@ -400,11 +409,11 @@ def assign_items(
     ).all()
     assigned = 0
     for kind in ("pain", "opportunity"):
-        todo = [u for u in units if _unit_kind(u.sentiment) == kind]
+        todo = [u for u in units if _unit_kind(u.sentiment) == kind and u.embedding]
         cents = [(p.id, c) for p in pps if p.kind == kind and (c := from_blob(p.centroid)) is not None]
         if not todo or not cents:
             continue
-        vecs = np.vstack([from_blob(u.embedding) for u in todo])
+        vecs = np.vstack([vector(u.embedding) for u in todo])
         for u, pid in zip(todo, _nearest(vecs, cents), strict=True):
             if pid:
                 u.pain_point_id = pid

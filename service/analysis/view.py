@@ -139,7 +139,9 @@ def load_view(session: Session, workspace: Workspace, filters: ViewFilters | Non
     pps = {
         p.id: p
         for p in session.exec(
-            select(PainPoint).where(PainPoint.workspace_id == workspace.id, col(PainPoint.merged_into_id).is_(None))
+            select(PainPoint).where(
+                PainPoint.workspace_id == workspace.id, col(PainPoint.merged_into_id).is_(None)
+            )
         ).all()
     }
     view = View(workspace, filters, items, units, pps)
@@ -152,7 +154,13 @@ def load_view(session: Session, workspace: Workspace, filters: ViewFilters | Non
             PainPointInput(
                 pid,
                 [
-                    UnitSignal(u.feedback_id, u.sentiment_score or 0.0, u.emotion, 1.0 if u.emotion else 0.0, u.effort)
+                    UnitSignal(
+                        u.feedback_id,
+                        u.sentiment_score or 0.0,
+                        u.emotion,
+                        1.0 if u.emotion else 0.0,
+                        u.effort,
+                    )
                     for u in view.units_by_pp.get(pid, [])
                 ],
             )
@@ -167,7 +175,7 @@ def load_view(session: Session, workspace: Workspace, filters: ViewFilters | Non
 
 
 def visible_pain_points(view: View) -> list[PainPoint]:
-    """Pain points that pass the filters: pain-point fields, and at least one mention when items are filtered."""
+    """Pain points passing the filters: their own fields, and a mention when items are filtered."""
     f = view.filters
     out = []
     for p in view.pain_points.values():
@@ -213,7 +221,9 @@ def channels_of(view: View, units: Sequence[OpinionUnit]) -> dict[str, int]:
 def closed_loop_for(view: View, pp: PainPoint) -> ClosedLoopReport | None:
     if pp.status != "resolved" or pp.resolved_at is None:
         return None
-    mention_days = [view.items[i].created_at.date() for i in {u.feedback_id for u in view.units_by_pp.get(pp.id, [])}]
+    mention_days = [
+        view.items[i].created_at.date() for i in {u.feedback_id for u in view.units_by_pp.get(pp.id, [])}
+    ]
     corpus_days = [i.created_at.date() for i in view.items.values()]
     as_of = max([view.as_of or pp.resolved_at.date(), pp.resolved_at.date()])
     return closed_loop_report(mention_days, corpus_days, pp.resolved_at.date(), as_of)

@@ -26,12 +26,16 @@ class Webhook(SQLModel, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     workspace_id: str = Field(
-        sa_column=Column(String(36), ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False, index=True)
+        sa_column=Column(
+            String(36), ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False, index=True
+        )
     )
     url: str = Field(sa_column=Column(String(2000), nullable=False))
     events: list[str] = Field(sa_column=Column(JSONType, nullable=False))
     secret: str = Field(sa_column=Column(String(128), nullable=False))
-    active: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=sa_text("true")))
+    active: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default=sa_text("true"))
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 
@@ -41,14 +45,18 @@ class WebhookDelivery(SQLModel, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     workspace_id: str = Field(
-        sa_column=Column(String(36), ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False, index=True)
+        sa_column=Column(
+            String(36), ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False, index=True
+        )
     )
     webhook_id: str = Field(
         sa_column=Column(String(36), ForeignKey("webhook.id", ondelete="CASCADE"), nullable=False)
     )
     event: str = Field(sa_column=Column(String(64), nullable=False))
     payload: dict[str, Any] = Field(sa_column=Column(JSONType, nullable=False))
-    state: str = Field(default="pending", sa_column=Column(String(16), nullable=False, server_default="pending"))
+    state: str = Field(
+        default="pending", sa_column=Column(String(16), nullable=False, server_default="pending")
+    )
     attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default=sa_text("0")))
     last_status_code: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

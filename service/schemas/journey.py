@@ -53,7 +53,9 @@ class ImpactOut(BaseModel):
     mean_without: float | None
     n_with: int
     n_without: int
-    difference: float | None = Field(description="mean without − mean with: positive = the pain point lowers it")
+    difference: float | None = Field(
+        description="mean without − mean with: positive = the pain point lowers it"
+    )
     std_error: float | None
     ci_low: float | None
     ci_high: float | None
@@ -62,7 +64,9 @@ class ImpactOut(BaseModel):
 
 class ScoreOut(BaseModel):
     priority: float = Field(description="0..100, weighted mean of the components × 100")
-    components: dict[str, float] = Field(description="volume, severity, impact, trend, effort, recency in 0..1")
+    components: dict[str, float] = Field(
+        description="volume, severity, impact, trend, effort, recency in 0..1"
+    )
     weights: dict[str, float]
     share: float
     negativity: float

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from fastapi import APIRouter, Response, status
 
 from nlp.priority import PriorityConfig
@@ -42,10 +44,9 @@ def start_analysis(
     session.add(job)
     session.commit()
     job_id = job.id
-    try:
+    # Immediate mode runs the task inline: a failure is recorded on the job row, not raised to the client.
+    with contextlib.suppress(Exception):
         run_analysis(job_id)
-    except Exception:  # immediate mode runs inline: the failure is recorded on the job row
-        pass
     session.expire_all()
     stored = session.get(Job, job_id)
     response.headers["Location"] = f"/v1/jobs/{job_id}"
@@ -69,7 +70,9 @@ def get_priority_config(workspace: CurrentWorkspace) -> PriorityConfig:
 
 
 @router.put("/priority-config", response_model=PriorityConfig, tags=["pain points"])
-def put_priority_config(body: PriorityConfig, workspace: CurrentWorkspace, session: SessionDep) -> PriorityConfig:
+def put_priority_config(
+    body: PriorityConfig, workspace: CurrentWorkspace, session: SessionDep
+) -> PriorityConfig:
     """Change the weights for this workspace; scores are computed on read, so the next listing uses them."""
     workspace.settings = {**(workspace.settings or {}), "priority": body.model_dump(mode="json")}
     session.add(workspace)

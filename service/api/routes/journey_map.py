@@ -15,8 +15,8 @@ router = APIRouter(tags=["journey map"])
 TAGS = [
     {
         "name": "journey map",
-        "description": "Stages in order with touchpoints, emotion curve, KPIs, top pain points, opportunities "
-        "and moments of truth; `format=json|csv|mermaid|theydo|html`.",
+        "description": "Stages in order with touchpoints, emotion curve, KPIs, top pain points, opportunities"
+        " and moments of truth; `format=json|csv|mermaid|theydo|html`.",
     }
 ]
 
@@ -53,7 +53,9 @@ def get_journey_map(
     workspace: CurrentWorkspace, session: SessionDep, q: Annotated[MapQuery, Query()]
 ) -> Response:
     filters = ViewFilters.model_validate(
-        q.model_dump(include={"channel", "source", "segment", "language", "since", "until"}, exclude_none=True)
+        q.model_dump(
+            include={"channel", "source", "segment", "language", "since", "until"}, exclude_none=True
+        )
     )
     jm = journey_map(load_view(session, workspace, filters), top_n=q.top)
     headers = {}

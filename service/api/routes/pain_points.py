@@ -12,7 +12,7 @@ from sklearn.cluster import KMeans
 from sqlmodel import Session, col, select
 
 from nlp.priority import weekly_timeline
-from service.analysis.backend import from_blob, to_blob
+from service.analysis.backend import from_blob, to_blob, vector
 from service.analysis.view import (
     View,
     ViewFilters,
@@ -48,8 +48,9 @@ router = APIRouter(prefix="/pain-points", tags=["pain points"])
 TAGS = [
     {
         "name": "pain points",
-        "description": "Recurring irritants (and opportunities) ranked by a priority score returned with its "
-        "components: volume, severity, impact (with 95 % CI), trend (with an `emerging` test), effort, recency.",
+        "description": "Recurring irritants (and opportunities) ranked by a priority score returned with"
+        " its components: volume, severity, impact (with 95 % CI), trend (with an `emerging` test),"
+        " effort, recency.",
     }
 ]
 
@@ -81,7 +82,7 @@ def _out(view: View, pp: PainPoint) -> PainPointOut:
     r = view.scores[pp.id]
     return PainPointOut(
         id=pp.id,
-        kind=pp.kind,  # type: ignore[arg-type]
+        kind=pp.kind,
         label=pp.label,
         label_edited=pp.label_edited,
         stage=pp.stage,
@@ -174,7 +175,9 @@ def pain_point_feedback(
     """Feedback items that mention the pain point, newest first, with the matching opinion units."""
     pp = _get(session, workspace, pain_point_id)
     units = session.exec(
-        select(OpinionUnit).where(OpinionUnit.workspace_id == workspace.id, OpinionUnit.pain_point_id == pp.id)
+        select(OpinionUnit).where(
+            OpinionUnit.workspace_id == workspace.id, OpinionUnit.pain_point_id == pp.id
+        )
     ).all()
     by_item: dict[str, list[str]] = {}
     for u in sorted(units, key=lambda u: u.start):
@@ -247,19 +250,26 @@ def patch_pain_point(
 
 
 @router.post("/merge", response_model=PainPointDetail)
-def merge_pain_points(body: MergeRequest, workspace: CurrentWorkspace, session: SessionDep) -> PainPointDetail:
+def merge_pain_points(
+    body: MergeRequest, workspace: CurrentWorkspace, session: SessionDep
+) -> PainPointDetail:
     """Fold `source_ids` into `target_id`: their units move, their ids answer 409 pointing at the target,
     and later re-clustering sends clusters that look like them to the target."""
     target = _get(session, workspace, body.target_id, "target_id")
     sources = []
     for n, sid in enumerate(dict.fromkeys(body.source_ids)):
         if sid == target.id:
-            raise field_error(422, f"source_ids.{n}", "not_target", "a pain point cannot be merged into itself")
+            raise field_error(
+                422, f"source_ids.{n}", "not_target", "a pain point cannot be merged into itself"
+            )
         src = _get(session, workspace, sid, f"source_ids.{n}")
         if src.kind != target.kind:
-            raise field_error(422, f"source_ids.{n}", "same_kind", "pain points and opportunities cannot merge")
+            raise field_error(
+                422, f"source_ids.{n}", "same_kind", "pain points and opportunities cannot merge"
+            )
         sources.append(src)
-    weights, vectors = [], []
+    weights: list[int] = []
+    vectors: list[np.ndarray] = []
     for p in [target, *sources]:
         c = from_blob(p.centroid)
         if c is not None and (not vectors or len(c) == len(vectors[0])):
@@ -269,7 +279,9 @@ def merge_pain_points(body: MergeRequest, workspace: CurrentWorkspace, session: 
         for u in session.exec(select(OpinionUnit).where(OpinionUnit.pain_point_id == src.id)).all():
             u.pain_point_id = target.id
             session.add(u)
-        target.quotes = (target.quotes or []) + [q for q in (src.quotes or []) if q not in (target.quotes or [])]
+        target.quotes = (target.quotes or []) + [
+            q for q in (src.quotes or []) if q not in (target.quotes or [])
+        ]
         target.keyphrases = list(dict.fromkeys([*(target.keyphrases or []), *(src.keyphrases or [])]))
         target.size += src.size
         src.size = 0
@@ -303,9 +315,12 @@ def split_pain_point(
     ]
     if len(units) < 2 * body.parts:
         raise field_error(
-            422, "parts", "too_few_units", f"{len(units)} units cannot be split into {body.parts} groups of 2+"
+            422,
+            "parts",
+            "too_few_units",
+            f"{len(units)} units cannot be split into {body.parts} groups of 2+",
         )
-    x = np.vstack([from_blob(u.embedding) for u in units]).astype(np.float64)
+    x = np.vstack([vector(u.embedding) for u in units]).astype(np.float64)
     labels = KMeans(n_clusters=body.parts, n_init=10, random_state=0).fit_predict(x)
     groups = sorted(range(body.parts), key=lambda g: (-int((labels == g).sum()), g))
     if any(int((labels == g).sum()) == 0 for g in groups):
