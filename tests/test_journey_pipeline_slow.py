@@ -1,4 +1,4 @@
-"""The analysis job on the real nlp/ pipeline (multilingual USE embeddings, Ward clustering, c-TF-IDF labels)."""
+"""The analysis job on the real nlp/ pipeline (multilingual USE embeddings, Ward, c-TF-IDF labels)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def real_backend(settings: Settings) -> Iterator[None]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the storage paths are covered on both elsewhere
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # storage is covered on both elsewhere
 def test_seed_through_real_pipeline(
     client: TestClient, auth_headers: dict[str, str], real_backend: None
 ) -> None:
@@ -39,6 +39,7 @@ def test_seed_through_real_pipeline(
     assert set(detail["language_mix"]) == {"en", "fr"}
     ids = {p["id"] for p in pains}
     analyse(client, auth_headers)
-    again = {p["id"] for p in client.get("/v1/pain-points?kind=pain&limit=50", headers=auth_headers).json()["items"]}
+    listing = client.get("/v1/pain-points?kind=pain&limit=50", headers=auth_headers).json()
+    again = {p["id"] for p in listing["items"]}
     assert again == ids  # same data, same ids
     assert client.get("/v1/journey-map?format=html", headers=auth_headers).status_code == 200
