@@ -32,14 +32,14 @@ by their sum, so ``{"volume": 3, "impact": 1}`` is a valid choice.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from nlp.stats import compare_rates, welch_difference
+from nlp.stats import Moments, compare_rates, welch_from_moments
 
 KpiName = Literal["rating", "nps", "csat"]
 
@@ -207,10 +207,7 @@ def severity_parts(units: Sequence[UnitSignal]) -> tuple[float, float]:
     return negativity, intensity
 
 
-def trend_detail(
-    mention_days: Iterable[date], corpus_days: Sequence[date], as_of: date, config: PriorityConfig
-) -> TrendDetail:
-    """Share of feedback in the recent window vs the baseline window just before it."""
+def _windows(as_of: date, config: PriorityConfig) -> Callable[[date], str | None]:
     recent_start = as_of - timedelta(days=config.recent_days - 1)
     baseline_start = recent_start - timedelta(days=config.baseline_days)
 
@@ -221,16 +218,38 @@ def trend_detail(
             return "baseline"
         return None
 
-    counts = {"recent": 0, "baseline": 0}
+    return window
+
+
+def window_totals(corpus_days: Iterable[date], as_of: date, config: PriorityConfig) -> dict[str, int]:
+    window = _windows(as_of, config)
     totals = {"recent": 0, "baseline": 0}
-    for d in mention_days:
-        w = window(d)
-        if w:
-            counts[w] += 1
     for d in corpus_days:
         w = window(d)
         if w:
             totals[w] += 1
+    return totals
+
+
+def trend_detail(
+    mention_days: Iterable[date],
+    corpus_days: Sequence[date],
+    as_of: date,
+    config: PriorityConfig,
+    totals: dict[str, int] | None = None,
+) -> TrendDetail:
+    """Share of feedback in the recent window vs the baseline window just before it.
+
+    ``totals`` (from ``window_totals``) saves rescanning the corpus for every pain point.
+    """
+    window = _windows(as_of, config)
+    counts = {"recent": 0, "baseline": 0}
+    for d in mention_days:
+        w = window(d)
+        if w:
+            counts[w] += 1
+    if totals is None:
+        totals = window_totals(corpus_days, as_of, config)
     cmp = compare_rates(
         counts["recent"], totals["recent"], counts["baseline"], totals["baseline"], alternative="greater"
     )
@@ -274,21 +293,36 @@ def trend_component(detail: TrendDetail) -> float:
     return _clip(0.5 + math.log2(detail.ratio) / 4)
 
 
+def kpi_moments(
+    corpus: Iterable[FeedbackFact], metrics: Sequence[str] = KPI_PREFERENCE
+) -> dict[str, Moments]:
+    values: dict[str, list[float]] = {m: [] for m in metrics}
+    for fact in corpus:
+        for m in metrics:
+            v = fact.kpi(m)
+            if v is not None:
+                values[m].append(float(v))
+    return {m: Moments.of(vs) for m, vs in values.items()}
+
+
 def kpi_impacts(
-    item_ids: set[str], corpus: Sequence[FeedbackFact], metrics: Sequence[str] = KPI_PREFERENCE
+    item_ids: set[str],
+    corpus: Sequence[FeedbackFact],
+    metrics: Sequence[str] = KPI_PREFERENCE,
+    totals: dict[str, Moments] | None = None,
+    by_id: dict[str, FeedbackFact] | None = None,
 ) -> list[KpiImpact]:
+    """Welch comparison per KPI; with ``totals`` and ``by_id`` only the pain point's own items are read."""
+    totals = totals if totals is not None else kpi_moments(corpus, metrics)
+    by_id = by_id if by_id is not None else {f.item_id: f for f in corpus}
     out: list[KpiImpact] = []
     for metric in metrics:
-        with_vals: list[float] = []
-        without_vals: list[float] = []
-        for fact in corpus:
-            value = fact.kpi(metric)
-            if value is None:
-                continue
-            (with_vals if fact.item_id in item_ids else without_vals).append(float(value))
-        if not with_vals and not without_vals:
+        total = totals.get(metric, Moments())
+        if not total.n:
             continue
-        d = welch_difference(with_vals, without_vals)
+        with_vals = [float(v) for i in item_ids if i in by_id and (v := by_id[i].kpi(metric)) is not None]
+        with_m = Moments.of(with_vals)
+        d = welch_from_moments(with_m, total - with_m)
         out.append(
             KpiImpact(
                 metric,
@@ -349,6 +383,8 @@ def score_pain_points(
     total_items = len(corpus)
     weights = config.weights.normalised()
 
+    trend_totals = window_totals(corpus_days, as_of, config)
+    moments = kpi_moments(corpus)
     prepared = []
     for pp in pain_points:
         item_ids = {u.item_id for u in pp.units if u.item_id in by_id}
@@ -362,8 +398,8 @@ def score_pain_points(
         negativity, intensity = severity_parts(pp.units)
         severity = _clip(0.6 * negativity + 0.4 * intensity)
         mention_days = [by_id[i].day for i in item_ids]
-        trend = trend_detail(mention_days, corpus_days, as_of, config)
-        impacts = kpi_impacts(item_ids, corpus)
+        trend = trend_detail(mention_days, corpus_days, as_of, config, trend_totals)
+        impacts = kpi_impacts(item_ids, corpus, totals=moments, by_id=by_id)
         impact, impact_metric = impact_component(impacts, config.impact_min_n)
         effort_share = sum(1 for u in pp.units if u.effort) / len(pp.units) if pp.units else 0.0
         last_seen = max(mention_days) if mention_days else None

@@ -85,23 +85,48 @@ class MeanDifference:
     p_value: float | None
 
 
-def _mean_var(values: Sequence[float]) -> tuple[float, float]:
-    n = len(values)
-    mean = sum(values) / n
-    var = sum((v - mean) ** 2 for v in values) / (n - 1) if n > 1 else 0.0
-    return mean, var
+@dataclass(frozen=True)
+class Moments:
+    """Count, sum and sum of squares: enough for a mean and a variance, and subtractable, so the
+    "without" side of every pain point is the corpus total minus its "with" side (no rescan)."""
+
+    n: int = 0
+    total: float = 0.0
+    squares: float = 0.0
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Moments:
+        return cls(len(values), float(sum(values)), float(sum(v * v for v in values)))
+
+    def __sub__(self, other: Moments) -> Moments:
+        return Moments(self.n - other.n, self.total - other.total, self.squares - other.squares)
+
+    def mean(self) -> float | None:
+        return self.total / self.n if self.n else None
+
+    def var(self) -> float:
+        if self.n < 2:
+            return 0.0
+        return max(0.0, (self.squares - self.total * self.total / self.n) / (self.n - 1))
 
 
 def welch_difference(with_values: Sequence[float], without_values: Sequence[float]) -> MeanDifference:
     """Welch's unequal-variance comparison; needs two values on each side to say anything."""
-    n1, n2 = len(with_values), len(without_values)
-    m1 = sum(with_values) / n1 if n1 else None
-    m2 = sum(without_values) / n2 if n2 else None
+    return welch_from_moments(Moments.of(with_values), Moments.of(without_values))
+
+
+def welch_from_moments(with_m: Moments, without_m: Moments) -> MeanDifference:
+    n1, n2 = with_m.n, without_m.n
+    m1, m2 = with_m.mean(), without_m.mean()
     if n1 < 2 or n2 < 2 or m1 is None or m2 is None:
         diff = (m2 - m1) if (m1 is not None and m2 is not None) else None
         return MeanDifference(m1, m2, n1, n2, diff, None, None, None, None)
-    _, v1 = _mean_var(with_values)
-    _, v2 = _mean_var(without_values)
+    v1, v2 = with_m.var(), without_m.var()
+    # Sums of squares lose precision when the variance is tiny relative to the mean: treat as constant.
+    if v1 < 1e-12:
+        v1 = 0.0
+    if v2 < 1e-12:
+        v2 = 0.0
     diff = m2 - m1
     se2 = v1 / n1 + v2 / n2
     if se2 <= 0:

@@ -184,3 +184,16 @@ def test_compare_rates_rejects_impossible_counts() -> None:
         compare_rates(5, 3, 1, 10)
     zero = compare_rates(0, 0, 1, 10)
     assert zero.p_value is None and zero.rate_ratio is None
+
+
+def test_moments_subtraction_matches_direct_welch() -> None:
+    from nlp.stats import Moments, welch_from_moments
+
+    with_vals = [1.0, 2.0, 1.0, 3.0]
+    without_vals = [4.0, 5.0, 4.0, 3.0, 5.0, 2.0]
+    total = Moments.of(with_vals + without_vals)
+    via_totals = welch_from_moments(Moments.of(with_vals), total - Moments.of(with_vals))
+    direct = welch_difference(with_vals, without_vals)
+    assert via_totals.difference == pytest.approx(direct.difference)
+    assert via_totals.std_error == pytest.approx(direct.std_error)
+    assert via_totals.p_value == pytest.approx(direct.p_value)

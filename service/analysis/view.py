@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from nlp.closed_loop import ClosedLoopReport, closed_loop_report
@@ -131,17 +132,19 @@ def load_view(session: Session, workspace: Workspace, filters: ViewFilters | Non
     if filters.until:
         stmt = stmt.where(FeedbackItem.created_at <= datetime.combine(filters.until, time.max, UTC))
     items = {i.id: i for i in session.exec(stmt).all()}
-    units = [
-        u
-        for u in session.exec(select(OpinionUnit).where(OpinionUnit.workspace_id == workspace.id)).all()
-        if u.feedback_id in items
-    ]
+    # Embeddings and centroids are the bulk of these rows and the read side never needs them.
+    unit_rows = session.exec(
+        select(OpinionUnit)
+        .where(OpinionUnit.workspace_id == workspace.id)
+        .options(defer(OpinionUnit.embedding))  # type: ignore[arg-type]
+    ).all()
+    units = [u for u in unit_rows if u.feedback_id in items]
     pps = {
         p.id: p
         for p in session.exec(
-            select(PainPoint).where(
-                PainPoint.workspace_id == workspace.id, col(PainPoint.merged_into_id).is_(None)
-            )
+            select(PainPoint)
+            .where(PainPoint.workspace_id == workspace.id, col(PainPoint.merged_into_id).is_(None))
+            .options(defer(PainPoint.centroid))  # type: ignore[arg-type]
         ).all()
     }
     view = View(workspace, filters, items, units, pps)
