@@ -4,7 +4,8 @@ Databases
     db_url       str, parametrized [sqlite, postgres]: a test using it (directly or through the fixtures
                  below) runs on both. The database is migrated to the Alembic head and empty.
                  SQLite: a fresh copy of a migrated template file per test.
-                 PostgreSQL: one schema per run and xdist worker (fmtest_<worker>_<pid>, search_path in the URL),
+                 PostgreSQL: one schema per run and xdist worker (fmtest_<worker>_<pid>, search_path set
+                 in the URL),
                  migrated once per session, every table truncated before each test. URL from env
                  FRICTIONMAP_TEST_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test).
                  An unreachable PostgreSQL skips those tests, unless FRICTIONMAP_REQUIRE_POSTGRES=1

@@ -153,3 +153,34 @@ def test_cli_analyze_delegates_to_nlp(tmp_path: Path, monkeypatch: pytest.Monkey
     )
     assert result.exit_code == 0, result.output
     assert calls == [(data, "body", "ID", "R", "D", out)]
+
+
+@pytest.mark.redis
+def test_redis_queue_round_trip() -> None:
+    """FRICTIONMAP_QUEUE_URL=redis://... gives a RedisHuey that a thread consumer drains."""
+    import uuid
+
+    import redis
+
+    url = os.environ.get("FRICTIONMAP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as exc:
+        if os.environ.get("FRICTIONMAP_REQUIRE_POSTGRES"):  # CI: services must be up
+            pytest.fail(f"Redis unreachable at {url}: {exc}")
+        pytest.skip(f"Redis unreachable at {url}")
+    rh = build_huey(Settings(queue_url=url, queue_immediate=False), name=f"fm-test-{uuid.uuid4().hex[:8]}")
+    done = threading.Event()
+
+    @rh.task()
+    def mark() -> None:
+        done.set()
+
+    consumer = _ThreadConsumer(rh, workers=1, worker_type="thread", periodic=False)
+    consumer.start()
+    try:
+        mark()
+        assert done.wait(15)
+    finally:
+        consumer.stop(graceful=True)
+        rh.storage.flush_all()
