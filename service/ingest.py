@@ -124,6 +124,13 @@ def _prepare(
     return _Prepared(index=index, row=row, language=language, redactions=counts)
 
 
+def _lock_order(p: _Prepared) -> tuple[str, str, str]:
+    row = p.row
+    if row["external_id"] is not None:
+        return ("e", row["source"], row["external_id"])
+    return ("h", row["content_hash"], "")
+
+
 def _insert_ignoring_conflicts(session: Session, row: dict[str, Any]) -> str | None:
     """Insert; None when a unique constraint says the item is already stored (or being stored)."""
     dialect = session.get_bind().dialect.name
@@ -180,6 +187,10 @@ def ingest_items(
     created_ids: list[str] = []
     if prepared:
         session.commit()  # end any read snapshot so the first statement below takes the write lock
+        # Every caller takes the unique-index locks in the same global order, so two batches holding the same
+        # items in different orders cannot deadlock on PostgreSQL. The sort is stable: within one batch the
+        # first occurrence of a key is the one created.
+        prepared.sort(key=_lock_order)
         try:
             for p in prepared:
                 inserted = _insert_ignoring_conflicts(session, p.row)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -94,6 +95,15 @@ def _custom_openapi(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
+def _warm_up() -> None:
+    try:
+        from nlp.language import detect_language
+
+        detect_language("warm up")
+    except Exception:  # never fatal: the first request will load it instead
+        logger.exception("language detector warm-up failed")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = get_engine(settings)
@@ -104,6 +114,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             status = migration_status(engine)
             if not status.at_head:
                 raise DatabaseNotMigratedError(status.message())
+        # Load the language detector off the request path (first build takes a second or two).
+        threading.Thread(target=_warm_up, name="frictionmap-warm-up", daemon=True).start()
         consumer = None
         if settings.worker_in_process:
             from service.queue import start_in_process_consumer
