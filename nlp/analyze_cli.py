@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from nlp.clustering import ClusterParams
+from nlp.embeddings import Embedder
 from nlp.pipeline import AnalysisResult, Record, analyze_records
 
 PROGRESS_MIN_RECORDS = 200  # below this the run is instant; a bar would be noise
@@ -112,7 +113,7 @@ def run_analyze(
     rating_column: str | None = None,
     date_column: str | None = None,
     out: str | Path | None = None,
-    embedding_backend: str = "auto",
+    embedding_backend: str | Embedder = "auto",
     params: ClusterParams | None = None,
     progress: bool | None = None,
 ) -> AnalysisResult:
