@@ -1,0 +1,216 @@
+"""Opinion units: sentences, then clauses at contrast/addition markers, with offsets into the stored text.
+
+One review often carries several irritants ("livré en retard, et le service client n'a jamais répondu"), and a
+pain point is a property of a clause, not of a whole review. Offsets (``source[start:end] == text``) let the UI
+highlight the unit in the original item and let tags be traced back.
+
+Sentence boundaries:
+* French: ``fr_core_news_sm`` with only ``tok2vec`` + ``senter`` active for splitting (the statistical sentence
+  recogniser; the dependency parser, NER, morphologizer and lemmatizer are skipped, which makes it several times
+  faster than the full pipeline). Lemmas are computed separately, and only for the units that labelling needs
+  (:func:`lemmatize`).
+* English and anything else: ``spacy.blank("en")`` + the rule-based ``sentencizer``. There is no official English
+  model on PyPI, and feedback sentences are punctuation-delimited, so rules lose little and cost ~nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+
+MIN_UNIT_CHARS = 12
+MIN_UNIT_WORDS = 3
+
+# Contrast / addition markers that start a new opinion clause. Matched case-insensitively at a word boundary,
+# optionally preceded by a comma/semicolon. Bare "and"/"et" are not split on: they join noun phrases far more
+# often than opinions ("fast and friendly"), so only their comma-led form counts (", and the support ...").
+_MARKERS_FR = [
+    "mais",
+    "cependant",
+    "par contre",
+    "en revanche",
+    "en plus",
+    "de plus",
+    "toutefois",
+    "néanmoins",
+    "pourtant",
+    "alors que",
+    "sauf que",
+    "et aussi",
+    "par ailleurs",
+    "d'ailleurs",
+    "en outre",
+]
+_MARKERS_EN = [
+    "but",
+    "however",
+    "although",
+    "though",
+    "whereas",
+    "yet",
+    "and also",
+    "also",
+    "plus",
+    "on the other hand",
+    "in addition",
+    "moreover",
+    "besides",
+    "except that",
+]
+
+
+def _marker_pattern(markers: Iterable[str]) -> re.Pattern[str]:
+    alternatives = "|".join(sorted((re.escape(m) for m in markers), key=len, reverse=True))
+    # Either after a punctuation mark ("..., but", "...; however") or a bare strong marker ("mais", "but").
+    return re.compile(rf"(?:[,;:]\s*(?:and|et)\s+|[,;:]\s*|\s)(?=(?:{alternatives})\b)", re.IGNORECASE)
+
+
+_SPLIT_FR = _marker_pattern(_MARKERS_FR)
+_SPLIT_EN = _marker_pattern(_MARKERS_EN)
+# ", and" / ", et" followed by a clause is an addition of a new opinion.
+_COMMA_AND = re.compile(r",\s*(?=(?:and|et)\s+\w+\s+\w+)", re.IGNORECASE)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class UnitSpan:
+    start: int
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _french() -> Language:
+    import spacy
+
+    nlp = spacy.load("fr_core_news_sm", exclude=["parser", "ner"])
+    nlp.enable_pipe("senter")
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _english() -> Language:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _sentence_spans(texts: Sequence[str], language: str, batch_size: int = 64) -> list[list[tuple[int, int]]]:
+    if language == "fr":
+        nlp = _french()
+        with nlp.select_pipes(enable=["tok2vec", "senter"]):
+            docs = list(nlp.pipe(texts, batch_size=batch_size))
+    else:
+        docs = list(_english().pipe(texts, batch_size=batch_size))
+    return [[(s.start_char, s.end_char) for s in doc.sents] for doc in docs]
+
+
+def _clause_spans(text: str, start: int, end: int, language: str) -> list[tuple[int, int]]:
+    pattern = _SPLIT_FR if language == "fr" else _SPLIT_EN
+    cuts = {m.end() for m in pattern.finditer(text, start, end) if m.start() > start}
+    cuts |= {m.end() for m in _COMMA_AND.finditer(text, start, end) if m.start() > start}
+    bounds = [start, *sorted(c for c in cuts if start < c < end), end]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip whitespace and dangling punctuation so the unit reads cleanly but offsets stay exact."""
+    strip = " \t\r\n,;:-–—"
+    while start < end and text[start] in strip:
+        start += 1
+    while end > start and text[end - 1] in strip:
+        end -= 1
+    return start, end
+
+
+def _meaningful(fragment: str) -> bool:
+    return len(fragment) >= MIN_UNIT_CHARS and len(_WORD.findall(fragment)) >= MIN_UNIT_WORDS
+
+
+def _units_from_sentences(text: str, sentences: list[tuple[int, int]], language: str) -> list[UnitSpan]:
+    units: list[UnitSpan] = []
+    for s_start, s_end in sentences:
+        clauses = [_trim(text, a, b) for a, b in _clause_spans(text, s_start, s_end, language)]
+        clauses = [(a, b) for a, b in clauses if b > a]
+        # A clause too short to stand alone ("but ok") is glued to its predecessor instead of lost.
+        merged: list[tuple[int, int]] = []
+        for a, b in clauses:
+            if merged and not _meaningful(text[a:b]):
+                merged[-1] = (merged[-1][0], b)
+            else:
+                merged.append((a, b))
+        if len(merged) > 1 and not _meaningful(text[merged[0][0] : merged[0][1]]):
+            merged[1] = (merged[0][0], merged[1][1])
+            merged.pop(0)
+        for a, b in merged:
+            if _meaningful(text[a:b]):
+                units.append(UnitSpan(a, b, text[a:b]))
+    if not units:
+        # A very short review ("Nul.") is still feedback: keep the whole trimmed text as one unit if it has words.
+        a, b = _trim(text, 0, len(text))
+        if b > a and _WORD.search(text[a:b]):
+            units.append(UnitSpan(a, b, text[a:b]))
+    return units
+
+
+def split_units(text: str, language: str) -> list[UnitSpan]:
+    """Split one item into opinion units; ``text == source[start:end]`` for every unit."""
+    return split_units_batch([text], [language])[0]
+
+
+def split_units_batch(texts: Sequence[str], languages: Sequence[str]) -> list[list[UnitSpan]]:
+    """Batch form used by the pipeline: one spaCy ``pipe`` per language, which is what makes it fast."""
+    out: list[list[UnitSpan]] = [[] for _ in texts]
+    for lang in ("fr", "en"):
+        idx = [i for i, l in enumerate(languages) if (l == "fr") == (lang == "fr")]
+        if not idx:
+            continue
+        spans = _sentence_spans([texts[i] for i in idx], lang)
+        for i, sents in zip(idx, spans, strict=True):
+            out[i] = _units_from_sentences(texts[i], sents, lang)
+    return out
+
+
+_EN_SUFFIX = re.compile(r"(?<=[a-z]{3})(?:ies|es|s)$")
+
+
+def _english_lemma(token: str) -> str:
+    """Tiny rule lemmatizer for English (no English model ships on PyPI): folds plurals, which is what matters
+    for keyphrase counts ("refunds" ~ "refund"); keeps words ending in -ss/-us/-is intact."""
+    if len(token) <= 3 or token.endswith(("ss", "us", "is")):
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith(("ches", "shes", "xes", "sses")):
+        return token[:-2]
+    if token.endswith("s"):
+        return token[:-1]
+    return token
+
+
+def lemmatize(texts: Sequence[str], languages: Sequence[str]) -> list[list[str]]:
+    """Lower-cased lemmas of word tokens (punctuation, numbers and spaces dropped), per text.
+
+    French uses the model's rule lemmatizer (needs the morphologizer for POS); English uses the blank tokenizer
+    plus :func:`_english_lemma`. Called by labelling on a capped sample of each cluster, not on every unit.
+    """
+    out: list[list[str]] = [[] for _ in texts]
+    fr_idx = [i for i, l in enumerate(languages) if l == "fr"]
+    en_idx = [i for i, l in enumerate(languages) if l != "fr"]
+    if fr_idx:
+        nlp = _french()
+        with nlp.select_pipes(enable=["tok2vec", "morphologizer", "attribute_ruler", "lemmatizer"]):
+            for i, doc in zip(fr_idx, nlp.pipe([texts[i] for i in fr_idx], batch_size=64), strict=True):
+                out[i] = [t.lemma_.lower() for t in doc if t.is_alpha]
+    if en_idx:
+        for i, doc in zip(en_idx, _english().pipe([texts[i] for i in en_idx], batch_size=256), strict=True):
+            out[i] = [_english_lemma(t.lower_) for t in doc if t.is_alpha]
+    return out
