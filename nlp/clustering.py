@@ -7,8 +7,9 @@ Method (chosen by the numbers in docs/benchmarks.md, where HDBSCAN and over-clus
 2. **Ward agglomerative clustering with a distance threshold** — no cluster count to supply; the threshold is
    in units of Ward's merge cost on unit vectors, so it means the same thing on every corpus. Deterministic
    (no random initialisation; ties follow input order, and input order is fixed by the caller).
-3. **Small clusters dissolve** (fewer than ``min_size`` members: not a *recurring* irritant); their members and
-   any others are re-assigned to the nearest surviving centroid when cosine ≥ ``assign_min_sim``. If more than
+3. **Small clusters dissolve** (fewer than ``min_size`` members: not a *recurring* irritant), and members whose
+   cosine to their own centroid is below ``assign_min_sim`` are released (smoothing/chaining pulled them in);
+   these units and any others are re-assigned to the nearest surviving centroid when cosine ≥ ``assign_min_sim``. If more than
    ``max_unassigned`` of the units would remain unassigned, the best-fitting leftovers are assigned until the
    share is at that cap; the rest stay explicitly ``-1``.
 4. **Scale** — above ``sample_cap`` units, steps 1–3 run on a deterministic sample (seeded), and every other
@@ -180,6 +181,11 @@ def cluster_units(embeddings: np.ndarray, params: ClusterParams | None = None) -
     k = int(fit_labels.max()) + 1 if (fit_labels >= 0).any() else 0
     centroids = _centroids(x[sample], fit_labels, k)
 
+    # A member far from its cluster's centre was pulled in by smoothing or chaining, not by meaning: release it.
+    if k:
+        member = fit_labels >= 0
+        fit_sim = np.einsum("ij,ij->i", x[sample], centroids[np.maximum(fit_labels, 0)])
+        fit_labels = np.where(member & (fit_sim < params.assign_min_sim), UNASSIGNED, fit_labels)
     labels = np.full(n, UNASSIGNED, dtype=np.int64)
     labels[sample] = fit_labels
     # Units outside the sample, and those left by the fit, go to the nearest centroid when close enough.

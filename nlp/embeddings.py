@@ -113,7 +113,8 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(path, device="cpu")
         self._model_id = model_id
         self._batch_size = batch_size
-        dim = self._model.get_sentence_embedding_dimension()
+        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = getter()
         self._dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
 
     @property

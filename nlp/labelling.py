@@ -60,14 +60,14 @@ def _terms(lemmas: list[str], stop: frozenset[str]) -> list[str]:
 
 
 def _select_keyphrases(scored: list[tuple[str, float]], k: int) -> list[str]:
-    """Top terms, dropping a unigram already inside a chosen bigram and a bigram whose words are both chosen."""
+    """Top terms; a bigram absorbs the unigrams it contains, and a unigram inside a chosen bigram is skipped."""
     chosen: list[str] = []
     for term, _ in scored:
         words = set(term.split())
         if any(term in c.split() for c in chosen if " " in c):
             continue
-        if " " in term and all(any(w == c for c in chosen) for w in words):
-            # replace the unigrams it covers by the phrase: more readable ("carte bloquée" over "carte")
+        if " " in term:
+            # the phrase replaces the unigrams it covers: more readable ("carte bloquée" over "carte")
             chosen = [c for c in chosen if c not in words]
         chosen.append(term)
         if len(chosen) >= k:
@@ -153,8 +153,10 @@ def label_clusters(
     out: list[ClusterLabel] = []
     for c, m in enumerate(members_of):
         n_terms = sum(counts[c].values()) or 1
+        # terms seen once in a cluster are noise, unless the cluster has nothing else to say
+        min_f = 2 if any(f >= 2 for f in counts[c].values()) else 1
         scored = sorted(
-            ((t, (f / n_terms) * np.log1p(avg / total[t])) for t, f in counts[c].items() if f >= 2 or m.size < 5),
+            ((t, (f / n_terms) * np.log1p(avg / total[t])) for t, f in counts[c].items() if f >= min_f),
             key=lambda kv: (-kv[1], kv[0]),
         )
         keyphrases = _select_keyphrases(scored, n_keyphrases)

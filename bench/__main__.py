@@ -1,0 +1,203 @@
+"""``python -m bench``: the mining pipeline vs BERTopic on every labeled set, one table (docs/benchmarks.md).
+
+For each data set: the pipeline end to end (``auto`` embedding backend, cold model load included, run twice to
+check determinism), the pipeline with the multilingual default forced, the clustering alternatives on the same
+unit embeddings, and BERTopic (defaults; ``min_topic_size`` tuned on the labels + ``reduce_outliers``) with
+all-MiniLM-L6-v2 and with the USE multilingual embeddings. BERTopic wall time = model load + embedding + fit,
+for the one configuration reported (the tuning grid is not charged to it). Evaluation is per document: a
+document's predicted cluster is its most relevant pain point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.datasets import DEFAULT_DIR, load
+from bench.metrics import scores
+from nlp.clustering import ClusterParams, cluster_units
+from nlp.embeddings import MINILM_SPEC, USE_SPEC, get_embedder, resolve_spec
+from nlp.pipeline import AnalysisResult, analyze_records
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def doc_predictions(result: AnalysisResult) -> list[int]:
+    ids = {t.id: i for i, t in enumerate(result.pain_points)}
+    return [ids[d.pain_points[0]] if d.pain_points else -1 for d in result.documents]
+
+
+def docs_from_units(unit_rows: list[int], labels: np.ndarray, sims: np.ndarray, n_docs: int) -> list[int]:
+    """Same rule as the pipeline: the cluster with most units in the document, ties by best similarity."""
+    per: dict[int, Counter[int]] = {}
+    best: dict[tuple[int, int], float] = {}
+    for row, lab, sim in zip(unit_rows, labels, sims, strict=True):
+        if lab < 0:
+            continue
+        per.setdefault(row, Counter())[int(lab)] += 1
+        best[(row, int(lab))] = max(best.get((row, int(lab)), -1.0), float(sim))
+    out = []
+    for row in range(n_docs):
+        cnt = per.get(row)
+        out.append(-1 if not cnt else sorted(cnt, key=lambda c: (-cnt[c], -best[(row, c)], c))[0])
+    return out
+
+
+def run_ours(texts: list[str], spec: str) -> tuple[AnalysisResult, float]:
+    get_embedder.cache_clear()  # cold: model load is part of the wall time, as for BERTopic
+    t = time.perf_counter()
+    res = analyze_records([{"text": x} for x in texts], embedder=spec)
+    return res, time.perf_counter() - t
+
+
+def bertopic_runs(
+    texts: list[str], spec: str, truth: list[str], grid: list[int], seed: int
+) -> list[tuple[str, list[int], float]]:
+    from bertopic import BERTopic
+    from umap import UMAP
+
+    get_embedder.cache_clear()
+    t = time.perf_counter()
+    emb = get_embedder(spec).encode(texts)
+    t_embed = time.perf_counter() - t
+    out = []
+    t = time.perf_counter()
+    topics, _ = BERTopic(verbose=False).fit_transform(texts, emb)
+    out.append(("defaults", list(topics), t_embed + time.perf_counter() - t))
+    best: tuple[float, list[int], float, int] | None = None
+    for m in grid:
+        t = time.perf_counter()
+        model = BERTopic(
+            min_topic_size=m,
+            umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed),
+            verbose=False,
+        )
+        topics, _ = model.fit_transform(texts, emb)
+        if any(x == -1 for x in topics) and len(set(topics)) > 1:
+            topics = model.reduce_outliers(texts, topics, strategy="embeddings", embeddings=emb)
+        wall = t_embed + time.perf_counter() - t
+        v = scores(truth, list(topics))["V"]
+        log(f"  BERTopic {spec} min_topic_size={m}: V={v:.3f}")
+        if best is None or v > best[0]:
+            best = (v, list(topics), wall, m)
+    if best is not None:
+        out.append((f"tuned (min_topic_size={best[3]}, reduce_outliers)", best[1], best[2]))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--datasets", default="banking77,cfpb", help="comma list of: banking77, cfpb")
+    p.add_argument("--datasets-dir", type=Path, default=DEFAULT_DIR)
+    p.add_argument("--limit", type=int, default=None, help="first N documents of each set (quick runs)")
+    p.add_argument("--no-bertopic", action="store_true")
+    p.add_argument("--bertopic-grid", default="5,10,20", help="min_topic_size values tried for the tuned run")
+    p.add_argument("--no-methods", action="store_true", help="skip the HDBSCAN / over-cluster+merge comparison")
+    p.add_argument("--no-use", action="store_true", help="skip the run with use-multilingual forced")
+    p.add_argument("--json", type=Path, default=Path("bench/results/latest.json"))
+    a = p.parse_args(argv)
+    grid = [int(x) for x in a.bertopic_grid.split(",") if x]
+    rows: list[dict[str, Any]] = []
+    perf: list[dict[str, Any]] = []
+
+    def add(ds: str, system: str, preds: list[int], wall: float | None, labels: dict[str, list[str]], **extra: Any) -> None:
+        for col, truth in labels.items():
+            rows.append({"dataset": ds, "labels": col, "system": system, **scores(truth, preds), "wall_s": wall, **extra})
+
+    for name in [x.strip() for x in a.datasets.split(",") if x.strip()]:
+        ds = load(name, a.datasets_dir, a.limit)
+        first = next(iter(ds.labels.values()))
+        log(f"{ds.name}: {len(ds.texts)} documents, labels {', '.join(f'{k} ({len(set(v))})' for k, v in ds.labels.items())}")
+
+        res, wall = run_ours(ds.texts, "auto")
+        res2 = analyze_records([{"text": x} for x in ds.texts], embedder="auto")
+        same = doc_predictions(res) == doc_predictions(res2) and [t.label for t in res.pain_points] == [
+            t.label for t in res2.pain_points
+        ]
+        add(ds.name, f"Frictionmap auto ({res.model_id})", doc_predictions(res), wall, ds.labels, deterministic=same)
+        # raw embedding throughput of the chosen model on the same units (no dedup), warm model
+        emb = get_embedder(resolve_spec("auto", [d.language for d in res.documents]))
+        unit_texts = [u.text for u in res.units]
+        t = time.perf_counter()
+        emb.encode(unit_texts)
+        raw = time.perf_counter() - t
+        perf.append({
+            "dataset": ds.name, "model": res.model_id, "documents": len(ds.texts), "units": len(unit_texts),
+            "raw_embed_units_per_s": len(unit_texts) / raw, "pipeline_units_per_s": len(unit_texts) / wall,
+            "pipeline_wall_s": wall, "stages": {k: round(v, 2) for k, v in res.timings.items()},
+        })  # fmt: skip
+        log(f"  ours: {wall:.1f}s, stages {res.timings}, raw embed {raw:.1f}s, deterministic={same}")
+
+        if not a.no_methods:
+            rows_of_units = [u.row for u in res.units]
+            for method in ("hdbscan", "overmerge"):
+                t = time.perf_counter()
+                cl = cluster_units(res.embeddings, ClusterParams(method=method))  # type: ignore[arg-type]
+                preds = docs_from_units(rows_of_units, cl.labels, cl.similarity, len(ds.texts))
+                add(ds.name, f"  clustering={method} (same units/embeddings)", preds, None, ds.labels,
+                    cluster_s=time.perf_counter() - t)  # fmt: skip
+
+        if not a.no_use and res.model_id.split("@")[0] != USE_SPEC:
+            res_u, wall_u = run_ours(ds.texts, USE_SPEC)
+            add(ds.name, f"Frictionmap {res_u.model_id}", doc_predictions(res_u), wall_u, ds.labels)
+            log(f"  ours USE: {wall_u:.1f}s")
+
+        if not a.no_bertopic:
+            for spec in (MINILM_SPEC, USE_SPEC):
+                for cfg, preds, w in bertopic_runs(ds.texts, spec, first, grid, seed=42):
+                    add(ds.name, f"BERTopic {cfg} + {spec.split(':')[-1]}", preds, w, ds.labels)
+                    log(f"  BERTopic {cfg} {spec}: {w:.1f}s")
+
+    print(render(rows, perf))
+    a.json.parent.mkdir(parents=True, exist_ok=True)
+    a.json.write_text(json.dumps({"machine": machine(), "rows": rows, "perf": perf}, indent=1, default=str))
+    return 0
+
+
+def machine() -> dict[str, Any]:
+    import os
+
+    mem = ""
+    try:
+        mem = next(line for line in open("/proc/meminfo") if line.startswith("MemTotal")).split(":")[1].strip()
+    except (OSError, StopIteration):
+        pass
+    load1 = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    return {"cpu_count": os.cpu_count(), "mem": mem, "python": platform.python_version(), "load_at_end": load1}
+
+
+def render(rows: list[dict[str, Any]], perf: list[dict[str, Any]]) -> str:
+    out = [
+        "| data set | labels | system | V | ARI | mapped macro-F1 | unassigned | clusters | wall s |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        wall = "" if r.get("wall_s") is None else f"{r['wall_s']:.1f}"
+        det = " (deterministic)" if r.get("deterministic") else (" (NOT deterministic)" if "deterministic" in r else "")
+        out.append(
+            f"| {r['dataset']} | {r['labels']} | {r['system']}{det} | {r['V']:.3f} | {r['ARI']:.3f} | "
+            f"{r['F1map']:.3f} | {100 * r['unassigned']:.1f}% | {int(r['clusters'])} | {wall} |"
+        )
+    out += ["", "| data set | model | docs | units | raw embed units/s | pipeline units/s | ratio | stages (s) |",
+            "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for p in perf:
+        ratio = p["pipeline_units_per_s"] / p["raw_embed_units_per_s"]
+        out.append(
+            f"| {p['dataset']} | {p['model']} | {p['documents']} | {p['units']} | {p['raw_embed_units_per_s']:.0f} | "
+            f"{p['pipeline_units_per_s']:.0f} | {ratio:.2f} | {p['stages']} |"
+        )
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,157 @@
+"""``frictionmap analyze``: CSV or JSON Lines in, the issue-3 JSON out, a progress bar on stderr.
+
+Kept free of Typer so the service's CLI command is a one-line delegation and this stays testable as a function
+(``python -m nlp.analyze_cli INPUT ...`` runs it without the service package).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from nlp.clustering import ClusterParams
+from nlp.embeddings import Embedder
+from nlp.pipeline import AnalysisResult, Record, analyze_records
+
+PROGRESS_MIN_RECORDS = 200  # below this the run is instant; a bar would be noise
+
+
+class InputError(ValueError):
+    """Bad input file or column: the message names the field and the rule."""
+
+
+def _rows(path: Path) -> Iterator[dict[str, Any]]:
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        with path.open(encoding="utf-8-sig") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"input: line {n} is not valid JSON ({exc.msg})") from exc
+                if not isinstance(obj, dict):
+                    raise InputError(f"input: line {n} must be a JSON object")
+                yield obj
+    elif suffix in (".csv", ".tsv", ".txt"):
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            sample = fh.read(4096)
+            fh.seek(0)
+            try:
+                dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+            except csv.Error:
+                dialect = csv.excel
+            yield from csv.DictReader(fh, dialect=dialect)
+    else:
+        raise InputError(f"input: unsupported extension {suffix!r}; expected .csv, .tsv, .jsonl or .ndjson")
+
+
+def load_records(
+    path: Path, text_column: str, id_column: str | None, rating_column: str | None, date_column: str | None
+) -> list[Record]:
+    records: list[Record] = []
+    for n, row in enumerate(_rows(path)):
+        if n == 0:
+            for flag, col in (
+                ("--text-column", text_column),
+                ("--id-column", id_column),
+                ("--rating-column", rating_column),
+                ("--date-column", date_column),
+            ):
+                if col is not None and col not in row:
+                    raise InputError(f"{flag}: column {col!r} not found; available: {', '.join(map(str, row))}")
+        rating: float | None = None
+        raw = row.get(rating_column) if rating_column else None
+        if raw not in (None, ""):
+            try:
+                rating = float(str(raw).replace(",", "."))
+            except ValueError as exc:
+                raise InputError(f"--rating-column: row {n} has non-numeric rating {raw!r}") from exc
+        records.append(
+            Record(
+                text=str(row.get(text_column) or ""),
+                id=None if not id_column or row.get(id_column) is None else str(row[id_column]),
+                rating=rating,
+                date=None if not date_column or row.get(date_column) is None else str(row[date_column]),
+            )
+        )
+    return records
+
+
+class _Bar:
+    """One tqdm bar per stage on stderr; quiet for small inputs."""
+
+    def __init__(self, enabled: bool, stream: TextIO) -> None:
+        self.enabled = enabled
+        self.stream = stream
+        self._bars: dict[str, Any] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        bar = self._bars.get(stage)
+        if bar is None:
+            bar = self._bars[stage] = tqdm(total=total, desc=stage, file=self.stream, unit="it", leave=True)
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+
+def run_analyze(
+    input_path: str | Path,
+    text_column: str = "text",
+    id_column: str | None = None,
+    rating_column: str | None = None,
+    date_column: str | None = None,
+    out: str | Path | None = None,
+    embedding_backend: str | Embedder = "auto",
+    params: ClusterParams | None = None,
+    progress: bool | None = None,
+) -> AnalysisResult:
+    """Analyse one file and write the JSON to ``out`` (stdout when ``None``). Raises ``InputError``."""
+    path = Path(input_path)
+    if not path.is_file():
+        raise InputError(f"input: file {str(path)!r} does not exist")
+    records = load_records(path, text_column, id_column, rating_column, date_column)
+    show = progress if progress is not None else len(records) >= PROGRESS_MIN_RECORDS
+    result = analyze_records(records, embedder=embedding_backend, params=params, progress=_Bar(show, sys.stderr))
+    payload = json.dumps(result.to_json(), ensure_ascii=False, indent=1)
+    if out is None:
+        sys.stdout.write(payload + "\n")
+    else:
+        Path(out).write_text(payload + "\n", encoding="utf-8")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m nlp.analyze_cli", description=__doc__)
+    parser.add_argument("input")
+    parser.add_argument("--text-column", default="text")
+    parser.add_argument("--id-column")
+    parser.add_argument("--rating-column")
+    parser.add_argument("--date-column")
+    parser.add_argument("--out")
+    parser.add_argument("--embedding-backend", default="auto")
+    args = parser.parse_args(argv)
+    try:
+        run_analyze(
+            args.input, args.text_column, args.id_column, args.rating_column, args.date_column, args.out,
+            embedding_backend=args.embedding_backend,
+        )  # fmt: skip
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
