@@ -199,7 +199,7 @@ def other_auth_headers(make_key: Callable[[str], str]) -> dict[str, str]:
     return {"Authorization": f"Bearer {make_key('globex')}"}
 
 
-# --- nlp fixtures (mining, issue 3) -----------------------------------------------------------------------
+# --- nlp fixtures (branch mining) ---
 from collections.abc import Sequence  # noqa: E402
 
 import numpy as np  # noqa: E402

@@ -1,0 +1,119 @@
+"""From unit tags to pain-point and stage aggregates (pure functions over lists of UnitTags).
+
+A pain point's stage is a soft vote: the members' stage probabilities are summed, so ten units each 60 %
+"delivery" outweigh two units 90 % "support", and units below the unknown threshold still contribute what
+they know. The confidence is the winner's share of the vote; the runner-up is reported because irritants often
+straddle two stages ("refund after a failed delivery") and a journey map should say so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
+
+
+@dataclass(frozen=True)
+class PainPointTags:
+    n_units: int
+    stage: str
+    stage_confidence: float
+    runner_up_stage: str | None
+    runner_up_share: float
+    stage_distribution: dict[str, float] = field(default_factory=dict)
+    sentiment_mix: dict[str, float] = field(default_factory=dict)
+    mean_sentiment_score: float = 0.0
+    emotion_mix: dict[str, float] = field(default_factory=dict)
+    dominant_emotion: str | None = None
+    effort_share: float = 0.0
+    effort_types: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StageEffort:
+    stage: str
+    n_units: int
+    n_effort: int
+    effort_share: float
+    effort_types: dict[str, int] = field(default_factory=dict)
+
+
+def _shares(counter: Counter[str], total: int) -> dict[str, float]:
+    return {k: round(v / total, 4) for k, v in counter.most_common()} if total else {}
+
+
+def stage_vote(tags: Sequence[UnitTags]) -> dict[str, float]:
+    """Normalised sum of member stage probabilities (falls back to hard labels when probabilities are absent)."""
+    votes: Counter[str] = Counter()
+    for t in tags:
+        if t.stage_probs:
+            for stage, p in t.stage_probs.items():
+                votes[stage] += p
+        elif t.stage != UNKNOWN_STAGE:
+            votes[t.stage] += t.stage_confidence or 1.0
+    total = sum(votes.values())
+    return {k: round(v / total, 4) for k, v in votes.most_common()} if total else {}
+
+
+def aggregate_pain_point(tags: Sequence[UnitTags], min_confidence: float = 0.0) -> PainPointTags:
+    """Aggregate the tags of a pain point's member units.
+
+    ``min_confidence``: below this winning share the pain point's stage is ``unknown`` (default: never).
+    """
+    n = len(tags)
+    if n == 0:
+        return PainPointTags(0, UNKNOWN_STAGE, 0.0, None, 0.0)
+    dist = stage_vote(tags)
+    ranked = list(dist.items())
+    stage, conf = ranked[0] if ranked else (UNKNOWN_STAGE, 0.0)
+    if conf < min_confidence:
+        stage = UNKNOWN_STAGE
+    runner, runner_share = ranked[1] if len(ranked) > 1 else (None, 0.0)
+
+    sentiments = Counter(t.sentiment for t in tags)
+    emotions = Counter(t.emotion for t in tags if t.emotion)
+    n_emo = sum(emotions.values())
+    effort_units = [t for t in tags if t.effort]
+    effort_types = Counter(t.effort_type for t in effort_units if t.effort_type)
+    return PainPointTags(
+        n_units=n,
+        stage=stage,
+        stage_confidence=round(conf, 4),
+        runner_up_stage=runner,
+        runner_up_share=round(runner_share, 4),
+        stage_distribution=dist,
+        sentiment_mix=_shares(sentiments, n),  # type: ignore[arg-type]
+        mean_sentiment_score=round(sum(t.sentiment_score for t in tags) / n, 4),
+        emotion_mix=_shares(emotions, n_emo),  # type: ignore[arg-type]
+        dominant_emotion=emotions.most_common(1)[0][0] if emotions else None,
+        effort_share=round(len(effort_units) / n, 4),
+        effort_types=dict(effort_types.most_common()),  # type: ignore[arg-type]
+    )
+
+
+def effort_by_stage(tags: Sequence[UnitTags], stage_order: Sequence[str] | None = None) -> list[StageEffort]:
+    """Effort share per stage (units with an ``unknown`` stage are reported under ``unknown`` last)."""
+    by_stage: dict[str, list[UnitTags]] = {}
+    for t in tags:
+        by_stage.setdefault(t.stage, []).append(t)
+    order = list(stage_order or [])
+    keys = [s for s in order if s in by_stage] + sorted(k for k in by_stage if k not in order and k != UNKNOWN_STAGE)
+    if UNKNOWN_STAGE in by_stage:
+        keys.append(UNKNOWN_STAGE)
+    out = []
+    for stage in keys:
+        members = by_stage[stage]
+        effort = [t for t in members if t.effort]
+        types = Counter(t.effort_type for t in effort if t.effort_type)
+        out.append(
+            StageEffort(
+                stage=stage,
+                n_units=len(members),
+                n_effort=len(effort),
+                effort_share=round(len(effort) / len(members), 4),
+                effort_types=dict(types.most_common()),  # type: ignore[arg-type]
+            )
+        )
+    return out

