@@ -46,15 +46,23 @@ class ViewFilters(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    stage: str | None = Field(default=None, max_length=64)
-    channel: str | None = Field(default=None, max_length=100)
-    source: str | None = Field(default=None, max_length=100)
-    kind: str | None = Field(default=None, pattern="^(pain|opportunity)$")
-    segment: str | None = Field(default=None, max_length=100)
-    language: str | None = Field(default=None, pattern="^(fr|en|other)$")
-    status: str | None = Field(default=None, pattern="^(open|in_progress|resolved)$")
-    since: date | None = None
-    until: date | None = None
+    stage: str | None = Field(default=None, max_length=64, description="Journey stage id, or `unknown`")
+    channel: str | None = Field(
+        default=None, max_length=100, description="Touchpoint/channel of the feedback"
+    )
+    source: str | None = Field(
+        default=None, max_length=100, description="Source of the feedback (trustpilot...)"
+    )
+    kind: str | None = Field(
+        default=None, pattern="^(pain|opportunity)$", description="`pain` or `opportunity`"
+    )
+    segment: str | None = Field(default=None, max_length=100, description="Customer segment / persona")
+    language: str | None = Field(default=None, pattern="^(fr|en|other)$", description="`fr`, `en` or `other`")
+    status: str | None = Field(
+        default=None, pattern="^(open|in_progress|resolved)$", description="`open`, `in_progress`, `resolved`"
+    )
+    since: date | None = Field(default=None, description="Period start (YYYY-MM-DD, inclusive)")
+    until: date | None = Field(default=None, description="Period end (YYYY-MM-DD, inclusive)")
 
     def item_filters(self) -> dict[str, str]:
         keep = ("channel", "source", "segment", "language", "since", "until")

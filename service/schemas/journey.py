@@ -168,7 +168,7 @@ class FeedbackMention(BaseModel):
     units: list[str] = Field(description="The opinion units of this item that belong to the pain point")
 
 
-class FeedbackPage(BaseModel):
+class MentionPage(BaseModel):
     total: int
     limit: int
     offset: int

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Annotated
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Path, Response, status
 
 from nlp.priority import PriorityConfig
 from service.analysis.jobs import ANALYSIS_KIND
@@ -54,7 +55,11 @@ def start_analysis(
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut)
-def get_job(job_id: str, workspace: CurrentWorkspace, session: SessionDep) -> JobOut:
+def get_job(
+    job_id: Annotated[str, Path(description="Job id", max_length=36)],
+    workspace: CurrentWorkspace,
+    session: SessionDep,
+) -> JobOut:
     job = session.get(Job, job_id)
     if job is None or job.workspace_id != workspace.id:
         raise field_error(404, "job_id", "not_found", "no such job in this workspace")

@@ -24,14 +24,20 @@ TAGS = [
 class MapQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    format: Literal["json", "csv", "mermaid", "theydo", "html"] = "json"
+    format: Literal["json", "csv", "mermaid", "theydo", "html"] = Field(
+        default="json", description="json (schema below), csv, mermaid, theydo or html"
+    )
     top: int = Field(default=5, ge=1, le=50, description="Pain points / opportunities per stage")
-    channel: str | None = Field(default=None, max_length=100)
-    source: str | None = Field(default=None, max_length=100)
-    segment: str | None = Field(default=None, max_length=100)
-    language: str | None = Field(default=None, pattern="^(fr|en|other)$")
-    since: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")
-    until: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")
+    channel: str | None = Field(default=None, max_length=100, description="Only feedback from this channel")
+    source: str | None = Field(default=None, max_length=100, description="Only feedback from this source")
+    segment: str | None = Field(default=None, max_length=100, description="Only this segment / persona")
+    language: str | None = Field(default=None, pattern="^(fr|en|other)$", description="`fr`, `en` or `other`")
+    since: str | None = Field(
+        default=None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Period start, YYYY-MM-DD"
+    )
+    until: str | None = Field(
+        default=None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Period end, YYYY-MM-DD"
+    )
 
 
 @router.get(

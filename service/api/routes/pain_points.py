@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Annotated, Literal
 
 import numpy as np
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sklearn.cluster import KMeans
 from sqlmodel import Session, col, select
@@ -31,7 +31,7 @@ from service.models.types import utcnow
 from service.schemas.journey import (
     ClosedLoopOut,
     FeedbackMention,
-    FeedbackPage,
+    MentionPage,
     MergeRequest,
     PainPointDetail,
     PainPointOut,
@@ -55,12 +55,15 @@ TAGS = [
 ]
 
 Filters = Annotated[ViewFilters, Query()]
+PainPointId = Annotated[str, Path(description="Pain point id", max_length=36)]
 
 
 class ListQuery(ViewFilters):
-    sort: Literal["priority", "volume", "trend", "impact"] = "priority"
-    limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    sort: Literal["priority", "volume", "trend", "impact"] = Field(
+        default="priority", description="Order: priority score, items, trend ratio or impact component"
+    )
+    limit: int = Field(default=50, ge=1, le=200, description="Page size")
+    offset: int = Field(default=0, ge=0, description="Items to skip")
 
     def filters(self) -> ViewFilters:
         return ViewFilters.model_validate(self.model_dump(exclude={"sort", "limit", "offset"}))
@@ -69,8 +72,8 @@ class ListQuery(ViewFilters):
 class PageQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    limit: int = Field(default=50, ge=1, le=500, description="Page size")
+    offset: int = Field(default=0, ge=0, description="Items to skip")
 
 
 def _score_out(view: View, pp: PainPoint) -> ScoreOut:
@@ -159,19 +162,19 @@ def list_pain_points(
 
 @router.get("/{pain_point_id}", response_model=PainPointDetail)
 def get_pain_point(
-    pain_point_id: str, workspace: CurrentWorkspace, session: SessionDep, filters: Filters
+    pain_point_id: PainPointId, workspace: CurrentWorkspace, session: SessionDep, filters: Filters
 ) -> PainPointDetail:
     pp = _get(session, workspace, pain_point_id)
     return _detail(session, load_view(session, workspace, filters), pp)
 
 
-@router.get("/{pain_point_id}/feedback", response_model=FeedbackPage)
+@router.get("/{pain_point_id}/feedback", response_model=MentionPage)
 def pain_point_feedback(
-    pain_point_id: str,
+    pain_point_id: PainPointId,
     workspace: CurrentWorkspace,
     session: SessionDep,
     q: Annotated[PageQuery, Query()],
-) -> FeedbackPage:
+) -> MentionPage:
     """Feedback items that mention the pain point, newest first, with the matching opinion units."""
     pp = _get(session, workspace, pain_point_id)
     units = session.exec(
@@ -188,7 +191,7 @@ def pain_point_feedback(
         .order_by(col(FeedbackItem.created_at).desc(), col(FeedbackItem.id))
     ).all()
     page = items[q.offset : q.offset + q.limit]
-    return FeedbackPage(
+    return MentionPage(
         total=len(items),
         limit=q.limit,
         offset=q.offset,
@@ -211,7 +214,7 @@ def pain_point_feedback(
 
 @router.patch("/{pain_point_id}", response_model=PainPointDetail)
 def patch_pain_point(
-    pain_point_id: str, body: PainPointPatch, workspace: CurrentWorkspace, session: SessionDep
+    pain_point_id: PainPointId, body: PainPointPatch, workspace: CurrentWorkspace, session: SessionDep
 ) -> PainPointDetail:
     pp = _get(session, workspace, pain_point_id)
     fields = body.model_fields_set
@@ -301,7 +304,10 @@ def merge_pain_points(
 
 @router.post("/{pain_point_id}/split", response_model=SplitResult)
 def split_pain_point(
-    pain_point_id: str, workspace: CurrentWorkspace, session: SessionDep, body: SplitRequest | None = None
+    pain_point_id: PainPointId,
+    workspace: CurrentWorkspace,
+    session: SessionDep,
+    body: SplitRequest | None = None,
 ) -> SplitResult:
     """Re-cluster the pain point's units into `parts` groups (k-means on their embeddings). The largest
     group keeps the id and the human edits; the others become new pain points labelled by their most

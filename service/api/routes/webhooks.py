@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 from sqlmodel import col, select
 
 from service.api.deps import CurrentWorkspace, SessionDep
@@ -14,6 +14,7 @@ from service.models.webhooks import Webhook, WebhookDelivery
 from service.schemas.journey import DeliveryOut, WebhookCreated, WebhookIn, WebhookOut
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+WebhookId = Annotated[str, Path(description="Webhook id", max_length=36)]
 TAGS = [
     {
         "name": "webhooks",
@@ -52,7 +53,7 @@ def list_webhooks(workspace: CurrentWorkspace, session: SessionDep) -> list[Webh
 
 
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_webhook(webhook_id: str, workspace: CurrentWorkspace, session: SessionDep) -> Response:
+def delete_webhook(webhook_id: WebhookId, workspace: CurrentWorkspace, session: SessionDep) -> Response:
     session.delete(_get(session, workspace.id, webhook_id))
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -60,10 +61,10 @@ def delete_webhook(webhook_id: str, workspace: CurrentWorkspace, session: Sessio
 
 @router.get("/{webhook_id}/deliveries", response_model=list[DeliveryOut])
 def list_deliveries(
-    webhook_id: str,
+    webhook_id: WebhookId,
     workspace: CurrentWorkspace,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Annotated[int, Query(ge=1, le=500, description="Most recent deliveries to return")] = 100,
 ) -> list[DeliveryOut]:
     """Most recent first: state, attempts, last HTTP status and error of every alert sent to this URL."""
     _get(session, workspace.id, webhook_id)
