@@ -581,11 +581,29 @@ def _fmt(x: float | None, spec: str = ".2f", none: str = "–") -> str:
     return none if x is None else format(x, spec)
 
 
+def _wrap(text: str, width: int, max_lines: int) -> list[str]:
+    """Greedy word wrap for SVG labels; the last line is cut with an ellipsis."""
+    words = " ".join(text.split()).split(" ")
+    lines: list[str] = []
+    current = ""
+    for w in words:
+        candidate = f"{current} {w}".strip()
+        if len(candidate) <= width or not current:
+            current = candidate
+        else:
+            lines.append(current)
+            current = w
+    lines.append(current)
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
+    return [ln if len(ln) <= width else ln[: width - 1] + "…" for ln in lines]
+
+
 def emotion_curve_svg(stages: Sequence[MapStage], width: int = 1200, height: int = 220) -> str:
     """Mean sentiment per stage as a polyline on a -1..1 axis; stages without data leave a gap."""
     n = max(1, len(stages))
     # No side padding: stage i is centred at (i + 0.5) / n of the width, like the stage columns below it.
-    pad_l, pad_r, pad_t, pad_b = 0, 0, 22, 40
+    pad_l, pad_r, pad_t, pad_b = 0, 0, 22, 44
     inner_w, inner_h = width - pad_l - pad_r, height - pad_t - pad_b
 
     def x(i: int) -> float:
@@ -610,7 +628,8 @@ def emotion_curve_svg(stages: Sequence[MapStage], width: int = 1200, height: int
     segment: list[str] = []
     segments: list[list[str]] = []
     for i, s in enumerate(stages):
-        if s.emotion is None:
+        # The unassigned bucket is not a journey step: never join it to the curve.
+        if s.emotion is None or s.id == UNASSIGNED_STAGE:
             if segment:
                 segments.append(segment)
             segment = []
@@ -618,16 +637,22 @@ def emotion_curve_svg(stages: Sequence[MapStage], width: int = 1200, height: int
         segment.append(f"{x(i):.1f},{y(s.emotion):.1f}")
     if segment:
         segments.append(segment)
+    segments = [seg for seg in segments if len(seg) > 1]  # a lone point is drawn by its circle
     for seg in segments:
         parts.append(
             f'<polyline points="{" ".join(seg)}" fill="none" stroke="#3e4c59" stroke-width="2.5" '
             'stroke-linejoin="round"/>'
         )
+    chars = max(8, int(width / n / 7))  # ~7 px per character at 12 px
     for i, s in enumerate(stages):
-        label = s.label if len(s.label) <= 22 else s.label[:21] + "…"
+        lines = _wrap(s.label, chars, 2)
+        tspans = "".join(
+            f'<tspan x="{x(i):.1f}" dy="{0 if k == 0 else 14}">{_e(line)}</tspan>'
+            for k, line in enumerate(lines)
+        )
         parts.append(
-            f'<text x="{x(i):.1f}" y="{height - 14}" text-anchor="middle" font-size="12" fill="#323f4b">'
-            f"{_e(label)}</text>"
+            f'<text x="{x(i):.1f}" y="{height - pad_b + 16 if len(lines) > 1 else height - 14}" '
+            f'text-anchor="middle" font-size="12" fill="#323f4b">{tspans}</text>'
         )
         if s.emotion is not None:
             color = "#3ebd93" if s.emotion >= 0.1 else "#d64545" if s.emotion <= -0.1 else "#f0b429"

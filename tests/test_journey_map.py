@@ -207,13 +207,27 @@ def test_html_is_self_contained_escaped_and_draws_the_curve() -> None:
 
 
 def test_html_curve_has_gap_for_stage_without_data() -> None:
+    stages = [*STAGES, StageSpec("usage", "Usage")]
     aggs = {
         "discovery": StageAggregate("discovery", 5, 5, {}, 0.5),
         "delivery": StageAggregate("delivery", 5, 5, {}, -0.5),
+        "usage": StageAggregate("usage", 5, 5, {}, -0.2),
+        "elsewhere": StageAggregate("elsewhere", 5, 5, {}, 0.9),  # -> Unassigned
     }
-    page = to_html(build_journey_map(STAGES, aggs, []))
-    assert page.count("<polyline") == 2  # discovery alone, delivery alone
-    assert page.count("<circle") == 2
+    page = to_html(build_journey_map(stages, aggs, []))
+    # discovery is alone (purchase has no data); delivery-usage is one line; Unassigned is never joined.
+    assert page.count("<polyline") == 1
+    assert page.count("<circle") == 4
+    (points,) = re.findall(r'<polyline points="([^"]+)"', page)
+    assert len(points.split()) == 2
+
+
+def test_long_stage_labels_wrap_in_the_curve() -> None:
+    label = "Support / returns / refunds and a very long tail that keeps going on and on and on"
+    stages = [StageSpec("support", label), *STAGES]
+    page = to_html(build_journey_map(stages, {}, []))
+    assert page.count("<tspan") == 5  # two lines for the long label, one for each short one
+    assert "Support / returns" in page and "…" in page
 
 
 def test_render_rejects_unknown_format() -> None:
