@@ -65,6 +65,13 @@ class Settings(BaseSettings):
         description="HMAC key that pseudonymises customer references; set a secret one per deployment.",
     )
 
+    # Journey area (issue 5): full re-clustering on a schedule, on top of on-demand POST /v1/analyses.
+    reanalysis_cron: str = Field(
+        default="30 3 * * *",
+        description="Cron (minute hour day month weekday, UTC) of the scheduled re-analysis of workspaces"
+        " with new feedback; empty disables it.",
+    )
+
     log_level: str = "INFO"
 
     @field_validator("database_url")

@@ -310,3 +310,40 @@ def test_analysis_runs_through_redis_queue(
     assert client.get(f"/v1/jobs/{job_id}", headers=auth_headers).json()["state"] == "done"
     assert queue.pending_count() == 0
     queue.flush()
+
+
+def test_scheduled_reanalysis_and_no_duplicate_jobs(
+    client: TestClient, auth_headers: dict[str, str], topic_backend: TopicBackend
+) -> None:
+    from service.tasks.analysis import scheduled_reanalysis
+
+    assert scheduled_reanalysis.call_local() == []  # no feedback yet
+    ingest(client, auth_headers)
+    (job_id,) = scheduled_reanalysis.call_local()
+    assert client.get(f"/v1/jobs/{job_id}", headers=auth_headers).json()["state"] == "done"
+    assert client.get("/v1/pain-points", headers=auth_headers).json()["total"] >= 5
+    assert scheduled_reanalysis.call_local() == []  # nothing new since
+    client.post(
+        "/v1/feedback",
+        json={"text": "The app crashed again on the payment page.", "rating": 1, "source": "app_store"},
+        headers=auth_headers,
+    )
+    assert len(scheduled_reanalysis.call_local()) == 1
+
+
+def test_identical_analysis_request_is_not_queued_twice(
+    client: TestClient, auth_headers: dict[str, str], workspace_id: str, engine: Engine
+) -> None:
+    with Session(engine) as s:
+        running = Job(
+            workspace_id=workspace_id,
+            kind="analysis",
+            state="running",
+            params={"scope": {}},
+            result={"heartbeat": utcnow().isoformat()},
+        )
+        s.add(running)
+        s.commit()
+        running_id = running.id
+    r = client.post("/v1/analyses", json={}, headers=auth_headers)
+    assert r.status_code == 202 and r.json()["id"] == running_id

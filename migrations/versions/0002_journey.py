@@ -1,4 +1,7 @@
-"""Webhooks and their delivery log (issue 5).
+"""Webhooks and their delivery log (issue 5); one opinion unit per (item, span).
+
+The unique span index makes concurrent extraction of the same item (the post-ingest task and an analysis
+job) fail loudly instead of storing the units twice; the loser rolls back and finds the work done.
 
 Revision ID: 0002_journey
 Revises: 0001_initial
@@ -55,9 +58,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_webhook_delivery_workspace_id", "webhook_delivery", ["workspace_id"])
     op.create_index("ix_webhook_delivery_webhook_created", "webhook_delivery", ["webhook_id", "created_at"])
+    op.create_index("uq_opinion_unit_span", "opinion_unit", ["feedback_id", "start", "end"], unique=True)
 
 
 def downgrade() -> None:
+    op.drop_index("uq_opinion_unit_span", table_name="opinion_unit")
     op.drop_index("ix_webhook_delivery_webhook_created", table_name="webhook_delivery")
     op.drop_index("ix_webhook_delivery_workspace_id", table_name="webhook_delivery")
     op.drop_table("webhook_delivery")

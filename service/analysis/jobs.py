@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from service.analysis.backend import get_backend
 from service.analysis.runner import AnalysisScope, ReclusterResult, extract_pending, recluster
 from service.analysis.view import load_view
-from service.models import Job, Workspace
+from service.models import FeedbackItem, Job, Workspace
 from service.models.types import utcnow
 from service.settings import Settings
 from service.webhooks import record_event
@@ -120,6 +121,25 @@ def execute_job(
             session.add(job)
             session.commit()
         raise
+
+
+def workspaces_due(session: Session) -> list[str]:
+    """Workspaces with feedback received after their last finished analysis and no analysis in flight."""
+    due = []
+    for ws in session.exec(select(Workspace)).all():
+        jobs = session.exec(select(Job).where(Job.workspace_id == ws.id, Job.kind == ANALYSIS_KIND)).all()
+        if any(j.state in ("queued", "running") for j in jobs):
+            continue
+        done = [j.finished_at for j in jobs if j.state == "done" and j.finished_at]
+        newest = session.exec(
+            select(func.max(FeedbackItem.received_at)).where(FeedbackItem.workspace_id == ws.id)
+        ).one()
+        if newest is None:
+            continue
+        newest = newest if newest.tzinfo else newest.replace(tzinfo=UTC)
+        if not done or newest > max(done):
+            due.append(ws.id)
+    return due
 
 
 def stale_jobs(session: Session) -> list[Job]:

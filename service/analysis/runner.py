@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, func, or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from nlp.incremental import PreviousCluster, assign_new_units, match_clusters
@@ -126,7 +127,13 @@ def extract_items(
                 pain_point_id=previous.get((u.feedback_id, u.start, u.end)),
             )
         )
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        # Another worker extracted these items at the same time (unique span index): its units stand.
+        session.rollback()
+        logger.info("units of %d item(s) were written concurrently by another task", len(ids))
+        return 0
     return len(extracted)
 
 

@@ -9,7 +9,8 @@ analyses whose heartbeat stopped.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from huey import crontab
@@ -18,10 +19,10 @@ from sqlmodel import Session
 from service import hooks
 from service.analysis.backend import get_backend
 from service.analysis.context import task_settings
-from service.analysis.jobs import execute_job, refresh_scores, stale_jobs
+from service.analysis.jobs import ANALYSIS_KIND, execute_job, refresh_scores, stale_jobs, workspaces_due
 from service.analysis.runner import assign_items
 from service.db import session_scope
-from service.models import Workspace
+from service.models import Job, Workspace
 from service.queue import huey
 from service.tasks.webhooks import enqueue_deliveries
 
@@ -52,6 +53,37 @@ def assign_new_feedback(workspace_id: str, feedback_ids: list[str]) -> int:
 @hooks.on_feedback_created
 def _on_feedback_created(session: Session, workspace_id: str, feedback_ids: Sequence[str]) -> None:
     assign_new_feedback(workspace_id, list(feedback_ids))
+
+
+def _reanalysis_schedule() -> Callable[[datetime], bool]:
+    """``reanalysis_cron`` as a huey schedule; empty or malformed means never (and says so in the log)."""
+    fields = task_settings().reanalysis_cron.split()
+    if not fields:
+        return lambda _dt: False
+    if len(fields) != 5:
+        logger.error(
+            "reanalysis_cron must have 5 fields (minute hour day month weekday): scheduling disabled"
+        )
+        return lambda _dt: False
+    schedule: Callable[[datetime], bool] = crontab(*fields)
+    return schedule
+
+
+@huey.periodic_task(_reanalysis_schedule())
+def scheduled_reanalysis() -> list[str]:
+    """Full re-clustering (stable ids) of every workspace that received feedback since its last analysis."""
+    with session_scope(task_settings()) as session:
+        job_ids = []
+        for workspace_id in workspaces_due(session):
+            job = Job(
+                workspace_id=workspace_id, kind=ANALYSIS_KIND, params={"scope": {}, "trigger": "schedule"}
+            )
+            session.add(job)
+            session.commit()
+            job_ids.append(job.id)
+    for job_id in job_ids:
+        run_analysis(job_id)
+    return job_ids
 
 
 @huey.periodic_task(crontab(minute="*/5"))

@@ -6,6 +6,7 @@ import contextlib
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
+from sqlmodel import col, select
 
 from nlp.priority import PriorityConfig
 from service.analysis.jobs import ANALYSIS_KIND
@@ -37,10 +38,22 @@ def start_analysis(
 ) -> JobOut:
     """Queue a full analysis (re-clustering with stable ids) of the workspace or of a filtered scope."""
     body = body or AnalysisRequest()
+    params = {"scope": body.scope.model_dump(mode="json", exclude_none=True)}
+    active = session.exec(
+        select(Job).where(
+            Job.workspace_id == workspace.id,
+            Job.kind == ANALYSIS_KIND,
+            col(Job.state).in_(["queued", "running"]),
+        )
+    ).all()
+    same = next((j for j in active if (j.params or {}) == params), None)
+    if same is not None:  # an identical analysis is already on its way: answer it rather than queue twice
+        response.headers["Location"] = f"/v1/jobs/{same.id}"
+        return job_out(same)
     job = Job(
         workspace_id=workspace.id,
         kind=ANALYSIS_KIND,
-        params={"scope": body.scope.model_dump(mode="json", exclude_none=True)},
+        params=params,
     )
     session.add(job)
     session.commit()
