@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -281,13 +282,13 @@ def test_analysis_runs_through_redis_queue(
     settings: Settings,
     topic_backend: TopicBackend,
 ) -> None:
-    """The same task function, enqueued on RedisHuey (127.0.0.1:6379 db 4), dequeued and run by a worker."""
+    """The same task function, enqueued on RedisHuey (local Redis), dequeued and run by a worker."""
     import redis
     from huey import RedisHuey
 
     from service.tasks.analysis import run_analysis
 
-    url = "redis://127.0.0.1:6379/4"
+    url = os.environ.get("FRICTIONMAP_TEST_REDIS_URL", "redis://127.0.0.1:6379/4")
     try:
         redis.Redis.from_url(url).ping()
     except redis.exceptions.ConnectionError as exc:
