@@ -355,3 +355,35 @@ def test_priority_weights_per_workspace(
     assert top["label"] == "App crashes" and top["score"]["weights"]["trend"] == 1.0
     bad = client.put("/v1/priority-config", json={"weights": {"volume": -1}}, headers=auth_headers)
     assert bad.status_code == 422 and "weights.volume" in bad.json()["errors"][0]["field"]
+
+
+HOSTILE = 'Refund "never" <script>alert(1)</script>, really:\nsee #3; =cmd|calc'
+
+
+def test_hostile_labels_survive_every_format(
+    client: TestClient, auth_headers: dict[str, str], topic_backend: TopicBackend
+) -> None:
+    ingest(client, auth_headers)
+    analyse(client, auth_headers)
+    crash = by_label(client, auth_headers)["App crashes"]
+    r = client.patch(f"/v1/pain-points/{crash['id']}", json={"label": HOSTILE}, headers=auth_headers)
+    assert r.status_code == 200 and r.json()["label"] == HOSTILE.strip()
+
+    doc = client.get("/v1/journey-map", headers=auth_headers).json()
+    usage = next(s for s in doc["stages"] if s["id"] == "usage")
+    assert usage["pain_points"][0]["label"] == HOSTILE
+
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/v1/journey-map?format=csv", headers=auth_headers).text))
+    )
+    assert any(row["label"] == HOSTILE for row in rows)
+
+    mermaid = client.get("/v1/journey-map?format=mermaid", headers=auth_headers).text
+    task = next(line for line in mermaid.splitlines() if "alert(1)" in line)
+    assert task.count(":") == 2 and "#" not in task and ";" not in task
+
+    theydo = client.get("/v1/journey-map?format=theydo", headers=auth_headers).json()
+    assert any(i["title"] == " ".join(HOSTILE.split()) for i in theydo["insights"])
+
+    page = client.get("/v1/journey-map?format=html", headers=auth_headers).text
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
