@@ -27,8 +27,6 @@ _LANGUAGES = (
 _CODES: dict[Language, LanguageCode] = {Language.FRENCH: "fr", Language.ENGLISH: "en"}
 #: Below this confidence of the best language, the answer is "other".
 MIN_CONFIDENCE = 0.5
-#: Language is settled long before this; bounding the input bounds the cost of a 20,000-character ticket.
-MAX_CHARS = 2_000
 
 
 @lru_cache(maxsize=1)
@@ -40,7 +38,7 @@ def detect_language(text: str) -> LanguageCode:
     """Best guess among fr/en, else "other" (other language, too short, or not confident)."""
     if not any(ch.isalpha() for ch in text):
         return "other"
-    values = _detector().compute_language_confidence_values(text[:MAX_CHARS])
+    values = _detector().compute_language_confidence_values(text)
     if not values:
         return "other"
     best = values[0]
