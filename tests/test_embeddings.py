@@ -35,7 +35,9 @@ def test_encode_unique_encodes_each_text_once(hashing_embedder) -> None:
 
 @pytest.mark.slow
 def test_use_multilingual_aligns_french_and_english(use_embedder) -> None:
-    e = use_embedder.encode(["Mon colis est arrivé en retard", "My parcel arrived late", "The app keeps crashing"])
+    e = use_embedder.encode(
+        ["Mon colis est arrivé en retard", "My parcel arrived late", "The app keeps crashing"]
+    )
     assert e.dtype == np.float32 and e.shape == (3, 512)
     assert np.allclose(np.linalg.norm(e, axis=1), 1, atol=1e-5)
     assert use_embedder.model_id.startswith("use-multilingual@")

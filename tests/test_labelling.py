@@ -6,17 +6,23 @@ from nlp.labelling import label_clusters, make_label, pick_quotes, stopwords
 from tests.conftest import HashingEmbedder
 
 TEXTS = [
-    "My refund was never received", "Still no refund after a month", "The refund never arrived on my card",
-    "Refund requested twice, nothing received", "Remboursement jamais reçu", "J'attends toujours mon remboursement",
-    "Card declined at checkout", "My card was declined at the checkout", "Card declined again when paying",
+    "My refund was never received",
+    "Still no refund after a month",
+    "The refund never arrived on my card",
+    "Refund requested twice, nothing received",
+    "Remboursement jamais reçu",
+    "J'attends toujours mon remboursement",
+    "Card declined at checkout",
+    "My card was declined at the checkout",
+    "Card declined again when paying",
     "Payment card declined at checkout online",
-]  # fmt: skip
+]
 LANGS = ["en", "en", "en", "en", "fr", "fr", "en", "en", "en", "en"]
 LABELS = np.array([0] * 6 + [1] * 4)
 
 
 def _centroids(emb: np.ndarray) -> np.ndarray:
-    c = np.vstack([emb[LABELS == k].mean(0) for k in (0, 1)])
+    c = np.vstack([emb[k == LABELS].mean(0) for k in (0, 1)])
     return c / np.linalg.norm(c, axis=1, keepdims=True)
 
 
