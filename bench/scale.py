@@ -48,7 +48,8 @@ def main() -> None:
         sub = slice(0, min(n, 200_000))
         ari = adjusted_rand_score(truth[sub], c.labels[sub])
         print(
-            f"| {n:,} | {c.n_clusters} | {100 * (c.labels < 0).mean():.1f}% | {ari:.3f} | {wall:.1f} | {rss:.0f} |",
+            f"| {n:,} | {c.n_clusters} | {100 * (c.labels < 0).mean():.1f}% | {ari:.3f} | "
+            f"{wall:.1f} | {rss:.0f} |",
             flush=True,
         )
         del x, c
