@@ -149,8 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     ) -> None:
         for col, truth in labels.items():
             s = scores(truth, preds)
-            log(f"  {system} [{col}]: V={s['V']:.3f} ARI={s['ARI']:.3f} F1map={s['F1map']:.3f} "
-                f"unassigned={100 * s['unassigned']:.1f}% clusters={int(s['clusters'])} wall={wall}")  # fmt: skip
+            log(
+                f"  {system} [{col}]: V={s['V']:.3f} ARI={s['ARI']:.3f} F1map={s['F1map']:.3f} "
+                f"unassigned={100 * s['unassigned']:.1f}% clusters={int(s['clusters'])} wall={wall}"
+            )
             rows.append(
                 {
                     "dataset": ds,
