@@ -65,7 +65,9 @@ def load_records(
                 ("--date-column", date_column),
             ):
                 if col is not None and col not in row:
-                    raise InputError(f"{flag}: column {col!r} not found; available: {', '.join(map(str, row))}")
+                    raise InputError(
+                        f"{flag}: column {col!r} not found; available: {', '.join(map(str, row))}"
+                    )
         rating: float | None = None
         raw = row.get(rating_column) if rating_column else None
         if raw not in (None, ""):
@@ -123,7 +125,9 @@ def run_analyze(
         raise InputError(f"input: file {str(path)!r} does not exist")
     records = load_records(path, text_column, id_column, rating_column, date_column)
     show = progress if progress is not None else len(records) >= PROGRESS_MIN_RECORDS
-    result = analyze_records(records, embedder=embedding_backend, params=params, progress=_Bar(show, sys.stderr))
+    result = analyze_records(
+        records, embedder=embedding_backend, params=params, progress=_Bar(show, sys.stderr)
+    )
     payload = json.dumps(result.to_json(), ensure_ascii=False, indent=1)
     if out is None:
         sys.stdout.write(payload + "\n")

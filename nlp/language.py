@@ -1,7 +1,8 @@
 """Per-item language detection: ``"fr"``, ``"en"`` or ``"other"``.
 
 Why lingua: it ships its n-gram models inside the wheel (works offline), and it is the most accurate packaged
-detector on short texts (its authors benchmark single words and word pairs, where langdetect/fastText-lid drift).
+detector on short texts (its authors benchmark single words and word pairs, where langdetect/fastText-lid
+drift).
 We restrict it to a handful of languages that customers of a French/English business plausibly write in, so
 that ``"other"`` is a real answer (a Spanish or German review) rather than noise from 75 candidate languages,
 and so that loading stays fast. Accuracy on short FR/EN sentences is measured in ``tests/test_language.py``
@@ -46,7 +47,9 @@ def _detector() -> LanguageDetector:
 
 
 def detect_language(text: str) -> LanguageCode:
-    """Return the language of one feedback item; ``"other"`` when it is neither French nor English or unclear."""
+    """Return the language of one feedback item; ``"other"`` when it is neither French nor English or
+    unclear.
+    """
     if not text or len(_LETTER.findall(text)) < 2:
         return "other"
     from lingua import Language

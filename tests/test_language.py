@@ -1,4 +1,6 @@
-"""Accuracy of detect_language on short feedback-like sentences (written for this test, not from a data set)."""
+"""Accuracy of detect_language on short feedback-like sentences (written for this test, not from a data
+set).
+"""
 
 from __future__ import annotations
 
@@ -7,29 +9,69 @@ import pytest
 from nlp.language import detect_language
 
 FRENCH = [
-    "Livraison en retard de deux semaines.", "Le colis est arrivé abîmé.", "Service client injoignable.",
-    "Remboursement jamais reçu.", "Très déçu par ce produit.", "Ma carte a été bloquée sans raison.",
-    "Impossible de me connecter à l'application.", "Le vendeur ne répond pas.", "Produit conforme, merci.",
-    "Frais cachés au moment de payer.", "J'attends toujours ma commande.", "Appli qui plante sans arrêt.",
-    "Conseillère très aimable et efficace.", "Prix trop élevé pour la qualité.", "Colis perdu par le livreur.",
-    "On m'a raccroché au nez deux fois.", "Le virement n'est jamais arrivé.", "Rien à redire, parfait.",
-    "Délai de livraison non respecté.", "La facture est fausse.", "Je ne recommande pas du tout.",
-    "Très bon accueil en magasin.", "Mot de passe impossible à réinitialiser.", "Aucune réponse à mes mails.",
-    "Commande annulée sans prévenir.", "Le site est très lent.", "Article reçu cassé.",
-    "Attente interminable au téléphone.", "Super expérience, je reviendrai.", "Nul, à éviter.",
-]  # fmt: skip
+    "Livraison en retard de deux semaines.",
+    "Le colis est arrivé abîmé.",
+    "Service client injoignable.",
+    "Remboursement jamais reçu.",
+    "Très déçu par ce produit.",
+    "Ma carte a été bloquée sans raison.",
+    "Impossible de me connecter à l'application.",
+    "Le vendeur ne répond pas.",
+    "Produit conforme, merci.",
+    "Frais cachés au moment de payer.",
+    "J'attends toujours ma commande.",
+    "Appli qui plante sans arrêt.",
+    "Conseillère très aimable et efficace.",
+    "Prix trop élevé pour la qualité.",
+    "Colis perdu par le livreur.",
+    "On m'a raccroché au nez deux fois.",
+    "Le virement n'est jamais arrivé.",
+    "Rien à redire, parfait.",
+    "Délai de livraison non respecté.",
+    "La facture est fausse.",
+    "Je ne recommande pas du tout.",
+    "Très bon accueil en magasin.",
+    "Mot de passe impossible à réinitialiser.",
+    "Aucune réponse à mes mails.",
+    "Commande annulée sans prévenir.",
+    "Le site est très lent.",
+    "Article reçu cassé.",
+    "Attente interminable au téléphone.",
+    "Super expérience, je reviendrai.",
+    "Nul, à éviter.",
+]
 ENGLISH = [
-    "Delivery was two weeks late.", "The parcel arrived damaged.", "Customer service is unreachable.",
-    "Refund never received.", "Very disappointed with this product.", "My card was blocked for no reason.",
-    "I can't log into the app.", "The seller does not answer.", "Product as described, thanks.",
-    "Hidden fees at checkout.", "Still waiting for my order.", "The app keeps crashing.",
-    "Friendly and helpful agent.", "Too expensive for the quality.", "Parcel lost by the courier.",
-    "They hung up on me twice.", "The transfer never arrived.", "Nothing to complain about, perfect.",
-    "Delivery date not respected.", "The invoice is wrong.", "I do not recommend it at all.",
-    "Great welcome in the store.", "Impossible to reset my password.", "No reply to my emails.",
-    "Order cancelled without notice.", "The website is very slow.", "Item arrived broken.",
-    "Endless wait on the phone.", "Great experience, will come back.", "Terrible, avoid.",
-]  # fmt: skip
+    "Delivery was two weeks late.",
+    "The parcel arrived damaged.",
+    "Customer service is unreachable.",
+    "Refund never received.",
+    "Very disappointed with this product.",
+    "My card was blocked for no reason.",
+    "I can't log into the app.",
+    "The seller does not answer.",
+    "Product as described, thanks.",
+    "Hidden fees at checkout.",
+    "Still waiting for my order.",
+    "The app keeps crashing.",
+    "Friendly and helpful agent.",
+    "Too expensive for the quality.",
+    "Parcel lost by the courier.",
+    "They hung up on me twice.",
+    "The transfer never arrived.",
+    "Nothing to complain about, perfect.",
+    "Delivery date not respected.",
+    "The invoice is wrong.",
+    "I do not recommend it at all.",
+    "Great welcome in the store.",
+    "Impossible to reset my password.",
+    "No reply to my emails.",
+    "Order cancelled without notice.",
+    "The website is very slow.",
+    "Item arrived broken.",
+    "Endless wait on the phone.",
+    "Great experience, will come back.",
+    "Terrible, avoid.",
+]
 OTHER = ["El pedido nunca llegó y nadie responde.", "Das Paket kam viel zu spät an.", "12345", "", "!!!"]
 
 
