@@ -110,3 +110,23 @@ def test_shipped_artifacts_on_the_real_encoder(use_embedder) -> None:
     tags = tagger.tag(texts, use_embedder.encode(texts), ["fr", "en", "fr", "fr"])
     assert [t.stage for t in tags] == ["delivery", "delivery", "advocacy", "retention"]
     assert [t.sentiment for t in tags] == ["negative", "negative", "positive", "negative"]
+
+
+def test_text_head_reproduces_scikit_learn() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from nlp.tagging.effort_cues import _fold
+    from training.train import fit_text_head
+
+    texts = ["colis en retard", "parcel late again", "facture trop chère", "bill went up", "remboursement",
+             "refund please", "colis perdu", "expensive bill", "refund never came", "livraison ratée"] * 2
+    y = np.array(["delivery", "delivery", "retention", "retention", "support", "support", "delivery",
+                  "retention", "support", "delivery"] * 2)
+    head = fit_text_head("stage", texts, y)
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2)
+    a = vec.fit_transform([_fold(t) for t in texts])
+    ref = LogisticRegression(C=8.0, max_iter=3000, tol=1e-3, class_weight="balanced", random_state=13).fit(a, y)
+    probe = ["mon colis est en retard", "the bill is wrong"]
+    expected = ref.predict_proba(vec.transform([_fold(t) for t in probe]))
+    assert np.allclose(head.predict_proba(probe), expected, atol=1e-4)

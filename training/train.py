@@ -90,7 +90,7 @@ def fit_head(
 ) -> tuple[LinearHead, TextHead | None, dict[str, Any]]:
     """Choose (C, text blend weight) by stratified 3-fold CV on the training rows, then refit on all of them.
 
-    ``search=False`` skips the CV (C=8, blend 0.3): only for fast tests of the plumbing."""
+    ``search=False`` skips the CV and the TF-IDF companion (C=8): only for fast tests of the plumbing."""
     getter, lexical = SPECS[name]
     idx = [i for i, u in enumerate(units) if getter(u) is not None]
     y = np.array([getter(units[i]) for i in idx])
@@ -99,7 +99,7 @@ def fit_head(
     texts = [units[i].text for i in idx]
     x = build_features(vectors[idx], texts, lexical)
     min_class = min(Counter(y).values())
-    best_c, best_w, best_score = 8.0, (0.3 if not search else 0.0), None
+    best_c, best_w, best_score = 8.0, 0.0, None
     if search and min_class >= 3:
         folds = list(StratifiedKFold(n_splits=3, shuffle=True, random_state=SEED).split(x, y))
         text_p = []
