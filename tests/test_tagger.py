@@ -63,9 +63,9 @@ def test_refuses_a_head_from_another_space_even_when_misplaced(tiny_models: Path
         load_tagger(fake, "sentence-transformers:all-MiniLM-L6-v2")
 
 
-def test_shipped_artifacts_refuse_minilm() -> None:
-    with pytest.raises(ModelMismatchError, match="available: use-multilingual"):
-        load_tagger(shipped_models_dir(), "sentence-transformers:all-MiniLM-L6-v2")
+def test_shipped_artifacts_refuse_an_untrained_space_and_list_what_exists() -> None:
+    with pytest.raises(ModelMismatchError, match=r"available: .*use-multilingual@"):
+        load_tagger(shipped_models_dir(), "sentence-transformers:/models/my-own-encoder")
 
 
 def test_misaligned_inputs_are_rejected(tiny_models: Path, hashing_embedder) -> None:
@@ -130,3 +130,49 @@ def test_text_head_reproduces_scikit_learn() -> None:
     probe = ["mon colis est en retard", "the bill is wrong"]
     expected = ref.predict_proba(vec.transform([_fold(t) for t in probe]))
     assert np.allclose(head.predict_proba(probe), expected, atol=1e-4)
+
+
+def test_pipeline_carries_tags_to_units_documents_and_pain_points(tiny_models: Path, hashing_embedder) -> None:
+    from nlp.pipeline import Record, analyze_records
+    from nlp.tagging.tagger import tagger_loader
+
+    records = [
+        Record(text="Colis en retard. J'ai appelé trois fois le service client.", id="1", rating=1, language="fr"),
+        Record(text="Parcel late again, I called three times.", id="2", rating=1, language="en"),
+        Record(text="Colis en retard, toujours pas livré.", id="3", rating=2, language="fr"),
+        Record(text="Parcel late, still not delivered.", id="4", rating=1, language="en"),
+    ]
+    result = analyze_records(records, embedder=hashing_embedder, tagger_loader=tagger_loader(tiny_models))
+    out = result.to_json()
+    stages = set(load_default_taxonomy().stage_ids) | {UNKNOWN_STAGE}
+    assert all(u["stage"] in stages and u["sentiment"] and u["effort"] is not None for u in out["units"])
+    from nlp.tagging.effort_cues import EFFORT_TYPES
+
+    assert all((u["effort_type"] in EFFORT_TYPES) == bool(u["effort"]) for u in out["units"])
+    assert all(d["stage"] in stages and d["effort"] is not None for d in out["documents"])
+    for pp in out["pain_points"]:
+        assert pp["tags"]["n_units"] >= 1 and 0 <= pp["tags"]["stage_confidence"] <= 1
+        assert pp["stage"] == pp["tags"]["stage"]
+    order = [row["stage"] for row in out["stage_effort"]]
+    taxonomy_order = [s for s in load_default_taxonomy().stage_ids if s in order]
+    assert order[: len(taxonomy_order)] == taxonomy_order
+    assert sum(row["n_units"] for row in out["stage_effort"]) == len(out["units"])
+
+
+def test_pipeline_runs_untagged_when_no_artifacts_match(tiny_models: Path, hashing_embedder) -> None:
+    from nlp.pipeline import Record, analyze_records
+    from nlp.tagging.tagger import tagger_loader
+
+    class OtherSpace:
+        model_id, dim = "other-space", hashing_embedder.dim
+
+        def encode(self, texts):  # type: ignore[no-untyped-def]
+            return hashing_embedder.encode(texts)
+
+    with pytest.warns(UserWarning, match="tagging disabled"):
+        result = analyze_records(
+            [Record(text="Colis en retard.", language="fr"), Record(text="Late parcel.", language="en")],
+            embedder=OtherSpace(),  # type: ignore[arg-type]
+            tagger_loader=tagger_loader(tiny_models),
+        )
+    assert all(u.stage is None for u in result.units) and result.stage_effort == []
