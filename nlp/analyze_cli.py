@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from nlp.clustering import ClusterParams
 from nlp.embeddings import Embedder
+from nlp.tagging.tagger import tagger_loader
 from nlp.pipeline import AnalysisResult, Record, analyze_records
 
 PROGRESS_MIN_RECORDS = 200  # below this the run is instant; a bar would be noise
@@ -118,6 +119,8 @@ def run_analyze(
     embedding_backend: str | Embedder = "auto",
     params: ClusterParams | None = None,
     progress: bool | None = None,
+    tagging: bool = True,
+    models_dir: str | Path | None = None,
 ) -> AnalysisResult:
     """Analyse one file and write the JSON to ``out`` (stdout when ``None``). Raises ``InputError``."""
     path = Path(input_path)
@@ -125,8 +128,9 @@ def run_analyze(
         raise InputError(f"input: file {str(path)!r} does not exist")
     records = load_records(path, text_column, id_column, rating_column, date_column)
     show = progress if progress is not None else len(records) >= PROGRESS_MIN_RECORDS
+    loader = tagger_loader(models_dir) if tagging else None
     result = analyze_records(
-        records, embedder=embedding_backend, params=params, progress=_Bar(show, sys.stderr)
+        records, embedder=embedding_backend, params=params, progress=_Bar(show, sys.stderr), tagger_loader=loader
     )
     payload = json.dumps(result.to_json(), ensure_ascii=False, indent=1)
     if out is None:
@@ -145,11 +149,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--date-column")
     parser.add_argument("--out")
     parser.add_argument("--embedding-backend", default="auto")
+    parser.add_argument("--no-tagging", action="store_true", help="skip stage/sentiment/emotion/effort tagging")
+    parser.add_argument("--models-dir", help="tagging artifacts (default: the ones shipped in training/artifacts)")
     args = parser.parse_args(argv)
     try:
         run_analyze(
             args.input, args.text_column, args.id_column, args.rating_column, args.date_column, args.out,
-            embedding_backend=args.embedding_backend,
+            embedding_backend=args.embedding_backend, tagging=not args.no_tagging, models_dir=args.models_dir,
         )  # fmt: skip
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)

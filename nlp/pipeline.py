@@ -28,9 +28,13 @@ from nlp.embeddings import AUTO_SPEC, Embedder, encode_unique, get_embedder, res
 from nlp.labelling import label_clusters
 from nlp.language import detect_language
 from nlp.segmentation import split_units_batch
+from nlp.tagging.aggregate import aggregate_pain_point, effort_by_stage
 from nlp.tagging.types import Tagger, UnitTags
 
 Progress = Callable[[str, int, int], None]  # (stage name, done, total)
+# Builds the tagger for the embedder actually used (the ``auto`` spec resolves per corpus, and a tagger is bound
+# to one embedding space); returns None when no artifacts exist for that space.
+TaggerLoader = Callable[[Embedder], "Tagger | None"]
 # Weight of the item's mean unit vector added to each unit vector before clustering (see ``contextualize``).
 CONTEXT_WEIGHT = 1.0
 
@@ -78,6 +82,12 @@ class UnitResult:
     pain_point: str | None = None
     opportunity: str | None = None
     similarity: float | None = None  # cosine to its pain point / opportunity centroid
+    # tagging details (issue 4); None without a tagger
+    stage_confidence: float | None = None
+    sentiment_score: float | None = None
+    emotion_confidence: float | None = None
+    effort: bool | None = None
+    effort_type: str | None = None
 
 
 @dataclass
@@ -93,6 +103,8 @@ class Theme:
     quotes: list[str]
     languages: dict[str, float] = field(default_factory=dict)
     quote_units: list[int] = field(default_factory=list)  # indices into AnalysisResult.units
+    # aggregate of the members' tags (nlp.tagging.aggregate.PainPointTags as a dict); None without a tagger
+    tags: dict[str, Any] | None = None
 
 
 @dataclass
@@ -104,6 +116,8 @@ class DocumentResult:
     stage: str | None
     pain_points: list[str]  # most relevant first
     opportunities: list[str] = field(default_factory=list)
+    emotion: str | None = None
+    effort: bool | None = None  # any unit of the item reports effort
 
 
 @dataclass
@@ -118,6 +132,7 @@ class AnalysisResult:
         default_factory=dict
     )  # theme id -> centroid (contextualized space)
     timings: dict[str, float] = field(default_factory=dict)
+    stage_effort: list[dict[str, Any]] = field(default_factory=list)  # effort share per journey stage
 
     def to_json(self) -> dict[str, Any]:
         """The ``frictionmap analyze`` JSON contract (issue 3)."""
@@ -143,6 +158,7 @@ class AnalysisResult:
             "opportunities": [theme(t) for t in self.opportunities],
             "documents": docs,
             "units": units,
+            "stage_effort": self.stage_effort,
         }
 
 
@@ -202,9 +218,12 @@ def _build_themes(
         centroids[tid] = clustering.centroids[lab.cluster]
         members = member_idx[local_labels == lab.cluster]
         stage = sentiment = None
+        agg: dict[str, Any] | None = None
         if tags is not None:
-            stage = _majority([tags[i].stage for i in members])
+            pp = aggregate_pain_point([tags[i] for i in members])
+            stage = pp.stage  # soft vote of the members' stage probabilities, with confidence and runner-up
             sentiment = _majority([tags[i].sentiment for i in members])
+            agg = asdict(pp)
         quote_units = [int(member_idx[q]) for q in lab.quotes]
         themes.append(
             Theme(
@@ -217,6 +236,7 @@ def _build_themes(
                 quotes=[unit_texts[q] for q in quote_units],
                 languages=lab.languages,
                 quote_units=quote_units,
+                tags=agg,
             )
         )
     return themes, id_of, centroids
@@ -230,6 +250,7 @@ def analyze_records(
     progress: Progress | None = None,
     batch_size: int = 256,
     context_weight: float = CONTEXT_WEIGHT,
+    tagger_loader: TaggerLoader | None = None,
 ) -> AnalysisResult:
     """Run the full mining chain on ``records`` (``Record`` or mappings with text/id/rating/date/language)."""
     timings: dict[str, float] = {}
@@ -270,6 +291,8 @@ def analyze_records(
     # 4. tags (optional) and candidate selection
     t = time.perf_counter()
     tags: list[UnitTags] | None = None
+    if tagger is None and tagger_loader is not None:
+        tagger = tagger_loader(embedder)
     if tagger is not None:
         if tagger.model_id != embedder.model_id:
             raise ValueError(
@@ -324,6 +347,11 @@ def analyze_records(
             sentiment=tags[i].sentiment if tags else None,
             emotion=tags[i].emotion if tags else None,
             stage=tags[i].stage if tags else None,
+            stage_confidence=tags[i].stage_confidence if tags else None,
+            sentiment_score=tags[i].sentiment_score if tags else None,
+            emotion_confidence=tags[i].emotion_confidence if tags else None,
+            effort=tags[i].effort if tags else None,
+            effort_type=tags[i].effort_type if tags else None,
         )
         for i in range(m)
     ]
@@ -347,7 +375,13 @@ def analyze_records(
     for row, rec in enumerate(recs):
         members = by_row.get(row, [])
         doc_sentiment: str | None = None
+        doc_stage = _majority([units[i].stage for i in members])
+        doc_emotion: str | None = None
+        doc_effort: bool | None = None
         if tags is not None and members:
+            doc_tags = aggregate_pain_point([tags[i] for i in members])
+            doc_stage, doc_emotion = doc_tags.stage, doc_tags.dominant_emotion
+            doc_effort = doc_tags.effort_share > 0
             score = float(np.mean([tags[i].sentiment_score for i in members]))
             doc_sentiment = "negative" if score < -0.2 else ("positive" if score > 0.2 else "neutral")
         elif rec.rating is not None:
@@ -358,9 +392,11 @@ def analyze_records(
                 id=rec.id,
                 language=langs[row],
                 sentiment=doc_sentiment,
-                stage=_majority([units[i].stage for i in members]),
+                stage=doc_stage,
                 pain_points=_ranked([(units[i].pain_point, units[i].similarity) for i in members]),
                 opportunities=_ranked([(units[i].opportunity, units[i].similarity) for i in members]),
+                emotion=doc_emotion,
+                effort=doc_effort,
             )
         )
     timings["total"] = time.perf_counter() - t0
@@ -373,7 +409,13 @@ def analyze_records(
         embeddings=emb,
         centroids=centroids,
         timings=timings,
+        stage_effort=[asdict(se) for se in effort_by_stage(tags, _stage_order(tagger))] if tags is not None else [],
     )
+
+
+def _stage_order(tagger: Tagger | None) -> list[str] | None:
+    taxonomy = getattr(tagger, "taxonomy", None)
+    return list(taxonomy.stage_ids) if taxonomy is not None else None
 
 
 def _ranked(pairs: Sequence[tuple[str | None, float | None]]) -> list[str]:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from nlp.tagging.types import UNKNOWN_STAGE
 
@@ -87,6 +87,13 @@ class Touchpoint(BaseModel):
     label: Bilingual
 
 
+def _check_unique(ids: list[str]) -> None:
+    seen: set[str] = set()
+    duplicates = sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
+    if duplicates:
+        raise ValueError(f"ids must be unique; duplicated: {', '.join(duplicates)}")
+
+
 class Taxonomy(BaseModel):
     """A journey: stages in order (the list order *is* the journey order) and touchpoints."""
 
@@ -98,14 +105,17 @@ class Taxonomy(BaseModel):
     stages: list[Stage] = Field(min_length=2, max_length=MAX_STAGES)
     touchpoints: list[Touchpoint] = Field(min_length=1, max_length=50)
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> Taxonomy:
-        for kind, ids in (("stages", [s.id for s in self.stages]), ("touchpoints", [t.id for t in self.touchpoints])):
-            seen: set[str] = set()
-            duplicates = sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
-            if duplicates:
-                raise ValueError(f"{kind}: duplicate id(s) {', '.join(duplicates)}")
-        return self
+    @field_validator("stages")
+    @classmethod
+    def _unique_stage_ids(cls, stages: list[Stage]) -> list[Stage]:
+        _check_unique([s.id for s in stages])
+        return stages
+
+    @field_validator("touchpoints")
+    @classmethod
+    def _unique_touchpoint_ids(cls, touchpoints: list[Touchpoint]) -> list[Touchpoint]:
+        _check_unique([t.id for t in touchpoints])
+        return touchpoints
 
     @property
     def stage_ids(self) -> list[str]:

@@ -86,9 +86,11 @@ def _macro_f1(y: np.ndarray, classes: np.ndarray, p: np.ndarray) -> float:
 
 
 def fit_head(
-    name: str, units: Sequence[Unit], vectors: np.ndarray, model_id: str
+    name: str, units: Sequence[Unit], vectors: np.ndarray, model_id: str, search: bool = True
 ) -> tuple[LinearHead, TextHead | None, dict[str, Any]]:
-    """Choose (C, text blend weight) by stratified 3-fold CV on the training rows, then refit on all of them."""
+    """Choose (C, text blend weight) by stratified 3-fold CV on the training rows, then refit on all of them.
+
+    ``search=False`` skips the CV and the TF-IDF companion (C=8): only for fast tests of the plumbing."""
     getter, lexical = SPECS[name]
     idx = [i for i, u in enumerate(units) if getter(u) is not None]
     y = np.array([getter(units[i]) for i in idx])
@@ -98,7 +100,7 @@ def fit_head(
     x = build_features(vectors[idx], texts, lexical)
     min_class = min(Counter(y).values())
     best_c, best_w, best_score = 8.0, 0.0, None
-    if min_class >= 3:
+    if search and min_class >= 3:
         folds = list(StratifiedKFold(n_splits=3, shuffle=True, random_state=SEED).split(x, y))
         text_p = []
         for tr, va in folds:
@@ -176,6 +178,7 @@ def train(
     out_dir: Path,
     backend_spec: str,
     data_desc: dict[str, Any],
+    search: bool = True,
 ) -> dict[str, Any]:
     train_units, held_units = split(units)
     x_train = embed([u.text for u in train_units], embedder)
@@ -199,7 +202,7 @@ def train(
     names = [h for name in heads for h in ((name, "effort_type") if name == "effort" else (name,))]
     for name in names:
         try:
-            head, text_head, info = fit_head(name, train_units, x_train, embedder.model_id)
+            head, text_head, info = fit_head(name, train_units, x_train, embedder.model_id, search=search)
         except ValueError as exc:
             print(f"skip {name}: {exc}", file=sys.stderr)
             continue

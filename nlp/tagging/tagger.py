@@ -15,7 +15,8 @@ otherwise from the effort-type head.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,12 @@ from nlp.tagging.artifacts import (
     ARTIFACT_VERSION,
     HEAD_NAMES,
     LinearHead,
+    ModelMismatchError,
     TextHead,
     find_artifact_dir,
     read_model_card,
 )
+from nlp.embeddings import Embedder
 from nlp.tagging.effort_cues import lexicon_effort_type
 from nlp.tagging.features import build_features
 from nlp.tagging.fusion import SENTIMENT_CLASSES, fuse_sentiment, item_polarity, sentiment_score
@@ -217,3 +220,19 @@ def load_tagger(
     return EmbeddingTagger(
         heads, embedder_model_id, taxonomy=taxonomy, prototypes=prototypes, card=card, text_heads=text_heads
     )
+
+
+def tagger_loader(
+    models_dir: Path | str | None = None, taxonomy: Taxonomy | None = None
+) -> Callable[[Embedder], EmbeddingTagger | None]:
+    """For ``analyze_records(tagger_loader=...)``: the tagger for whichever embedder the pipeline resolved,
+    or None (with a warning) when no artifacts were trained in that space — mining still runs, untagged."""
+
+    def load(embedder: Embedder) -> EmbeddingTagger | None:
+        try:
+            return load_tagger(models_dir, embedder.model_id, taxonomy=taxonomy, encode=embedder.encode)
+        except ModelMismatchError as exc:
+            warnings.warn(f"tagging disabled: {exc}", stacklevel=2)
+            return None
+
+    return load
