@@ -1,6 +1,7 @@
 """The production analysis backend: ``nlp/`` segmentation, embeddings, tagger, clustering and labelling.
 
-It calls the same building blocks as ``nlp.pipeline.analyze_records`` but in the two steps the job
+It calls the same building blocks as ``nlp.pipeline.analyze_records`` (segmentation, embeddings, tagger,
+``contextualize``, clustering, labelling) but in the two steps the job
 checkpoints between (extract per batch, then cluster everything stored), so a large workspace is not
 re-embedded when a worker restarts.
 
@@ -20,6 +21,7 @@ from nlp.clustering import ClusterParams, cluster_units
 from nlp.embeddings import Embedder, encode_unique, get_embedder, resolve_spec
 from nlp.labelling import label_clusters
 from nlp.language import detect_language
+from nlp.pipeline import contextualize
 from nlp.segmentation import split_units_batch
 from nlp.tagging.types import UNKNOWN_STAGE, Tagger, UnitTags
 from service.analysis.backend import ClusterOut, ExtractedUnit, SourceRecord, UnitForClustering
@@ -104,8 +106,12 @@ class NlpBackend:
             )
         else:
             tags = [provisional_tags(records[r].rating, records[r].nps) for r in rows]
+        # Stored vectors live in the pipeline's clustering space (unit nudged towards its item's mean), so
+        # clustering, centroids, incremental assignment and split all compare like with like. Tags above were
+        # computed on the raw vectors, as the tagger was trained.
+        ctx = contextualize(emb, np.asarray(rows, dtype=np.int64), len(records))
         return [
-            ExtractedUnit(records[r].feedback_id, u.start, u.end, u.text, lang, tag, emb[i])
+            ExtractedUnit(records[r].feedback_id, u.start, u.end, u.text, lang, tag, ctx[i])
             for i, (r, u, lang, tag) in enumerate(zip(rows, flat, unit_langs, tags, strict=True))
         ]
 
