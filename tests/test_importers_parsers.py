@@ -67,6 +67,17 @@ def test_app_store_connect_reviews_csv() -> None:
     assert got[2].text.startswith("Login with Face ID")  # empty title ignored
 
 
+def test_app_store_connect_api_json() -> None:
+    got = items(parse("app_store_json", "app_store_reviews.json"))
+    assert [i.external_id for i in got] == [
+        "00000028-b08c-0014-729e-fbd500000010",
+        "00000028-b08c-0014-729e-fbd500000011",
+    ]
+    assert got[0].text == "Paiement impossible.\nApple Pay échoue à chaque fois au paiement."
+    assert got[0].rating == 2.0 and got[0].metadata == {"attributes.territory": "FRA"}
+    assert got[1].created_at == datetime(2024, 1, 21, 17, tzinfo=UTC)
+
+
 def test_google_play_report_utf16_with_ids_from_review_link() -> None:
     got = items(parse("google_play_csv", "google_play_reviews.csv"))
     assert [i.external_id for i in got[:2]] == ["gp:AOqpTOH1", "gp:AOqpTOH2"]
