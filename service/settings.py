@@ -23,7 +23,9 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "FRICTIONMAP_DATABASE_URL"),
         description="SQLAlchemy URL. SQLite file by default; postgresql+psycopg://... for PostgreSQL.",
     )
-    data_dir: Path = Field(default=Path("./data"), description="Where the SQLite file, queue and uploads live.")
+    data_dir: Path = Field(
+        default=Path("./data"), description="Where the SQLite file, queue and uploads live."
+    )
 
     # Background work: empty means an embedded SqliteHuey next to the database; redis://... scales out.
     queue_url: str = Field(default="", description="Empty for the embedded queue, or redis://host:port/db.")
@@ -43,10 +45,36 @@ class Settings(BaseSettings):
     embedding_backend: str = "use-multilingual"
     embedding_batch_size: int = 64
     models_dir: Path | None = Field(
-        default=None, description="Directory of trained tagging artifacts; None means the ones shipped in training/."
+        default=None,
+        description="Directory of trained tagging artifacts; None means the ones shipped in training/.",
+    )
+
+    # Serving (issue 2). `frictionmap serve` reads these; --host/--port override them.
+    host: str = Field(default="127.0.0.1", description="Interface `frictionmap serve` binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `frictionmap serve` listens on.")
+    worker_threads: int = Field(
+        default=1, ge=1, le=32, description="Consumer threads of the in-process or standalone queue worker."
+    )
+    require_migrated: bool = Field(
+        default=True,
+        description="Refuse to start when the database is not at the Alembic head (run `frictionmap "
+        "migrate`).",
+    )
+    pii_hash_key: str = Field(
+        default="frictionmap-customer-ref",
+        description="HMAC key that pseudonymises customer references; set a secret one per deployment.",
     )
 
     log_level: str = "INFO"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def queue_path(self) -> Path:
+        """File of the embedded SqliteHuey queue, next to the database by default."""
+        return self.data_dir / "queue.db"
 
 
 @lru_cache

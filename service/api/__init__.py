@@ -1,0 +1,1 @@
+"""HTTP layer: dependencies, error shape, routers (one module per resource under ``routes/``)."""

@@ -1,0 +1,133 @@
+"""The ``frictionmap`` command: serve the API, migrate the database, manage keys, run a worker, analyze a CSV.
+
+Heavy imports (uvicorn, the NLP pipeline) happen inside the commands so ``frictionmap --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from service.settings import get_settings
+
+app = typer.Typer(
+    name="frictionmap",
+    help="Frictionmap: customer feedback in, prioritized pain points on the customer journey out.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=get_settings().log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Upgrade the database (SQLite or PostgreSQL, from DATABASE_URL) to the latest schema."""
+    from service.db import get_engine, migration_status, upgrade_to_head
+
+    settings = get_settings()
+    upgrade_to_head(settings)
+    typer.echo(migration_status(get_engine(settings)).message())
+
+
+@app.command("create-key")
+def create_key(
+    workspace: Annotated[str, typer.Option("--workspace", "-w", help="Workspace name; created if missing.")],
+    name: Annotated[str | None, typer.Option(help="A label to tell this key apart.")] = None,
+) -> None:
+    """Create a workspace if needed and print a new API key for it (shown once, stored only as a hash)."""
+    from service.db import get_engine, migration_status, session_scope
+    from service.security import create_api_key, get_or_create_workspace
+
+    settings = get_settings()
+    status = migration_status(get_engine(settings))
+    if not status.at_head:
+        typer.echo(status.message(), err=True)
+        raise typer.Exit(code=1)
+    workspace_name = workspace.strip()
+    if not workspace_name or len(workspace_name) > 200:
+        typer.echo("--workspace must be 1 to 200 characters", err=True)
+        raise typer.Exit(code=2)
+    with session_scope(settings) as session:
+        ws = get_or_create_workspace(session, workspace_name)
+        key = create_api_key(session, ws, name=name)
+        session.commit()
+        typer.echo(f"workspace: {ws.name} ({ws.id})", err=True)
+    typer.echo(key)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Interface to bind (default: settings.host, 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: settings.port, 8000).")] = None,
+    reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
+) -> None:
+    """Serve the HTTP API (docs at /docs). Refuses to start on an un-migrated database."""
+    import uvicorn
+
+    from service.db import get_engine, migration_status
+
+    settings = get_settings()
+    _configure_logging()
+    if settings.require_migrated:
+        status = migration_status(get_engine(settings))
+        if not status.at_head:
+            typer.echo(f"Refusing to start: {status.message()}", err=True)
+            raise typer.Exit(code=1)
+    uvicorn.run(
+        "service.main:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        reload=reload,
+        log_level=settings.log_level.lower(),
+    )
+
+
+@app.command()
+def worker() -> None:
+    """Run a standalone queue consumer (use with FRICTIONMAP_QUEUE_URL=redis://... and
+    worker_in_process=false)."""
+    from service.queue import run_consumer
+
+    _configure_logging()
+    run_consumer(get_settings())
+
+
+@app.command()
+def analyze(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="CSV or JSONL file of feedback.")],
+    text_column: Annotated[str, typer.Option("--text-column", help="Column holding the text.")] = "text",
+    id_column: Annotated[str | None, typer.Option("--id-column", help="Column holding the item id.")] = None,
+    rating_column: Annotated[
+        str | None, typer.Option("--rating-column", help="Column holding a 1-5 rating.")
+    ] = None,
+    date_column: Annotated[str | None, typer.Option("--date-column", help="Column holding the date.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the JSON result here (default: stdout).")
+    ] = None,
+) -> None:
+    """Run the whole pipeline on a CSV/JSONL file, without a server or database; JSON out, progress
+    on stderr."""
+    if not input_path.is_file():
+        typer.echo(f"INPUT: no such file: {input_path}", err=True)
+        raise typer.Exit(code=2)
+    from nlp.analyze_cli import run_analyze
+
+    run_analyze(input_path, text_column, id_column, rating_column, date_column, out)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""The FastAPI application factory.
+
+``create_app(settings)`` wires settings, the database engine, error handlers, the body-size limit,
+every router
+in ``service/api/routes`` (under ``/v1`` unless the module says otherwise), and — in its lifespan — the
+"schema at head?" check and the in-process queue consumer. Tests build one app per configuration; uvicorn uses
+``service.main:app`` (built lazily from the environment).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+
+from service import __version__
+from service.api.errors import install_error_handlers
+from service.api.limits import BodySizeLimitMiddleware
+from service.db import DatabaseNotMigratedError, get_engine, migration_status
+from service.schemas.feedback import BatchResult, ErrorResponse, FeedbackBatchIn, FeedbackIn, ItemResult
+from service.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION = """
+**Frictionmap** turns what customers write — reviews, support tickets, open-ended survey answers,
+in French and
+English — into a short, prioritized list of **pain points**, each placed on a stage of the customer journey.
+
+**Frictionmap** transforme ce que les clients écrivent — avis, tickets, verbatims d'enquête, en français et en
+anglais — en une liste courte et priorisée d'**irritants**, chacun placé sur une étape du parcours client.
+
+### Authentication / Authentification
+Every `/v1` route needs an API key of your workspace, sent as `Authorization: Bearer <key>` or
+`X-API-Key: <key>`. Create one with `frictionmap create-key --workspace <name>`. A key only ever sees its own
+workspace's data.
+
+### Errors / Erreurs
+Every 4xx answers `{"detail": "...", "errors": [{"field": "...", "rule": "...", "message": "..."}]}`:
+`field` names the offending field (e.g. `items.2.rating`), `rule` the rule it breaks (e.g. `le`, `not_blank`).
+
+### Personal data / Données personnelles
+E-mails, phone numbers, IBANs, card numbers and secrets are replaced by placeholders (`<EMAIL>`, `<PHONE>`,
+`<IBAN>`, `<CARD>`, `<SECRET>`, `<URL_SECRET>`) before anything is stored or analysed. Customer references are
+stored only as keyed hashes. `DELETE /v1/feedback/{id}` erases an item and all that was derived from it.
+"""
+
+_EXTRA_SCHEMAS: tuple[type[BaseModel], ...] = (
+    FeedbackIn,
+    FeedbackBatchIn,
+    ItemResult,
+    BatchResult,
+    ErrorResponse,
+)
+
+
+def _discover_routers() -> list[tuple[str, APIRouter, list[dict[str, Any]]]]:
+    import service.api.routes as routes_pkg
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(routes_pkg.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"service.api.routes.{info.name}")
+        router = getattr(module, "router", None)
+        if isinstance(router, APIRouter):
+            found.append((getattr(module, "MOUNT_PREFIX", "/v1"), router, list(getattr(module, "TAGS", []))))
+    return found
+
+
+def _custom_openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+        tags=app.openapi_tags,
+        contact=app.contact,
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in _EXTRA_SCHEMAS:
+        model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in model_schema.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components.setdefault(model.__name__, model_schema)
+    app.openapi_schema = schema
+    return schema
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = get_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.require_migrated:
+            status = migration_status(engine)
+            if not status.at_head:
+                raise DatabaseNotMigratedError(status.message())
+        consumer = None
+        if settings.worker_in_process:
+            from service.queue import start_in_process_consumer
+
+            consumer = start_in_process_consumer(settings)
+        try:
+            yield
+        finally:
+            if consumer is not None:
+                from service.queue import stop_consumer
+
+                stop_consumer(consumer)
+
+    routers = _discover_routers()
+    tags: list[dict[str, Any]] = []
+    for _, _, module_tags in routers:
+        tags.extend(t for t in module_tags if t["name"] not in {x["name"] for x in tags})
+
+    app = FastAPI(
+        title="Frictionmap API",
+        version=__version__,
+        summary="Customer feedback in, prioritized pain points on the customer journey out.",
+        description=DESCRIPTION,
+        openapi_tags=tags,
+        contact={"name": "Frictionmap"},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    for prefix, router, _ in routers:
+        app.include_router(router, prefix=prefix)
+    app.openapi = lambda: _custom_openapi(app)  # type: ignore[method-assign]
+
+    from service.queue import huey
+
+    huey.immediate = settings.queue_immediate
+    return app
+
+
+_lazy_app: FastAPI | None = None
+
+
+def __getattr__(name: str) -> Any:
+    """``service.main:app`` for ``uvicorn service.main:app``, built on first access from the environment
+    (importing this module must not connect to a database)."""
+    global _lazy_app
+    if name == "app":
+        if _lazy_app is None:
+            _lazy_app = create_app()
+        return _lazy_app
+    raise AttributeError(name)

@@ -1,0 +1,31 @@
+"""All SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``.
+
+Each area keeps its tables in its own module and adds one import line here, so Alembic autogenerate and the
+test fixtures see the whole schema.
+"""
+
+from service.models.core import (
+    FEEDBACK_KINDS,
+    JOB_STATES,
+    PAIN_POINT_KINDS,
+    PAIN_POINT_STATUSES,
+    ApiKey,
+    FeedbackItem,
+    Job,
+    OpinionUnit,
+    PainPoint,
+    Workspace,
+)
+
+__all__ = [
+    "FEEDBACK_KINDS",
+    "JOB_STATES",
+    "PAIN_POINT_KINDS",
+    "PAIN_POINT_STATUSES",
+    "ApiKey",
+    "FeedbackItem",
+    "Job",
+    "OpinionUnit",
+    "PainPoint",
+    "Workspace",
+]

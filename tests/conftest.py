@@ -1,0 +1,198 @@
+"""Fixtures shared by every test module. Reuse them rather than building engines or apps by hand.
+
+Databases
+    db_url       str, parametrized [sqlite, postgres]: a test using it (directly or through the fixtures
+                 below) runs on both. The database is migrated to the Alembic head and empty.
+                 SQLite: a fresh copy of a migrated template file per test.
+                 PostgreSQL: one schema per xdist worker (fmtest_<worker>, search_path set in the URL),
+                 migrated once per session, every table truncated before each test. URL from env
+                 FRICTIONMAP_TEST_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test).
+                 An unreachable PostgreSQL skips those tests, unless FRICTIONMAP_REQUIRE_POSTGRES=1
+                 (set by .ci/run) turns that into a failure.
+    sqlite_url   like db_url, SQLite only (fast tests that need a database but not both backends).
+    settings     Settings for that database: data_dir=tmp_path, queue immediate, no in-process worker.
+    engine       the engine of `settings` (service.db.get_engine).
+    session      a sqlmodel.Session on it, closed after the test.
+
+App
+    app          create_app(settings).
+    client       fastapi.testclient.TestClient(app), lifespan run (so the migration check runs too).
+
+Tenants
+    make_key            factory make_key(workspace_name) -> api_key (creates the workspace if needed).
+    workspace_key       API key of workspace "acme";  workspace_id: its id.
+    auth_headers        {"Authorization": "Bearer <workspace_key>"}.
+    other_auth_headers  headers of a second workspace "globex" (isolation tests).
+
+Env is set before any service import: FRICTIONMAP_QUEUE_IMMEDIATE=true,
+FRICTIONMAP_WORKER_IN_PROCESS=false, FRICTIONMAP_DATA_DIR=<session temp dir>, so tasks run inline and no
+queue file lands in the checkout.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="frictionmap-tests-"))
+os.environ["FRICTIONMAP_QUEUE_IMMEDIATE"] = "true"
+os.environ["FRICTIONMAP_WORKER_IN_PROCESS"] = "false"
+os.environ["FRICTIONMAP_DATA_DIR"] = str(_SESSION_DIR / "data")
+os.environ.pop("FRICTIONMAP_QUEUE_URL", None)
+
+from fastapi import FastAPI  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import create_engine, inspect, text  # noqa: E402
+from sqlalchemy.engine import Engine, make_url  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from service.db import forget_engine, get_engine, upgrade_to_head  # noqa: E402
+from service.settings import Settings, get_settings  # noqa: E402
+
+get_settings.cache_clear()
+
+POSTGRES_URL = os.environ.get(
+    "FRICTIONMAP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("FRICTIONMAP_REQUIRE_POSTGRES", "") not in ("", "0", "false")
+
+
+def _settings_for(url: str, data_dir: Path) -> Settings:
+    return Settings(
+        database_url=url, data_dir=data_dir, queue_immediate=True, worker_in_process=False, queue_url=""
+    )
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template() -> Path:
+    path = _SESSION_DIR / "template.db"
+    url = f"sqlite:///{path}"
+    upgrade_to_head(_settings_for(url, _SESSION_DIR))
+    forget_engine(url)
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_base() -> Iterator[str]:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    schema = f"fmtest_{worker}"
+    admin = create_engine(POSTGRES_URL, pool_pre_ping=True)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:
+        admin.dispose()
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL required but unreachable at {POSTGRES_URL}: {exc}")
+        pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL}: {type(exc).__name__}")
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    url_str = url.render_as_string(hide_password=False)
+    upgrade_to_head(_settings_for(url_str, _SESSION_DIR))
+    yield url_str
+    forget_engine(url_str)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _truncate_all(url: str) -> None:
+    engine = get_engine(_settings_for(url, _SESSION_DIR))
+    tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
+    if tables:
+        with engine.begin() as conn:
+            conn.execute(
+                text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            )
+
+
+@pytest.fixture
+def sqlite_url(_sqlite_template: Path, tmp_path: Path) -> Iterator[str]:
+    path = tmp_path / "frictionmap.db"
+    shutil.copyfile(_sqlite_template, path)
+    url = f"sqlite:///{path}"
+    yield url
+    forget_engine(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield request.getfixturevalue("sqlite_url")
+        return
+    url: str = request.getfixturevalue("_postgres_base")
+    _truncate_all(url)
+    yield url
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return _settings_for(db_url, tmp_path / "data")
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Engine:
+    return get_engine(settings)
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as s:
+        yield s
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    from service.main import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def make_key(engine: Engine) -> Callable[[str], str]:
+    from service.security import create_api_key, get_or_create_workspace
+
+    def _make(name: str) -> str:
+        with Session(engine) as s:
+            ws = get_or_create_workspace(s, name)
+            key = create_api_key(s, ws)
+            s.commit()
+            return key
+
+    return _make
+
+
+@pytest.fixture
+def workspace_key(make_key: Callable[[str], str]) -> str:
+    return make_key("acme")
+
+
+@pytest.fixture
+def workspace_id(workspace_key: str, engine: Engine) -> str:
+    from service.security import workspace_for_key
+
+    with Session(engine) as s:
+        ws = workspace_for_key(s, workspace_key)
+        assert ws is not None
+        return ws.id
+
+
+@pytest.fixture
+def auth_headers(workspace_key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {workspace_key}"}
+
+
+@pytest.fixture
+def other_auth_headers(make_key: Callable[[str], str]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {make_key('globex')}"}
