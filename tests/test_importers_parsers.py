@@ -110,8 +110,8 @@ def test_zendesk_ticket_text_is_subject_description_and_requester_comments(name:
         "Toujours rien reçu, c'est inadmissible.\n\nRéponse trop lente."
     )
     assert "Nous regardons" not in got[0].text and "Note interne" not in got[0].text
-    assert got[0].rating == 1.0 and got[0].metadata["channel"] == "email"
-    assert got[1].rating is None  # satisfaction only offered
+    assert got[0].csat == 1.0 and got[0].channel == "email"
+    assert got[1].csat is None  # satisfaction only offered
     if name.endswith(".jsonl"):
         assert "no subject" in errors(records)[3]
 
@@ -124,8 +124,8 @@ def test_survey_one_item_per_open_ended_answer_with_nps_and_csat() -> None:
         "114235981:What could we improve?",
         "114235982:Why did you give this score?",
     ]
-    assert got[0].nps == 3 and got[0].rating == 2.0
-    assert got[2].nps == 10 and got[2].rating == 5.0
+    assert got[0].nps == 3 and got[0].csat == 2.0 and got[0].rating is None
+    assert got[2].nps == 10 and got[2].csat == 5.0
     # SurveyMonkey writes US dates with AM/PM: 11/03 is November 3rd for the whole file.
     assert got[0].created_at == datetime(2024, 11, 3, 10, 5, 40, tzinfo=UTC)
     assert "Age range" not in {i.metadata["question"] for i in got}

@@ -72,15 +72,21 @@ def open_location(
     max_bytes: int,
     allow_private_urls: bool = False,
     timeout_s: float = 60.0,
+    trusted: bool = False,
 ) -> Iterator[Path]:
-    """Yield a local path holding the export; downloaded files are deleted on exit."""
+    """Yield a local path holding the export; downloaded files are deleted on exit.
+
+    ``trusted`` skips the directory check for paths the server chose itself (stored uploads).
+    """
     if classify_location(location) == "path":
         try:
-            path = check_local_path(location, allowed_dirs)
+            path = Path(location) if trusted else check_local_path(location, allowed_dirs)
         except ValueError as exc:
             raise FetchError(str(exc)) from None
         if not path.is_file():
             raise FetchError(f"file {str(path)!r} does not exist")
+        if path.stat().st_size > max_bytes:
+            raise FetchError(f"file is {path.stat().st_size} bytes, over the {max_bytes}-byte import limit")
         yield path
         return
     host = urlparse(location).hostname or ""

@@ -40,6 +40,9 @@ class FieldSpec:
     finish: Finisher | None = None
     # Namespaces hashed ids so that identical text from two platforms stays two items.
     id_namespace: str = "import"
+    # ``feedback_item.kind`` and ``channel`` of everything this type imports.
+    kind: str = "other"
+    channel: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def default_mapping(self) -> dict[str, Any]:
@@ -127,8 +130,7 @@ def build_item(spec: FieldSpec, resolved: Resolved, get: Getter, number: int) ->
             _text(get(cols["text"])) if "text" in cols else None,
         )
         rating = parse_rating(get(cols["rating"]), resolved.rating_scale) if "rating" in cols else None
-        if rating is None and "csat" in cols:
-            rating = parse_rating(get(cols["csat"]), resolved.csat_scale)
+        csat = parse_rating(get(cols["csat"]), resolved.csat_scale) if "csat" in cols else None
         nps = parse_nps(get(cols["nps"])) if "nps" in cols else None
         created_at = (
             parse_date(get(cols["created_at"]), resolved.date_order) if "created_at" in cols else None
@@ -140,6 +142,8 @@ def build_item(spec: FieldSpec, resolved: Resolved, get: Getter, number: int) ->
         text=text,
         rating=rating,
         nps=nps,
+        csat=csat,
+        channel=spec.channel,
         created_at=created_at,
         language=_text(get(cols["language"])) or None if "language" in cols else None,
         metadata={name: value for name in resolved.metadata if (value := _text(get(name)))},

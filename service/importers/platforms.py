@@ -69,6 +69,7 @@ class TrustpilotCsv(CsvParser):
         metadata=("Source Of Review", "Location Name", "Location Id", "Review Country", "Tags"),
         date_order="ymd",
         id_namespace="trustpilot",
+        kind="review",
     )
 
 
@@ -86,6 +87,8 @@ class AppStoreCsv(CsvParser):
         },
         metadata=("territory", "Territory", "Country", "version", "App Version"),
         id_namespace="app_store",
+        kind="review",
+        channel="app",
     )
 
 
@@ -104,6 +107,8 @@ class AppStoreJson(JsonParser):
         },
         metadata=("attributes.territory",),
         id_namespace="app_store",
+        kind="review",
+        channel="app",
     )
 
 
@@ -137,6 +142,8 @@ class GooglePlayCsv(CsvParser):
         metadata=("Package Name", "App Version Name", "Device"),
         finish=_play_review_id,
         id_namespace="google_play",
+        kind="review",
+        channel="app",
     )
 
 
@@ -171,6 +178,7 @@ class AvisVerifiesCsv(CsvParser):
         date_order="dmy",
         finish=_avis_order_fallback,
         id_namespace="avis_verifies",
+        kind="review",
     )
 
 
@@ -188,6 +196,7 @@ class GoogleBusinessJson(JsonParser):
         },
         rating_scale="enum",
         id_namespace="google_business",
+        kind="review",
     )
 
     def build(self, number: int, obj: dict[str, Any]) -> list[ImportedItem] | RowError:
@@ -202,7 +211,7 @@ class ZendeskJson(JsonParser):
     """Zendesk tickets (full JSON export: one ticket per line; or ``{"tickets": [...]}``).
 
     One item per ticket: subject, description and the requester's later public comments, because an
-    agent's replies are not customer feedback. The satisfaction rating (good/bad) becomes 5/1 and its
+    agent's replies are not customer feedback. The satisfaction rating (good/bad) becomes CSAT 5/1 and its
     comment is appended to the text.
     """
 
@@ -216,6 +225,7 @@ class ZendeskJson(JsonParser):
         },
         rating_scale="good_bad",
         id_namespace="zendesk",
+        kind="ticket",
     )
 
     def build(self, number: int, obj: dict[str, Any]) -> list[ImportedItem] | RowError:
@@ -242,7 +252,7 @@ class ZendeskJson(JsonParser):
             parts.append(sat_comment)
         text = "\n\n".join(parts)
         try:
-            rating = parse_rating(satisfaction.get("score"), "good_bad") if satisfaction else None
+            csat = parse_rating(satisfaction.get("score"), "good_bad") if satisfaction else None
             created_at = parse_date(obj.get("created_at"), "ymd")
         except ValueError as exc:
             return RowError(number, str(exc), external_id or None)
@@ -251,17 +261,14 @@ class ZendeskJson(JsonParser):
                 number, "ticket has no subject, description or requester comment", external_id or None
             )
         via = get_path(obj, "via.channel")
-        metadata = {
-            k: v
-            for k, v in {"channel": via, "status": obj.get("status"), "tags": obj.get("tags")}.items()
-            if v
-        }
+        metadata = {k: v for k, v in {"status": obj.get("status"), "tags": obj.get("tags")}.items() if v}
         return [
             ImportedItem(
                 external_id=f"zendesk:{external_id}" if external_id else content_id("zendesk", text),
                 text=text,
-                rating=rating,
+                csat=csat,
                 created_at=created_at,
+                channel=str(via) if via else None,
                 metadata=metadata,
             )
         ]

@@ -46,6 +46,7 @@ class SurveyCsv(CsvParser):
         required=(),
         csat_scale="1-5",
         id_namespace="survey",
+        kind="survey",
     )
 
     def prepare(self, header: list[str]) -> None:
@@ -130,7 +131,7 @@ class SurveyCsv(CsvParser):
                 ImportedItem(
                     external_id=f"{base}:{column}",
                     text=answer,
-                    rating=csat,
+                    csat=csat,
                     nps=nps,
                     created_at=created_at,
                     metadata=metadata,

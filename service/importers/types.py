@@ -65,16 +65,19 @@ class RowError:
 class ImportedItem:
     """A feedback item as the importers produce it, before ``ingest_items`` validates and stores it.
 
-    ``rating`` is always on the 1–5 scale whatever the platform used, ``nps`` on 0–10, so downstream
-    scoring never needs to know where an item came from.
+    ``rating`` and ``csat`` are always on the 1–5 scale whatever the platform used, ``nps`` on 0–10, so
+    downstream scoring never needs to know where an item came from. ``language`` is the platform's
+    hint only; ingest detects the language from the text.
     """
 
     external_id: str
     text: str
     rating: float | None = None
     nps: int | None = None
+    csat: float | None = None
     created_at: datetime | None = None
     language: str | None = None
+    channel: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
 
 

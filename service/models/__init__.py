@@ -16,16 +16,21 @@ from service.models.core import (
     PainPoint,
     Workspace,
 )
+from service.models.sources import RUN_STATES, RUN_TRIGGERS, Source, SourceRun
 
 __all__ = [
     "FEEDBACK_KINDS",
     "JOB_STATES",
     "PAIN_POINT_KINDS",
     "PAIN_POINT_STATUSES",
+    "RUN_STATES",
+    "RUN_TRIGGERS",
     "ApiKey",
     "FeedbackItem",
     "Job",
     "OpinionUnit",
     "PainPoint",
+    "Source",
+    "SourceRun",
     "Workspace",
 ]
