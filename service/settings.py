@@ -91,6 +91,9 @@ class Settings(BaseSettings):
         description="A running import with no checkpoint commit for this long is taken as crashed "
         "and resumed.",
     )
+    import_lock_retry_s: float = Field(
+        default=30.0, gt=0, description="Delay before retrying a run whose source is locked by another run."
+    )
     import_rejected_rows_kept: int = Field(
         default=50, ge=0, le=1000, description="Rejected rows (with reasons) kept on each run."
     )

@@ -23,8 +23,6 @@ from service.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
-LOCK_RETRY_S = 30
-
 
 def lock_name(run: SourceRun) -> str:
     return f"source-{run.source_id}" if run.source_id else f"import-{run.id}"
@@ -52,7 +50,7 @@ def run_import(run_id: str, database_url: str | None = None) -> str | None:
     except TaskLockedException:
         # Another run of this source is in progress: come back later rather than overlap with it.
         logger.info("import run %s waits: %s is locked", run_id, name)
-        run_import.schedule((run_id, database_url), delay=LOCK_RETRY_S)
+        run_import.schedule((run_id, database_url), delay=settings.import_lock_retry_s)
         return "queued"
 
 
