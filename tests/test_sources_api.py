@@ -16,7 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from service import hooks
-from service.models import FeedbackItem, SourceRun
+from service.models import FeedbackItem
 from service.settings import Settings, get_settings
 from tests.imports_helpers import FIXTURES, copy_fixture
 
@@ -168,7 +168,8 @@ def test_imported_text_is_redacted_like_api_ingest(
 ) -> None:
     path = exports / "pii.csv"
     path.write_text(
-        'id,comment,rating\n1,"Rappelez-moi au 06 12 34 56 78 ou jean.dupont@example.com, colis jamais reçu",1\n',
+        "id,comment,rating\n"
+        '1,"Rappelez-moi au 06 12 34 56 78 ou jean.dupont@example.com, colis jamais reçu",1\n',
         encoding="utf-8",
     )
     src = make_source(api, auth_headers, name="pii", type="generic_csv", location=str(path))
