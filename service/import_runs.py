@@ -18,6 +18,7 @@ from typing import Any
 
 from croniter import croniter
 from sqlalchemy import update
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from service import hooks
@@ -132,11 +133,19 @@ def execute_run(run_id: str, settings: Settings) -> str | None:
         run.started_at = run.started_at or now
         _sync_job(session, run, started=True)
         session.add(run)
-        session.commit()
+        try:
+            session.commit()
+        except StaleDataError:
+            logger.warning("import run %s was claimed by another worker", run_id)
+            return "running"
         if resumed:
             logger.info("import run %s resumes at %s", run.id, run.checkpoint)
         try:
             _ingest_file(session, run, workspace, settings)
+        except StaleDataError:
+            session.rollback()
+            logger.warning("import run %s is being executed by another worker; this attempt stops", run.id)
+            return "running"
         except (ImportFileError, FetchError) as exc:
             _finish(session, run, "failed", str(exc))
         except Exception as exc:

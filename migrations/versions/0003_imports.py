@@ -70,6 +70,7 @@ def upgrade() -> None:
         sa.Column("started_at", TS, nullable=True),
         sa.Column("heartbeat_at", TS, nullable=True),
         sa.Column("finished_at", TS, nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False, server_default=sa.text("1")),
     )
     op.create_index("ix_source_run_workspace_id", "source_run", ["workspace_id"])
     op.create_index("ix_source_run_job_id", "source_run", ["job_id"])

@@ -30,6 +30,9 @@ def _count_column() -> Column[Any]:
     return Column(Integer, nullable=False, server_default=sa_text("0"))
 
 
+_RUN_VERSION: Column[Any] = Column("version", Integer, nullable=False, server_default=sa_text("1"))
+
+
 class Source(SQLModel, table=True):
     __tablename__ = "source"
     __table_args__ = (
@@ -56,6 +59,10 @@ class Source(SQLModel, table=True):
 
 
 class SourceRun(SQLModel, table=True):
+    """One execution. ``version`` is an optimistic lock: if two workers ever executed the same run (a
+    worker presumed dead that was only slow), the second chunk commit fails and its items roll back with
+    it, so counts and items can never be applied twice."""
+
     __tablename__ = "source_run"
     __table_args__ = (
         Index("ix_source_run_source_created", "source_id", "created_at"),
@@ -93,3 +100,6 @@ class SourceRun(SQLModel, table=True):
     started_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     heartbeat_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    version: int = Field(default=1, sa_column=_RUN_VERSION)
+
+    __mapper_args__ = {"version_id_col": _RUN_VERSION}
