@@ -20,11 +20,11 @@ from sqlmodel import Session, select
 from service import import_runs
 from service.db import get_engine
 from service.import_runs import create_run, default_feedback_source, execute_run
-from service.models import FeedbackItem, Source, SourceRun, Workspace
+from service.models import FeedbackItem, Source, SourceRun
 from service.models.types import utcnow
 from service.queue import huey
 from service.settings import Settings, get_settings
-from tests.imports_helpers import copy_fixture, wait_for
+from tests.imports_helpers import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
