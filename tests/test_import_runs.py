@@ -224,6 +224,7 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(timeout=10)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("queue", ["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
 def test_killed_worker_resumes_and_stores_every_row_once(
     run_settings: Settings, workspace_id: str, exports: Path, tmp_path: Path, queue: str
