@@ -7,6 +7,7 @@ from pathlib import Path as FsPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
@@ -18,6 +19,7 @@ from service.importers import ImportMapping
 from service.models import Job, SourceRun, Workspace
 from service.models.types import new_id
 from service.schemas.sources import ImportJobOut, SourceType
+from service.settings import Settings
 
 TAGS = [
     {
@@ -94,10 +96,27 @@ async def create_import(
     suffix = "".join(c for c in FsPath(file.filename or "").suffix[:10] if c.isalnum() or c == ".")
     target = uploads / f"{new_id()}{suffix}"
     size = await _store_upload(file, target, settings.import_max_bytes)
+    # Database work and enqueueing are blocking calls: keep them off the event loop.
+    return await run_in_threadpool(
+        _queue_upload, session, workspace, settings, type, file.filename, size, mapping_dict, source, target
+    )
+
+
+def _queue_upload(
+    session: Session,
+    workspace: Workspace,
+    settings: Settings,
+    type: str,
+    filename: str | None,
+    size: int,
+    mapping_dict: dict[str, Any],
+    source: str | None,
+    target: FsPath,
+) -> ImportJobOut:
     job = Job(
         workspace_id=workspace.id,
         kind="import",
-        params={"type": type, "filename": file.filename, "bytes": size, "mapping": mapping_dict},
+        params={"type": type, "filename": filename, "bytes": size, "mapping": mapping_dict},
     )
     session.add(job)
     session.flush()
