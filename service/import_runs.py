@@ -19,7 +19,7 @@ from typing import Any
 from croniter import croniter
 from sqlalchemy import update
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from service import hooks
 from service.db import get_engine
@@ -324,7 +324,14 @@ def claim_due_sources(session: Session, now: datetime | None = None) -> list[Sou
 
 
 def stale_runs(session: Session, stale_after_s: float, now: datetime | None = None) -> list[SourceRun]:
-    """Runs left ``running`` by a worker that died: no checkpoint commit for ``stale_after_s`` seconds."""
+    """Runs a dead worker left behind: ``running`` with no checkpoint commit for ``stale_after_s`` seconds,
+    or still ``queued`` that long after creation (their queue message was lost). Re-enqueueing a run that
+    is in fact only waiting is harmless: the per-source lock and the run's version lock serialize it."""
     limit = (now or utcnow()) - timedelta(seconds=stale_after_s)
-    stmt = select(SourceRun).where(SourceRun.state == "running", col(SourceRun.heartbeat_at) < limit)
+    stmt = select(SourceRun).where(
+        or_(
+            (col(SourceRun.state) == "running") & (col(SourceRun.heartbeat_at) < limit),
+            (col(SourceRun.state) == "queued") & (col(SourceRun.created_at) < limit),
+        )
+    )
     return list(session.exec(stmt).all())

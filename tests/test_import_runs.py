@@ -283,3 +283,29 @@ def test_killed_worker_resumes_and_stores_every_row_once(
     assert "resumes at" in log.read_text()
     if queue == "redis":
         client.flushdb()
+
+
+def test_recovery_requeues_orphaned_runs_only(
+    run_settings: Settings, workspace_id: str, exports: Path
+) -> None:
+    from service.tasks.imports import lock_name, recover_imports
+
+    with Session(get_engine(run_settings), expire_on_commit=False) as s:
+        source = add_source(s, workspace_id, write_csv(exports / "orphan.csv", 20))
+        orphan = queue_run(s, source)
+        orphan.state, orphan.heartbeat_at = "running", utcnow() - timedelta(hours=1)
+        fresh_source = add_source(s, workspace_id, write_csv(exports / "fresh.csv", 5))
+        fresh = queue_run(s, fresh_source)
+        fresh.state, fresh.heartbeat_at = "running", utcnow()
+        s.add_all([orphan, fresh])
+        s.commit()
+    huey.lock_task(lock_name(orphan)).acquire()  # left behind by the dead worker
+    try:
+        assert recover_imports(run_settings) == [orphan.id]  # queue is immediate: it runs to the end
+    finally:
+        huey.flush_locks(lock_name(orphan))
+    assert (load_run(run_settings, orphan.id).state, load_run(run_settings, orphan.id).created) == (
+        "done",
+        20,
+    )
+    assert load_run(run_settings, fresh.id).state == "running"  # alive: left alone

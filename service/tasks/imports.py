@@ -64,9 +64,13 @@ def recover_imports(settings: Settings) -> list[str]:
     with Session(get_engine(settings)) as session:
         runs = stale_runs(session, settings.import_stale_after_s)
         for run in runs:
-            huey.flush_locks(lock_name(run))
+            if run.state == "running":  # its worker died holding the lock
+                huey.flush_locks(lock_name(run))
             logger.warning(
-                "import run %s looks orphaned (last checkpoint %s): resuming", run.id, run.heartbeat_at
+                "import run %s looks orphaned (%s, last checkpoint %s): re-queued",
+                run.id,
+                run.state,
+                run.heartbeat_at,
             )
             enqueue(run, settings)
         return [run.id for run in runs]
