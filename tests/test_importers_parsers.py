@@ -74,7 +74,7 @@ def test_app_store_connect_api_json() -> None:
         "00000028-b08c-0014-729e-fbd500000011",
     ]
     assert got[0].text == "Paiement impossible.\nApple Pay échoue à chaque fois au paiement."
-    assert got[0].rating == 2.0 and got[0].metadata == {"attributes.territory": "FRA"}
+    assert got[0].rating == 2.0 and got[0].metadata == {"territory": "FRA"}
     assert got[1].created_at == datetime(2024, 1, 21, 17, tzinfo=UTC)
 
 

@@ -64,7 +64,11 @@ class JsonParser:
     def build(self, number: int, obj: dict[str, Any]) -> list[ImportedItem] | RowError:
         assert self.resolved is not None
         result = build_item(self.spec, self.resolved, lambda path: get_path(obj, path), number)
-        return result if isinstance(result, RowError) else [result]
+        if isinstance(result, RowError):
+            return result
+        # "attributes.territory" → "territory": metadata keys read like the platform's field names.
+        result.metadata = {key.rsplit(".", 1)[-1]: value for key, value in result.metadata.items()}
+        return [result]
 
     def records(self, fh: BinaryIO, start: Checkpoint | None = None) -> Iterator[Record]:
         prefix = read_prefix(fh)

@@ -66,7 +66,8 @@ class Resolved:
     date_order: DateOrder
 
 
-def _norm(name: str) -> str:
+def normalize_header(name: str) -> str:
+    """Header identity for matching: BOM, quotes, case and repeated spaces do not matter."""
     return " ".join(name.replace("\ufeff", "").strip().strip('"').split()).casefold()
 
 
@@ -76,20 +77,20 @@ def resolve(
     """Match mapping and defaults against the file's columns; name every missing required column."""
     by_norm: dict[str, str] = {}
     for name in available:
-        by_norm.setdefault(_norm(name), name)
+        by_norm.setdefault(normalize_header(name), name)
     columns: dict[str, str] = {}
     missing: list[str] = []
     for item_field in ITEM_FIELDS:
         chosen = getattr(mapping, item_field)
         if chosen is not None:
-            actual = by_norm.get(_norm(chosen))
+            actual = by_norm.get(normalize_header(chosen))
             if actual is None:
                 missing.append(f"{item_field!r} (mapping.{item_field} = {chosen!r})")
             else:
                 columns[item_field] = actual
             continue
         for candidate in spec.candidates.get(item_field, ()):
-            actual = by_norm.get(_norm(candidate))
+            actual = by_norm.get(normalize_header(candidate))
             if actual is not None:
                 columns[item_field] = actual
                 break
@@ -98,9 +99,9 @@ def resolve(
                 expected = ", ".join(repr(c) for c in spec.candidates.get(item_field, ())) or "a column"
                 missing.append(f"{item_field!r} (expected one of {expected}; set mapping.{item_field})")
     wanted_meta = tuple(mapping.metadata) if mapping.metadata is not None else spec.metadata
-    metadata = tuple(by_norm[_norm(m)] for m in wanted_meta if _norm(m) in by_norm)
+    metadata = tuple(by_norm[normalize_header(m)] for m in wanted_meta if normalize_header(m) in by_norm)
     if mapping.metadata is not None:
-        unknown = [m for m in mapping.metadata if _norm(m) not in by_norm]
+        unknown = [m for m in mapping.metadata if normalize_header(m) not in by_norm]
         missing.extend(f"metadata {m!r}" for m in unknown)
     if missing:
         found = ", ".join(repr(n) for n in list(by_norm.values())[:30]) or "none"

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from service.importers.csvparse import CsvParser
-from service.importers.mapped import FieldSpec, _norm
+from service.importers.mapped import FieldSpec, normalize_header
 from service.importers.types import DateOrder, ImportedItem, ImportFileError, RowError
 from service.importers.values import content_id, parse_date, parse_nps, parse_rating
 
@@ -50,16 +50,16 @@ class SurveyCsv(CsvParser):
     )
 
     def prepare(self, header: list[str]) -> None:
-        by_norm = {_norm(h): h for h in header}
+        by_norm = {normalize_header(h): h for h in header}
 
         def column(chosen: str | None, pattern: re.Pattern[str], label: str) -> str | None:
             if chosen is not None:
-                if _norm(chosen) not in by_norm:
+                if normalize_header(chosen) not in by_norm:
                     raise ImportFileError(
                         f"missing columns: {label} (mapping = {chosen!r}); columns found: "
                         + ", ".join(repr(h) for h in header[:30])
                     )
-                return by_norm[_norm(chosen)]
+                return by_norm[normalize_header(chosen)]
             return next((h for h in header if pattern.search(h)), None)
 
         m = self.mapping
@@ -69,7 +69,7 @@ class SurveyCsv(CsvParser):
         self.date_col = column(m.created_at, _DATE, "'created_at'")
         self._date_order: DateOrder = m.date_order or "auto"
         if m.open_ended is not None:
-            missing = [c for c in m.open_ended if _norm(c) not in by_norm]
+            missing = [c for c in m.open_ended if normalize_header(c) not in by_norm]
             if missing:
                 raise ImportFileError(
                     "missing columns: open_ended "
@@ -77,7 +77,7 @@ class SurveyCsv(CsvParser):
                     + "; columns found: "
                     + ", ".join(repr(h) for h in header[:30])
                 )
-            self.open_ended = [by_norm[_norm(c)] for c in m.open_ended]
+            self.open_ended = [by_norm[normalize_header(c)] for c in m.open_ended]
         else:
             taken = {self.respondent, self.nps_column, self.csat_column, self.date_col}
             self.open_ended = [h for h in header if h not in taken and _OPEN_ENDED.search(h)]
@@ -102,7 +102,7 @@ class SurveyCsv(CsvParser):
         value = (row.get(self.respondent) or "").strip()
         return (
             bool(_QUALTRICS_META.match(value))
-            or _norm(value) == _norm(self.respondent)
+            or normalize_header(value) == normalize_header(self.respondent)
             or value in ("Response ID", "Respondent ID")
         )
 

@@ -160,6 +160,9 @@ def update_source(
         _check_location(changes["location"], settings)
     if "mapping" in changes:
         changes["mapping"] = body.mapping.model_dump(exclude_none=True) if body.mapping else {}
+    if "type" in changes and source.feedback_source == default_feedback_source(source.type, source.id):
+        # Still on the old type's default namespace: follow the type (an explicit one is kept).
+        source.feedback_source = default_feedback_source(changes["type"], source.id)
     for key, value in changes.items():
         setattr(source, key, value.strip() if key == "name" else value)
     now = utcnow()
