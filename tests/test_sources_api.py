@@ -284,3 +284,58 @@ def test_upload_returns_a_job_and_reuploading_creates_nothing(
         "/v1/imports", data={"type": "generic_csv"}, files={"file": ("x.csv", b"")}, headers=auth_headers
     )
     assert empty.status_code == 422 and empty.json()["errors"][0]["rule"] == "not_empty"
+
+
+def test_run_now_is_refused_while_a_run_is_pending_and_type_change_follows_namespace(
+    api: TestClient, auth_headers: dict, exports: Path, import_settings: Settings
+) -> None:
+    from service.db import get_engine
+    from service.import_runs import create_run
+    from service.models import Source
+
+    path = copy_fixture("generic_latin1.csv", exports)
+    src = make_source(api, auth_headers, name="g", type="generic_csv", location=str(path))
+    with Session(get_engine(import_settings), expire_on_commit=False) as s:
+        source = s.get(Source, src["id"])
+        assert source is not None
+        pending = create_run(
+            s,
+            workspace_id=source.workspace_id,
+            source=source,
+            trigger="schedule",
+            source_type=source.type,
+            location=source.location,
+            mapping={},
+            feedback_source=source.feedback_source,
+        )
+        s.commit()
+    busy = api.post(f"/v1/sources/{src['id']}/run", headers=auth_headers)
+    assert busy.status_code == 409 and pending.id in busy.json()["detail"]
+
+    changed = api.patch(
+        f"/v1/sources/{src['id']}", json={"type": "trustpilot_csv"}, headers=auth_headers
+    ).json()
+    assert changed["feedback_source"] == "trustpilot"
+
+
+def test_one_platform_review_reached_through_two_sources_is_stored_once(
+    api: TestClient, auth_headers: dict, exports: Path, import_settings: Settings
+) -> None:
+    a = make_source(
+        api,
+        auth_headers,
+        name="tp-a",
+        type="trustpilot_csv",
+        location=str(copy_fixture("trustpilot_reviews.csv", exports, "a.csv")),
+    )
+    b = make_source(
+        api,
+        auth_headers,
+        name="tp-b",
+        type="trustpilot_csv",
+        location=str(copy_fixture("trustpilot_reviews.csv", exports, "b.csv")),
+    )
+    assert run_now(api, auth_headers, a["id"])["created"] == 3
+    second = run_now(api, auth_headers, b["id"])
+    assert (second["created"], second["duplicate"]) == (0, 3)
+    assert feedback_count(import_settings) == 3
