@@ -22,6 +22,7 @@ app = typer.Typer(
 
 
 def _configure_logging() -> None:
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # "Context impl ..." on every head check
     logging.basicConfig(
         level=get_settings().log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

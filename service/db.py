@@ -83,9 +83,13 @@ def session_scope(settings: Settings | None = None) -> Session:
     return Session(get_engine(settings))
 
 
-def get_session(settings: Settings | None = None) -> Iterator[Session]:
-    """FastAPI dependency: one session per request, closed afterwards (routes commit explicitly)."""
-    with Session(get_engine(settings)) as session:
+def get_session() -> Iterator[Session]:
+    """A session on the configured database, closed afterwards (callers commit explicitly).
+
+    Usable as a FastAPI dependency, but routes should prefer ``service.api.deps.SessionDep``, which uses the
+    engine of the app's own settings (what tests inject through ``create_app(settings)``).
+    """
+    with Session(get_engine()) as session:
         yield session
 
 

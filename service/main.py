@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -90,8 +91,40 @@ def _custom_openapi(app: FastAPI) -> dict[str, Any]:
         for name, definition in model_schema.pop("$defs", {}).items():
             components.setdefault(name, definition)
         components.setdefault(model.__name__, model_schema)
+    # FastAPI documents 422 with its own HTTPValidationError; ours answer ErrorResponse (see api/errors.py).
+    _replace_refs(
+        schema["paths"], "#/components/schemas/HTTPValidationError", "#/components/schemas/ErrorResponse"
+    )
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    for op in (op for ops in schema["paths"].values() for op in ops.values()):
+        if "422" in op.get("responses", {}):
+            op["responses"]["422"]["description"] = (
+                "A field breaks a rule; `errors` names each field and rule."
+            )
     app.openapi_schema = schema
     return schema
+
+
+def _replace_refs(node: Any, old: str, new: str) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and value == old:
+                node[key] = new
+            else:
+                _replace_refs(value, old, new)
+    elif isinstance(node, list):
+        for value in node:
+            _replace_refs(value, old, new)
+
+
+def _warm_up() -> None:
+    try:
+        from nlp.language import detect_language
+
+        detect_language("warm up")
+    except Exception:  # never fatal: the first request will load it instead
+        logger.exception("language detector warm-up failed")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -104,6 +137,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             status = migration_status(engine)
             if not status.at_head:
                 raise DatabaseNotMigratedError(status.message())
+        # Load the language detector off the request path (first build takes a second or two).
+        threading.Thread(target=_warm_up, name="frictionmap-warm-up", daemon=True).start()
         consumer = None
         if settings.worker_in_process:
             from service.queue import start_in_process_consumer

@@ -24,16 +24,15 @@ from service.settings import Settings, get_settings
 logger = logging.getLogger(__name__)
 
 
-def build_huey(settings: Settings) -> Huey:
+def build_huey(settings: Settings, name: str = "frictionmap") -> Huey:
+    """The huey for ``settings``; ``name`` namespaces the queue (several deployments sharing one Redis)."""
     if settings.queue_url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("frictionmap", url=settings.queue_url, immediate=settings.queue_immediate, utc=True)
+        return RedisHuey(name, url=settings.queue_url, immediate=settings.queue_immediate, utc=True)
     if settings.queue_url:
         raise ValueError(f"FRICTIONMAP_QUEUE_URL must be empty or redis://...; got {settings.queue_url!r}")
     if not settings.queue_immediate:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(
-        "frictionmap", filename=str(settings.queue_path), immediate=settings.queue_immediate, utc=True
-    )
+    return SqliteHuey(name, filename=str(settings.queue_path), immediate=settings.queue_immediate, utc=True)
 
 
 huey: Huey = build_huey(get_settings())

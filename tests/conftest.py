@@ -4,7 +4,8 @@ Databases
     db_url       str, parametrized [sqlite, postgres]: a test using it (directly or through the fixtures
                  below) runs on both. The database is migrated to the Alembic head and empty.
                  SQLite: a fresh copy of a migrated template file per test.
-                 PostgreSQL: one schema per xdist worker (fmtest_<worker>, search_path set in the URL),
+                 PostgreSQL: one schema per run and xdist worker (fmtest_<worker>_<pid>, search_path set
+                 in the URL),
                  migrated once per session, every table truncated before each test. URL from env
                  FRICTIONMAP_TEST_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test).
                  An unreachable PostgreSQL skips those tests, unless FRICTIONMAP_REQUIRE_POSTGRES=1
@@ -80,7 +81,7 @@ def _sqlite_template() -> Path:
 @pytest.fixture(scope="session")
 def _postgres_base() -> Iterator[str]:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    schema = f"fmtest_{worker}"
+    schema = f"fmtest_{worker}_{os.getpid()}"  # concurrent runs on one database never collide
     admin = create_engine(POSTGRES_URL, pool_pre_ping=True)
     try:
         with admin.begin() as conn:

@@ -50,3 +50,24 @@ def test_same_batch_from_threads_is_stored_once(
         assert len(ids) == 1 and None not in ids
     stored = session.exec(select(func.count()).select_from(FeedbackItem)).one()
     assert stored == len(items)
+
+
+def test_same_items_in_opposite_orders_do_not_deadlock(
+    client: TestClient, auth_headers: dict[str, str], session: Session
+) -> None:
+    items = [{"source": "google", "external_id": f"g{i}", "text": f"Appli qui plante {i}"} for i in range(40)]
+    orders = [items, list(reversed(items))] * (THREADS // 2)
+    barrier = threading.Barrier(len(orders))
+    statuses: list[int] = []
+
+    def worker(batch: list[dict[str, str]]) -> None:
+        barrier.wait(timeout=30)
+        statuses.append(client.post("/v1/feedback", json={"items": batch}, headers=auth_headers).status_code)
+
+    threads = [threading.Thread(target=worker, args=(o,)) for o in orders]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert statuses == [200] * len(orders)
+    assert session.exec(select(func.count()).select_from(FeedbackItem)).one() == len(items)

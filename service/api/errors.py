@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.errors import summary, to_field_errors
@@ -64,6 +65,13 @@ def install_error_handlers(app: FastAPI) -> None:
             raw.append({**err, "loc": loc})
         errors = to_field_errors(raw)
         return JSONResponse(error_body(summary(errors), errors), status_code=422)
+
+    @app.exception_handler(OperationalError)
+    async def _database_unavailable(_request: Request, exc: OperationalError) -> JSONResponse:
+        # Lock timeouts, deadlocks, a restarting server: nothing was committed, retrying is safe (idempotent).
+        logger.warning("database operational error: %s", exc.orig)
+        body = error_body("database busy or unavailable; nothing was stored, retry the request")
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "2"})
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

@@ -15,8 +15,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-#: JSON everywhere, JSONB on PostgreSQL (indexable, compact).
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+#: JSON everywhere, JSONB on PostgreSQL (indexable, compact). Python None is SQL NULL, not JSON null.
+JSONType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -66,7 +66,6 @@ class FeedbackIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         str_strip_whitespace=False,
-        coerce_numbers_to_str=True,
         json_schema_extra={
             "examples": [
                 {
@@ -146,6 +145,14 @@ class FeedbackIn(BaseModel):
         description="Free JSON object kept with the item (at most 16 KiB). String values are "
         "PII-redacted too.",
     )
+
+    @field_validator("external_id", mode="before")
+    @classmethod
+    def _numeric_ids_are_ids(cls, value: Any) -> Any:
+        """Platforms often export numeric ids; 48213 and "48213" are the same item."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
 
     @field_validator("text")
     @classmethod
