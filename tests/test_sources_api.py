@@ -152,6 +152,9 @@ def test_run_imports_through_ingest_and_rerun_creates_nothing(
         assert feedback_count(import_settings, "trustpilot") == 3
         runs = api.get(f"/v1/sources/{src['id']}/runs", headers=auth_headers).json()["items"]
         assert [r["id"] for r in runs] == [second["id"], first["id"]]  # newest first
+        one = api.get(f"/v1/sources/{src['id']}/runs/{first['id']}", headers=auth_headers)
+        assert one.status_code == 200 and one.json()["created"] == 3
+        assert api.get(f"/v1/sources/{src['id']}/runs/nope", headers=auth_headers).status_code == 404
         assert api.get(f"/v1/sources/{src['id']}", headers=auth_headers).json()["last_run_at"] is not None
     finally:
         hooks.remove(on_created)

@@ -257,3 +257,22 @@ def list_runs(
         items=[run_out(r) for r in page],
         next_cursor=encode_cursor(page[-1].created_at, page[-1].id) if more and page else None,
     )
+
+
+@router.get(
+    "/sources/{source_id}/runs/{run_id}",
+    response_model=RunOut,
+    summary="Read one run of a source (poll it after `POST .../run`)",
+    responses=error_responses(401, 404),
+)
+def read_run(
+    source_id: _SOURCE_ID,
+    run_id: Annotated[str, Path(max_length=64, description="Id of the run.")],
+    session: SessionDep,
+    workspace: CurrentWorkspace,
+) -> Any:
+    source = _get_source(session, workspace, source_id)
+    run = session.get(SourceRun, run_id)
+    if run is None or run.source_id != source.id or run.workspace_id != workspace.id:
+        raise field_error(404, "run_id", "not_found", "no such run of this source")
+    return run_out(run)
