@@ -246,6 +246,10 @@ def _sync_job(session: Session, run: SourceRun, *, started: bool = False) -> Non
         return
     job.state = run.state
     job.result = counts(run)
+    size = (job.params or {}).get("bytes")
+    offset = (run.checkpoint or {}).get("offset")
+    if isinstance(size, int) and size > 0 and isinstance(offset, int):
+        job.progress = min(0.99, offset / size)  # 1.0 only once the run is done
     if started and job.started_at is None:
         job.started_at = run.started_at
     if run.state in ("done", "failed"):
