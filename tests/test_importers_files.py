@@ -194,3 +194,23 @@ def test_csv_parser_streams_instead_of_reading_the_file(tmp_path: Path) -> None:
         first = list(islice(get_parser("generic_csv").records(fh), 100))
         assert first[-1].number == 100
         assert fh.pulled < 300_000 < size  # prefix (64 KiB, read twice) + a few lines, not 5 MB
+
+
+def test_excel_sep_hint_line_sets_the_delimiter() -> None:
+    data = b"sep=;\r\nid;comment;rating\r\n1;Colis perdu, aucune r\xe9ponse;1\r\n"
+    assert texts(run("generic_csv", data)) == ["Colis perdu, aucune réponse"]
+
+
+def test_qualtrics_extra_header_rows_are_skipped() -> None:
+    data = (
+        b"ResponseId,RecordedDate,Q1_NPS_GROUP,Q2\n"
+        b"Response ID,Recorded Date,How likely are you to recommend us?,Why this score? (comment)\n"
+        b'"{""ImportId"":""_recordId""}","{""ImportId"":""recordedDate""}","{""ImportId"":""QID1""}",'
+        b'"{""ImportId"":""QID2_TEXT""}"\n'
+        b"R_1a,2024-05-02 10:00:00,9,Fast and friendly\n"
+    )
+    mapping = {"respondent_id": "ResponseId", "nps": "Q1_NPS_GROUP", "open_ended": ["Q2"]}
+    records = run("survey_csv", data, mapping)
+    assert [r.error for r in records] == [None, None, None]
+    items = [i for r in records for i in r.items]
+    assert [(i.external_id, i.text, i.nps) for i in items] == [("R_1a:Q2", "Fast and friendly", 9)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
@@ -36,6 +37,13 @@ from service.importers.values import infer_date_order
 
 # Multi-page Zendesk threads or survey essays exceed csv's 128 KiB default field limit.
 csv.field_size_limit(min(sys.maxsize, 64 * 1024 * 1024))
+
+
+_EXCEL_SEP = re.compile(r"^sep=(.)\r?\n", re.IGNORECASE)
+
+
+def _is_excel_sep(fields: list[str]) -> bool:
+    return fields[0].lower().startswith("sep=") and not any(f.strip() for f in fields[1:])
 
 
 class _LineFeed:
@@ -93,8 +101,11 @@ class CsvParser:
         prefix = read_prefix(fh)
         fmt = detect_format(prefix, self.mapping.encoding)
         sample = decode_prefix(prefix, fmt)
-        delimiter = self.mapping.delimiter or sniff_delimiter(sample)
-        print_ = fingerprint(fh)
+        excel_hint = _EXCEL_SEP.match(sample)  # Excel's "sep=;" first line names the delimiter
+        if excel_hint:
+            sample = sample[excel_hint.end() :]
+        delimiter = self.mapping.delimiter or (excel_hint.group(1) if excel_hint else sniff_delimiter(sample))
+        file_id = fingerprint(fh)
         feed = _LineFeed(iter_lines(fh, fmt), fmt.bom_length)
         reader = csv.reader(feed, delimiter=delimiter, strict=True)
         header = self._header(reader, delimiter)
@@ -106,12 +117,12 @@ class CsvParser:
             raise
         self._settle_date_order(sample, delimiter, header)
         number = 0
-        if start is not None and start.fingerprint == print_ and start.row > 0 and start.offset is not None:
+        if start is not None and start.fingerprint == file_id and start.row > 0 and start.offset is not None:
             # Same file as when the checkpoint was written: continue right after the committed record.
             number = start.row
             feed = _LineFeed(iter_lines(fh, fmt, start.offset), start.offset)
             reader = csv.reader(feed, delimiter=delimiter, strict=True)
-        yield from self._rows(reader, feed, header, number, print_)
+        yield from self._rows(reader, feed, header, number, file_id)
 
     def _settle_date_order(self, sample: str, delimiter: str, header: list[str]) -> None:
         """Fix day/month order for the whole file from the dates in the prefix (when ``auto``)."""
@@ -135,14 +146,14 @@ class CsvParser:
     def _header(self, reader: Any, delimiter: str) -> list[str]:
         try:
             for fields in reader:
-                if any(f.strip() for f in fields):
+                if any(f.strip() for f in fields) and not _is_excel_sep(fields):
                     return [f.replace("\ufeff", "").strip() for f in fields]
         except csv.Error as exc:
             raise ImportFileError(f"the header line is not valid CSV: {exc}") from None
         raise ImportFileError("the file has no header line")
 
     def _rows(
-        self, reader: Any, feed: _LineFeed, header: list[str], number: int, print_: str
+        self, reader: Any, feed: _LineFeed, header: list[str], number: int, file_id: str
     ) -> Iterator[Record]:
         width = len(header)
         while True:
@@ -162,13 +173,13 @@ class CsvParser:
                     number,
                     [],
                     RowError(number, f"invalid CSV near line {start_line}: {exc}"),
-                    Checkpoint(number, feed.offset, print_),
+                    Checkpoint(number, feed.offset, file_id),
                 )
                 continue
             if not fields or not any(f.strip() for f in fields):
                 continue
             number += 1
-            checkpoint = Checkpoint(number, feed.offset, print_)
+            checkpoint = Checkpoint(number, feed.offset, file_id)
             if len(fields) != width and not (
                 len(fields) > width and not any(f.strip() for f in fields[width:])
             ):

@@ -78,12 +78,12 @@ class JsonParser:
             raise ImportFileError("the file is empty")
         if b"\x00" in prefix or body[:1] not in (b"{", b"["):
             raise ImportFileError("the file is not JSON: it must start with '{' or '[' (binary or CSV file?)")
-        print_ = fingerprint(fh)
-        resume = start if start is not None and start.fingerprint == print_ else None
+        file_id = fingerprint(fh)
+        resume = start if start is not None and start.fingerprint == file_id else None
         if body[:1] == b"{" and self._first_line_is_object(prefix[bom:]):
-            yield from self._lines(fh, bom, print_, resume)
+            yield from self._lines(fh, bom, file_id, resume)
         else:
-            yield from self._document(fh, bom, body[:1] == b"[", print_, resume)
+            yield from self._document(fh, bom, body[:1] == b"[", file_id, resume)
 
     @staticmethod
     def _first_line_is_object(prefix: bytes) -> bool:
@@ -108,7 +108,7 @@ class JsonParser:
             return Record(number, [], built, checkpoint)
         return Record(number, built, None, checkpoint)
 
-    def _lines(self, fh: BinaryIO, bom: int, print_: str, start: Checkpoint | None) -> Iterator[Record]:
+    def _lines(self, fh: BinaryIO, bom: int, file_id: str, start: Checkpoint | None) -> Iterator[Record]:
         number, offset = 0, bom
         if start is not None and start.offset is not None:
             fh.seek(bom)
@@ -121,7 +121,7 @@ class JsonParser:
             if not raw.strip():
                 continue
             number += 1
-            checkpoint = Checkpoint(number, offset, print_)
+            checkpoint = Checkpoint(number, offset, file_id)
             try:
                 obj = json.loads(raw)
             except ValueError as exc:
@@ -142,7 +142,7 @@ class JsonParser:
             self.prepare(obj)
 
     def _document(
-        self, fh: BinaryIO, bom: int, is_array: bool, print_: str, start: Checkpoint | None
+        self, fh: BinaryIO, bom: int, is_array: bool, file_id: str, start: Checkpoint | None
     ) -> Iterator[Record]:
         if not is_array and not self.list_key:
             raise ImportFileError("expected JSON Lines (one object per line) or a JSON array of objects")
@@ -157,7 +157,7 @@ class JsonParser:
                     if self.resolved is None and isinstance(obj, dict):
                         self.prepare(obj)
                     continue
-                yield self._emit(number, obj, Checkpoint(number, None, print_))
+                yield self._emit(number, obj, Checkpoint(number, None, file_id))
         except ijson.IncompleteJSONError as exc:
             raise ImportFileError(
                 f"the JSON document ends prematurely after record {number}: the file is truncated ({exc})"
