@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size-mb", type=int, default=100)
     parser.add_argument("--mode", choices=["parse", "import"], default="parse")
     parser.add_argument("--file", type=Path, help="reuse an existing export instead of generating one")
+    parser.add_argument("--repeat", action="store_true", help="import mode: run the same export twice")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="fm-bench-imports-") as tmp:
         path = args.file or Path(tmp) / "trustpilot_big.csv"
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             from bench.imports_import import run_import
 
-            run_import(path, Path(tmp))
+            run_import(path, Path(tmp), repeat=args.repeat)
 
 
 if __name__ == "__main__":

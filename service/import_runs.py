@@ -27,7 +27,7 @@ from service.importers import Checkpoint, ImportedItem, ImportFileError, Record,
 from service.importers.fetch import FetchError, open_location
 from service.importers.registry import PARSERS
 from service.ingest import ingest_items
-from service.models import Job, Source, SourceRun, Workspace
+from service.models import FeedbackItem, Job, Source, SourceRun, Workspace
 from service.models.types import utcnow
 from service.settings import Settings
 
@@ -198,6 +198,13 @@ def _commit_chunk(
         for item in record.items:
             payloads.append(to_feedback(item, run.type, run.feedback_source))
             owners.append((record.number, item.external_id))
+    # Platforms re-export everything every time: items already stored under this (source, external id) are
+    # duplicates whatever ingest would say, so skip its redaction and language work for them.
+    known = _stored_external_ids(session, workspace.id, run.feedback_source, [o[1] for o in owners])
+    fresh = [i for i, (_, external_id) in enumerate(owners) if external_id not in known]
+    duplicate += len(owners) - len(fresh)
+    payloads = [payloads[i] for i in fresh]
+    owners = [owners[i] for i in fresh]
     results = ingest_items(session, workspace, payloads, settings=settings, commit=False) if payloads else []
     created_ids: list[str] = []
     for result, (number, external_id) in zip(results, owners, strict=True):
@@ -223,6 +230,22 @@ def _commit_chunk(
     session.add(run)
     session.commit()
     hooks.feedback_created(session, workspace.id, created_ids)
+
+
+def _stored_external_ids(
+    session: Session, workspace_id: str, source: str, external_ids: list[str]
+) -> set[str]:
+    found: set[str] = set()
+    unique = sorted(set(external_ids))
+    for start in range(0, len(unique), 500):  # stay under SQLite's bound-parameter limit
+        batch = unique[start : start + 500]
+        stmt = select(FeedbackItem.external_id).where(
+            FeedbackItem.workspace_id == workspace_id,
+            FeedbackItem.source == source,
+            col(FeedbackItem.external_id).in_(batch),
+        )
+        found.update(e for e in session.exec(stmt).all() if e is not None)
+    return found
 
 
 def counts(run: SourceRun) -> dict[str, Any]:
