@@ -342,3 +342,17 @@ def test_one_platform_review_reached_through_two_sources_is_stored_once(
     second = run_now(api, auth_headers, b["id"])
     assert (second["created"], second["duplicate"]) == (0, 3)
     assert feedback_count(import_settings) == 3
+
+
+def test_same_id_twice_in_one_file_is_stored_once(
+    api: TestClient, auth_headers: dict, exports: Path, import_settings: Settings
+) -> None:
+    path = exports / "twice.csv"
+    path.write_text(
+        "id,comment\nA-1,Livraison en retard\nA-2,Appli lente\nA-1,Livraison en retard (edited)\n"
+    )
+    src = make_source(api, auth_headers, name="twice", type="generic_csv", location=str(path))
+    run = run_now(api, auth_headers, src["id"])
+    assert (run["read"], run["created"], run["duplicate"]) == (3, 2, 1)
+    items = api.get("/v1/feedback", params={"source": src["feedback_source"]}, headers=auth_headers).json()
+    assert sorted(i["text"] for i in items["items"]) == ["Appli lente", "Livraison en retard"]  # first kept
