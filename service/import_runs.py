@@ -51,16 +51,27 @@ def next_fire(schedule: str, after: datetime) -> datetime:
     return nxt
 
 
-def to_feedback(item: ImportedItem, source_type: str, feedback_source: str) -> dict[str, Any]:
-    """An imported item as the ``FeedbackIn`` payload ingest validates, like an API call would send it."""
+def to_feedback(
+    item: ImportedItem, source_type: str, feedback_source: str, max_text_chars: int | None = None
+) -> dict[str, Any]:
+    """An imported item as the ``FeedbackIn`` payload ingest validates, like an API call would send it.
+
+    Text beyond ``max_text_chars`` is cut (and the original length kept in metadata) rather than rejected:
+    a long Zendesk thread still says what went wrong in its first pages, and the API limit exists to bound
+    work per item, not to drop tickets.
+    """
     spec = PARSERS[source_type].spec
     metadata = dict(item.metadata)
     if item.language:
         metadata["platform_language"] = item.language
+    text = item.text
+    if max_text_chars is not None and len(text) > max_text_chars:
+        metadata["truncated_from_chars"] = len(text)
+        text = text[:max_text_chars]
     payload: dict[str, Any] = {
         "source": feedback_source,
         "external_id": item.external_id,
-        "text": item.text,
+        "text": text,
         "kind": spec.kind,
     }
     optional = {
@@ -196,7 +207,7 @@ def _commit_chunk(
             rejected += 1
             rejected_rows.append(record.error.to_json())
         for item in record.items:
-            payloads.append(to_feedback(item, run.type, run.feedback_source))
+            payloads.append(to_feedback(item, run.type, run.feedback_source, settings.max_text_chars))
             owners.append((record.number, item.external_id))
     # Platforms re-export everything every time: items already stored under this (source, external id) are
     # duplicates whatever ingest would say, so skip its redaction and language work for them.

@@ -356,3 +356,16 @@ def test_same_id_twice_in_one_file_is_stored_once(
     assert (run["read"], run["created"], run["duplicate"]) == (3, 2, 1)
     items = api.get("/v1/feedback", params={"source": src["feedback_source"]}, headers=auth_headers).json()
     assert sorted(i["text"] for i in items["items"]) == ["Appli lente", "Livraison en retard"]  # first kept
+
+
+def test_overlong_ticket_is_cut_not_rejected(
+    api: TestClient, auth_headers: dict, exports: Path, import_settings: Settings
+) -> None:
+    ticket = {"id": 9, "subject": "Long thread", "description": "Toujours pas de remboursement. " * 1000}
+    path = exports / "long.jsonl"
+    path.write_text(json.dumps(ticket) + "\n", encoding="utf-8")
+    src = make_source(api, auth_headers, name="zd", type="zendesk_json", location=str(path))
+    assert run_now(api, auth_headers, src["id"])["created"] == 1
+    item = api.get("/v1/feedback", params={"source": "zendesk"}, headers=auth_headers).json()["items"][0]
+    assert len(item["text"]) == import_settings.max_text_chars
+    assert item["metadata"]["truncated_from_chars"] == len("Long thread\n\n") + 31_000 - 1
