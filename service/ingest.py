@@ -166,11 +166,16 @@ def ingest_items(
     items: Sequence[Mapping[str, Any] | FeedbackIn],
     *,
     settings: Settings | None = None,
+    commit: bool = True,
 ) -> list[ItemResult]:
     """Store ``items`` for ``workspace``; one ``ItemResult`` per item, in order. Commits.
 
     ``items`` may be raw mappings (validated here, so errors name the item's fields) or ``FeedbackIn``.
     Post-ingest hooks (``service.hooks.on_feedback_created``) run after the commit with the created ids.
+
+    ``commit=False`` leaves the inserts in the open transaction and skips the hooks: the caller adds its
+    own rows, commits, then calls ``hooks.feedback_created`` with the created ids. The importers use it
+    to store a chunk of items and the run's checkpoint atomically, so a killed worker resumes exactly.
     """
     settings = settings or get_settings()
     workspace_id = workspace.id
@@ -215,9 +220,11 @@ def ingest_items(
                 results[p.index] = ItemResult(
                     index=p.index, status="duplicate", id=existing, reason=f"already stored: {key}"
                 )
-            session.commit()
+            if commit:
+                session.commit()
         except Exception:
             session.rollback()
             raise
-    hooks.feedback_created(session, workspace_id, created_ids)
+    if commit:
+        hooks.feedback_created(session, workspace_id, created_ids)
     return [r for r in results if r is not None]

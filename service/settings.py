@@ -72,6 +72,39 @@ class Settings(BaseSettings):
         " with new feedback; empty disables it.",
     )
 
+    # Scheduled imports (issue 6).
+    import_dirs: list[Path] = Field(
+        default_factory=list,
+        description="Directories a source's local-path location may point into (JSON list); empty means "
+        "`<data_dir>/imports` only. Keeps API-key holders from reading arbitrary server files.",
+    )
+    import_max_bytes: int = Field(
+        default=2 * 1024**3, ge=1, description="Largest export a source may download or read, in bytes."
+    )
+    import_chunk_rows: int = Field(
+        default=500, ge=1, le=10_000, description="Records per transaction; the checkpoint commits with them."
+    )
+    import_chunk_pause_s: float = Field(
+        default=0.0,
+        ge=0,
+        description="Pause between chunks, to leave the database to the API on small hosts.",
+    )
+    import_allow_private_urls: bool = Field(
+        default=False, description="Allow source URLs on private/loopback addresses (off: no SSRF)."
+    )
+    import_stale_after_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="A running import with no checkpoint commit for this long is taken as crashed "
+        "and resumed.",
+    )
+    import_lock_retry_s: float = Field(
+        default=30.0, gt=0, description="Delay before retrying a run whose source is locked by another run."
+    )
+    import_rejected_rows_kept: int = Field(
+        default=50, ge=0, le=1000, description="Rejected rows (with reasons) kept on each run."
+    )
+
     log_level: str = "INFO"
 
     @field_validator("database_url")
@@ -86,6 +119,11 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def import_roots(self) -> list[Path]:
+        """Directories local-path sources may read from."""
+        return list(self.import_dirs) or [self.data_dir / "imports"]
 
     @property
     def queue_path(self) -> Path:

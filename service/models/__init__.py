@@ -16,6 +16,7 @@ from service.models.core import (
     PainPoint,
     Workspace,
 )
+from service.models.sources import RUN_STATES, RUN_TRIGGERS, Source, SourceRun
 from service.models.webhooks import DELIVERY_STATES, WEBHOOK_EVENTS, Webhook, WebhookDelivery
 
 __all__ = [
@@ -24,12 +25,16 @@ __all__ = [
     "JOB_STATES",
     "PAIN_POINT_KINDS",
     "PAIN_POINT_STATUSES",
+    "RUN_STATES",
+    "RUN_TRIGGERS",
     "WEBHOOK_EVENTS",
     "ApiKey",
     "FeedbackItem",
     "Job",
     "OpinionUnit",
     "PainPoint",
+    "Source",
+    "SourceRun",
     "Webhook",
     "WebhookDelivery",
     "Workspace",
