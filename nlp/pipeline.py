@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from nlp.clustering import ClusterParams, Clustering, cluster_units
+from nlp.clustering import Clustering, ClusterParams, cluster_units
 from nlp.embeddings import AUTO_SPEC, Embedder, encode_unique, get_embedder, resolve_spec
 from nlp.labelling import label_clusters
 from nlp.language import detect_language
@@ -31,8 +31,8 @@ from nlp.tagging.aggregate import aggregate_pain_point, effort_by_stage
 from nlp.tagging.types import Tagger, UnitTags
 
 Progress = Callable[[str, int, int], None]  # (stage name, done, total)
-# Builds the tagger for the embedder actually used (the ``auto`` spec resolves per corpus, and a tagger is bound
-# to one embedding space); returns None when no artifacts exist for that space.
+# Builds the tagger for the embedder actually used (the ``auto`` spec resolves per corpus, and a tagger is
+# bound to one embedding space); returns None when no artifacts exist for that space.
 TaggerLoader = Callable[[Embedder], "Tagger | None"]
 # Weight of the item's mean unit vector added to each unit vector before clustering (see ``contextualize``).
 CONTEXT_WEIGHT = 1.0
@@ -401,7 +401,7 @@ def analyze_records(
         embeddings=emb,
         centroids=centroids,
         timings=timings,
-        stage_effort=[asdict(se) for se in effort_by_stage(tags, _stage_order(tagger))] if tags is not None else [],
+        stage_effort=[asdict(se) for se in effort_by_stage(tags, _stage_order(tagger))] if tags else [],
     )
 
 

@@ -18,7 +18,7 @@ def test_rating_and_nps_scales() -> None:
     assert rating_polarity(None) is None and rating_polarity(float("nan")) is None
     assert rating_polarity(10) == 1.0 and rating_polarity(0.0) == -1.0  # 0–10 scales read sensibly
     assert nps_polarity(0) == -1.0 and nps_polarity(7) == 0.0 and nps_polarity(10) == 1.0
-    assert nps_polarity(6) < 0 < nps_polarity(9)
+    assert (nps_polarity(6) or 0.0) < 0 < (nps_polarity(9) or 0.0)
     assert item_polarity(None, None) is None
     assert item_polarity(5, 0) == 0.0  # conflicting signals cancel
 
@@ -86,19 +86,46 @@ def test_negated_cue_is_reported_as_negated() -> None:
     assert cues and all(c.negated for c in cues)
 
 
-def _tag(stage: str, probs: dict[str, float], sentiment: str = "negative", emotion: str | None = "frustration",
-         effort: bool = False, effort_type: str | None = None, score: float = -0.8) -> UnitTags:
-    return UnitTags(stage=stage, stage_confidence=max(probs.values()), sentiment=sentiment,  # type: ignore[arg-type]
-                    sentiment_score=score, emotion=emotion, emotion_confidence=0.7, effort=effort,
-                    effort_type=effort_type, stage_probs=probs)
+def _tag(
+    stage: str,
+    probs: dict[str, float],
+    sentiment: str = "negative",
+    emotion: str | None = "frustration",
+    effort: bool = False,
+    effort_type: str | None = None,
+    score: float = -0.8,
+) -> UnitTags:
+    return UnitTags(
+        stage=stage,
+        stage_confidence=max(probs.values()),
+        sentiment=sentiment,  # type: ignore[arg-type]
+        sentiment_score=score,
+        emotion=emotion,
+        emotion_confidence=0.7,
+        effort=effort,
+        effort_type=effort_type,
+        stage_probs=probs,
+    )
 
 
 def test_pain_point_stage_is_a_soft_vote_with_runner_up() -> None:
     tags = [
         _tag("delivery", {"delivery": 0.6, "support": 0.4}, effort=True, effort_type="waiting"),
         _tag("delivery", {"delivery": 0.6, "support": 0.4}),
-        _tag("support", {"delivery": 0.1, "support": 0.9}, emotion="anger", effort=True, effort_type="repeat_contact"),
-        _tag(UNKNOWN_STAGE, {"delivery": 0.3, "support": 0.3, "usage": 0.4}, sentiment="neutral", emotion=None, score=0.0),
+        _tag(
+            "support",
+            {"delivery": 0.1, "support": 0.9},
+            emotion="anger",
+            effort=True,
+            effort_type="repeat_contact",
+        ),
+        _tag(
+            UNKNOWN_STAGE,
+            {"delivery": 0.3, "support": 0.3, "usage": 0.4},
+            sentiment="neutral",
+            emotion=None,
+            score=0.0,
+        ),
     ]
     agg = aggregate_pain_point(tags)
     assert agg.n_units == 4

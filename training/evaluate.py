@@ -1,14 +1,14 @@
-"""Evaluate the shipped tagger: held-out seed split and real labelled data, per class, with confusion matrices.
+"""Evaluate the shipped tagger on the held-out seed split and on real labelled data (per class, confusion).
 
-    python -m training.evaluate                  # writes training/reports/ and the Tagging section of docs/benchmarks.md
-    python -m training.evaluate --no-real        # seed held-out only (no ../shared/datasets needed)
-    python -m training.evaluate --limit 300      # quicker run on real data (sampled deterministically)
+    python -m training.evaluate              # training/reports/ + the Tagging section of docs/benchmarks.md
+    python -m training.evaluate --no-real    # seed held-out only (no ../shared/datasets needed)
+    python -m training.evaluate --limit 300  # quicker run on real data (sampled deterministically)
 
-Real data is read from ``--datasets`` (default ``../shared/datasets`` next to the repository) and is never used
-for training. Stage on banking77 (short queries) and CFPB narratives (long complaints) uses the category → stage
-mappings in training/mappings/, restricted to categories that clearly map. A CFPB narrative is segmented into
-opinion units like the pipeline does, and its stage is the soft vote of its units (nlp.tagging.aggregate), i.e.
-exactly how a pain point gets its stage.
+Real data is read from ``--datasets`` (default ``../shared/datasets`` next to the repository) and is never
+used for training. Stage on banking77 (short queries) and CFPB narratives (long complaints) uses the
+category → stage mappings in training/mappings/, restricted to categories that clearly map. A CFPB narrative
+is segmented into opinion units like the pipeline does, and its stage is the soft vote of its units
+(nlp.tagging.aggregate), i.e. exactly how a pain point gets its stage.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 
 from nlp.embeddings import get_embedder
 from nlp.tagging.aggregate import stage_vote
@@ -44,7 +44,9 @@ SECTION_START = "<!-- tagging:start -->"
 SECTION_END = "<!-- tagging:end -->"
 
 
-def classification_report(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+def classification_report(
+    y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]
+) -> dict[str, Any]:
     """Per-class P/R/F1, macro-F1, accuracy and the confusion matrix (rows: truth, columns: prediction)."""
     pred_labels = list(labels) + sorted({p for p in y_pred if p not in labels})
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=list(labels), zero_division=0)
@@ -53,7 +55,12 @@ def classification_report(y_true: Sequence[str], y_pred: Sequence[str], labels: 
         "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
         "macro_f1": round(float(np.mean(f)), 4),
         "per_class": {
-            lab: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4), "f1": round(float(f[i]), 4), "support": int(s[i])}
+            lab: {
+                "precision": round(float(p[i]), 4),
+                "recall": round(float(r[i]), 4),
+                "f1": round(float(f[i]), 4),
+                "support": int(s[i]),
+            }
             for i, lab in enumerate(labels)
         },
         "confusion": {
@@ -64,7 +71,9 @@ def classification_report(y_true: Sequence[str], y_pred: Sequence[str], labels: 
     }
 
 
-def _by_lang(units: Sequence[Unit], y_true: list[str], y_pred: list[str], labels: Sequence[str]) -> dict[str, Any]:
+def _by_lang(
+    units: Sequence[Unit], y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]
+) -> dict[str, Any]:
     out = {}
     for lang in ("en", "fr"):
         idx = [i for i, u in enumerate(units) if u.lang == lang]
@@ -86,7 +95,9 @@ def evaluate_seed(tagger: EmbeddingTagger, embedder_spec: str) -> dict[str, Any]
     stage_pred = [stages[i] for i in p_stage.argmax(axis=1)]
     stage_true = [u.stage or "" for u in held]
     res["stage"] = classification_report(stage_true, stage_pred, stages)
-    res["stage"]["by_language"] = {k: v["macro_f1"] for k, v in _by_lang(held, stage_true, stage_pred, stages).items()}
+    res["stage"]["by_language"] = {
+        k: v["macro_f1"] for k, v in _by_lang(held, stage_true, stage_pred, stages).items()
+    }
     covered = [i for i, t in enumerate(tags) if t.stage != UNKNOWN_STAGE]
     res["stage"]["unknown_threshold"] = tagger.stage_threshold
     res["stage"]["coverage"] = round(len(covered) / len(held), 4)
@@ -122,13 +133,24 @@ def evaluate_seed(tagger: EmbeddingTagger, embedder_spec: str) -> dict[str, Any]
             float(np.mean([neg_pos_pred[k] == sent_true[polar[k]] for k in sel])), 4
         )
 
-    emo_labels = ["frustration", "anger", "disappointment", "confusion", "worry", "satisfaction", "delight", "trust"]
+    emo_labels = [
+        "frustration",
+        "anger",
+        "disappointment",
+        "confusion",
+        "worry",
+        "satisfaction",
+        "delight",
+        "trust",
+    ]
     emo_idx = [i for i, u in enumerate(held) if u.emotion]
     classes, p_emo = tagger.emotion_proba(texts, x)
     emo_pred = [classes[int(np.argmax(p_emo[i]))] for i in emo_idx]
     emo_true = [held[i].emotion or "" for i in emo_idx]
     res["emotion"] = classification_report(emo_true, emo_pred, emo_labels)
-    res["emotion"]["note"] = "emotion head alone on units that carry an emotion (the tagger also masks by polarity)"
+    res["emotion"]["note"] = (
+        "emotion head alone on units that carry an emotion (the tagger also masks by polarity)"
+    )
 
     eff_true = ["effort" if u.effort else "no_effort" for u in held]
     eff_pred = ["effort" if t.effort else "no_effort" for t in tags]
@@ -156,7 +178,9 @@ def _sample(rows: list[Any], limit: int | None) -> list[Any]:
     return sorted(rng.sample(rows, limit), key=rows.index)
 
 
-def evaluate_banking77(tagger: EmbeddingTagger, spec: str, datasets: Path, limit: int | None) -> dict[str, Any]:
+def evaluate_banking77(
+    tagger: EmbeddingTagger, spec: str, datasets: Path, limit: int | None
+) -> dict[str, Any]:
     mapping = json.loads((MAPPINGS / "banking77_stages.json").read_text())["mapping"]
     rows = [r for r in _read_csv(datasets / "banking77" / "test.csv") if r["category"] in mapping]
     rows = _sample(rows, limit)
@@ -200,7 +224,7 @@ def evaluate_cfpb(tagger: EmbeddingTagger, spec: str, datasets: Path, limit: int
 
 
 def measure_overhead(tagger: EmbeddingTagger, spec: str, datasets: Path, n_docs: int = 300) -> dict[str, Any]:
-    """Tagging time against segmentation + embedding time on real complaints (the pipeline's dominant costs)."""
+    """Tagging time against segmentation + embedding time on real complaints (the dominant pipeline costs)."""
     from nlp.segmentation import split_units_batch
 
     path = datasets / "cfpb_complaints_sample" / "complaints_with_narrative.csv"
@@ -231,7 +255,12 @@ def _fmt_report(title: str, rep: dict[str, Any]) -> list[str]:
     for lab, m in rep["per_class"].items():
         lines.append(f"| {lab} | {m['precision']} | {m['recall']} | {m['f1']} | {m['support']} |")
     conf = rep["confusion"]
-    lines += ["", "Confusion (rows truth, columns prediction):", "", "| truth \\ pred | " + " | ".join(conf["labels_pred"]) + " |"]
+    lines += [
+        "",
+        "Confusion (rows truth, columns prediction):",
+        "",
+        "| truth \\ pred | " + " | ".join(conf["labels_pred"]) + " |",
+    ]
     lines.append("|---" * (len(conf["labels_pred"]) + 1) + "|")
     for lab, row in zip(conf["labels_true"], conf["matrix"], strict=True):
         lines.append(f"| {lab} | " + " | ".join(str(v) for v in row) + " |")
@@ -245,7 +274,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         SECTION_START,
         "## Tagging (stage, sentiment, emotion, effort)",
         "",
-        f"Command: `python -m training.evaluate` ({results['date']}; embedding `{results['embedding_model_id']}`; "
+        f"Command: `python -m training.evaluate` ({results['date']}; "
+        f"embedding `{results['embedding_model_id']}`; "
         "artifacts in `training/artifacts/`; full JSON in `training/reports/tagging_eval.json`).",
         "Seed corpus: project-written FR/EN units, fixed held-out split (sha1 of the group/text, 20 %); "
         "real data: `../shared/datasets`, evaluation only, never trained on.",
@@ -257,15 +287,25 @@ def render_markdown(results: dict[str, Any]) -> str:
     ]
 
     def row(name: str, value: float | None, ok: bool | None) -> None:
-        lines.append(f"| {name} | {'n/a' if value is None else value} | {'—' if ok is None else ('yes' if ok else 'no')} |")
+        lines.append(
+            f"| {name} | {'n/a' if value is None else value} | "
+            f"{'—' if ok is None else ('yes' if ok else 'no')} |"
+        )
 
     row("sentiment macro-F1 ≥ 0.75 (seed held-out)", s["macro_f1"], s["macro_f1"] >= 0.75)
-    row("sentiment neg-vs-pos accuracy ≥ 0.90 (seed held-out)", s["neg_vs_pos_accuracy"], s["neg_vs_pos_accuracy"] >= 0.90)
+    row(
+        "sentiment neg-vs-pos accuracy ≥ 0.90 (seed held-out)",
+        s["neg_vs_pos_accuracy"],
+        s["neg_vs_pos_accuracy"] >= 0.90,
+    )
     gap = round(abs(s["by_language"]["en"]["macro_f1"] - s["by_language"]["fr"]["macro_f1"]), 4)
     row("sentiment FR within 0.05 of EN (macro-F1 gap)", gap, gap <= 0.05)
     row("sentiment on a real labelled review set", None, None)
     row("stage macro-F1 ≥ 0.80 (seed held-out)", seed["stage"]["macro_f1"], seed["stage"]["macro_f1"] >= 0.80)
-    for key, name in (("banking77", "banking77 test, mapped intents"), ("cfpb", "CFPB narratives, mapped issues")):
+    for key, name in (
+        ("banking77", "banking77 test, mapped intents"),
+        ("cfpb", "CFPB narratives, mapped issues"),
+    ):
         if key in results:
             v = results[key]["macro_f1"]
             row(f"stage macro-F1 ≥ 0.70 on real data ({name})", v, v >= 0.70)
@@ -275,14 +315,15 @@ def render_markdown(results: dict[str, Any]) -> str:
     lines += [
         "",
         "No real labelled sentiment set ships in `../shared/datasets`, and no PyPI package with a small, "
-        "documented, real FR+EN labelled review set was found that could be justified; sentiment is therefore "
-        "reported on the seed held-out split only, which is written by the same authors as the training split "
-        "and overstates real-world accuracy.",
+        "documented, real FR+EN labelled review set was found that could be justified; sentiment is "
+        "therefore reported on the seed held-out split only (written by the same authors as the "
+        "training split, so it overstates real-world accuracy).",
         "",
         "### Seed held-out split",
         "",
         f"- Stage by language (macro-F1): {seed['stage']['by_language']}; `unknown` below "
-        f"{seed['stage']['unknown_threshold']}: coverage {seed['stage']['coverage']}, accuracy on covered units "
+        f"{seed['stage']['unknown_threshold']}: coverage {seed['stage']['coverage']}, "
+        "accuracy on covered units "
         f"{seed['stage']['accuracy_on_covered']}.",
         f"- Stage from taxonomy prototypes only (what a replaced taxonomy gets before retraining): macro-F1 "
         f"{seed['stage_prototypes_only']['macro_f1']}, accuracy {seed['stage_prototypes_only']['accuracy']}.",
@@ -300,10 +341,13 @@ def render_markdown(results: dict[str, Any]) -> str:
     lines += _fmt_report("Emotion (seed held-out)", seed["emotion"])
     if "banking77" in results:
         lines += ["### Real data: stage", ""]
-        lines += _fmt_report("banking77 test (mapped intents, training/mappings/banking77_stages.json)", results["banking77"])
+        lines += _fmt_report(
+            "banking77 test (mapped intents, training/mappings/banking77_stages.json)", results["banking77"]
+        )
     if "cfpb" in results:
         lines += _fmt_report(
-            "CFPB narratives (mapped issues, training/mappings/cfpb_stages.json; unit soft vote)", results["cfpb"]
+            "CFPB narratives (mapped issues, training/mappings/cfpb_stages.json; unit soft vote)",
+            results["cfpb"],
         )
     if "overhead" in results:
         lines += [f"Tagging cost: {results['overhead']}", ""]
@@ -341,7 +385,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "embedding_model_id": embedder.model_id,
         "seed_heldout": evaluate_seed(tagger, args.backend),
     }
-    print("seed held-out:", {k: results["seed_heldout"][k]["macro_f1"] for k in ("stage", "sentiment", "emotion")}, file=sys.stderr)
+    print(
+        "seed held-out:",
+        {k: results["seed_heldout"][k]["macro_f1"] for k in ("stage", "sentiment", "emotion")},
+        file=sys.stderr,
+    )
     if not args.no_real:
         if not args.datasets.exists():
             print(f"error: --datasets {args.datasets} does not exist", file=sys.stderr)
@@ -355,7 +403,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     REPORTS.mkdir(exist_ok=True)
     (REPORTS / "tagging_eval.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     markdown = render_markdown(results)
-    (REPORTS / "tagging_eval.md").write_text(markdown.replace(SECTION_START + "\n", "").replace(SECTION_END + "\n", ""))
+    (REPORTS / "tagging_eval.md").write_text(
+        markdown.replace(SECTION_START + "\n", "").replace(SECTION_END + "\n", "")
+    )
     if not args.no_docs:
         write_benchmarks_section(markdown)
     return 0

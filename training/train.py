@@ -67,7 +67,9 @@ def _logreg(c: float) -> LogisticRegression:
 
 
 def fit_text_head(name: str, texts: Sequence[str], y: np.ndarray) -> TextHead:
-    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, dtype=np.float64)
+    vec = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, dtype=np.float64
+    )
     a = vec.fit_transform([_fold(t) for t in texts])
     model = _logreg(TEXT_C).fit(a, y)
     vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
@@ -141,7 +143,9 @@ def fit_head(
     return head, text_head, info
 
 
-def blended_proba(head: LinearHead, text_head: TextHead | None, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+def blended_proba(
+    head: LinearHead, text_head: TextHead | None, vectors: np.ndarray, texts: Sequence[str]
+) -> np.ndarray:
     p = head.predict_proba(build_features(vectors, texts, head.uses_lexical))
     if text_head is None or head.text_weight <= 0:
         return p
@@ -193,7 +197,11 @@ def train(
             "trained_at": datetime.now(UTC).strftime("%Y-%m-%d"),
             "seed": SEED,
             "data": data_desc,
-            "split": {"train": len(train_units), "heldout": len(held_units), "rule": "sha1(group or text) % 100 < 20"},
+            "split": {
+                "train": len(train_units),
+                "heldout": len(held_units),
+                "rule": "sha1(group or text) % 100 < 20",
+            },
             "stage_unknown_threshold": STAGE_UNKNOWN_THRESHOLD,
             "effort_types": list(EFFORT_TYPES),
         }
@@ -234,7 +242,8 @@ def render_card(card: dict[str, Any]) -> str:
         f"- Trained: {card['trained_at']}, seed {card['seed']}, scikit-learn LogisticRegression "
         "(class_weight=balanced; C and the TF-IDF blend weight by 3-fold CV on the training split)",
         f"- Data: {json.dumps(card['data'], ensure_ascii=False)}",
-        f"- Split: {card['split']['train']} train / {card['split']['heldout']} held-out ({card['split']['rule']})",
+        f"- Split: {card['split']['train']} train / {card['split']['heldout']} held-out "
+        f"({card['split']['rule']})",
         f"- Stage `unknown` below a top probability of {card['stage_unknown_threshold']}",
         "",
         "| head | features | classes | C | held-out n | accuracy | macro-F1 | macro-F1 EN | macro-F1 FR |",
@@ -244,9 +253,14 @@ def render_card(card: dict[str, Any]) -> str:
         m = h.get("heldout", {})
         lines.append(
             f"| {name} | {h['features']} | {len(h['classes'])} | {h['C']} | {m.get('n', '')} | "
-            f"{m.get('accuracy', '')} | {m.get('macro_f1', '')} | {m.get('macro_f1_en', '')} | {m.get('macro_f1_fr', '')} |"
+            f"{m.get('accuracy', '')} | {m.get('macro_f1', '')} | "
+            f"{m.get('macro_f1_en', '')} | {m.get('macro_f1_fr', '')} |"
         )
-    lines += ["", "Full evaluation (confusion matrices, real data sets): training/reports/ and docs/benchmarks.md.", ""]
+    lines += [
+        "",
+        "Full evaluation (confusion matrices, real data sets): training/reports/ and docs/benchmarks.md.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -257,9 +271,15 @@ def main(argv: Sequence[str] | None = None, default_heads: Sequence[str] | None 
     parser.add_argument("--backend", default="use-multilingual", help="embedding backend spec")
     parser.add_argument("--from-csv", type=Path, help="CSV of your own labels (see training/README.md)")
     parser.add_argument("--no-seed", action="store_true", help="with --from-csv: train on your labels only")
-    parser.add_argument("--out", type=Path, help="output directory (default training/artifacts/<backend-slug>)")
+    parser.add_argument(
+        "--out", type=Path, help="output directory (default training/artifacts/<backend-slug>)"
+    )
     args = parser.parse_args(argv)
-    heads = list(default_heads) if default_heads is not None else (list(HEADS) if args.heads == "all" else [args.heads])
+    heads = (
+        list(default_heads)
+        if default_heads is not None
+        else (list(HEADS) if args.heads == "all" else [args.heads])
+    )
 
     units: list[Unit] = []
     data_desc: dict[str, Any] = {}

@@ -1,18 +1,18 @@
 """Trained tagging heads stored as plain arrays, bound to the embedding space they were trained in.
 
-A head is a linear model (weights, bias, class names) over ``[embedding, lexical features]``; storing the arrays
-in ``.npz`` (no pickle) keeps artifacts small, safe to load and independent of the scikit-learn version. Every
-file records the embedding ``model_id``: vectors from another encoder live in another space, and a head applied
-to them returns confident nonsense, so loading refuses instead.
+A head is a linear model (weights, bias, class names) over ``[embedding, lexical features]``; storing the
+arrays in ``.npz`` (no pickle) keeps artifacts small, safe to load and independent of the scikit-learn
+version. Every file records the embedding ``model_id``: vectors from another encoder live in another space,
+and a head applied to them returns confident nonsense, so loading refuses instead.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -101,7 +101,7 @@ def read_model_card(directory: Path) -> dict[str, Any]:
 def find_artifact_dir(models_dir: Path, model_id: str) -> Path:
     """The directory holding heads for ``model_id``: ``models_dir`` itself or its ``<backend-slug>`` child.
 
-    Raises ModelMismatchError naming what *is* available, so an operator who switched backends knows what to do.
+    Raises ModelMismatchError naming what *is* available, so whoever switched backends knows what to do.
     """
     candidates = [models_dir, models_dir / backend_slug(model_id)]
     for directory in candidates:
@@ -129,8 +129,9 @@ class TextHead:
 
     It complements the embedding head with surface cues the sentence encoder smooths away ("remboursement",
     "facture", "colis", "recommande"); being independent of the encoder it carries no model id, but it always
-    ships next to (and is blended with) an embedding head. Stored as vocabulary + idf + weights, and transformed
-    with a fixed-vocabulary CountVectorizer, which reproduces scikit-learn's TfidfVectorizer exactly.
+    ships next to (and is blended with) an embedding head. Stored as vocabulary + idf + weights, and
+    transformed with a fixed-vocabulary CountVectorizer, which reproduces scikit-learn's TfidfVectorizer
+    exactly.
     """
 
     name: str
@@ -148,7 +149,9 @@ class TextHead:
         from nlp.tagging.effort_cues import _fold
 
         vec = CountVectorizer(
-            analyzer="char_wb", ngram_range=self.ngram_range, vocabulary={t: i for i, t in enumerate(self.vocabulary)}
+            analyzer="char_wb",
+            ngram_range=self.ngram_range,
+            vocabulary={t: i for i, t in enumerate(self.vocabulary)},
         )
         counts = vec.transform([_fold(t) for t in texts]).astype(np.float64)
         counts.data = np.log(counts.data) + 1.0  # sublinear tf

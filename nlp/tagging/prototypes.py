@@ -1,11 +1,11 @@
 """Stage recognition by similarity to a taxonomy's own words (for taxonomies the heads were not trained on).
 
-A workspace that replaces the journey (B2B: "trial", "renewal"; insurance: "claim") gets a working stage tagger
-without retraining: each stage's labels, descriptions and example phrases (both languages) are embedded in the
-same space as the units, and a unit goes to the stage whose examples it is closest to. Using the *closest
-example* per stage rather than the centroid keeps stages with varied examples ("bill", "cancel", "loyalty")
-from collapsing into a vague average. Retraining on the workspace's labels (`--from-csv`) does better; the
-held-out figures of both approaches are in docs/benchmarks.md.
+A workspace that replaces the journey (B2B: "trial", "renewal"; insurance: "claim") gets a working stage
+tagger without retraining: each stage's labels, descriptions and example phrases (both languages) are
+embedded in the same space as the units, and a unit goes to the stage whose examples it is closest to. Using
+the *closest example* per stage rather than the centroid keeps stages with varied examples ("bill", "cancel",
+"loyalty") from collapsing into a vague average. Retraining on the workspace's labels (`--from-csv`) does
+better; the held-out figures of both approaches are in docs/benchmarks.md.
 """
 
 from __future__ import annotations

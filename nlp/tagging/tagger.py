@@ -5,8 +5,8 @@ the embeddings it already computed (see nlp/tagging/types.py).
 
 Stage: for the default taxonomy (the stages the head was trained on) the trained head decides; for a workspace
 taxonomy with other stages, similarity to that taxonomy's descriptions and examples decides
-(nlp/tagging/prototypes.py). Below the confidence threshold a unit's stage is ``unknown``; its probabilities are
-still reported so a pain point can aggregate them.
+(nlp/tagging/prototypes.py). Below the confidence threshold a unit's stage is ``unknown``; its probabilities
+are still reported so a pain point can aggregate them.
 Sentiment: head probabilities fused with the item's rating/NPS (nlp/tagging/fusion.py).
 Emotion: head restricted to the emotions compatible with the fused polarity; none for neutral units.
 Effort: head over embedding + bilingual cues; the type comes from the cue lexicon when a cue is present,
@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from nlp.embeddings import Embedder
 from nlp.tagging.artifacts import (
     ARTIFACT_VERSION,
     HEAD_NAMES,
@@ -31,7 +32,6 @@ from nlp.tagging.artifacts import (
     find_artifact_dir,
     read_model_card,
 )
-from nlp.embeddings import Embedder
 from nlp.tagging.effort_cues import lexicon_effort_type
 from nlp.tagging.features import build_features
 from nlp.tagging.fusion import SENTIMENT_CLASSES, fuse_sentiment, item_polarity, sentiment_score
@@ -113,14 +113,16 @@ class EmbeddingTagger:
         p = self._proba("sentiment", embeddings, texts)
         return p[:, [head.classes.index(c) for c in SENTIMENT_CLASSES]]
 
-    def emotion_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
+    def emotion_proba(
+        self, texts: Sequence[str], embeddings: np.ndarray
+    ) -> tuple[tuple[str, ...], np.ndarray]:
         return self._heads["emotion"].classes, self._proba("emotion", embeddings, texts)
 
     def effort_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
         head = self._heads["effort"]
         return self._proba("effort", embeddings, texts)[:, head.classes.index("effort")]
 
-    # -- the contract ------------------------------------------------------------------------------------------
+    # -- the contract --------------------------------------------------------------------------------------
     def tag(
         self,
         texts: Sequence[str],
@@ -131,7 +133,9 @@ class EmbeddingTagger:
     ) -> list[UnitTags]:
         n = len(texts)
         if embeddings.shape[0] != n or len(languages) != n:
-            raise ValueError(f"tag: {n} texts but {embeddings.shape[0]} embeddings and {len(languages)} languages")
+            raise ValueError(
+                f"tag: {n} texts but {embeddings.shape[0]} embeddings and {len(languages)} languages"
+            )
         if ratings is not None and len(ratings) != n:
             raise ValueError("tag: ratings must align with texts")
         if nps is not None and len(nps) != n:
@@ -200,7 +204,8 @@ def load_tagger(
     root = Path(models_dir) if models_dir is not None else shipped_models_dir()
     directory = find_artifact_dir(root, embedder_model_id)
     heads = {
-        name: LinearHead.load(directory / f"{name}-{ARTIFACT_VERSION}.npz", embedder_model_id) for name in HEAD_NAMES
+        name: LinearHead.load(directory / f"{name}-{ARTIFACT_VERSION}.npz", embedder_model_id)
+        for name in HEAD_NAMES
     }
     text_heads = {
         name: TextHead.load(path)
