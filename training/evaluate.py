@@ -229,7 +229,10 @@ def measure_overhead(tagger: EmbeddingTagger, spec: str, datasets: Path, n_docs:
 
     path = datasets / "cfpb_complaints_sample" / "complaints_with_narrative.csv"
     docs = [r["Consumer complaint narrative"] for r in _read_csv(path)][:n_docs]
+    from nlp.tagging.effort_cues import find_effort_cues
+
     embedder = get_embedder(spec)
+    find_effort_cues.cache_clear()  # earlier evaluations saw these texts; time a cold tagger
     t0 = time.perf_counter()
     spans = split_units_batch(docs, ["en"] * len(docs))
     texts = [s.text for doc in spans for s in doc]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 EFFORT_TYPES = (
     "repeat_contact",
@@ -107,8 +108,11 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def find_effort_cues(text: str) -> list[EffortCue]:
-    """All effort cues in ``text``, in type order, each flagged when a negation precedes it."""
+@lru_cache(maxsize=65536)
+def find_effort_cues(text: str) -> tuple[EffortCue, ...]:
+    """All effort cues in ``text``, in type order, each flagged when a negation precedes it.
+
+    Cached: the features of two heads and the type lookup all scan the same unit."""
     folded = _fold(text)
     cues: list[EffortCue] = []
     for kind, patterns in _COMPILED.items():
@@ -116,7 +120,7 @@ def find_effort_cues(text: str) -> list[EffortCue]:
             for m in pattern.finditer(folded):
                 negated = bool(_NEGATIONS.search(folded[max(0, m.start() - 40) : m.start()]))
                 cues.append(EffortCue(kind, m.group(0), negated))
-    return cues
+    return tuple(cues)
 
 
 def cue_vector(text: str) -> list[float]:

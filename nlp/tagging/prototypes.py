@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -39,6 +40,30 @@ class StagePrototypes:
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+
+def save_prototypes(prototypes: StagePrototypes, model_id: str, fingerprint: str, path: Path) -> None:
+    """Ship the default taxonomy's prototype vectors so loading needs no encoder pass."""
+    np.savez_compressed(
+        path,
+        stage_ids=np.array(prototypes.stage_ids),
+        vectors=prototypes.vectors.astype(np.float32),
+        owner=prototypes.owner,
+        model_id=np.array(model_id),
+        fingerprint=np.array(fingerprint),
+    )
+
+
+def load_prototypes(path: Path, model_id: str, fingerprint: str) -> StagePrototypes | None:
+    """The shipped prototypes if they were embedded in this space for this exact taxonomy, else None."""
+    if not path.exists():
+        return None
+    with np.load(path, allow_pickle=False) as data:
+        if str(data["model_id"]) != model_id or str(data["fingerprint"]) != fingerprint:
+            return None
+        return StagePrototypes(
+            tuple(str(s) for s in data["stage_ids"]), data["vectors"].astype(np.float32), data["owner"]
+        )
 
 
 def build_prototypes(taxonomy: Taxonomy, encode: Encoder) -> StagePrototypes:

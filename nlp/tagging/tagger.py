@@ -28,14 +28,16 @@ from nlp.tagging.artifacts import (
     HEAD_NAMES,
     LinearHead,
     ModelMismatchError,
+    NgramBatch,
     TextHead,
+    char_ngrams,
     find_artifact_dir,
     read_model_card,
 )
 from nlp.tagging.effort_cues import lexicon_effort_type
 from nlp.tagging.features import build_features
 from nlp.tagging.fusion import SENTIMENT_CLASSES, fuse_sentiment, item_polarity, sentiment_score
-from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes
+from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes, load_prototypes
 from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
 from nlp.taxonomy import Taxonomy, load_default_taxonomy
 
@@ -66,6 +68,7 @@ class EmbeddingTagger:
             raise ValueError(f"tagger heads missing: {', '.join(missing)}")
         self._heads = heads
         self._text_heads = text_heads or {}
+        self._ngram_cache: tuple[Any, NgramBatch] | None = None
         self._model_id = model_id
         self.taxonomy = taxonomy or load_default_taxonomy()
         self.card = card or {}
@@ -87,6 +90,16 @@ class EmbeddingTagger:
     def model_id(self) -> str:
         return self._model_id
 
+    def _analyzed(self, texts: Sequence[str], ngram_range: tuple[int, int]) -> NgramBatch:
+        """Character n-grams of ``texts``, computed once per batch and shared by every TF-IDF head."""
+        key = (tuple(texts), ngram_range)
+        cache = self._ngram_cache  # read once: another thread may replace it (local result stays ours)
+        if cache is not None and cache[0] == key:
+            return cache[1]
+        batch = char_ngrams(texts, ngram_range)
+        self._ngram_cache = (key, batch)
+        return batch
+
     # -- per-aspect probabilities (also used by training.evaluate) -------------------------------------------
     def _proba(self, name: str, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         head = self._heads[name]
@@ -94,7 +107,8 @@ class EmbeddingTagger:
         text_head = self._text_heads.get(name)
         if text_head is None or head.text_weight <= 0:
             return p
-        pt = text_head.predict_proba(texts)[:, [text_head.classes.index(c) for c in head.classes]]
+        analyzed = self._analyzed(texts, text_head.ngram_range)
+        pt = text_head.predict_proba(texts, analyzed)[:, [text_head.classes.index(c) for c in head.classes]]
         return np.asarray((1.0 - head.text_weight) * p + head.text_weight * pt)
 
     def stage_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> tuple[list[str], np.ndarray]:
@@ -102,9 +116,13 @@ class EmbeddingTagger:
         ids = self.taxonomy.stage_ids
         if self.uses_trained_stage_head:
             head = self._heads["stage"]
-            p = self._proba("stage", embeddings, texts)
-            order = [head.classes.index(s) for s in ids]
-            return ids, p[:, order]
+            p = self._proba("stage", embeddings, texts)[:, [head.classes.index(s) for s in ids]]
+            if self._prototypes is not None and head.prior_weight > 0:
+                prior = self._prototypes.probabilities(embeddings)[
+                    :, [self._prototypes.stage_ids.index(s) for s in ids]
+                ]
+                p = (1.0 - head.prior_weight) * p + head.prior_weight * prior
+            return ids, p
         assert self._prototypes is not None
         return ids, self._prototypes.probabilities(embeddings)
 
@@ -214,14 +232,16 @@ def load_tagger(
     }
     card = read_model_card(directory)
     taxonomy = taxonomy or load_default_taxonomy()
-    prototypes = None
-    if set(taxonomy.stage_ids) != set(heads["stage"].classes):
-        if encode is None:
-            raise ValueError(
-                "taxonomy stages differ from the trained stage head; pass encode= so the stage prototypes "
-                "can be embedded"
-            )
+    prototypes = load_prototypes(
+        directory / f"stage-prototypes-{ARTIFACT_VERSION}.npz", embedder_model_id, taxonomy.fingerprint()
+    )
+    if prototypes is None and encode is not None:
         prototypes = build_prototypes(taxonomy, encode)
+    if set(taxonomy.stage_ids) != set(heads["stage"].classes) and prototypes is None:
+        raise ValueError(
+            "taxonomy stages differ from the trained stage head; pass encode= so the stage prototypes "
+            "can be embedded"
+        )
     return EmbeddingTagger(
         heads, embedder_model_id, taxonomy=taxonomy, prototypes=prototypes, card=card, text_heads=text_heads
     )
