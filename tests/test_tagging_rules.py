@@ -154,3 +154,63 @@ def test_empty_pain_point_and_effort_per_stage() -> None:
     by = {r.stage: r for r in rows}
     assert by["support"].effort_share == 0.5 and by["support"].effort_types == {"waiting": 1}
     assert by["delivery"].n_effort == 1 and by[UNKNOWN_STAGE].effort_share == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("No need to wait at home, the parcel was in the locker.", "absent_problem"),
+        ("Retour accepté sans discuter.", "absent_problem"),
+        ("Pas besoin d'attendre à la maison.", "absent_problem"),
+        ("Dix ans sans jamais un souci.", "absent_problem"),
+        ("I no longer recommend this brand.", "negated_recommend"),
+        ("C'était ma marque préférée, je ne la recommande plus.", "negated_recommend"),
+        ("J'hésiterais à vous recommander en ce moment.", "negated_recommend"),
+        ("1 étoile, et c'est généreux.", "one_star"),
+        ("One star, and that's generous.", "one_star"),
+    ],
+)
+def test_polarity_flags_fr_en(text: str, flag: str) -> None:
+    from nlp.tagging.features import LEXICAL_NAMES, lexical_matrix
+
+    row = dict(zip(LEXICAL_NAMES, lexical_matrix([text])[0], strict=True))
+    assert row[flag] > 0
+    assert all(
+        v == 0 for k, v in row.items() if k in {"absent_problem", "negated_recommend", "one_star"} - {flag}
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["Je recommande vivement !", "I waited three hours on hold.", "Great product."]
+)
+def test_polarity_flags_stay_off_on_plain_text(text: str) -> None:
+    from nlp.tagging.features import LEXICAL_NAMES, lexical_matrix
+
+    row = dict(zip(LEXICAL_NAMES, lexical_matrix([text])[0], strict=True))
+    assert row["absent_problem"] == row["negated_recommend"] == row["one_star"] == 0
+
+
+def test_label_csv_validation_names_row_and_rule(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from training.corpus import load_label_csv
+
+    good = tmp_path / "labels.csv"
+    good.write_text(
+        "text,stage,sentiment,effort_type,lang\n"
+        "Colis en retard,delivery,negative,waiting,fr\n"
+        "Super appli,usage,positive,none,fr\n"
+        "Only a stage here,support,,,en\n",
+        encoding="utf-8",
+    )
+    units = load_label_csv(good)
+    assert [u.effort for u in units] == [True, False, None]
+    assert units[0].effort_type == "waiting" and units[1].effort_type is None
+    assert units[2].sentiment is None and units[2].stage == "support"
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,sentiment\nfine,negative\nhmm,angry\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.csv:3: sentiment must be one of"):
+        load_label_csv(bad)
+    no_text = tmp_path / "no_text.csv"
+    no_text.write_text("comment,sentiment\nx,negative\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="'text' column is required"):
+        load_label_csv(no_text)

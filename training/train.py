@@ -58,7 +58,7 @@ def _effort_label(u: Unit) -> str | None:
 
 SPECS: dict[str, tuple[Getter, bool]] = {
     "stage": (lambda u: u.stage, False),
-    "sentiment": (lambda u: u.sentiment, False),
+    "sentiment": (lambda u: u.sentiment, True),
     "emotion": (lambda u: u.emotion, False),
     "effort": (_effort_label, True),
     "effort_type": (lambda u: u.effort_type if u.effort else None, True),
