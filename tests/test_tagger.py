@@ -222,3 +222,39 @@ def test_pipeline_runs_untagged_when_no_artifacts_match(tiny_models: Path, hashi
             tagger_loader=tagger_loader(tiny_models),
         )
     assert all(u.stage is None for u in result.units) and result.stage_effort == []
+
+
+def test_retraining_on_customer_labels_with_own_stages(tmp_path: Path, hashing_embedder) -> None:
+    from training.corpus import load_label_csv
+
+    rows = ["text,stage,sentiment,emotion,effort_type"]
+    for i in range(6):
+        rows += [
+            f"devis trop cher numero {i},quote,negative,anger,none",
+            f"devis rapide et clair {i},quote,positive,satisfaction,none",
+            f"sinistre bloque attente expert {i},claim,negative,frustration,waiting",
+            f"sinistre regle vite {i},claim,positive,trust,none",
+        ]
+    csv_path = tmp_path / "labels.csv"
+    csv_path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "acme"
+    units = load_label_csv(csv_path)
+    train(["stage", "sentiment", "emotion", "effort"], hashing_embedder, units, out, "t", {}, search=False)
+    assert not (
+        out / "effort_type-v1.npz"
+    ).exists()  # a single effort type: no type head, the lexicon names it
+    doc = {
+        "name": {"en": "Insurance", "fr": "Assurance"},
+        "stages": [
+            {"id": s, "label": {"en": s, "fr": s}, "description": {"en": s, "fr": s},
+             "examples": {"en": [s], "fr": [s]}}
+            for s in ("quote", "claim")
+        ],
+        "touchpoints": [{"id": "web", "label": {"en": "Web", "fr": "Web"}}],
+    }  # fmt: skip
+    tagger = load_tagger(out, "test-hashing", taxonomy=parse_taxonomy(doc))
+    assert tagger.uses_trained_stage_head  # the workspace's own stages, learnt from its labels
+    texts = ["sinistre bloque attente expert", "devis trop cher"]
+    tags = tagger.tag(texts, hashing_embedder.encode(texts), ["fr", "fr"])
+    assert [t.stage for t in tags] == ["claim", "quote"]
+    assert all(t.sentiment != "neutral" for t in tags)  # no neutral labels: the class gets probability 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -190,7 +192,7 @@ def test_polarity_flags_stay_off_on_plain_text(text: str) -> None:
     assert row["absent_problem"] == row["negated_recommend"] == row["one_star"] == 0
 
 
-def test_label_csv_validation_names_row_and_rule(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_label_csv_validation_names_row_and_rule(tmp_path: Path) -> None:
     from training.corpus import load_label_csv
 
     good = tmp_path / "labels.csv"

@@ -252,6 +252,30 @@ def measure_overhead(tagger: EmbeddingTagger, spec: str, datasets: Path, n_docs:
     }
 
 
+def measure_pipeline_share(spec: str, datasets: Path, n_docs: int = 400) -> dict[str, Any]:
+    """Tagging's share of a real ``analyze_records`` run (its own timer against the rest of the pipeline)."""
+    from nlp.pipeline import Record, analyze_records
+    from nlp.tagging.effort_cues import find_effort_cues
+    from nlp.tagging.tagger import tagger_loader
+
+    path = datasets / "cfpb_complaints_sample" / "complaints_with_narrative.csv"
+    rows = _read_csv(path)[-n_docs:]
+    records = [
+        Record(text=r["Consumer complaint narrative"], id=r["Complaint ID"], language="en") for r in rows
+    ]
+    find_effort_cues.cache_clear()
+    result = analyze_records(records, embedder=spec, tagger_loader=tagger_loader())
+    t = result.timings
+    rest = t["total"] - t["tag"]
+    return {
+        "docs": len(records),
+        "units": len(result.units),
+        "total_s": round(t["total"], 2),
+        "tag_s": round(t["tag"], 2),
+        "tagging_added_to_pipeline": round(t["tag"] / rest, 4) if rest > 0 else None,
+    }
+
+
 def _fmt_report(title: str, rep: dict[str, Any]) -> list[str]:
     lines = [f"**{title}** — n={rep['n']}, accuracy {rep['accuracy']}, macro-F1 **{rep['macro_f1']}**", ""]
     lines += ["| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
@@ -345,9 +369,12 @@ def render_markdown(results: dict[str, Any]) -> str:
         if key in results:
             v = results[key]["macro_f1"]
             row(f"stage macro-F1 ≥ 0.70 on real data ({name})", v, v >= 0.70)
+    if "pipeline_share" in results and results["pipeline_share"]["tagging_added_to_pipeline"] is not None:
+        o = results["pipeline_share"]["tagging_added_to_pipeline"]
+        row("tagging adds ≤ 20 % to pipeline wall time (analyze_records, CFPB)", o, o <= 0.20)
     if "overhead" in results:
         o = results["overhead"]["tagging_over_segmentation_plus_embedding"]
-        row("tagging ≤ 20 % of pipeline time (vs segmentation + embedding)", o, o <= 0.20)
+        row("tagging time / (segmentation + embedding time)", o, o <= 0.20)
     lines += [
         "",
         "No real labelled sentiment set ships in `../shared/datasets`, and no PyPI package with a small, "
@@ -387,6 +414,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         )
     if "overhead" in results:
         lines += [f"Tagging cost: {results['overhead']}", ""]
+    if "pipeline_share" in results:
+        lines += [f"Pipeline run with tagging: {results['pipeline_share']}", ""]
     lines += NOTES
     lines.append(SECTION_END)
     return "\n".join(lines) + "\n"
@@ -437,6 +466,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("cfpb stage macro-F1:", results["cfpb"]["macro_f1"], file=sys.stderr)
         results["overhead"] = measure_overhead(tagger, args.backend, args.datasets)
         print("overhead:", results["overhead"], file=sys.stderr)
+        results["pipeline_share"] = measure_pipeline_share(args.backend, args.datasets)
+        print("pipeline share:", results["pipeline_share"], file=sys.stderr)
     REPORTS.mkdir(exist_ok=True)
     (REPORTS / "tagging_eval.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     markdown = render_markdown(results)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -29,7 +30,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from nlp.embeddings import Embedder
-from nlp.tagging.artifacts import ARTIFACT_VERSION, LinearHead, TextHead, backend_slug
+from nlp.tagging.artifacts import ARTIFACT_VERSION, HEAD_NAMES, LinearHead, TextHead, backend_slug
 from nlp.tagging.effort_cues import EFFORT_TYPES, _fold
 from nlp.tagging.features import build_features
 from nlp.tagging.prototypes import build_prototypes, save_prototypes
@@ -284,9 +285,38 @@ def train(
         info["file"] = path.name
         card["heads"][name] = info
         print(f"{name}: held-out {info['heldout']}  (C={info['C']})", file=sys.stderr)
+    _complete_from_shipped(out_dir, embedder.model_id, card)
     card_path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out_dir / "model_card.md").write_text(render_card(card), encoding="utf-8")
     return card
+
+
+def _complete_from_shipped(out_dir: Path, model_id: str, card: dict[str, Any]) -> None:
+    """A tagger needs every head: heads a customer file could not train (no emotion labels, say) are copied
+    from the shipped artifacts of the same embedding space, and the card says so."""
+    shipped = ARTIFACTS_ROOT / backend_slug(model_id)
+    if shipped.resolve() == out_dir.resolve():
+        return
+    for name in HEAD_NAMES:
+        if (out_dir / f"{name}-{ARTIFACT_VERSION}.npz").exists():
+            continue
+        source = shipped / f"{name}-{ARTIFACT_VERSION}.npz"
+        if not source.exists():
+            print(f"warning: no {name} head trained or shipped for {model_id}", file=sys.stderr)
+            continue
+        shutil.copy2(source, out_dir / source.name)
+        text = shipped / f"{name}-text-{ARTIFACT_VERSION}.npz"
+        if text.exists():
+            shutil.copy2(text, out_dir / text.name)
+        shipped_card = (
+            json.loads((shipped / "model_card.json").read_text())
+            if (shipped / "model_card.json").exists()
+            else {}
+        )
+        info = dict(shipped_card.get("heads", {}).get(name, {}))
+        info["copied_from"] = str(shipped.relative_to(ARTIFACTS_ROOT.parent.parent))
+        card["heads"][name] = info
+        print(f"{name}: not trainable from these labels, copied the shipped head", file=sys.stderr)
 
 
 def render_card(card: dict[str, Any]) -> str:

@@ -26,12 +26,14 @@ _NEGATION = re.compile(
 # recommend it", "j'hésiterais à vous recommander"), and a one-star verdict is negative whatever follows.
 _ABSENT_PROBLEM = re.compile(
     r"\b(?:no|without|never|zero|not a single|sans|aucune?|jamais|pas d[e']|pas besoin|no need|plus besoin|"
-    r"rien a)\s+(?:\w+\s+){0,2}(?:d'|de |a )?(?:problems?|issues?|hassle|fuss|wait(?:ing)?|queue|questions?|trouble|"
+    r"rien a)\s+(?:\w+\s+){0,2}(?:d'|de |a )?"
+    r"(?:problems?|issues?|hassle|fuss|wait(?:ing)?|queue|questions?|trouble|"
     r"worries|probleme?s?|souci|soucis|attente|attendre|discuter|questions?|prise de tete|tracas|relancer|"
     r"repeter|redire|surprises?|frais caches)\b"
 )
 _NEGATED_RECOMMEND = re.compile(
-    r"\b(?:not|never|no longer|won't|wouldn't|can't|cannot|hesitate to|stopped|used to|ne (?:\w+ )?(?:plus|pas|"
+    r"\b(?:not|never|no longer|won't|wouldn't|can't|cannot|hesitate to|stopped|used to|"
+    r"ne (?:\w+ )?(?:plus|pas|"
     r"jamais)|plus|jamais|hesiterais a|deconseille|deconseiller|voulais)\s+(?:\w+\s+){0,3}"
     r"(?:recommend|recommande|recommander|conseille|conseiller)\w*"
 )

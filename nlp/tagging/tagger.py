@@ -41,6 +41,7 @@ from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes, l
 from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
 from nlp.taxonomy import Taxonomy, load_default_taxonomy
 
+REQUIRED_HEADS = ("stage", "sentiment", "emotion", "effort")
 NEGATIVE_EMOTIONS = ("frustration", "anger", "disappointment", "confusion", "worry")
 POSITIVE_EMOTIONS = ("satisfaction", "delight", "trust")
 DEFAULT_STAGE_THRESHOLD = 0.35
@@ -63,7 +64,7 @@ class EmbeddingTagger:
         card: dict[str, Any] | None = None,
         text_heads: dict[str, TextHead] | None = None,
     ) -> None:
-        missing = [n for n in HEAD_NAMES if n not in heads]
+        missing = [n for n in REQUIRED_HEADS if n not in heads]
         if missing:
             raise ValueError(f"tagger heads missing: {', '.join(missing)}")
         self._heads = heads
@@ -129,7 +130,12 @@ class EmbeddingTagger:
     def sentiment_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
         head = self._heads["sentiment"]
         p = self._proba("sentiment", embeddings, texts)
-        return p[:, [head.classes.index(c) for c in SENTIMENT_CLASSES]]
+        # A head retrained on a customer's labels may lack a class (no neutral examples): probability 0.
+        out = np.zeros((p.shape[0], len(SENTIMENT_CLASSES)))
+        for k, c in enumerate(SENTIMENT_CLASSES):
+            if c in head.classes:
+                out[:, k] = p[:, head.classes.index(c)]
+        return out
 
     def emotion_proba(
         self, texts: Sequence[str], embeddings: np.ndarray
@@ -164,8 +170,9 @@ class EmbeddingTagger:
         p_sent = self.sentiment_proba(texts, embeddings)
         emo_classes, p_emo = self.emotion_proba(texts, embeddings)
         p_effort = self.effort_proba(texts, embeddings)
-        type_head = self._heads["effort_type"]
-        p_type = self._proba("effort_type", embeddings, texts)
+        # The type head is optional: a customer file may hold a single effort type (the lexicon names it).
+        type_head = self._heads.get("effort_type")
+        p_type = self._proba("effort_type", embeddings, texts) if type_head is not None else None
 
         out: list[UnitTags] = []
         for i in range(n):
@@ -190,7 +197,12 @@ class EmbeddingTagger:
 
             lex_type = lexicon_effort_type(texts[i])
             effort = bool(p_effort[i] >= EFFORT_THRESHOLD)
-            effort_type = (lex_type or type_head.classes[int(np.argmax(p_type[i]))]) if effort else None
+            model_type = (
+                type_head.classes[int(np.argmax(p_type[i]))]
+                if type_head is not None and p_type is not None
+                else None
+            )
+            effort_type = (lex_type or model_type) if effort else None
 
             out.append(
                 UnitTags(
@@ -221,10 +233,15 @@ def load_tagger(
     """
     root = Path(models_dir) if models_dir is not None else shipped_models_dir()
     directory = find_artifact_dir(root, embedder_model_id)
-    heads = {
-        name: LinearHead.load(directory / f"{name}-{ARTIFACT_VERSION}.npz", embedder_model_id)
-        for name in HEAD_NAMES
-    }
+    heads: dict[str, LinearHead] = {}
+    for name in HEAD_NAMES:
+        path = directory / f"{name}-{ARTIFACT_VERSION}.npz"
+        if path.exists():
+            heads[name] = LinearHead.load(path, embedder_model_id)
+        elif name in REQUIRED_HEADS:
+            raise FileNotFoundError(
+                f"{path}: required tagging head missing; run `python -m training.train all`"
+            )
     text_heads = {
         name: TextHead.load(path)
         for name in HEAD_NAMES
