@@ -88,10 +88,40 @@ def test_other_languages_and_empty(text: str) -> None:
     assert detect_language(text) == "other"
 
 
-SHORT_FR = ["Nul", "Top", "Bof", "Très déçu", "Arnaque", "Colis perdu", "Trop cher", "Rapide", "Merci", "Parfait",
-            "Service nul", "Livraison rapide", "Jamais reçu", "Je recommande", "À fuir"]  # fmt: skip
-SHORT_EN = ["Scam", "Great", "Awful", "Lost parcel", "Too expensive", "Fast", "Thanks", "Perfect", "Never received",
-            "Highly recommend", "Avoid", "Rude staff", "Late again", "Love it", "Broken"]  # fmt: skip
+SHORT_FR = [
+    "Nul",
+    "Top",
+    "Bof",
+    "Très déçu",
+    "Arnaque",
+    "Colis perdu",
+    "Trop cher",
+    "Rapide",
+    "Merci",
+    "Parfait",
+    "Service nul",
+    "Livraison rapide",
+    "Jamais reçu",
+    "Je recommande",
+    "À fuir",
+]
+SHORT_EN = [
+    "Scam",
+    "Great",
+    "Awful",
+    "Lost parcel",
+    "Too expensive",
+    "Fast",
+    "Thanks",
+    "Perfect",
+    "Never received",
+    "Highly recommend",
+    "Avoid",
+    "Rude staff",
+    "Late again",
+    "Love it",
+    "Broken",
+]
 SHORT_OTHER = [
     "Muy bien",
     "Sehr gut",
