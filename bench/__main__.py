@@ -28,7 +28,7 @@ from bench.metrics import scores
 from nlp.clustering import ClusterParams, cluster_units
 from nlp.embeddings import MINILM_SPEC, USE_SPEC, Embedder, get_embedder, resolve_spec
 from nlp.language import detect_language
-from nlp.pipeline import AnalysisResult, analyze_records
+from nlp.pipeline import AnalysisResult, analyze_records, contextualize
 
 
 def log(msg: str) -> None:
@@ -204,9 +204,10 @@ def main(argv: list[str] | None = None) -> int:
 
         if not a.no_methods:
             rows_of_units = [u.row for u in res.units]
+            ctx = contextualize(res.embeddings, np.asarray(rows_of_units), len(ds.texts))
             for method in ("hdbscan", "overmerge"):
                 t = time.perf_counter()
-                cl = cluster_units(res.embeddings, ClusterParams(method=method))
+                cl = cluster_units(ctx, ClusterParams(method=method))
                 preds = docs_from_units(rows_of_units, cl.labels, cl.similarity, len(ds.texts))
                 add(ds.name, f"  clustering={method} (same units/embeddings)", preds, None, ds.labels,
                     cluster_s=time.perf_counter() - t)  # fmt: skip
