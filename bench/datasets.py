@@ -7,7 +7,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_DIR = Path(os.environ.get("FRICTIONMAP_DATASETS", Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets"))
+DEFAULT_DIR = Path(
+    os.environ.get("FRICTIONMAP_DATASETS", Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets")
+)
 
 
 @dataclass
@@ -25,7 +27,9 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 def banking77(root: Path) -> LabeledSet:
     rows = _read(root / "banking77" / "test.csv")
-    return LabeledSet("banking77-test", [r["text"] for r in rows], {"category": [r["category"] for r in rows]})
+    return LabeledSet(
+        "banking77-test", [r["text"] for r in rows], {"category": [r["category"] for r in rows]}
+    )
 
 
 def cfpb(root: Path) -> LabeledSet:

@@ -19,7 +19,9 @@ def mapped_macro_f1(truth: Sequence[str], pred: Sequence[int]) -> float:
             by_cluster[p][t] += 1
     mapping = {c: sorted(cnt.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for c, cnt in by_cluster.items()}
     predicted = [mapping.get(p, "__unassigned__") if p >= 0 else "__unassigned__" for p in pred]
-    return float(f1_score(list(truth), predicted, labels=sorted(set(truth)), average="macro", zero_division=0))
+    return float(
+        f1_score(list(truth), predicted, labels=sorted(set(truth)), average="macro", zero_division=0)
+    )
 
 
 def scores(truth: Sequence[str], pred: Sequence[int]) -> dict[str, float]:

@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out")
     parser.add_argument("--embedding-backend", default="auto")
     parser.add_argument("--no-tagging", action="store_true", help="skip stage/sentiment/emotion/effort tags")
-    parser.add_argument("--models-dir", help="tagging artifacts (default: those shipped in training/artifacts)")
+    parser.add_argument("--models-dir", help="tagging artifacts (default: the ones in training/artifacts)")
     args = parser.parse_args(argv)
     try:
         run_analyze(

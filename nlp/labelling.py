@@ -13,6 +13,7 @@ Quotes are the units closest to the centroid, skipping near-duplicates of a quot
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,13 +25,79 @@ from nlp.segmentation import lemmatize
 
 # Words that carry no irritant on their own in feedback, on top of the spaCy stopword lists.
 _EXTRA_STOPWORDS = {
-    "avoir", "être", "faire", "aller", "pouvoir", "vouloir", "devoir", "dire", "très", "trop", "plus", "bien",
-    "tout", "rien", "jamais", "toujours", "encore", "alors", "donc", "aussi", "mais", "cependant", "vraiment",
-    "fois", "chose", "get", "got", "would", "could", "should", "really", "also", "still", "even", "one", "just",
-    "like", "know", "want", "need", "please", "thank", "thanks", "hi", "hello", "xxxx", "xx", "tell", "told",
-    "say", "said", "ask", "asked", "go", "going", "make", "made", "take", "took", "use", "using", "im", "ive",
-    "dont", "didnt", "can", "cant", "will", "wa", "ha", "doe", "let",
-}  # fmt: skip
+    "avoir",
+    "être",
+    "faire",
+    "aller",
+    "pouvoir",
+    "vouloir",
+    "devoir",
+    "dire",
+    "très",
+    "trop",
+    "plus",
+    "bien",
+    "tout",
+    "rien",
+    "jamais",
+    "toujours",
+    "encore",
+    "alors",
+    "donc",
+    "aussi",
+    "mais",
+    "cependant",
+    "vraiment",
+    "fois",
+    "chose",
+    "get",
+    "got",
+    "would",
+    "could",
+    "should",
+    "really",
+    "also",
+    "still",
+    "even",
+    "one",
+    "just",
+    "like",
+    "know",
+    "want",
+    "need",
+    "please",
+    "thank",
+    "thanks",
+    "hi",
+    "hello",
+    "xxxx",
+    "xx",
+    "tell",
+    "told",
+    "say",
+    "said",
+    "ask",
+    "asked",
+    "go",
+    "going",
+    "make",
+    "made",
+    "take",
+    "took",
+    "use",
+    "using",
+    "im",
+    "ive",
+    "dont",
+    "didnt",
+    "can",
+    "cant",
+    "will",
+    "wa",
+    "ha",
+    "doe",
+    "let",
+}
 
 
 @lru_cache(maxsize=1)
@@ -55,12 +122,14 @@ def _terms(lemmas: list[str], stop: frozenset[str]) -> list[str]:
     words = [w for w in lemmas if len(w) > 1]
     unigrams = [w for w in words if w not in stop and len(w) > 2]
     # bigrams of adjacent content words: a cheap, language-neutral stand-in for noun phrases
-    bigrams = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a not in stop and b not in stop]
+    bigrams = [f"{a} {b}" for a, b in itertools.pairwise(words) if a not in stop and b not in stop]
     return unigrams + bigrams
 
 
 def _select_keyphrases(scored: list[tuple[str, float]], k: int) -> list[str]:
-    """Top terms; a bigram absorbs the unigrams it contains, and a unigram inside a chosen bigram is skipped."""
+    """Top terms; a bigram absorbs the unigrams it contains, and a unigram inside a chosen bigram is
+    skipped.
+    """
     chosen: list[str] = []
     for term, _ in scored:
         words = set(term.split())
@@ -91,9 +160,13 @@ def make_label(keyphrases: Sequence[str], max_words: int = 5) -> str:
 
 
 def pick_quotes(
-    members: np.ndarray, embeddings: np.ndarray, centroid: np.ndarray, texts: Sequence[str],
-    n_max: int = 5, max_sim: float = 0.9,
-) -> list[int]:  # fmt: skip
+    members: np.ndarray,
+    embeddings: np.ndarray,
+    centroid: np.ndarray,
+    texts: Sequence[str],
+    n_max: int = 5,
+    max_sim: float = 0.9,
+) -> list[int]:
     if members.size == 0:
         return []
     sims = embeddings[members] @ centroid
@@ -142,14 +215,15 @@ def label_clusters(
             m = np.sort(m[np.argsort(-sims, kind="stable")[:max_units_per_cluster]])
         sample_of.append(m)
     flat = np.concatenate(sample_of) if sample_of else np.zeros(0, dtype=np.int64)
-    lemmas = lemmatize([texts[i] for i in flat], [languages[i] for i in flat])
+    flat_list = [int(i) for i in flat]
+    lemmas = lemmatize([texts[i] for i in flat_list], [languages[i] for i in flat_list])
     lemma_of = dict(zip(flat.tolist(), lemmas, strict=True))
 
     counts = [Counter(t for i in m for t in _terms(lemma_of[int(i)], stop)) for m in sample_of]
     total = Counter[str]()
-    for c in counts:
-        total.update(c)
-    avg = max(1.0, sum(sum(c.values()) for c in counts) / k)
+    for cnt in counts:
+        total.update(cnt)
+    avg = max(1.0, sum(sum(cnt.values()) for cnt in counts) / k)
     out: list[ClusterLabel] = []
     for c, m in enumerate(members_of):
         n_terms = sum(counts[c].values()) or 1
@@ -160,7 +234,7 @@ def label_clusters(
             key=lambda kv: (-kv[1], kv[0]),
         )
         keyphrases = _select_keyphrases(scored, n_keyphrases)
-        langs = Counter(languages[i] for i in m)
+        langs = Counter(languages[int(i)] for i in m)
         out.append(
             ClusterLabel(
                 cluster=c,

@@ -1,20 +1,25 @@
 """Opinion units: sentences, then clauses at contrast/addition markers, with offsets into the stored text.
 
 One review often carries several irritants ("livré en retard, et le service client n'a jamais répondu"), and a
-pain point is a property of a clause, not of a whole review. Offsets (``source[start:end] == text``) let the UI
+pain point is a property of a clause, not of a whole review. Offsets (``source[start:end] == text``) let
+the UI
 highlight the unit in the original item and let tags be traced back.
 
 Sentence boundaries:
-* French: ``fr_core_news_sm`` with only ``tok2vec`` + ``senter`` active for splitting (the statistical sentence
-  recogniser; the dependency parser, NER, morphologizer and lemmatizer are skipped, which makes it several times
+* French: ``fr_core_news_sm`` with only ``tok2vec`` + ``senter`` active for splitting (the statistical
+  sentence
+  recogniser; the dependency parser, NER, morphologizer and lemmatizer are skipped, which makes it several
+  times
   faster than the full pipeline). Lemmas are computed separately, and only for the units that labelling needs
   (:func:`lemmatize`).
-* English and anything else: ``spacy.blank("en")`` + the rule-based ``sentencizer``. There is no official English
+* English and anything else: ``spacy.blank("en")`` + the rule-based ``sentencizer``. There is no official
+  English
   model on PyPI, and feedback sentences are punctuation-delimited, so rules lose little and cost ~nothing.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -118,7 +123,7 @@ def _clause_spans(text: str, start: int, end: int, language: str) -> list[tuple[
     cuts = {m.end() for m in pattern.finditer(text, start, end) if m.start() > start}
     cuts |= {m.end() for m in _COMMA_AND.finditer(text, start, end) if m.start() > start}
     bounds = [start, *sorted(c for c in cuts if start < c < end), end]
-    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -154,7 +159,8 @@ def _units_from_sentences(text: str, sentences: list[tuple[int, int]], language:
             if _meaningful(text[a:b]):
                 units.append(UnitSpan(a, b, text[a:b]))
     if not units:
-        # A very short review ("Nul.") is still feedback: keep the whole trimmed text as one unit if it has words.
+        # A very short review ("Nul.") is still feedback: keep the whole trimmed text as one unit if it has
+        # words.
         a, b = _trim(text, 0, len(text))
         if b > a and _WORD.search(text[a:b]):
             units.append(UnitSpan(a, b, text[a:b]))
@@ -170,7 +176,7 @@ def split_units_batch(texts: Sequence[str], languages: Sequence[str]) -> list[li
     """Batch form used by the pipeline: one spaCy ``pipe`` per language, which is what makes it fast."""
     out: list[list[UnitSpan]] = [[] for _ in texts]
     for lang in ("fr", "en"):
-        idx = [i for i, l in enumerate(languages) if (l == "fr") == (lang == "fr")]
+        idx = [i for i, code in enumerate(languages) if (code == "fr") == (lang == "fr")]
         if not idx:
             continue
         spans = _sentence_spans([texts[i] for i in idx], lang)
@@ -199,12 +205,13 @@ def _english_lemma(token: str) -> str:
 def lemmatize(texts: Sequence[str], languages: Sequence[str]) -> list[list[str]]:
     """Lower-cased lemmas of word tokens (punctuation, numbers and spaces dropped), per text.
 
-    French uses the model's rule lemmatizer (needs the morphologizer for POS); English uses the blank tokenizer
-    plus :func:`_english_lemma`. Called by labelling on a capped sample of each cluster, not on every unit.
+    French uses the model's rule lemmatizer (needs the morphologizer for POS); English uses the blank
+    tokenizer plus :func:`_english_lemma`. Called by labelling on a capped sample of each cluster,
+    not on every unit.
     """
     out: list[list[str]] = [[] for _ in texts]
-    fr_idx = [i for i, l in enumerate(languages) if l == "fr"]
-    en_idx = [i for i, l in enumerate(languages) if l != "fr"]
+    fr_idx = [i for i, code in enumerate(languages) if code == "fr"]
+    en_idx = [i for i, code in enumerate(languages) if code != "fr"]
     if fr_idx:
         nlp = _french()
         with nlp.select_pipes(enable=["tok2vec", "morphologizer", "attribute_ruler", "lemmatizer"]):

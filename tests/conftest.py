@@ -211,7 +211,13 @@ class HashingEmbedder:
     """Fast stand-in embedder for unit tests: hashed bag of lower-cased words (+ a FR→EN toy lexicon so
     bilingual logic can be exercised without a model). Real models are covered by the few `slow` tests."""
 
-    LEXICON = {"retard": "late", "colis": "parcel", "remboursement": "refund", "carte": "card", "bloquée": "blocked"}
+    LEXICON = {
+        "retard": "late",
+        "colis": "parcel",
+        "remboursement": "refund",
+        "carte": "card",
+        "bloquée": "blocked",
+    }
 
     def __init__(self, dim: int = 256) -> None:
         self._dim = dim

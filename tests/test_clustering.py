@@ -6,10 +6,14 @@ from sklearn.metrics import adjusted_rand_score
 from nlp.clustering import UNASSIGNED, ClusterParams, cluster_units, knn_smooth, nearest_centroid
 
 
-def blobs(n_per: int = 40, k: int = 6, dim: int = 64, noise: float = 0.25, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def blobs(
+    n_per: int = 40, k: int = 6, dim: int = 64, noise: float = 0.25, seed: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(k, dim))
-    x = np.vstack([c + noise * rng.normal(size=(n_per, dim)) * np.linalg.norm(c) / np.sqrt(dim) for c in centres])
+    x = np.vstack(
+        [c + noise * rng.normal(size=(n_per, dim)) * np.linalg.norm(c) / np.sqrt(dim) for c in centres]
+    )
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     return x.astype(np.float32), np.repeat(np.arange(k), n_per)
 

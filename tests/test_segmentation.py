@@ -11,7 +11,10 @@ def _check_offsets(text: str, language: str) -> list[str]:
 
 
 def test_english_sentences_and_contrast_clauses() -> None:
-    text = "The app is great but it crashes every time I open my statement. Also, support never answered my emails!"
+    text = (
+        "The app is great but it crashes every time I open my statement. "
+        "Also, support never answered my emails!"
+    )
     assert _check_offsets(text, "en") == [
         "The app is great",
         "but it crashes every time I open my statement.",
@@ -20,7 +23,10 @@ def test_english_sentences_and_contrast_clauses() -> None:
 
 
 def test_french_sentences_and_markers() -> None:
-    text = "Livré en retard, et le service client n'a jamais répondu. Le produit est bien mais la notice est nulle."
+    text = (
+        "Livré en retard, et le service client n'a jamais répondu. "
+        "Le produit est bien mais la notice est nulle."
+    )
     units = _check_offsets(text, "fr")
     assert units == [
         "Livré en retard",
@@ -31,13 +37,17 @@ def test_french_sentences_and_markers() -> None:
 
 
 def test_par_contre_and_however() -> None:
-    assert len(_check_offsets("Le prix est correct, par contre la livraison a pris trois semaines.", "fr")) == 2
+    assert (
+        len(_check_offsets("Le prix est correct, par contre la livraison a pris trois semaines.", "fr")) == 2
+    )
     assert len(_check_offsets("Prices are fine; however the delivery took three weeks.", "en")) == 2
 
 
 def test_short_fragment_is_glued_not_split() -> None:
     # "but ok" carries no opinion of its own: it stays with its clause
-    assert _check_offsets("The delivery was really slow, but ok.", "en") == ["The delivery was really slow, but ok."]
+    assert _check_offsets("The delivery was really slow, but ok.", "en") == [
+        "The delivery was really slow, but ok."
+    ]
 
 
 def test_noise_dropped_and_tiny_review_kept() -> None:
@@ -48,7 +58,10 @@ def test_noise_dropped_and_tiny_review_kept() -> None:
 
 def test_offsets_survive_leading_whitespace_and_newlines() -> None:
     text = "  \n Card declined at checkout.\n\nRefund still not received after a month.  "
-    assert _check_offsets(text, "en") == ["Card declined at checkout.", "Refund still not received after a month."]
+    assert _check_offsets(text, "en") == [
+        "Card declined at checkout.",
+        "Refund still not received after a month.",
+    ]
 
 
 def test_batch_mixes_languages_in_order() -> None:

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from nlp.pipeline import Record, analyze_records, contextualize
+from nlp.tagging.types import UnitTags
+
+COMPLAINTS = {
+    "late": [
+        "My parcel arrived two weeks late.",
+        "Delivery was late again, over a week.",
+        "The parcel came ten days late.",
+        "Late delivery, the parcel took three weeks.",
+    ],
+    "refund": [
+        "My refund was never received.",
+        "Still waiting for my refund after a month.",
+        "The refund never arrived on my account.",
+        "No refund received despite three requests.",
+    ],
+}
+
+
+def _records() -> list[Record]:
+    texts = [t for group in COMPLAINTS.values() for t in group] * 3
+    return [Record(text=t, id=f"r{i}") for i, t in enumerate(texts)]
+
+
+def test_json_contract_and_documents(hashing_embedder) -> None:
+    res = analyze_records(_records(), embedder=hashing_embedder)
+    j = res.to_json()
+    assert set(j) == {"pain_points", "opportunities", "documents", "units", "stage_effort"}
+    assert len(j["pain_points"]) >= 2 and j["opportunities"] == []
+    pp = j["pain_points"][0]
+    assert {"id", "label", "keyphrases", "size", "stage", "sentiment", "quotes"} <= set(pp)
+    assert pp["stage"] is None and pp["sentiment"] is None
+    assert set(j["units"][0]) == {
+        "row",
+        "start",
+        "end",
+        "text",
+        "language",
+        "sentiment",
+        "emotion",
+        "stage",
+        "pain_point",
+        # tagging details (issue 4), None without a tagger
+        "stage_confidence",
+        "sentiment_score",
+        "emotion_confidence",
+        "effort",
+        "effort_type",
+    }
+    assert [d["row"] for d in j["documents"]] == list(range(len(res.documents)))
+    assert j["documents"][0]["id"] == "r0"
+    # both irritants found, and the two groups do not share a pain point
+    late = {d["pain_points"][0] for d in j["documents"][:4]}
+    refund = {d["pain_points"][0] for d in j["documents"][4:8]}
+    assert late and refund and not late & refund
+    assert res.embeddings.shape == (len(res.units), hashing_embedder.dim)
+    assert res.model_id == "test-hashing"
+
+
+def test_deterministic(hashing_embedder) -> None:
+    a = analyze_records(_records(), embedder=hashing_embedder).to_json()
+    b = analyze_records(_records(), embedder=hashing_embedder).to_json()
+    assert a == b
+
+
+def test_ratings_select_candidates(hashing_embedder) -> None:
+    recs = [Record(text=r.text, rating=1) for r in _records()]
+    recs += [Record(text="Lovely staff, always friendly and helpful.", rating=5)] * 6
+    recs += [Record(text="The parcel arrived, quality is okay overall.", rating=3)]
+    res = analyze_records(recs, embedder=hashing_embedder)
+    assert res.opportunities and all(u.pain_point is None for u in res.units if u.row >= len(recs) - 7)
+    assert res.documents[-1].sentiment == "neutral" and res.documents[0].sentiment == "negative"
+    assert res.units[-1].pain_point is None and res.units[-1].opportunity is None
+
+
+class FakeTagger:
+    model_id = "test-hashing"
+
+    def tag(
+        self, texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str], ratings=None, nps=None
+    ):
+        out = []
+        for t in (x.lower() for x in texts):
+            neg = "late" in t or "refund" in t
+            out.append(
+                UnitTags(
+                    stage="delivery" if "late" in t else "support",
+                    stage_confidence=0.9,
+                    sentiment="negative" if neg else "positive",
+                    sentiment_score=-0.8 if neg else 0.8,
+                    emotion="frustration" if neg else "delight",
+                    emotion_confidence=0.7,
+                    effort=False,
+                    effort_type=None,
+                )
+            )
+        return out
+
+
+def test_tagger_drives_candidates_and_fields(hashing_embedder) -> None:
+    recs = _records() + [Record(text="Lovely staff, always friendly and helpful.")] * 6
+    res = analyze_records(recs, embedder=hashing_embedder, tagger=FakeTagger())
+    assert {p.sentiment for p in res.pain_points} == {"negative"}
+    assert "delivery" in {p.stage for p in res.pain_points}
+    assert res.opportunities and res.units[0].emotion == "frustration"
+
+
+def test_tagger_in_another_space_is_refused(hashing_embedder) -> None:
+    tagger = FakeTagger()
+    tagger.model_id = "use-multilingual@usem3-x"  # type: ignore[misc]
+    with pytest.raises(ValueError, match="tagger"):
+        analyze_records(_records(), embedder=hashing_embedder, tagger=tagger)
+
+
+def test_contextualize_pulls_units_of_one_item_together() -> None:
+    e = np.eye(3, dtype=np.float32)
+    c = contextualize(e, np.array([0, 0, 1]), 2, 1.0)
+    assert c[0] @ c[1] > e[0] @ e[1] and np.allclose(c[2], e[2])
+
+
+# The bilingual fixture (issue 3): French and English complaints about the same irritants, written for this
+# test.
+BILINGUAL = {
+    "delivery late": [
+        ("en", "My parcel arrived two weeks late."),
+        ("en", "Delivery was late again, more than a week of delay."),
+        ("en", "The order came ten days after the promised date."),
+        ("en", "Shipping took forever, the package was late."),
+        ("fr", "Mon colis est arrivé avec deux semaines de retard."),
+        ("fr", "Livraison encore en retard, plus d'une semaine."),
+        ("fr", "La commande est arrivée dix jours après la date promise."),
+        ("fr", "Le paquet a mis une éternité à arriver."),
+    ],
+    "refund": [
+        ("en", "I never received my refund."),
+        ("en", "Still waiting for my refund after a month."),
+        ("en", "They promised a refund but the money never came back."),
+        ("en", "My refund has not been paid yet."),
+        ("fr", "Je n'ai jamais reçu mon remboursement."),
+        ("fr", "J'attends toujours mon remboursement depuis un mois."),
+        ("fr", "Ils ont promis de me rembourser mais l'argent n'est jamais revenu."),
+        ("fr", "Mon remboursement n'a toujours pas été versé."),
+    ],
+    "customer service": [
+        ("en", "Customer service never answers the phone."),
+        ("en", "Impossible to reach anyone at support."),
+        ("en", "Nobody replies to my emails at customer service."),
+        ("en", "I called support five times without an answer."),
+        ("fr", "Le service client ne répond jamais au téléphone."),
+        ("fr", "Impossible de joindre quelqu'un au support."),
+        ("fr", "Personne ne répond à mes mails au service client."),
+        ("fr", "J'ai appelé le support cinq fois sans réponse."),
+    ],
+}
+
+
+@pytest.mark.slow
+def test_bilingual_complaints_share_pain_points(use_embedder) -> None:
+    items = [(topic, lang, text) for topic, rows in BILINGUAL.items() for lang, text in rows]
+    res = analyze_records([Record(text=t) for _, _, t in items], embedder=use_embedder)
+    first = [d.pain_points[0] if d.pain_points else None for d in res.documents]
+    assert [d.language for d in res.documents] == [lang for _, lang, _ in items]
+    for topic in BILINGUAL:
+        en = {p for (tp, lang, _), p in zip(items, first, strict=True) if tp == topic and lang == "en"}
+        fr = {p for (tp, lang, _), p in zip(items, first, strict=True) if tp == topic and lang == "fr"}
+        majority_en = max(
+            en,
+            key=lambda p: sum(
+                1
+                for (tp, lg, _), q in zip(items, first, strict=True)
+                if q == p and tp == topic and lg == "en"
+            ),
+        )
+        assert majority_en in fr, (topic, en, fr)
+    # and each irritant's pain point is bilingual
+    assert sum(1 for p in res.pain_points if {"en", "fr"} <= set(p.languages)) >= 2
