@@ -91,8 +91,31 @@ def _custom_openapi(app: FastAPI) -> dict[str, Any]:
         for name, definition in model_schema.pop("$defs", {}).items():
             components.setdefault(name, definition)
         components.setdefault(model.__name__, model_schema)
+    # FastAPI documents 422 with its own HTTPValidationError; ours answer ErrorResponse (see api/errors.py).
+    _replace_refs(
+        schema["paths"], "#/components/schemas/HTTPValidationError", "#/components/schemas/ErrorResponse"
+    )
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    for op in (op for ops in schema["paths"].values() for op in ops.values()):
+        if "422" in op.get("responses", {}):
+            op["responses"]["422"]["description"] = (
+                "A field breaks a rule; `errors` names each field and rule."
+            )
     app.openapi_schema = schema
     return schema
+
+
+def _replace_refs(node: Any, old: str, new: str) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and value == old:
+                node[key] = new
+            else:
+                _replace_refs(value, old, new)
+    elif isinstance(node, list):
+        for value in node:
+            _replace_refs(value, old, new)
 
 
 def _warm_up() -> None:
