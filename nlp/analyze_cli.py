@@ -16,8 +16,8 @@ from typing import Any, TextIO
 
 from nlp.clustering import ClusterParams
 from nlp.embeddings import Embedder
-from nlp.tagging.tagger import tagger_loader
 from nlp.pipeline import AnalysisResult, Record, analyze_records
+from nlp.tagging.tagger import tagger_loader
 
 PROGRESS_MIN_RECORDS = 200  # below this the run is instant; a bar would be noise
 
@@ -66,9 +66,7 @@ def load_records(
                 ("--date-column", date_column),
             ):
                 if col is not None and col not in row:
-                    raise InputError(
-                        f"{flag}: column {col!r} not found; available: {', '.join(map(str, row))}"
-                    )
+                    raise InputError(f"{flag}: column {col!r} not found; available: {', '.join(map(str, row))}")
         rating: float | None = None
         raw = row.get(rating_column) if rating_column else None
         if raw not in (None, ""):
@@ -130,7 +128,11 @@ def run_analyze(
     show = progress if progress is not None else len(records) >= PROGRESS_MIN_RECORDS
     loader = tagger_loader(models_dir) if tagging else None
     result = analyze_records(
-        records, embedder=embedding_backend, params=params, progress=_Bar(show, sys.stderr), tagger_loader=loader
+        records,
+        embedder=embedding_backend,
+        params=params,
+        progress=_Bar(show, sys.stderr),
+        tagger_loader=loader,
     )
     payload = json.dumps(result.to_json(), ensure_ascii=False, indent=1)
     if out is None:
@@ -149,8 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--date-column")
     parser.add_argument("--out")
     parser.add_argument("--embedding-backend", default="auto")
-    parser.add_argument("--no-tagging", action="store_true", help="skip stage/sentiment/emotion/effort tagging")
-    parser.add_argument("--models-dir", help="tagging artifacts (default: the ones shipped in training/artifacts)")
+    parser.add_argument("--no-tagging", action="store_true", help="skip stage/sentiment/emotion/effort tags")
+    parser.add_argument("--models-dir", help="tagging artifacts (default: the ones in training/artifacts)")
     args = parser.parse_args(argv)
     try:
         run_analyze(

@@ -1,11 +1,12 @@
 """Journey taxonomy as validated data.
 
-The stages of a customer journey differ between businesses (a B2B SaaS has "trial" and "renewal", an insurer has
-"claim"), so the taxonomy is a document, not code: a workspace can replace the shipped default and the tagger
-adapts (see ``nlp.tagging.prototypes``). Validation is strict because a taxonomy drives every downstream
-aggregate: ids must be unique slugs, stages are listed in journey order, and every stage carries French and
-English labels, a description and example phrases in both languages — the descriptions and examples are what
-the tagger embeds to recognise a custom stage, so a stage without them could never be predicted.
+The stages of a customer journey differ between businesses (a B2B SaaS has "trial" and "renewal", an insurer
+has "claim"), so the taxonomy is a document, not code: a workspace can replace the shipped default and the
+tagger adapts (see ``nlp.tagging.prototypes``). Validation is strict because a taxonomy drives every
+downstream aggregate: ids must be unique slugs, stages are listed in journey order, and every stage carries
+French and English labels, a description and example phrases in both languages — the descriptions and
+examples are what the tagger embeds to recognise a custom stage, so a stage without them could never be
+predicted.
 """
 
 from __future__ import annotations

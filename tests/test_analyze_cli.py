@@ -29,7 +29,7 @@ def test_csv_to_contract_json(tmp_path: Path, hashing_embedder, capsys) -> None:
     data = json.loads(out.read_text())
     assert data["documents"][0] == {
         "row": 0, "id": "x0", "language": "en", "sentiment": "negative", "stage": None,
-        "pain_points": data["documents"][0]["pain_points"],
+        "pain_points": data["documents"][0]["pain_points"], "emotion": None, "effort": None,
     }  # fmt: skip
     assert data["documents"][0]["pain_points"] and data["pain_points"]
     assert "segment" in capsys.readouterr().err  # progress bar went to stderr

@@ -32,7 +32,7 @@ def _records() -> list[Record]:
 def test_json_contract_and_documents(hashing_embedder) -> None:
     res = analyze_records(_records(), embedder=hashing_embedder)
     j = res.to_json()
-    assert set(j) == {"pain_points", "opportunities", "documents", "units"}
+    assert set(j) == {"pain_points", "opportunities", "documents", "units", "stage_effort"}
     assert len(j["pain_points"]) >= 2 and j["opportunities"] == []
     pp = j["pain_points"][0]
     assert {"id", "label", "keyphrases", "size", "stage", "sentiment", "quotes"} <= set(pp)
@@ -47,6 +47,12 @@ def test_json_contract_and_documents(hashing_embedder) -> None:
         "emotion",
         "stage",
         "pain_point",
+        # tagging details (issue 4), None without a tagger
+        "stage_confidence",
+        "sentiment_score",
+        "emotion_confidence",
+        "effort",
+        "effort_type",
     }
     assert [d["row"] for d in j["documents"]] == list(range(len(res.documents)))
     assert j["documents"][0]["id"] == "r0"

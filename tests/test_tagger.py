@@ -26,7 +26,15 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     seed = load_seed()
     units = [u for i, u in enumerate(seed) if i % 5 == 0]
     out = tmp_path_factory.mktemp("models") / backend_slug("test-hashing")
-    train(["stage", "sentiment", "emotion", "effort"], HashingEmbedder(), units, out, "test", {"rows": len(units)}, search=False)
+    train(
+        ["stage", "sentiment", "emotion", "effort"],
+        HashingEmbedder(),
+        units,
+        out,
+        "test",
+        {"rows": len(units)},
+        search=False,
+    )
     return out.parent
 
 
@@ -79,12 +87,21 @@ def test_custom_taxonomy_uses_prototypes_without_retraining(tiny_models: Path, h
         "id": "insurance",
         "name": {"en": "Insurance", "fr": "Assurance"},
         "stages": [
-            {"id": "quote", "label": {"en": "Quote", "fr": "Devis"},
-             "description": {"en": "asking for a price quote", "fr": "demande de devis et tarif"},
-             "examples": {"en": ["quote price premium"], "fr": ["devis tarif prix"]}},
-            {"id": "claim", "label": {"en": "Claim", "fr": "Sinistre"},
-             "description": {"en": "declaring a claim after damage", "fr": "déclaration de sinistre après un dégât"},
-             "examples": {"en": ["claim damage expert"], "fr": ["sinistre dégât expert"]}},
+            {
+                "id": "quote",
+                "label": {"en": "Quote", "fr": "Devis"},
+                "description": {"en": "asking for a price quote", "fr": "demande de devis et tarif"},
+                "examples": {"en": ["quote price premium"], "fr": ["devis tarif prix"]},
+            },
+            {
+                "id": "claim",
+                "label": {"en": "Claim", "fr": "Sinistre"},
+                "description": {
+                    "en": "declaring a claim after damage",
+                    "fr": "déclaration de sinistre après un dégât",
+                },
+                "examples": {"en": ["claim damage expert"], "fr": ["sinistre dégât expert"]},
+            },
         ],
         "touchpoints": [{"id": "phone", "label": {"en": "Phone", "fr": "Téléphone"}}],
     }
@@ -119,25 +136,54 @@ def test_text_head_reproduces_scikit_learn() -> None:
     from nlp.tagging.effort_cues import _fold
     from training.train import fit_text_head
 
-    texts = ["colis en retard", "parcel late again", "facture trop chère", "bill went up", "remboursement",
-             "refund please", "colis perdu", "expensive bill", "refund never came", "livraison ratée"] * 2
-    y = np.array(["delivery", "delivery", "retention", "retention", "support", "support", "delivery",
-                  "retention", "support", "delivery"] * 2)
+    texts = [
+        "colis en retard",
+        "parcel late again",
+        "facture trop chère",
+        "bill went up",
+        "remboursement",
+        "refund please",
+        "colis perdu",
+        "expensive bill",
+        "refund never came",
+        "livraison ratée",
+    ] * 2
+    y = np.array(
+        [
+            "delivery",
+            "delivery",
+            "retention",
+            "retention",
+            "support",
+            "support",
+            "delivery",
+            "retention",
+            "support",
+            "delivery",
+        ]
+        * 2
+    )
     head = fit_text_head("stage", texts, y)
     vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2)
     a = vec.fit_transform([_fold(t) for t in texts])
-    ref = LogisticRegression(C=8.0, max_iter=3000, tol=1e-3, class_weight="balanced", random_state=13).fit(a, y)
+    ref = LogisticRegression(C=8.0, max_iter=3000, tol=1e-3, class_weight="balanced", random_state=13).fit(
+        a, y
+    )
     probe = ["mon colis est en retard", "the bill is wrong"]
     expected = ref.predict_proba(vec.transform([_fold(t) for t in probe]))
     assert np.allclose(head.predict_proba(probe), expected, atol=1e-4)
 
 
-def test_pipeline_carries_tags_to_units_documents_and_pain_points(tiny_models: Path, hashing_embedder) -> None:
+def test_pipeline_carries_tags_to_units_documents_and_pain_points(
+    tiny_models: Path, hashing_embedder
+) -> None:
     from nlp.pipeline import Record, analyze_records
     from nlp.tagging.tagger import tagger_loader
 
     records = [
-        Record(text="Colis en retard. J'ai appelé trois fois le service client.", id="1", rating=1, language="fr"),
+        Record(
+            text="Colis en retard. J'ai appelé trois fois le service client.", id="1", rating=1, language="fr"
+        ),
         Record(text="Parcel late again, I called three times.", id="2", rating=1, language="en"),
         Record(text="Colis en retard, toujours pas livré.", id="3", rating=2, language="fr"),
         Record(text="Parcel late, still not delivered.", id="4", rating=1, language="en"),
@@ -166,7 +212,7 @@ def test_pipeline_runs_untagged_when_no_artifacts_match(tiny_models: Path, hashi
     class OtherSpace:
         model_id, dim = "other-space", hashing_embedder.dim
 
-        def encode(self, texts):  # type: ignore[no-untyped-def]
+        def encode(self, texts: list[str]) -> np.ndarray:
             return hashing_embedder.encode(texts)
 
     with pytest.warns(UserWarning, match="tagging disabled"):
@@ -176,3 +222,39 @@ def test_pipeline_runs_untagged_when_no_artifacts_match(tiny_models: Path, hashi
             tagger_loader=tagger_loader(tiny_models),
         )
     assert all(u.stage is None for u in result.units) and result.stage_effort == []
+
+
+def test_retraining_on_customer_labels_with_own_stages(tmp_path: Path, hashing_embedder) -> None:
+    from training.corpus import load_label_csv
+
+    rows = ["text,stage,sentiment,emotion,effort_type"]
+    for i in range(6):
+        rows += [
+            f"devis trop cher numero {i},quote,negative,anger,none",
+            f"devis rapide et clair {i},quote,positive,satisfaction,none",
+            f"sinistre bloque attente expert {i},claim,negative,frustration,waiting",
+            f"sinistre regle vite {i},claim,positive,trust,none",
+        ]
+    csv_path = tmp_path / "labels.csv"
+    csv_path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "acme"
+    units = load_label_csv(csv_path)
+    train(["stage", "sentiment", "emotion", "effort"], hashing_embedder, units, out, "t", {}, search=False)
+    assert not (
+        out / "effort_type-v1.npz"
+    ).exists()  # a single effort type: no type head, the lexicon names it
+    doc = {
+        "name": {"en": "Insurance", "fr": "Assurance"},
+        "stages": [
+            {"id": s, "label": {"en": s, "fr": s}, "description": {"en": s, "fr": s},
+             "examples": {"en": [s], "fr": [s]}}
+            for s in ("quote", "claim")
+        ],
+        "touchpoints": [{"id": "web", "label": {"en": "Web", "fr": "Web"}}],
+    }  # fmt: skip
+    tagger = load_tagger(out, "test-hashing", taxonomy=parse_taxonomy(doc))
+    assert tagger.uses_trained_stage_head  # the workspace's own stages, learnt from its labels
+    texts = ["sinistre bloque attente expert", "devis trop cher"]
+    tags = tagger.tag(texts, hashing_embedder.encode(texts), ["fr", "fr"])
+    assert [t.stage for t in tags] == ["claim", "quote"]
+    assert all(t.sentiment != "neutral" for t in tags)  # no neutral labels: the class gets probability 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -18,7 +20,7 @@ def test_rating_and_nps_scales() -> None:
     assert rating_polarity(None) is None and rating_polarity(float("nan")) is None
     assert rating_polarity(10) == 1.0 and rating_polarity(0.0) == -1.0  # 0–10 scales read sensibly
     assert nps_polarity(0) == -1.0 and nps_polarity(7) == 0.0 and nps_polarity(10) == 1.0
-    assert nps_polarity(6) < 0 < nps_polarity(9)
+    assert (nps_polarity(6) or 0.0) < 0 < (nps_polarity(9) or 0.0)
     assert item_polarity(None, None) is None
     assert item_polarity(5, 0) == 0.0  # conflicting signals cancel
 
@@ -86,19 +88,46 @@ def test_negated_cue_is_reported_as_negated() -> None:
     assert cues and all(c.negated for c in cues)
 
 
-def _tag(stage: str, probs: dict[str, float], sentiment: str = "negative", emotion: str | None = "frustration",
-         effort: bool = False, effort_type: str | None = None, score: float = -0.8) -> UnitTags:
-    return UnitTags(stage=stage, stage_confidence=max(probs.values()), sentiment=sentiment,  # type: ignore[arg-type]
-                    sentiment_score=score, emotion=emotion, emotion_confidence=0.7, effort=effort,
-                    effort_type=effort_type, stage_probs=probs)
+def _tag(
+    stage: str,
+    probs: dict[str, float],
+    sentiment: str = "negative",
+    emotion: str | None = "frustration",
+    effort: bool = False,
+    effort_type: str | None = None,
+    score: float = -0.8,
+) -> UnitTags:
+    return UnitTags(
+        stage=stage,
+        stage_confidence=max(probs.values()),
+        sentiment=sentiment,  # type: ignore[arg-type]
+        sentiment_score=score,
+        emotion=emotion,
+        emotion_confidence=0.7,
+        effort=effort,
+        effort_type=effort_type,
+        stage_probs=probs,
+    )
 
 
 def test_pain_point_stage_is_a_soft_vote_with_runner_up() -> None:
     tags = [
         _tag("delivery", {"delivery": 0.6, "support": 0.4}, effort=True, effort_type="waiting"),
         _tag("delivery", {"delivery": 0.6, "support": 0.4}),
-        _tag("support", {"delivery": 0.1, "support": 0.9}, emotion="anger", effort=True, effort_type="repeat_contact"),
-        _tag(UNKNOWN_STAGE, {"delivery": 0.3, "support": 0.3, "usage": 0.4}, sentiment="neutral", emotion=None, score=0.0),
+        _tag(
+            "support",
+            {"delivery": 0.1, "support": 0.9},
+            emotion="anger",
+            effort=True,
+            effort_type="repeat_contact",
+        ),
+        _tag(
+            UNKNOWN_STAGE,
+            {"delivery": 0.3, "support": 0.3, "usage": 0.4},
+            sentiment="neutral",
+            emotion=None,
+            score=0.0,
+        ),
     ]
     agg = aggregate_pain_point(tags)
     assert agg.n_units == 4
@@ -127,3 +156,63 @@ def test_empty_pain_point_and_effort_per_stage() -> None:
     by = {r.stage: r for r in rows}
     assert by["support"].effort_share == 0.5 and by["support"].effort_types == {"waiting": 1}
     assert by["delivery"].n_effort == 1 and by[UNKNOWN_STAGE].effort_share == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("No need to wait at home, the parcel was in the locker.", "absent_problem"),
+        ("Retour accepté sans discuter.", "absent_problem"),
+        ("Pas besoin d'attendre à la maison.", "absent_problem"),
+        ("Dix ans sans jamais un souci.", "absent_problem"),
+        ("I no longer recommend this brand.", "negated_recommend"),
+        ("C'était ma marque préférée, je ne la recommande plus.", "negated_recommend"),
+        ("J'hésiterais à vous recommander en ce moment.", "negated_recommend"),
+        ("1 étoile, et c'est généreux.", "one_star"),
+        ("One star, and that's generous.", "one_star"),
+    ],
+)
+def test_polarity_flags_fr_en(text: str, flag: str) -> None:
+    from nlp.tagging.features import LEXICAL_NAMES, lexical_matrix
+
+    row = dict(zip(LEXICAL_NAMES, lexical_matrix([text])[0], strict=True))
+    assert row[flag] > 0
+    assert all(
+        v == 0 for k, v in row.items() if k in {"absent_problem", "negated_recommend", "one_star"} - {flag}
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["Je recommande vivement !", "I waited three hours on hold.", "Great product."]
+)
+def test_polarity_flags_stay_off_on_plain_text(text: str) -> None:
+    from nlp.tagging.features import LEXICAL_NAMES, lexical_matrix
+
+    row = dict(zip(LEXICAL_NAMES, lexical_matrix([text])[0], strict=True))
+    assert row["absent_problem"] == row["negated_recommend"] == row["one_star"] == 0
+
+
+def test_label_csv_validation_names_row_and_rule(tmp_path: Path) -> None:
+    from training.corpus import load_label_csv
+
+    good = tmp_path / "labels.csv"
+    good.write_text(
+        "text,stage,sentiment,effort_type,lang\n"
+        "Colis en retard,delivery,negative,waiting,fr\n"
+        "Super appli,usage,positive,none,fr\n"
+        "Only a stage here,support,,,en\n",
+        encoding="utf-8",
+    )
+    units = load_label_csv(good)
+    assert [u.effort for u in units] == [True, False, None]
+    assert units[0].effort_type == "waiting" and units[1].effort_type is None
+    assert units[2].sentiment is None and units[2].stage == "support"
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,sentiment\nfine,negative\nhmm,angry\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.csv:3: sentiment must be one of"):
+        load_label_csv(bad)
+    no_text = tmp_path / "no_text.csv"
+    no_text.write_text("comment,sentiment\nx,negative\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="'text' column is required"):
+        load_label_csv(no_text)

@@ -16,7 +16,14 @@ def _doc() -> dict[str, Any]:
 def test_default_taxonomy_has_the_journey_in_order_and_touchpoints() -> None:
     tax = load_default_taxonomy()
     assert tax.stage_ids == [
-        "discovery", "consideration", "purchase", "delivery", "usage", "support", "retention", "advocacy"
+        "discovery",
+        "consideration",
+        "purchase",
+        "delivery",
+        "usage",
+        "support",
+        "retention",
+        "advocacy",
     ]
     assert tuple(t.id for t in tax.touchpoints) == DEFAULT_TOUCHPOINTS
     for stage in tax.stages:
@@ -44,9 +51,15 @@ def test_duplicate_stage_and_touchpoint_ids_are_rejected() -> None:
     ("mutate", "expected"),
     [
         (lambda d: d["stages"][0]["label"].pop("fr"), ("stages.0.label.fr", "missing")),
-        (lambda d: d["stages"][0]["description"].update(en="  "), ("stages.0.description.en", "string_too_short")),
+        (
+            lambda d: d["stages"][0]["description"].update(en="  "),
+            ("stages.0.description.en", "string_too_short"),
+        ),
         (lambda d: d["stages"][2]["examples"].update(fr=[]), ("stages.2.examples.fr", "too_short")),
-        (lambda d: d["stages"][2]["examples"].update(en=["ok", " "]), ("stages.2.examples.en", "value_error")),
+        (
+            lambda d: d["stages"][2]["examples"].update(en=["ok", " "]),
+            ("stages.2.examples.en", "value_error"),
+        ),
         (lambda d: d["stages"][3].update(id="Delivery Stage"), ("stages.3.id", "string_pattern_mismatch")),
         (lambda d: d["stages"][3].update(id="unknown"), ("stages.3.id", "value_error")),
         (lambda d: d.update(stages=d["stages"][:1]), ("stages", "too_short")),

@@ -22,7 +22,11 @@ def _insurance_journey() -> dict[str, Any]:
     return {
         "id": "insurance",
         "name": {"en": "Insurance journey", "fr": "Parcours assurance"},
-        "stages": [stage("quote", "Quote", "Devis"), stage("claim", "Claim", "Sinistre"), stage("renewal", "Renewal", "Renouvellement")],
+        "stages": [
+            stage("quote", "Quote", "Devis"),
+            stage("claim", "Claim", "Sinistre"),
+            stage("renewal", "Renewal", "Renouvellement"),
+        ],
         "touchpoints": [{"id": "phone", "label": {"en": "Phone", "fr": "Téléphone"}}],
     }
 

@@ -17,7 +17,16 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 HELDOUT_PERCENT = 20
 SENTIMENTS = ("negative", "neutral", "positive")
-EMOTIONS = ("frustration", "anger", "disappointment", "confusion", "worry", "satisfaction", "delight", "trust")
+EMOTIONS = (
+    "frustration",
+    "anger",
+    "disappointment",
+    "confusion",
+    "worry",
+    "satisfaction",
+    "delight",
+    "trust",
+)
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,8 @@ def load_seed(data_dir: Path = DATA_DIR) -> list[Unit]:
 
 
 def split(units: Iterable[Unit]) -> tuple[list[Unit], list[Unit]]:
-    train, held = [], []
+    train: list[Unit] = []
+    held: list[Unit] = []
     for u in units:
         (held if u.heldout else train).append(u)
     return train, held
@@ -83,7 +93,7 @@ def _blank(value: str | None) -> str | None:
 
 def load_label_csv(path: Path) -> list[Unit]:
     """A customer's own labels: column ``text`` plus any of ``stage``, ``sentiment``, ``emotion``,
-    ``effort_type`` (a non-empty value means the unit reports effort; ``none`` means it does not) and ``lang``.
+    ``effort_type`` (non-empty: the unit reports effort; ``none``: it does not) and ``lang``.
 
     Empty cells mean "not labelled for that aspect", so one file can label only stages, or only sentiment.
     """

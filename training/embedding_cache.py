@@ -33,7 +33,9 @@ def embed(texts: Sequence[str], embedder: Embedder, cache: bool = True) -> np.nd
     if missing:
         vectors = embedder.encode([t for _, t in missing])
         stored.update({k: v for (k, _), v in zip(missing, vectors, strict=True)})
-        np.savez(path, keys=np.array(list(stored)), vectors=np.stack(list(stored.values())).astype(np.float32))
+        np.savez(
+            path, keys=np.array(list(stored)), vectors=np.stack(list(stored.values())).astype(np.float32)
+        )
     if not keys:
         return np.zeros((0, embedder.dim), dtype=np.float32)
     return np.stack([stored[k] for k in keys]).astype(np.float32)

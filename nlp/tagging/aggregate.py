@@ -8,9 +8,10 @@ straddle two stages ("refund after a failed delivery") and a journey map should 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
 
@@ -40,13 +41,13 @@ class StageEffort:
     effort_types: dict[str, int] = field(default_factory=dict)
 
 
-def _shares(counter: Counter[str], total: int) -> dict[str, float]:
+def _shares(counter: Counter[Any], total: int) -> dict[str, float]:
     return {k: round(v / total, 4) for k, v in counter.most_common()} if total else {}
 
 
 def stage_vote(tags: Sequence[UnitTags]) -> dict[str, float]:
-    """Normalised sum of member stage probabilities (falls back to hard labels when probabilities are absent)."""
-    votes: Counter[str] = Counter()
+    """Normalised sum of member stage probabilities (hard labels when probabilities are absent)."""
+    votes: dict[str, float] = defaultdict(float)
     for t in tags:
         if t.stage_probs:
             for stage, p in t.stage_probs.items():
@@ -54,7 +55,8 @@ def stage_vote(tags: Sequence[UnitTags]) -> dict[str, float]:
         elif t.stage != UNKNOWN_STAGE:
             votes[t.stage] += t.stage_confidence or 1.0
     total = sum(votes.values())
-    return {k: round(v / total, 4) for k, v in votes.most_common()} if total else {}
+    ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {k: round(v / total, 4) for k, v in ranked} if total else {}
 
 
 def aggregate_pain_point(tags: Sequence[UnitTags], min_confidence: float = 0.0) -> PainPointTags:
@@ -84,12 +86,12 @@ def aggregate_pain_point(tags: Sequence[UnitTags], min_confidence: float = 0.0) 
         runner_up_stage=runner,
         runner_up_share=round(runner_share, 4),
         stage_distribution=dist,
-        sentiment_mix=_shares(sentiments, n),  # type: ignore[arg-type]
+        sentiment_mix=_shares(sentiments, n),
         mean_sentiment_score=round(sum(t.sentiment_score for t in tags) / n, 4),
-        emotion_mix=_shares(emotions, n_emo),  # type: ignore[arg-type]
+        emotion_mix=_shares(emotions, n_emo),
         dominant_emotion=emotions.most_common(1)[0][0] if emotions else None,
         effort_share=round(len(effort_units) / n, 4),
-        effort_types=dict(effort_types.most_common()),  # type: ignore[arg-type]
+        effort_types=dict(effort_types.most_common()),
     )
 
 
@@ -99,7 +101,9 @@ def effort_by_stage(tags: Sequence[UnitTags], stage_order: Sequence[str] | None 
     for t in tags:
         by_stage.setdefault(t.stage, []).append(t)
     order = list(stage_order or [])
-    keys = [s for s in order if s in by_stage] + sorted(k for k in by_stage if k not in order and k != UNKNOWN_STAGE)
+    keys = [s for s in order if s in by_stage] + sorted(
+        k for k in by_stage if k not in order and k != UNKNOWN_STAGE
+    )
     if UNKNOWN_STAGE in by_stage:
         keys.append(UNKNOWN_STAGE)
     out = []
@@ -113,7 +117,7 @@ def effort_by_stage(tags: Sequence[UnitTags], stage_order: Sequence[str] | None 
                 n_units=len(members),
                 n_effort=len(effort),
                 effort_share=round(len(effort) / len(members), 4),
-                effort_types=dict(types.most_common()),  # type: ignore[arg-type]
+                effort_types=dict(types.most_common()),
             )
         )
     return out

@@ -1,18 +1,19 @@
 """Trained tagging heads stored as plain arrays, bound to the embedding space they were trained in.
 
-A head is a linear model (weights, bias, class names) over ``[embedding, lexical features]``; storing the arrays
-in ``.npz`` (no pickle) keeps artifacts small, safe to load and independent of the scikit-learn version. Every
-file records the embedding ``model_id``: vectors from another encoder live in another space, and a head applied
-to them returns confident nonsense, so loading refuses instead.
+A head is a linear model (weights, bias, class names) over ``[embedding, lexical features]``; storing the
+arrays in ``.npz`` (no pickle) keeps artifacts small, safe to load and independent of the scikit-learn
+version. Every file records the embedding ``model_id``: vectors from another encoder live in another space,
+and a head applied to them returns confident nonsense, so loading refuses instead.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from pathlib import Path
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -47,6 +48,7 @@ class LinearHead:
     model_id: str
     uses_lexical: bool = False
     text_weight: float = 0.0  # share of the companion TextHead in the blended probabilities
+    prior_weight: float = 0.0  # share of the taxonomy prototypes (stage head only)
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
         z = features @ self.coef.T + self.intercept
@@ -66,6 +68,7 @@ class LinearHead:
             model_id=np.array(self.model_id),
             uses_lexical=np.array(self.uses_lexical),
             text_weight=np.array(self.text_weight),
+            prior_weight=np.array(self.prior_weight),
         )
         return path
 
@@ -87,6 +90,7 @@ class LinearHead:
                 model_id=model_id,
                 uses_lexical=bool(data["uses_lexical"]),
                 text_weight=float(data["text_weight"]) if "text_weight" in data else 0.0,
+                prior_weight=float(data["prior_weight"]) if "prior_weight" in data else 0.0,
             )
 
 
@@ -101,7 +105,7 @@ def read_model_card(directory: Path) -> dict[str, Any]:
 def find_artifact_dir(models_dir: Path, model_id: str) -> Path:
     """The directory holding heads for ``model_id``: ``models_dir`` itself or its ``<backend-slug>`` child.
 
-    Raises ModelMismatchError naming what *is* available, so an operator who switched backends knows what to do.
+    Raises ModelMismatchError naming what *is* available, so whoever switched backends knows what to do.
     """
     candidates = [models_dir, models_dir / backend_slug(model_id)]
     for directory in candidates:
@@ -124,13 +128,39 @@ def find_artifact_dir(models_dir: Path, model_id: str) -> Path:
 
 
 @dataclass(frozen=True)
+class NgramBatch:
+    """Character n-gram counts of a batch over its own local vocabulary, shared by every TextHead."""
+
+    counts: Any  # scipy.sparse.csr_matrix (n_docs, n_local)
+    vocabulary: list[str]
+
+
+def char_ngrams(texts: Sequence[str], ngram_range: tuple[int, int] = (3, 5)) -> NgramBatch:
+    """scikit-learn's ``char_wb`` analyzer over the accent-folded texts (what TextHeads are fitted on)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from nlp.tagging.effort_cues import _fold
+
+    folded = [_fold(t) for t in texts]
+    vec = CountVectorizer(analyzer="char_wb", ngram_range=ngram_range, dtype=np.float64)
+    try:
+        counts = vec.fit_transform(folded)
+    except ValueError:  # empty vocabulary: only blank or very short texts
+        from scipy.sparse import csr_matrix
+
+        return NgramBatch(csr_matrix((len(folded), 0), dtype=np.float64), [])
+    return NgramBatch(counts.tocsr(), vec.get_feature_names_out().tolist())
+
+
+@dataclass(frozen=True)
 class TextHead:
     """Logistic regression on character n-gram TF-IDF of the accent-folded text.
 
     It complements the embedding head with surface cues the sentence encoder smooths away ("remboursement",
     "facture", "colis", "recommande"); being independent of the encoder it carries no model id, but it always
-    ships next to (and is blended with) an embedding head. Stored as vocabulary + idf + weights, and transformed
-    with a fixed-vocabulary CountVectorizer, which reproduces scikit-learn's TfidfVectorizer exactly.
+    ships next to (and is blended with) an embedding head. Stored as vocabulary + idf + weights, and
+    transformed with a fixed-vocabulary CountVectorizer, which reproduces scikit-learn's TfidfVectorizer
+    exactly.
     """
 
     name: str
@@ -141,22 +171,29 @@ class TextHead:
     intercept: np.ndarray
     ngram_range: tuple[int, int] = (3, 5)
 
-    def transform(self, texts: Sequence[str]) -> Any:
-        from sklearn.feature_extraction.text import CountVectorizer
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {t: i for i, t in enumerate(self.vocabulary)}
+
+    def transform(self, texts: Sequence[str], analyzed: NgramBatch | None = None) -> Any:
+        """TF-IDF rows; ``analyzed`` (from :func:`char_ngrams`) lets several heads share one n-gram pass."""
+        from scipy.sparse import csr_matrix
         from sklearn.preprocessing import normalize
 
-        from nlp.tagging.effort_cues import _fold
-
-        vec = CountVectorizer(
-            analyzer="char_wb", ngram_range=self.ngram_range, vocabulary={t: i for i, t in enumerate(self.vocabulary)}
+        batch = analyzed if analyzed is not None else char_ngrams(texts, self.ngram_range)
+        index = self._index
+        cols = np.array([index.get(g, -1) for g in batch.vocabulary], dtype=np.int64)
+        keep = np.flatnonzero(cols >= 0)
+        mapping = csr_matrix(
+            (np.ones(keep.size), (keep, cols[keep])), shape=(len(batch.vocabulary), len(self.vocabulary))
         )
-        counts = vec.transform([_fold(t) for t in texts]).astype(np.float64)
-        counts.data = np.log(counts.data) + 1.0  # sublinear tf
-        weighted = counts.multiply(self.idf.astype(np.float64)).tocsr()
+        x = (batch.counts @ mapping).tocsr()
+        x.data = np.log(x.data) + 1.0  # sublinear tf
+        weighted = x.multiply(self.idf.astype(np.float64)).tocsr()
         return normalize(weighted, norm="l2")
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        z = np.asarray(self.transform(texts) @ self.coef.T.astype(np.float64)) + self.intercept
+    def predict_proba(self, texts: Sequence[str], analyzed: NgramBatch | None = None) -> np.ndarray:
+        z = np.asarray(self.transform(texts, analyzed) @ self.coef.T.astype(np.float64)) + self.intercept
         if self.coef.shape[0] == 1:
             p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
             return np.stack([1.0 - p1, p1], axis=1)

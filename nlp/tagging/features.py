@@ -15,16 +15,39 @@ import numpy as np
 from nlp.tagging.effort_cues import EFFORT_TYPES, _fold, cue_vector
 
 LEXICAL_SCALE = 0.5
+POLARITY_SCALE = 1.0  # the polarity flags are rare in training data; a larger scale lets L2 give them weight
 _NEGATION = re.compile(
     r"\b(?:not|no|never|nothing|nobody|don't|didn't|doesn't|won't|can't|cannot|isn't|wasn't|"
     r"ne|n'|pas|jamais|rien|personne|aucune?|plus)\b"
 )
+
+# Polarity flips a sentence encoder reads poorly: the *absence* of a problem is praise ("no need to wait",
+# "sans discuter", "jamais un souci"), a *negated or withdrawn* recommendation is a complaint ("I no longer
+# recommend it", "j'hésiterais à vous recommander"), and a one-star verdict is negative whatever follows.
+_ABSENT_PROBLEM = re.compile(
+    r"\b(?:no|without|never|zero|not a single|sans|aucune?|jamais|pas d[e']|pas besoin|no need|plus besoin|"
+    r"rien a)\s+(?:\w+\s+){0,2}(?:d'|de |a )?"
+    r"(?:problems?|issues?|hassle|fuss|wait(?:ing)?|queue|questions?|trouble|"
+    r"worries|probleme?s?|souci|soucis|attente|attendre|discuter|questions?|prise de tete|tracas|relancer|"
+    r"repeter|redire|surprises?|frais caches)\b"
+)
+_NEGATED_RECOMMEND = re.compile(
+    r"\b(?:not|never|no longer|won't|wouldn't|can't|cannot|hesitate to|stopped|used to|"
+    r"ne (?:\w+ )?(?:plus|pas|"
+    r"jamais)|plus|jamais|hesiterais a|deconseille|deconseiller|voulais)\s+(?:\w+\s+){0,3}"
+    r"(?:recommend|recommande|recommander|conseille|conseiller)\w*"
+)
+_WITHDRAWN_RECOMMEND = re.compile(r"\bne (?:\w+ )?(?:recommande|conseille)\w* (?:plus|pas|jamais)\b")
+_ONE_STAR = re.compile(r"\b(?:0|1|one|zero|une?|zero)\s*(?:star|etoile)s?\b")
 
 LEXICAL_NAMES = (
     *(f"cue_{t}" for t in EFFORT_TYPES),
     "negation",
     "exclamation",
     "question",
+    "absent_problem",
+    "negated_recommend",
+    "one_star",
 )
 
 
@@ -38,9 +61,13 @@ def lexical_matrix(texts: Sequence[str]) -> np.ndarray:
                 1.0 if _NEGATION.search(folded) else 0.0,
                 1.0 if "!" in text else 0.0,
                 1.0 if text.rstrip().endswith("?") else 0.0,
+                1.0 if _ABSENT_PROBLEM.search(folded) else 0.0,
+                1.0 if _NEGATED_RECOMMEND.search(folded) or _WITHDRAWN_RECOMMEND.search(folded) else 0.0,
+                1.0 if _ONE_STAR.search(folded) else 0.0,
             ]
         )
-    return np.asarray(rows, dtype=np.float32).reshape(len(texts), len(LEXICAL_NAMES)) * LEXICAL_SCALE
+    scale = np.array([LEXICAL_SCALE] * (len(LEXICAL_NAMES) - 3) + [POLARITY_SCALE] * 3, dtype=np.float32)
+    return np.asarray(rows, dtype=np.float32).reshape(len(texts), len(LEXICAL_NAMES)) * scale
 
 
 def build_features(embeddings: np.ndarray, texts: Sequence[str], lexical: bool) -> np.ndarray:

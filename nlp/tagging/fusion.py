@@ -1,9 +1,9 @@
 """Fusing an item's star rating or NPS answer with the sentiment of each of its units.
 
 The rating is said about the whole item, the text model speaks about one sentence. A 1★ review often holds
-neutral-sounding sentences ("I ordered on Monday.", "Livraison prévue mardi.") that belong to a negative story,
-and sometimes a genuinely positive one ("the driver was nice") that must stay positive. So the rating acts as a
-*prior*, multiplied with the text probabilities (a product of experts), never as an override:
+neutral-sounding sentences ("I ordered on Monday.", "Livraison prévue mardi.") that belong to a negative
+story, and sometimes a genuinely positive one ("the driver was nice") that must stay positive. So the rating
+acts as a *prior*, multiplied with the text probabilities (a product of experts), never as an override:
 
     q = ALPHA * polar(s) + (1 - ALPHA) * uniform
     p_fused ∝ p_text * q

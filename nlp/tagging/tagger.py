@@ -5,8 +5,8 @@ the embeddings it already computed (see nlp/tagging/types.py).
 
 Stage: for the default taxonomy (the stages the head was trained on) the trained head decides; for a workspace
 taxonomy with other stages, similarity to that taxonomy's descriptions and examples decides
-(nlp/tagging/prototypes.py). Below the confidence threshold a unit's stage is ``unknown``; its probabilities are
-still reported so a pain point can aggregate them.
+(nlp/tagging/prototypes.py). Below the confidence threshold a unit's stage is ``unknown``; its probabilities
+are still reported so a pain point can aggregate them.
 Sentiment: head probabilities fused with the item's rating/NPS (nlp/tagging/fusion.py).
 Emotion: head restricted to the emotions compatible with the fused polarity; none for neutral units.
 Effort: head over embedding + bilingual cues; the type comes from the cue lexicon when a cue is present,
@@ -22,23 +22,26 @@ from typing import Any
 
 import numpy as np
 
+from nlp.embeddings import Embedder
 from nlp.tagging.artifacts import (
     ARTIFACT_VERSION,
     HEAD_NAMES,
     LinearHead,
     ModelMismatchError,
+    NgramBatch,
     TextHead,
+    char_ngrams,
     find_artifact_dir,
     read_model_card,
 )
-from nlp.embeddings import Embedder
 from nlp.tagging.effort_cues import lexicon_effort_type
 from nlp.tagging.features import build_features
 from nlp.tagging.fusion import SENTIMENT_CLASSES, fuse_sentiment, item_polarity, sentiment_score
-from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes
+from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes, load_prototypes
 from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
 from nlp.taxonomy import Taxonomy, load_default_taxonomy
 
+REQUIRED_HEADS = ("stage", "sentiment", "emotion", "effort")
 NEGATIVE_EMOTIONS = ("frustration", "anger", "disappointment", "confusion", "worry")
 POSITIVE_EMOTIONS = ("satisfaction", "delight", "trust")
 DEFAULT_STAGE_THRESHOLD = 0.35
@@ -61,11 +64,12 @@ class EmbeddingTagger:
         card: dict[str, Any] | None = None,
         text_heads: dict[str, TextHead] | None = None,
     ) -> None:
-        missing = [n for n in HEAD_NAMES if n not in heads]
+        missing = [n for n in REQUIRED_HEADS if n not in heads]
         if missing:
             raise ValueError(f"tagger heads missing: {', '.join(missing)}")
         self._heads = heads
         self._text_heads = text_heads or {}
+        self._ngram_cache: tuple[Any, NgramBatch] | None = None
         self._model_id = model_id
         self.taxonomy = taxonomy or load_default_taxonomy()
         self.card = card or {}
@@ -87,6 +91,16 @@ class EmbeddingTagger:
     def model_id(self) -> str:
         return self._model_id
 
+    def _analyzed(self, texts: Sequence[str], ngram_range: tuple[int, int]) -> NgramBatch:
+        """Character n-grams of ``texts``, computed once per batch and shared by every TF-IDF head."""
+        key = (tuple(texts), ngram_range)
+        cache = self._ngram_cache  # read once: another thread may replace it (local result stays ours)
+        if cache is not None and cache[0] == key:
+            return cache[1]
+        batch = char_ngrams(texts, ngram_range)
+        self._ngram_cache = (key, batch)
+        return batch
+
     # -- per-aspect probabilities (also used by training.evaluate) -------------------------------------------
     def _proba(self, name: str, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         head = self._heads[name]
@@ -94,7 +108,8 @@ class EmbeddingTagger:
         text_head = self._text_heads.get(name)
         if text_head is None or head.text_weight <= 0:
             return p
-        pt = text_head.predict_proba(texts)[:, [text_head.classes.index(c) for c in head.classes]]
+        analyzed = self._analyzed(texts, text_head.ngram_range)
+        pt = text_head.predict_proba(texts, analyzed)[:, [text_head.classes.index(c) for c in head.classes]]
         return np.asarray((1.0 - head.text_weight) * p + head.text_weight * pt)
 
     def stage_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> tuple[list[str], np.ndarray]:
@@ -102,25 +117,36 @@ class EmbeddingTagger:
         ids = self.taxonomy.stage_ids
         if self.uses_trained_stage_head:
             head = self._heads["stage"]
-            p = self._proba("stage", embeddings, texts)
-            order = [head.classes.index(s) for s in ids]
-            return ids, p[:, order]
+            p = self._proba("stage", embeddings, texts)[:, [head.classes.index(s) for s in ids]]
+            if self._prototypes is not None and head.prior_weight > 0:
+                prior = self._prototypes.probabilities(embeddings)[
+                    :, [self._prototypes.stage_ids.index(s) for s in ids]
+                ]
+                p = (1.0 - head.prior_weight) * p + head.prior_weight * prior
+            return ids, p
         assert self._prototypes is not None
         return ids, self._prototypes.probabilities(embeddings)
 
     def sentiment_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
         head = self._heads["sentiment"]
         p = self._proba("sentiment", embeddings, texts)
-        return p[:, [head.classes.index(c) for c in SENTIMENT_CLASSES]]
+        # A head retrained on a customer's labels may lack a class (no neutral examples): probability 0.
+        out = np.zeros((p.shape[0], len(SENTIMENT_CLASSES)))
+        for k, c in enumerate(SENTIMENT_CLASSES):
+            if c in head.classes:
+                out[:, k] = p[:, head.classes.index(c)]
+        return out
 
-    def emotion_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
+    def emotion_proba(
+        self, texts: Sequence[str], embeddings: np.ndarray
+    ) -> tuple[tuple[str, ...], np.ndarray]:
         return self._heads["emotion"].classes, self._proba("emotion", embeddings, texts)
 
     def effort_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
         head = self._heads["effort"]
         return self._proba("effort", embeddings, texts)[:, head.classes.index("effort")]
 
-    # -- the contract ------------------------------------------------------------------------------------------
+    # -- the contract --------------------------------------------------------------------------------------
     def tag(
         self,
         texts: Sequence[str],
@@ -131,7 +157,9 @@ class EmbeddingTagger:
     ) -> list[UnitTags]:
         n = len(texts)
         if embeddings.shape[0] != n or len(languages) != n:
-            raise ValueError(f"tag: {n} texts but {embeddings.shape[0]} embeddings and {len(languages)} languages")
+            raise ValueError(
+                f"tag: {n} texts but {embeddings.shape[0]} embeddings and {len(languages)} languages"
+            )
         if ratings is not None and len(ratings) != n:
             raise ValueError("tag: ratings must align with texts")
         if nps is not None and len(nps) != n:
@@ -142,8 +170,9 @@ class EmbeddingTagger:
         p_sent = self.sentiment_proba(texts, embeddings)
         emo_classes, p_emo = self.emotion_proba(texts, embeddings)
         p_effort = self.effort_proba(texts, embeddings)
-        type_head = self._heads["effort_type"]
-        p_type = self._proba("effort_type", embeddings, texts)
+        # The type head is optional: a customer file may hold a single effort type (the lexicon names it).
+        type_head = self._heads.get("effort_type")
+        p_type = self._proba("effort_type", embeddings, texts) if type_head is not None else None
 
         out: list[UnitTags] = []
         for i in range(n):
@@ -168,7 +197,12 @@ class EmbeddingTagger:
 
             lex_type = lexicon_effort_type(texts[i])
             effort = bool(p_effort[i] >= EFFORT_THRESHOLD)
-            effort_type = (lex_type or type_head.classes[int(np.argmax(p_type[i]))]) if effort else None
+            model_type = (
+                type_head.classes[int(np.argmax(p_type[i]))]
+                if type_head is not None and p_type is not None
+                else None
+            )
+            effort_type = (lex_type or model_type) if effort else None
 
             out.append(
                 UnitTags(
@@ -199,9 +233,15 @@ def load_tagger(
     """
     root = Path(models_dir) if models_dir is not None else shipped_models_dir()
     directory = find_artifact_dir(root, embedder_model_id)
-    heads = {
-        name: LinearHead.load(directory / f"{name}-{ARTIFACT_VERSION}.npz", embedder_model_id) for name in HEAD_NAMES
-    }
+    heads: dict[str, LinearHead] = {}
+    for name in HEAD_NAMES:
+        path = directory / f"{name}-{ARTIFACT_VERSION}.npz"
+        if path.exists():
+            heads[name] = LinearHead.load(path, embedder_model_id)
+        elif name in REQUIRED_HEADS:
+            raise FileNotFoundError(
+                f"{path}: required tagging head missing; run `python -m training.train all`"
+            )
     text_heads = {
         name: TextHead.load(path)
         for name in HEAD_NAMES
@@ -209,14 +249,16 @@ def load_tagger(
     }
     card = read_model_card(directory)
     taxonomy = taxonomy or load_default_taxonomy()
-    prototypes = None
-    if set(taxonomy.stage_ids) != set(heads["stage"].classes):
-        if encode is None:
-            raise ValueError(
-                "taxonomy stages differ from the trained stage head; pass encode= so the stage prototypes "
-                "can be embedded"
-            )
+    prototypes = load_prototypes(
+        directory / f"stage-prototypes-{ARTIFACT_VERSION}.npz", embedder_model_id, taxonomy.fingerprint()
+    )
+    if prototypes is None and encode is not None:
         prototypes = build_prototypes(taxonomy, encode)
+    if set(taxonomy.stage_ids) != set(heads["stage"].classes) and prototypes is None:
+        raise ValueError(
+            "taxonomy stages differ from the trained stage head; pass encode= so the stage prototypes "
+            "can be embedded"
+        )
     return EmbeddingTagger(
         heads, embedder_model_id, taxonomy=taxonomy, prototypes=prototypes, card=card, text_heads=text_heads
     )

@@ -1,8 +1,9 @@
 """The workspace's journey taxonomy: read it, replace it (validated), or go back to the shipped default.
 
-The taxonomy is stored on the workspace row (``workspace.taxonomy`` JSON, NULL = default). Replacing it needs no
-retraining: stages the shipped classifier knows keep using it, and a taxonomy with other stages is recognised
-from its own descriptions and example phrases (see nlp/tagging/prototypes.py and training/README.md).
+The taxonomy is stored on the workspace row (``workspace.taxonomy`` JSON, NULL = default). Replacing it needs
+no retraining: stages the shipped classifier knows keep using it, and a taxonomy with other stages is
+recognised from its own descriptions and example phrases (see nlp/tagging/prototypes.py and
+training/README.md).
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from typing import Any
 
 from fastapi import APIRouter, Body, status
 
+from nlp.taxonomy import Taxonomy, load_default_taxonomy, parse_taxonomy
 from service.api.deps import CurrentWorkspace, SessionDep
 from service.api.errors import error_responses
 from service.models import Workspace
-from nlp.taxonomy import Taxonomy, load_default_taxonomy, parse_taxonomy
 
 TAGS = [
     {
@@ -58,17 +59,19 @@ def put_taxonomy(
     session: SessionDep,
     taxonomy: Taxonomy = Body(openapi_examples={"default journey": {"value": _EXAMPLE}}),
 ) -> TaxonomyOut:
-    """Replace the taxonomy. Stages are listed in journey order; every stage needs unique lower-case id, French
-    and English labels and descriptions, and example phrases in both languages (they are what the tagger uses
-    to recognise a stage it was not trained on). Invalid documents answer 422 naming each field and rule, and
-    leave the stored taxonomy unchanged."""
+    """Replace the taxonomy. Stages are listed in journey order; every stage needs a unique lower-case id,
+    French and English labels and descriptions, and example phrases in both languages (they are what the
+    tagger uses to recognise a stage it was not trained on). Invalid documents answer 422 naming each
+    field and rule, and leave the stored taxonomy unchanged."""
     workspace.taxonomy = taxonomy.model_dump(mode="json")
     session.add(workspace)
     session.commit()
     return _out(taxonomy, is_default=False)
 
 
-@router.delete("/taxonomy", response_model=TaxonomyOut, status_code=status.HTTP_200_OK, responses=error_responses(401))
+@router.delete(
+    "/taxonomy", response_model=TaxonomyOut, status_code=status.HTTP_200_OK, responses=error_responses(401)
+)
 def reset_taxonomy(workspace: CurrentWorkspace, session: SessionDep) -> TaxonomyOut:
     """Go back to the shipped default taxonomy."""
     workspace.taxonomy = None
