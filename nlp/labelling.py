@@ -119,8 +119,9 @@ class ClusterLabel:
 
 
 def _terms(lemmas: list[str], stop: frozenset[str]) -> list[str]:
-    words = [w for w in lemmas if len(w) > 1]
-    unigrams = [w for w in words if w not in stop and len(w) > 2]
+    # len > 2 also drops contraction stubs from the tokenizer ("wo", "ca" of won't / can't)
+    words = [w for w in lemmas if len(w) > 2]
+    unigrams = [w for w in words if w not in stop]
     # bigrams of adjacent content words: a cheap, language-neutral stand-in for noun phrases
     bigrams = [f"{a} {b}" for a, b in itertools.pairwise(words) if a not in stop and b not in stop]
     return unigrams + bigrams

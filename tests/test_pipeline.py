@@ -181,3 +181,12 @@ def test_bilingual_complaints_share_pain_points(use_embedder) -> None:
         assert majority_en in fr, (topic, en, fr)
     # and each irritant's pain point is bilingual
     assert sum(1 for p in res.pain_points if {"en", "fr"} <= set(p.languages)) >= 2
+
+
+def test_empty_and_tiny_inputs(hashing_embedder) -> None:
+    assert analyze_records([], embedder=hashing_embedder).to_json()["documents"] == []
+    blank = analyze_records([{"text": ""}, {"text": "  "}], embedder=hashing_embedder).to_json()
+    assert [d["pain_points"] for d in blank["documents"]] == [[], []] and blank["units"] == []
+    # a single complaint is not a *recurring* irritant: no pain point, unit left unassigned
+    one = analyze_records([Record(text="Card declined at checkout again")], embedder=hashing_embedder)
+    assert one.pain_points == [] and one.units[0].pain_point is None
