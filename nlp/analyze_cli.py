@@ -66,7 +66,9 @@ def load_records(
                 ("--date-column", date_column),
             ):
                 if col is not None and col not in row:
-                    raise InputError(f"{flag}: column {col!r} not found; available: {', '.join(map(str, row))}")
+                    raise InputError(
+                        f"{flag}: column {col!r} not found; available: {', '.join(map(str, row))}"
+                    )
         rating: float | None = None
         raw = row.get(rating_column) if rating_column else None
         if raw not in (None, ""):
