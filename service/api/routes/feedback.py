@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -11,10 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
 from service.api.errors import error_body, error_responses, field_error
+from service.api.pagination import newest_first_page
 from service.erasure import erase_feedback
 from service.ingest import ingest_items
 from service.models import FeedbackItem, Workspace
@@ -311,23 +310,6 @@ def _to_out(item: FeedbackItem) -> FeedbackOut:
     )
 
 
-def encode_cursor(created_at: datetime, item_id: str) -> str:
-    raw = json.dumps([created_at.isoformat(), item_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        created, item_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        when = datetime.fromisoformat(created)
-        if when.tzinfo is None or not isinstance(item_id, str):
-            raise ValueError("bad cursor")
-        return when, item_id
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise field_error(422, "cursor", "cursor", "not a cursor returned by this API") from exc
-
-
 @router.get(
     "/feedback",
     response_model=FeedbackPage,
@@ -372,18 +354,7 @@ def list_feedback(
         query = query.where(col(FeedbackItem.rating) >= rating_min)
     if rating_max is not None:
         query = query.where(col(FeedbackItem.rating) <= rating_max)
-    if cursor:
-        when, last_id = decode_cursor(cursor)
-        query = query.where(
-            or_(
-                col(FeedbackItem.created_at) < when,
-                (col(FeedbackItem.created_at) == when) & (col(FeedbackItem.id) < last_id),
-            )
-        )
-    query = query.order_by(col(FeedbackItem.created_at).desc(), col(FeedbackItem.id).desc()).limit(limit + 1)
-    rows = list(session.exec(query).all())
-    page, more = rows[:limit], len(rows) > limit
-    next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if more and page else None
+    page, next_cursor = newest_first_page(session, query, FeedbackItem, cursor=cursor, limit=limit)
     return FeedbackPage(items=[_to_out(r) for r in page], next_cursor=next_cursor)
 
 

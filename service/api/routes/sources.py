@@ -6,11 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, select
 
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
 from service.api.errors import error_responses, field_error
-from service.api.routes.feedback import decode_cursor, encode_cursor
+from service.api.pagination import newest_first_page
 from service.import_runs import active_run, create_run, default_feedback_source, next_fire
 from service.importers.fetch import check_local_path, classify_location
 from service.models import Source, SourceRun, Workspace
@@ -111,20 +111,8 @@ def list_sources(
     ] = None,
 ) -> Any:
     query = select(Source).where(Source.workspace_id == workspace.id)
-    if cursor:
-        when, last_id = decode_cursor(cursor)
-        query = query.where(
-            or_(col(Source.created_at) < when, (col(Source.created_at) == when) & (col(Source.id) < last_id))
-        )
-    rows = list(
-        session.exec(query.order_by(col(Source.created_at).desc(), col(Source.id).desc()).limit(limit + 1))
-    )
-    page = rows[:limit]
-    more = len(rows) > limit
-    return SourcePage(
-        items=[_out(s) for s in page],
-        next_cursor=encode_cursor(page[-1].created_at, page[-1].id) if more and page else None,
-    )
+    page, next_cursor = newest_first_page(session, query, Source, cursor=cursor, limit=limit)
+    return SourcePage(items=[_out(s) for s in page], next_cursor=next_cursor)
 
 
 @router.get(
@@ -241,22 +229,8 @@ def list_runs(
 ) -> Any:
     source = _get_source(session, workspace, source_id)
     query = select(SourceRun).where(SourceRun.source_id == source.id, SourceRun.workspace_id == workspace.id)
-    if cursor:
-        when, last_id = decode_cursor(cursor)
-        query = query.where(
-            or_(
-                col(SourceRun.created_at) < when,
-                (col(SourceRun.created_at) == when) & (col(SourceRun.id) < last_id),
-            )
-        )
-    query = query.order_by(col(SourceRun.created_at).desc(), col(SourceRun.id).desc()).limit(limit + 1)
-    rows = list(session.exec(query))
-    page = rows[:limit]
-    more = len(rows) > limit
-    return RunPage(
-        items=[run_out(r) for r in page],
-        next_cursor=encode_cursor(page[-1].created_at, page[-1].id) if more and page else None,
-    )
+    page, next_cursor = newest_first_page(session, query, SourceRun, cursor=cursor, limit=limit)
+    return RunPage(items=[run_out(r) for r in page], next_cursor=next_cursor)
 
 
 @router.get(
