@@ -19,7 +19,7 @@ def run_import(path: Path, workdir: Path, repeat: bool = False) -> None:
     from bench.imports_stream import peak_rss_mib
     from nlp.language import detect_language
     from service.db import get_engine, upgrade_to_head
-    from service.import_runs import create_run, default_feedback_source, execute_run
+    from service.import_runs import create_source_run, default_feedback_source, execute_run
     from service.models import Source
     from service.security import get_or_create_workspace
 
@@ -48,16 +48,7 @@ def run_import(path: Path, workdir: Path, repeat: bool = False) -> None:
     baseline = peak_rss_mib()
     for mode in ("import", "re-import") if repeat else ("import",):
         with Session(get_engine(settings), expire_on_commit=False) as session:
-            run = create_run(
-                session,
-                workspace_id=workspace.id,
-                source=source,
-                trigger="manual",
-                source_type=source.type,
-                location=source.location,
-                mapping={},
-                feedback_source=source.feedback_source,
-            )
+            run = create_source_run(session, source, "manual")
             session.commit()
         started = time.perf_counter()
         state = execute_run(run.id, settings)

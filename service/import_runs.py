@@ -124,6 +124,24 @@ def create_run(
     return run
 
 
+def create_source_run(session: Session, source: Source, trigger: str) -> SourceRun:
+    """A queued run of a registered source with the source's current configuration (not committed).
+
+    Manual runs, scheduled ticks and the benchmark all start a source this way, so a run always snapshots
+    the same fields whoever starts it.
+    """
+    return create_run(
+        session,
+        workspace_id=source.workspace_id,
+        source=source,
+        trigger=trigger,
+        source_type=source.type,
+        location=source.location,
+        mapping=source.mapping,
+        feedback_source=source.feedback_source,
+    )
+
+
 def active_run(session: Session, source_id: str) -> SourceRun | None:
     stmt = select(SourceRun).where(SourceRun.source_id == source_id, col(SourceRun.state).in_(ACTIVE_STATES))
     return session.exec(stmt.order_by(col(SourceRun.created_at).desc())).first()
@@ -345,18 +363,7 @@ def claim_due_sources(session: Session, now: datetime | None = None) -> list[Sou
             continue
         if active_run(session, source.id) is not None:
             continue
-        runs.append(
-            create_run(
-                session,
-                workspace_id=source.workspace_id,
-                source=source,
-                trigger="schedule",
-                source_type=source.type,
-                location=source.location,
-                mapping=source.mapping,
-                feedback_source=source.feedback_source,
-            )
-        )
+        runs.append(create_source_run(session, source, "schedule"))
     session.commit()
     return runs
 

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from service import import_runs
 from service.db import get_engine
-from service.import_runs import create_run, default_feedback_source, execute_run
+from service.import_runs import create_source_run, default_feedback_source, execute_run
 from service.models import FeedbackItem, Source, SourceRun
 from service.models.types import utcnow
 from service.queue import huey
@@ -72,16 +72,7 @@ def add_source(session: Session, workspace_id: str, location: Path, **extra: obj
 
 
 def queue_run(session: Session, source: Source) -> SourceRun:
-    run = create_run(
-        session,
-        workspace_id=source.workspace_id,
-        source=source,
-        trigger="manual",
-        source_type=source.type,
-        location=source.location,
-        mapping=source.mapping,
-        feedback_source=source.feedback_source,
-    )
+    run = create_source_run(session, source, "manual")
     session.commit()
     return run
 

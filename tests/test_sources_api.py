@@ -293,7 +293,7 @@ def test_run_now_is_refused_while_a_run_is_pending_and_type_change_follows_names
     api: TestClient, auth_headers: dict, exports: Path, import_settings: Settings
 ) -> None:
     from service.db import get_engine
-    from service.import_runs import create_run
+    from service.import_runs import create_source_run
     from service.models import Source
 
     path = copy_fixture("generic_latin1.csv", exports)
@@ -301,16 +301,7 @@ def test_run_now_is_refused_while_a_run_is_pending_and_type_change_follows_names
     with Session(get_engine(import_settings), expire_on_commit=False) as s:
         source = s.get(Source, src["id"])
         assert source is not None
-        pending = create_run(
-            s,
-            workspace_id=source.workspace_id,
-            source=source,
-            trigger="schedule",
-            source_type=source.type,
-            location=source.location,
-            mapping={},
-            feedback_source=source.feedback_source,
-        )
+        pending = create_source_run(s, source, "schedule")
         s.commit()
     busy = api.post(f"/v1/sources/{src['id']}/run", headers=auth_headers)
     assert busy.status_code == 409 and pending.id in busy.json()["detail"]

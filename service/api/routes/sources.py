@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
 from service.api.errors import error_responses, field_error
 from service.api.pagination import newest_first_page
-from service.import_runs import active_run, create_run, default_feedback_source, next_fire
+from service.import_runs import active_run, create_source_run, default_feedback_source, next_fire
 from service.importers.fetch import check_local_path, classify_location
 from service.models import Source, SourceRun, Workspace
 from service.models.types import new_id, utcnow
@@ -194,16 +194,7 @@ def run_source(
         raise field_error(
             409, "source_id", "run_in_progress", f"run {busy.id} of this source is still {busy.state}"
         )
-    run = create_run(
-        session,
-        workspace_id=workspace.id,
-        source=source,
-        trigger="manual",
-        source_type=source.type,
-        location=source.location,
-        mapping=source.mapping,
-        feedback_source=source.feedback_source,
-    )
+    run = create_source_run(session, source, "manual")
     session.commit()
     from service.tasks.imports import enqueue
 
