@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from nlp.stats import compare_rates
+from nlp.stats import compare_rates, count_by_window
 
 Verdict = Literal["improved", "worsened", "no_significant_change", "insufficient_data"]
 
@@ -72,16 +72,8 @@ def closed_loop_report(
             return "after"
         return None
 
-    mentions = {"before": 0, "after": 0}
-    totals = {"before": 0, "after": 0}
-    for d in mention_days:
-        s = side(d)
-        if s:
-            mentions[s] += 1
-    for d in corpus_days:
-        s = side(d)
-        if s:
-            totals[s] += 1
+    mentions = count_by_window(mention_days, side, ("before", "after"))
+    totals = count_by_window(corpus_days, side, ("before", "after"))
     less = compare_rates(mentions["after"], totals["after"], mentions["before"], totals["before"], "less")
     greater = compare_rates(
         mentions["after"], totals["after"], mentions["before"], totals["before"], "greater"

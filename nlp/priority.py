@@ -39,7 +39,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from nlp.stats import Moments, compare_rates, welch_from_moments
+from nlp.stats import Moments, compare_rates, count_by_window, welch_from_moments
 
 KpiName = Literal["rating", "nps", "csat"]
 
@@ -207,6 +207,9 @@ def severity_parts(units: Sequence[UnitSignal]) -> tuple[float, float]:
     return negativity, intensity
 
 
+_WINDOWS = ("recent", "baseline")
+
+
 def _windows(as_of: date, config: PriorityConfig) -> Callable[[date], str | None]:
     recent_start = as_of - timedelta(days=config.recent_days - 1)
     baseline_start = recent_start - timedelta(days=config.baseline_days)
@@ -222,13 +225,7 @@ def _windows(as_of: date, config: PriorityConfig) -> Callable[[date], str | None
 
 
 def window_totals(corpus_days: Iterable[date], as_of: date, config: PriorityConfig) -> dict[str, int]:
-    window = _windows(as_of, config)
-    totals = {"recent": 0, "baseline": 0}
-    for d in corpus_days:
-        w = window(d)
-        if w:
-            totals[w] += 1
-    return totals
+    return count_by_window(corpus_days, _windows(as_of, config), _WINDOWS)
 
 
 def trend_detail(
@@ -242,12 +239,7 @@ def trend_detail(
 
     ``totals`` (from ``window_totals``) saves rescanning the corpus for every pain point.
     """
-    window = _windows(as_of, config)
-    counts = {"recent": 0, "baseline": 0}
-    for d in mention_days:
-        w = window(d)
-        if w:
-            counts[w] += 1
+    counts = count_by_window(mention_days, _windows(as_of, config), _WINDOWS)
     if totals is None:
         totals = window_totals(corpus_days, as_of, config)
     cmp = compare_rates(

@@ -9,13 +9,27 @@ them finite when a cell is zero).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from scipy import stats as _sps
 
 Alternative = Literal["two-sided", "greater", "less"]
+
+
+def count_by_window(
+    days: Iterable[date], window: Callable[[date], str | None], names: Sequence[str]
+) -> dict[str, int]:
+    """How many of ``days`` fall in each named window (``window`` maps a day to its name, or None outside
+    every window). Every name is present, with 0 when empty, so a rate's denominator is never missing."""
+    counts = dict.fromkeys(names, 0)
+    for d in days:
+        name = window(d)
+        if name is not None:
+            counts[name] += 1
+    return counts
 
 
 @dataclass(frozen=True)

@@ -65,3 +65,16 @@ def test_nothing_before() -> None:
 def test_window_must_be_positive() -> None:
     with pytest.raises(ValueError):
         closed_loop_report([], [], FIX, FIX, window_days=0)
+
+
+def test_count_by_window_keeps_empty_windows_and_skips_days_outside() -> None:
+    from nlp.stats import count_by_window
+
+    start = date(2024, 1, 1)
+
+    def window(d: date) -> str | None:
+        offset = (d - start).days
+        return "first" if 0 <= offset < 7 else "second" if 7 <= offset < 14 else None
+
+    days = [start, start + timedelta(days=3), start + timedelta(days=20), start - timedelta(days=1)]
+    assert count_by_window(days, window, ("first", "second")) == {"first": 2, "second": 0}
