@@ -35,16 +35,20 @@ class JobOut(BaseModel):
 
 
 class TrendOut(BaseModel):
-    recent_count: int
-    recent_total: int
-    baseline_count: int
-    baseline_total: int
-    ratio: float | None
-    ci_low: float | None
-    ci_high: float | None
-    p_value: float | None
-    emerging: bool
-    reason: str
+    """Public view of ``nlp.priority.TrendDetail``: is the pain point growing (emerging)?"""
+
+    recent_count: int = Field(description="Items mentioning it in the recent window")
+    recent_total: int = Field(description="All feedback items in the recent window")
+    baseline_count: int = Field(description="Items mentioning it in the baseline window just before")
+    baseline_total: int = Field(description="All feedback items in the baseline window")
+    ratio: float | None = Field(
+        description="Recent share ÷ baseline share (0.5-smoothed); null when a window has no feedback"
+    )
+    ci_low: float | None = Field(description="95 % interval of the ratio, lower bound (log method)")
+    ci_high: float | None = Field(description="95 % interval of the ratio, upper bound")
+    p_value: float | None = Field(description="Fisher exact test, one-sided 'the share grew'")
+    emerging: bool = Field(description="Enough mentions, growth above the threshold and significant")
+    reason: str = Field(description="Why it is (or is not) emerging, in words")
 
 
 class ImpactOut(BaseModel):
@@ -116,25 +120,31 @@ class Quote(BaseModel):
 
 
 class ClosedLoopOut(BaseModel):
-    resolved_on: date
-    window_days: int
-    before_start: date
-    after_end: date
-    before_mentions: int
-    before_total: int
-    after_mentions: int
-    after_total: int
-    before_rate: float | None
-    after_rate: float | None
-    before_weekly: float
-    after_weekly: float
-    rate_ratio: float | None
-    ci_low: float | None
-    ci_high: float | None
-    p_value_decrease: float | None
-    p_value_increase: float | None
-    verdict: Literal["improved", "worsened", "no_significant_change", "insufficient_data"]
-    explanation: str
+    """Public view of ``nlp.closed_loop.ClosedLoopReport``: did the fix work? Share of all feedback
+    mentioning the pain point in equal windows before and after ``resolved_on``."""
+
+    resolved_on: date = Field(description="Day the fix shipped (the pain point's resolved_at)")
+    window_days: int = Field(description="Length of each window in days")
+    before_start: date = Field(description="First day of the before window")
+    after_end: date = Field(description="Last day of the after window (cut at the as-of date)")
+    before_mentions: int = Field(description="Items mentioning it before the fix")
+    before_total: int = Field(description="All feedback items before the fix")
+    after_mentions: int = Field(description="Items mentioning it after the fix")
+    after_total: int = Field(description="All feedback items after the fix")
+    before_rate: float | None = Field(description="before_mentions ÷ before_total")
+    after_rate: float | None = Field(description="after_mentions ÷ after_total")
+    before_weekly: float = Field(description="Mentions per week before the fix")
+    after_weekly: float = Field(description="Mentions per week after the fix")
+    rate_ratio: float | None = Field(description="After share ÷ before share (0.5-smoothed)")
+    ci_low: float | None = Field(description="95 % interval of the rate ratio, lower bound (log method)")
+    ci_high: float | None = Field(description="95 % interval of the rate ratio, upper bound")
+    p_value_decrease: float | None = Field(description="Fisher exact test, one-sided 'the share fell'")
+    p_value_increase: float | None = Field(description="Fisher exact test, one-sided 'the share rose'")
+    verdict: Literal["improved", "worsened", "no_significant_change", "insufficient_data"] = Field(
+        description="improved / worsened when the one-sided p is below alpha; insufficient_data when "
+        "there is too little feedback after the fix to judge"
+    )
+    explanation: str = Field(description="The verdict in words, with the figures behind it")
 
 
 class WeekCount(BaseModel):
