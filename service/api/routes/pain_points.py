@@ -133,6 +133,16 @@ def _detail(session: Session, view: View, pp: PainPoint) -> PainPointDetail:
     )
 
 
+def _save_edit(session: Session, workspace: Workspace, pp: PainPoint) -> PainPointDetail:
+    """Commit a human edit (edit, merge) and answer with the detail recomputed on the stored state, so the
+    response shows the scores the next list call will show."""
+    pp.updated_at = utcnow()
+    session.add(pp)
+    session.commit()
+    session.refresh(pp)
+    return _detail(session, load_view(session, workspace), pp)
+
+
 def _get(session: Session, workspace: Workspace, pp_id: str, field: str = "pain_point_id") -> PainPoint:
     pp = session.get(PainPoint, pp_id)
     if pp is None or pp.workspace_id != workspace.id:
@@ -245,11 +255,7 @@ def patch_pain_point(
         pp.due_date = body.due_date
     if "fix_effort" in fields:
         pp.fix_effort = body.fix_effort
-    pp.updated_at = utcnow()
-    session.add(pp)
-    session.commit()
-    session.refresh(pp)
-    return _detail(session, load_view(session, workspace), pp)
+    return _save_edit(session, workspace, pp)
 
 
 @router.post("/merge", response_model=PainPointDetail)
@@ -295,11 +301,7 @@ def merge_pain_points(
         centroid = np.average(np.vstack(vectors), axis=0, weights=weights)
         target.centroid = to_blob(centroid / (np.linalg.norm(centroid) or 1.0))
     target.quotes = (target.quotes or [])[:5]
-    target.updated_at = utcnow()
-    session.add(target)
-    session.commit()
-    session.refresh(target)
-    return _detail(session, load_view(session, workspace), target)
+    return _save_edit(session, workspace, target)
 
 
 @router.post("/{pain_point_id}/split", response_model=SplitResult)
