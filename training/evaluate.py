@@ -33,7 +33,7 @@ from nlp.tagging.prototypes import build_prototypes
 from nlp.tagging.tagger import EmbeddingTagger, load_tagger
 from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
 from nlp.taxonomy import load_default_taxonomy
-from training.corpus import Unit, load_seed, split
+from training.corpus import EMOTIONS, Unit, load_seed, split
 from training.embedding_cache import embed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,16 +133,7 @@ def evaluate_seed(tagger: EmbeddingTagger, embedder_spec: str) -> dict[str, Any]
             float(np.mean([neg_pos_pred[k] == sent_true[polar[k]] for k in sel])), 4
         )
 
-    emo_labels = [
-        "frustration",
-        "anger",
-        "disappointment",
-        "confusion",
-        "worry",
-        "satisfaction",
-        "delight",
-        "trust",
-    ]
+    emo_labels = list(EMOTIONS)
     emo_idx = [i for i, u in enumerate(held) if u.emotion]
     classes, p_emo = tagger.emotion_proba(texts, x)
     emo_pred = [classes[int(np.argmax(p_emo[i]))] for i in emo_idx]
