@@ -11,8 +11,9 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
+from fastapi import Query
 from sqlmodel import Session, col, or_
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -25,6 +26,10 @@ class _Keyed(Protocol):
 
 
 RowT = TypeVar("RowT", bound=_Keyed)
+
+# Query parameters of every cursor-paged list (each endpoint picks its own default page size).
+PageLimit = Annotated[int, Query(ge=1, le=500, description="Page size, 1 to 500.")]
+PageCursor = Annotated[str | None, Query(max_length=500, description="`next_cursor` of the previous page.")]
 
 
 def encode_cursor(created_at: datetime, item_id: str) -> str:

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
 from service.api.errors import error_body, error_responses, field_error
-from service.api.pagination import newest_first_page
+from service.api.pagination import PageCursor, PageLimit, newest_first_page
 from service.erasure import erase_feedback
 from service.ingest import ingest_items
 from service.models import FeedbackItem, Workspace
@@ -331,10 +331,8 @@ def list_feedback(
     created_to: Annotated[datetime | None, Query(description="Written before this time (ISO 8601).")] = None,
     rating_min: Annotated[float | None, Query(ge=1, le=5, description="Rating at least.")] = None,
     rating_max: Annotated[float | None, Query(ge=1, le=5, description="Rating at most.")] = None,
-    limit: Annotated[int, Query(ge=1, le=500, description="Page size, 1 to 500.")] = 50,
-    cursor: Annotated[
-        str | None, Query(max_length=500, description="`next_cursor` of the previous page.")
-    ] = None,
+    limit: PageLimit = 50,
+    cursor: PageCursor = None,
 ) -> FeedbackPage:
     query = select(FeedbackItem).where(FeedbackItem.workspace_id == workspace.id)
     for column, value in (

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Response, status
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
 from service.api.errors import error_responses, field_error
-from service.api.pagination import newest_first_page
+from service.api.pagination import PageCursor, PageLimit, newest_first_page
 from service.import_runs import active_run, create_source_run, default_feedback_source, next_fire
 from service.importers.fetch import check_local_path, classify_location
 from service.models import Source, SourceRun, Workspace
@@ -105,10 +105,8 @@ def create_source(
 def list_sources(
     session: SessionDep,
     workspace: CurrentWorkspace,
-    limit: Annotated[int, Query(ge=1, le=500, description="Page size, 1 to 500.")] = 100,
-    cursor: Annotated[
-        str | None, Query(max_length=500, description="`next_cursor` of the previous page.")
-    ] = None,
+    limit: PageLimit = 100,
+    cursor: PageCursor = None,
 ) -> Any:
     query = select(Source).where(Source.workspace_id == workspace.id)
     page, next_cursor = newest_first_page(session, query, Source, cursor=cursor, limit=limit)
@@ -213,10 +211,8 @@ def list_runs(
     source_id: _SOURCE_ID,
     session: SessionDep,
     workspace: CurrentWorkspace,
-    limit: Annotated[int, Query(ge=1, le=500, description="Page size, 1 to 500.")] = 50,
-    cursor: Annotated[
-        str | None, Query(max_length=500, description="`next_cursor` of the previous page.")
-    ] = None,
+    limit: PageLimit = 50,
+    cursor: PageCursor = None,
 ) -> Any:
     source = _get_source(session, workspace, source_id)
     query = select(SourceRun).where(SourceRun.source_id == source.id, SourceRun.workspace_id == workspace.id)
