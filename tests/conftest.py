@@ -249,3 +249,26 @@ def use_embedder():
     from nlp.embeddings import get_embedder
 
     return get_embedder("use-multilingual")
+
+
+# --- analysis fixtures (branch journey) ---
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:
+    from tests.journey_backend import TopicBackend
+
+
+@pytest.fixture
+def topic_backend(settings: Settings) -> Iterator[TopicBackend]:
+    """Swap the NLP pipeline for the deterministic ``tests.journey_backend.TopicBackend`` (milliseconds,
+    no model) so API tests exercise orchestration, storage and scoring; restored afterwards."""
+    from service.analysis import backend as backend_mod
+    from service.analysis.context import use_settings
+    from tests.journey_backend import TopicBackend
+
+    backend = TopicBackend()
+    backend_mod.set_backend_factory(lambda _s: backend)
+    use_settings(settings)
+    yield backend
+    backend_mod.set_backend_factory(None)
+    use_settings(None)

@@ -9,31 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from nlp.journey_map import JourneyMapDocument
-from service.analysis import backend as backend_mod
-from service.analysis.context import use_settings
-from service.settings import Settings
 from tests.journey_backend import TopicBackend
 
 SEED = Path(__file__).parent / "data" / "journey_feedback.jsonl"
 FIX_DATE = "2026-07-27T00:00:00Z"  # week 8 of the seed: late deliveries stop after it
-
-
-@pytest.fixture
-def topic_backend(settings: Settings) -> Iterator[TopicBackend]:
-    backend = TopicBackend()
-    backend_mod.set_backend_factory(lambda _s: backend)
-    use_settings(settings)
-    yield backend
-    backend_mod.set_backend_factory(None)
-    use_settings(None)
 
 
 def seed_items() -> list[dict[str, Any]]:

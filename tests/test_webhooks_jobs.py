@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
@@ -58,16 +57,6 @@ class Receiver:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-@pytest.fixture
-def topic_backend(settings: Settings) -> Iterator[TopicBackend]:
-    backend = TopicBackend()
-    backend_mod.set_backend_factory(lambda _s: backend)
-    use_settings(settings)
-    yield backend
-    backend_mod.set_backend_factory(None)
-    use_settings(None)
 
 
 def test_signature_roundtrip() -> None:
