@@ -52,35 +52,41 @@ class TrendOut(BaseModel):
 
 
 class ImpactOut(BaseModel):
-    metric: str
-    mean_with: float | None
-    mean_without: float | None
-    n_with: int
-    n_without: int
+    """Public view of ``nlp.priority.KpiImpact``: what the pain point costs on one KPI (Welch test)."""
+
+    metric: str = Field(description="rating, nps or csat")
+    mean_with: float | None = Field(description="Mean KPI of feedback mentioning the pain point")
+    mean_without: float | None = Field(description="Mean KPI of the other feedback")
+    n_with: int = Field(description="Items with a KPI value that mention it")
+    n_without: int = Field(description="Items with a KPI value that do not")
     difference: float | None = Field(
         description="mean without − mean with: positive = the pain point lowers it"
     )
-    std_error: float | None
-    ci_low: float | None
-    ci_high: float | None
-    p_value: float | None
+    std_error: float | None = Field(description="Standard error of the difference (Welch)")
+    ci_low: float | None = Field(description="95 % interval of the difference, lower bound")
+    ci_high: float | None = Field(description="95 % interval of the difference, upper bound")
+    p_value: float | None = Field(description="Welch two-sided test of the difference")
 
 
 class ScoreOut(BaseModel):
+    """Public view of ``nlp.priority.PriorityResult``: the priority and everything it is computed from."""
+
     priority: float = Field(description="0..100, weighted mean of the components × 100")
     components: dict[str, float] = Field(
         description="volume, severity, impact, trend, effort, recency in 0..1"
     )
-    weights: dict[str, float]
-    share: float
-    negativity: float
-    emotion_intensity: float
-    effort_share: float
-    last_seen: date | None
-    days_since_last_seen: int | None
+    weights: dict[str, float] = Field(description="Weight of each component (workspace priority config)")
+    share: float = Field(description="Share of the feedback in scope that mentions the pain point")
+    negativity: float = Field(description="Mean negativity of its units, 0..1")
+    emotion_intensity: float = Field(description="Mean intensity of its units' emotions, 0..1")
+    effort_share: float = Field(description="Share of its units that describe customer effort")
+    last_seen: date | None = Field(description="Day of the newest feedback mentioning it")
+    days_since_last_seen: int | None = Field(description="Days from last_seen to the as-of date")
     trend: TrendOut
-    impact_metric: str | None
-    impacts: list[ImpactOut]
+    impact_metric: str | None = Field(
+        description="The KPI the impact component uses: the first of rating, nps, csat with enough data"
+    )
+    impacts: list[ImpactOut] = Field(description="Impact on each KPI the feedback in scope has values for")
 
 
 class PainPointOut(BaseModel):
