@@ -23,21 +23,20 @@ from nlp.labelling import label_clusters
 from nlp.language import detect_language
 from nlp.pipeline import contextualize
 from nlp.segmentation import split_units_batch
+from nlp.tagging.tagger import load_tagger
 from nlp.tagging.types import UNKNOWN_STAGE, Tagger, UnitTags
+from nlp.taxonomy import Taxonomy
 from service.analysis.backend import ClusterOut, ExtractedUnit, SourceRecord, UnitForClustering
 from service.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
-def _load_tagger(settings: Settings, embedder: Embedder) -> Tagger | None:
+def _load_tagger(settings: Settings, embedder: Embedder, taxonomy: Taxonomy | None) -> Tagger | None:
     try:
-        from nlp.tagging.tagger import load_tagger  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        logger.warning("no tagger module: units get rating-based provisional tags")
-        return None
-    try:
-        tagger: Tagger = load_tagger(settings.models_dir, embedder.model_id, encode=embedder.encode)
+        tagger: Tagger = load_tagger(
+            settings.models_dir, embedder.model_id, taxonomy=taxonomy, encode=embedder.encode
+        )
         return tagger
     except (FileNotFoundError, ValueError) as exc:
         logger.warning(
@@ -76,9 +75,10 @@ class NlpBackend:
         self.params = params
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> NlpBackend:
+    def from_settings(cls, settings: Settings, taxonomy: Taxonomy | None = None) -> NlpBackend:
+        """``taxonomy``: the workspace's journey (None = the default); units are tagged with its stages."""
         embedder = get_embedder(resolve_spec(settings.embedding_backend), settings.embedding_batch_size)
-        return cls(embedder, _load_tagger(settings, embedder))
+        return cls(embedder, _load_tagger(settings, embedder, taxonomy))
 
     @property
     def model_id(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,9 +21,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, func, or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from nlp.incremental import PreviousCluster, assign_new_units, match_clusters
+from nlp.tagging.types import UNKNOWN_STAGE
 from service.analysis.backend import (
     AnalysisBackend,
     ClusterOut,
@@ -74,14 +76,33 @@ def scoped_items(workspace_id: str, scope: AnalysisScope) -> Any:
     return stmt
 
 
-def _pending_ids(session: Session, workspace_id: str, scope: AnalysisScope, model_id: str) -> list[str]:
-    """Items in scope without units embedded by ``model_id`` (never analysed, or by another model)."""
+def _pending_ids(
+    session: Session,
+    workspace_id: str,
+    scope: AnalysisScope,
+    model_id: str,
+    stages: Collection[str] | None = None,
+) -> list[str]:
+    """Items in scope without units embedded by ``model_id`` (never analysed, or by another model), and,
+    when ``stages`` is given, items with a unit tagged with a stage outside it (taxonomy replaced since)."""
     done = (
         select(OpinionUnit.feedback_id)
         .where(OpinionUnit.workspace_id == workspace_id, OpinionUnit.embedding_model == model_id)
         .distinct()
     )
-    stmt = scoped_items(workspace_id, scope).where(col(FeedbackItem.id).not_in(done))
+    pending: ColumnElement[bool] = col(FeedbackItem.id).not_in(done)
+    if stages is not None:
+        stale = (
+            select(OpinionUnit.feedback_id)
+            .where(
+                OpinionUnit.workspace_id == workspace_id,
+                col(OpinionUnit.stage).is_not(None),
+                col(OpinionUnit.stage).not_in(sorted({*stages, UNKNOWN_STAGE})),
+            )
+            .distinct()
+        )
+        pending = or_(pending, col(FeedbackItem.id).in_(stale))
+    stmt = scoped_items(workspace_id, scope).where(pending)
     stmt = stmt.order_by(FeedbackItem.created_at, FeedbackItem.id)
     return [item.id for item in session.exec(stmt).all()]
 
@@ -144,8 +165,11 @@ def extract_pending(
     backend: AnalysisBackend,
     batch_size: int = 64,
     on_progress: ProgressFn | None = None,
+    stages: Collection[str] | None = None,
 ) -> int:
-    pending = _pending_ids(session, workspace_id, scope, backend.model_id)
+    """Extract every item in scope that needs it; ``stages``: the workspace taxonomy's stage ids, so units
+    tagged under a replaced taxonomy are re-tagged."""
+    pending = _pending_ids(session, workspace_id, scope, backend.model_id, stages)
     total = len(pending)
     written = 0
     for start in range(0, total, batch_size):
