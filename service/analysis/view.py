@@ -28,17 +28,7 @@ from nlp.priority import (
     score_pain_points,
 )
 from service.models import FeedbackItem, OpinionUnit, PainPoint, Workspace
-
-DEFAULT_STAGES: list[tuple[str, str]] = [
-    ("discovery", "Discovery"),
-    ("consideration", "Consideration"),
-    ("purchase", "Purchase"),
-    ("delivery", "Delivery"),
-    ("usage", "Usage"),
-    ("support", "Support"),
-    ("retention", "Retention"),
-    ("advocacy", "Advocacy"),
-]
+from service.taxonomy import workspace_taxonomy
 
 
 class ViewFilters(BaseModel):
@@ -81,27 +71,8 @@ def priority_config(workspace: Workspace) -> PriorityConfig:
 
 
 def stage_specs(workspace: Workspace) -> list[StageSpec]:
-    """Stages in journey order from the workspace taxonomy, else the default taxonomy."""
-    tax = workspace.taxonomy
-    if tax is None:
-        try:
-            from nlp.taxonomy import load_default_taxonomy  # type: ignore[import-not-found,unused-ignore]
-
-            tax = load_default_taxonomy().model_dump()
-        except Exception:
-            tax = None
-    stages = (tax or {}).get("stages") if isinstance(tax, dict) else None
-    if stages:
-        out = []
-        for s in stages:
-            if isinstance(s, dict) and s.get("id"):
-                label = s.get("label") or s["id"]
-                if isinstance(label, dict):  # nlp.taxonomy: {"en": ..., "fr": ...}
-                    label = label.get("en") or label.get("fr") or s["id"]
-                out.append(StageSpec(str(s["id"]), str(label)))
-        if out:
-            return out
-    return [StageSpec(i, label) for i, label in DEFAULT_STAGES]
+    """Stages in journey order from the workspace taxonomy (the default one when none was PUT)."""
+    return [StageSpec(s.id, s.label.en) for s in workspace_taxonomy(workspace).stages]
 
 
 @dataclass
