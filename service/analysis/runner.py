@@ -342,10 +342,14 @@ def recluster(
     survivors = {pid: pp_by_id[pid] for pid in {*members_of, *(p.id for p in all_pps if is_human_touched(p))}}
     leftovers = [u for u in rows if u.pain_point_id is None and _unit_kind(u.sentiment)]
     for kind in ("pain", "opportunity"):
+        # A pain point a person kept from before an embedding-model change has a centroid in the old space.
         cents = [
             (p.id, c)
             for p in survivors.values()
-            if p.kind == kind and not p.merged_into_id and (c := from_blob(p.centroid)) is not None
+            if p.kind == kind
+            and not p.merged_into_id
+            and p.embedding_model == backend.model_id
+            and (c := from_blob(p.centroid)) is not None
         ]
         todo = [u for u in leftovers if _unit_kind(u.sentiment) == kind and u.embedding]
         if not todo or not cents:

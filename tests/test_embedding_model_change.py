@@ -1,0 +1,98 @@
+"""Changing the embedding backend re-embeds stored units instead of mixing vector spaces (issue 3 item 3).
+
+Two hashing embedders with different model ids and dimensions stand in for USE and MiniLM; the production
+``NlpBackend`` and the real analysis job run on both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from service.analysis import backend as backend_mod
+from service.analysis.backend import AnalysisBackend, ClusterOut, UnitForClustering, vector
+from service.analysis.context import use_settings
+from service.analysis.nlp_backend import NlpBackend
+from service.models import OpinionUnit, PainPoint
+from service.settings import Settings
+from tests.conftest import HashingEmbedder
+from tests.test_journey_api import analyse, ingest
+
+COMPLAINTS = [
+    "The parcel arrived two weeks late.",
+    "My parcel arrived very late again.",
+    "Parcel late, arrived after ten days.",
+    "The card was declined at checkout.",
+    "Card declined at checkout again.",
+    "My card keeps being declined at checkout.",
+]
+
+
+class OtherHashingEmbedder(HashingEmbedder):
+    @property
+    def model_id(self) -> str:
+        return "test-hashing-other"
+
+
+class LeavesOneOut(NlpBackend):
+    """Leaves each cluster's last member unassigned, as the clustering does with outliers, so the job's
+    leftover step (nearest surviving pain point) runs."""
+
+    def cluster(self, units: Sequence[UnitForClustering]) -> list[ClusterOut]:
+        return [replace(c, members=c.members[:-1]) for c in super().cluster(units) if len(c.members) > 1]
+
+
+@pytest.fixture
+def switchable(settings: Settings) -> Iterator[dict[str, AnalysisBackend]]:
+    current: dict[str, AnalysisBackend] = {"backend": NlpBackend(HashingEmbedder(256), tagger=None)}
+    backend_mod.set_backend_factory(lambda _s: current["backend"])
+    use_settings(settings)
+    yield current
+    backend_mod.set_backend_factory(None)
+    use_settings(None)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_new_embedding_model_reembeds_every_unit(
+    client: TestClient,
+    auth_headers: dict[str, str],
+    engine: Engine,
+    switchable: dict[str, AnalysisBackend],
+) -> None:
+    ingest(
+        client,
+        auth_headers,
+        [{"external_id": f"a{i}", "text": t, "rating": 1} for i, t in enumerate(COMPLAINTS)],
+    )
+    analyse(client, auth_headers)
+    with Session(engine) as s:
+        pps = s.exec(select(PainPoint)).all()
+        assert pps and {p.embedding_model for p in pps} == {"test-hashing"}
+        touched = pps[0]
+        touched.owner = "cx-team"  # a person works on it: it must survive the model change
+        s.add(touched)
+        s.commit()
+        touched_id = touched.id
+
+    switchable["backend"] = LeavesOneOut(OtherHashingEmbedder(128), tagger=None)
+    job = analyse(client, auth_headers)
+    assert job["result"]["units"] == len(COMPLAINTS)
+    with Session(engine) as s:
+        units = s.exec(select(OpinionUnit)).all()
+        assert len(units) == len(COMPLAINTS)
+        assert {u.embedding_model for u in units} == {"test-hashing-other"}
+        assert {vector(u.embedding).shape for u in units} == {(128,)}
+        live = [p for p in s.exec(select(PainPoint)).all() if p.size > 0]
+        assert live and {p.embedding_model for p in live} == {"test-hashing-other"}
+        assert s.get(PainPoint, touched_id) is not None
+
+    # Later items go through the incremental path in the new space only.
+    ingest(client, auth_headers, [{"external_id": "late-twin", "text": COMPLAINTS[0], "rating": 1}])
+    with Session(engine) as s:
+        units = s.exec(select(OpinionUnit)).all()
+        assert {u.embedding_model for u in units} == {"test-hashing-other"}
+        assert {vector(u.embedding).shape for u in units} == {(128,)}
