@@ -41,8 +41,10 @@ class Settings(BaseSettings):
     max_batch_items: int = 1_000
     max_body_bytes: int = 25 * 1024 * 1024
 
-    # NLP (issue 3/4). Backend spec: "use-multilingual" or "sentence-transformers:<name or path>".
-    embedding_backend: str = "use-multilingual"
+    # NLP (issue 3/4). Backend spec: "auto", "use-multilingual" or "sentence-transformers:<name or path>".
+    # "auto": `frictionmap analyze` picks per file (MiniLM for English-only input, USE when French present);
+    # the service always resolves it to "use-multilingual" (see service.analysis.nlp_backend.service_spec).
+    embedding_backend: str = "auto"
     embedding_batch_size: int = 64
     models_dir: Path | None = Field(
         default=None,

@@ -13,10 +13,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from nlp.embeddings import USE_SPEC
 from service.analysis import backend as backend_mod
 from service.analysis.backend import AnalysisBackend, ClusterOut, UnitForClustering, vector
 from service.analysis.context import use_settings
-from service.analysis.nlp_backend import NlpBackend
+from service.analysis.nlp_backend import NlpBackend, service_spec
 from service.models import OpinionUnit, PainPoint
 from service.settings import Settings
 from tests.conftest import HashingEmbedder
@@ -96,3 +97,12 @@ def test_new_embedding_model_reembeds_every_unit(
         units = s.exec(select(OpinionUnit)).all()
         assert {u.embedding_model for u in units} == {"test-hashing-other"}
         assert {vector(u.embedding).shape for u in units} == {(128,)}
+
+
+def test_service_resolves_auto_to_the_multilingual_space() -> None:
+    """The default ``auto`` must give every workspace one stable space, whatever its first items' language."""
+    assert service_spec("auto") == USE_SPEC
+    assert (
+        service_spec(" sentence-transformers:all-MiniLM-L6-v2 ") == "sentence-transformers:all-MiniLM-L6-v2"
+    )
+    assert service_spec(USE_SPEC) == USE_SPEC

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nlp.clustering import ClusterParams, cluster_units
-from nlp.embeddings import Embedder, encode_unique, get_embedder, resolve_spec
+from nlp.embeddings import AUTO_SPEC, USE_SPEC, Embedder, encode_unique, get_embedder
 from nlp.labelling import label_clusters
 from nlp.language import detect_language
 from nlp.pipeline import contextualize
@@ -30,6 +30,17 @@ from service.analysis.backend import ClusterOut, ExtractedUnit, SourceRecord, Un
 from service.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+
+def service_spec(spec: str) -> str:
+    """The embedding spec the service uses for ``embedding_backend``: ``auto`` means the multilingual USE.
+
+    The CLI's ``auto`` picks a space from the languages of the one file it reads; a workspace's languages are
+    not known up front, and all its stored units and centroids must stay in one space (a French review
+    arriving in an English-only workspace would otherwise switch models and re-embed everything).
+    """
+    spec = spec.strip()
+    return USE_SPEC if spec == AUTO_SPEC else spec
 
 
 def _load_tagger(settings: Settings, embedder: Embedder, taxonomy: Taxonomy | None) -> Tagger | None:
@@ -77,7 +88,7 @@ class NlpBackend:
     @classmethod
     def from_settings(cls, settings: Settings, taxonomy: Taxonomy | None = None) -> NlpBackend:
         """``taxonomy``: the workspace's journey (None = the default); units are tagged with its stages."""
-        embedder = get_embedder(resolve_spec(settings.embedding_backend), settings.embedding_batch_size)
+        embedder = get_embedder(service_spec(settings.embedding_backend), settings.embedding_batch_size)
         return cls(embedder, _load_tagger(settings, embedder, taxonomy))
 
     @property
