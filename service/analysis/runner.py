@@ -35,6 +35,7 @@ from service.analysis.backend import (
     to_blob,
     vector,
 )
+from service.analysis.filters import select_items
 from service.models import FeedbackItem, OpinionUnit, PainPoint
 from service.models.types import utcnow
 
@@ -60,20 +61,7 @@ class AnalysisScope(BaseModel):
 
 
 def scoped_items(workspace_id: str, scope: AnalysisScope) -> Any:
-    stmt = select(FeedbackItem).where(FeedbackItem.workspace_id == workspace_id)
-    if scope.source:
-        stmt = stmt.where(FeedbackItem.source == scope.source)
-    if scope.channel:
-        stmt = stmt.where(FeedbackItem.channel == scope.channel)
-    if scope.segment:
-        stmt = stmt.where(FeedbackItem.segment == scope.segment)
-    if scope.language:
-        stmt = stmt.where(FeedbackItem.language == scope.language)
-    if scope.since:
-        stmt = stmt.where(FeedbackItem.created_at >= scope.since)
-    if scope.until:
-        stmt = stmt.where(FeedbackItem.created_at <= scope.until)
-    return stmt
+    return select_items(workspace_id, **scope.model_dump())
 
 
 def _pending_ids(

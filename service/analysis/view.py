@@ -27,6 +27,7 @@ from nlp.priority import (
     UnitSignal,
     score_pain_points,
 )
+from service.analysis.filters import select_items
 from service.models import FeedbackItem, OpinionUnit, PainPoint, Workspace
 from service.taxonomy import workspace_taxonomy
 
@@ -97,19 +98,15 @@ class View:
 
 def load_view(session: Session, workspace: Workspace, filters: ViewFilters | None = None) -> View:
     filters = filters or ViewFilters()
-    stmt = select(FeedbackItem).where(FeedbackItem.workspace_id == workspace.id)
-    if filters.channel:
-        stmt = stmt.where(FeedbackItem.channel == filters.channel)
-    if filters.source:
-        stmt = stmt.where(FeedbackItem.source == filters.source)
-    if filters.segment:
-        stmt = stmt.where(FeedbackItem.segment == filters.segment)
-    if filters.language:
-        stmt = stmt.where(FeedbackItem.language == filters.language)
-    if filters.since:
-        stmt = stmt.where(FeedbackItem.created_at >= datetime.combine(filters.since, time.min, UTC))
-    if filters.until:
-        stmt = stmt.where(FeedbackItem.created_at <= datetime.combine(filters.until, time.max, UTC))
+    stmt = select_items(
+        workspace.id,
+        source=filters.source,
+        channel=filters.channel,
+        segment=filters.segment,
+        language=filters.language,
+        since=datetime.combine(filters.since, time.min, UTC) if filters.since else None,
+        until=datetime.combine(filters.until, time.max, UTC) if filters.until else None,
+    )
     items = {i.id: i for i in session.exec(stmt).all()}
     # Embeddings and centroids are the bulk of these rows and the read side never needs them.
     unit_rows = session.exec(
