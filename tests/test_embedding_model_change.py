@@ -5,8 +5,9 @@ Two hashing embedders with different model ids and dimensions stand in for USE a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,23 +15,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from nlp.embeddings import USE_SPEC
-from service.analysis import backend as backend_mod
-from service.analysis.backend import AnalysisBackend, ClusterOut, UnitForClustering, vector
-from service.analysis.context import use_settings
+from service.analysis.backend import ClusterOut, UnitForClustering, vector
 from service.analysis.nlp_backend import NlpBackend, service_spec
 from service.models import OpinionUnit, PainPoint
-from service.settings import Settings
 from tests.conftest import HashingEmbedder
+from tests.test_incremental_space import COMPLAINTS, ingest_and_analyse
 from tests.test_journey_api import analyse, ingest
-
-COMPLAINTS = [
-    "The parcel arrived two weeks late.",
-    "My parcel arrived very late again.",
-    "Parcel late, arrived after ten days.",
-    "The card was declined at checkout.",
-    "Card declined at checkout again.",
-    "My card keeps being declined at checkout.",
-]
 
 
 class OtherHashingEmbedder(HashingEmbedder):
@@ -47,29 +37,14 @@ class LeavesOneOut(NlpBackend):
         return [replace(c, members=c.members[:-1]) for c in super().cluster(units) if len(c.members) > 1]
 
 
-@pytest.fixture
-def switchable(settings: Settings) -> Iterator[dict[str, AnalysisBackend]]:
-    current: dict[str, AnalysisBackend] = {"backend": NlpBackend(HashingEmbedder(256), tagger=None)}
-    backend_mod.set_backend_factory(lambda _s: current["backend"])
-    use_settings(settings)
-    yield current
-    backend_mod.set_backend_factory(None)
-    use_settings(None)
-
-
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_new_embedding_model_reembeds_every_unit(
     client: TestClient,
     auth_headers: dict[str, str],
     engine: Engine,
-    switchable: dict[str, AnalysisBackend],
+    switchable_backend: dict[str, Any],
 ) -> None:
-    ingest(
-        client,
-        auth_headers,
-        [{"external_id": f"a{i}", "text": t, "rating": 1} for i, t in enumerate(COMPLAINTS)],
-    )
-    analyse(client, auth_headers)
+    ingest_and_analyse(client, auth_headers)
     with Session(engine) as s:
         pps = s.exec(select(PainPoint)).all()
         assert pps and {p.embedding_model for p in pps} == {"test-hashing"}
@@ -79,7 +54,7 @@ def test_new_embedding_model_reembeds_every_unit(
         s.commit()
         touched_id = touched.id
 
-    switchable["backend"] = LeavesOneOut(OtherHashingEmbedder(128), tagger=None)
+    switchable_backend["backend"] = LeavesOneOut(OtherHashingEmbedder(128), tagger=None)
     job = analyse(client, auth_headers)
     assert job["result"]["units"] == len(COMPLAINTS)
     with Session(engine) as s:

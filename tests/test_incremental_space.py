@@ -4,7 +4,7 @@ stored centroids. Uses the production ``NlpBackend`` with the hashing embedder a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,16 +13,29 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from nlp.pipeline import contextualize
-from service.analysis import backend as backend_mod
 from service.analysis.backend import SourceRecord, vector
-from service.analysis.context import use_settings
 from service.analysis.nlp_backend import NlpBackend
 from service.models import FeedbackItem, OpinionUnit, PainPoint
-from service.settings import Settings
 from tests.conftest import HashingEmbedder
 from tests.test_journey_api import analyse, ingest
 
+COMPLAINTS = [
+    "The parcel arrived two weeks late.",
+    "My parcel arrived very late again.",
+    "Parcel late, arrived after ten days.",
+    "The card was declined at checkout.",
+    "Card declined at checkout again.",
+    "My card keeps being declined at checkout.",
+]
 TWO_CLAUSES = "The parcel arrived two weeks late. And the refund was never received."
+
+
+def ingest_and_analyse(client: TestClient, headers: dict[str, str]) -> None:
+    """COMPLAINTS as low-rated items ``a0``..``a5``, then one analysis job."""
+    ingest(
+        client, headers, [{"external_id": f"a{i}", "text": t, "rating": 1} for i, t in enumerate(COMPLAINTS)]
+    )
+    analyse(client, headers)
 
 
 def test_extract_stores_contextualized_vectors_independent_of_batch() -> None:
@@ -41,38 +54,15 @@ def test_extract_stores_contextualized_vectors_independent_of_batch() -> None:
         assert not np.allclose(a.embedding, r, atol=1e-3)  # not the raw unit vector
 
 
-@pytest.fixture
-def hashing_backend(settings: Settings) -> Iterator[NlpBackend]:
-    backend = NlpBackend(HashingEmbedder(), tagger=None)
-    backend_mod.set_backend_factory(lambda _s: backend)
-    use_settings(settings)
-    yield backend
-    backend_mod.set_backend_factory(None)
-    use_settings(None)
-
-
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_post_ingest_units_match_the_clustered_space(
-    client: TestClient, auth_headers: dict[str, str], engine: Engine, hashing_backend: NlpBackend
+    client: TestClient, auth_headers: dict[str, str], engine: Engine, switchable_backend: dict[str, Any]
 ) -> None:
-    complaints = [
-        "The parcel arrived two weeks late.",
-        "My parcel arrived very late again.",
-        "Parcel late, arrived after ten days.",
-        "The card was declined at checkout.",
-        "Card declined at checkout again.",
-        "My card keeps being declined at checkout.",
-    ]
-    ingest(
-        client,
-        auth_headers,
-        [{"external_id": f"a{i}", "text": t, "rating": 1} for i, t in enumerate(complaints)],
-    )
-    analyse(client, auth_headers)
+    ingest_and_analyse(client, auth_headers)
     with Session(engine) as s:
         sizes = {p.id: p.size for p in s.exec(select(PainPoint)).all()}
     # The same text arriving later goes through the post-ingest hook (assign_items → backend.extract).
-    ingest(client, auth_headers, [{"external_id": "late-twin", "text": complaints[0], "rating": 1}])
+    ingest(client, auth_headers, [{"external_id": "late-twin", "text": COMPLAINTS[0], "rating": 1}])
     with Session(engine) as s:
         item_id = {i.external_id: i.id for i in s.exec(select(FeedbackItem)).all()}
         units = {u.feedback_id: u for u in s.exec(select(OpinionUnit)).all()}

@@ -4,7 +4,6 @@ about a second to load), because the point is the wiring from ``workspace.taxono
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,10 +13,7 @@ from sqlmodel import Session, select
 
 from nlp.tagging.types import UNKNOWN_STAGE
 from nlp.taxonomy import load_default_taxonomy
-from service.analysis import backend as backend_mod
-from service.analysis.context import use_settings
 from service.models import OpinionUnit, PainPoint
-from service.settings import Settings
 from tests.test_journey_api import analyse, ingest
 
 INSURANCE_STAGES = {"quote", "claim", "renewal"}
@@ -72,14 +68,6 @@ ITEMS = [
     ("The online quote form crashed three times before giving me a price.", 2),
     ("Impossible d'obtenir un devis en ligne, le formulaire plante.", 1),
 ]
-
-
-@pytest.fixture
-def real_backend(settings: Settings) -> Iterator[None]:
-    backend_mod.set_backend_factory(None)
-    use_settings(settings)
-    yield
-    use_settings(None)
 
 
 def _items(prefix: str) -> list[dict[str, Any]]:
