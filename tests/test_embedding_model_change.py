@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,9 +16,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from nlp.embeddings import USE_SPEC
-from service.analysis.backend import ClusterOut, UnitForClustering, vector
+from nlp.tagging.types import UNKNOWN_STAGE
+from service.analysis.backend import ClusterOut, SourceRecord, UnitForClustering, vector
 from service.analysis.nlp_backend import NlpBackend, service_spec
 from service.models import OpinionUnit, PainPoint
+from service.settings import Settings
 from tests.conftest import HashingEmbedder
 from tests.test_incremental_space import COMPLAINTS, ingest_and_analyse
 from tests.test_journey_api import analyse, ingest
@@ -81,3 +84,13 @@ def test_service_resolves_auto_to_the_multilingual_space() -> None:
         service_spec(" sentence-transformers:all-MiniLM-L6-v2 ") == "sentence-transformers:all-MiniLM-L6-v2"
     )
     assert service_spec(USE_SPEC) == USE_SPEC
+
+
+def test_embedding_model_without_tagging_artifacts_gets_provisional_tags(tmp_path: Path) -> None:
+    """A model nobody trained heads for (a customer's sentence-transformers path) still analyses: the units
+    get rating-based tags and stage ``unknown`` instead of the job failing."""
+    backend = NlpBackend.from_settings(Settings(models_dir=tmp_path, embedding_backend="use-multilingual"))
+    assert backend.tagger is None
+    units = backend.extract([SourceRecord("a", "The parcel arrived two weeks late.", "en", rating=1)])
+    assert units and {u.tags.stage for u in units} == {UNKNOWN_STAGE}
+    assert {u.tags.sentiment for u in units} == {"negative"}

@@ -23,6 +23,7 @@ from nlp.labelling import label_clusters
 from nlp.language import detect_language
 from nlp.pipeline import contextualize
 from nlp.segmentation import split_units_batch
+from nlp.tagging.artifacts import ModelMismatchError
 from nlp.tagging.tagger import load_tagger
 from nlp.tagging.types import UNKNOWN_STAGE, Tagger, UnitTags
 from nlp.taxonomy import Taxonomy
@@ -49,7 +50,7 @@ def _load_tagger(settings: Settings, embedder: Embedder, taxonomy: Taxonomy | No
             settings.models_dir, embedder.model_id, taxonomy=taxonomy, encode=embedder.encode
         )
         return tagger
-    except (FileNotFoundError, ValueError) as exc:
+    except (ModelMismatchError, FileNotFoundError, ValueError) as exc:
         logger.warning(
             "no tagging artifacts for %s (%s): rating-based provisional tags", embedder.model_id, exc
         )
