@@ -119,9 +119,15 @@ def analyze(
     """Run the whole pipeline on a CSV/JSONL file, without a server or database; JSON out, progress
     on stderr. Bad input (missing file or column) exits 2 with the reason on stderr.
     FRICTIONMAP_EMBEDDING_BACKEND picks the embedding space (default ``auto``: per file)."""
+    from pydantic import ValidationError
+
     from nlp.analyze_cli import InputError, run_analyze
 
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        typer.echo(f"frictionmap analyze: invalid configuration: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
     try:
         run_analyze(
             input_path,

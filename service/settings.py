@@ -109,6 +109,19 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    @field_validator("embedding_backend")
+    @classmethod
+    def _known_embedding_spec(cls, value: str) -> str:
+        """A typo here would otherwise surface only when the first analysis job loads the model."""
+        value = value.strip()
+        if value in ("auto", "use-multilingual") or value.startswith("concat:"):
+            return value
+        if value.startswith("sentence-transformers:") and value[len("sentence-transformers:") :].strip():
+            return value
+        raise ValueError(
+            "must be 'auto', 'use-multilingual' or 'sentence-transformers:<model name or local path>'"
+        )
+
     @field_validator("database_url")
     @classmethod
     def _psycopg_driver(cls, value: str) -> str:

@@ -135,6 +135,16 @@ def test_cli_analyze_missing_column_is_exit_2_naming_the_flag(tmp_path: Path) ->
     assert result.stdout == ""
 
 
+def test_cli_analyze_bad_embedding_backend_is_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text("text\nLivraison en retard\n", encoding="utf-8")
+    monkeypatch.setenv("FRICTIONMAP_EMBEDDING_BACKEND", "minilm")
+    monkeypatch.setattr("service.cli.get_settings", lambda: Settings())
+    result = CliRunner().invoke(cli_app, ["analyze", str(data)])
+    assert result.exit_code == 2, result.output
+    assert "embedding_backend" in result.stderr and "sentence-transformers:" in result.stderr
+
+
 def test_cli_analyze_delegates_to_nlp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import types
 
