@@ -117,13 +117,31 @@ def analyze(
     ] = None,
 ) -> None:
     """Run the whole pipeline on a CSV/JSONL file, without a server or database; JSON out, progress
-    on stderr."""
-    if not input_path.is_file():
-        typer.echo(f"INPUT: no such file: {input_path}", err=True)
-        raise typer.Exit(code=2)
-    from nlp.analyze_cli import run_analyze
+    on stderr. Bad input (missing file or column) exits 2 with the reason on stderr.
+    FRICTIONMAP_EMBEDDING_BACKEND picks the embedding space (default ``auto``: per file)."""
+    from pydantic import ValidationError
 
-    run_analyze(input_path, text_column, id_column, rating_column, date_column, out)
+    from nlp.analyze_cli import InputError, run_analyze
+
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        typer.echo(f"frictionmap analyze: invalid configuration: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    try:
+        run_analyze(
+            input_path,
+            text_column,
+            id_column,
+            rating_column,
+            date_column,
+            out,
+            embedding_backend=settings.embedding_backend,  # "auto" (default): chosen per file
+            models_dir=settings.models_dir,
+        )
+    except InputError as exc:
+        typer.echo(f"frictionmap analyze: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
 
 
 def main() -> None:

@@ -41,8 +41,10 @@ class Settings(BaseSettings):
     max_batch_items: int = 1_000
     max_body_bytes: int = 25 * 1024 * 1024
 
-    # NLP (issue 3/4). Backend spec: "use-multilingual" or "sentence-transformers:<name or path>".
-    embedding_backend: str = "use-multilingual"
+    # NLP (issue 3/4). Backend spec: "auto", "use-multilingual" or "sentence-transformers:<name or path>".
+    # "auto": `frictionmap analyze` picks per file (MiniLM for English-only input, USE when French present);
+    # the service always resolves it to "use-multilingual" (see service.analysis.nlp_backend.service_spec).
+    embedding_backend: str = "auto"
     embedding_batch_size: int = 64
     models_dir: Path | None = Field(
         default=None,
@@ -106,6 +108,19 @@ class Settings(BaseSettings):
     )
 
     log_level: str = "INFO"
+
+    @field_validator("embedding_backend")
+    @classmethod
+    def _known_embedding_spec(cls, value: str) -> str:
+        """A typo here would otherwise surface only when the first analysis job loads the model."""
+        value = value.strip()
+        if value in ("auto", "use-multilingual") or value.startswith("concat:"):
+            return value
+        if value.startswith("sentence-transformers:") and value[len("sentence-transformers:") :].strip():
+            return value
+        raise ValueError(
+            "must be 'auto', 'use-multilingual' or 'sentence-transformers:<model name or local path>'"
+        )
 
     @field_validator("database_url")
     @classmethod

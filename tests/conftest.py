@@ -37,6 +37,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -270,5 +271,33 @@ def topic_backend(settings: Settings) -> Iterator[TopicBackend]:
     backend_mod.set_backend_factory(lambda _s: backend)
     use_settings(settings)
     yield backend
+    backend_mod.set_backend_factory(None)
+    use_settings(None)
+
+
+@pytest.fixture
+def real_backend(settings: Settings) -> Iterator[None]:
+    """Analysis tasks run the production nlp/ backend (shipped models) against this test's database."""
+    from service.analysis import backend as backend_mod
+    from service.analysis.context import use_settings
+
+    backend_mod.set_backend_factory(None)
+    use_settings(settings)
+    yield
+    use_settings(None)
+
+
+@pytest.fixture
+def switchable_backend(settings: Settings) -> Iterator[dict[str, Any]]:
+    """The production ``NlpBackend`` over the hashing embedder, no tagger (fast); tests may swap
+    ``holder["backend"]`` between analyses, as a changed embedding setting would."""
+    from service.analysis import backend as backend_mod
+    from service.analysis.context import use_settings
+    from service.analysis.nlp_backend import NlpBackend
+
+    holder: dict[str, Any] = {"backend": NlpBackend(HashingEmbedder(), tagger=None)}
+    backend_mod.set_backend_factory(lambda _s: holder["backend"])
+    use_settings(settings)
+    yield holder
     backend_mod.set_backend_factory(None)
     use_settings(None)

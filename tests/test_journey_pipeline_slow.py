@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
-from service.analysis import backend as backend_mod
-from service.analysis.context import use_settings
-from service.settings import Settings
 from tests.test_journey_api import analyse, ingest
-
-
-@pytest.fixture
-def real_backend(settings: Settings) -> Iterator[None]:
-    backend_mod.set_backend_factory(None)
-    use_settings(settings)
-    yield
-    use_settings(None)
 
 
 @pytest.mark.slow

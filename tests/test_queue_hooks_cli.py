@@ -122,6 +122,27 @@ def test_cli_help_lists_commands() -> None:
 def test_cli_analyze_missing_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli_app, ["analyze", str(tmp_path / "nope.csv")])
     assert result.exit_code == 2
+    assert "nope.csv" in result.stderr and "does not exist" in result.stderr
+    assert result.stdout == ""
+
+
+def test_cli_analyze_missing_column_is_exit_2_naming_the_flag(tmp_path: Path) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text("id,body\n1,Livraison en retard\n", encoding="utf-8")
+    result = CliRunner().invoke(cli_app, ["analyze", str(data), "--text-column", "avis"])
+    assert result.exit_code == 2, result.output
+    assert "avis" in result.stderr and "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+def test_cli_analyze_bad_embedding_backend_is_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text("text\nLivraison en retard\n", encoding="utf-8")
+    monkeypatch.setenv("FRICTIONMAP_EMBEDDING_BACKEND", "minilm")
+    monkeypatch.setattr("service.cli.get_settings", lambda: Settings())
+    result = CliRunner().invoke(cli_app, ["analyze", str(data)])
+    assert result.exit_code == 2, result.output
+    assert "embedding_backend" in result.stderr and "sentence-transformers:" in result.stderr
 
 
 def test_cli_analyze_delegates_to_nlp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -129,7 +150,11 @@ def test_cli_analyze_delegates_to_nlp(tmp_path: Path, monkeypatch: pytest.Monkey
 
     calls: list[tuple[object, ...]] = []
     fake = types.ModuleType("nlp.analyze_cli")
-    fake.run_analyze = lambda *args: calls.append(args)  # type: ignore[attr-defined]
+    kwargs: list[dict[str, object]] = []
+    fake.run_analyze = lambda *args, **kw: (calls.append(args), kwargs.append(kw))  # type: ignore[attr-defined]
+    fake.InputError = ValueError  # type: ignore[attr-defined]
+    monkeypatch.setenv("FRICTIONMAP_EMBEDDING_BACKEND", "sentence-transformers:all-MiniLM-L6-v2")
+    monkeypatch.setattr("service.cli.get_settings", lambda: Settings())
     monkeypatch.setitem(sys.modules, "nlp.analyze_cli", fake)
     data = tmp_path / "in.csv"
     data.write_text("ID,body\n1,Livraison en retard\n", encoding="utf-8")
@@ -153,6 +178,9 @@ def test_cli_analyze_delegates_to_nlp(tmp_path: Path, monkeypatch: pytest.Monkey
     )
     assert result.exit_code == 0, result.output
     assert calls == [(data, "body", "ID", "R", "D", out)]
+    # An explicit FRICTIONMAP_EMBEDDING_BACKEND is honoured; the default "auto" lets the CLI choose per file.
+    assert kwargs[0]["embedding_backend"] == "sentence-transformers:all-MiniLM-L6-v2"
+    assert Settings.model_fields["embedding_backend"].default == "auto"
 
 
 @pytest.mark.redis

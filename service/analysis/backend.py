@@ -11,6 +11,7 @@ deterministic one through :func:`set_backend_factory`.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +20,7 @@ from typing import Literal, Protocol
 import numpy as np
 
 from nlp.tagging.types import UnitTags
+from nlp.taxonomy import Taxonomy, load_default_taxonomy
 from service.settings import Settings
 
 ClusterKind = Literal["pain", "opportunity"]
@@ -88,7 +90,10 @@ class AnalysisBackend(Protocol):
 
 BackendFactory = Callable[[Settings], AnalysisBackend]
 _factory: BackendFactory | None = None
-_cache: dict[str, AnalysisBackend] = {}
+# Bounded: one entry per (embedding setting, taxonomy content) in use; the embedder itself is shared through
+# nlp.embeddings' own cache, so an entry costs only the tagging heads and stage prototypes.
+_CACHE_SIZE = 32
+_cache: OrderedDict[str, AnalysisBackend] = OrderedDict()
 
 
 def set_backend_factory(factory: BackendFactory | None) -> None:
@@ -98,16 +103,25 @@ def set_backend_factory(factory: BackendFactory | None) -> None:
     _cache.clear()
 
 
-def get_backend(settings: Settings) -> AnalysisBackend:
-    """One backend per process and embedding setting: loading models is the expensive part."""
+def get_backend(settings: Settings, taxonomy: Taxonomy | None = None) -> AnalysisBackend:
+    """The backend for a workspace: its taxonomy decides the stages units are tagged with.
+
+    Cached per process by embedding setting and taxonomy content hash, since loading models is the expensive
+    part and many workspaces share the default taxonomy. A factory set by tests gets the settings only.
+    """
     if _factory is not None:
         return _factory(settings)
-    key = f"{settings.embedding_backend}|{settings.models_dir}"
-    if key not in _cache:
-        from service.analysis.nlp_backend import NlpBackend
+    taxonomy = taxonomy or load_default_taxonomy()
+    key = f"{settings.embedding_backend}|{settings.models_dir}|{taxonomy.fingerprint()}"
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
+    from service.analysis.nlp_backend import NlpBackend
 
-        _cache[key] = NlpBackend.from_settings(settings)
-    return _cache[key]
+    _cache[key] = backend = NlpBackend.from_settings(settings, taxonomy)
+    while len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return backend
 
 
 def to_blob(vector: np.ndarray) -> bytes:

@@ -15,6 +15,7 @@ from service.analysis.view import load_view
 from service.models import FeedbackItem, Job, Workspace
 from service.models.types import utcnow
 from service.settings import Settings
+from service.taxonomy import workspace_taxonomy
 from service.webhooks import record_event
 
 logger = logging.getLogger(__name__)
@@ -82,13 +83,20 @@ def execute_job(
     current: Job = job
     try:
         scope = AnalysisScope.model_validate((job.params or {}).get("scope") or {})
-        backend = get_backend(settings)
+        taxonomy = workspace_taxonomy(workspace)
+        backend = get_backend(settings, taxonomy)
 
         def progress(frac: float, message: str) -> None:
             _checkpoint(session, current, 0.05 + 0.65 * frac, "extract", message=message)
 
         written = extract_pending(
-            session, workspace.id, scope, backend, batch_size=batch_size, on_progress=progress
+            session,
+            workspace.id,
+            scope,
+            backend,
+            batch_size=batch_size,
+            on_progress=progress,
+            stages=taxonomy.stage_ids,
         )
         _checkpoint(session, job, 0.7, "cluster", units_written=written)
         result: ReclusterResult = recluster(session, workspace.id, scope, backend)

@@ -18,28 +18,39 @@ from collections.abc import Sequence
 import numpy as np
 
 from nlp.clustering import ClusterParams, cluster_units
-from nlp.embeddings import Embedder, encode_unique, get_embedder, resolve_spec
+from nlp.embeddings import AUTO_SPEC, USE_SPEC, Embedder, encode_unique, get_embedder
 from nlp.labelling import label_clusters
 from nlp.language import detect_language
 from nlp.pipeline import contextualize
 from nlp.segmentation import split_units_batch
+from nlp.tagging.artifacts import ModelMismatchError
+from nlp.tagging.tagger import load_tagger
 from nlp.tagging.types import UNKNOWN_STAGE, Tagger, UnitTags
+from nlp.taxonomy import Taxonomy
 from service.analysis.backend import ClusterOut, ExtractedUnit, SourceRecord, UnitForClustering
 from service.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
-def _load_tagger(settings: Settings, embedder: Embedder) -> Tagger | None:
+def service_spec(spec: str) -> str:
+    """The embedding spec the service uses for ``embedding_backend``: ``auto`` means the multilingual USE.
+
+    The CLI's ``auto`` picks a space from the languages of the one file it reads; a workspace's languages are
+    not known up front, and all its stored units and centroids must stay in one space (a French review
+    arriving in an English-only workspace would otherwise switch models and re-embed everything).
+    """
+    spec = spec.strip()
+    return USE_SPEC if spec == AUTO_SPEC else spec
+
+
+def _load_tagger(settings: Settings, embedder: Embedder, taxonomy: Taxonomy | None) -> Tagger | None:
     try:
-        from nlp.tagging.tagger import load_tagger  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        logger.warning("no tagger module: units get rating-based provisional tags")
-        return None
-    try:
-        tagger: Tagger = load_tagger(settings.models_dir, embedder.model_id, encode=embedder.encode)
+        tagger: Tagger = load_tagger(
+            settings.models_dir, embedder.model_id, taxonomy=taxonomy, encode=embedder.encode
+        )
         return tagger
-    except (FileNotFoundError, ValueError) as exc:
+    except (ModelMismatchError, FileNotFoundError, ValueError) as exc:
         logger.warning(
             "no tagging artifacts for %s (%s): rating-based provisional tags", embedder.model_id, exc
         )
@@ -76,9 +87,10 @@ class NlpBackend:
         self.params = params
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> NlpBackend:
-        embedder = get_embedder(resolve_spec(settings.embedding_backend), settings.embedding_batch_size)
-        return cls(embedder, _load_tagger(settings, embedder))
+    def from_settings(cls, settings: Settings, taxonomy: Taxonomy | None = None) -> NlpBackend:
+        """``taxonomy``: the workspace's journey (None = the default); units are tagged with its stages."""
+        embedder = get_embedder(service_spec(settings.embedding_backend), settings.embedding_batch_size)
+        return cls(embedder, _load_tagger(settings, embedder, taxonomy))
 
     @property
     def model_id(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,9 +21,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, func, or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from nlp.incremental import PreviousCluster, assign_new_units, match_clusters
+from nlp.tagging.types import UNKNOWN_STAGE
 from service.analysis.backend import (
     AnalysisBackend,
     ClusterOut,
@@ -33,6 +35,7 @@ from service.analysis.backend import (
     to_blob,
     vector,
 )
+from service.analysis.filters import select_items
 from service.models import FeedbackItem, OpinionUnit, PainPoint
 from service.models.types import utcnow
 
@@ -58,30 +61,36 @@ class AnalysisScope(BaseModel):
 
 
 def scoped_items(workspace_id: str, scope: AnalysisScope) -> Any:
-    stmt = select(FeedbackItem).where(FeedbackItem.workspace_id == workspace_id)
-    if scope.source:
-        stmt = stmt.where(FeedbackItem.source == scope.source)
-    if scope.channel:
-        stmt = stmt.where(FeedbackItem.channel == scope.channel)
-    if scope.segment:
-        stmt = stmt.where(FeedbackItem.segment == scope.segment)
-    if scope.language:
-        stmt = stmt.where(FeedbackItem.language == scope.language)
-    if scope.since:
-        stmt = stmt.where(FeedbackItem.created_at >= scope.since)
-    if scope.until:
-        stmt = stmt.where(FeedbackItem.created_at <= scope.until)
-    return stmt
+    return select_items(workspace_id, **scope.model_dump())
 
 
-def _pending_ids(session: Session, workspace_id: str, scope: AnalysisScope, model_id: str) -> list[str]:
-    """Items in scope without units embedded by ``model_id`` (never analysed, or by another model)."""
+def _pending_ids(
+    session: Session,
+    workspace_id: str,
+    scope: AnalysisScope,
+    model_id: str,
+    stages: Collection[str] | None = None,
+) -> list[str]:
+    """Items in scope without units embedded by ``model_id`` (never analysed, or by another model), and,
+    when ``stages`` is given, items with a unit tagged with a stage outside it (taxonomy replaced since)."""
     done = (
         select(OpinionUnit.feedback_id)
         .where(OpinionUnit.workspace_id == workspace_id, OpinionUnit.embedding_model == model_id)
         .distinct()
     )
-    stmt = scoped_items(workspace_id, scope).where(col(FeedbackItem.id).not_in(done))
+    pending: ColumnElement[bool] = col(FeedbackItem.id).not_in(done)
+    if stages is not None:
+        stale = (
+            select(OpinionUnit.feedback_id)
+            .where(
+                OpinionUnit.workspace_id == workspace_id,
+                col(OpinionUnit.stage).is_not(None),
+                col(OpinionUnit.stage).not_in(sorted({*stages, UNKNOWN_STAGE})),
+            )
+            .distinct()
+        )
+        pending = or_(pending, col(FeedbackItem.id).in_(stale))
+    stmt = scoped_items(workspace_id, scope).where(pending)
     stmt = stmt.order_by(FeedbackItem.created_at, FeedbackItem.id)
     return [item.id for item in session.exec(stmt).all()]
 
@@ -144,8 +153,11 @@ def extract_pending(
     backend: AnalysisBackend,
     batch_size: int = 64,
     on_progress: ProgressFn | None = None,
+    stages: Collection[str] | None = None,
 ) -> int:
-    pending = _pending_ids(session, workspace_id, scope, backend.model_id)
+    """Extract every item in scope that needs it; ``stages``: the workspace taxonomy's stage ids, so units
+    tagged under a replaced taxonomy are re-tagged."""
+    pending = _pending_ids(session, workspace_id, scope, backend.model_id, stages)
     total = len(pending)
     written = 0
     for start in range(0, total, batch_size):
@@ -318,10 +330,14 @@ def recluster(
     survivors = {pid: pp_by_id[pid] for pid in {*members_of, *(p.id for p in all_pps if is_human_touched(p))}}
     leftovers = [u for u in rows if u.pain_point_id is None and _unit_kind(u.sentiment)]
     for kind in ("pain", "opportunity"):
+        # A pain point a person kept from before an embedding-model change has a centroid in the old space.
         cents = [
             (p.id, c)
             for p in survivors.values()
-            if p.kind == kind and not p.merged_into_id and (c := from_blob(p.centroid)) is not None
+            if p.kind == kind
+            and not p.merged_into_id
+            and p.embedding_model == backend.model_id
+            and (c := from_blob(p.centroid)) is not None
         ]
         todo = [u for u in leftovers if _unit_kind(u.sentiment) == kind and u.embedding]
         if not todo or not cents:

@@ -27,18 +27,9 @@ from nlp.priority import (
     UnitSignal,
     score_pain_points,
 )
+from service.analysis.filters import select_items
 from service.models import FeedbackItem, OpinionUnit, PainPoint, Workspace
-
-DEFAULT_STAGES: list[tuple[str, str]] = [
-    ("discovery", "Discovery"),
-    ("consideration", "Consideration"),
-    ("purchase", "Purchase"),
-    ("delivery", "Delivery"),
-    ("usage", "Usage"),
-    ("support", "Support"),
-    ("retention", "Retention"),
-    ("advocacy", "Advocacy"),
-]
+from service.taxonomy import workspace_taxonomy
 
 
 class ViewFilters(BaseModel):
@@ -81,27 +72,8 @@ def priority_config(workspace: Workspace) -> PriorityConfig:
 
 
 def stage_specs(workspace: Workspace) -> list[StageSpec]:
-    """Stages in journey order from the workspace taxonomy, else the default taxonomy."""
-    tax = workspace.taxonomy
-    if tax is None:
-        try:
-            from nlp.taxonomy import load_default_taxonomy  # type: ignore[import-not-found,unused-ignore]
-
-            tax = load_default_taxonomy().model_dump()
-        except Exception:
-            tax = None
-    stages = (tax or {}).get("stages") if isinstance(tax, dict) else None
-    if stages:
-        out = []
-        for s in stages:
-            if isinstance(s, dict) and s.get("id"):
-                label = s.get("label") or s["id"]
-                if isinstance(label, dict):  # nlp.taxonomy: {"en": ..., "fr": ...}
-                    label = label.get("en") or label.get("fr") or s["id"]
-                out.append(StageSpec(str(s["id"]), str(label)))
-        if out:
-            return out
-    return [StageSpec(i, label) for i, label in DEFAULT_STAGES]
+    """Stages in journey order from the workspace taxonomy (the default one when none was PUT)."""
+    return [StageSpec(s.id, s.label.en) for s in workspace_taxonomy(workspace).stages]
 
 
 @dataclass
@@ -126,19 +98,15 @@ class View:
 
 def load_view(session: Session, workspace: Workspace, filters: ViewFilters | None = None) -> View:
     filters = filters or ViewFilters()
-    stmt = select(FeedbackItem).where(FeedbackItem.workspace_id == workspace.id)
-    if filters.channel:
-        stmt = stmt.where(FeedbackItem.channel == filters.channel)
-    if filters.source:
-        stmt = stmt.where(FeedbackItem.source == filters.source)
-    if filters.segment:
-        stmt = stmt.where(FeedbackItem.segment == filters.segment)
-    if filters.language:
-        stmt = stmt.where(FeedbackItem.language == filters.language)
-    if filters.since:
-        stmt = stmt.where(FeedbackItem.created_at >= datetime.combine(filters.since, time.min, UTC))
-    if filters.until:
-        stmt = stmt.where(FeedbackItem.created_at <= datetime.combine(filters.until, time.max, UTC))
+    stmt = select_items(
+        workspace.id,
+        source=filters.source,
+        channel=filters.channel,
+        segment=filters.segment,
+        language=filters.language,
+        since=datetime.combine(filters.since, time.min, UTC) if filters.since else None,
+        until=datetime.combine(filters.until, time.max, UTC) if filters.until else None,
+    )
     items = {i.id: i for i in session.exec(stmt).all()}
     # Embeddings and centroids are the bulk of these rows and the read side never needs them.
     unit_rows = session.exec(

@@ -122,7 +122,11 @@ class OpinionUnit(SQLModel, table=True):
     """A sentence or clause of a feedback item with its tags; ``text == item.text[start:end]``."""
 
     __tablename__ = "opinion_unit"
-    __table_args__ = (Index("ix_unit_workspace_pain_point", "workspace_id", "pain_point_id"),)
+    __table_args__ = (
+        Index("ix_unit_workspace_pain_point", "workspace_id", "pain_point_id"),
+        # One unit per span of an item: two workers extracting the same item cannot both write (0002_journey).
+        Index("uq_opinion_unit_span", "feedback_id", "start", "end", unique=True),
+    )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     workspace_id: str = Field(sa_column=_workspace_fk())

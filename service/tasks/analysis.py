@@ -25,6 +25,7 @@ from service.db import session_scope
 from service.models import Job, Workspace
 from service.queue import huey
 from service.tasks.webhooks import enqueue_deliveries
+from service.taxonomy import workspace_taxonomy
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +44,12 @@ def assign_new_feedback(workspace_id: str, feedback_ids: list[str]) -> int:
     """Incremental path: new items are tagged and attached to existing pain points as they arrive."""
     settings = task_settings()
     with session_scope(settings) as session:
-        assigned = assign_items(session, workspace_id, feedback_ids, get_backend(settings))
         workspace = session.get(Workspace, workspace_id)
-        deliveries = refresh_scores(session, workspace) if workspace and assigned else []
+        if workspace is None:  # deleted since the items arrived
+            return 0
+        backend = get_backend(settings, workspace_taxonomy(workspace))
+        assigned = assign_items(session, workspace_id, feedback_ids, backend)
+        deliveries = refresh_scores(session, workspace) if assigned else []
     enqueue_deliveries(deliveries)
     return assigned
 

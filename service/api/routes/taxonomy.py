@@ -12,10 +12,10 @@ from typing import Any
 
 from fastapi import APIRouter, Body, status
 
-from nlp.taxonomy import Taxonomy, load_default_taxonomy, parse_taxonomy
+from nlp.taxonomy import Taxonomy, load_default_taxonomy
 from service.api.deps import CurrentWorkspace, SessionDep
 from service.api.errors import error_responses
-from service.models import Workspace
+from service.taxonomy import workspace_taxonomy
 
 TAGS = [
     {
@@ -31,13 +31,6 @@ router = APIRouter(tags=["taxonomy"])
 
 class TaxonomyOut(Taxonomy):
     is_default: bool
-
-
-def workspace_taxonomy(workspace: Workspace) -> Taxonomy:
-    """The taxonomy in force for a workspace (what the analysis job hands to the tagger)."""
-    if workspace.taxonomy:
-        return parse_taxonomy(workspace.taxonomy)
-    return load_default_taxonomy()
 
 
 def _out(taxonomy: Taxonomy, is_default: bool) -> TaxonomyOut:
