@@ -107,6 +107,12 @@ class Settings(BaseSettings):
         default=50, ge=0, le=1000, description="Rejected rows (with reasons) kept on each run."
     )
 
+    webhook_allow_private_urls: bool = Field(
+        default=False,
+        description="Allow webhook URLs on private/loopback addresses (off: a workspace cannot make the "
+        "server call its internal network).",
+    )
+
     log_level: str = "INFO"
 
     @field_validator("embedding_backend")

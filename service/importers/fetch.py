@@ -8,9 +8,7 @@ internal network by registering them as a "source".
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import socket
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +16,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
+
+from service.netguard import NonPublicAddressError, check_public_host
 
 
 class FetchError(ValueError):
@@ -52,16 +52,9 @@ def check_local_path(location: str, allowed_dirs: Sequence[Path]) -> Path:
 
 def _check_public_host(host: str) -> None:
     try:
-        infos = socket.getaddrinfo(host, None)
-    except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve host {host!r}: {exc}") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-            raise FetchError(
-                f"host {host!r} resolves to the non-public address {address}; "
-                "set FRICTIONMAP_IMPORT_ALLOW_PRIVATE_URLS=true to allow it"
-            )
+        check_public_host(host)
+    except NonPublicAddressError as exc:
+        raise FetchError(f"{exc}; set FRICTIONMAP_IMPORT_ALLOW_PRIVATE_URLS=true to allow it") from None
 
 
 @contextmanager

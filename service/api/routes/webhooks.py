@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 from sqlmodel import col, select
 
-from service.api.deps import CurrentWorkspace, SessionDep
+from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
 from service.api.errors import field_error
 from service.models.webhooks import Webhook, WebhookDelivery
+from service.netguard import NonPublicAddressError, check_public_host
 from service.schemas.journey import DeliveryOut, WebhookCreated, WebhookIn, WebhookOut
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
@@ -32,7 +33,19 @@ def _get(session: SessionDep, workspace_id: str, webhook_id: str) -> Webhook:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=WebhookCreated)
-def create_webhook(body: WebhookIn, workspace: CurrentWorkspace, session: SessionDep) -> WebhookCreated:
+def create_webhook(
+    body: WebhookIn, workspace: CurrentWorkspace, session: SessionDep, settings: SettingsDep
+) -> WebhookCreated:
+    if not settings.webhook_allow_private_urls:
+        try:
+            check_public_host(body.url.host or "")
+        except NonPublicAddressError as exc:
+            raise field_error(
+                422,
+                "url",
+                "public_address",
+                f"{exc}; set FRICTIONMAP_WEBHOOK_ALLOW_PRIVATE_URLS=true to allow it",
+            ) from None
     hook = Webhook(
         workspace_id=workspace.id,
         url=str(body.url),
