@@ -100,6 +100,18 @@ class Settings(BaseSettings):
         description="A running import with no checkpoint commit for this long is taken as crashed "
         "and resumed.",
     )
+    analysis_stale_after_s: float = Field(
+        default=900.0,
+        gt=0,
+        description="A queued or running analysis job with no heartbeat for this long is taken as "
+        "orphaned by a dead worker and re-enqueued (at worker start-up and every 5 minutes).",
+    )
+    analysis_batch_pause_s: float = Field(
+        default=0.0,
+        ge=0,
+        description="Pause after each committed extraction batch of an analysis job, to leave the "
+        "database and CPU to the API on small hosts.",
+    )
     import_lock_retry_s: float = Field(
         default=30.0, gt=0, description="Delay before retrying a run whose source is locked by another run."
     )

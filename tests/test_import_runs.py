@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -25,8 +22,7 @@ from service.models.types import utcnow
 from service.queue import huey
 from service.settings import Settings, get_settings
 from tests.imports_helpers import wait_for
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.worker_helpers import enqueue_in_subprocess, kill, start_worker, worker_env
 
 
 @pytest.fixture
@@ -178,41 +174,14 @@ def test_interrupted_run_resumes_exactly_from_its_checkpoint(
 
 
 def _worker_env(settings: Settings, exports: Path, queue_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": settings.database_url,
-            "FRICTIONMAP_DATA_DIR": str(settings.data_dir),
-            "FRICTIONMAP_QUEUE_URL": queue_url,
-            "FRICTIONMAP_QUEUE_IMMEDIATE": "false",
-            "FRICTIONMAP_WORKER_IN_PROCESS": "false",
-            "FRICTIONMAP_IMPORT_DIRS": json.dumps([str(exports)]),
-            "FRICTIONMAP_IMPORT_CHUNK_ROWS": "40",
-            "FRICTIONMAP_IMPORT_CHUNK_PAUSE_S": "0.2",
-            "FRICTIONMAP_IMPORT_STALE_AFTER_S": "2",
-            "FRICTIONMAP_LOG_LEVEL": "INFO",
-            "PYTHONPATH": str(ROOT),
-        }
+    return worker_env(
+        settings,
+        queue_url,
+        FRICTIONMAP_IMPORT_DIRS=json.dumps([str(exports)]),
+        FRICTIONMAP_IMPORT_CHUNK_ROWS="40",
+        FRICTIONMAP_IMPORT_CHUNK_PAUSE_S="0.2",
+        FRICTIONMAP_IMPORT_STALE_AFTER_S="2",
     )
-    return env
-
-
-def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "worker"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
-def _kill(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=10)
 
 
 @pytest.mark.slow
@@ -243,29 +212,23 @@ def test_killed_worker_resumes_and_stores_every_row_once(
     env = _worker_env(run_settings, exports, queue_url)
     log = tmp_path / "worker.log"
     enqueue = "import sys; from service.tasks.imports import run_import; run_import(sys.argv[1], sys.argv[2])"
-    subprocess.run(
-        [sys.executable, "-c", enqueue, run.id, run_settings.database_url],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=60,
-    )
+    enqueue_in_subprocess(env, enqueue, run.id, run_settings.database_url)
 
-    worker = _start_worker(env, log)
+    worker = start_worker(env, log)
     try:
         wait_for(lambda: load_run(run_settings, run.id).read >= 120, timeout=90)
     finally:
-        _kill(worker)  # SIGKILL mid-file: no cleanup, the huey lock stays behind
+        kill(worker)  # SIGKILL mid-file: no cleanup, the huey lock stays behind
     killed = load_run(run_settings, run.id)
     assert killed.state == "running" and 120 <= killed.read < rows, (killed.read, log.read_text()[-2000:])
     assert stored(run_settings, source.feedback_source) == killed.created == killed.read
 
     time.sleep(2.5)  # older than FRICTIONMAP_IMPORT_STALE_AFTER_S: the restarted worker takes it over
-    worker = _start_worker(env, log)
+    worker = start_worker(env, log)
     try:
         wait_for(lambda: load_run(run_settings, run.id).state == "done", timeout=120)
     finally:
-        _kill(worker)
+        kill(worker)
     done = load_run(run_settings, run.id)
     assert (done.read, done.created, done.duplicate, done.rejected) == (rows, rows, 0, 0), log.read_text()[
         -2000:

@@ -5,25 +5,30 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from service.analysis import backend as backend_mod
+from service.analysis.backend import SourceRecord
 from service.analysis.context import use_settings
 from service.analysis.jobs import execute_job
-from service.models import Job, OpinionUnit
+from service.models import FeedbackItem, Job, OpinionUnit, PainPoint
 from service.models.types import utcnow
 from service.models.webhooks import WebhookDelivery
 from service.settings import Settings
 from service.webhooks import SIGNATURE_HEADER, attempt_delivery, sign, verify_signature
+from tests.imports_helpers import wait_for
 from tests.journey_backend import TopicBackend
 from tests.test_journey_api import analyse, ingest, seed_items
+from tests.worker_helpers import enqueue_in_subprocess, kill, start_worker, worker_env
 
 
 class Receiver:
@@ -251,6 +256,86 @@ def test_stale_job_is_recovered(
     assert recover_stale_jobs.call_local() == 1
     assert client.get(f"/v1/jobs/{ids[0]}", headers=auth_headers).json()["state"] == "done"
     assert client.get(f"/v1/jobs/{ids[1]}", headers=auth_headers).json()["state"] == "running"
+
+
+def test_killed_worker_finishes_the_analysis(
+    client: TestClient, auth_headers: dict[str, str], workspace_id: str, engine: Engine, settings: Settings
+) -> None:
+    """SIGKILL a real worker process between extraction batches; a restarted worker recovers the job at
+    start-up (its heartbeat is older than ``analysis_stale_after_s``) and finishes it from the committed
+    batches: every item's units stored once, pain points built, two attempts."""
+    from service import hooks
+    from service.tasks.analysis import _on_feedback_created
+
+    items = [
+        {**item, "external_id": f"{item['external_id']}-{copy}"} for copy in range(4) for item in seed_items()
+    ]  # 256 items: 4 extraction batches of 64
+    hooks.remove(_on_feedback_created)  # no incremental extraction: the job does all of it
+    try:
+        ingest(client, auth_headers, items)
+    finally:
+        hooks.on_feedback_created(_on_feedback_created)
+    with Session(engine) as s:
+        job = Job(workspace_id=workspace_id, kind="analysis", params={"scope": {}})
+        s.add(job)
+        s.commit()
+        job_id = job.id
+        records = [
+            SourceRecord(i.id, i.text, i.language, i.rating, i.nps, i.created_at)
+            for i in s.exec(select(FeedbackItem).where(FeedbackItem.workspace_id == workspace_id)).all()
+        ]
+    expected_spans = sorted((u.feedback_id, u.start, u.end) for u in TopicBackend().extract(records))
+    assert len(records) == len(items)
+    assert {f for f, _, _ in expected_spans} == {r.feedback_id for r in records}  # every item has units
+
+    def load() -> Job:
+        with Session(engine) as s:
+            found = s.get(Job, job_id)
+            assert found is not None
+            return found
+
+    def spans() -> list[tuple[str, int, int]]:
+        with Session(engine) as s:
+            units = s.exec(select(OpinionUnit).where(OpinionUnit.workspace_id == workspace_id)).all()
+            return sorted((u.feedback_id, u.start, u.end) for u in units)
+
+    env = worker_env(
+        settings,
+        FRICTIONMAP_ANALYSIS_BATCH_PAUSE_S="0.5",
+        FRICTIONMAP_ANALYSIS_STALE_AFTER_S="2",
+        FRICTIONMAP_WEBHOOK_ALLOW_PRIVATE_URLS="true",
+    )
+    log = settings.data_dir / "worker.log"
+    enqueue_in_subprocess(
+        env, "import sys; from service.tasks.analysis import run_analysis; run_analysis(sys.argv[1])", job_id
+    )
+    worker = start_worker(env, log, module="tests.analysis_worker")
+    try:  # the first batch is committed: kill during the pause before the second
+        wait_for(lambda: load().progress >= 0.05 + 0.65 * 64 / len(items), timeout=60, every=0.05)
+    finally:
+        kill(worker)
+    killed = load()
+    extracted = {f for f, _, _ in spans()}
+    assert killed.state == "running" and killed.attempts == 1, log.read_text()[-2000:]
+    assert 64 <= len(extracted) < len(items), (len(extracted), log.read_text()[-2000:])
+    assert (killed.result or {}).get("stage") == "extract" and killed.progress < 0.7
+
+    time.sleep(2.5)  # older than FRICTIONMAP_ANALYSIS_STALE_AFTER_S: the restarted worker takes it over
+    worker = start_worker(env, log, module="tests.analysis_worker")
+    try:
+        wait_for(lambda: load().state == "done", timeout=60)
+    finally:
+        kill(worker)
+    done = load()
+    assert done.attempts == 2 and done.progress == 1.0 and done.error is None, log.read_text()[-2000:]
+    assert (done.result or {}).get("requeued") is True and "re-queued" in log.read_text()
+    assert done.result is not None and done.result["units"] == len(expected_spans)
+    assert spans() == expected_spans  # nothing lost, nothing stored twice
+    indexes = {ix["name"]: ix for ix in inspect(engine).get_indexes(OpinionUnit.__tablename__)}
+    assert indexes["uq_opinion_unit_span"]["unique"]  # the database itself refuses a doubled span
+    with Session(engine) as s:
+        pain = s.exec(select(PainPoint).where(PainPoint.workspace_id == workspace_id)).all()
+    assert any(p.kind == "pain" for p in pain) and done.result["pain_points_created"] == len(pain)
 
 
 def test_jobs_are_workspace_scoped(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,6 @@ from service.webhooks import record_event
 logger = logging.getLogger(__name__)
 
 ANALYSIS_KIND = "analysis"
-STALE_AFTER = timedelta(minutes=15)
 
 
 def _checkpoint(session: Session, job: Job, progress: float, stage: str, **extra: Any) -> None:
@@ -88,6 +88,8 @@ def execute_job(
 
         def progress(frac: float, message: str) -> None:
             _checkpoint(session, current, 0.05 + 0.65 * frac, "extract", message=message)
+            if settings.analysis_batch_pause_s:
+                time.sleep(settings.analysis_batch_pause_s)
 
         written = extract_pending(
             session,
@@ -150,9 +152,10 @@ def workspaces_due(session: Session) -> list[str]:
     return due
 
 
-def stale_jobs(session: Session) -> list[Job]:
-    """Jobs a killed worker left behind: queued or running with no heartbeat for ``STALE_AFTER``."""
-    cutoff = utcnow() - STALE_AFTER
+def stale_jobs(session: Session, stale_after_s: float) -> list[Job]:
+    """Jobs a killed worker left behind: queued or running with no heartbeat for ``stale_after_s``
+    seconds (``analysis_stale_after_s``; a live job beats at every committed extraction batch)."""
+    cutoff = utcnow() - timedelta(seconds=stale_after_s)
     out = []
     for job in session.exec(select(Job).where(Job.kind == ANALYSIS_KIND)).all():
         if job.state not in ("queued", "running"):

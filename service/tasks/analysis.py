@@ -2,8 +2,9 @@
 
 Retries: a failed analysis is retried (``retries=2`` with exponential backoff); its steps are idempotent
 (extraction skips items already done, re-clustering is one transaction), so a retry resumes rather than
-redoes. A worker killed mid-task loses the queue message, not the job: ``recover_stale_jobs`` re-enqueues
-analyses whose heartbeat stopped.
+redoes. A worker killed mid-task loses the queue message, not the job: ``recover_analysis`` — at consumer
+start-up and every 5 minutes — re-enqueues analyses whose heartbeat is older than ``analysis_stale_after_s``,
+and they resume from what was committed.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from service.analysis.jobs import ANALYSIS_KIND, execute_job, refresh_scores, st
 from service.analysis.runner import assign_items
 from service.db import session_scope
 from service.models import Job, Workspace
+from service.models.types import utcnow
 from service.queue import huey
+from service.settings import Settings
 from service.tasks.webhooks import enqueue_deliveries
 from service.taxonomy import workspace_taxonomy
 
@@ -90,12 +93,39 @@ def scheduled_reanalysis() -> list[str]:
     return job_ids
 
 
-@huey.periodic_task(crontab(minute="*/5"))
-def recover_stale_jobs() -> int:
-    with session_scope(task_settings()) as session:
-        jobs = stale_jobs(session)
+def recover_analysis(settings: Settings) -> list[str]:
+    """Re-enqueue analysis jobs orphaned by a dead worker; returns their ids.
+
+    The heartbeat is refreshed before the job is enqueued, so a second recovery inside the stale window
+    (another consumer thread's start-up hook, the periodic task) does not enqueue it twice.
+    """
+    with session_scope(settings) as session:
+        jobs = stale_jobs(session, settings.analysis_stale_after_s)
+        for job in jobs:
+            logger.warning(
+                "analysis job %s looks orphaned (%s, last heartbeat %s): re-queued",
+                job.id,
+                job.state,
+                (job.result or {}).get("heartbeat"),
+            )
+            job.result = {**(job.result or {}), "heartbeat": utcnow().isoformat(), "requeued": True}
+            session.add(job)
+        session.commit()
         ids = [j.id for j in jobs]
     for job_id in ids:
-        logger.warning("re-enqueueing stale analysis job %s", job_id)
         run_analysis(job_id)
-    return len(ids)
+    return ids
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def recover_stale_jobs() -> int:
+    return len(recover_analysis(task_settings()))
+
+
+@huey.on_startup()
+def _recover_analysis_on_startup() -> None:
+    """A restarted worker resumes the analysis its predecessor was killed in the middle of."""
+    try:
+        recover_analysis(task_settings())
+    except Exception:  # the database may not be migrated yet; the periodic task will retry
+        logger.exception("analysis recovery at start-up failed")
