@@ -70,6 +70,29 @@ def settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"webhook_allow_private_urls": True})
 
 
+def ingest_without_incremental(
+    client: TestClient, headers: dict[str, str], items: list[dict[str, Any]]
+) -> None:
+    """Ingest with the post-ingest hook off, so the analysis job has all the extraction to do."""
+    from service import hooks
+    from service.tasks.analysis import _on_feedback_created
+
+    hooks.remove(_on_feedback_created)
+    try:
+        ingest(client, headers, items)
+    finally:
+        hooks.on_feedback_created(_on_feedback_created)
+
+
+def queued_analysis_job(engine: Engine, workspace_id: str) -> str:
+    """A whole-workspace analysis job row, as POST /v1/analyses stores it before enqueueing."""
+    with Session(engine) as s:
+        job = Job(workspace_id=workspace_id, kind="analysis", params={"scope": {}})
+        s.add(job)
+        s.commit()
+        return job.id
+
+
 def test_signature_roundtrip() -> None:
     body = b'{"a":1}'
     header = sign("s3cret", body, timestamp=1_700_000_000)
@@ -192,20 +215,9 @@ def test_job_resumes_after_a_crash(
     backend_mod.set_backend_factory(lambda _s: flaky)
     use_settings(settings)
     try:
-        from service import hooks
-        from service.tasks.analysis import _on_feedback_created
-
-        hooks.remove(_on_feedback_created)  # no incremental extraction: the job does all of it
-        try:
-            items = seed_items()
-            ingest(client, auth_headers, items)
-        finally:
-            hooks.on_feedback_created(_on_feedback_created)
-        with Session(engine) as s:
-            job = Job(workspace_id=workspace_id, kind="analysis", params={"scope": {}})
-            s.add(job)
-            s.commit()
-            job_id = job.id
+        items = seed_items()
+        ingest_without_incremental(client, auth_headers, items)
+        job_id = queued_analysis_job(engine, workspace_id)
         with Session(engine) as s, pytest.raises(RuntimeError, match="worker killed"):
             execute_job(s, job_id, settings, final_attempt=False, batch_size=20)
         with Session(engine) as s:
@@ -264,22 +276,12 @@ def test_killed_worker_finishes_the_analysis(
     """SIGKILL a real worker process between extraction batches; a restarted worker recovers the job at
     start-up (its heartbeat is older than ``analysis_stale_after_s``) and finishes it from the committed
     batches: every item's units stored once, pain points built, two attempts."""
-    from service import hooks
-    from service.tasks.analysis import _on_feedback_created
-
     items = [
         {**item, "external_id": f"{item['external_id']}-{copy}"} for copy in range(4) for item in seed_items()
     ]  # 256 items: 4 extraction batches of 64
-    hooks.remove(_on_feedback_created)  # no incremental extraction: the job does all of it
-    try:
-        ingest(client, auth_headers, items)
-    finally:
-        hooks.on_feedback_created(_on_feedback_created)
+    ingest_without_incremental(client, auth_headers, items)
+    job_id = queued_analysis_job(engine, workspace_id)
     with Session(engine) as s:
-        job = Job(workspace_id=workspace_id, kind="analysis", params={"scope": {}})
-        s.add(job)
-        s.commit()
-        job_id = job.id
         records = [
             SourceRecord(i.id, i.text, i.language, i.rating, i.nps, i.created_at)
             for i in s.exec(select(FeedbackItem).where(FeedbackItem.workspace_id == workspace_id)).all()
@@ -377,11 +379,7 @@ def test_analysis_runs_through_redis_queue(
     queue.flush()
     task = queue.task(retries=2, context=True, name="run_analysis")(run_analysis.func)
     ingest(client, auth_headers)
-    with Session(engine) as s:
-        job = Job(workspace_id=workspace_id, kind="analysis", params={"scope": {}})
-        s.add(job)
-        s.commit()
-        job_id = job.id
+    job_id = queued_analysis_job(engine, workspace_id)
     task(job_id)
     assert queue.pending_count() == 1
     assert client.get(f"/v1/jobs/{job_id}", headers=auth_headers).json()["state"] == "queued"
