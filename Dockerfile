@@ -21,7 +21,7 @@ COPY training ./training
 COPY migrations ./migrations
 # torch is pinned to a CPU build in pyproject.toml; the extra index keeps pip from pulling CUDA wheels.
 RUN pip install --extra-index-url https://download.pytorch.org/whl/cpu . \
- && python -c "import service.cli, nlp.redaction, nlp.language"
+ && python -c "import service.cli, nlp.text.redaction, nlp.text.language"
 
 USER frictionmap
 VOLUME ["/data"]

@@ -17,11 +17,11 @@ from service.settings import Settings
 
 def run_import(path: Path, workdir: Path, repeat: bool = False) -> None:
     from bench.imports_stream import peak_rss_mib
-    from nlp.language import detect_language
+    from nlp.text.language import detect_language
     from service.db import get_engine, upgrade_to_head
-    from service.import_runs import create_source_run, default_feedback_source, execute_run
+    from service.imports.runs import create_source_run, default_feedback_source, execute_run
     from service.models import Source
-    from service.security import get_or_create_workspace
+    from service.workspaces.security import get_or_create_workspace
 
     settings = Settings(
         database_url=f"sqlite:///{workdir / 'bench.db'}",

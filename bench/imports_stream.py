@@ -89,7 +89,7 @@ def peak_rss_mib() -> float:
 
 
 def run_parse(path: Path) -> None:
-    from service.importers import get_parser
+    from service.imports.parsers import get_parser
 
     baseline = peak_rss_mib()
     started = time.perf_counter()

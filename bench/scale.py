@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from nlp.clustering import ClusterParams, cluster_units
+from nlp.themes.clustering import ClusterParams, cluster_units
 
 
 def synthetic(n: int, dim: int, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

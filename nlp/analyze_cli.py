@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from nlp.clustering import ClusterParams
-from nlp.embeddings import Embedder
+from nlp.embeddings.registry import Embedder
 from nlp.pipeline import AnalysisResult, Record, analyze_records
 from nlp.tagging.tagger import tagger_loader
+from nlp.themes.clustering import ClusterParams
 
 PROGRESS_MIN_RECORDS = 200  # below this the run is instant; a bar would be noise
 

@@ -23,13 +23,13 @@ from typing import Any
 
 import numpy as np
 
-from nlp.clustering import Clustering, ClusterParams, cluster_units
-from nlp.embeddings import AUTO_SPEC, Embedder, encode_unique, get_embedder, resolve_spec
-from nlp.labelling import label_clusters
-from nlp.language import detect_language
-from nlp.segmentation import split_units_batch
+from nlp.embeddings.registry import AUTO_SPEC, Embedder, encode_unique, get_embedder, resolve_spec
 from nlp.tagging.aggregate import aggregate_pain_point, effort_by_stage
 from nlp.tagging.types import Tagger, UnitTags
+from nlp.text.language import detect_language
+from nlp.text.segmentation import split_units_batch
+from nlp.themes.clustering import Clustering, ClusterParams, cluster_units
+from nlp.themes.labelling import label_clusters
 
 Progress = Callable[[str, int, int], None]  # (stage name, done, total)
 # Builds the tagger for the embedder actually used (the ``auto`` spec resolves per corpus, and a tagger is

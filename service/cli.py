@@ -45,7 +45,7 @@ def create_key(
 ) -> None:
     """Create a workspace if needed and print a new API key for it (shown once, stored only as a hash)."""
     from service.db import get_engine, migration_status, session_scope
-    from service.security import create_api_key, get_or_create_workspace
+    from service.workspaces.security import create_api_key, get_or_create_workspace
 
     settings = get_settings()
     status = migration_status(get_engine(settings))

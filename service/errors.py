@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from service.schemas.feedback import FieldError
+from service.feedback.schemas import FieldError
 
 _RULES = {
     "missing": "required",

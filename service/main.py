@@ -1,17 +1,15 @@
 """The FastAPI application factory.
 
 ``create_app(settings)`` wires settings, the database engine, error handlers, the body-size limit,
-every router
-in ``service/api/routes`` (under ``/v1`` unless the module says otherwise), and — in its lifespan — the
+the routers listed in
+``_routers`` (one per domain, under ``/v1`` unless the module says otherwise), and — in its lifespan — the
 "schema at head?" check and the in-process queue consumer. Tests build one app per configuration; uvicorn uses
 ``service.main:app`` (built lazily from the environment).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-import pkgutil
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,7 +23,7 @@ from service import __version__
 from service.api.errors import install_error_handlers
 from service.api.limits import BodySizeLimitMiddleware
 from service.db import DatabaseNotMigratedError, get_engine, migration_status
-from service.schemas.feedback import BatchResult, ErrorResponse, FeedbackBatchIn, FeedbackIn, ItemResult
+from service.feedback.schemas import BatchResult, ErrorResponse, FeedbackBatchIn, FeedbackIn, ItemResult
 from service.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -62,16 +60,34 @@ _EXTRA_SCHEMAS: tuple[type[BaseModel], ...] = (
 )
 
 
-def _discover_routers() -> list[tuple[str, APIRouter, list[dict[str, Any]]]]:
-    import service.api.routes as routes_pkg
+def _routers() -> list[tuple[str, APIRouter, list[dict[str, Any]]]]:
+    """(prefix, router, OpenAPI tags) of every route module, in the order they are mounted.
 
-    found = []
-    for info in sorted(pkgutil.iter_modules(routes_pkg.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"service.api.routes.{info.name}")
-        router = getattr(module, "router", None)
-        if isinstance(router, APIRouter):
-            found.append((getattr(module, "MOUNT_PREFIX", "/v1"), router, list(getattr(module, "TAGS", []))))
-    return found
+    Listed by hand so that readers and static tools can follow the wiring; a module sets ``MOUNT_PREFIX``
+    when it does not live under ``/v1`` (the health probes) and ``TAGS`` to document its OpenAPI tags.
+    """
+    from service.analysis import routes as analysis_routes
+    from service.api import health
+    from service.feedback import routes as feedback_routes
+    from service.imports import routes as import_routes
+    from service.imports import source_routes
+    from service.journey_map import routes as journey_map_routes
+    from service.pain_points import routes as pain_point_routes
+    from service.webhooks import routes as webhook_routes
+    from service.workspaces import taxonomy_routes
+
+    modules = (
+        analysis_routes,
+        feedback_routes,
+        health,
+        import_routes,
+        journey_map_routes,
+        pain_point_routes,
+        source_routes,
+        taxonomy_routes,
+        webhook_routes,
+    )
+    return [(getattr(m, "MOUNT_PREFIX", "/v1"), m.router, list(getattr(m, "TAGS", []))) for m in modules]
 
 
 def _custom_openapi(app: FastAPI) -> dict[str, Any]:
@@ -120,7 +136,7 @@ def _replace_refs(node: Any, old: str, new: str) -> None:
 
 def _warm_up() -> None:
     try:
-        from nlp.language import detect_language
+        from nlp.text.language import detect_language
 
         detect_language("warm up")
     except Exception:  # never fatal: the first request will load it instead
@@ -152,7 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
                 stop_consumer(consumer)
 
-    routers = _discover_routers()
+    routers = _routers()
     tags: list[dict[str, Any]] = []
     for _, _, module_tags in routers:
         tags.extend(t for t in module_tags if t["name"] not in {x["name"] for x in tags})

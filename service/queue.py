@@ -4,16 +4,14 @@
 * ``FRICTIONMAP_QUEUE_URL=redis://host:port/db``: ``RedisHuey``, for several API/worker processes;
 * ``FRICTIONMAP_QUEUE_IMMEDIATE=true``: tasks run inline in the caller (tests, notebooks).
 
-Tasks live in ``service/tasks/<area>.py`` and decorate with ``@huey.task()`` / ``@huey.periodic_task()`` from
-this module. ``load_task_modules()`` imports every module of that package, so a consumer (in-process or
+Tasks live in ``service/<domain>/tasks.py`` and decorate with ``@huey.task()`` / ``@huey.periodic_task()``
+from this module. ``load_task_modules()`` imports each of them (listed by hand), so a consumer (in-process or
 ``frictionmap worker``) knows every task and every hook they register.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-import pkgutil
 from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey
@@ -39,14 +37,16 @@ huey: Huey = build_huey(get_settings())
 
 
 def load_task_modules() -> list[str]:
-    """Import every ``service.tasks.*`` module (registers tasks and hooks); returns their names."""
-    import service.tasks as tasks_pkg
+    """Import every domain's task module (registers tasks and hooks); returns their names.
 
-    names = []
-    for info in pkgutil.iter_modules(tasks_pkg.__path__, prefix="service.tasks."):
-        importlib.import_module(info.name)
-        names.append(info.name)
-    return names
+    The list is explicit so that a reader (or mypy) can follow it; a new domain with tasks adds its line here.
+    Imported inside the function because each task module imports ``huey`` from this one.
+    """
+    from service.analysis import tasks as analysis_tasks
+    from service.imports import tasks as import_tasks
+    from service.webhooks import tasks as webhook_tasks
+
+    return [m.__name__ for m in (analysis_tasks, import_tasks, webhook_tasks)]
 
 
 class _ThreadConsumer(Consumer):

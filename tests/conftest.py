@@ -163,7 +163,7 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 @pytest.fixture
 def make_key(engine: Engine) -> Callable[[str], str]:
-    from service.security import create_api_key, get_or_create_workspace
+    from service.workspaces.security import create_api_key, get_or_create_workspace
 
     def _make(name: str) -> str:
         with Session(engine) as s:
@@ -182,7 +182,7 @@ def workspace_key(make_key: Callable[[str], str]) -> str:
 
 @pytest.fixture
 def workspace_id(workspace_key: str, engine: Engine) -> str:
-    from service.security import workspace_for_key
+    from service.workspaces.security import workspace_for_key
 
     with Session(engine) as s:
         ws = workspace_for_key(s, workspace_key)
@@ -247,7 +247,7 @@ def hashing_embedder() -> HashingEmbedder:
 
 @pytest.fixture(scope="session")
 def use_embedder():
-    from nlp.embeddings import get_embedder
+    from nlp.embeddings.registry import get_embedder
 
     return get_embedder("use-multilingual")
 
@@ -256,16 +256,17 @@ def use_embedder():
 from typing import TYPE_CHECKING  # noqa: E402
 
 if TYPE_CHECKING:
-    from tests.journey_backend import TopicBackend
+    from tests.helpers.journey_backend import TopicBackend
 
 
 @pytest.fixture
 def topic_backend(settings: Settings) -> Iterator[TopicBackend]:
-    """Swap the NLP pipeline for the deterministic ``tests.journey_backend.TopicBackend`` (milliseconds,
+    """Swap the NLP pipeline for the deterministic ``tests.helpers.journey_backend.TopicBackend``
+    (milliseconds,
     no model) so API tests exercise orchestration, storage and scoring; restored afterwards."""
     from service.analysis import backend as backend_mod
     from service.analysis.context import use_settings
-    from tests.journey_backend import TopicBackend
+    from tests.helpers.journey_backend import TopicBackend
 
     backend = TopicBackend()
     backend_mod.set_backend_factory(lambda _s: backend)

@@ -27,12 +27,12 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 
-from nlp.embeddings import get_embedder
+from nlp.embeddings.registry import get_embedder
 from nlp.tagging.aggregate import stage_vote
 from nlp.tagging.prototypes import build_prototypes
 from nlp.tagging.tagger import EmbeddingTagger, load_tagger
+from nlp.tagging.taxonomy import load_default_taxonomy
 from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
-from nlp.taxonomy import load_default_taxonomy
 from training.corpus import EMOTIONS, Unit, load_seed, split
 from training.embedding_cache import embed
 
@@ -188,7 +188,7 @@ def evaluate_banking77(
 
 
 def evaluate_cfpb(tagger: EmbeddingTagger, spec: str, datasets: Path, limit: int | None) -> dict[str, Any]:
-    from nlp.segmentation import split_units_batch
+    from nlp.text.segmentation import split_units_batch
 
     mapping = json.loads((MAPPINGS / "cfpb_stages.json").read_text())["mapping"]
     path = datasets / "cfpb_complaints_sample" / "complaints_with_narrative.csv"
@@ -216,7 +216,7 @@ def evaluate_cfpb(tagger: EmbeddingTagger, spec: str, datasets: Path, limit: int
 
 def measure_overhead(tagger: EmbeddingTagger, spec: str, datasets: Path, n_docs: int = 300) -> dict[str, Any]:
     """Tagging time against segmentation + embedding time on real complaints (the dominant pipeline costs)."""
-    from nlp.segmentation import split_units_batch
+    from nlp.text.segmentation import split_units_batch
 
     path = datasets / "cfpb_complaints_sample" / "complaints_with_narrative.csv"
     docs = [r["Consumer complaint narrative"] for r in _read_csv(path)][:n_docs]

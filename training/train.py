@@ -29,12 +29,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from nlp.embeddings import Embedder
+from nlp.embeddings.registry import Embedder
 from nlp.tagging.artifacts import ARTIFACT_VERSION, HEAD_NAMES, LinearHead, TextHead, backend_slug
 from nlp.tagging.effort_cues import EFFORT_TYPES, _fold
 from nlp.tagging.features import build_features
 from nlp.tagging.prototypes import build_prototypes, save_prototypes
-from nlp.taxonomy import load_default_taxonomy
+from nlp.tagging.taxonomy import load_default_taxonomy
 from training.corpus import Unit, load_label_csv, load_seed, split
 from training.embedding_cache import embed, load_embedder
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.taxonomy import Taxonomy
+from nlp.tagging.taxonomy import Taxonomy
 
 TEMPERATURE = 0.05
 

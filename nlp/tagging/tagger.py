@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from nlp.embeddings import Embedder
+from nlp.embeddings.registry import Embedder
 from nlp.tagging.artifacts import (
     ARTIFACT_VERSION,
     HEAD_NAMES,
@@ -38,8 +38,8 @@ from nlp.tagging.effort_cues import lexicon_effort_type
 from nlp.tagging.features import build_features
 from nlp.tagging.fusion import SENTIMENT_CLASSES, fuse_sentiment, item_polarity, sentiment_score
 from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes, load_prototypes
+from nlp.tagging.taxonomy import Taxonomy, load_default_taxonomy
 from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
-from nlp.taxonomy import Taxonomy, load_default_taxonomy
 
 REQUIRED_HEADS = ("stage", "sentiment", "emotion", "effort")
 NEGATIVE_EMOTIONS = ("frustration", "anger", "disappointment", "confusion", "worry")

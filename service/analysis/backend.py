@@ -19,8 +19,8 @@ from typing import Literal, Protocol
 
 import numpy as np
 
+from nlp.tagging.taxonomy import Taxonomy, load_default_taxonomy
 from nlp.tagging.types import UnitTags
-from nlp.taxonomy import Taxonomy, load_default_taxonomy
 from service.settings import Settings
 
 ClusterKind = Literal["pain", "opportunity"]
@@ -91,7 +91,7 @@ class AnalysisBackend(Protocol):
 BackendFactory = Callable[[Settings], AnalysisBackend]
 _factory: BackendFactory | None = None
 # Bounded: one entry per (embedding setting, taxonomy content) in use; the embedder itself is shared through
-# nlp.embeddings' own cache, so an entry costs only the tagging heads and stage prototypes.
+# nlp.embeddings.registry' own cache, so an entry costs only the tagging heads and stage prototypes.
 _CACHE_SIZE = 32
 _cache: OrderedDict[str, AnalysisBackend] = OrderedDict()
 

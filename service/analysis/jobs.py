@@ -16,8 +16,8 @@ from service.analysis.view import load_view
 from service.models import FeedbackItem, Job, Workspace
 from service.models.types import utcnow
 from service.settings import Settings
-from service.taxonomy import workspace_taxonomy
-from service.webhooks import record_event
+from service.webhooks.delivery import record_event
+from service.workspaces.taxonomy import workspace_taxonomy
 
 logger = logging.getLogger(__name__)
 

@@ -17,16 +17,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nlp.clustering import ClusterParams, cluster_units
-from nlp.embeddings import AUTO_SPEC, USE_SPEC, Embedder, encode_unique, get_embedder
-from nlp.labelling import label_clusters
-from nlp.language import detect_language
+from nlp.embeddings.registry import AUTO_SPEC, USE_SPEC, Embedder, encode_unique, get_embedder
 from nlp.pipeline import contextualize
-from nlp.segmentation import split_units_batch
 from nlp.tagging.artifacts import ModelMismatchError
 from nlp.tagging.tagger import load_tagger
+from nlp.tagging.taxonomy import Taxonomy
 from nlp.tagging.types import UNKNOWN_STAGE, Tagger, UnitTags
-from nlp.taxonomy import Taxonomy
+from nlp.text.language import detect_language
+from nlp.text.segmentation import split_units_batch
+from nlp.themes.clustering import ClusterParams, cluster_units
+from nlp.themes.labelling import label_clusters
 from service.analysis.backend import ClusterOut, ExtractedUnit, SourceRecord, UnitForClustering
 from service.settings import Settings
 

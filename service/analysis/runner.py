@@ -24,8 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from nlp.incremental import PreviousCluster, assign_new_units, match_clusters
 from nlp.tagging.types import UNKNOWN_STAGE
+from nlp.themes.incremental import PreviousCluster, assign_new_units, match_clusters
 from service.analysis.backend import (
     AnalysisBackend,
     ClusterOut,
@@ -179,7 +179,7 @@ def _resolve(pp_by_id: dict[str, PainPoint], pp_id: str) -> str:
 
 
 NEW = "__new__"
-ASSIGN_MIN_SIM = 0.55  # nlp.incremental's default: below it a unit waits for the next re-clustering
+ASSIGN_MIN_SIM = 0.55  # nlp.themes.incremental's default: below it a unit waits for the next re-clustering
 
 
 def _key(u: UnitForClustering) -> tuple[str, int, int]:

@@ -1,7 +1,7 @@
 """Read side: load a workspace's feedback, units and pain points under filters, score them, build the map.
 
 Scores are computed on read from the filtered corpus (a pain point's share among *web* feedback differs
-from its share overall) with the pure functions of ``nlp.priority``; the analysis job stores the
+from its share overall) with the pure functions of ``nlp.scoring.priority``; the analysis job stores the
 unfiltered score on the pain point for alerts (``emerging``) and quick listing.
 """
 
@@ -17,9 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
-from nlp.closed_loop import ClosedLoopReport, closed_loop_report
-from nlp.journey_map import JourneyMap, MapPainPoint, StageAggregate, StageSpec, build_journey_map
-from nlp.priority import (
+from nlp.journey_map.build import JourneyMap, MapPainPoint, StageAggregate, StageSpec, build_journey_map
+from nlp.scoring.closed_loop import ClosedLoopReport, closed_loop_report
+from nlp.scoring.priority import (
     FeedbackFact,
     PainPointInput,
     PriorityConfig,
@@ -29,7 +29,7 @@ from nlp.priority import (
 )
 from service.analysis.filters import select_items
 from service.models import FeedbackItem, OpinionUnit, PainPoint, Workspace
-from service.taxonomy import workspace_taxonomy
+from service.workspaces.taxonomy import workspace_taxonomy
 
 
 class ViewFilters(BaseModel):

@@ -15,8 +15,8 @@ from sqlmodel import Session
 
 from service.api.errors import field_error
 from service.models import Workspace
-from service.security import workspace_for_key
 from service.settings import Settings
+from service.workspaces.security import workspace_for_key
 
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <API key>`")
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="`X-API-Key: <API key>`")

@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.errors import summary, to_field_errors
-from service.schemas.feedback import ErrorResponse, FieldError
+from service.feedback.schemas import ErrorResponse, FieldError
 
 logger = logging.getLogger(__name__)
 

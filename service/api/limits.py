@@ -7,7 +7,7 @@ import json
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.schemas.feedback import FieldError
+from service.feedback.schemas import FieldError
 
 
 class BodyTooLarge(HTTPException):

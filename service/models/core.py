@@ -51,7 +51,8 @@ class Workspace(SQLModel, table=True):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     name: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
-    # Journey taxonomy override (stages/touchpoints, validated by nlp.taxonomy); None = the shipped default.
+    # Journey taxonomy override (stages/touchpoints, validated by nlp.tagging.taxonomy);
+    # None = the shipped default.
     taxonomy: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONType, nullable=True))
     # Free per-workspace knobs, e.g. {"priority_weights": {...}}; owners of each key validate it.
     settings: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONType, nullable=True))
@@ -161,7 +162,8 @@ class PainPoint(SQLModel, table=True):
     """A recurring irritant (``kind='pain'``) or praise worth amplifying (``kind='opportunity'``).
 
     ``quotes`` is a list of ``{"unit_id", "feedback_id", "text"}``: erasing a feedback item removes its quotes
-    (see ``service.erasure``). ``*_edited`` flags protect human edits from being overwritten by re-analysis.
+    (see ``service.feedback.erasure``). ``*_edited`` flags protect human edits from being overwritten by
+    re-analysis.
     """
 
     __tablename__ = "pain_point"

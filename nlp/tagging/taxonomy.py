@@ -1,0 +1,142 @@
+"""Journey taxonomy as validated data.
+
+The stages of a customer journey differ between businesses (a B2B SaaS has "trial" and "renewal", an insurer
+has "claim"), so the taxonomy is a document, not code: a workspace can replace the shipped default and the
+tagger adapts (see ``nlp.tagging.prototypes``). Validation is strict because a taxonomy drives every
+downstream aggregate: ids must be unique slugs, stages are listed in journey order, and every stage carries
+French and English labels, a description and example phrases in both languages — the descriptions and
+examples are what the tagger embeds to recognise a custom stage, so a stage without them could never be
+predicted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from nlp.tagging.types import UNKNOWN_STAGE
+
+SLUG_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+LANGUAGES = ("en", "fr")
+MAX_STAGES = 20
+MAX_EXAMPLES = 50
+DEFAULT_TOUCHPOINTS = ("web", "app", "store", "phone", "email", "chat", "social", "delivery")
+
+
+class Bilingual(BaseModel):
+    """A short text in both languages the product supports."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    en: str = Field(min_length=1, max_length=500)
+    fr: str = Field(min_length=1, max_length=500)
+
+
+class BilingualExamples(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    en: list[str] = Field(min_length=1, max_length=MAX_EXAMPLES)
+    fr: list[str] = Field(min_length=1, max_length=MAX_EXAMPLES)
+
+    @field_validator("en", "fr")
+    @classmethod
+    def _non_blank(cls, phrases: list[str]) -> list[str]:
+        cleaned = [p.strip() for p in phrases]
+        if any(not p for p in cleaned):
+            raise ValueError("example phrases must not be blank")
+        if any(len(p) > 500 for p in cleaned):
+            raise ValueError("example phrases must be at most 500 characters")
+        return cleaned
+
+
+class Stage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=SLUG_PATTERN, description="Lower-case slug, stable across edits.")
+    label: Bilingual
+    description: Bilingual
+    examples: BilingualExamples
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value == UNKNOWN_STAGE:
+            raise ValueError(f"'{UNKNOWN_STAGE}' is reserved for units below the confidence threshold")
+        return value
+
+    def prototype_texts(self) -> list[str]:
+        """Texts whose embeddings describe the stage (labels, descriptions, examples, both languages)."""
+        return [
+            self.label.en,
+            self.label.fr,
+            self.description.en,
+            self.description.fr,
+            *self.examples.en,
+            *self.examples.fr,
+        ]
+
+
+class Touchpoint(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=SLUG_PATTERN)
+    label: Bilingual
+
+
+def _check_unique(ids: list[str]) -> None:
+    seen: set[str] = set()
+    duplicates = sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
+    if duplicates:
+        raise ValueError(f"ids must be unique; duplicated: {', '.join(duplicates)}")
+
+
+class Taxonomy(BaseModel):
+    """A journey: stages in order (the list order *is* the journey order) and touchpoints."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(default="custom", pattern=SLUG_PATTERN)
+    version: int = Field(default=1, ge=1)
+    name: Bilingual
+    stages: list[Stage] = Field(min_length=2, max_length=MAX_STAGES)
+    touchpoints: list[Touchpoint] = Field(min_length=1, max_length=50)
+
+    @field_validator("stages")
+    @classmethod
+    def _unique_stage_ids(cls, stages: list[Stage]) -> list[Stage]:
+        _check_unique([s.id for s in stages])
+        return stages
+
+    @field_validator("touchpoints")
+    @classmethod
+    def _unique_touchpoint_ids(cls, touchpoints: list[Touchpoint]) -> list[Touchpoint]:
+        _check_unique([t.id for t in touchpoints])
+        return touchpoints
+
+    @property
+    def stage_ids(self) -> list[str]:
+        return [s.id for s in self.stages]
+
+    def stage_order(self) -> dict[str, int]:
+        return {s.id: i for i, s in enumerate(self.stages)}
+
+    def fingerprint(self) -> str:
+        """Stable hash of the content, used to cache stage prototypes per taxonomy."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def parse_taxonomy(data: dict[str, Any]) -> Taxonomy:
+    """Validate a taxonomy document; raises ``pydantic.ValidationError`` naming each field and rule."""
+    return Taxonomy.model_validate(data)
+
+
+@lru_cache(maxsize=1)
+def load_default_taxonomy() -> Taxonomy:
+    text = (resources.files("nlp.tagging") / "data" / "taxonomy_default.json").read_text(encoding="utf-8")
+    return parse_taxonomy(json.loads(text))

@@ -1,0 +1,231 @@
+"""Idempotent feedback ingest: the one path by which feedback enters the database (API and importers alike).
+
+For each item: validate (``FeedbackIn``), redact PII from the text and metadata, detect the language,
+pseudonymise the customer reference, compute the content hash, then ``INSERT ... ON CONFLICT DO NOTHING``.
+The unique constraints are the source of truth for idempotency, so concurrent callers posting the same batch
+(several API workers, an import racing a webhook) store each item exactly once on SQLite and PostgreSQL:
+
+* with an ``external_id``: unique (workspace, source, external_id);
+* without: unique (workspace, content_hash) among items that have no external id.
+
+A rejected item never sinks the others; nothing is half-written because all inserts of a call share one
+transaction, committed at the end. Items are stored *as first received*: re-sending an id with
+edited text is a
+``duplicate`` and does not overwrite (history stays reproducible).
+
+SQLite note: the function commits any open transaction of ``session`` first and then writes before it reads,
+so the write lock is taken with the busy timeout instead of failing on a stale read snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import and_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from nlp.text.language import detect_language
+from nlp.text.redaction import redact_pii
+from service.errors import summary, to_field_errors
+from service.feedback import hooks
+from service.feedback.schemas import FeedbackIn, ItemResult
+from service.models import FeedbackItem, Workspace
+from service.models.types import new_id, utcnow
+from service.settings import Settings, get_settings
+from service.workspaces.security import pseudonymise
+
+_TABLE = FeedbackItem.__table__  # type: ignore[attr-defined]
+LANGUAGE_SAMPLE_CHARS = 2_000
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    index: int
+    row: dict[str, Any]
+    language: str
+    redactions: dict[str, int]
+
+
+def content_hash(item: FeedbackIn, redacted_text: str, customer_hash: str | None) -> str:
+    """Stable hash of what the customer said and its context (not of when we received it)."""
+    payload = {
+        "source": item.source,
+        "text": " ".join(redacted_text.split()),
+        "kind": item.kind,
+        "rating": item.rating,
+        "nps": item.nps,
+        "csat": item.csat,
+        "channel": item.channel,
+        "segment": item.segment,
+        "customer": customer_hash,
+        "created_at": item.created_at.isoformat() if item.created_at else None,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _redact_json(value: Any, counts: dict[str, int]) -> Any:
+    if isinstance(value, str):
+        red = redact_pii(value)
+        for kind, n in red.counts.items():
+            counts[kind] = counts.get(kind, 0) + n
+        return red.text
+    if isinstance(value, list):
+        return [_redact_json(v, counts) for v in value]
+    if isinstance(value, dict):
+        return {k: _redact_json(v, counts) for k, v in value.items()}
+    return value
+
+
+def _validate(raw: Mapping[str, Any] | FeedbackIn, settings: Settings) -> FeedbackIn:
+    if isinstance(raw, FeedbackIn):
+        raw = raw.model_dump(exclude_unset=True)
+    return FeedbackIn.model_validate(raw, context={"max_text_chars": settings.max_text_chars})
+
+
+def _prepare(
+    index: int, item: FeedbackIn, workspace_id: str, settings: Settings, received_at: datetime
+) -> _Prepared:
+    red = redact_pii(item.text)
+    counts = dict(red.counts)
+    meta = _redact_json(item.metadata, counts) if item.metadata is not None else None
+    customer_hash = (
+        pseudonymise(item.customer_ref, key=settings.pii_hash_key, workspace_id=workspace_id)
+        if item.customer_ref
+        else None
+    )
+    # Language is settled long before 2,000 characters; bounding the input bounds the cost of a 20k ticket.
+    language = detect_language(red.text[:LANGUAGE_SAMPLE_CHARS])
+    row = {
+        "id": new_id(),
+        "workspace_id": workspace_id,
+        "source": item.source,
+        "external_id": item.external_id,
+        "text": red.text,
+        "language": language,
+        "kind": item.kind,
+        "rating": item.rating,
+        "nps": item.nps,
+        "csat": item.csat,
+        "channel": item.channel,
+        "segment": item.segment,
+        "customer_hash": customer_hash,
+        "created_at": item.created_at or received_at,
+        "received_at": received_at,
+        "metadata": meta,
+        "content_hash": content_hash(item, red.text, customer_hash),
+        "redactions": counts or None,
+    }
+    return _Prepared(index=index, row=row, language=language, redactions=counts)
+
+
+def _lock_order(p: _Prepared) -> tuple[str, str, str]:
+    row = p.row
+    if row["external_id"] is not None:
+        return ("e", row["source"], row["external_id"])
+    return ("h", row["content_hash"], "")
+
+
+def _insert_ignoring_conflicts(session: Session, row: dict[str, Any]) -> str | None:
+    """Insert; None when a unique constraint says the item is already stored (or being stored)."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    if dialect not in ("postgresql", "sqlite"):
+        raise RuntimeError(f"unsupported database dialect for ingest: {dialect}")
+    stmt = insert(_TABLE).values(**row).on_conflict_do_nothing().returning(_TABLE.c.id)
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def _existing_id(session: Session, row: dict[str, Any]) -> str | None:
+    c = _TABLE.c
+    if row["external_id"] is not None:
+        cond = and_(
+            c.workspace_id == row["workspace_id"],
+            c.source == row["source"],
+            c.external_id == row["external_id"],
+        )
+    else:
+        cond = and_(
+            c.workspace_id == row["workspace_id"],
+            c.content_hash == row["content_hash"],
+            c.external_id.is_(None),
+        )
+    return session.execute(select(c.id).where(cond)).scalar_one_or_none()
+
+
+def ingest_items(
+    session: Session,
+    workspace: Workspace,
+    items: Sequence[Mapping[str, Any] | FeedbackIn],
+    *,
+    settings: Settings | None = None,
+    commit: bool = True,
+) -> list[ItemResult]:
+    """Store ``items`` for ``workspace``; one ``ItemResult`` per item, in order. Commits.
+
+    ``items`` may be raw mappings (validated here, so errors name the item's fields) or ``FeedbackIn``.
+    Post-ingest hooks (``service.feedback.hooks.on_feedback_created``) run after the commit with the
+    created ids.
+
+    ``commit=False`` leaves the inserts in the open transaction and skips the hooks: the caller adds its
+    own rows, commits, then calls ``hooks.feedback_created`` with the created ids. The importers use it
+    to store a chunk of items and the run's checkpoint atomically, so a killed worker resumes exactly.
+    """
+    settings = settings or get_settings()
+    workspace_id = workspace.id
+    received_at = utcnow()
+    results: list[ItemResult | None] = [None] * len(items)
+    prepared: list[_Prepared] = []
+    for index, raw in enumerate(items):
+        try:
+            item = _validate(raw, settings)
+        except ValidationError as exc:
+            errors = to_field_errors(exc.errors())
+            results[index] = ItemResult(index=index, status="rejected", reason=summary(errors), errors=errors)
+            continue
+        prepared.append(_prepare(index, item, workspace_id, settings, received_at))
+
+    created_ids: list[str] = []
+    if prepared:
+        session.commit()  # end any read snapshot so the first statement below takes the write lock
+        # Every caller takes the unique-index locks in the same global order, so two batches holding the same
+        # items in different orders cannot deadlock on PostgreSQL. The sort is stable: within one batch the
+        # first occurrence of a key is the one created.
+        prepared.sort(key=_lock_order)
+        try:
+            for p in prepared:
+                inserted = _insert_ignoring_conflicts(session, p.row)
+                if inserted is not None:
+                    created_ids.append(inserted)
+                    results[p.index] = ItemResult(
+                        index=p.index,
+                        status="created",
+                        id=inserted,
+                        language=p.language,
+                        redactions=p.redactions,
+                    )
+                    continue
+                existing = _existing_id(session, p.row)
+                key = (
+                    f"source={p.row['source']!r}, external_id={p.row['external_id']!r}"
+                    if p.row["external_id"] is not None
+                    else "same content (no external_id)"
+                )
+                results[p.index] = ItemResult(
+                    index=p.index, status="duplicate", id=existing, reason=f"already stored: {key}"
+                )
+            if commit:
+                session.commit()
+        except Exception:
+            session.rollback()
+            raise
+    if commit:
+        hooks.feedback_created(session, workspace_id, created_ids)
+    return [r for r in results if r is not None]

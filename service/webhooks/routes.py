@@ -1,0 +1,90 @@
+"""Webhook subscriptions (``pain_point.created``, ``pain_point.emerging``) and their delivery log."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
+from sqlmodel import col, select
+
+from service.analysis.schemas import DeliveryOut, WebhookCreated, WebhookIn, WebhookOut
+from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
+from service.api.errors import field_error
+from service.models.webhooks import Webhook, WebhookDelivery
+from service.netguard import NonPublicAddressError, check_public_host
+
+router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+WebhookId = Annotated[str, Path(description="Webhook id", max_length=36)]
+TAGS = [
+    {
+        "name": "webhooks",
+        "description": "Alerts signed with HMAC-SHA256 (`X-Frictionmap-Signature: t=<unix>,v1=<hex of "
+        "HMAC(secret, t + '.' + body)>`), retried with exponential backoff, logged.",
+    }
+]
+
+
+def _get(session: SessionDep, workspace_id: str, webhook_id: str) -> Webhook:
+    hook = session.get(Webhook, webhook_id)
+    if hook is None or hook.workspace_id != workspace_id:
+        raise field_error(404, "webhook_id", "not_found", "no such webhook in this workspace")
+    return hook
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=WebhookCreated)
+def create_webhook(
+    body: WebhookIn, workspace: CurrentWorkspace, session: SessionDep, settings: SettingsDep
+) -> WebhookCreated:
+    if not settings.webhook_allow_private_urls:
+        try:
+            check_public_host(body.url.host or "")
+        except NonPublicAddressError as exc:
+            raise field_error(
+                422,
+                "url",
+                "public_address",
+                f"{exc}; set FRICTIONMAP_WEBHOOK_ALLOW_PRIVATE_URLS=true to allow it",
+            ) from None
+    hook = Webhook(
+        workspace_id=workspace.id,
+        url=str(body.url),
+        events=sorted(set(body.events)),
+        secret="whsec_" + secrets.token_urlsafe(32),
+    )
+    session.add(hook)
+    session.commit()
+    return WebhookCreated.model_validate(hook, from_attributes=True)
+
+
+@router.get("", response_model=list[WebhookOut])
+def list_webhooks(workspace: CurrentWorkspace, session: SessionDep) -> list[WebhookOut]:
+    hooks = session.exec(
+        select(Webhook).where(Webhook.workspace_id == workspace.id).order_by(col(Webhook.created_at))
+    ).all()
+    return [WebhookOut.model_validate(h, from_attributes=True) for h in hooks]
+
+
+@router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_webhook(webhook_id: WebhookId, workspace: CurrentWorkspace, session: SessionDep) -> Response:
+    session.delete(_get(session, workspace.id, webhook_id))
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{webhook_id}/deliveries", response_model=list[DeliveryOut])
+def list_deliveries(
+    webhook_id: WebhookId,
+    workspace: CurrentWorkspace,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500, description="Most recent deliveries to return")] = 100,
+) -> list[DeliveryOut]:
+    """Most recent first: state, attempts, last HTTP status and error of every alert sent to this URL."""
+    _get(session, workspace.id, webhook_id)
+    rows = session.exec(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.webhook_id == webhook_id, WebhookDelivery.workspace_id == workspace.id)
+        .order_by(col(WebhookDelivery.created_at).desc())
+        .limit(limit)
+    ).all()
+    return [DeliveryOut.model_validate(d, from_attributes=True) for d in rows]

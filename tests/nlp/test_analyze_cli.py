@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp.analyze_cli import InputError, main, run_analyze
+from tests.nlp.test_pipeline import COMPLAINTS
+
+
+def _write_csv(path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["ID", "avis", "note", "date"])
+        n = 0
+        for _ in range(3):
+            for group in COMPLAINTS.values():
+                for text in group:
+                    w.writerow([f"x{n}", text, "1", "2026-01-01"])
+                    n += 1
+
+
+def test_csv_to_contract_json(tmp_path: Path, hashing_embedder, capsys) -> None:
+    src, out = tmp_path / "in.csv", tmp_path / "out.json"
+    _write_csv(src)
+    run_analyze(src, "avis", "ID", "note", "date", out, embedding_backend=hashing_embedder, progress=True)
+    data = json.loads(out.read_text())
+    assert data["documents"][0] == {
+        "row": 0, "id": "x0", "language": "en", "sentiment": "negative", "stage": None,
+        "pain_points": data["documents"][0]["pain_points"], "emotion": None, "effort": None,
+    }  # fmt: skip
+    assert data["documents"][0]["pain_points"] and data["pain_points"]
+    assert "segment" in capsys.readouterr().err  # progress bar went to stderr
+
+
+def test_jsonl_input(tmp_path: Path, hashing_embedder) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps({"text": t}) for g in COMPLAINTS.values() for t in g) + "\n")
+    res = run_analyze(src, out=tmp_path / "o.json", embedding_backend=hashing_embedder)
+    assert len(res.documents) == 8
+
+
+def test_errors_name_the_field(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    _write_csv(src)
+    with pytest.raises(InputError, match="--text-column"):
+        run_analyze(src, "nope")
+    with pytest.raises(InputError, match="--rating-column"):
+        src.write_text("text,r\nhello there my friend,abc\n")
+        run_analyze(src, "text", rating_column="r")
+    assert main([str(tmp_path / "missing.csv")]) == 2
+    bad = tmp_path / "x.jsonl"
+    bad.write_text("{not json}\n")
+    with pytest.raises(InputError, match="line 1"):
+        run_analyze(bad)
