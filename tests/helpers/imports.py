@@ -8,7 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+from tests.helpers import paths
+
+FIXTURES = paths.IMPORT_FIXTURES
 
 
 def copy_fixture(name: str, directory: Path, as_name: str | None = None) -> Path:

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 from service.settings import Settings
+from tests.helpers import paths
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = paths.ROOT
 
 
 def worker_env(settings: Settings, queue_url: str = "", **extra: str) -> dict[str, str]:

@@ -19,8 +19,9 @@ from service.cli import app as cli_app
 from service.feedback import hooks
 from service.queue import _ThreadConsumer, build_huey, huey, load_task_modules
 from service.settings import Settings
+from tests.helpers import paths
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = paths.ROOT
 
 
 def test_created_hook_gets_new_ids_only(client: TestClient, auth_headers: dict[str, str]) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from service.imports.parsers import ImportedItem, Record, get_parser
+from tests.helpers import paths
 
-FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+FIXTURES = paths.IMPORT_FIXTURES
 
 
 def parse(source_type: str, name: str, mapping: dict | None = None) -> list[Record]:

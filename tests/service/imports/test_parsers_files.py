@@ -12,8 +12,9 @@ import pytest
 from pydantic import ValidationError
 
 from service.imports.parsers import Checkpoint, ImportFileError, Record, get_parser
+from tests.helpers import paths
 
-FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+FIXTURES = paths.IMPORT_FIXTURES
 
 ROWS = [
     ("r1", "Livraison très lente, colis abîmé", "2"),

@@ -15,9 +15,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from nlp.journey_map.build import JourneyMapDocument
+from tests.helpers import paths
 from tests.helpers.journey_backend import TopicBackend
 
-SEED = Path(__file__).parent / "data" / "journey_feedback.jsonl"
+SEED = paths.JOURNEY_SEED
 FIX_DATE = "2026-07-27T00:00:00Z"  # week 8 of the seed: late deliveries stop after it
 
 
