@@ -43,7 +43,7 @@ class Settings(BaseSettings):
 
     # NLP (issue 3/4). Backend spec: "auto", "use-multilingual" or "sentence-transformers:<name or path>".
     # "auto": `frictionmap analyze` picks per file (MiniLM for English-only input, USE when French present);
-    # the service always resolves it to "use-multilingual" (see service.analysis.nlp_backend.service_spec).
+    # the service always resolves it to "use-multilingual" (see nlp.embeddings.registry.resolve_spec).
     embedding_backend: str = "auto"
     embedding_batch_size: int = 64
     models_dir: Path | None = Field(

@@ -264,7 +264,7 @@ def topic_backend(settings: Settings) -> Iterator[TopicBackend]:
     """Swap the NLP pipeline for the deterministic ``tests.helpers.journey_backend.TopicBackend``
     (milliseconds,
     no model) so API tests exercise orchestration, storage and scoring; restored afterwards."""
-    from service.analysis import backend as backend_mod
+    from service.analysis import backend_factory as backend_mod
     from service.analysis.context import use_settings
     from tests.helpers.journey_backend import TopicBackend
 
@@ -279,7 +279,7 @@ def topic_backend(settings: Settings) -> Iterator[TopicBackend]:
 @pytest.fixture
 def real_backend(settings: Settings) -> Iterator[None]:
     """Analysis tasks run the production nlp/ backend (shipped models) against this test's database."""
-    from service.analysis import backend as backend_mod
+    from service.analysis import backend_factory as backend_mod
     from service.analysis.context import use_settings
 
     backend_mod.set_backend_factory(None)
@@ -292,7 +292,7 @@ def real_backend(settings: Settings) -> Iterator[None]:
 def switchable_backend(settings: Settings) -> Iterator[dict[str, Any]]:
     """The production ``NlpBackend`` over the hashing embedder, no tagger (fast); tests may swap
     ``holder["backend"]`` between analyses, as a changed embedding setting would."""
-    from service.analysis import backend as backend_mod
+    from service.analysis import backend_factory as backend_mod
     from service.analysis.context import use_settings
     from service.analysis.nlp_backend import NlpBackend
 

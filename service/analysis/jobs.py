@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from service.analysis.backend import get_backend
+from service.analysis.backend_factory import get_backend
 from service.analysis.runner import AnalysisScope, ReclusterResult, extract_pending, recluster
 from service.analysis.view import load_view
 from service.models import FeedbackItem, Job, Workspace

@@ -1,13 +1,10 @@
-"""The production analysis backend: ``nlp/`` segmentation, embeddings, tagger, clustering and labelling.
+"""The production analysis backend: the nlp/ pipeline's steps, with the job's storage between them.
 
-It calls the same building blocks as ``nlp.pipeline.analyze_records`` (segmentation, embeddings, tagger,
-``contextualize``, clustering, labelling) but in the two steps the job
-checkpoints between (extract per batch, then cluster everything stored), so a large workspace is not
-re-embedded when a worker restarts.
-
-Without trained tagging artifacts for the configured embedding model, units get provisional tags from the
-item's rating (the pipeline's own rule: low or missing rating → complaint candidate, high → praise, middle →
-neither) with stage ``unknown``; the job still runs and says so in the log.
+``extract`` is ``nlp.pipeline.extract_units`` over one batch of stored items (the job commits per batch, so a
+restarted worker does not re-embed a large workspace); ``cluster`` is ``nlp.pipeline.cluster_themes`` and
+``theme_tags`` over every stored unit in scope. This is the only module of ``service/`` that calls pipeline
+steps. Without trained tagging artifacts for the embedding model, units are stored with provisional tags from
+the item's score (``nlp.pipeline.score_polarity``, the CLI's rule) and stage ``unknown``.
 """
 
 from __future__ import annotations
@@ -17,31 +14,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nlp.embeddings.registry import AUTO_SPEC, USE_SPEC, Embedder, encode_unique, get_embedder
-from nlp.pipeline import contextualize
+from nlp.embeddings.registry import Embedder, get_embedder, resolve_spec
+from nlp.pipeline import RatingScale, Record, cluster_themes, extract_units, provisional_tags, theme_tags
 from nlp.tagging.artifacts import ModelMismatchError
 from nlp.tagging.tagger import load_tagger
 from nlp.tagging.taxonomy import Taxonomy
 from nlp.tagging.types import UNKNOWN_STAGE, Tagger, UnitTags
-from nlp.text.language import detect_language
-from nlp.text.segmentation import split_units_batch
-from nlp.themes.clustering import ClusterParams, cluster_units
-from nlp.themes.labelling import label_clusters
-from service.analysis.backend import ClusterOut, ExtractedUnit, SourceRecord, UnitForClustering
+from nlp.themes.clustering import ClusterParams
+from service.analysis.backend import ClusterOut, ExtractedUnit, UnitForClustering
 from service.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-
-def service_spec(spec: str) -> str:
-    """The embedding spec the service uses for ``embedding_backend``: ``auto`` means the multilingual USE.
-
-    The CLI's ``auto`` picks a space from the languages of the one file it reads; a workspace's languages are
-    not known up front, and all its stored units and centroids must stay in one space (a French review
-    arriving in an English-only workspace would otherwise switch models and re-embed everything).
-    """
-    spec = spec.strip()
-    return USE_SPEC if spec == AUTO_SPEC else spec
+# Ratings are validated as 1–5 stars at ingest (``FeedbackIn.rating``); NPS answers have their own field.
+SERVICE_RATING_SCALE: RatingScale = 5
 
 
 def _load_tagger(settings: Settings, embedder: Embedder, taxonomy: Taxonomy | None) -> Tagger | None:
@@ -57,20 +42,14 @@ def _load_tagger(settings: Settings, embedder: Embedder, taxonomy: Taxonomy | No
         return None
 
 
-def provisional_tags(rating: float | None, nps: int | None) -> UnitTags:
-    """Tags from the item's score alone, for when no trained tagger matches the embedding model."""
-    if rating is not None:
-        polarity = -1 if rating <= 2 else (1 if rating >= 4 else 0)
-    elif nps is not None:
-        polarity = -1 if nps <= 6 else (1 if nps >= 9 else 0)
-    else:
-        polarity = -1  # unrated feedback channels (tickets, complaints) are mostly complaints
-    sentiment = {-1: "negative", 0: "neutral", 1: "positive"}[polarity]
+def _stored_tags(u: UnitForClustering) -> UnitTags:
+    """What the stage vote needs of a stored unit (stage probabilities are not stored: hard label ×
+    confidence)."""
     return UnitTags(
-        stage=UNKNOWN_STAGE,
-        stage_confidence=0.0,
-        sentiment=sentiment,  # type: ignore[arg-type]
-        sentiment_score=0.5 * polarity,
+        stage=u.stage or UNKNOWN_STAGE,
+        stage_confidence=u.stage_confidence or 0.0,
+        sentiment=u.sentiment or "neutral",  # type: ignore[arg-type]
+        sentiment_score=u.sentiment_score or 0.0,
         emotion=None,
         emotion_confidence=0.0,
         effort=False,
@@ -88,74 +67,59 @@ class NlpBackend:
 
     @classmethod
     def from_settings(cls, settings: Settings, taxonomy: Taxonomy | None = None) -> NlpBackend:
-        """``taxonomy``: the workspace's journey (None = the default); units are tagged with its stages."""
-        embedder = get_embedder(service_spec(settings.embedding_backend), settings.embedding_batch_size)
+        """``taxonomy``: the workspace's journey (None = the default); units are tagged with its stages.
+
+        ``auto`` resolves without languages: a workspace's languages are not known up front, and its stored
+        vectors and centroids must all stay in one space (``nlp.embeddings.registry.resolve_spec``)."""
+        embedder = get_embedder(resolve_spec(settings.embedding_backend), settings.embedding_batch_size)
         return cls(embedder, _load_tagger(settings, embedder, taxonomy))
 
     @property
     def model_id(self) -> str:
         return self.embedder.model_id
 
-    def extract(self, records: Sequence[SourceRecord]) -> list[ExtractedUnit]:
-        langs = [r.language if r.language in ("fr", "en") else detect_language(r.text) for r in records]
-        spans = split_units_batch([r.text for r in records], langs)
-        rows = [i for i, sp in enumerate(spans) for _ in sp]
-        flat = [u for sp in spans for u in sp]
-        if not flat:
-            return []
-        texts = [u.text for u in flat]
-        unit_langs = [langs[r] for r in rows]
-        emb = encode_unique(self.embedder, texts)
-        if self.tagger is not None:
-            ratings = [records[r].rating for r in rows]
-            nps = [records[r].nps for r in rows]
-            tags = self.tagger.tag(
-                texts,
-                emb,
-                unit_langs,
-                ratings=ratings if any(x is not None for x in ratings) else None,
-                nps=nps if any(x is not None for x in nps) else None,
+    def extract(self, records: Sequence[Record]) -> list[ExtractedUnit]:
+        units = extract_units(records, self.embedder, self.tagger, rating_scale=SERVICE_RATING_SCALE)
+        # Stored vectors are the clustering space (``units.vectors``), so clustering, centroids, incremental
+        # assignment and split compare like with like; the tags were computed on the raw vectors.
+        out = []
+        for i, row in enumerate(units.rows):
+            tags = units.tags[i] if units.tags is not None else provisional_tags(int(units.polarity[i]))
+            out.append(
+                ExtractedUnit(
+                    str(records[row].id),
+                    units.starts[i],
+                    units.ends[i],
+                    units.texts[i],
+                    units.languages[i],
+                    tags,
+                    units.vectors[i],
+                )
             )
-        else:
-            tags = [provisional_tags(records[r].rating, records[r].nps) for r in rows]
-        # Stored vectors live in the pipeline's clustering space (unit nudged towards its item's mean), so
-        # clustering, centroids, incremental assignment and split all compare like with like. Tags above were
-        # computed on the raw vectors, as the tagger was trained.
-        ctx = contextualize(emb, np.asarray(rows, dtype=np.int64), len(records))
-        return [
-            ExtractedUnit(records[r].feedback_id, u.start, u.end, u.text, lang, tag, ctx[i])
-            for i, (r, u, lang, tag) in enumerate(zip(rows, flat, unit_langs, tags, strict=True))
-        ]
+        return out
 
     def cluster(self, units: Sequence[UnitForClustering]) -> list[ClusterOut]:
         if not units:
             return []
-        emb = np.vstack([u.embedding for u in units]).astype(np.float32)
-        texts = [u.text for u in units]
-        langs = [u.language for u in units]
-        out: list[ClusterOut] = []
-        for kind, sentiment in (("pain", "negative"), ("opportunity", "positive")):
-            idx = np.array([i for i, u in enumerate(units) if u.sentiment == sentiment], dtype=np.int64)
-            if idx.size < 2:
-                continue
-            clustering = cluster_units(emb[idx], self.params)
-            labels = label_clusters(
-                [texts[i] for i in idx],
-                [langs[i] for i in idx],
-                clustering.labels,
-                emb[idx],
-                clustering.centroids,
-            )
-            for lab in labels:
-                members = idx[clustering.labels == lab.cluster]
-                out.append(
-                    ClusterOut(
-                        kind=kind,  # type: ignore[arg-type]
-                        members=[int(m) for m in members],
-                        label=lab.label,
-                        centroid=clustering.centroids[lab.cluster],
-                        keyphrases=list(lab.keyphrases),
-                        quotes=[int(idx[q]) for q in lab.quotes],
-                    )
+        vectors = np.vstack([u.embedding for u in units]).astype(np.float32)
+        sign = {"negative": -1, "positive": 1}
+        polarity = np.array([sign.get(u.sentiment or "", 0) for u in units], dtype=np.int8)
+        out = []
+        for c in cluster_themes(
+            [u.text for u in units], [u.language for u in units], vectors, polarity, self.params
+        ):
+            agg = theme_tags([_stored_tags(units[m]) for m in c.members])
+            out.append(
+                ClusterOut(
+                    kind=c.kind,
+                    members=list(c.members),
+                    label=c.label,
+                    centroid=c.centroid,
+                    keyphrases=list(c.keyphrases),
+                    quotes=list(c.quotes),
+                    stage=agg.stage,
+                    stage_confidence=agg.stage_confidence,
+                    stage_runner_up=agg.runner_up_stage,
                 )
+            )
         return out

@@ -24,12 +24,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
+from nlp.pipeline import Record
 from nlp.tagging.types import UNKNOWN_STAGE
 from nlp.themes.incremental import PreviousCluster, assign_new_units, match_clusters
 from service.analysis.backend import (
     AnalysisBackend,
     ClusterOut,
-    SourceRecord,
     UnitForClustering,
     from_blob,
     to_blob,
@@ -95,6 +95,18 @@ def _pending_ids(
     return [item.id for item in session.exec(stmt).all()]
 
 
+def as_record(item: FeedbackItem) -> Record:
+    """A stored item as the pipeline's record (its id is the feedback id)."""
+    return Record(
+        text=item.text,
+        id=item.id,
+        rating=item.rating,
+        nps=item.nps,
+        date=item.created_at.isoformat() if item.created_at else None,
+        language=item.language,
+    )
+
+
 def extract_items(
     session: Session, workspace_id: str, feedback_ids: Sequence[str], backend: AnalysisBackend
 ) -> int:
@@ -106,7 +118,7 @@ def extract_items(
     ).all()
     if not items:
         return 0
-    records = [SourceRecord(i.id, i.text, i.language, i.rating, i.nps, i.created_at) for i in items]
+    records = [as_record(i) for i in items]
     extracted = backend.extract(records)
     ids = [i.id for i in items]
     # Keep the pain point of units whose text did not change, so a model upgrade does not orphan history.
@@ -232,7 +244,8 @@ def recluster(
             OpinionUnit.embedding_model == backend.model_id,
             col(FeedbackItem.id).in_(scoped_items(workspace_id, scope).with_only_columns(FeedbackItem.id)),
         )
-        .order_by(col(OpinionUnit.feedback_id), col(OpinionUnit.start))
+        # The CLI's order (records by date, then their units): clustering ties and sampling follow the order.
+        .order_by(col(FeedbackItem.created_at), col(FeedbackItem.id), col(OpinionUnit.start))
     ).all()
     result = ReclusterResult(units=len(rows))
     units = [

@@ -17,7 +17,7 @@ from typing import Any
 from huey import crontab
 from sqlmodel import Session
 
-from service.analysis.backend import get_backend
+from service.analysis.backend_factory import get_backend
 from service.analysis.context import task_settings
 from service.analysis.jobs import ANALYSIS_KIND, execute_job, refresh_scores, stale_jobs, workspaces_due
 from service.analysis.runner import assign_items

@@ -5,7 +5,7 @@ run a real worker process in seconds without models. Never used by production co
 
 from __future__ import annotations
 
-from service.analysis import backend as backend_mod
+from service.analysis import backend_factory as backend_mod
 from service.cli import app
 from tests.helpers.journey_backend import TopicBackend
 

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from nlp.pipeline import Record
 from nlp.tagging.types import UnitTags
-from service.analysis.backend import ClusterOut, ExtractedUnit, SourceRecord, UnitForClustering
+from service.analysis.backend import ClusterOut, ExtractedUnit, UnitForClustering
 
 TOPICS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # topic: (label, stage, keywords FR+EN)
@@ -134,7 +135,7 @@ class TopicBackend:
             effort_type="repeat_contact" if effort else None,
         )
 
-    def extract(self, records: Sequence[SourceRecord]) -> list[ExtractedUnit]:
+    def extract(self, records: Sequence[Record]) -> list[ExtractedUnit]:
         self.calls.append(len(records))
         out = []
         for r in records:
@@ -146,7 +147,7 @@ class TopicBackend:
                     continue
                 emb = self._embed(sent)
                 out.append(
-                    ExtractedUnit(r.feedback_id, start, pos, sent, r.language, self._tags(sent, emb), emb)
+                    ExtractedUnit(str(r.id), start, pos, sent, r.language or "en", self._tags(sent, emb), emb)
                 )
         return out
 

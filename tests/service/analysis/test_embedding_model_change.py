@@ -15,10 +15,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from nlp.embeddings.registry import USE_SPEC
+from nlp.embeddings.registry import USE_SPEC, resolve_spec
+from nlp.pipeline import Record
 from nlp.tagging.types import UNKNOWN_STAGE
-from service.analysis.backend import ClusterOut, SourceRecord, UnitForClustering, vector
-from service.analysis.nlp_backend import NlpBackend, service_spec
+from service.analysis.backend import ClusterOut, UnitForClustering, vector
+from service.analysis.nlp_backend import NlpBackend
 from service.models import OpinionUnit, PainPoint
 from service.settings import Settings
 from tests.conftest import HashingEmbedder
@@ -79,11 +80,11 @@ def test_new_embedding_model_reembeds_every_unit(
 
 def test_service_resolves_auto_to_the_multilingual_space() -> None:
     """The default ``auto`` must give every workspace one stable space, whatever its first items' language."""
-    assert service_spec("auto") == USE_SPEC
+    assert resolve_spec("auto") == USE_SPEC
     assert (
-        service_spec(" sentence-transformers:all-MiniLM-L6-v2 ") == "sentence-transformers:all-MiniLM-L6-v2"
+        resolve_spec(" sentence-transformers:all-MiniLM-L6-v2 ") == "sentence-transformers:all-MiniLM-L6-v2"
     )
-    assert service_spec(USE_SPEC) == USE_SPEC
+    assert resolve_spec(USE_SPEC) == USE_SPEC
 
 
 def test_embedding_model_without_tagging_artifacts_gets_provisional_tags(tmp_path: Path) -> None:
@@ -91,6 +92,6 @@ def test_embedding_model_without_tagging_artifacts_gets_provisional_tags(tmp_pat
     get rating-based tags and stage ``unknown`` instead of the job failing."""
     backend = NlpBackend.from_settings(Settings(models_dir=tmp_path, embedding_backend="use-multilingual"))
     assert backend.tagger is None
-    units = backend.extract([SourceRecord("a", "The parcel arrived two weeks late.", "en", rating=1)])
+    units = backend.extract([Record("The parcel arrived two weeks late.", id="a", language="en", rating=1)])
     assert units and {u.tags.stage for u in units} == {UNKNOWN_STAGE}
     assert {u.tags.sentiment for u in units} == {"negative"}

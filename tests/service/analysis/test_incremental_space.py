@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from nlp.pipeline import contextualize
-from service.analysis.backend import SourceRecord, vector
+from nlp.pipeline import Record, contextualize
+from service.analysis.backend import vector
 from service.analysis.nlp_backend import NlpBackend
 from service.models import FeedbackItem, OpinionUnit, PainPoint
 from tests.conftest import HashingEmbedder
@@ -41,8 +41,8 @@ def ingest_and_analyse(client: TestClient, headers: dict[str, str]) -> None:
 def test_extract_stores_contextualized_vectors_independent_of_batch() -> None:
     embedder = HashingEmbedder()
     backend = NlpBackend(embedder, tagger=None)
-    other = SourceRecord("a", "The card was declined at checkout twice.", "en", rating=1)
-    target = SourceRecord("b", TWO_CLAUSES, "en", rating=1)
+    other = Record("The card was declined at checkout twice.", id="a", language="en", rating=1)
+    target = Record(TWO_CLAUSES, id="b", language="en", rating=1)
     together = [u for u in backend.extract([other, target]) if u.feedback_id == "b"]
     alone = backend.extract([target])
     assert len(alone) == 2

@@ -16,10 +16,10 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from service.analysis import backend as backend_mod
-from service.analysis.backend import SourceRecord
+from service.analysis import backend_factory as backend_mod
 from service.analysis.context import use_settings
 from service.analysis.jobs import execute_job
+from service.analysis.runner import as_record
 from service.models import FeedbackItem, Job, OpinionUnit, PainPoint
 from service.models.types import utcnow
 from service.models.webhooks import WebhookDelivery
@@ -283,12 +283,12 @@ def test_killed_worker_finishes_the_analysis(
     job_id = queued_analysis_job(engine, workspace_id)
     with Session(engine) as s:
         records = [
-            SourceRecord(i.id, i.text, i.language, i.rating, i.nps, i.created_at)
+            as_record(i)
             for i in s.exec(select(FeedbackItem).where(FeedbackItem.workspace_id == workspace_id)).all()
         ]
     expected_spans = sorted((u.feedback_id, u.start, u.end) for u in TopicBackend().extract(records))
     assert len(records) == len(items)
-    assert {f for f, _, _ in expected_spans} == {r.feedback_id for r in records}  # every item has units
+    assert {f for f, _, _ in expected_spans} == {r.id for r in records}  # every item has units
 
     def load() -> Job:
         with Session(engine) as s:

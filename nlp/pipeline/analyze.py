@@ -1,0 +1,215 @@
+"""``analyze_records``: the steps composed in memory — what ``frictionmap analyze`` runs over a file.
+
+The service's analysis job runs the same steps (``extract_units``, ``cluster_themes``, ``theme_tags``)
+with storage between them; see ``service/analysis/nlp_backend.py``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+
+from nlp.embeddings.registry import AUTO_SPEC, Embedder, get_embedder, resolve_spec
+from nlp.pipeline.extract import CONTEXT_WEIGHT, ExtractedUnits, Progress, extract_units, item_languages
+from nlp.pipeline.records import Record, coerce_record, infer_rating_scale, score_polarity
+from nlp.pipeline.result import AnalysisResult, DocumentResult, Theme, UnitResult
+from nlp.pipeline.themes import ThemeCluster, cluster_themes
+from nlp.tagging.aggregate import PainPointTags, aggregate_pain_point, effort_by_stage
+from nlp.tagging.types import Tagger, UnitTags
+from nlp.themes.clustering import ClusterParams
+
+# Builds the tagger for the embedder actually used (the ``auto`` spec resolves per corpus, and a tagger is
+# bound to one embedding space); returns None when no artifacts exist for that space.
+TaggerLoader = Callable[[Embedder], "Tagger | None"]
+THEME_PREFIX = {"pain": "pp", "opportunity": "op"}
+
+
+def theme_tags(tags: Sequence[UnitTags]) -> PainPointTags:
+    """A theme's stage, sentiment mix, emotion and effort from its members' tags (one rule everywhere)."""
+    return aggregate_pain_point(tags)
+
+
+def _majority(values: Sequence[str | None]) -> str | None:
+    vals = [v for v in values if v is not None]
+    if not vals:
+        return None
+    return sorted(Counter(vals).items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+def _theme(cluster: ThemeCluster, units: ExtractedUnits) -> Theme:
+    stage = sentiment = None
+    agg: dict[str, Any] | None = None
+    if units.tags is not None:
+        member_tags = [units.tags[i] for i in cluster.members]
+        pp = theme_tags(member_tags)
+        stage = pp.stage  # soft vote of the members' stage probabilities, with confidence and runner-up
+        sentiment = _majority([t.sentiment for t in member_tags])
+        agg = asdict(pp)
+    return Theme(
+        id=f"{THEME_PREFIX[cluster.kind]}-{cluster.index + 1}",
+        label=cluster.label,
+        keyphrases=list(cluster.keyphrases),
+        size=cluster.size,
+        stage=stage,
+        sentiment=sentiment,
+        quotes=[units.texts[q] for q in cluster.quotes],
+        languages=cluster.languages,
+        quote_units=list(cluster.quotes),
+        tags=agg,
+    )
+
+
+def _unit_results(units: ExtractedUnits, themes: Sequence[tuple[ThemeCluster, Theme]]) -> list[UnitResult]:
+    tags = units.tags
+    out = [
+        UnitResult(
+            row=int(units.rows[i]),
+            start=units.starts[i],
+            end=units.ends[i],
+            text=units.texts[i],
+            language=units.languages[i],
+            sentiment=tags[i].sentiment if tags else None,
+            emotion=tags[i].emotion if tags else None,
+            stage=tags[i].stage if tags else None,
+            stage_confidence=tags[i].stage_confidence if tags else None,
+            sentiment_score=tags[i].sentiment_score if tags else None,
+            emotion_confidence=tags[i].emotion_confidence if tags else None,
+            effort=tags[i].effort if tags else None,
+            effort_type=tags[i].effort_type if tags else None,
+        )
+        for i in range(len(units))
+    ]
+    for cluster, theme in themes:
+        for i, sim in zip(cluster.members, cluster.similarity, strict=True):
+            if cluster.kind == "pain":
+                out[i].pain_point = theme.id
+            else:
+                out[i].opportunity = theme.id
+            out[i].similarity = sim
+    return out
+
+
+def _documents(
+    records: Sequence[Record], units: ExtractedUnits, results: Sequence[UnitResult]
+) -> list[DocumentResult]:
+    by_row: dict[int, list[int]] = defaultdict(list)
+    for unit_i, row in enumerate(units.rows):
+        by_row[int(row)].append(unit_i)
+    scale = infer_rating_scale([r.rating for r in records])
+    tags = units.tags
+    documents = []
+    for row, rec in enumerate(records):
+        members = by_row.get(row, [])
+        doc_sentiment: str | None = None
+        doc_stage = _majority([results[i].stage for i in members])
+        doc_emotion: str | None = None
+        doc_effort: bool | None = None
+        if tags is not None and members:
+            doc_tags = theme_tags([tags[i] for i in members])
+            doc_stage, doc_emotion = doc_tags.stage, doc_tags.dominant_emotion
+            doc_effort = doc_tags.effort_share > 0
+            score = float(np.mean([tags[i].sentiment_score for i in members]))
+            doc_sentiment = "negative" if score < -0.2 else ("positive" if score > 0.2 else "neutral")
+        elif rec.rating is not None:
+            polarity = score_polarity(rec.rating, rec.nps, scale)
+            doc_sentiment = {-1: "negative", 0: "neutral", 1: "positive"}[polarity]
+        documents.append(
+            DocumentResult(
+                row=row,
+                id=rec.id,
+                language=units.item_languages[row],
+                sentiment=doc_sentiment,
+                stage=doc_stage,
+                pain_points=_ranked([(results[i].pain_point, results[i].similarity) for i in members]),
+                opportunities=_ranked([(results[i].opportunity, results[i].similarity) for i in members]),
+                emotion=doc_emotion,
+                effort=doc_effort,
+            )
+        )
+    return documents
+
+
+def _ranked(pairs: Sequence[tuple[str | None, float | None]]) -> list[str]:
+    """Theme ids of one document, most relevant first: more units first, then higher best similarity."""
+    count: Counter[str] = Counter()
+    best: dict[str, float] = {}
+    for tid, sim in pairs:
+        if tid is None:
+            continue
+        count[tid] += 1
+        best[tid] = max(best.get(tid, -1.0), sim or 0.0)
+    return sorted(count, key=lambda tid: (-count[tid], -best[tid], tid))
+
+
+def _stage_order(tagger: Tagger | None) -> list[str] | None:
+    taxonomy = getattr(tagger, "taxonomy", None)
+    return list(taxonomy.stage_ids) if taxonomy is not None else None
+
+
+def analyze_records(
+    records: Sequence[Record | Mapping[str, Any]],
+    embedder: Embedder | str = AUTO_SPEC,
+    tagger: Tagger | None = None,
+    params: ClusterParams | None = None,
+    progress: Progress | None = None,
+    batch_size: int = 256,
+    context_weight: float = CONTEXT_WEIGHT,
+    tagger_loader: TaggerLoader | None = None,
+) -> AnalysisResult:
+    """Run the full mining chain on ``records`` (``Record``, or mappings with its field names).
+
+    Candidates: with a tagger, units tagged negative feed pain points and positive ones opportunities;
+    without one, the item's score decides (``nlp.pipeline.records.score_polarity``: low or no score → pain
+    candidate, high → opportunity, middling → neither).
+    """
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    recs = [coerce_record(r) for r in records]
+    report = progress or (lambda stage, done, total: None)
+
+    langs = item_languages(recs)
+    if isinstance(embedder, str):
+        embedder = get_embedder(resolve_spec(embedder, langs))
+    if tagger is None and tagger_loader is not None:
+        tagger = tagger_loader(embedder)
+    timings["language"] = time.perf_counter() - t0
+
+    units = extract_units(
+        recs,
+        embedder,
+        tagger,
+        languages=langs,
+        context_weight=context_weight,
+        batch_size=batch_size,
+        progress=report,
+    )
+    timings.update(units.timings)
+
+    t = time.perf_counter()
+    report("cluster", 0, 1)
+    clusters = cluster_themes(units.texts, units.languages, units.vectors, units.polarity, params)
+    themes = [(c, _theme(c, units)) for c in clusters]
+    report("cluster", 1, 1)
+    timings["cluster"] = time.perf_counter() - t
+
+    results = _unit_results(units, themes)
+    documents = _documents(recs, units, results)
+    timings["total"] = time.perf_counter() - t0
+    return AnalysisResult(
+        pain_points=[th for c, th in themes if c.kind == "pain"],
+        opportunities=[th for c, th in themes if c.kind == "opportunity"],
+        documents=documents,
+        units=results,
+        model_id=embedder.model_id,
+        embeddings=units.embeddings,
+        centroids={th.id: c.centroid for c, th in themes},
+        timings=timings,
+        stage_effort=[asdict(se) for se in effort_by_stage(units.tags, _stage_order(tagger))]
+        if units.tags
+        else [],
+    )

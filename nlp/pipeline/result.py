@@ -1,0 +1,101 @@
+"""What ``analyze_records`` returns: plain dataclasses, and the JSON contract of ``frictionmap analyze``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass
+class UnitResult:
+    row: int
+    start: int
+    end: int
+    text: str
+    language: str
+    sentiment: str | None = None
+    emotion: str | None = None
+    stage: str | None = None
+    pain_point: str | None = None
+    opportunity: str | None = None
+    similarity: float | None = None  # cosine to its pain point / opportunity centroid
+    # tagging details (issue 4); None without a tagger
+    stage_confidence: float | None = None
+    sentiment_score: float | None = None
+    emotion_confidence: float | None = None
+    effort: bool | None = None
+    effort_type: str | None = None
+
+
+@dataclass
+class Theme:
+    """A pain point (or an opportunity: same shape)."""
+
+    id: str
+    label: str
+    keyphrases: list[str]
+    size: int
+    stage: str | None
+    sentiment: str | None
+    quotes: list[str]
+    languages: dict[str, float] = field(default_factory=dict)
+    quote_units: list[int] = field(default_factory=list)  # indices into AnalysisResult.units
+    # aggregate of the members' tags (nlp.tagging.aggregate.PainPointTags as a dict); None without a tagger
+    tags: dict[str, Any] | None = None
+
+
+@dataclass
+class DocumentResult:
+    row: int
+    id: str | None
+    language: str
+    sentiment: str | None
+    stage: str | None
+    pain_points: list[str]  # most relevant first
+    opportunities: list[str] = field(default_factory=list)
+    emotion: str | None = None
+    effort: bool | None = None  # any unit of the item reports effort
+
+
+@dataclass
+class AnalysisResult:
+    pain_points: list[Theme]
+    opportunities: list[Theme]
+    documents: list[DocumentResult]
+    units: list[UnitResult]
+    model_id: str
+    embeddings: np.ndarray  # (n_units, dim) raw unit vectors, rows aligned with ``units`` (store these)
+    centroids: dict[str, np.ndarray] = field(
+        default_factory=dict
+    )  # theme id -> centroid (contextualized space)
+    timings: dict[str, float] = field(default_factory=dict)
+    stage_effort: list[dict[str, Any]] = field(default_factory=list)  # effort share per journey stage
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``frictionmap analyze`` JSON contract (issue 3)."""
+
+        def theme(t: Theme) -> dict[str, Any]:
+            d = asdict(t)
+            d.pop("quote_units")
+            return d
+
+        units = []
+        for u in self.units:
+            d = asdict(u)
+            d.pop("similarity")
+            d.pop("opportunity")
+            units.append(d)
+        docs = []
+        for doc in self.documents:
+            d = asdict(doc)
+            d.pop("opportunities")
+            docs.append(d)
+        return {
+            "pain_points": [theme(t) for t in self.pain_points],
+            "opportunities": [theme(t) for t in self.opportunities],
+            "documents": docs,
+            "units": units,
+            "stage_effort": self.stage_effort,
+        }

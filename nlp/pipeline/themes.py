@@ -1,0 +1,94 @@
+"""Step 2 — themes: candidate units → pain points (negative units) and opportunities (positive units).
+
+Each kind is clustered on its own in the contextualized space, then labelled. The result is positional
+(members and quotes are indices into the units given), so the CLI and the service can attach ids their own
+way: the CLI numbers them, the service matches them to stored pain points to keep ids stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from nlp.themes.clustering import Clustering, ClusterParams, cluster_units
+from nlp.themes.labelling import label_clusters
+
+ThemeKind = Literal["pain", "opportunity"]
+KIND_POLARITY: dict[ThemeKind, int] = {"pain": -1, "opportunity": 1}
+
+
+@dataclass(frozen=True)
+class ThemeCluster:
+    kind: ThemeKind
+    index: int  # cluster number within its kind: 0 = biggest (the CLI's ids are ``pp-{index+1}``)
+    members: tuple[int, ...]  # indices into the units given to ``cluster_themes``
+    similarity: tuple[float, ...]  # cosine of each member to the centroid, aligned with ``members``
+    label: str
+    keyphrases: tuple[str, ...]
+    quotes: tuple[int, ...]  # indices into the units, most representative first
+    centroid: np.ndarray
+    languages: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+def _themes_of_kind(
+    kind: ThemeKind,
+    idx: np.ndarray,
+    clustering: Clustering,
+    texts: Sequence[str],
+    languages: Sequence[str],
+    vectors: np.ndarray,
+) -> list[ThemeCluster]:
+    labels = label_clusters(
+        [texts[i] for i in idx],
+        [languages[i] for i in idx],
+        clustering.labels,
+        vectors[idx],
+        clustering.centroids,
+    )
+    out = []
+    for lab in labels:
+        local = np.flatnonzero(clustering.labels == lab.cluster)
+        out.append(
+            ThemeCluster(
+                kind=kind,
+                index=lab.cluster,
+                members=tuple(int(idx[j]) for j in local),
+                similarity=tuple(float(clustering.similarity[j]) for j in local),
+                label=lab.label,
+                keyphrases=tuple(lab.keyphrases),
+                quotes=tuple(int(idx[q]) for q in lab.quotes),
+                centroid=clustering.centroids[lab.cluster],
+                languages=dict(lab.languages),
+            )
+        )
+    return out
+
+
+def cluster_themes(
+    texts: Sequence[str],
+    languages: Sequence[str],
+    vectors: np.ndarray,
+    polarity: np.ndarray,
+    params: ClusterParams | None = None,
+) -> list[ThemeCluster]:
+    """Pain points from units with polarity -1, then opportunities from units with polarity +1.
+
+    ``vectors`` are the contextualized unit vectors (``ExtractedUnits.vectors``, or what the service stored).
+    Units that fit no cluster are left out (the clustering's ``max_unassigned`` bounds how many).
+    """
+    out: list[ThemeCluster] = []
+    pol = np.asarray(polarity)
+    for kind, sign in KIND_POLARITY.items():
+        idx = np.flatnonzero(pol == sign)
+        if idx.size == 0:
+            continue
+        clustering = cluster_units(vectors[idx], params)
+        out.extend(_themes_of_kind(kind, idx, clustering, texts, languages, vectors))
+    return out
