@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from nlp.embeddings.registry import AUTO_SPEC, Embedder, encode_unique, get_embedder, resolve_spec
+from nlp.embeddings import AUTO_SPEC, Embedder, encode_unique, get_embedder, resolve_spec
 from nlp.tagging.aggregate import aggregate_pain_point, effort_by_stage
 from nlp.tagging.types import Tagger, UnitTags
 from nlp.text.language import detect_language

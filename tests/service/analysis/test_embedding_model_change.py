@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from nlp.embeddings.registry import USE_SPEC
+from nlp.embeddings import USE_SPEC
 from nlp.tagging.types import UNKNOWN_STAGE
 from service.analysis.backend import ClusterOut, SourceRecord, UnitForClustering, vector
 from service.analysis.nlp_backend import NlpBackend, service_spec
