@@ -25,7 +25,7 @@ import numpy as np
 
 from bench.datasets import DEFAULT_DIR, load
 from bench.metrics import scores
-from nlp.embeddings.registry import MINILM_SPEC, USE_SPEC, Embedder, get_embedder, resolve_spec
+from nlp.embeddings import MINILM_SPEC, USE_SPEC, Embedder, get_embedder, resolve_spec
 from nlp.pipeline import AnalysisResult, analyze_records, contextualize
 from nlp.text.language import detect_language
 from nlp.themes.clustering import ClusterParams, cluster_units

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from nlp.embeddings.registry import Embedder
+from nlp.embeddings import Embedder
 from nlp.pipeline import AnalysisResult, Record, analyze_records
 from nlp.tagging.tagger import tagger_loader
 from nlp.themes.clustering import ClusterParams

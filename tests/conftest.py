@@ -247,7 +247,7 @@ def hashing_embedder() -> HashingEmbedder:
 
 @pytest.fixture(scope="session")
 def use_embedder():
-    from nlp.embeddings.registry import get_embedder
+    from nlp.embeddings import get_embedder
 
     return get_embedder("use-multilingual")
 

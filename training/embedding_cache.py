@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.embeddings.registry import Embedder, get_embedder
+from nlp.embeddings import Embedder, get_embedder
 from nlp.tagging.artifacts import backend_slug
 
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"

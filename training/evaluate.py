@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 
-from nlp.embeddings.registry import get_embedder
+from nlp.embeddings import get_embedder
 from nlp.tagging.aggregate import stage_vote
 from nlp.tagging.prototypes import build_prototypes
 from nlp.tagging.tagger import EmbeddingTagger, load_tagger

@@ -29,7 +29,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from nlp.embeddings.registry import Embedder
+from nlp.embeddings import Embedder
 from nlp.tagging.artifacts import ARTIFACT_VERSION, HEAD_NAMES, LinearHead, TextHead, backend_slug
 from nlp.tagging.effort_cues import EFFORT_TYPES, _fold
 from nlp.tagging.features import build_features

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from nlp.embeddings.registry import AUTO_SPEC, Embedder, get_embedder, resolve_spec
+from nlp.embeddings import AUTO_SPEC, Embedder, get_embedder, resolve_spec
 from nlp.pipeline.extract import CONTEXT_WEIGHT, ExtractedUnits, Progress, extract_units, item_languages
 from nlp.pipeline.records import Record, coerce_record, infer_rating_scale, score_polarity
 from nlp.pipeline.result import AnalysisResult, DocumentResult, Theme, UnitResult

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from nlp.embeddings.registry import Embedder, encode_unique
+from nlp.embeddings import Embedder, encode_unique
 from nlp.pipeline.records import (
     KNOWN_LANGUAGES,
     Polarity,

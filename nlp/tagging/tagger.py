@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from nlp.embeddings.registry import Embedder
+from nlp.embeddings import Embedder
 from nlp.tagging.artifacts import (
     ARTIFACT_VERSION,
     HEAD_NAMES,

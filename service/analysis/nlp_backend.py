@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nlp.embeddings.registry import Embedder, get_embedder, resolve_spec
+from nlp.embeddings import Embedder, get_embedder, resolve_spec
 from nlp.pipeline import RatingScale, Record, cluster_themes, extract_units, provisional_tags, theme_tags
 from nlp.tagging.artifacts import ModelMismatchError
 from nlp.tagging.tagger import load_tagger

@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from nlp.journey_map.build import MEDIA_TYPES, JourneyMapDocument, render
+from nlp.journey_map.document import JourneyMapDocument
+from nlp.journey_map.renderers import MEDIA_TYPES, render
 from service.analysis.view import ViewFilters, journey_map, load_view
 from service.api.deps import CurrentWorkspace, SessionDep
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nlp.embeddings.registry import MINILM_SPEC, USE_SPEC, encode_unique, get_embedder, resolve_spec
+from nlp.embeddings import MINILM_SPEC, USE_SPEC, encode_unique, get_embedder, resolve_spec
 
 
 def test_resolve_auto_by_languages() -> None:

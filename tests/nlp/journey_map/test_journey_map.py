@@ -11,21 +11,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from nlp.journey_map.build import (
-    CSV_COLUMNS,
-    JourneyMapDocument,
-    MapPainPoint,
-    StageAggregate,
-    StageSpec,
-    build_journey_map,
-    mermaid_score,
-    render,
-    to_csv,
-    to_html,
-    to_json,
-    to_mermaid,
-    to_theydo,
-)
+from nlp.journey_map.build import MapPainPoint, StageAggregate, StageSpec, build_journey_map
+from nlp.journey_map.document import JourneyMapDocument, to_json
+from nlp.journey_map.html import to_html
+from nlp.journey_map.renderers import CSV_COLUMNS, mermaid_score, render, to_csv, to_mermaid, to_theydo
 
 HOSTILE = 'Refund "never" <script>alert(1)</script>, really:\nsee #3; =cmd|calc'
 STAGES = [

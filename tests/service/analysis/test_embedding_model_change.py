@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from nlp.embeddings.registry import USE_SPEC, resolve_spec
+from nlp.embeddings import USE_SPEC, resolve_spec
 from nlp.pipeline import Record
 from nlp.tagging.types import UNKNOWN_STAGE
 from service.analysis.backend import ClusterOut, UnitForClustering, vector

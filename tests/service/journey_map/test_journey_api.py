@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from nlp.journey_map.build import JourneyMapDocument
+from nlp.journey_map.document import JourneyMapDocument
 from tests.helpers import paths
 from tests.helpers.journey_backend import TopicBackend
 
