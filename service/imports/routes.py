@@ -13,8 +13,7 @@ from sqlmodel import Session, select
 
 from service.analysis.jobs import create_job
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
-from service.api.errors import ApiError, error_responses, field_error
-from service.errors import summary, to_field_errors
+from service.api.errors import ApiError, error_responses, field_error, summary, to_field_errors
 from service.imports.parsers import ImportMapping
 from service.imports.runs import create_run, default_feedback_source
 from service.imports.schemas import ImportJobOut, SourceType
