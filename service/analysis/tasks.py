@@ -18,7 +18,6 @@ from huey import crontab
 from sqlmodel import Session
 
 from service.analysis.backend import get_backend
-from service.analysis.context import task_settings
 from service.analysis.jobs import (
     ANALYSIS_KIND,
     create_job,
@@ -32,7 +31,7 @@ from service.db import session_scope
 from service.feedback import hooks
 from service.models import Workspace
 from service.models.types import utcnow
-from service.queue import huey
+from service.queue import huey, task_settings
 from service.settings import Settings
 from service.webhooks.tasks import enqueue_deliveries
 from service.workspaces.taxonomy import workspace_taxonomy
