@@ -20,10 +20,10 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
 from service import __version__
-from service.api.errors import install_error_handlers
+from service.api.errors import ErrorResponse, install_error_handlers
 from service.api.limits import BodySizeLimitMiddleware
 from service.db import DatabaseNotMigratedError, get_engine, migration_status
-from service.feedback.schemas import BatchResult, ErrorResponse, FeedbackBatchIn, FeedbackIn, ItemResult
+from service.feedback.schemas import BatchResult, FeedbackBatchIn, FeedbackIn, ItemResult
 from service.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)

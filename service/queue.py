@@ -6,7 +6,8 @@
 
 Tasks live in ``service/<domain>/tasks.py`` and decorate with ``@huey.task()`` / ``@huey.periodic_task()``
 from this module. ``load_task_modules()`` imports each of them (listed by hand), so a consumer (in-process or
-``frictionmap worker``) knows every task and every hook they register.
+``frictionmap worker``) knows every task and every hook they register. Tasks read their settings with
+``task_settings()`` from this module, never ``get_settings()`` directly.
 """
 
 from __future__ import annotations
@@ -34,6 +35,31 @@ def build_huey(settings: Settings, name: str = "frictionmap") -> Huey:
 
 
 huey: Huey = build_huey(get_settings())
+
+_override: Settings | None = None
+
+
+def use_settings(settings: Settings | None) -> None:
+    """Point every task at ``settings`` (``None``: back to the environment's).
+
+    Tests and notebooks run tasks inline against a database of their own; the API process gets its settings
+    from ``create_app(settings)``, but a task has no app to ask, so it is told here.
+    """
+    global _override
+    _override = settings
+
+
+def task_settings(database_url: str | None = None) -> Settings:
+    """The settings a task runs with: the environment's (API and worker processes read the same one), or
+    those given to ``use_settings``.
+
+    ``database_url`` is for tasks whose enqueuer passes its database along (imports): the task then works on
+    the database the run was committed to, even when the worker's environment names another.
+    """
+    settings = _override or get_settings()
+    if database_url and database_url != settings.database_url:
+        settings = settings.model_copy(update={"database_url": database_url})
+    return settings
 
 
 def load_task_modules() -> list[str]:

@@ -265,7 +265,7 @@ def topic_backend(settings: Settings) -> Iterator[TopicBackend]:
     (milliseconds,
     no model) so API tests exercise orchestration, storage and scoring; restored afterwards."""
     from service.analysis import backend_factory as backend_mod
-    from service.analysis.context import use_settings
+    from service.queue import use_settings
     from tests.helpers.journey_backend import TopicBackend
 
     backend = TopicBackend()
@@ -280,7 +280,7 @@ def topic_backend(settings: Settings) -> Iterator[TopicBackend]:
 def real_backend(settings: Settings) -> Iterator[None]:
     """Analysis tasks run the production nlp/ backend (shipped models) against this test's database."""
     from service.analysis import backend_factory as backend_mod
-    from service.analysis.context import use_settings
+    from service.queue import use_settings
 
     backend_mod.set_backend_factory(None)
     use_settings(settings)
@@ -293,8 +293,8 @@ def switchable_backend(settings: Settings) -> Iterator[dict[str, Any]]:
     """The production ``NlpBackend`` over the hashing embedder, no tagger (fast); tests may swap
     ``holder["backend"]`` between analyses, as a changed embedding setting would."""
     from service.analysis import backend_factory as backend_mod
-    from service.analysis.context import use_settings
     from service.analysis.nlp_backend import NlpBackend
+    from service.queue import use_settings
 
     holder: dict[str, Any] = {"backend": NlpBackend(HashingEmbedder(), tagger=None)}
     backend_mod.set_backend_factory(lambda _s: holder["backend"])

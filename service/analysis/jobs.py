@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from service.analysis.backend_factory import get_backend
 from service.analysis.runner import AnalysisScope, ReclusterResult, extract_pending, recluster
@@ -22,6 +22,36 @@ from service.workspaces.taxonomy import workspace_taxonomy
 logger = logging.getLogger(__name__)
 
 ANALYSIS_KIND = "analysis"
+
+
+def create_job(
+    session: Session, workspace_id: str, kind: str, params: dict[str, Any], *, commit: bool = True
+) -> Job:
+    """The one place a job row is born (analyses from the API and the scheduler, uploads' import jobs).
+
+    The row must be committed before its task is enqueued, or a worker could look for it too early: by
+    default this commits. ``commit=False`` only flushes (the id is then known), for a caller that commits
+    the job together with rows that point at it (an upload's import run).
+    """
+    job = Job(workspace_id=workspace_id, kind=kind, params=params)
+    session.add(job)
+    if commit:
+        session.commit()
+    else:
+        session.flush()
+    return job
+
+
+def active_analysis(session: Session, workspace_id: str, params: dict[str, Any]) -> Job | None:
+    """A queued or running analysis of the workspace with exactly these parameters, if there is one."""
+    active = session.exec(
+        select(Job).where(
+            Job.workspace_id == workspace_id,
+            Job.kind == ANALYSIS_KIND,
+            col(Job.state).in_(["queued", "running"]),
+        )
+    ).all()
+    return next((j for j in active if (j.params or {}) == params), None)
 
 
 def _checkpoint(session: Session, job: Job, progress: float, stage: str, **extra: Any) -> None:

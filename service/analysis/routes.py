@@ -6,10 +6,9 @@ import contextlib
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
-from sqlmodel import col, select
 
 from nlp.scoring.priority import PriorityConfig
-from service.analysis.jobs import ANALYSIS_KIND
+from service.analysis.jobs import ANALYSIS_KIND, active_analysis, create_job
 from service.analysis.schemas import AnalysisRequest, JobOut
 
 # Importing the task module registers the post-ingest hook (incremental assignment) in the API process,
@@ -39,24 +38,11 @@ def start_analysis(
     """Queue a full analysis (re-clustering with stable ids) of the workspace or of a filtered scope."""
     body = body or AnalysisRequest()
     params = {"scope": body.scope.model_dump(mode="json", exclude_none=True)}
-    active = session.exec(
-        select(Job).where(
-            Job.workspace_id == workspace.id,
-            Job.kind == ANALYSIS_KIND,
-            col(Job.state).in_(["queued", "running"]),
-        )
-    ).all()
-    same = next((j for j in active if (j.params or {}) == params), None)
+    same = active_analysis(session, workspace.id, params)
     if same is not None:  # an identical analysis is already on its way: answer it rather than queue twice
         response.headers["Location"] = f"/v1/jobs/{same.id}"
         return job_out(same)
-    job = Job(
-        workspace_id=workspace.id,
-        kind=ANALYSIS_KIND,
-        params=params,
-    )
-    session.add(job)
-    session.commit()
+    job = create_job(session, workspace.id, ANALYSIS_KIND, params)
     job_id = job.id
     # Immediate mode runs the task inline: a failure is recorded on the job row, not raised to the client.
     with contextlib.suppress(Exception):

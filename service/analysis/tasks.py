@@ -18,14 +18,20 @@ from huey import crontab
 from sqlmodel import Session
 
 from service.analysis.backend_factory import get_backend
-from service.analysis.context import task_settings
-from service.analysis.jobs import ANALYSIS_KIND, execute_job, refresh_scores, stale_jobs, workspaces_due
+from service.analysis.jobs import (
+    ANALYSIS_KIND,
+    create_job,
+    execute_job,
+    refresh_scores,
+    stale_jobs,
+    workspaces_due,
+)
 from service.analysis.runner import assign_items
 from service.db import session_scope
 from service.feedback import hooks
-from service.models import Job, Workspace
+from service.models import Workspace
 from service.models.types import utcnow
-from service.queue import huey
+from service.queue import huey, task_settings
 from service.settings import Settings
 from service.webhooks.tasks import enqueue_deliveries
 from service.workspaces.taxonomy import workspace_taxonomy
@@ -82,11 +88,7 @@ def scheduled_reanalysis() -> list[str]:
     with session_scope(task_settings()) as session:
         job_ids = []
         for workspace_id in workspaces_due(session):
-            job = Job(
-                workspace_id=workspace_id, kind=ANALYSIS_KIND, params={"scope": {}, "trigger": "schedule"}
-            )
-            session.add(job)
-            session.commit()
+            job = create_job(session, workspace_id, ANALYSIS_KIND, {"scope": {}, "trigger": "schedule"})
             job_ids.append(job.id)
     for job_id in job_ids:
         run_analysis(job_id)

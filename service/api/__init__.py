@@ -1,1 +1,1 @@
-"""HTTP layer: dependencies, error shape, routers (one module per resource under ``routes/``)."""
+"""Shared HTTP pieces: dependencies, the one error shape (``errors``), pagination, body limits, health."""

@@ -2,23 +2,99 @@
 
 Every 4xx — validation, auth, not found, body too large — uses it, so an integrator writes one error handler.
 Unexpected exceptions become a 500 with the same shape and no internals (the traceback goes to the log).
+Batch ingestion and imports report rejected items with the same ``FieldError`` vocabulary.
+
+Rule names are pydantic's error types, renamed where pydantic's name would puzzle an integrator
+(``extra_forbidden`` → ``unknown_field``, ``less_than_equal`` → ``le``...).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.errors import summary, to_field_errors
-from service.feedback.schemas import ErrorResponse, FieldError
-
 logger = logging.getLogger(__name__)
+
+
+class FieldError(BaseModel):
+    """One broken rule, in the shape every 4xx of the API uses."""
+
+    field: str = Field(description="Dotted path of the offending field, e.g. `items.2.rating` or `body`.")
+    rule: str = Field(
+        description="Machine-readable rule name, e.g. `required`, `max_length`, `le`, `unknown_field`."
+    )
+    message: str = Field(description="Human-readable explanation.")
+
+
+class ErrorResponse(BaseModel):
+    """Error body of every 4xx answer."""
+
+    detail: str = Field(description="One-line summary of what went wrong.")
+    errors: list[FieldError] = Field(default_factory=list, description="Each broken rule, naming the field.")
+
+
+# --- pydantic validation errors -> FieldError -------------------------------------------------------------
+
+_RULES = {
+    "missing": "required",
+    "extra_forbidden": "unknown_field",
+    "string_too_long": "max_length",
+    "string_too_short": "min_length",
+    "too_long": "max_items",
+    "too_short": "min_items",
+    "less_than_equal": "le",
+    "less_than": "lt",
+    "greater_than_equal": "ge",
+    "greater_than": "gt",
+    "literal_error": "one_of",
+    "datetime_from_date_parsing": "datetime",
+    "datetime_parsing": "datetime",
+    "datetime_type": "datetime",
+    "int_parsing": "integer",
+    "int_from_float": "integer",
+    "int_type": "integer",
+    "float_parsing": "number",
+    "float_type": "number",
+    "string_type": "string",
+    "dict_type": "object",
+    "model_type": "object",
+    "model_attributes_type": "object",
+    "list_type": "array",
+    "json_invalid": "json",
+}
+
+
+def field_path(loc: Sequence[Any], prefix: Sequence[Any] = ()) -> str:
+    parts = [str(p) for p in (*prefix, *loc) if p not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+def to_field_errors(errors: Iterable[Any], prefix: Sequence[Any] = ()) -> list[FieldError]:
+    """Convert ``ValidationError.errors()`` (or FastAPI's list) into ``FieldError``s."""
+    out: list[FieldError] = []
+    for err in errors:
+        rule = _RULES.get(err.get("type", ""), err.get("type", "invalid"))
+        message = str(err.get("msg", "invalid value"))
+        out.append(FieldError(field=field_path(err.get("loc", ()), prefix), rule=rule, message=message))
+    return out
+
+
+def summary(errors: Sequence[FieldError]) -> str:
+    """One line naming the first broken rules, e.g. ``text: must contain ... (not_blank)``."""
+    head = "; ".join(f"{e.field}: {e.message} ({e.rule})" for e in errors[:3])
+    more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
+    return head + more
+
+
+# --- HTTP ---------------------------------------------------------------------------------------------------
 
 
 class ApiError(HTTPException):

@@ -7,7 +7,7 @@ import json
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.feedback.schemas import FieldError
+from service.api.errors import FieldError
 
 
 class BodyTooLarge(HTTPException):

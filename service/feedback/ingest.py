@@ -34,7 +34,7 @@ from sqlmodel import Session
 
 from nlp.text.language import detect_language
 from nlp.text.redaction import redact_pii
-from service.errors import summary, to_field_errors
+from service.api.errors import summary, to_field_errors
 from service.feedback import hooks
 from service.feedback.schemas import FeedbackIn, ItemResult
 from service.models import FeedbackItem, Workspace

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlmodel import Session, col, select
 
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
-from service.api.errors import error_body, error_responses, field_error
+from service.api.errors import FieldError, error_body, error_responses, field_error
 from service.api.pagination import PageCursor, PageLimit, newest_first_page
 from service.feedback.erasure import erase_feedback
 from service.feedback.ingest import ingest_items
@@ -21,7 +21,6 @@ from service.feedback.schemas import (
     FeedbackKind,
     FeedbackOut,
     FeedbackPage,
-    FieldError,
     ItemResult,
 )
 from service.models import FeedbackItem, Workspace

@@ -21,6 +21,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from service.api.errors import FieldError
+
 FeedbackKind = Literal["review", "ticket", "survey", "other"]
 ResultStatus = Literal["created", "duplicate", "rejected"]
 
@@ -41,23 +43,6 @@ def _encodable(value: str) -> str:
 
 
 CleanStr = Annotated[str, AfterValidator(_encodable)]
-
-
-class FieldError(BaseModel):
-    """One broken rule, in the shape every 4xx of the API uses."""
-
-    field: str = Field(description="Dotted path of the offending field, e.g. `items.2.rating` or `body`.")
-    rule: str = Field(
-        description="Machine-readable rule name, e.g. `required`, `max_length`, `le`, `unknown_field`."
-    )
-    message: str = Field(description="Human-readable explanation.")
-
-
-class ErrorResponse(BaseModel):
-    """Error body of every 4xx answer."""
-
-    detail: str = Field(description="One-line summary of what went wrong.")
-    errors: list[FieldError] = Field(default_factory=list, description="Each broken rule, naming the field.")
 
 
 class FeedbackIn(BaseModel):

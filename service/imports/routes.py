@@ -11,9 +11,9 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
+from service.analysis.jobs import create_job
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
-from service.api.errors import ApiError, error_responses, field_error
-from service.errors import summary, to_field_errors
+from service.api.errors import ApiError, error_responses, field_error, summary, to_field_errors
 from service.imports.parsers import ImportMapping
 from service.imports.runs import create_run, default_feedback_source
 from service.imports.schemas import ImportJobOut, SourceType
@@ -32,6 +32,7 @@ TAGS = [
 router = APIRouter(tags=["imports"])
 
 _COPY_CHUNK = 1024 * 1024
+IMPORT_KIND = "import"
 
 
 def _mapping(raw: str | None) -> dict[str, Any]:
@@ -113,13 +114,9 @@ def _queue_upload(
     source: str | None,
     target: FsPath,
 ) -> ImportJobOut:
-    job = Job(
-        workspace_id=workspace.id,
-        kind="import",
-        params={"type": type, "filename": filename, "bytes": size, "mapping": mapping_dict},
-    )
-    session.add(job)
-    session.flush()
+    params = {"type": type, "filename": filename, "bytes": size, "mapping": mapping_dict}
+    # The job and its run are committed together: a job never exists without the run it reports on.
+    job = create_job(session, workspace.id, IMPORT_KIND, params, commit=False)
     run = create_run(
         session,
         workspace_id=workspace.id,
@@ -141,7 +138,7 @@ def _queue_upload(
 
 def _get_job(session: Session, workspace: Workspace, job_id: str) -> tuple[Job, SourceRun | None]:
     job = session.get(Job, job_id)
-    if job is None or job.workspace_id != workspace.id or job.kind != "import":
+    if job is None or job.workspace_id != workspace.id or job.kind != IMPORT_KIND:
         raise field_error(404, "job_id", "not_found", "no such import job in this workspace")
     run = session.exec(select(SourceRun).where(SourceRun.job_id == job.id)).first()
     return job, run

@@ -25,7 +25,7 @@ from service.db import get_engine
 from service.feedback import hooks
 from service.feedback.ingest import ingest_items
 from service.imports.fetch import FetchError, open_location
-from service.imports.parsers import Checkpoint, ImportedItem, ImportFileError, Record, get_parser
+from service.imports.parsers import Checkpoint, ImportedItem, ImportFileError, ParsedRow, get_parser
 from service.imports.parsers.registry import PARSERS
 from service.models import FeedbackItem, Job, Source, SourceRun, Workspace
 from service.models.types import utcnow
@@ -88,10 +88,10 @@ def to_feedback(
 
 @dataclass
 class _Chunk:
-    records: list[Record] = field(default_factory=list)
+    records: list[ParsedRow] = field(default_factory=list)
     rows: int = 0
 
-    def add(self, record: Record) -> None:
+    def add(self, record: ParsedRow) -> None:
         self.records.append(record)
         self.rows += max(1, len(record.items))
 
@@ -212,7 +212,7 @@ def _ingest_file(session: Session, run: SourceRun, workspace: Workspace, setting
 
 
 def _commit_chunk(
-    session: Session, run: SourceRun, workspace: Workspace, records: list[Record], settings: Settings
+    session: Session, run: SourceRun, workspace: Workspace, records: list[ParsedRow], settings: Settings
 ) -> None:
     """Items of ``records`` + the run's counts and checkpoint, in one transaction; then the hooks."""
     payloads: list[dict[str, Any]] = []

@@ -18,8 +18,8 @@ from sqlmodel import Session
 from service.db import get_engine
 from service.imports.runs import claim_due_sources, execute_run, stale_runs
 from service.models import SourceRun
-from service.queue import huey
-from service.settings import Settings, get_settings
+from service.queue import huey, task_settings
+from service.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -28,17 +28,9 @@ def lock_name(run: SourceRun) -> str:
     return f"source-{run.source_id}" if run.source_id else f"import-{run.id}"
 
 
-def _settings(database_url: str | None) -> Settings:
-    """The worker's settings, on the database the enqueuing process used (they share it in production)."""
-    settings = get_settings()
-    if database_url and database_url != settings.database_url:
-        settings = settings.model_copy(update={"database_url": database_url})
-    return settings
-
-
 @huey.task()
 def run_import(run_id: str, database_url: str | None = None) -> str | None:
-    settings = _settings(database_url)
+    settings = task_settings(database_url)
     with Session(get_engine(settings)) as session:
         run = session.get(SourceRun, run_id)
         if run is None:
@@ -87,7 +79,7 @@ def schedule_due(settings: Settings) -> list[str]:
 @huey.periodic_task(crontab(minute="*"))
 def import_scheduler() -> None:
     """Every minute: queue the sources whose cron time has come, and resume orphaned runs."""
-    settings = get_settings()
+    settings = task_settings()
     schedule_due(settings)
     recover_imports(settings)
 
@@ -96,6 +88,6 @@ def import_scheduler() -> None:
 def _recover_on_startup() -> None:
     """A restarted worker resumes what its predecessor was killed in the middle of."""
     try:
-        recover_imports(get_settings())
+        recover_imports(task_settings())
     except Exception:  # the database may not be migrated yet; the periodic task will retry
         logger.exception("import recovery at start-up failed")

@@ -13,21 +13,6 @@ from sqlmodel import Session, col, select
 
 from nlp.scoring.priority import weekly_timeline
 from service.analysis.backend import from_blob, to_blob, vector
-from service.analysis.schemas import (
-    ClosedLoopOut,
-    FeedbackMention,
-    MentionPage,
-    MergeRequest,
-    PainPointDetail,
-    PainPointOut,
-    PainPointPage,
-    PainPointPatch,
-    Quote,
-    ScoreOut,
-    SplitRequest,
-    SplitResult,
-    WeekCount,
-)
 from service.analysis.view import (
     View,
     ViewFilters,
@@ -43,6 +28,21 @@ from service.api.deps import CurrentWorkspace, SessionDep
 from service.api.errors import field_error
 from service.models import FeedbackItem, OpinionUnit, PainPoint, Workspace
 from service.models.types import utcnow
+from service.pain_points.schemas import (
+    ClosedLoopOut,
+    FeedbackMention,
+    MentionPage,
+    MergeRequest,
+    PainPointDetail,
+    PainPointOut,
+    PainPointPage,
+    PainPointPatch,
+    Quote,
+    ScoreOut,
+    SplitRequest,
+    SplitResult,
+    WeekCount,
+)
 
 router = APIRouter(prefix="/pain-points", tags=["pain points"])
 TAGS = [

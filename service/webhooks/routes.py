@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 from sqlmodel import col, select
 
-from service.analysis.schemas import DeliveryOut, WebhookCreated, WebhookIn, WebhookOut
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
 from service.api.errors import field_error
 from service.models.webhooks import Webhook, WebhookDelivery
 from service.netguard import NonPublicAddressError, check_public_host
+from service.webhooks.schemas import DeliveryOut, WebhookCreated, WebhookIn, WebhookOut
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 WebhookId = Annotated[str, Path(description="Webhook id", max_length=36)]

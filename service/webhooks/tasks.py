@@ -7,9 +7,8 @@ from typing import Any
 
 from huey import crontab
 
-from service.analysis.context import task_settings
 from service.db import session_scope
-from service.queue import huey
+from service.queue import huey, task_settings
 from service.webhooks.delivery import MAX_ATTEMPTS, attempt_delivery, pending_deliveries
 
 

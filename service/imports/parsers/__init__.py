@@ -1,6 +1,6 @@
 """Parsers of review-platform exports, streaming and resumable (issue 6).
 
-``get_parser(type, mapping).records(binary_file, checkpoint)`` yields one ``Record`` per source
+``get_parser(type, mapping).records(binary_file, checkpoint)`` yields one ``ParsedRow`` per source
 record: the ``ImportedItem``s built from it or the ``RowError`` that rejected it, and the
 ``Checkpoint`` after it. Files that cannot be imported at all raise ``ImportFileError``.
 """
@@ -11,7 +11,7 @@ from service.imports.parsers.types import (
     ImportedItem,
     ImportFileError,
     ImportMapping,
-    Record,
+    ParsedRow,
     RowError,
 )
 
@@ -22,7 +22,7 @@ __all__ = [
     "ImportFileError",
     "ImportMapping",
     "ImportedItem",
-    "Record",
+    "ParsedRow",
     "RowError",
     "get_parser",
     "iter_records",

@@ -30,7 +30,7 @@ from service.imports.parsers.types import (
     ImportedItem,
     ImportFileError,
     ImportMapping,
-    Record,
+    ParsedRow,
     RowError,
 )
 from service.imports.parsers.values import infer_date_order
@@ -97,7 +97,7 @@ class CsvParser:
         return False
 
     # -- engine --------------------------------------------------------------------------------
-    def records(self, fh: BinaryIO, start: Checkpoint | None = None) -> Iterator[Record]:
+    def records(self, fh: BinaryIO, start: Checkpoint | None = None) -> Iterator[ParsedRow]:
         prefix = read_prefix(fh)
         fmt = detect_format(prefix, self.mapping.encoding)
         sample = decode_prefix(prefix, fmt)
@@ -154,7 +154,7 @@ class CsvParser:
 
     def _rows(
         self, reader: Any, feed: _LineFeed, header: list[str], number: int, file_id: str
-    ) -> Iterator[Record]:
+    ) -> Iterator[ParsedRow]:
         width = len(header)
         while True:
             start_line = feed.line + 1
@@ -169,7 +169,7 @@ class CsvParser:
                         "it is truncated or has an unbalanced quote"
                     ) from None
                 number += 1
-                yield Record(
+                yield ParsedRow(
                     number,
                     [],
                     RowError(number, f"invalid CSV near line {start_line}: {exc}"),
@@ -186,14 +186,14 @@ class CsvParser:
                 reason = f"row has {len(fields)} fields but the header has {width}" + (
                     " (truncated row?)" if len(fields) < width else " (unquoted delimiter in a field?)"
                 )
-                yield Record(number, [], RowError(number, reason), checkpoint)
+                yield ParsedRow(number, [], RowError(number, reason), checkpoint)
                 continue
             row = dict(zip(header, fields, strict=False))
             if self.skip_row(row):
-                yield Record(number, [], None, checkpoint)
+                yield ParsedRow(number, [], None, checkpoint)
                 continue
             built = self.build(number, row)
             if isinstance(built, RowError):
-                yield Record(number, [], built, checkpoint)
+                yield ParsedRow(number, [], built, checkpoint)
             else:
-                yield Record(number, built, None, checkpoint)
+                yield ParsedRow(number, built, None, checkpoint)

@@ -22,7 +22,7 @@ from service.imports.parsers.types import (
     ImportedItem,
     ImportFileError,
     ImportMapping,
-    Record,
+    ParsedRow,
     RowError,
 )
 
@@ -77,7 +77,7 @@ class JsonParser:
         result.metadata = {key.rsplit(".", 1)[-1]: value for key, value in result.metadata.items()}
         return [result]
 
-    def records(self, fh: BinaryIO, start: Checkpoint | None = None) -> Iterator[Record]:
+    def records(self, fh: BinaryIO, start: Checkpoint | None = None) -> Iterator[ParsedRow]:
         prefix = read_prefix(fh)
         bom = len(codecs.BOM_UTF8) if prefix.startswith(codecs.BOM_UTF8) else 0
         body = prefix[bom:].lstrip()
@@ -100,9 +100,9 @@ class JsonParser:
         except ValueError:
             return False
 
-    def _emit(self, number: int, obj: Any, checkpoint: Checkpoint) -> Record:
+    def _emit(self, number: int, obj: Any, checkpoint: Checkpoint) -> ParsedRow:
         if not isinstance(obj, dict):
-            return Record(
+            return ParsedRow(
                 number,
                 [],
                 RowError(number, f"record is a JSON {type(obj).__name__}, not an object"),
@@ -112,10 +112,10 @@ class JsonParser:
             self.prepare(obj)
         built = self.build(number, obj)
         if isinstance(built, RowError):
-            return Record(number, [], built, checkpoint)
-        return Record(number, built, None, checkpoint)
+            return ParsedRow(number, [], built, checkpoint)
+        return ParsedRow(number, built, None, checkpoint)
 
-    def _lines(self, fh: BinaryIO, bom: int, file_id: str, start: Checkpoint | None) -> Iterator[Record]:
+    def _lines(self, fh: BinaryIO, bom: int, file_id: str, start: Checkpoint | None) -> Iterator[ParsedRow]:
         number, offset = 0, bom
         if start is not None and start.offset is not None:
             fh.seek(bom)
@@ -136,7 +136,7 @@ class JsonParser:
                     raise ImportFileError(
                         f"the last line (record {number}) is incomplete JSON: the file is truncated"
                     ) from None
-                yield Record(number, [], RowError(number, f"invalid JSON: {exc}"), checkpoint)
+                yield ParsedRow(number, [], RowError(number, f"invalid JSON: {exc}"), checkpoint)
                 continue
             yield self._emit(number, obj, checkpoint)
 
@@ -150,7 +150,7 @@ class JsonParser:
 
     def _document(
         self, fh: BinaryIO, bom: int, is_array: bool, file_id: str, start: Checkpoint | None
-    ) -> Iterator[Record]:
+    ) -> Iterator[ParsedRow]:
         if not is_array and not self.list_key:
             raise ImportFileError("expected JSON Lines (one object per line) or a JSON array of objects")
         item_prefix = "item" if is_array else f"{self.list_key}.item"

@@ -18,7 +18,7 @@ from service.imports.parsers.platforms import (
     ZendeskJson,
 )
 from service.imports.parsers.survey import SurveyCsv
-from service.imports.parsers.types import Checkpoint, ImportMapping, Record
+from service.imports.parsers.types import Checkpoint, ImportMapping, ParsedRow
 
 
 class Parser(Protocol):
@@ -65,4 +65,4 @@ def iter_records(
     return records
 
 
-__all__ = ["PARSERS", "SOURCE_TYPES", "Parser", "Record", "get_parser", "iter_records"]
+__all__ = ["PARSERS", "SOURCE_TYPES", "ParsedRow", "Parser", "get_parser", "iter_records"]

@@ -1,6 +1,6 @@
 """Shared vocabulary of the importers: what a parser yields and how it fails.
 
-Parsers never touch the database. They turn an export file into ``Record`` objects, each carrying the
+Parsers never touch the database. They turn an export file into ``ParsedRow`` objects, each carrying the
 items built from one source record (a CSV row, a JSON object, a survey respondent) or the reason it was
 rejected, plus the ``Checkpoint`` a run stores so that a killed worker resumes right after that record.
 """
@@ -82,8 +82,11 @@ class ImportedItem:
 
 
 @dataclass
-class Record:
-    """What a parser yields per source record: its items or the reason it was rejected."""
+class ParsedRow:
+    """What a parser yields per source record: its items or the reason it was rejected.
+
+    Not a ``Record``: that name belongs to ``nlp.pipeline.Record``, the one record type of the pipeline.
+    """
 
     number: int
     items: list[ImportedItem]

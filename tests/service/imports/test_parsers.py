@@ -6,22 +6,22 @@ from datetime import UTC, datetime
 
 import pytest
 
-from service.imports.parsers import ImportedItem, Record, get_parser
+from service.imports.parsers import ImportedItem, ParsedRow, get_parser
 from tests.helpers import paths
 
 FIXTURES = paths.IMPORT_FIXTURES
 
 
-def parse(source_type: str, name: str, mapping: dict | None = None) -> list[Record]:
+def parse(source_type: str, name: str, mapping: dict | None = None) -> list[ParsedRow]:
     with (FIXTURES / name).open("rb") as fh:
         return list(get_parser(source_type, mapping).records(fh))
 
 
-def items(records: list[Record]) -> list[ImportedItem]:
+def items(records: list[ParsedRow]) -> list[ImportedItem]:
     return [item for record in records for item in record.items]
 
 
-def errors(records: list[Record]) -> dict[int, str]:
+def errors(records: list[ParsedRow]) -> dict[int, str]:
     return {r.number: r.error.reason for r in records if r.error is not None}
 
 

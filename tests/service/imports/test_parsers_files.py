@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from service.imports.parsers import Checkpoint, ImportFileError, Record, get_parser
+from service.imports.parsers import Checkpoint, ImportFileError, ParsedRow, get_parser
 from tests.helpers import paths
 
 FIXTURES = paths.IMPORT_FIXTURES
@@ -32,11 +32,11 @@ def csv_bytes(encoding: str, delimiter: str = ",", bom: bytes = b"") -> bytes:
 
 def run(
     source_type: str, data: bytes, mapping: dict | None = None, start: Checkpoint | None = None
-) -> list[Record]:
+) -> list[ParsedRow]:
     return list(get_parser(source_type, mapping).records(io.BytesIO(data), start))
 
 
-def texts(records: list[Record]) -> list[str]:
+def texts(records: list[ParsedRow]) -> list[str]:
     return [i.text for r in records for i in r.items]
 
 

@@ -17,12 +17,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from service.analysis import backend_factory as backend_mod
-from service.analysis.context import use_settings
 from service.analysis.jobs import execute_job
 from service.analysis.runner import as_record
 from service.models import FeedbackItem, Job, OpinionUnit, PainPoint
 from service.models.types import utcnow
 from service.models.webhooks import WebhookDelivery
+from service.queue import use_settings
 from service.settings import Settings
 from service.webhooks.delivery import SIGNATURE_HEADER, attempt_delivery, sign, verify_signature
 from tests.helpers.imports import wait_for
