@@ -11,7 +11,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from service.analysis.backend_factory import get_backend
-from service.analysis.runner import AnalysisScope, ReclusterResult, extract_pending, recluster
+from service.analysis.extraction import AnalysisScope, extract_pending
+from service.analysis.runner import ReclusterResult, recluster
 from service.analysis.view import load_view
 from service.models import FeedbackItem, Job, Workspace
 from service.models.types import utcnow

@@ -1,31 +1,23 @@
-"""The analysis job's steps over the database: extract units, re-cluster with stable ids, score.
+"""The analysis job's second step: re-cluster with stable ids; and the incremental path for new items.
 
-Each step is restartable. ``extract_pending`` only touches items that have no units for the current
-embedding model and commits per batch, so a retried or resumed job continues where the killed one stopped.
-``recluster`` writes pain points and unit assignments in one transaction. Human edits survive: a matched
-pain point keeps its id, status, owner, due date and fix effort, and its label / stage when a person edited
-them (``label_edited`` / ``stage_edited``); clusters that match a pain point merged by a person go to the
-merge target.
+Extraction, the first step, is in ``extraction.py``. ``recluster`` writes pain points and unit assignments in
+one transaction. Human edits survive: a matched pain point keeps its id, status, owner, due date and fix
+effort, and its label / stage when a person edited them (``label_edited`` / ``stage_edited``); clusters that
+match a pain point merged by a person go to the merge target.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import delete, func, or_
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from nlp.pipeline import Record
-from nlp.tagging.types import UNKNOWN_STAGE
 from nlp.themes.incremental import PreviousCluster, assign_new_units, match_clusters
 from service.analysis.backend import (
     AnalysisBackend,
@@ -35,150 +27,11 @@ from service.analysis.backend import (
     to_blob,
     vector,
 )
-from service.analysis.filters import select_items
+from service.analysis.extraction import AnalysisScope, extract_items, scoped_items
 from service.models import FeedbackItem, OpinionUnit, PainPoint
 from service.models.types import utcnow
 
 logger = logging.getLogger(__name__)
-
-ProgressFn = Callable[[float, str], None]
-
-
-class AnalysisScope(BaseModel):
-    """Which feedback an analysis covers; empty means the whole workspace."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    source: str | None = Field(default=None, max_length=100)
-    channel: str | None = Field(default=None, max_length=100)
-    segment: str | None = Field(default=None, max_length=100)
-    language: str | None = Field(default=None, pattern="^(fr|en|other)$")
-    since: datetime | None = None
-    until: datetime | None = None
-
-    def is_whole_workspace(self) -> bool:
-        return not any(self.model_dump().values())
-
-
-def scoped_items(workspace_id: str, scope: AnalysisScope) -> Any:
-    return select_items(workspace_id, **scope.model_dump())
-
-
-def _pending_ids(
-    session: Session,
-    workspace_id: str,
-    scope: AnalysisScope,
-    model_id: str,
-    stages: Collection[str] | None = None,
-) -> list[str]:
-    """Items in scope without units embedded by ``model_id`` (never analysed, or by another model), and,
-    when ``stages`` is given, items with a unit tagged with a stage outside it (taxonomy replaced since)."""
-    done = (
-        select(OpinionUnit.feedback_id)
-        .where(OpinionUnit.workspace_id == workspace_id, OpinionUnit.embedding_model == model_id)
-        .distinct()
-    )
-    pending: ColumnElement[bool] = col(FeedbackItem.id).not_in(done)
-    if stages is not None:
-        stale = (
-            select(OpinionUnit.feedback_id)
-            .where(
-                OpinionUnit.workspace_id == workspace_id,
-                col(OpinionUnit.stage).is_not(None),
-                col(OpinionUnit.stage).not_in(sorted({*stages, UNKNOWN_STAGE})),
-            )
-            .distinct()
-        )
-        pending = or_(pending, col(FeedbackItem.id).in_(stale))
-    stmt = scoped_items(workspace_id, scope).where(pending)
-    stmt = stmt.order_by(FeedbackItem.created_at, FeedbackItem.id)
-    return [item.id for item in session.exec(stmt).all()]
-
-
-def as_record(item: FeedbackItem) -> Record:
-    """A stored item as the pipeline's record (its id is the feedback id)."""
-    return Record(
-        text=item.text,
-        id=item.id,
-        rating=item.rating,
-        nps=item.nps,
-        date=item.created_at.isoformat() if item.created_at else None,
-        language=item.language,
-    )
-
-
-def extract_items(
-    session: Session, workspace_id: str, feedback_ids: Sequence[str], backend: AnalysisBackend
-) -> int:
-    """(Re-)extract units for these items and commit; returns the number of units written."""
-    items = session.exec(
-        select(FeedbackItem).where(
-            FeedbackItem.workspace_id == workspace_id, col(FeedbackItem.id).in_(list(feedback_ids))
-        )
-    ).all()
-    if not items:
-        return 0
-    records = [as_record(i) for i in items]
-    extracted = backend.extract(records)
-    ids = [i.id for i in items]
-    # Keep the pain point of units whose text did not change, so a model upgrade does not orphan history.
-    previous = {
-        (u.feedback_id, u.start, u.end): u.pain_point_id
-        for u in session.exec(select(OpinionUnit).where(col(OpinionUnit.feedback_id).in_(ids))).all()
-    }
-    session.execute(delete(OpinionUnit).where(col(OpinionUnit.feedback_id).in_(ids)))
-    for u in extracted:
-        session.add(
-            OpinionUnit(
-                workspace_id=workspace_id,
-                feedback_id=u.feedback_id,
-                start=u.start,
-                end=u.end,
-                text=u.text,
-                language=u.language,
-                sentiment=u.tags.sentiment,
-                sentiment_score=u.tags.sentiment_score,
-                emotion=u.tags.emotion,
-                stage=u.tags.stage,
-                stage_confidence=u.tags.stage_confidence,
-                effort=u.tags.effort,
-                effort_type=u.tags.effort_type,
-                embedding=to_blob(u.embedding),
-                embedding_model=backend.model_id,
-                pain_point_id=previous.get((u.feedback_id, u.start, u.end)),
-            )
-        )
-    try:
-        session.commit()
-    except IntegrityError:
-        # Another worker extracted these items at the same time (unique span index): its units stand.
-        session.rollback()
-        logger.info("units of %d item(s) were written concurrently by another task", len(ids))
-        return 0
-    return len(extracted)
-
-
-def extract_pending(
-    session: Session,
-    workspace_id: str,
-    scope: AnalysisScope,
-    backend: AnalysisBackend,
-    batch_size: int = 64,
-    on_progress: ProgressFn | None = None,
-    stages: Collection[str] | None = None,
-) -> int:
-    """Extract every item in scope that needs it; ``stages``: the workspace taxonomy's stage ids, so units
-    tagged under a replaced taxonomy are re-tagged."""
-    pending = _pending_ids(session, workspace_id, scope, backend.model_id, stages)
-    total = len(pending)
-    written = 0
-    for start in range(0, total, batch_size):
-        written += extract_items(session, workspace_id, pending[start : start + batch_size], backend)
-        if on_progress:
-            on_progress(
-                min(start + batch_size, total) / total, f"extracted {min(start + batch_size, total)}/{total}"
-            )
-    return written
 
 
 def _resolve(pp_by_id: dict[str, PainPoint], pp_id: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.analysis.runner import AnalysisScope
+from service.analysis.extraction import AnalysisScope
 
 
 class AnalysisRequest(BaseModel):

@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from service.analysis import backend_factory as backend_mod
+from service.analysis.extraction import as_record
 from service.analysis.jobs import execute_job
-from service.analysis.runner import as_record
 from service.models import FeedbackItem, Job, OpinionUnit, PainPoint
 from service.models.types import utcnow
 from service.models.webhooks import WebhookDelivery
