@@ -74,7 +74,7 @@ def _routers() -> list[tuple[str, APIRouter, list[dict[str, Any]]]]:
     from service.journey_map import routes as journey_map_routes
     from service.pain_points import routes as pain_point_routes
     from service.webhooks import routes as webhook_routes
-    from service.workspaces import taxonomy_routes
+    from service.workspaces import routes as workspace_routes
 
     modules = (
         analysis_routes,
@@ -84,7 +84,7 @@ def _routers() -> list[tuple[str, APIRouter, list[dict[str, Any]]]]:
         journey_map_routes,
         pain_point_routes,
         source_routes,
-        taxonomy_routes,
+        workspace_routes,
         webhook_routes,
     )
     return [(getattr(m, "MOUNT_PREFIX", "/v1"), m.router, list(getattr(m, "TAGS", []))) for m in modules]
