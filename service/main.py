@@ -20,6 +20,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
 from service import __version__
+from service.api.docs import install_docs
 from service.api.errors import ErrorResponse, install_error_handlers
 from service.api.limits import BodySizeLimitMiddleware
 from service.db import DatabaseNotMigratedError, get_engine, migration_status
@@ -181,10 +182,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=tags,
         contact={"name": "Frictionmap"},
         lifespan=lifespan,
+        docs_url=None,  # served by install_docs from packaged assets: no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
     install_error_handlers(app)
+    install_docs(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     for prefix, router, _ in routers:
         app.include_router(router, prefix=prefix)
