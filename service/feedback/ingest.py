@@ -1,6 +1,7 @@
 """Idempotent feedback ingest: the one path by which feedback enters the database (API and importers alike).
 
-For each item: validate (``FeedbackIn``), redact PII from the text and metadata, detect the language,
+For each item: validate (``FeedbackIn``), redact PII from the text and metadata, detect the language (unless
+the item carries a ``language`` hint),
 pseudonymise the customer reference, compute the content hash, then ``INSERT ... ON CONFLICT DO NOTHING``.
 The unique constraints are the source of truth for idempotency, so concurrent callers posting the same batch
 (several API workers, an import racing a webhook) store each item exactly once on SQLite and PostgreSQL:
@@ -101,8 +102,10 @@ def _prepare(
         if item.customer_ref
         else None
     )
-    # Language is settled long before 2,000 characters; bounding the input bounds the cost of a 20k ticket.
-    language = detect_language(red.text[:LANGUAGE_SAMPLE_CHARS])
+    # A hint from the sender (or the platform, through the importers) wins: it is what the customer chose.
+    # Otherwise language is settled long before 2,000 characters; bounding the input bounds the cost of a
+    # 20k ticket.
+    language = item.language or detect_language(red.text[:LANGUAGE_SAMPLE_CHARS])
     row = {
         "id": new_id(),
         "workspace_id": workspace_id,

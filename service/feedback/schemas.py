@@ -8,6 +8,7 @@ analysis without anyone noticing.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -24,6 +25,7 @@ from pydantic_core import PydanticCustomError
 from service.api.errors import FieldError
 
 FeedbackKind = Literal["review", "ticket", "survey", "other"]
+LanguageHint = Literal["fr", "en", "other"]
 ResultStatus = Literal["created", "duplicate", "rejected"]
 
 MAX_METADATA_BYTES = 16_384
@@ -43,6 +45,26 @@ def _encodable(value: str) -> str:
 
 
 CleanStr = Annotated[str, AfterValidator(_encodable)]
+
+_LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
+
+
+def language_hint(value: str | None) -> LanguageHint | None:
+    """A platform's language tag (``fr``, ``fr-FR``, ``en_GB``, ``de``) as Frictionmap's ``fr`` / ``en`` /
+    ``other``; None when it is not a language tag at all, so that ingest detects the language instead.
+
+    Platforms label a review with the language the customer chose in the interface; it is usually right and
+    costs nothing, where detection on a three-word review can hesitate.
+    """
+    match = _LANGUAGE_TAG.match((value or "").strip())
+    if match is None:
+        return None
+    primary = match.group(1).lower()
+    if primary in ("fr", "fra", "fre"):
+        return "fr"
+    if primary in ("en", "eng"):
+        return "en"
+    return "other"
 
 
 class FeedbackIn(BaseModel):
@@ -130,6 +152,24 @@ class FeedbackIn(BaseModel):
         description="Free JSON object kept with the item (at most 16 KiB). String values are "
         "PII-redacted too.",
     )
+    language: LanguageHint | None = Field(
+        default=None,
+        description="Language of the text when you know it: `fr`, `en` or `other` (a tag such as `fr-FR` "
+        "or `en_GB` is read as its language). Stored as given; without it Frictionmap detects the "
+        "language from the text.",
+    )
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language_tag(cls, value: Any) -> Any:
+        """``FR``, ``fr-CA`` and ``en_GB`` name French and English; other values must be one of the three."""
+        if isinstance(value, str):
+            if value.strip().lower() == "other":
+                return "other"
+            hint = language_hint(value)
+            if hint in ("fr", "en"):
+                return hint
+        return value
 
     @field_validator("external_id", mode="before")
     @classmethod
@@ -206,7 +246,9 @@ class ItemResult(BaseModel):
     reason: str | None = Field(default=None, description="Why the item was rejected, or what it duplicates.")
     errors: list[FieldError] = Field(default_factory=list, description="Broken rules of a rejected item.")
     language: str | None = Field(
-        default=None, description="Detected language of a created item: fr, en, other."
+        default=None,
+        description="Language stored for a created item: `fr`, `en` or `other` (the `language` hint when "
+        "given, otherwise detected).",
     )
     redactions: dict[str, int] = Field(
         default_factory=dict, description="Personal data replaced by placeholders, by kind (EMAIL, PHONE...)."
@@ -229,7 +271,9 @@ class FeedbackOut(BaseModel):
     source: str = Field(description="Where it comes from.")
     external_id: str | None = Field(description="Its id in the source.")
     text: str = Field(description="Redacted text.")
-    language: str = Field(description="Detected language: `fr`, `en` or `other`.")
+    language: str = Field(
+        description="Language: `fr`, `en` or `other` (the submitted hint, otherwise detected)."
+    )
     kind: FeedbackKind = Field(description="`review`, `ticket`, `survey` or `other`.")
     rating: float | None = Field(description="Star rating, 1 to 5.")
     nps: int | None = Field(description="NPS answer, 0 to 10.")

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, or_, select
 from service.db import get_engine
 from service.feedback import hooks
 from service.feedback.ingest import ingest_items
+from service.feedback.schemas import language_hint
 from service.imports.fetch import FetchError, open_location
 from service.imports.parsers import Checkpoint, ImportedItem, ImportFileError, ParsedRow, get_parser
 from service.imports.parsers.registry import PARSERS
@@ -80,6 +81,7 @@ def to_feedback(
         "csat": item.csat,
         "created_at": item.created_at,
         "channel": item.channel,
+        "language": language_hint(item.language),
         "metadata": metadata or None,
     }
     payload.update({k: v for k, v in optional.items() if v is not None})

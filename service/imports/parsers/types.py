@@ -67,7 +67,7 @@ class ImportedItem:
 
     ``rating`` and ``csat`` are always on the 1–5 scale whatever the platform used, ``nps`` on 0–10, so
     downstream scoring never needs to know where an item came from. ``language`` is the platform's
-    hint only; ingest detects the language from the text.
+    tag (``fr``, ``en-GB``, ``de``): ``language_hint`` turns it into ingest's ``fr`` / ``en`` / ``other``.
     """
 
     external_id: str
