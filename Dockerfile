@@ -14,6 +14,7 @@ RUN useradd --create-home --uid 10001 frictionmap \
  && mkdir -p /data && chown frictionmap:frictionmap /data
 
 WORKDIR /app
+# Only these paths are needed; .dockerignore keeps .venv, data, caches, .git, tests and docs out of the context.
 COPY pyproject.toml README.md alembic.ini ./
 COPY service ./service
 COPY nlp ./nlp
