@@ -13,11 +13,14 @@ the previous stage and the stage whose pain points cost the most KPI (sum of imp
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal
 
 UNASSIGNED_STAGE = "unknown"
+#: Items without a channel are counted under this name by the service; no customer met a touchpoint called
+#: "unknown", so the map leaves it out of the touchpoint layer (the items still count in the stage's volume).
+NO_TOUCHPOINT = "unknown"
 
 
 # ---------------------------------------------------------------- inputs
@@ -141,7 +144,10 @@ def build_journey_map(
                 order=order,
                 n_items=agg.n_items,
                 n_units=agg.n_units,
-                touchpoints=sorted(agg.touchpoints.items(), key=lambda kv: (-kv[1], kv[0])),
+                touchpoints=sorted(
+                    ((t, n) for t, n in agg.touchpoints.items() if t and t != NO_TOUCHPOINT),
+                    key=lambda kv: (-kv[1], kv[0]),
+                ),
                 emotion=agg.mean_sentiment,
                 mean_rating=agg.mean_rating,
                 nps=agg.nps,
@@ -164,16 +170,36 @@ def build_journey_map(
 
 
 def _merge_unknown(aggs: Sequence[StageAggregate]) -> StageAggregate:
+    """One aggregate for every stage the taxonomy does not know, KPIs included.
+
+    A single unknown stage (the usual case: the service's ``unknown``) is kept as it is. Several are merged
+    with item-weighted rating and NPS and unit-weighted sentiment and effort: the per-stage counts of rated
+    items are not part of ``StageAggregate``, so item counts are the closest weights available.
+    """
     if not aggs:
         return StageAggregate(UNASSIGNED_STAGE)
-    units = sum(a.n_units for a in aggs)
+    if len(aggs) == 1:
+        return replace(aggs[0], stage_id=UNASSIGNED_STAGE)
     touch: dict[str, int] = {}
     for a in aggs:
         for k, v in a.touchpoints.items():
             touch[k] = touch.get(k, 0) + v
-    sent = [(a.mean_sentiment, a.n_units) for a in aggs if a.mean_sentiment is not None and a.n_units]
-    mean_sent = sum(s * n for s, n in sent) / sum(n for _, n in sent) if sent else None
-    return StageAggregate(UNASSIGNED_STAGE, sum(a.n_items for a in aggs), units, touch, mean_sent)
+    return StageAggregate(
+        UNASSIGNED_STAGE,
+        sum(a.n_items for a in aggs),
+        sum(a.n_units for a in aggs),
+        touch,
+        _weighted([(a.mean_sentiment, a.n_units) for a in aggs]),
+        _weighted([(a.mean_rating, a.n_items) for a in aggs]),
+        _weighted([(a.nps, a.n_items) for a in aggs]),
+        _weighted([(a.effort_share, a.n_units) for a in aggs]),
+    )
+
+
+def _weighted(values: Sequence[tuple[float | None, int]]) -> float | None:
+    known = [(v, w) for v, w in values if v is not None and w > 0]
+    total = sum(w for _, w in known)
+    return sum(v * w for v, w in known) / total if total else None
 
 
 def _with_flag(stage: MapStage, flag: bool) -> MapStage:

@@ -1,4 +1,9 @@
-"""The ``html`` format: one self-contained page (inline CSS and SVG, no script, every text escaped)."""
+"""The ``html`` format: one self-contained page (inline CSS and SVG, no script, every text escaped).
+
+Words are never cut mid-word ("remboursem ent"): each stage column is at least ``MIN_COLUMN_REM`` wide, the
+curve and the columns scroll sideways together when the window is narrower, and the text wraps between
+words (``overflow-wrap:break-word`` only splits a word longer than a whole column).
+"""
 
 from __future__ import annotations
 
@@ -6,22 +11,30 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from nlp.journey_map.build import UNASSIGNED_STAGE, JourneyMap, MapPainPoint, MapStage
+from nlp.journey_map.build import UNASSIGNED_STAGE, JourneyMap, MapPainPoint, MapStage, MomentOfTruth
+
+#: Narrowest stage column: ~18 characters of a bold 13 px label, so French words such as
+#: "remboursement" or "dysfonctionnement" fit on one line.
+MIN_COLUMN_REM = 12.5
+_GAP_PX = 12
 
 _CSS = """
 *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;
-color:#1f2933;background:#f5f7fa}header{padding:24px 32px 8px}h1{margin:0 0 4px;font-size:24px}
-.meta{color:#616e7c;font-size:13px}.curve{margin:8px 32px 0;background:#fff;border-radius:8px;
-box-shadow:0 1px 3px rgba(0,0,0,.08);overflow:hidden}.curve svg{display:block}
-.grid{display:grid;gap:12px;margin:12px 32px 32px}
+color:#1f2933;background:#f5f7fa;overflow-wrap:break-word;word-break:normal;hyphens:manual}
+header{padding:24px 32px 8px}h1{margin:0 0 4px;font-size:24px}
+.meta{color:#616e7c;font-size:13px}.board{overflow-x:auto;padding:0 32px}
+.curve{margin:8px 0 0;background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08);overflow:hidden}
+.curve svg{display:block}
+.grid{display:grid;gap:12px;margin:12px 0 32px}
 .stage{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:10px;min-width:0;
 font-size:13px}.stage.empty-stage{background:#fafbfc;color:#9aa5b1}
 .stage h2{font-size:15px;margin:0 0 6px}.stage.mot{outline:2px solid #d64545}
 .badge{display:inline-block;background:#d64545;color:#fff;border-radius:10px;padding:1px 8px;font-size:10px;
-margin:0 0 6px;white-space:nowrap}.kpis{font-size:12px;color:#52606d;margin:0 0 8px}.kpis span{display:block}
+margin:0 0 2px;white-space:nowrap}.why{font-size:11px;color:#ab091e;margin:0 0 6px}
+.kpis{font-size:12px;color:#52606d;margin:0 0 8px}.kpis span{display:block}
 .tp{font-size:12px;color:#52606d;margin-bottom:8px}h3{font-size:11px;text-transform:uppercase;
-letter-spacing:.02em;color:#7b8794;margin:10px 0 4px;overflow-wrap:anywhere}ol{margin:0;padding-left:18px}
-li{margin:0 0 8px;overflow-wrap:anywhere}.pp-label{font-weight:600}.bar{height:5px;background:#e4e7eb;
+letter-spacing:.02em;color:#7b8794;margin:10px 0 4px}ol{margin:0;padding-left:18px}
+li{margin:0 0 8px}.pp-label{font-weight:600}.bar{height:5px;background:#e4e7eb;
 border-radius:3px;margin:3px 0}.bar i{display:block;height:5px;border-radius:3px;background:#d64545}
 .opp .bar i{background:#3ebd93}.small{font-size:11px;color:#7b8794}.em{color:#d64545;font-weight:600}
 .empty{color:#9aa5b1;font-size:12px}footer{margin:0 32px 24px;color:#7b8794;font-size:12px}
@@ -54,7 +67,17 @@ def _wrap(text: str, width: int, max_lines: int) -> list[str]:
     return [ln if len(ln) <= width else ln[: width - 1] + "…" for ln in lines]
 
 
-def emotion_curve_svg(stages: Sequence[MapStage], width: int = 1200, height: int = 220) -> str:
+def moment_reasons(stage: MapStage, moments: Sequence[MomentOfTruth]) -> list[str]:
+    """Why a stage is a moment of truth, in words (one line per reason that flagged it)."""
+    return [m.explanation for m in moments if m.stage == stage.id]
+
+
+def emotion_curve_svg(
+    stages: Sequence[MapStage],
+    width: int = 1200,
+    height: int = 220,
+    moments: Sequence[MomentOfTruth] = (),
+) -> str:
     """Mean sentiment per stage as a polyline on a -1..1 axis; stages without data leave a gap."""
     n = max(1, len(stages))
     # No side padding: stage i is centred at (i + 0.5) / n of the width, like the stage columns below it.
@@ -118,12 +141,18 @@ def emotion_curve_svg(stages: Sequence[MapStage], width: int = 1200, height: int
             )
             parts.append(
                 f'<circle cx="{x(i):.1f}" cy="{y(s.emotion):.1f}" r="7" fill="{color}"{ring}>'
-                f"<title>{_e(s.label)}: {s.emotion:+.2f}</title></circle>"
+                f"<title>{_e(_circle_title(s, moments))}</title></circle>"
                 f'<text x="{x(i):.1f}" y="{y(s.emotion) - 12:.1f}" text-anchor="middle" font-size="11" '
                 f'fill="#52606d">{s.emotion:+.2f}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _circle_title(stage: MapStage, moments: Sequence[MomentOfTruth]) -> str:
+    title = f"{stage.label}: {stage.emotion:+.2f}" if stage.emotion is not None else stage.label
+    reasons = moment_reasons(stage, moments)
+    return title + ("; moment of truth: " + "; ".join(reasons) if reasons else "")
 
 
 def _html_entry(p: MapPainPoint) -> str:
@@ -155,7 +184,13 @@ def to_html(jm: JourneyMap) -> str:
         tps = ", ".join(f"{t} ({n})" for t, n in s.touchpoints) or "–"
         pps = "".join(_html_entry(p) for p in s.pain_points) or '<li class="empty">none</li>'
         opps = "".join(_html_entry(o) for o in s.opportunities) or '<li class="empty">none</li>'
-        badge = '<div class="badge">moment of truth</div>' if s.moment_of_truth else ""
+        reasons = moment_reasons(s, jm.moments_of_truth)
+        badge = (
+            '<div class="badge">moment of truth</div>'
+            + "".join(f'<div class="why">{_e(r)}</div>' for r in reasons)
+            if s.moment_of_truth
+            else ""
+        )
         classes = "stage" + (" mot" if s.moment_of_truth else "") + ("" if s.n_items else " empty-stage")
         stage_html.append(
             f'<section class="{classes}"><h2>{_e(s.label)}</h2>{badge}'
@@ -172,12 +207,16 @@ def to_html(jm: JourneyMap) -> str:
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{_e(jm.title)}</title><style>{_CSS}"
-        f".grid{{grid-template-columns:repeat({cols},minmax(0,1fr))}}</style></head><body>"
+        f".grid{{grid-template-columns:repeat({cols},minmax({MIN_COLUMN_REM}rem,1fr))}}"
+        f".board-inner{{min-width:calc({cols} * {MIN_COLUMN_REM}rem + {(cols - 1) * _GAP_PX}px)}}"
+        "</style></head><body>"
         f"<header><h1>{_e(jm.title)}</h1>"
         f'<div class="meta">{jm.total_items} feedback items · filters: {_e(filters)} · generated '
         f"{_e(jm.generated_at.strftime('%Y-%m-%d %H:%M UTC'))}</div></header>"
-        f'<div class="curve">{emotion_curve_svg(jm.stages)}</div>'
+        '<div class="board"><div class="board-inner">'
+        f'<div class="curve">{emotion_curve_svg(jm.stages, moments=jm.moments_of_truth)}</div>'
         f'<div class="grid">{"".join(stage_html)}</div>'
+        "</div></div>"
         f"<footer><b>Moments of truth</b><ul>{moments or '<li>none detected</li>'}</ul>"
         "Emotion = mean sentiment of the stage's opinion units (−1..+1). Priority 0–100 combines volume, "
         "severity, impact, trend, effort and recency.</footer>"
