@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from service import __version__
 from service.api.docs import install_docs
-from service.api.errors import ErrorResponse, install_error_handlers
+from service.api.errors import ErrorResponse, document_errors, install_error_handlers
 from service.api.limits import BodySizeLimitMiddleware
 from service.db import DatabaseNotMigratedError, get_engine, migration_status
 from service.feedback.schemas import BatchResult, FeedbackBatchIn, FeedbackIn, ItemResult
@@ -114,11 +114,7 @@ def _custom_openapi(app: FastAPI) -> dict[str, Any]:
     )
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
-    for op in (op for ops in schema["paths"].values() for op in ops.values()):
-        if "422" in op.get("responses", {}):
-            op["responses"]["422"]["description"] = (
-                "A field breaks a rule; `errors` names each field and rule."
-            )
+    document_errors(schema["paths"])
     app.openapi_schema = schema
     return schema
 

@@ -33,15 +33,25 @@ class Bilingual(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    en: str = Field(min_length=1, max_length=500)
-    fr: str = Field(min_length=1, max_length=500)
+    en: str = Field(min_length=1, max_length=500, description="English text.")
+    fr: str = Field(min_length=1, max_length=500, description="Texte en français.")
 
 
 class BilingualExamples(BaseModel):
+    """Example phrases in both languages."""
+
     model_config = ConfigDict(extra="forbid")
 
-    en: list[str] = Field(min_length=1, max_length=MAX_EXAMPLES)
-    fr: list[str] = Field(min_length=1, max_length=MAX_EXAMPLES)
+    en: list[str] = Field(
+        min_length=1,
+        max_length=MAX_EXAMPLES,
+        description="Example phrases customers write in English about this stage.",
+    )
+    fr: list[str] = Field(
+        min_length=1,
+        max_length=MAX_EXAMPLES,
+        description="Exemples de phrases que les clients écrivent en français sur cette étape.",
+    )
 
     @field_validator("en", "fr")
     @classmethod
@@ -55,12 +65,18 @@ class BilingualExamples(BaseModel):
 
 
 class Stage(BaseModel):
+    """One step of the customer journey."""
+
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(pattern=SLUG_PATTERN, description="Lower-case slug, stable across edits.")
-    label: Bilingual
-    description: Bilingual
-    examples: BilingualExamples
+    label: Bilingual = Field(description="Name shown for the stage, in English and French.")
+    description: Bilingual = Field(
+        description="What happens at this stage, in English and French; it helps the tagger."
+    )
+    examples: BilingualExamples = Field(
+        description="Typical customer phrases of this stage, used to place feedback on it."
+    )
 
     @field_validator("id")
     @classmethod
@@ -82,10 +98,14 @@ class Stage(BaseModel):
 
 
 class Touchpoint(BaseModel):
+    """A place or channel where the customer meets the company."""
+
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=SLUG_PATTERN)
-    label: Bilingual
+    id: str = Field(
+        pattern=SLUG_PATTERN, description="Lower-case slug, matched against feedback `channel` values."
+    )
+    label: Bilingual = Field(description="Name shown for the touchpoint, in English and French.")
 
 
 def _check_unique(ids: list[str]) -> None:
@@ -100,11 +120,19 @@ class Taxonomy(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(default="custom", pattern=SLUG_PATTERN)
-    version: int = Field(default=1, ge=1)
-    name: Bilingual
-    stages: list[Stage] = Field(min_length=2, max_length=MAX_STAGES)
-    touchpoints: list[Touchpoint] = Field(min_length=1, max_length=50)
+    id: str = Field(
+        default="custom", pattern=SLUG_PATTERN, description="Lower-case slug naming this taxonomy."
+    )
+    version: int = Field(default=1, ge=1, description="Version number, raised by each change.")
+    name: Bilingual = Field(description="Name of the journey, in English and French.")
+    stages: list[Stage] = Field(
+        min_length=2,
+        max_length=MAX_STAGES,
+        description="The journey's stages, in journey order (2 to the maximum allowed).",
+    )
+    touchpoints: list[Touchpoint] = Field(
+        min_length=1, max_length=50, description="Where customers meet the company (web, app, store...)."
+    )
 
     @field_validator("stages")
     @classmethod

@@ -34,12 +34,28 @@ class AnalysisScope(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    source: str | None = Field(default=None, max_length=100)
-    channel: str | None = Field(default=None, max_length=100)
-    segment: str | None = Field(default=None, max_length=100)
-    language: str | None = Field(default=None, pattern="^(fr|en|other)$")
-    since: datetime | None = None
-    until: datetime | None = None
+    source: str | None = Field(
+        default=None, max_length=100, description="Only feedback from this source (e.g. `trustpilot`)."
+    )
+    channel: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Only feedback from this channel or touchpoint (e.g. `web`).",
+    )
+    segment: str | None = Field(
+        default=None, max_length=100, description="Only feedback from this customer segment."
+    )
+    language: str | None = Field(
+        default=None,
+        pattern="^(fr|en|other)$",
+        description="Only feedback in this language: `fr`, `en` or `other`.",
+    )
+    since: datetime | None = Field(
+        default=None, description="Only feedback written at or after this time (ISO 8601)."
+    )
+    until: datetime | None = Field(
+        default=None, description="Only feedback written before this time (ISO 8601)."
+    )
 
     def is_whole_workspace(self) -> bool:
         return not any(self.model_dump().values())

@@ -9,12 +9,18 @@ from fastapi import APIRouter, Path, Response, status
 
 from nlp.scoring.priority import PriorityConfig
 from service.analysis.jobs import ANALYSIS_KIND, active_analysis, create_job
-from service.analysis.schemas import AnalysisRequest, JobOut
+from service.analysis.schemas import (
+    ANALYSIS_EXAMPLES,
+    PRIORITY_CONFIG_EXAMPLES,
+    AnalysisRequest,
+    JobOut,
+)
 
 # Importing the task module registers the post-ingest hook (incremental assignment) in the API process,
 # where ingest runs; the worker process imports it through ``load_task_modules``.
 from service.analysis.tasks import run_analysis
 from service.api.deps import CurrentWorkspace, SessionDep
+from service.api.docs import request_examples
 from service.api.errors import field_error
 from service.models import Job
 
@@ -31,7 +37,13 @@ def job_out(job: Job) -> JobOut:
     return JobOut.model_validate(job, from_attributes=True)
 
 
-@router.post("/analyses", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut)
+@router.post(
+    "/analyses",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobOut,
+    summary="Start an analysis of the workspace (or of a filtered scope) in the background",
+    openapi_extra=request_examples(ANALYSIS_EXAMPLES),
+)
 def start_analysis(
     workspace: CurrentWorkspace, session: SessionDep, response: Response, body: AnalysisRequest | None = None
 ) -> JobOut:
@@ -53,7 +65,9 @@ def start_analysis(
     return job_out(stored or job)
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut)
+@router.get(
+    "/jobs/{job_id}", response_model=JobOut, summary="Follow a background job: state, progress, result"
+)
 def get_job(
     job_id: Annotated[str, Path(description="Job id", max_length=36)],
     workspace: CurrentWorkspace,
@@ -65,7 +79,12 @@ def get_job(
     return job_out(job)
 
 
-@router.get("/priority-config", response_model=PriorityConfig, tags=["pain points"])
+@router.get(
+    "/priority-config",
+    response_model=PriorityConfig,
+    tags=["pain points"],
+    summary="Read the weights and windows behind the priority score",
+)
 def get_priority_config(workspace: CurrentWorkspace) -> PriorityConfig:
     """The weights and windows behind the priority score (documented defaults unless changed)."""
     from service.analysis.view import priority_config
@@ -73,7 +92,13 @@ def get_priority_config(workspace: CurrentWorkspace) -> PriorityConfig:
     return priority_config(workspace)
 
 
-@router.put("/priority-config", response_model=PriorityConfig, tags=["pain points"])
+@router.put(
+    "/priority-config",
+    response_model=PriorityConfig,
+    tags=["pain points"],
+    summary="Change the weights and windows of the priority score",
+    openapi_extra=request_examples(PRIORITY_CONFIG_EXAMPLES),
+)
 def put_priority_config(
     body: PriorityConfig, workspace: CurrentWorkspace, session: SessionDep
 ) -> PriorityConfig:

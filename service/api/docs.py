@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
@@ -58,3 +59,15 @@ def install_docs(app: FastAPI) -> None:
             redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
             with_google_fonts=False,
         )
+
+
+def request_examples(
+    examples: dict[str, dict[str, Any]], media_type: str = "application/json"
+) -> dict[str, Any]:
+    """``openapi_extra=`` for a route: named request-body examples (``{"name": {"summary", "value"}}``).
+
+    Declared on the decorator rather than with ``Body(openapi_examples=...)`` so that multipart forms and
+    optional bodies get them too. By convention a name ends in ``_fr`` or ``_en`` (the language of its
+    summary and text); ``tests/service/api/test_openapi_contract.py`` requires both on every body.
+    """
+    return {"requestBody": {"content": {media_type: {"examples": examples}}}}

@@ -155,14 +155,79 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("internal error; the request was not applied"), status_code=500)
 
 
-#: ``responses=`` entry documenting the error shape for a route.
-def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    descriptions = {
-        400: "Body is not valid UTF-8 JSON.",
-        401: "Missing, unknown or revoked API key.",
-        404: "No such resource in your workspace.",
-        413: "Body larger than the configured limit.",
-        422: "A field breaks a rule; `errors` names each field and rule.",
-        503: "Not ready.",
+# --- OpenAPI -----------------------------------------------------------------------------------------------
+
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "Body is not valid UTF-8 JSON.",
+    401: "Missing, unknown or revoked API key (send `Authorization: Bearer <key>` or `X-API-Key: <key>`).",
+    403: "Your API key or role does not allow this action.",
+    404: "No such resource in your workspace.",
+    409: "Conflicts with the current state; `errors` names the field and the rule (e.g. `unique`).",
+    413: "Body larger than the configured limit (`FRICTIONMAP_MAX_BODY_BYTES`).",
+    422: "A field breaks a rule; `errors` names each field and rule.",
+    429: "Too many requests with this API key; wait `Retry-After` seconds, then retry.",
+    503: "Database busy or unavailable; nothing was stored. Retry after `Retry-After` seconds.",
+}
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before retrying the same request.",
+        "schema": {"type": "integer"},
     }
-    return {c: {"model": ErrorResponse, "description": descriptions.get(c, "Error.")} for c in codes}
+}
+_ERROR_REF = "#/components/schemas/ErrorResponse"
+
+
+def error_responses(*codes: int, **descriptions: str) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` entry documenting the error shape of ``codes`` for a route.
+
+    ``descriptions`` (``e409="..."``) say what the code means on that route; 429 and 503 document the
+    ``Retry-After`` header.
+    """
+    out: dict[int | str, dict[str, Any]] = {}
+    for code in codes:
+        entry: dict[str, Any] = {
+            "model": ErrorResponse,
+            "description": descriptions.get(f"e{code}", ERROR_DESCRIPTIONS.get(code, "Error.")),
+        }
+        if code in (429, 503):
+            entry["headers"] = _RETRY_AFTER
+        out[code] = entry
+    return out
+
+
+def _error_response(code: int) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "description": ERROR_DESCRIPTIONS[code],
+        "content": {"application/json": {"schema": {"$ref": _ERROR_REF}}},
+    }
+    if code in (429, 503):
+        entry["headers"] = _RETRY_AFTER
+    return entry
+
+
+def document_errors(paths: dict[str, Any]) -> None:
+    """Declare, on every operation of the OpenAPI ``paths``, the errors the app's machinery can answer.
+
+    Rather than repeating them on each route, they follow from what an operation is: an API-key route can
+    answer 401 (no or bad key), 429 (rate limit per key) and 503 (database busy: nothing stored, retry);
+    a route with a body 413 (body-size middleware) and 422; a route with parameters 422; a route with a
+    path id 404. Route-specific errors (409, 403) and better wording are declared on the route with
+    ``error_responses`` and win over these.
+    """
+    for ops in paths.values():
+        for op in ops.values():
+            responses: dict[str, Any] = op.setdefault("responses", {})
+            params = op.get("parameters", [])
+            codes: set[int] = set()
+            if op.get("security"):
+                codes |= {401, 429, 503}
+            if "requestBody" in op:
+                codes |= {413, 422}
+            if params:
+                codes.add(422)
+            if any(p.get("in") == "path" for p in params):
+                codes.add(404)
+            for code in sorted(codes):
+                responses.setdefault(str(code), _error_response(code))
+            if "422" in responses:  # FastAPI's own 422 text speaks of its HTTPValidationError
+                responses["422"]["description"] = ERROR_DESCRIPTIONS[422]

@@ -18,10 +18,14 @@ router = APIRouter(tags=["health"])
 
 
 class Health(BaseModel):
+    """Liveness: the process answers."""
+
     status: Literal["ok"] = Field(description="Always `ok` when the process answers.")
 
 
 class Readiness(BaseModel):
+    """Readiness: the database answers and its schema is current."""
+
     status: Literal["ready", "not_ready"] = Field(description="`ready` when the API can serve requests.")
     database: str = Field(description="`ok`, or why the database cannot be reached.")
     migrations: str = Field(description="Whether the schema is at the latest Alembic revision.")

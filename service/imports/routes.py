@@ -13,10 +13,11 @@ from sqlmodel import Session, select
 
 from service.analysis.jobs import create_job
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
+from service.api.docs import request_examples
 from service.api.errors import ApiError, error_responses, field_error, summary, to_field_errors
 from service.imports.parsers import ImportMapping
 from service.imports.runs import create_run, default_feedback_source
-from service.imports.schemas import ImportJobOut, SourceType
+from service.imports.schemas import IMPORT_EXAMPLES, ImportJobOut, SourceType
 from service.models import Job, SourceRun, Workspace
 from service.models.types import new_id
 from service.settings import Settings
@@ -81,6 +82,7 @@ def job_out(job: Job, run_id: str | None) -> ImportJobOut:
     "answer is a job: poll `GET /v1/imports/{job_id}` for its state and counts. Files larger than the "
     "body limit go through a source with a local path or URL instead.",
     responses=error_responses(401, 413, 422),
+    openapi_extra=request_examples(IMPORT_EXAMPLES, media_type="multipart/form-data"),
 )
 async def create_import(
     session: SessionDep,

@@ -9,11 +9,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
+from service.api.docs import request_examples
 from service.api.errors import error_responses, field_error
 from service.api.pagination import PageCursor, PageLimit, newest_first_page
 from service.imports.fetch import check_local_path, classify_location
 from service.imports.runs import active_run, create_source_run, default_feedback_source, next_fire
-from service.imports.schemas import RunOut, RunPage, SourceIn, SourceOut, SourcePage, SourcePatch
+from service.imports.schemas import (
+    SOURCE_EXAMPLES,
+    SOURCE_PATCH_EXAMPLES,
+    RunOut,
+    RunPage,
+    SourceIn,
+    SourceOut,
+    SourcePage,
+    SourcePatch,
+)
 from service.models import Source, SourceRun, Workspace
 from service.models.types import new_id, utcnow
 from service.settings import Settings
@@ -69,7 +79,8 @@ def _commit_unique_name(session: Session, name: str) -> None:
     response_model=SourceOut,
     status_code=status.HTTP_201_CREATED,
     summary="Register an import source",
-    responses=error_responses(401, 409, 422),
+    openapi_extra=request_examples(SOURCE_EXAMPLES),
+    responses=error_responses(401, 409, 422, e409="A source of that name already exists."),
 )
 def create_source(
     body: SourceIn, session: SessionDep, workspace: CurrentWorkspace, settings: SettingsDep
@@ -127,8 +138,11 @@ def read_source(source_id: _SOURCE_ID, session: SessionDep, workspace: CurrentWo
     "/sources/{source_id}",
     response_model=SourceOut,
     summary="Change a source",
+    openapi_extra=request_examples(SOURCE_PATCH_EXAMPLES),
     description="Runs already queued keep the configuration they were queued with.",
-    responses=error_responses(401, 404, 409, 422),
+    responses=error_responses(
+        401, 404, 409, 422, e409="Another source of the workspace already has that name."
+    ),
 )
 def update_source(
     source_id: _SOURCE_ID,
@@ -181,7 +195,9 @@ def delete_source(source_id: _SOURCE_ID, session: SessionDep, workspace: Current
     summary="Run a source now",
     description="Queues a run; 409 while another run of the source is queued or running "
     "(runs never overlap).",
-    responses=error_responses(401, 404, 409),
+    responses=error_responses(
+        401, 404, 409, e409="A run of this source is still queued or running; `errors` names it."
+    ),
 )
 def run_source(
     source_id: _SOURCE_ID, session: SessionDep, workspace: CurrentWorkspace, settings: SettingsDep

@@ -44,6 +44,7 @@ class MapQuery(BaseModel):
 @router.get(
     "/journey-map",
     response_class=Response,
+    summary="Draw the journey map: stages, emotion curve, pain points, moments of truth",
     responses={
         200: {
             "description": "The map; `format=json` follows the schema below.",

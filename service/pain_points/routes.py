@@ -10,9 +10,14 @@ from sqlmodel import Session
 
 from service.analysis.view import View, ViewFilters, load_view
 from service.api.deps import CurrentWorkspace, SessionDep
+from service.api.docs import request_examples
+from service.api.errors import error_responses
 from service.models import PainPoint, Workspace
 from service.pain_points import service
 from service.pain_points.schemas import (
+    MERGE_EXAMPLES,
+    PATCH_EXAMPLES,
+    SPLIT_EXAMPLES,
     ClosedLoopOut,
     FeedbackMention,
     MentionPage,
@@ -114,7 +119,11 @@ def _edited(session: Session, workspace: Workspace, pp: PainPoint) -> PainPointD
     return _detail(session, load_view(session, workspace), pp)
 
 
-@router.get("", response_model=PainPointPage)
+@router.get(
+    "",
+    response_model=PainPointPage,
+    summary="List pain points ranked by priority, with filters and the period",
+)
 def list_pain_points(
     workspace: CurrentWorkspace, session: SessionDep, q: Annotated[ListQuery, Query()]
 ) -> PainPointPage:
@@ -129,7 +138,14 @@ def list_pain_points(
     )
 
 
-@router.get("/{pain_point_id}", response_model=PainPointDetail)
+@router.get(
+    "/{pain_point_id}",
+    response_model=PainPointDetail,
+    summary="Read one pain point: score explained, quotes, weekly trend, closed-loop verdict",
+    responses=error_responses(
+        409, e409="This pain point was merged into another; `errors` names the id to use instead."
+    ),
+)
 def get_pain_point(
     pain_point_id: PainPointId, workspace: CurrentWorkspace, session: SessionDep, filters: Filters
 ) -> PainPointDetail:
@@ -137,7 +153,14 @@ def get_pain_point(
     return _detail(session, load_view(session, workspace, filters), pp)
 
 
-@router.get("/{pain_point_id}/feedback", response_model=MentionPage)
+@router.get(
+    "/{pain_point_id}/feedback",
+    response_model=MentionPage,
+    summary="List the feedback that mentions a pain point",
+    responses=error_responses(
+        409, e409="This pain point was merged into another; `errors` names the id to use instead."
+    ),
+)
 def pain_point_feedback(
     pain_point_id: PainPointId,
     workspace: CurrentWorkspace,
@@ -168,7 +191,15 @@ def pain_point_feedback(
     )
 
 
-@router.patch("/{pain_point_id}", response_model=PainPointDetail)
+@router.patch(
+    "/{pain_point_id}",
+    response_model=PainPointDetail,
+    summary="Rename, re-stage, or set the status, owner and due date of a pain point",
+    responses=error_responses(
+        409, e409="This pain point was merged into another; `errors` names the id to use instead."
+    ),
+    openapi_extra=request_examples(PATCH_EXAMPLES),
+)
 def patch_pain_point(
     pain_point_id: PainPointId, body: PainPointPatch, workspace: CurrentWorkspace, session: SessionDep
 ) -> PainPointDetail:
@@ -176,7 +207,18 @@ def patch_pain_point(
     return _edited(session, workspace, pp)
 
 
-@router.post("/merge", response_model=PainPointDetail)
+@router.post(
+    "/merge",
+    response_model=PainPointDetail,
+    summary="Merge pain points into one",
+    responses=error_responses(
+        404,
+        409,
+        e404="`target_id` or a `source_ids` entry is not in your workspace.",
+        e409="A pain point was already merged into another; `errors` names it.",
+    ),
+    openapi_extra=request_examples(MERGE_EXAMPLES),
+)
 def merge_pain_points(
     body: MergeRequest, workspace: CurrentWorkspace, session: SessionDep
 ) -> PainPointDetail:
@@ -186,7 +228,15 @@ def merge_pain_points(
     return _edited(session, workspace, target)
 
 
-@router.post("/{pain_point_id}/split", response_model=SplitResult)
+@router.post(
+    "/{pain_point_id}/split",
+    response_model=SplitResult,
+    summary="Split a pain point into 2 to 8 smaller ones",
+    responses=error_responses(
+        409, e409="This pain point was merged into another; `errors` names the id to use instead."
+    ),
+    openapi_extra=request_examples(SPLIT_EXAMPLES),
+)
 def split_pain_point(
     pain_point_id: PainPointId,
     workspace: CurrentWorkspace,

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Path, Query, Response, status
 from sqlmodel import col, select
 
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
+from service.api.docs import request_examples
 from service.api.errors import field_error
 from service.models.webhooks import Webhook, WebhookDelivery
 from service.netguard import NonPublicAddressError, check_public_host
-from service.webhooks.schemas import DeliveryOut, WebhookCreated, WebhookIn, WebhookOut
+from service.webhooks.schemas import WEBHOOK_EXAMPLES, DeliveryOut, WebhookCreated, WebhookIn, WebhookOut
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 WebhookId = Annotated[str, Path(description="Webhook id", max_length=36)]
@@ -32,7 +33,13 @@ def _get(session: SessionDep, workspace_id: str, webhook_id: str) -> Webhook:
     return hook
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=WebhookCreated)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=WebhookCreated,
+    summary="Register a webhook that receives signed pain-point alerts",
+    openapi_extra=request_examples(WEBHOOK_EXAMPLES),
+)
 def create_webhook(
     body: WebhookIn, workspace: CurrentWorkspace, session: SessionDep, settings: SettingsDep
 ) -> WebhookCreated:
@@ -57,7 +64,7 @@ def create_webhook(
     return WebhookCreated.model_validate(hook, from_attributes=True)
 
 
-@router.get("", response_model=list[WebhookOut])
+@router.get("", response_model=list[WebhookOut], summary="List the workspace's webhooks")
 def list_webhooks(workspace: CurrentWorkspace, session: SessionDep) -> list[WebhookOut]:
     hooks = session.exec(
         select(Webhook).where(Webhook.workspace_id == workspace.id).order_by(col(Webhook.created_at))
@@ -65,14 +72,20 @@ def list_webhooks(workspace: CurrentWorkspace, session: SessionDep) -> list[Webh
     return [WebhookOut.model_validate(h, from_attributes=True) for h in hooks]
 
 
-@router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a webhook: no more alerts"
+)
 def delete_webhook(webhook_id: WebhookId, workspace: CurrentWorkspace, session: SessionDep) -> Response:
     session.delete(_get(session, workspace.id, webhook_id))
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{webhook_id}/deliveries", response_model=list[DeliveryOut])
+@router.get(
+    "/{webhook_id}/deliveries",
+    response_model=list[DeliveryOut],
+    summary="List the alerts sent to a webhook, with their delivery state",
+)
 def list_deliveries(
     webhook_id: WebhookId,
     workspace: CurrentWorkspace,
