@@ -47,9 +47,9 @@ class MapQuery(BaseModel):
     summary="Draw the journey map: stages, emotion curve, pain points, moments of truth",
     responses={
         200: {
+            "model": JourneyMapDocument,  # registered under components (its nested $defs resolve there)
             "description": "The map; `format=json` follows the schema below.",
             "content": {
-                "application/json": {"schema": JourneyMapDocument.model_json_schema()},
                 "text/csv": {},
                 "text/plain": {},
                 "text/html": {},

@@ -196,3 +196,23 @@ def test_the_error_shape_is_itself_described(doc: dict[str, Any]) -> None:
     error = doc["components"]["schemas"]["ErrorResponse"]
     assert set(error["properties"]) == {"detail", "errors"}
     assert "HTTPValidationError" not in doc["components"]["schemas"]
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def test_every_ref_resolves(doc: dict[str, Any]) -> None:
+    """ReDoc stops with 'Invalid reference token' on a ``#/$defs/...`` left by an inlined model schema."""
+    components = doc["components"]["schemas"]
+    prefix = "#/components/schemas/"
+    bad = sorted({r for r in _refs(doc) if not r.startswith(prefix) or r[len(prefix) :] not in components})
+    assert bad == []
