@@ -8,7 +8,7 @@ Cells become the strings a CSV export of the same sheet would hold, so one colum
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -44,7 +44,7 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def sheet_rows(source: Path | BinaryIO, sheet: str | None = None) -> Iterator[list[str]]:
+def sheet_rows(source: Path | BinaryIO, sheet: str | None = None) -> Generator[list[str], None, None]:
     """Rows of ``sheet`` (default: the first worksheet) as lists of strings.
 
     Raises ``WorkbookError`` for a password-protected or legacy workbook, a corrupt file or an unknown
@@ -65,7 +65,8 @@ def sheet_rows(source: Path | BinaryIO, sheet: str | None = None) -> Iterator[li
         book = load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ParseError, ValueError) as exc:
         raise WorkbookError(
-            f"the .xlsx workbook is corrupt or incomplete ({type(exc).__name__}: {exc})"
+            f"the file is a ZIP archive but not a readable .xlsx workbook: corrupt or incomplete "
+            f"({type(exc).__name__}: {exc})"
         ) from None
     try:
         worksheets = book.worksheets
