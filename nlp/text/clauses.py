@@ -146,10 +146,17 @@ def _concession_cuts(text: str, bounds: list[int], language: str) -> set[int]:
     return cuts
 
 
+def _inside_brackets(text: str, start: int, cut: int) -> bool:
+    """An aside "(Raimu, Fernandel, et ici Rellys)" or a quotation «…» is not where a new opinion starts."""
+    before = text[start:cut]
+    return before.count("(") > before.count(")") or before.count("«") > before.count("»")
+
+
 def clause_spans(text: str, start: int, end: int, language: str) -> list[tuple[int, int]]:
     """Trimmed clauses of the sentence ``text[start:end]``; short fragments glued to a neighbour."""
     language = "fr" if language == "fr" else "en"
     cuts = {c for c in _marker_cuts(text, start, end, language) if start < c < end}
+    cuts = {c for c in cuts if not _inside_brackets(text, start, c)}
     bounds = [start, *sorted(cuts), end]
     cuts |= {c for c in _concession_cuts(text, bounds, language) if start < c < end}
     bounds = [start, *sorted(cuts), end]

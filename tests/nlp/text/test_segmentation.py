@@ -139,6 +139,7 @@ def test_fixed_phrases_do_not_split() -> None:
         ("Nothing but problems since the last update of the app.", "en"),
         ("Mais oui c'est évident, tout le monde le sait.", "fr"),
         ("Il a dit oui mais non, rien n'a changé depuis.", "fr"),
+        ("Le support (lent, mais poli au téléphone) a fini par me rembourser.", "fr"),
     ]
     for text, lang in whole:
         assert _check_offsets(text, lang) == [text], text
