@@ -1,11 +1,13 @@
 """``python -m bench``: the mining pipeline vs BERTopic on every labeled set, one table (docs/benchmarks.md).
 
-For each data set: the pipeline end to end (``auto`` embedding backend, cold model load included, run twice to
-check determinism), the pipeline with the multilingual default forced, the clustering alternatives on the same
-unit embeddings, and BERTopic (defaults; ``min_topic_size`` tuned on the labels + ``reduce_outliers``) with
-all-MiniLM-L6-v2 and with the USE multilingual embeddings. BERTopic wall time = model load + embedding + fit,
-for the one configuration reported (the tuning grid is not charged to it). Evaluation is per document: a
-document's predicted cluster is its most relevant pain point.
+For each data set: the pipeline end to end **with the defaults a user of ``frictionmap analyze`` gets**
+(``auto`` embedding backend, tagging on with the shipped artifacts, cold model load included, run twice to
+check determinism), then extra rows: the same pipeline without tagging (every unit a candidate, as the bench
+ran before issue 10), the pipeline with the multilingual default forced, the clustering alternatives on the
+same unit embeddings, and BERTopic (defaults; ``min_topic_size`` tuned on the labels + ``reduce_outliers``)
+with all-MiniLM-L6-v2 and with the USE multilingual embeddings. BERTopic wall time = model load + embedding
++ fit, for the one configuration reported (the tuning grid is not charged to it). Evaluation is per document:
+a document's predicted cluster is its most relevant pain point.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from bench.datasets import DEFAULT_DIR, load
 from bench.metrics import scores
 from nlp.embeddings import MINILM_SPEC, USE_SPEC, Embedder, get_embedder, resolve_spec
 from nlp.pipeline import AnalysisResult, analyze_records, contextualize
+from nlp.tagging.tagger import tagger_loader
 from nlp.text.language import detect_language
 from nlp.themes.clustering import ClusterParams, cluster_units
 
@@ -79,10 +82,13 @@ class Recording:
         return np.vstack([self.memory[t] for t in texts]) if texts else self.inner.encode([])
 
 
-def run_ours(texts: list[str], spec: str) -> tuple[AnalysisResult, float]:
+def run_ours(texts: list[str], spec: str, tagging: bool = True) -> tuple[AnalysisResult, float]:
+    """One cold run; ``tagging=True`` is what ``frictionmap analyze`` does by default (tagger loaded from the
+    shipped artifacts for the resolved embedder, only problem units mined), so the headline row is that."""
     get_embedder.cache_clear()  # cold: model load is part of the wall time, as for BERTopic
     t = time.perf_counter()
-    res = analyze_records([{"text": x} for x in texts], embedder=spec)
+    loader = tagger_loader() if tagging else None
+    res = analyze_records([{"text": x} for x in texts], embedder=spec, tagger_loader=loader)
     return res, time.perf_counter() - t
 
 
@@ -132,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-methods", action="store_true", help="skip the HDBSCAN / over-cluster+merge comparison"
     )
     p.add_argument("--no-use", action="store_true", help="skip the run with use-multilingual forced")
+    p.add_argument("--no-untagged", action="store_true", help="skip the extra row with tagging off")
     p.add_argument("--json", type=Path, default=Path("bench/results/latest.json"))
     a = p.parse_args(argv)
     grid = [int(x) for x in a.bertopic_grid.split(",") if x]
@@ -185,18 +192,23 @@ def main(argv: list[str] | None = None) -> int:
         # re-run on the same input (vectors replayed, see Recording) to check identical pain points
         rec = Recording(get_embedder(resolve_spec("auto", [detect_language(x) for x in ds.texts])))
         rec.memory = {u.text: res.embeddings[i] for i, u in enumerate(res.units)}
-        res2 = analyze_records([{"text": x} for x in ds.texts], embedder=rec)
+        res2 = analyze_records([{"text": x} for x in ds.texts], embedder=rec, tagger_loader=tagger_loader())
         same = doc_predictions(res) == doc_predictions(res2) and [t.label for t in res.pain_points] == [
             t.label for t in res2.pain_points
         ]
         add(
             ds.name,
-            f"Frictionmap auto ({res.model_id})",
+            f"Frictionmap defaults: auto ({res.model_id}), tagging on",
             doc_predictions(res),
             wall,
             ds.labels,
             deterministic=same,
         )
+        if not a.no_untagged:
+            res_n, wall_n = run_ours(ds.texts, "auto", tagging=False)
+            add(ds.name, "  extra: tagging off (every unit a candidate)", doc_predictions(res_n), wall_n,
+                ds.labels)  # fmt: skip
+            log(f"  ours without tagging: {wall_n:.1f}s (with tagging {wall:.1f}s)")
         # raw embedding throughput of the chosen model on the same units (no dedup), warm model
         emb = get_embedder(resolve_spec("auto", [d.language for d in res.documents]))
         unit_texts = [u.text for u in res.units]

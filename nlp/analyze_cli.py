@@ -1,4 +1,4 @@
-"""``frictionmap analyze``: CSV or JSON Lines in, the issue-3 JSON out, a progress bar on stderr.
+"""``frictionmap analyze``: CSV, .xlsx or JSON Lines in, the issue-3 JSON out, a progress bar on stderr.
 
 Kept free of Typer so the service's CLI command is a one-line delegation and this stays testable as a function
 (``python -m nlp.analyze_cli INPUT ...`` runs it without the service package).
@@ -7,7 +7,6 @@ Kept free of Typer so the service's CLI command is a one-line delegation and thi
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from collections.abc import Iterator
@@ -17,6 +16,9 @@ from typing import Any, TextIO
 from nlp.embeddings import Embedder
 from nlp.pipeline import AnalysisResult, Record, analyze_records
 from nlp.tagging.tagger import tagger_loader
+from nlp.text.tabular import TableError, read_csv
+from nlp.text.tabular import records as table_records
+from nlp.text.workbook import sheet_rows
 from nlp.themes.clustering import ClusterParams
 
 PROGRESS_MIN_RECORDS = 200  # below this the run is instant; a bar would be noise
@@ -26,7 +28,7 @@ class InputError(ValueError):
     """Bad input file or column: the message names the field and the rule."""
 
 
-def _rows(path: Path) -> Iterator[dict[str, Any]]:
+def _rows(path: Path, sheet: str | None = None) -> Iterator[dict[str, Any]]:
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
         with path.open(encoding="utf-8-sig") as fh:
@@ -40,24 +42,29 @@ def _rows(path: Path) -> Iterator[dict[str, Any]]:
                 if not isinstance(obj, dict):
                     raise InputError(f"input: line {n} must be a JSON object")
                 yield obj
-    elif suffix in (".csv", ".tsv", ".txt"):
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            sample = fh.read(4096)
-            fh.seek(0)
-            try:
-                dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-            except csv.Error:
-                dialect = csv.excel
-            yield from csv.DictReader(fh, dialect=dialect)
-    else:
-        raise InputError(f"input: unsupported extension {suffix!r}; expected .csv, .tsv, .jsonl or .ndjson")
+        return
+    if suffix not in (".csv", ".tsv", ".txt", ".xlsx"):
+        raise InputError(
+            f"input: unsupported extension {suffix!r}; expected .csv, .tsv, .xlsx, .jsonl or .ndjson"
+        )
+    # One quoting rule for every CSV (nlp.text.tabular), never guessed from a prefix: the sniffer's guess
+    # corrupted rows with escaped quotes.
+    try:
+        yield from table_records(sheet_rows(path, sheet)) if suffix == ".xlsx" else read_csv(path)
+    except TableError as exc:
+        raise InputError(f"input: {exc}") from None
 
 
 def load_records(
-    path: Path, text_column: str, id_column: str | None, rating_column: str | None, date_column: str | None
+    path: Path,
+    text_column: str,
+    id_column: str | None,
+    rating_column: str | None,
+    date_column: str | None,
+    sheet: str | None = None,
 ) -> list[Record]:
-    records: list[Record] = []
-    for n, row in enumerate(_rows(path)):
+    loaded: list[Record] = []
+    for n, row in enumerate(_rows(path, sheet)):
         if n == 0:
             for flag, col in (
                 ("--text-column", text_column),
@@ -76,7 +83,7 @@ def load_records(
                 rating = float(str(raw).replace(",", "."))
             except ValueError as exc:
                 raise InputError(f"--rating-column: row {n} has non-numeric rating {raw!r}") from exc
-        records.append(
+        loaded.append(
             Record(
                 text=str(row.get(text_column) or ""),
                 id=None if not id_column or row.get(id_column) is None else str(row[id_column]),
@@ -84,7 +91,7 @@ def load_records(
                 date=None if not date_column or row.get(date_column) is None else str(row[date_column]),
             )
         )
-    return records
+    return loaded
 
 
 class _Bar:
@@ -121,12 +128,13 @@ def run_analyze(
     progress: bool | None = None,
     tagging: bool = True,
     models_dir: str | Path | None = None,
+    sheet: str | None = None,
 ) -> AnalysisResult:
     """Analyse one file and write the JSON to ``out`` (stdout when ``None``). Raises ``InputError``."""
     path = Path(input_path)
     if not path.is_file():
         raise InputError(f"input: file {str(path)!r} does not exist")
-    records = load_records(path, text_column, id_column, rating_column, date_column)
+    records = load_records(path, text_column, id_column, rating_column, date_column, sheet)
     show = progress if progress is not None else len(records) >= PROGRESS_MIN_RECORDS
     loader = tagger_loader(models_dir) if tagging else None
     result = analyze_records(
@@ -151,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--id-column")
     parser.add_argument("--rating-column")
     parser.add_argument("--date-column")
+    parser.add_argument("--sheet", help="worksheet of an .xlsx input (default: the first)")
     parser.add_argument("--out")
     parser.add_argument("--embedding-backend", default="auto")
     parser.add_argument("--no-tagging", action="store_true", help="skip stage/sentiment/emotion/effort tags")
@@ -160,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         run_analyze(
             args.input, args.text_column, args.id_column, args.rating_column, args.date_column, args.out,
             embedding_backend=args.embedding_backend, tagging=not args.no_tagging, models_dir=args.models_dir,
+            sheet=args.sheet,
         )  # fmt: skip
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -105,7 +105,9 @@ def worker() -> None:
 
 @app.command()
 def analyze(
-    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="CSV or JSONL file of feedback.")],
+    input_path: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="CSV, .xlsx or JSONL file of feedback.")
+    ],
     text_column: Annotated[str, typer.Option("--text-column", help="Column holding the text.")] = "text",
     id_column: Annotated[str | None, typer.Option("--id-column", help="Column holding the item id.")] = None,
     rating_column: Annotated[
@@ -115,8 +117,11 @@ def analyze(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the JSON result here (default: stdout).")
     ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Worksheet of an .xlsx input (default: the first).")
+    ] = None,
 ) -> None:
-    """Run the whole pipeline on a CSV/JSONL file, without a server or database; JSON out, progress
+    """Run the whole pipeline on a CSV/.xlsx/JSONL file, without a server or database; JSON out, progress
     on stderr. Bad input (missing file or column) exits 2 with the reason on stderr.
     FRICTIONMAP_EMBEDDING_BACKEND picks the embedding space (default ``auto``: per file)."""
     from pydantic import ValidationError
@@ -138,6 +143,7 @@ def analyze(
             out,
             embedding_backend=settings.embedding_backend,  # "auto" (default): chosen per file
             models_dir=settings.models_dir,
+            sheet=sheet,
         )
     except InputError as exc:
         typer.echo(f"frictionmap analyze: {exc}", err=True)

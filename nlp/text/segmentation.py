@@ -1,4 +1,4 @@
-"""Opinion units: sentences, then clauses at contrast/addition markers, with offsets into the stored text.
+"""Opinion units: sentences, then clauses at contrast/addition markers (``nlp.text.clauses``), exact offsets.
 
 One review often carries several irritants ("livré en retard, et le service client n'a jamais répondu"), and a
 pain point is a property of a clause, not of a whole review. Offsets (``source[start:end] == text``) let
@@ -19,12 +19,13 @@ Sentence boundaries:
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from nlp.text.clauses import carries_opinion, clause_spans, trim
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -32,54 +33,6 @@ if TYPE_CHECKING:  # pragma: no cover
 MIN_UNIT_CHARS = 12
 MIN_UNIT_WORDS = 3
 
-# Contrast / addition markers that start a new opinion clause. Matched case-insensitively at a word boundary,
-# optionally preceded by a comma/semicolon. Bare "and"/"et" are not split on: they join noun phrases far more
-# often than opinions ("fast and friendly"), so only their comma-led form counts (", and the support ...").
-_MARKERS_FR = [
-    "mais",
-    "cependant",
-    "par contre",
-    "en revanche",
-    "en plus",
-    "de plus",
-    "toutefois",
-    "néanmoins",
-    "pourtant",
-    "alors que",
-    "sauf que",
-    "et aussi",
-    "par ailleurs",
-    "d'ailleurs",
-    "en outre",
-]
-_MARKERS_EN = [
-    "but",
-    "however",
-    "although",
-    "though",
-    "whereas",
-    "yet",
-    "and also",
-    "also",
-    "plus",
-    "on the other hand",
-    "in addition",
-    "moreover",
-    "besides",
-    "except that",
-]
-
-
-def _marker_pattern(markers: Iterable[str]) -> re.Pattern[str]:
-    alternatives = "|".join(sorted((re.escape(m) for m in markers), key=len, reverse=True))
-    # Either after a punctuation mark ("..., but", "...; however") or a bare strong marker ("mais", "but").
-    return re.compile(rf"(?:[,;:]\s*(?:and|et)\s+|[,;:]\s*|\s)(?=(?:{alternatives})\b)", re.IGNORECASE)
-
-
-_SPLIT_FR = _marker_pattern(_MARKERS_FR)
-_SPLIT_EN = _marker_pattern(_MARKERS_EN)
-# ", and" / ", et" followed by a clause is an addition of a new opinion.
-_COMMA_AND = re.compile(r",\s*(?=(?:and|et)\s+\w+\s+\w+)", re.IGNORECASE)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -118,24 +71,6 @@ def _sentence_spans(texts: Sequence[str], language: str, batch_size: int = 64) -
     return [[(s.start_char, s.end_char) for s in doc.sents] for doc in docs]
 
 
-def _clause_spans(text: str, start: int, end: int, language: str) -> list[tuple[int, int]]:
-    pattern = _SPLIT_FR if language == "fr" else _SPLIT_EN
-    cuts = {m.end() for m in pattern.finditer(text, start, end) if m.start() > start}
-    cuts |= {m.end() for m in _COMMA_AND.finditer(text, start, end) if m.start() > start}
-    bounds = [start, *sorted(c for c in cuts if start < c < end), end]
-    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Strip whitespace and dangling punctuation so the unit reads cleanly but offsets stay exact."""
-    strip = " \t\r\n,;:-–—"
-    while start < end and text[start] in strip:
-        start += 1
-    while end > start and text[end - 1] in strip:
-        end -= 1
-    return start, end
-
-
 def _meaningful(fragment: str) -> bool:
     return len(fragment) >= MIN_UNIT_CHARS and len(_WORD.findall(fragment)) >= MIN_UNIT_WORDS
 
@@ -143,25 +78,15 @@ def _meaningful(fragment: str) -> bool:
 def _units_from_sentences(text: str, sentences: list[tuple[int, int]], language: str) -> list[UnitSpan]:
     units: list[UnitSpan] = []
     for s_start, s_end in sentences:
-        clauses = [_trim(text, a, b) for a, b in _clause_spans(text, s_start, s_end, language)]
-        clauses = [(a, b) for a, b in clauses if b > a]
-        # A clause too short to stand alone ("but ok") is glued to its predecessor instead of lost.
-        merged: list[tuple[int, int]] = []
-        for a, b in clauses:
-            if merged and not _meaningful(text[a:b]):
-                merged[-1] = (merged[-1][0], b)
-            else:
-                merged.append((a, b))
-        if len(merged) > 1 and not _meaningful(text[merged[0][0] : merged[0][1]]):
-            merged[1] = (merged[0][0], merged[1][1])
-            merged.pop(0)
-        for a, b in merged:
-            if _meaningful(text[a:b]):
-                units.append(UnitSpan(a, b, text[a:b]))
+        clauses = clause_spans(text, s_start, s_end, language)
+        # A sentence left whole keeps the sentence-level bar; clauses cut from a mixed sentence already
+        # passed the clause bar (two words besides the marker), so "Bon produit" survives as a unit.
+        keep = _meaningful if len(clauses) == 1 else carries_opinion
+        units.extend(UnitSpan(a, b, text[a:b]) for a, b in clauses if keep(text[a:b]))
     if not units:
         # A very short review ("Nul.") is still feedback: keep the whole trimmed text as one unit if it has
         # words.
-        a, b = _trim(text, 0, len(text))
+        a, b = trim(text, 0, len(text))
         if b > a and _WORD.search(text[a:b]):
             units.append(UnitSpan(a, b, text[a:b]))
     return units

@@ -15,7 +15,9 @@ from service.analysis.jobs import create_job
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
 from service.api.docs import request_examples
 from service.api.errors import ApiError, error_responses, field_error, summary, to_field_errors
-from service.imports.parsers import ImportMapping
+from service.imports.parsers import PARSERS, ImportMapping
+from service.imports.parsers.csvparse import CsvParser
+from service.imports.parsers.xlsxparse import workbook_problem
 from service.imports.runs import create_run, default_feedback_source
 from service.imports.schemas import IMPORT_EXAMPLES, ImportJobOut, SourceType
 from service.models import Job, SourceRun, Workspace
@@ -88,7 +90,7 @@ async def create_import(
     session: SessionDep,
     workspace: CurrentWorkspace,
     settings: SettingsDep,
-    file: Annotated[UploadFile, File(description="The export file (CSV, JSON or JSON Lines).")],
+    file: Annotated[UploadFile, File(description="The export file (CSV, .xlsx, JSON or JSON Lines).")],
     type: Annotated[SourceType, Form(description="Export shape, e.g. `trustpilot_csv`.")],
     mapping: Annotated[str | None, Form(description="JSON object overriding default columns.")] = None,
     source: Annotated[str | None, Form(min_length=1, max_length=100, description="Items' `source`.")] = None,
@@ -99,6 +101,11 @@ async def create_import(
     suffix = "".join(c for c in FsPath(file.filename or "").suffix[:10] if c.isalnum() or c == ".")
     target = uploads / f"{new_id()}{suffix}"
     size = await _store_upload(file, target, settings.import_max_bytes)
+    if issubclass(PARSERS[type], CsvParser):  # CSV types read .xlsx too: refuse a broken workbook now
+        problem = await run_in_threadpool(workbook_problem, target, mapping_dict.get("sheet"))
+        if problem is not None:
+            target.unlink(missing_ok=True)
+            raise field_error(422, "file", "readable_workbook", problem)
     # Database work and enqueueing are blocking calls: keep them off the event loop.
     return await run_in_threadpool(
         _queue_upload, session, workspace, settings, type, file.filename, size, mapping_dict, source, target

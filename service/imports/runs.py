@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 ACTIVE_STATES = ("queued", "running")
 #: Types whose ids are only unique inside one file/survey: each source gets its own namespace.
-PER_SOURCE_TYPES = ("generic_csv", "generic_jsonl", "survey_csv")
+PER_SOURCE_TYPES = ("generic_csv", "generic_jsonl", "survey_csv", "generic_xlsx")
 
 
 def default_feedback_source(source_type: str, source_id: str | None = None) -> str:

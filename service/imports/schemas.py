@@ -24,6 +24,7 @@ SourceType = Literal[
     "avis_verifies_csv",
     "zendesk_json",
     "survey_csv",
+    "generic_xlsx",
 ]
 assert set(SOURCE_TYPES) == set(SourceType.__args__), "SourceType must list every registered parser"  # type: ignore[attr-defined]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.analyze_cli import InputError, main, run_analyze
+from nlp.analyze_cli import InputError, load_records, main, run_analyze
 from tests.nlp.test_pipeline import COMPLAINTS
 
 
@@ -55,3 +55,45 @@ def test_errors_name_the_field(tmp_path: Path) -> None:
     bad.write_text("{not json}\n")
     with pytest.raises(InputError, match="line 1"):
         run_analyze(bad)
+
+
+def test_escaped_quotes_after_the_first_kilobytes_are_read_intact(tmp_path: Path) -> None:
+    # Issue 10: csv.Sniffer on the first 4 KB turned doublequote off; row 454 then had "non-numeric rating"
+    # and the run exited 2. The shared rule reads every row and every rating.
+    src = tmp_path / "reviews.csv"
+    with src.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["id", "text", "rating"])
+        for n in range(600):
+            text = f'Le livreur a dit "demain", commande {n}' if n > 450 else f"Commande {n} bien reçue"
+            w.writerow([n, text, 1 + n % 5])
+    records = load_records(src, "text", "id", "rating", None)
+    assert len(records) == 600
+    assert records[500].text == 'Le livreur a dit "demain", commande 500'
+    assert [r.rating for r in records] == [float(1 + n % 5) for n in range(600)]
+
+
+def test_xlsx_input_same_columns_as_csv(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "Avis"
+    ws.append(["ID", "avis", "note", "date"])
+    ws.append(["x0", 'Colis "express" livré en 9 jours', 1, "2026-01-01"])
+    ws.append(["x1", "Rien à redire", 5.0, None])
+    book.create_sheet("Vide")
+    src = tmp_path / "export.xlsx"
+    book.save(src)
+    records = load_records(src, "avis", "ID", "note", "date")
+    assert [(r.id, r.text, r.rating, r.date) for r in records] == [
+        ("x0", 'Colis "express" livré en 9 jours', 1.0, "2026-01-01"),
+        ("x1", "Rien à redire", 5.0, ""),
+    ]
+    with pytest.raises(InputError, match="sheet 'Reviews' not found"):
+        load_records(src, "avis", None, None, None, sheet="Reviews")
+    with pytest.raises(InputError, match="no header"):
+        load_records(src, "avis", None, None, None, sheet="Vide")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(src.read_bytes()[:200])
+    assert main([str(broken)]) == 2

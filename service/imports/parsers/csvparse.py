@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, BinaryIO
 
+from nlp.text.tabular import csv_reader, detect_csv_format
+from nlp.text.workbook import is_workbook
 from service.imports.parsers.mapped import FieldSpec, Resolved, build_item, resolve
 from service.imports.parsers.textio import (
     decode_prefix,
@@ -22,7 +22,6 @@ from service.imports.parsers.textio import (
     fingerprint,
     iter_lines,
     read_prefix,
-    sniff_delimiter,
 )
 from service.imports.parsers.types import (
     Checkpoint,
@@ -34,12 +33,6 @@ from service.imports.parsers.types import (
     RowError,
 )
 from service.imports.parsers.values import infer_date_order
-
-# Multi-page Zendesk threads or survey essays exceed csv's 128 KiB default field limit.
-csv.field_size_limit(min(sys.maxsize, 64 * 1024 * 1024))
-
-
-_EXCEL_SEP = re.compile(r"^sep=(.)\r?\n", re.IGNORECASE)
 
 
 def _is_excel_sep(fields: list[str]) -> bool:
@@ -99,15 +92,20 @@ class CsvParser:
     # -- engine --------------------------------------------------------------------------------
     def records(self, fh: BinaryIO, start: Checkpoint | None = None) -> Iterator[ParsedRow]:
         prefix = read_prefix(fh)
+        if is_workbook(prefix):  # an .xlsx export: same mapping, rows from the sheet
+            from service.imports.parsers.xlsxparse import xlsx_records  # it imports this module
+
+            yield from xlsx_records(self, fh, start)
+            return
         fmt = detect_format(prefix, self.mapping.encoding)
         sample = decode_prefix(prefix, fmt)
-        excel_hint = _EXCEL_SEP.match(sample)  # Excel's "sep=;" first line names the delimiter
-        if excel_hint:
-            sample = sample[excel_hint.end() :]
-        delimiter = self.mapping.delimiter or (excel_hint.group(1) if excel_hint else sniff_delimiter(sample))
+        # One quoting rule with the analyze CLI (nlp.text.tabular); Excel's "sep=;" line names the delimiter.
+        csv_format = detect_csv_format(sample, self.mapping.delimiter)
+        sample = sample[csv_format.hint_length :]
+        delimiter = csv_format.delimiter
         file_id = fingerprint(fh)
         feed = _LineFeed(iter_lines(fh, fmt), fmt.bom_length)
-        reader = csv.reader(feed, delimiter=delimiter, strict=True)
+        reader = csv_reader(feed, delimiter)
         header = self._header(reader, delimiter)
         try:
             self.prepare(header)
@@ -121,7 +119,7 @@ class CsvParser:
             # Same file as when the checkpoint was written: continue right after the committed record.
             number = start.row
             feed = _LineFeed(iter_lines(fh, fmt, start.offset), start.offset)
-            reader = csv.reader(feed, delimiter=delimiter, strict=True)
+            reader = csv_reader(feed, delimiter)
         yield from self._rows(reader, feed, header, number, file_id)
 
     def _settle_date_order(self, sample: str, delimiter: str, header: list[str]) -> None:
@@ -132,7 +130,7 @@ class CsvParser:
         index = header.index(column)
         values: list[str] = []
         try:
-            for n, fields in enumerate(csv.reader(io.StringIO(sample), delimiter=delimiter)):
+            for n, fields in enumerate(csv_reader(io.StringIO(sample), delimiter, strict=False)):
                 if n > 0 and len(fields) > index:
                     values.append(fields[index])
                 if n > 500:

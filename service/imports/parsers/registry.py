@@ -19,6 +19,7 @@ from service.imports.parsers.platforms import (
 )
 from service.imports.parsers.survey import SurveyCsv
 from service.imports.parsers.types import Checkpoint, ImportMapping, ParsedRow
+from service.imports.parsers.xlsxparse import GenericXlsx
 
 
 class Parser(Protocol):
@@ -40,6 +41,7 @@ PARSERS: dict[str, type[CsvParser] | type[JsonParser]] = {
         AvisVerifiesCsv,
         ZendeskJson,
         SurveyCsv,
+        GenericXlsx,
     )
 }
 SOURCE_TYPES: tuple[str, ...] = tuple(PARSERS)

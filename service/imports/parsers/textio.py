@@ -8,7 +8,6 @@ line by line so memory stays flat and every line's end offset is known for check
 from __future__ import annotations
 
 import codecs
-import csv
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,8 +22,11 @@ _UTF16_CHUNK = 64 * 1024
 
 # Magic numbers of files people upload by mistake instead of a CSV/JSON export.
 _MAGIC = {
-    b"PK\x03\x04": "a ZIP archive (an .xlsx workbook?); export the sheet as CSV",
-    b"\xd0\xcf\x11\xe0": "a legacy Office document (.xls); export the sheet as CSV",
+    b"PK\x03\x04": "a ZIP archive (an .xlsx workbook? the CSV source types read .xlsx files)",
+    b"\xd0\xcf\x11\xe0": (
+        "a legacy Office document (.xls) or a password-protected workbook; remove the password and save "
+        "it as .xlsx or CSV"
+    ),
     b"%PDF": "a PDF document",
     b"\x1f\x8b": "a gzip archive; decompress it first",
     b"\x89PNG": "a PNG image",
@@ -144,34 +146,3 @@ def iter_lines(fh: BinaryIO, fmt: TextFormat, start: int | None = None) -> Itera
     if pending:
         offset += len(pending.encode(fmt.encoding, errors="replace"))
         yield pending, offset
-
-
-_DELIMITERS = ",;\t|"
-
-
-def sniff_delimiter(sample: str) -> str:
-    """Guess the delimiter from a decoded prefix: ``csv.Sniffer`` first, header counts as fallback.
-
-    The sniffer is confused by long quoted multi-line reviews; the header line of an export never
-    holds quoted newlines, so counting candidate delimiters there is a robust second opinion.
-    """
-    header = sample.split("\n", 1)[0]
-    counts = {d: _count_outside_quotes(header, d) for d in _DELIMITERS}
-    try:
-        sniffed = csv.Sniffer().sniff(sample[: 32 * 1024], delimiters=_DELIMITERS).delimiter
-    except csv.Error:
-        sniffed = ""
-    if sniffed and counts.get(sniffed, 0) > 0 and counts[sniffed] >= max(counts.values()):
-        return sniffed
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
-
-
-def _count_outside_quotes(line: str, delimiter: str) -> int:
-    count, quoted = 0, False
-    for char in line:
-        if char == '"':
-            quoted = not quoted
-        elif char == delimiter and not quoted:
-            count += 1
-    return count

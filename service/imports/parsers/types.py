@@ -125,8 +125,9 @@ class ImportMapping(BaseModel):
     rating_scale: RatingScale | None = Field(default=None, description="Scale of the rating column.")
     csat_scale: RatingScale | None = Field(default=None, description="Scale of the CSAT column.")
     date_order: DateOrder | None = Field(default=None, description="Order of day/month in numeric dates.")
-    delimiter: str | None = Field(default=None, description="CSV delimiter; sniffed when unset.")
+    delimiter: str | None = Field(default=None, description="CSV delimiter; read from the header when unset.")
     encoding: str | None = Field(default=None, description="File encoding; detected when unset.")
+    sheet: str | None = Field(default=None, description="Worksheet of an .xlsx file; the first when unset.")
 
     @field_validator("delimiter")
     @classmethod

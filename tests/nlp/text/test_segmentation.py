@@ -76,3 +76,106 @@ def test_lemmas() -> None:
     assert "refund" in en
     assert _english_lemma("delivery") == "delivery" and _english_lemma("deliveries") == "delivery"
     assert _english_lemma("address") == "address"
+
+
+# -- clauses at contrast / concession markers (issue 10, item 2) ------------------------------------------
+
+
+def test_mixed_review_gives_a_positive_and_a_negative_unit() -> None:
+    assert _check_offsets("Bon produit, mais des frais de livraison cachés au dernier moment.", "fr") == [
+        "Bon produit",
+        "mais des frais de livraison cachés au dernier moment.",
+    ]
+    assert _check_offsets("Great product, but hidden fees at checkout.", "en") == [
+        "Great product",
+        "but hidden fees at checkout.",
+    ]
+
+
+def test_concession_conjunctions_split_fr() -> None:
+    cases = {
+        "Le colis est arrivé en retard même si le livreur était sympathique.": "même si le livreur",
+        "Le service est correct sauf que personne ne répond au téléphone.": "sauf que personne",
+        "Le produit est joli alors que la qualité est médiocre.": "alors que la qualité",
+        "Le prix est correct, en revanche la livraison a pris trois semaines.": "en revanche la livraison",
+        "Le produit est conforme, cependant la notice est en anglais uniquement.": "cependant la notice",
+        "L'application est pratique, toutefois elle plante à chaque mise à jour.": "toutefois elle plante",
+    }
+    for text, second in cases.items():
+        units = _check_offsets(text, "fr")
+        assert len(units) == 2 and units[1].startswith(second), (text, units)
+
+
+def test_concession_conjunctions_split_en() -> None:
+    cases = {
+        "Delivery was fast even though the box was damaged on arrival.": "even though the box",
+        "I like the app, though it drains my battery quickly.": "though it drains",
+        "Price is fine whereas the support is terrible.": "whereas the support",
+        "The plan is cheap except that roaming is charged twice.": "except that roaming",
+        "The courier said he would come back, yet nobody showed up.": "yet nobody showed up",
+        "The room was clean although the staff were rude to us.": "although the staff",
+    }
+    for text, second in cases.items():
+        units = _check_offsets(text, "en")
+        assert len(units) == 2 and units[1].startswith(second), (text, units)
+
+
+def test_sentence_opening_with_a_concession_splits_at_its_comma() -> None:
+    assert _check_offsets("Although the staff were friendly, the room was dirty and noisy.", "en") == [
+        "Although the staff were friendly",
+        "the room was dirty and noisy.",
+    ]
+    assert _check_offsets("Même si le livreur était aimable, le colis est arrivé abîmé.", "fr") == [
+        "Même si le livreur était aimable",
+        "le colis est arrivé abîmé.",
+    ]
+
+
+def test_fixed_phrases_do_not_split() -> None:
+    whole = [
+        ("Non seulement la livraison était rapide mais aussi le produit est parfait.", "fr"),
+        ("Not only was delivery fast but also the packaging was perfect.", "en"),
+        ("The app is all but unusable on my phone.", "en"),
+        ("Nothing but problems since the last update of the app.", "en"),
+        ("Mais oui c'est évident, tout le monde le sait.", "fr"),
+        ("Il a dit oui mais non, rien n'a changé depuis.", "fr"),
+        ("Le support (lent, mais poli au téléphone) a fini par me rembourser.", "fr"),
+    ]
+    for text, lang in whole:
+        assert _check_offsets(text, lang) == [text], text
+
+
+def test_adverbs_inside_a_clause_do_not_split() -> None:
+    # "pourtant", "yet", "plus", "also", "de plus" are adverbs here, not the start of a new opinion
+    whole = [
+        ("Le livreur avait pourtant promis de revenir le lendemain.", "fr"),
+        ("Les frais sont de plus en plus élevés chaque mois.", "fr"),
+        ("The refund has not yet been processed by the bank.", "en"),
+        ("I paid 20 euros plus shipping for a small parcel.", "en"),
+        ("I would also like to know when my parcel will arrive.", "en"),
+        ("I haven't received my refund yet.", "en"),
+    ]
+    for text, lang in whole:
+        assert _check_offsets(text, lang) == [text], text
+
+
+def test_factual_sentences_stay_one_unit() -> None:
+    whole = [
+        ("La commande a été passée le 3 mars et livrée le 5 mars.", "fr"),
+        ("The order was placed on March 3 and delivered on March 5.", "en"),
+        ("Service client méprisant, on m'a parlé comme à un enfant.", "fr"),
+        ("J'ai contacté le support par téléphone puis par e-mail.", "fr"),
+        ("My card was charged twice for the same order last week.", "en"),
+    ]
+    for text, lang in whole:
+        assert _check_offsets(text, lang) == [text], text
+
+
+def test_fragments_too_short_for_an_opinion_are_glued() -> None:
+    assert _check_offsets("Top, mais livraison beaucoup trop lente.", "fr") == [
+        "Top, mais livraison beaucoup trop lente."
+    ]
+    assert _check_offsets("The app is great and also cheap, but it crashes constantly.", "en") == [
+        "The app is great and also cheap",
+        "but it crashes constantly.",
+    ]

@@ -63,7 +63,7 @@ def test_encodings_and_delimiters_give_the_same_items(encoding: str, bom: bytes,
     [
         (
             b"PK\x03\x04\x14\x00\x06\x00rest-of-a-workbook",
-            "binary, not a text export: it looks like a ZIP archive",
+            "a ZIP archive but not a readable .xlsx workbook",
         ),
         (b"id,text\n1,\x00\x01\x02\x00\x00binary", "contains NUL bytes"),
         (bytes(range(256)) * 50, "binary"),

@@ -186,7 +186,7 @@ def test_imported_text_is_redacted_like_api_ingest(
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 20, "binary"),
+        (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 20, "not a readable .xlsx workbook"),
         (b"id,rating,title,body\nx,1,a,b\n", "missing columns: 'text' (expected one of 'Review Content'"),
         (None, "truncated"),
     ],
@@ -360,3 +360,42 @@ def test_overlong_ticket_is_cut_not_rejected(
     item = api.get("/v1/feedback", params={"source": "zendesk"}, headers=auth_headers).json()["items"][0]
     assert len(item["text"]) == import_settings.max_text_chars
     assert item["metadata"]["truncated_from_chars"] == len("Long thread\n\n") + 31_000 - 1
+
+
+def test_xlsx_upload_is_imported_and_a_broken_workbook_is_a_422(
+    api: TestClient, auth_headers: dict, import_settings: Settings
+) -> None:
+    from tests.service.imports.test_parsers_xlsx import xlsx_bytes
+
+    book = xlsx_bytes(
+        {
+            "Avis": [
+                ["id", "comment", "rating"],
+                ["x1", 'Colis "express" livré en neuf jours', 1],
+                ["x2", "Rien à redire, parfait", 5],
+            ]
+        }
+    )
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ok = api.post(
+        "/v1/imports",
+        data={"type": "generic_xlsx", "source": "excel-upload"},
+        files={"file": ("avis.xlsx", book, xlsx)},
+        headers=auth_headers,
+    )
+    assert ok.status_code == 202 and ok.json()["result"]["created"] == 2, ok.text
+    assert feedback_count(import_settings, "excel-upload") == 2
+    cases = [
+        (book, '{"sheet": "Reviews"}', "sheet 'Reviews' not found; the workbook has: Avis"),
+        (book[: len(book) // 2], None, "corrupt or incomplete"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4000), None, "password-protected"),
+    ]
+    for data, mapping, message in cases:
+        form = {"type": "trustpilot_csv"} | ({"mapping": mapping} if mapping else {})
+        bad = api.post("/v1/imports", data=form, files={"file": ("t.xlsx", data, xlsx)}, headers=auth_headers)
+        assert bad.status_code == 422, bad.text
+        error = bad.json()["errors"][0]
+        assert (error["field"], error["rule"]) == ("file", "readable_workbook") and message in error[
+            "message"
+        ]
+    assert not any((import_settings.data_dir / "uploads").iterdir())

@@ -1,0 +1,174 @@
+"""Clauses inside one sentence: cut at contrast, concession and addition markers (FR/EN), offsets exact.
+
+A mixed review ("Bon produit, mais des frais de livraison cachés au dernier moment.") holds a positive and a
+negative opinion; as one unit its sentiment is an average and the complaint is lost to mining, which only
+clusters problem units. So a sentence is cut before its contrast markers, with three guards:
+
+* **Conjunctions vs adverbs.** Conjunctions ("mais", "but", "sauf que", "even though") open a clause wherever
+  they stand. Adverbs ("pourtant", "however", "yet", "also", "de plus") often sit inside a clause ("il avait
+  pourtant promis", "not yet refunded", "de plus en plus cher"), so they cut only after a comma, semicolon,
+  colon or dash.
+* **Fixed phrases** never cut: "non seulement … mais aussi", "not only … but also", "all/nothing/anything
+  but", "can't help but", "mais oui/non/si" as an interjection.
+* **Short fragments** ("but ok", "mais bon") are glued back to their neighbour: a fragment needs two words
+  besides its markers to carry an opinion of its own ("Bon produit" does; "Top" does not).
+
+A sentence that opens with a concession ("Although the staff were friendly, the room was dirty"; "Même si le
+livreur était aimable, le colis est arrivé abîmé") is cut at the first comma after it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+
+# Conjunctions: cut wherever they stand (after a space or punctuation).
+_STRONG = {
+    "fr": [
+        "mais", "par contre", "en revanche", "sauf que", "même si", "alors que", "tandis que", "bien que",
+        "quoique", "et aussi",
+    ],
+    "en": [
+        "but", "although", "even though", "even if", "whereas", "except that", "and also", "and yet",
+        "on the other hand",
+    ],
+}  # fmt: skip
+# Adverbs: cut only after punctuation (", cependant", "; however").
+_WEAK = {
+    "fr": [
+        "cependant", "pourtant", "toutefois", "néanmoins", "en plus", "de plus", "par ailleurs", "d'ailleurs",
+        "en outre",
+    ],
+    "en": ["however", "though", "yet", "also", "plus", "in addition", "moreover", "besides", "still"],
+}  # fmt: skip
+# A clause that opens with one of these is a subordinate concession: its main clause follows the first comma.
+_CONCESSION_OPENERS = {
+    "fr": ["même si", "bien que", "quoique", "alors que", "tandis que"],
+    "en": ["although", "though", "even though", "even if", "whereas"],
+}
+
+MIN_CLAUSE_CHARS = 8
+MIN_CLAUSE_WORDS = 2  # words besides the leading markers
+
+_PUNCT_BEFORE = re.compile(r"[,;:–—…(]\s*(?:(?:and|et)\s+)?$", re.IGNORECASE)
+_AND_BEFORE = re.compile(r"(?:and|et)\s+$", re.IGNORECASE)
+# ", and" / ", et" + two words adds a new opinion ("…, et le service n'a jamais répondu").
+_COMMA_AND = re.compile(r",\s*(?=(?:and|et)\s+\w+\s+\w+)", re.IGNORECASE)
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Words before "but" that make it mean "except"/"only": "all but unusable", "nothing but problems".
+_BUT_EXCEPT = re.compile(
+    r"\b(?:all|anything|nothing|everything|anyone|nobody|none|last|help|cannot|can't|can’t)\s*$",
+    re.IGNORECASE,
+)
+_NOT_ONLY = re.compile(r"\b(?:not only|non seulement|pas seulement|not just)\b", re.IGNORECASE)
+_ALSO_AFTER = re.compile(r"\s+(?:also|aussi|également|as well|even)\b", re.IGNORECASE)
+_INTERJECTION = re.compile(r"\s+(?:oui|non|si)\s*(?:[,.!?…]|$)", re.IGNORECASE)
+_MORE_AND_MORE = re.compile(r"\s+en plus\b", re.IGNORECASE)
+_TRIM = " \t\r\n,;:-–—"
+
+
+def _alternation(markers: Iterable[str]) -> re.Pattern[str]:
+    alternatives = "|".join(sorted((re.escape(m) for m in markers), key=len, reverse=True))
+    return re.compile(rf"(?<![\w'’-])(?:{alternatives})(?![\w'’-])", re.IGNORECASE)
+
+
+_PATTERNS = {lang: _alternation(_STRONG[lang] + _WEAK[lang]) for lang in ("fr", "en")}
+_WEAK_SET = {lang: {m.lower() for m in _WEAK[lang]} for lang in ("fr", "en")}
+_OPENERS = {lang: _alternation(_CONCESSION_OPENERS[lang]) for lang in ("fr", "en")}
+_MARKER_WORDS = {
+    w.lower().replace("’", "'")
+    for group in (_STRONG, _WEAK)
+    for markers in group.values()
+    for m in markers
+    for w in _WORD.findall(m)
+} | {"and", "et", "d"}
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip whitespace and dangling punctuation so the unit reads cleanly but offsets stay exact."""
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return start, end
+
+
+def carries_opinion(fragment: str) -> bool:
+    """Whether a clause can stand alone: two words besides its leading markers ("but ok" cannot)."""
+    words = _WORD.findall(fragment)
+    lead = 0
+    while lead < len(words) and words[lead].lower() in _MARKER_WORDS:
+        lead += 1
+    return len(fragment) >= MIN_CLAUSE_CHARS and len(words) - lead >= MIN_CLAUSE_WORDS
+
+
+def _blocked(text: str, sentence_start: int, match: re.Match[str]) -> bool:
+    """Fixed phrases in which a marker does not open a new opinion."""
+    marker = match.group(0).lower()
+    before, after = text[sentence_start : match.start()], text[match.end() : match.end() + 12]
+    if marker == "but" and _BUT_EXCEPT.search(before):
+        return True
+    if marker in ("but", "mais") and _NOT_ONLY.search(before) and _ALSO_AFTER.match(after):
+        return True
+    if marker == "mais" and _INTERJECTION.match(after):
+        return True
+    return marker == "de plus" and bool(_MORE_AND_MORE.match(after))
+
+
+def _marker_cuts(text: str, start: int, end: int, language: str) -> set[int]:
+    cuts: set[int] = set()
+    for m in _PATTERNS[language].finditer(text, start, end):
+        before = text[start : m.start()]
+        if not before.strip() or _blocked(text, start, m):
+            continue
+        punct = _PUNCT_BEFORE.search(before)
+        if m.group(0).lower() in _WEAK_SET[language] and punct is None:
+            continue
+        # ", and however …" / "…, et en plus …": the "and" belongs to the new clause.
+        joined = _AND_BEFORE.search(before)
+        cuts.add(start + joined.start() if joined else m.start())
+    cuts |= {m.end() for m in _COMMA_AND.finditer(text, start, end) if m.start() > start}
+    return cuts
+
+
+def _concession_cuts(text: str, bounds: list[int], language: str) -> set[int]:
+    """After a clause that opens with a concession, the main clause starts at its first comma."""
+    cuts: set[int] = set()
+    for a, b in itertools.pairwise(bounds):
+        a, b = trim(text, a, b)
+        opener = _OPENERS[language].match(text, a, b)
+        if opener is None:
+            continue
+        comma = re.compile(r"[,;]").search(text, opener.end(), b)
+        if comma is not None:
+            cuts.add(comma.end())
+    return cuts
+
+
+def _inside_brackets(text: str, start: int, cut: int) -> bool:
+    """An aside "(Raimu, Fernandel, et ici Rellys)" or a quotation «…» is not where a new opinion starts."""
+    before = text[start:cut]
+    return before.count("(") > before.count(")") or before.count("«") > before.count("»")
+
+
+def clause_spans(text: str, start: int, end: int, language: str) -> list[tuple[int, int]]:
+    """Trimmed clauses of the sentence ``text[start:end]``; short fragments glued to a neighbour."""
+    language = "fr" if language == "fr" else "en"
+    cuts = {c for c in _marker_cuts(text, start, end, language) if start < c < end}
+    cuts = {c for c in cuts if not _inside_brackets(text, start, c)}
+    bounds = [start, *sorted(cuts), end]
+    cuts |= {c for c in _concession_cuts(text, bounds, language) if start < c < end}
+    bounds = [start, *sorted(cuts), end]
+    clauses = [trim(text, a, b) for a, b in itertools.pairwise(bounds)]
+    clauses = [(a, b) for a, b in clauses if b > a]
+    merged: list[tuple[int, int]] = []
+    for a, b in clauses:
+        if merged and not carries_opinion(text[a:b]):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    if len(merged) > 1 and not carries_opinion(text[merged[0][0] : merged[0][1]]):
+        merged[1] = (merged[0][0], merged[1][1])
+        merged.pop(0)
+    return merged
