@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from service import __version__
 from service.api.errors import ErrorResponse, install_error_handlers
 from service.api.limits import BodySizeLimitMiddleware
+from service.api.openapi import document_error_responses
 from service.db import DatabaseNotMigratedError, get_engine, migration_status
 from service.feedback.schemas import BatchResult, FeedbackBatchIn, FeedbackIn, ItemResult
 from service.settings import Settings, get_settings
@@ -118,6 +119,7 @@ def _custom_openapi(app: FastAPI) -> dict[str, Any]:
             op["responses"]["422"]["description"] = (
                 "A field breaks a rule; `errors` names each field and rule."
             )
+    document_error_responses(schema)
     app.openapi_schema = schema
     return schema
 

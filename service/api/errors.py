@@ -182,8 +182,10 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         400: "Body is not valid UTF-8 JSON.",
         401: "Missing, unknown or revoked API key.",
         404: "No such resource in your workspace.",
+        409: "Conflicts with the resource's current state (e.g. merged into another, already running).",
         413: "Body larger than the configured limit.",
         422: "A field breaks a rule; `errors` names each field and rule.",
-        503: "Not ready.",
+        429: "Too many requests for this API key; retry after `Retry-After` seconds.",
+        503: "Not ready, or the database is busy; retry after `Retry-After` seconds.",
     }
     return {c: {"model": ErrorResponse, "description": descriptions.get(c, "Error.")} for c in codes}

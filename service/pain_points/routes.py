@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from service.analysis.view import View, ViewFilters, load_view
 from service.api.deps import CurrentWorkspace, SessionDep
+from service.api.errors import error_responses
 from service.models import PainPoint, Workspace
 from service.pain_points import service
 from service.pain_points.schemas import (
@@ -39,6 +40,8 @@ TAGS = [
 ]
 
 Filters = Annotated[ViewFilters, Query()]
+#: A pain point named by id may not exist (404) or may have been merged into another one (409).
+_BY_ID = error_responses(404, 409)
 PainPointId = Annotated[str, Path(description="Pain point id", max_length=36)]
 
 
@@ -129,7 +132,7 @@ def list_pain_points(
     )
 
 
-@router.get("/{pain_point_id}", response_model=PainPointDetail)
+@router.get("/{pain_point_id}", response_model=PainPointDetail, responses=_BY_ID)
 def get_pain_point(
     pain_point_id: PainPointId, workspace: CurrentWorkspace, session: SessionDep, filters: Filters
 ) -> PainPointDetail:
@@ -137,7 +140,7 @@ def get_pain_point(
     return _detail(session, load_view(session, workspace, filters), pp)
 
 
-@router.get("/{pain_point_id}/feedback", response_model=MentionPage)
+@router.get("/{pain_point_id}/feedback", response_model=MentionPage, responses=_BY_ID)
 def pain_point_feedback(
     pain_point_id: PainPointId,
     workspace: CurrentWorkspace,
@@ -168,7 +171,7 @@ def pain_point_feedback(
     )
 
 
-@router.patch("/{pain_point_id}", response_model=PainPointDetail)
+@router.patch("/{pain_point_id}", response_model=PainPointDetail, responses=_BY_ID)
 def patch_pain_point(
     pain_point_id: PainPointId, body: PainPointPatch, workspace: CurrentWorkspace, session: SessionDep
 ) -> PainPointDetail:
@@ -176,7 +179,7 @@ def patch_pain_point(
     return _edited(session, workspace, pp)
 
 
-@router.post("/merge", response_model=PainPointDetail)
+@router.post("/merge", response_model=PainPointDetail, responses=_BY_ID)
 def merge_pain_points(
     body: MergeRequest, workspace: CurrentWorkspace, session: SessionDep
 ) -> PainPointDetail:
@@ -186,7 +189,7 @@ def merge_pain_points(
     return _edited(session, workspace, target)
 
 
-@router.post("/{pain_point_id}/split", response_model=SplitResult)
+@router.post("/{pain_point_id}/split", response_model=SplitResult, responses=_BY_ID)
 def split_pain_point(
     pain_point_id: PainPointId,
     workspace: CurrentWorkspace,
