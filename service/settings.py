@@ -127,6 +127,14 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    # Hardening (issue 13).
+    outbound_allow_hosts: list[str] = Field(
+        default_factory=list,
+        description="Internal destinations source URLs and webhooks may reach although not globally "
+        'routable (JSON list of host names, addresses or CIDRs, e.g. ["hooks.internal", "10.20.0.0/16"]). '
+        "Everything else must resolve to public unicast addresses, checked on every connection.",
+    )
+
     @field_validator("embedding_backend")
     @classmethod
     def _known_embedding_spec(cls, value: str) -> str:
