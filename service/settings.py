@@ -134,6 +134,22 @@ class Settings(BaseSettings):
         'routable (JSON list of host names, addresses or CIDRs, e.g. ["hooks.internal", "10.20.0.0/16"]). '
         "Everything else must resolve to public unicast addresses, checked on every connection.",
     )
+    rate_limit_per_minute: int = Field(
+        default=1200,
+        ge=0,
+        description="Requests per minute per API key (refill of a token bucket); 0 disables the limit. "
+        "Beyond it the API answers 429 with Retry-After.",
+    )
+    rate_limit_burst: int = Field(
+        default=300,
+        ge=1,
+        description="Requests an API key may send at once before the per-minute rate applies.",
+    )
+    rate_limit_url: str = Field(
+        default="",
+        description="Redis URL holding the buckets, shared by every API process; empty: the queue URL when "
+        "it is redis://, else each process counts on its own.",
+    )
 
     @field_validator("embedding_backend")
     @classmethod

@@ -6,6 +6,7 @@ must filter every query on ``workspace.id``; an id from another workspace answer
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -17,6 +18,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlmodel import Session
 
 from service.api.errors import ApiError, field_error
+from service.api.ratelimit import Limiter, bucket_key, limiter_for, retry_after
 from service.models import Workspace
 from service.settings import Settings
 from service.workspaces.security import workspace_for_key
@@ -53,12 +55,42 @@ def _authenticate(session: Session, key: str | None) -> Workspace:
     return workspace
 
 
+_limiter_lock = threading.Lock()
+
+
+def _limiter(request: Request) -> Limiter | None:
+    state = request.app.state
+    if not hasattr(state, "rate_limiter"):
+        with _limiter_lock:
+            if not hasattr(state, "rate_limiter"):
+                state.rate_limiter = limiter_for(state.settings)
+    limiter: Limiter | None = state.rate_limiter
+    return limiter
+
+
+def _check_rate(request: Request, key: str) -> None:
+    limiter = _limiter(request)
+    if limiter is None:
+        return
+    wait = limiter.acquire(bucket_key(key.strip()))
+    if wait > 0:
+        err = field_error(
+            429, "Authorization", "rate_limit", f"too many requests for this API key; retry in {wait:.1f} s"
+        )
+        err.headers = {"Retry-After": retry_after(wait)}
+        raise err
+
+
 def get_current_workspace(
+    request: Request,
     session: SessionDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key_header)],
 ) -> Workspace:
-    workspace = _authenticate(session, bearer.credentials if bearer is not None else api_key)
+    """The key's workspace; then one token from the key's rate-limit bucket (429 when empty)."""
+    key = bearer.credentials if bearer is not None else api_key
+    workspace = _authenticate(session, key)
+    _check_rate(request, key or "")
     return workspace
 
 
