@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.helpers.journey_backend import TopicBackend
+
 
 def _rules(payload: dict[str, Any]) -> set[tuple[str, str]]:
     return {(e["field"], e["rule"]) for e in payload["errors"]}
@@ -109,13 +111,17 @@ def test_bad_item_in_a_batch_is_rejected_alone(client: TestClient, auth_headers:
         assert (field, rule) in {(e["field"], e["rule"]) for e in res["errors"]}
 
 
-def test_plain_date_scope_is_utc_midnight(client: TestClient, auth_headers: dict[str, str]) -> None:
-    client.post("/v1/feedback", json={"text": "Livraison en retard."}, headers=auth_headers)
-    r = client.post("/v1/analyses", json={"scope": {"since": "2026-09-01"}}, headers=auth_headers)
+def test_plain_date_scope_is_utc_midnight(
+    client: TestClient, auth_headers: dict[str, str], topic_backend: TopicBackend
+) -> None:
+    for text in ("Livraison en retard.", "Delivery was a week late.", "Refund never received."):
+        client.post("/v1/feedback", json={"text": text}, headers=auth_headers)
+    r = client.post("/v1/analyses", json={"scope": {"since": "2024-09-01"}}, headers=auth_headers)
     assert r.status_code == 202, r.text
     job = r.json()
-    assert job["params"]["scope"]["since"] == "2026-09-01T00:00:00Z"
-    assert job["state"] != "failed", job["error"]
+    assert job["params"]["scope"]["since"] == "2024-09-01T00:00:00Z"
+    assert job["state"] == "done", job["error"]
+    assert job["attempts"] == 1
 
 
 def test_scope_until_before_since_is_422(client: TestClient, auth_headers: dict[str, str]) -> None:
