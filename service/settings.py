@@ -127,6 +127,30 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    # Hardening (issue 13).
+    outbound_allow_hosts: list[str] = Field(
+        default_factory=list,
+        description="Internal destinations source URLs and webhooks may reach although not globally "
+        'routable (JSON list of host names, addresses or CIDRs, e.g. ["hooks.internal", "10.20.0.0/16"]). '
+        "Everything else must resolve to public unicast addresses, checked on every connection.",
+    )
+    rate_limit_per_minute: int = Field(
+        default=1200,
+        ge=0,
+        description="Requests per minute per API key (refill of a token bucket); 0 disables the limit. "
+        "Beyond it the API answers 429 with Retry-After.",
+    )
+    rate_limit_burst: int = Field(
+        default=300,
+        ge=1,
+        description="Requests an API key may send at once before the per-minute rate applies.",
+    )
+    rate_limit_url: str = Field(
+        default="",
+        description="Redis URL holding the buckets, shared by every API process; empty: the queue URL when "
+        "it is redis://, else each process counts on its own.",
+    )
+
     @field_validator("embedding_backend")
     @classmethod
     def _known_embedding_spec(cls, value: str) -> str:

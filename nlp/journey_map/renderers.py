@@ -32,7 +32,8 @@ MEDIA_TYPES: dict[str, str] = {
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",
     "mermaid": "text/plain; charset=utf-8",
-    "theydo": "application/json",
+    # its own media type: a JSON document of another shape than ``format=json`` (OpenAPI documents them apart)
+    "theydo": "application/vnd.theydo+json",
     "html": "text/html; charset=utf-8",
 }
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sqlalchemy import delete, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
@@ -22,6 +22,7 @@ from nlp.pipeline import Record
 from nlp.tagging.types import UNKNOWN_STAGE
 from service.analysis.backend import AnalysisBackend, to_blob
 from service.analysis.filters import select_items
+from service.api.params import UtcDateTime, check_period
 from service.models import FeedbackItem, OpinionUnit
 
 logger = logging.getLogger(__name__)
@@ -50,12 +51,22 @@ class AnalysisScope(BaseModel):
         pattern="^(fr|en|other)$",
         description="Only feedback in this language: `fr`, `en` or `other`.",
     )
-    since: datetime | None = Field(
-        default=None, description="Only feedback written at or after this time (ISO 8601)."
+    since: UtcDateTime | None = Field(
+        default=None,
+        description="Only feedback written at or after this time (ISO 8601; a plain date is that day's UTC"
+        " midnight).",
     )
-    until: datetime | None = Field(
-        default=None, description="Only feedback written before this time (ISO 8601)."
+    until: UtcDateTime | None = Field(
+        default=None,
+        description="Only feedback written at or before this time (ISO 8601; a plain date is that day's UTC"
+        " midnight).",
     )
+
+    @field_validator("until")
+    @classmethod
+    def _until_after_since(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        check_period(info.data.get("since"), value)
+        return value
 
     def is_whole_workspace(self) -> bool:
         return not any(self.model_dump().values())

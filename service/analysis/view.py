@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -28,6 +28,7 @@ from nlp.scoring.priority import (
     score_pain_points,
 )
 from service.analysis.filters import select_items
+from service.api.params import QueryDate, check_period
 from service.models import FeedbackItem, OpinionUnit, PainPoint, Workspace
 from service.workspaces.taxonomy import workspace_taxonomy
 
@@ -52,8 +53,14 @@ class ViewFilters(BaseModel):
     status: str | None = Field(
         default=None, pattern="^(open|in_progress|resolved)$", description="`open`, `in_progress`, `resolved`"
     )
-    since: date | None = Field(default=None, description="Period start (YYYY-MM-DD, inclusive)")
-    until: date | None = Field(default=None, description="Period end (YYYY-MM-DD, inclusive)")
+    since: QueryDate | None = Field(default=None, description="Period start (YYYY-MM-DD, inclusive)")
+    until: QueryDate | None = Field(default=None, description="Period end (YYYY-MM-DD, inclusive)")
+
+    @field_validator("until")
+    @classmethod
+    def _until_after_since(cls, value: date | None, info: ValidationInfo) -> date | None:
+        check_period(info.data.get("since"), value)
+        return value
 
     def item_filters(self) -> dict[str, str]:
         keep = ("channel", "source", "segment", "language", "since", "until")

@@ -69,6 +69,10 @@ _RULES = {
     "model_attributes_type": "object",
     "list_type": "array",
     "json_invalid": "json",
+    "date_parsing": "date",
+    "date_from_datetime_parsing": "date",
+    "date_from_datetime_inexact": "date",
+    "date_type": "date",
 }
 
 
@@ -81,7 +85,10 @@ def to_field_errors(errors: Iterable[Any], prefix: Sequence[Any] = ()) -> list[F
     """Convert ``ValidationError.errors()`` (or FastAPI's list) into ``FieldError``s."""
     out: list[FieldError] = []
     for err in errors:
-        rule = _RULES.get(err.get("type", ""), err.get("type", "invalid"))
+        kind = err.get("type", "")
+        if kind in ("too_long", "too_short") and isinstance(err.get("input"), str):
+            kind = "string_" + kind  # a constraint on an optional string reports the generic type
+        rule = _RULES.get(kind, kind or "invalid")
         message = str(err.get("msg", "invalid value"))
         out.append(FieldError(field=field_path(err.get("loc", ()), prefix), rule=rule, message=message))
     return out
@@ -125,14 +132,28 @@ _LOCATIONS = {"body", "query", "path", "header", "cookie"}
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    async def _unauthenticated(request: Request) -> JSONResponse | None:
+        from service.api.deps import auth_error_before_body  # deps builds on this module
+
+        err = await auth_error_before_body(request)
+        if err is None:
+            return None
+        return JSONResponse(error_body(err.detail, err.errors), status_code=401, headers=err.headers)
+
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and (denied := await _unauthenticated(request)):
+            return denied
         errors = getattr(exc, "errors", None) or []
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         return JSONResponse(error_body(detail, errors), status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(e.get("type") == "json_invalid" for e in exc.errors()) and (
+            denied := await _unauthenticated(request)
+        ):
+            return denied
         raw = []
         for err in exc.errors():
             loc = list(err.get("loc", ()))
@@ -208,21 +229,21 @@ def _error_response(code: int) -> dict[str, Any]:
 def document_errors(paths: dict[str, Any]) -> None:
     """Declare, on every operation of the OpenAPI ``paths``, the errors the app's machinery can answer.
 
-    Rather than repeating them on each route, they follow from what an operation is: an API-key route can
-    answer 401 (no or bad key), 429 (rate limit per key) and 503 (database busy: nothing stored, retry);
-    a route with a body 413 (body-size middleware) and 422; a route with parameters 422; a route with a
-    path id 404. Route-specific errors (409, 403) and better wording are declared on the route with
-    ``error_responses`` and win over these.
+    Rather than repeating them on each route, they follow from what an operation is: any route can answer 503
+    (database busy: nothing stored, retry); an API-key route 401 (no or bad key) and 429 (rate limit per key);
+    a route with a body 400 (undecodable), 413 (body-size middleware) and 422; a route with parameters
+    422; a route with a path id 404. Route-specific errors (409, 403) and better wording are declared on
+    the route with ``error_responses`` and win over these.
     """
     for ops in paths.values():
         for op in ops.values():
             responses: dict[str, Any] = op.setdefault("responses", {})
             params = op.get("parameters", [])
-            codes: set[int] = set()
+            codes: set[int] = {503}  # a busy or unreachable database, on any route
             if op.get("security"):
-                codes |= {401, 429, 503}
+                codes |= {401, 429}
             if "requestBody" in op:
-                codes |= {413, 422}
+                codes |= {400, 413, 422}  # 400: FastAPI could not decode the body
             if params:
                 codes.add(422)
             if any(p.get("in") == "path" for p in params):

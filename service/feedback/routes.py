@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlmodel import Session, col, select
 
+from service.api import jsonbody
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
 from service.api.errors import FieldError, error_body, error_responses, field_error
 from service.api.pagination import PageCursor, PageLimit, newest_first_page
@@ -195,11 +196,13 @@ def _parse_json_body(raw: bytes) -> Any:
     if not decoded.strip():
         raise field_error(422, "body", "required", "a JSON body is required")
     try:
-        return json.loads(decoded)
+        return jsonbody.loads(decoded)
     except json.JSONDecodeError as exc:
         raise field_error(
             400, "body", "json", f"body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from exc
+    except jsonbody.NonStandardJSONError as exc:
+        raise field_error(400, "body", "json", f"body is not valid JSON: {exc}") from exc
     except RecursionError as exc:
         raise field_error(400, "body", "json", "body is nested too deeply") from exc
 

@@ -29,6 +29,7 @@ LanguageHint = Literal["fr", "en", "other"]
 ResultStatus = Literal["created", "duplicate", "rejected"]
 
 MAX_METADATA_BYTES = 16_384
+MAX_METADATA_DEPTH = 32
 #: Tolerated clock skew for ``created_at`` in the future.
 FUTURE_TOLERANCE = timedelta(days=1)
 
@@ -65,6 +66,23 @@ def language_hint(value: str | None) -> LanguageHint | None:
     if primary in ("en", "eng"):
         return "en"
     return "other"
+
+
+def json_depth(value: Any) -> int:
+    """Nesting depth of lists and objects, walked without recursion (a scalar is 0, ``{}`` is 1)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list | tuple):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, depth + 1)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 class FeedbackIn(BaseModel):
@@ -200,11 +218,27 @@ class FeedbackIn(BaseModel):
             return None
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
-        value = value.astimezone(UTC)
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:  # 0001-01-01T00:00:00+14:00 or 9999-12-31T23:59:59-14:00: no UTC equivalent
+            if value.year < 1990:
+                raise PydanticCustomError("too_old", "must be after 1990-01-01") from None
+            raise PydanticCustomError("not_in_future", "must not be in the future") from None
         if value > datetime.now(UTC) + FUTURE_TOLERANCE:
             raise PydanticCustomError("not_in_future", "must not be in the future")
         if value.year < 1990:
             raise PydanticCustomError("too_old", "must be after 1990-01-01")
+        return value
+
+    @field_validator("metadata", mode="before")
+    @classmethod
+    def _metadata_depth(cls, value: Any) -> Any:
+        """Checked before anything walks the object: 600 levels fit in 16 KiB and overflow the stack of
+        every recursive step after (serialising, redacting, storing)."""
+        if json_depth(value) > MAX_METADATA_DEPTH:
+            raise PydanticCustomError(
+                "max_depth", "must be nested at most {max} levels deep", {"max": MAX_METADATA_DEPTH}
+            )
         return value
 
     @field_validator("metadata")

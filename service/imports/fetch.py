@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import httpx
 
-from service.netguard import NonPublicAddressError, check_public_host
+from service.netguard import NonPublicAddressError, OutboundPolicy, check_url, guarded_client
 
 
 class FetchError(ValueError):
@@ -50,11 +50,14 @@ def check_local_path(location: str, allowed_dirs: Sequence[Path]) -> Path:
     return path
 
 
-def _check_public_host(host: str) -> None:
+def check_location_url(location: str, policy: OutboundPolicy) -> None:
+    """Registration-time check of a URL location (``ValueError`` naming the reason); downloads check again."""
     try:
-        check_public_host(host)
+        check_url(location, policy)
     except NonPublicAddressError as exc:
-        raise FetchError(f"{exc}; set FRICTIONMAP_IMPORT_ALLOW_PRIVATE_URLS=true to allow it") from None
+        raise ValueError(
+            f"{exc}; list the host in FRICTIONMAP_OUTBOUND_ALLOW_HOSTS to allow an internal address"
+        ) from None
 
 
 @contextmanager
@@ -63,13 +66,15 @@ def open_location(
     *,
     allowed_dirs: Sequence[Path],
     max_bytes: int,
-    allow_private_urls: bool = False,
+    policy: OutboundPolicy | None = None,
     timeout_s: float = 60.0,
     trusted: bool = False,
 ) -> Iterator[Path]:
     """Yield a local path holding the export; downloaded files are deleted on exit.
 
-    ``trusted`` skips the directory check for paths the server chose itself (stored uploads).
+    ``trusted`` skips the directory check for paths the server chose itself (stored uploads). URLs are
+    downloaded through ``service.netguard`` (``policy``; default: public addresses only), which checks the
+    address of the connection itself.
     """
     if classify_location(location) == "path":
         try:
@@ -82,22 +87,19 @@ def open_location(
             raise FetchError(f"file is {path.stat().st_size} bytes, over the {max_bytes}-byte import limit")
         yield path
         return
-    host = urlparse(location).hostname or ""
-    if not allow_private_urls:
-        _check_public_host(host)
     fd, name = tempfile.mkstemp(prefix="frictionmap-import-", suffix=".download")
     try:
         with os.fdopen(fd, "wb") as out:
-            _download(location, out, max_bytes, timeout_s)
+            _download(location, out, max_bytes, timeout_s, policy or OutboundPolicy())
         yield Path(name)
     finally:
         Path(name).unlink(missing_ok=True)
 
 
-def _download(url: str, out: object, max_bytes: int, timeout_s: float) -> None:
+def _download(url: str, out: object, max_bytes: int, timeout_s: float, policy: OutboundPolicy) -> None:
     written = 0
     try:
-        with httpx.stream("GET", url, timeout=timeout_s, follow_redirects=False) as response:
+        with guarded_client(policy, timeout_s) as client, client.stream("GET", url) as response:
             if response.status_code != 200:
                 raise FetchError(f"GET {url} answered HTTP {response.status_code}")
             declared = response.headers.get("content-length")

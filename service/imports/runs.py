@@ -30,6 +30,7 @@ from service.imports.parsers import Checkpoint, ImportedItem, ImportFileError, P
 from service.imports.parsers.registry import PARSERS
 from service.models import FeedbackItem, Job, Source, SourceRun, Workspace
 from service.models.types import utcnow
+from service.netguard import policy_for
 from service.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -195,7 +196,7 @@ def _ingest_file(session: Session, run: SourceRun, workspace: Workspace, setting
             run.location,
             allowed_dirs=[] if trusted else settings.import_roots,
             max_bytes=settings.import_max_bytes,
-            allow_private_urls=settings.import_allow_private_urls,
+            policy=policy_for(settings.import_allow_private_urls, settings.outbound_allow_hosts),
             trusted=trusted,
         ) as path,
         path.open("rb") as fh,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
-from croniter import croniter
+from croniter import CroniterBadDateError, croniter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -39,6 +39,12 @@ def _cron(value: str | None) -> str | None:
         raise PydanticCustomError(
             "cron", "must be a 5-field cron expression (minute hour day month weekday), e.g. '0 6 * * *'"
         )
+    try:  # "0 0 31 4 *" is well formed but names a day that never comes
+        croniter(value, datetime(2000, 1, 1, tzinfo=UTC)).get_next(datetime)
+    except CroniterBadDateError:
+        raise PydanticCustomError(
+            "cron_never_fires", "names a date that never occurs (e.g. April 31st): it would never run"
+        ) from None
     return value
 
 

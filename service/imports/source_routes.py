@@ -12,7 +12,7 @@ from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
 from service.api.docs import request_examples
 from service.api.errors import error_responses, field_error
 from service.api.pagination import PageCursor, PageLimit, newest_first_page
-from service.imports.fetch import check_local_path, classify_location
+from service.imports.fetch import check_local_path, check_location_url, classify_location
 from service.imports.runs import active_run, create_source_run, default_feedback_source, next_fire
 from service.imports.schemas import (
     SOURCE_EXAMPLES,
@@ -26,6 +26,7 @@ from service.imports.schemas import (
 )
 from service.models import Source, SourceRun, Workspace
 from service.models.types import new_id, utcnow
+from service.netguard import policy_for
 from service.settings import Settings
 
 TAGS = [
@@ -44,11 +45,18 @@ _SOURCE_ID = Annotated[str, Path(max_length=64, description="Id of the source.")
 
 
 def _check_location(location: str, settings: Settings) -> None:
+    """Refuse at registration what a run would refuse (the same rule as webhooks; runs check again)."""
     if classify_location(location) == "path":
         try:
             check_local_path(location, settings.import_roots)
         except ValueError as exc:
             raise field_error(422, "location", "allowed_dir", str(exc)) from None
+        return
+    policy = policy_for(settings.import_allow_private_urls, settings.outbound_allow_hosts)
+    try:
+        check_location_url(location, policy)
+    except ValueError as exc:
+        raise field_error(422, "location", "public_address", str(exc)) from None
 
 
 def _get_source(session: Session, workspace: Workspace, source_id: str) -> Source:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from nlp.journey_map.document import JourneyMapDocument
 from nlp.journey_map.renderers import MEDIA_TYPES, render
 from service.analysis.view import ViewFilters, journey_map, load_view
 from service.api.deps import CurrentWorkspace, SessionDep
+from service.api.params import QueryDate, check_period
 
 router = APIRouter(tags=["journey map"])
 TAGS = [
@@ -33,12 +35,14 @@ class MapQuery(BaseModel):
     source: str | None = Field(default=None, max_length=100, description="Only feedback from this source")
     segment: str | None = Field(default=None, max_length=100, description="Only this segment / persona")
     language: str | None = Field(default=None, pattern="^(fr|en|other)$", description="`fr`, `en` or `other`")
-    since: str | None = Field(
-        default=None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Period start, YYYY-MM-DD"
-    )
-    until: str | None = Field(
-        default=None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Period end, YYYY-MM-DD"
-    )
+    since: QueryDate | None = Field(default=None, description="Period start, YYYY-MM-DD (inclusive)")
+    until: QueryDate | None = Field(default=None, description="Period end, YYYY-MM-DD (inclusive)")
+
+    @field_validator("until")
+    @classmethod
+    def _until_after_since(cls, value: date | None, info: ValidationInfo) -> date | None:
+        check_period(info.data.get("since"), value)
+        return value
 
 
 @router.get(
@@ -50,6 +54,9 @@ class MapQuery(BaseModel):
             "model": JourneyMapDocument,  # registered under components (its nested $defs resolve there)
             "description": "The map; `format=json` follows the schema below.",
             "content": {
+                "application/vnd.theydo+json": {
+                    "schema": {"type": "object", "description": "`format=theydo`: a TheyDo journey import."}
+                },
                 "text/csv": {},
                 "text/plain": {},
                 "text/html": {},

@@ -44,6 +44,7 @@ TAGS = [
 ]
 
 Filters = Annotated[ViewFilters, Query()]
+#: A pain point named by id may not exist (404) or may have been merged into another one (409).
 PainPointId = Annotated[str, Path(description="Pain point id", max_length=36)]
 
 

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from service.models.types import utcnow
 from service.models.webhooks import Webhook, WebhookDelivery
+from service.netguard import OutboundPolicy, guarded_client, policy_for
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +83,22 @@ class DeliveryFailed(Exception):
     """Raised so the queue retries with backoff."""
 
 
-def attempt_delivery(session: Session, delivery_id: str, final_attempt: bool) -> str:
-    """POST one delivery; returns its state. Raises ``DeliveryFailed`` on a failure worth retrying."""
+def delivery_policy() -> OutboundPolicy:
+    """The task settings' outbound rule for webhooks (the one their creation was checked against)."""
+    from service.queue import task_settings
+
+    settings = task_settings()
+    return policy_for(settings.webhook_allow_private_urls, settings.outbound_allow_hosts)
+
+
+def attempt_delivery(
+    session: Session, delivery_id: str, final_attempt: bool, policy: OutboundPolicy | None = None
+) -> str:
+    """POST one delivery; returns its state. Raises ``DeliveryFailed`` on a failure worth retrying.
+
+    The connection goes through ``service.netguard`` on every attempt: a receiver whose name now resolves
+    to an internal address is refused (and the attempt fails like an unreachable one), not called.
+    """
     delivery = session.get(WebhookDelivery, delivery_id)
     if delivery is None or delivery.state == "delivered":
         return "delivered" if delivery else "missing"
@@ -105,9 +120,8 @@ def attempt_delivery(session: Session, delivery_id: str, final_attempt: bool) ->
     delivery.last_attempt_at = utcnow()
     error: str | None = None
     try:
-        response = httpx.post(
-            hook.url, content=body, headers=headers, timeout=TIMEOUT_S, follow_redirects=False
-        )
+        with guarded_client(policy or delivery_policy(), TIMEOUT_S) as client:
+            response = client.post(hook.url, content=body, headers=headers)
         delivery.last_status_code = response.status_code
         if 200 <= response.status_code < 300:
             delivery.state = "delivered"

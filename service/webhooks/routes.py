@@ -12,7 +12,7 @@ from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
 from service.api.docs import request_examples
 from service.api.errors import field_error
 from service.models.webhooks import Webhook, WebhookDelivery
-from service.netguard import NonPublicAddressError, check_public_host
+from service.netguard import NonPublicAddressError, check_url, policy_for
 from service.webhooks.schemas import WEBHOOK_EXAMPLES, DeliveryOut, WebhookCreated, WebhookIn, WebhookOut
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
@@ -43,16 +43,16 @@ def _get(session: SessionDep, workspace_id: str, webhook_id: str) -> Webhook:
 def create_webhook(
     body: WebhookIn, workspace: CurrentWorkspace, session: SessionDep, settings: SettingsDep
 ) -> WebhookCreated:
-    if not settings.webhook_allow_private_urls:
-        try:
-            check_public_host(body.url.host or "")
-        except NonPublicAddressError as exc:
-            raise field_error(
-                422,
-                "url",
-                "public_address",
-                f"{exc}; set FRICTIONMAP_WEBHOOK_ALLOW_PRIVATE_URLS=true to allow it",
-            ) from None
+    try:
+        policy = policy_for(settings.webhook_allow_private_urls, settings.outbound_allow_hosts)
+        check_url(str(body.url), policy)
+    except NonPublicAddressError as exc:
+        raise field_error(
+            422,
+            "url",
+            "public_address",
+            f"{exc}; list the host in FRICTIONMAP_OUTBOUND_ALLOW_HOSTS to allow an internal receiver",
+        ) from None
     hook = Webhook(
         workspace_id=workspace.id,
         url=str(body.url),

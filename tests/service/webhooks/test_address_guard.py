@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from fastapi.testclient import TestClient
 
+from service import netguard
 from service.netguard import NonPublicAddressError, check_public_host
 
 
@@ -30,7 +33,11 @@ def test_public_literal_address_passes_the_check() -> None:
     check_public_host("93.184.216.34")  # a literal public address: no DNS lookup needed
 
 
-def test_missing_or_unresolvable_host_is_refused() -> None:
+def test_missing_or_unresolvable_host_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_dns(host: str, port: int) -> list[str]:  # a fake resolver: no DNS packet leaves the machine
+        raise socket.gaierror(f"unknown host {host}")
+
+    monkeypatch.setattr(netguard, "resolve", no_dns)
     with pytest.raises(NonPublicAddressError):
         check_public_host("")
     with pytest.raises(NonPublicAddressError):
