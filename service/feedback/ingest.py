@@ -35,6 +35,7 @@ from sqlmodel import Session
 from nlp.text.language import detect_language
 from nlp.text.redaction import redact_pii
 from service.api.errors import summary, to_field_errors
+from service.erasures.tombstones import erased_result
 from service.feedback import hooks
 from service.feedback.schemas import FeedbackIn, ItemResult
 from service.models import FeedbackItem, Workspace
@@ -190,7 +191,10 @@ def ingest_items(
             errors = to_field_errors(exc.errors())
             results[index] = ItemResult(index=index, status="rejected", reason=summary(errors), errors=errors)
             continue
-        prepared.append(_prepare(index, item, workspace_id, settings, received_at))
+        p = _prepare(index, item, workspace_id, settings, received_at)
+        results[index] = erased_result(session, settings, index, p.row)  # erased on request: refused
+        if results[index] is None:
+            prepared.append(p)
 
     created_ids: list[str] = []
     if prepared:
