@@ -16,12 +16,14 @@ _FR_TYPES = (
     r"passage|voie|résidence|lotissement|lieu-dit|chaussée|faubourg|fbg|sentier|hameau|esplanade|promenade|"
     r"rond-point|cité|villa|parvis|montée|traverse|ruelle|sq\.?"
 )
-_FR_NAME_WORD = rf"(?:[{_UP}0-9][\w'’\-.]*|de|du|des|la|le|les|l['’]|d['’]|et|sur|sous|aux|au|en|à)"
+_FR_NAME_WORD = rf"(?:[{_UP}0-9][\w'’\-.]*|(?:de|du|des|la|le|les|et|sur|sous|aux|au|en|à)\b|l['’]|d['’])"
 _FR_STREET = (
     rf"(?<![\w,.])\d{{1,4}}(?:\s?(?:bis|ter|quater|[A-Da-d])\b)?,?\s+(?i:{_FR_TYPES})\s+"
     rf"(?:{_FR_NAME_WORD}\s*){{0,5}}[{_UP}0-9][\w'’\-]*"
 )
-_FR_TOWN = rf"(?:,?\s*\d{{5}}\s+[{_UP}][\w'’\-]*(?:[\s\-](?:[{_UP}][\w'’\-]*|sur|sous|en|le|la|les|de))*)"
+_FR_TOWN = (
+    rf"(?:,?\s*\d{{5}}\s+[{_UP}][\w'’\-]*(?:[\s\-](?:[{_UP}][\w'’\-]*|(?:sur|sous|en|le|la|les|de)\b))*)"
+)
 _FR_ADDRESS = re.compile(rf"{_FR_STREET}{_FR_TOWN}?")
 
 _UK_POSTCODE = r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b"
@@ -30,7 +32,7 @@ _EN_TYPES = (
     r"Square|Grove|Hill|Mews|Row|Walk|Boulevard|Blvd|Parkway|Pkwy|Highway|Hwy|Circle|Trail|Park|Green"
 )
 _EN_STREET = (
-    rf"(?<![\w,.])\d{{1,5}}[A-Za-z]?\s+(?:[A-Z][\w'’\-]*\s+){{1,3}}(?:{_EN_TYPES})\.?"
+    rf"(?<![\w,.])\d{{1,5}}[A-Za-z]?\s+(?:(?:[A-Z][\w'’\-]*|\d+(?:st|nd|rd|th))\s+){{1,3}}(?:{_EN_TYPES})\.?"
     r"(?:\s+(?:NW|NE|SW|SE|N|S|E|W))?\b"
 )
 _EN_UNIT = r"(?:,?\s+(?:Apt|Apartment|Suite|Unit|Flat)\.?\s*\w+)?"

@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from nlp.text.pii_lexicon import FIRST_NAMES, NOT_NAMES, PLACE_WORDS
+from nlp.text.pii_lexicon import FIRST_NAMES, NOT_NAME_PHRASES, NOT_NAMES, PLACE_WORDS
 
 _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zà-öø-ÿ"
@@ -148,6 +148,16 @@ def ner_spans(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return spans
 
 
+def _brand_phrase(text: str, span: tuple[int, int]) -> bool:
+    """True when the span lies inside a brand or place phrase written like a person's name."""
+    for phrase in NOT_NAME_PHRASES:
+        at = text.find(phrase, max(0, span[0] - len(phrase)), span[1] + len(phrase))
+        if at != -1 and at <= span[0] and span[1] <= at + len(phrase):
+            return True
+    return False
+
+
 def name_spans(text: str) -> list[tuple[int, int]]:
     spans = rule_spans(text)
-    return spans + ner_spans(text, spans)
+    spans += ner_spans(text, spans)
+    return [s for s in spans if not _brand_phrase(text, s)]
