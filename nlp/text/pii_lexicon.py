@@ -81,7 +81,8 @@ PLACE_WORDS = _words(
 # Brands and places that read as a first name and a surname; matched case-sensitively, as whole phrases.
 NOT_NAME_PHRASES = (
     "Yves Rocher", "Louis Vuitton", "Ralph Lauren", "Calvin Klein", "Pierre Cardin", "Marie Claire",
-    "Thomas Cook", "Jean Coutu", "Victor Hugo", "Jean Jaurès", "Jean Moulin", "Marie Curie", "Charles de Gaulle",
+    "Thomas Cook", "Jean Coutu", "Victor Hugo", "Jean Jaurès", "Jean Moulin", "Marie Curie",
+    "Charles de Gaulle",
     "Pierre Fabre", "Jacques Dessange", "Franck Provost", "Jean Louis David", "Hugo Boss", "Tommy Hilfiger",
     "Ted Baker", "Paul Smith", "Marks and Spencer", "Marks & Spencer", "John Lewis", "Victoria Beckham",
 )  # fmt: skip
