@@ -46,11 +46,12 @@ Every 4xx answers `{"detail": "...", "errors": [{"field": "...", "rule": "...", 
 `field` names the offending field (e.g. `items.2.rating`), `rule` the rule it breaks (e.g. `le`, `not_blank`).
 
 ### Personal data / Données personnelles
-E-mails, phone numbers, IBANs, card numbers and secrets are replaced by placeholders (`<EMAIL>`, `<PHONE>`,
-`<IBAN>`, `<CARD>`, `<SECRET>`, `<URL_SECRET>`) before anything is stored or analysed. Customer references are
-stored only as keyed hashes. `POST /v1/erasures` erases a customer's feedback (or one item by source and
-external id) and all that was derived from it, and keeps a keyed-hash tombstone so it is never stored again;
-`DELETE /v1/feedback/{id}` does the same for one stored item.
+Names, postal addresses, e-mails, phone numbers, IBANs, card numbers, French social security numbers and
+secrets are replaced by placeholders (`<NAME>`, `<ADDRESS>`, `<EMAIL>`, `<PHONE>`, `<IBAN>`, `<CARD>`,
+`<NIR>`, `<SECRET>`, `<URL_SECRET>`) before anything is stored or analysed; order and ticket numbers are
+kept. Customer references are stored only as keyed hashes. `POST /v1/erasures` erases a customer's feedback
+(or one item by source and external id) and all that was derived from it, and keeps a keyed-hash tombstone
+so it is never stored again; `DELETE /v1/feedback/{id}` does the same for one stored item.
 """
 
 _EXTRA_SCHEMAS: tuple[type[BaseModel], ...] = (

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -83,6 +84,18 @@ def _matching_items(
     return list(session.exec(query).all())
 
 
+# Bound the ids per statement: SQLite and PostgreSQL cap the bound parameters of one statement.
+_CHUNK = 500
+
+
+def _chunks(ids: list[str]) -> list[list[str]]:
+    return [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+
+
+def _rowcount(result: Any) -> int:
+    return int(result.rowcount or 0)
+
+
 def delete_items(session: Session, workspace_id: str, ids: Sequence[str]) -> ErasedCounts:
     """Delete items ``ids`` of the workspace, their units and their quotes; recount touched pain points.
 
@@ -91,15 +104,18 @@ def delete_items(session: Session, workspace_id: str, ids: Sequence[str]) -> Era
     if not ids:
         return ErasedCounts(items=0, units=0, quotes=0, pain_points=0)
     id_set = set(ids)
-    touched = {
-        pid
-        for pid in session.exec(
-            select(OpinionUnit.pain_point_id).where(
-                col(OpinionUnit.feedback_id).in_(id_set), col(OpinionUnit.pain_point_id).is_not(None)
-            )
-        ).all()
-        if pid is not None
-    }
+    chunks = _chunks(sorted(id_set))
+    touched: set[str] = set()
+    for chunk in chunks:
+        touched.update(
+            pid
+            for pid in session.exec(
+                select(OpinionUnit.pain_point_id).where(
+                    col(OpinionUnit.feedback_id).in_(chunk), col(OpinionUnit.pain_point_id).is_not(None)
+                )
+            ).all()
+            if pid is not None
+        )
     # Quotes may cite an item even where none of its units is assigned any more: scan the workspace's points.
     quotes_removed = 0
     points = session.exec(select(PainPoint).where(PainPoint.workspace_id == workspace_id)).all()
@@ -110,12 +126,18 @@ def delete_items(session: Session, workspace_id: str, ids: Sequence[str]) -> Era
             quotes_removed += len(quotes) - len(kept)
             point.quotes = kept
             touched.add(point.id)
-    units = session.execute(delete(OpinionUnit).where(col(OpinionUnit.feedback_id).in_(id_set)))
-    items = session.execute(
-        delete(FeedbackItem).where(
-            col(FeedbackItem.id).in_(id_set), col(FeedbackItem.workspace_id) == workspace_id
+    units = items = 0
+    for chunk in chunks:
+        units += _rowcount(
+            session.execute(delete(OpinionUnit).where(col(OpinionUnit.feedback_id).in_(chunk)))
         )
-    )
+        items += _rowcount(
+            session.execute(
+                delete(FeedbackItem).where(
+                    col(FeedbackItem.id).in_(chunk), col(FeedbackItem.workspace_id) == workspace_id
+                )
+            )
+        )
     session.flush()
     now = utcnow()
     for point in points:
@@ -126,8 +148,8 @@ def delete_items(session: Session, workspace_id: str, ids: Sequence[str]) -> Era
             point.updated_at = now
             session.add(point)
     return ErasedCounts(
-        items=items.rowcount or 0,  # type: ignore[attr-defined]
-        units=units.rowcount or 0,  # type: ignore[attr-defined]
+        items=items,
+        units=units,
         quotes=quotes_removed,
         pain_points=len(touched),
     )

@@ -274,3 +274,16 @@ def test_connect_hook_turns_secure_delete_on_and_the_check_above_can_fail(tmp_pa
     _set_sqlite_pragmas(conn, None)
     assert conn.execute("PRAGMA secure_delete").fetchone() == (1,)
     conn.close()
+
+
+def test_erasure_of_more_items_than_one_statement_holds(
+    client: TestClient, auth_headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.erasures import service as erasure_service
+
+    monkeypatch.setattr(erasure_service, "_CHUNK", 3)
+    items = [{"text": f"Avis numéro {i} sur la livraison.", "customer_ref": "many"} for i in range(8)]
+    assert _post(client, auth_headers, items)["created"] == 8
+    r = client.post("/v1/erasures", json={"customer_ref": "many"}, headers=auth_headers)
+    assert r.status_code == 201 and r.json()["counts"]["items"] == 8
+    assert client.get("/v1/feedback", headers=auth_headers).json()["items"] == []
