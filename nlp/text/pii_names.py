@@ -51,15 +51,25 @@ _ROLES = (
 _INTROS = (
     r"je m['’]appelle|mon nom est|moi c['’]est|signé|cordialement|un certain|une certaine|nommée?|"
     r"prénommée?|du nom de|merci à|bravo à|félicit\w+|reçue? par|parlé (?:à|avec)|eu au téléphone|"
-    r"my name is|name's|named|called|signed|regards|thanks to|thank you|thanks|kudos to|shout ?out to|"
+    r"my name is|name's|named|signed|regards|thanks to|thank you|thanks|kudos to|shout ?out to|"
     r"spoke (?:to|with)|talked (?:to|with)|chatted with|helped by|served by|ask for|asked for|dealt with"
 )
 _CUED = re.compile(
     rf"(?i:\b(?:{_ROLES}|{_INTROS}))\b[\s,:]*(?:(?i:named|called|nommée?|prénommée?|un certain|une certaine)"
     rf"\s+)?(?P<name>{_NAME})"
 )
-_KNOWN = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME})")
+_KNOWN = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME}(?:\s+{_CAPS}(?![\w'’-]))?)")
+# Introductions that name a person whatever the word: "je m'appelle Zoltan", "a rep named Brandt" (a bare
+# "called" is left out: "I called Octopus Energy").
+_STRONG = re.compile(
+    r"(?i:\b(?:je m['’]appelle|mon nom est|my name is|named|nommée?|prénommée?|du nom de|un certain|"
+    r"une certaine|signé|(?:guy|man|woman|lady|girl|gentleman|person|someone|rep|agent|advisor|driver|"
+    r"technician|engineer|courier) called))\b[\s,:]*"
+    rf"(?P<name>{_WORD}(?:\s+(?:{_PARTICLE}\s*)?(?:{_WORD}|{_CAPS})){{0,2}})"
+)
 _TWO_CAPS = re.compile(rf"(?<![.!?]\s)(?<!^)\b{_WORD}\s+(?:{_PARTICLE}\s+)?{_WORD}")
+_UPPER = re.compile(rf"[{_UP}]")
+_CAP_TOKEN = re.compile(rf"[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)*")
 _FRENCH_HINT = re.compile(r"\b(?:le|la|les|de|du|des|est|et|je|j['’]|un|une|pour|avec|pas|mon|ma)\b", re.I)
 
 
@@ -85,6 +95,12 @@ def _place_before(text: str, start: int) -> bool:
 def rule_spans(text: str) -> list[tuple[int, int]]:
     """Name spans found by the rules (titles, role words and introductions, known first names)."""
     spans: list[tuple[int, int]] = []
+    # Cheap exits: a cued name is a capital letter after the text's first character; a known first name
+    # is one of the capitalised words.
+    if _UPPER.search(text, 1) is None:
+        if not any(w in FIRST_NAMES for w in _CAP_TOKEN.findall(text)):
+            return spans
+        return _known(text, spans)
     for match in _TITLED.finditer(text):
         first = match.group("name").split()[0]
         if first not in NOT_NAMES:
@@ -100,6 +116,17 @@ def rule_spans(text: str) -> list[tuple[int, int]]:
         kept = _words(text[trimmed[0] : trimmed[1]])
         if words[0] in FIRST_NAMES or len(kept) >= 2:
             spans.append(trimmed)
+    for match in _STRONG.finditer(text):
+        trimmed = _trim(match.group("name"), match.start("name"))
+        if trimmed:
+            spans.append(trimmed)
+    return _known(text, spans)
+
+
+def _known(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Add known first names (with the surname that follows) outside place names."""
+    if not any(w in FIRST_NAMES for w in _CAP_TOKEN.findall(text)):
+        return spans
     for match in _KNOWN.finditer(text):
         words = _words(match.group("name"))
         if words[0] not in FIRST_NAMES or _place_before(text, match.start("name")):

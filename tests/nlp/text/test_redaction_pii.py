@@ -17,6 +17,9 @@ from nlp.text.redaction import find_pii, redact_pii
         ("I spoke to Mr. Patel twice.", "I spoke to Mr. <NAME> twice."),
         ("Ms. O'Brien promised a callback.", "Ms. <NAME> promised a callback."),
         ("Je m'appelle Isabelle Morel.", "Je m'appelle <NAME>."),
+        ("Je m'appelle Zoltan, client depuis 2010.", "Je m'appelle <NAME>, client depuis 2010."),
+        ("The guy called Brandt hung up.", "The guy called <NAME> hung up."),
+        ("Jean DUPONT a appelé.", "<NAME> a appelé."),
     ],
 )
 def test_names(text: str, expected: str) -> None:
@@ -33,6 +36,8 @@ def test_names(text: str, expected: str) -> None:
         "The Amazon driver was polite.",
         "J'ai acheté un sac Louis Vuitton.",
         "Le conseiller n'a rien compris.",
+        "I called Octopus Energy twice.",
+        "Un forfait nommé Express.",
     ],
 )
 def test_brands_places_and_roles_without_a_name_stay(text: str) -> None:
