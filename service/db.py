@@ -5,7 +5,8 @@ the same connection rules:
 
 * SQLite: ``check_same_thread=False`` (FastAPI runs sync routes in a thread pool), a 30 s busy timeout,
   WAL journal (readers never block the writer) and ``foreign_keys=ON`` so ``ON DELETE CASCADE`` works —
-  GDPR erasure of a feedback item relies on it.
+  GDPR erasure of a feedback item relies on it — and ``secure_delete=ON``, so the pages an erasure frees are
+  overwritten with zeros instead of keeping the erased text readable in the file.
 * PostgreSQL: psycopg 3 with ``pool_pre_ping`` so a restarted server does not surface as a 500.
 
 Schema changes go through Alembic only (``migrations/``); :func:`migration_status` compares the database
@@ -39,6 +40,7 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")

@@ -47,9 +47,12 @@ Every 4xx answers `{"detail": "...", "errors": [{"field": "...", "rule": "...", 
 `field` names the offending field (e.g. `items.2.rating`), `rule` the rule it breaks (e.g. `le`, `not_blank`).
 
 ### Personal data / Données personnelles
-E-mails, phone numbers, IBANs, card numbers and secrets are replaced by placeholders (`<EMAIL>`, `<PHONE>`,
-`<IBAN>`, `<CARD>`, `<SECRET>`, `<URL_SECRET>`) before anything is stored or analysed. Customer references are
-stored only as keyed hashes. `DELETE /v1/feedback/{id}` erases an item and all that was derived from it.
+Names, postal addresses, e-mails, phone numbers, IBANs, card numbers, French social security numbers and
+secrets are replaced by placeholders (`<NAME>`, `<ADDRESS>`, `<EMAIL>`, `<PHONE>`, `<IBAN>`, `<CARD>`,
+`<NIR>`, `<SECRET>`, `<URL_SECRET>`) before anything is stored or analysed; order and ticket numbers are
+kept. Customer references are stored only as keyed hashes. `POST /v1/erasures` erases a customer's feedback
+(or one item by source and external id) and all that was derived from it, and keeps a keyed-hash tombstone
+so it is never stored again; `DELETE /v1/feedback/{id}` does the same for one stored item.
 """
 
 _EXTRA_SCHEMAS: tuple[type[BaseModel], ...] = (
@@ -69,6 +72,7 @@ def _routers() -> list[tuple[str, APIRouter, list[dict[str, Any]]]]:
     """
     from service.analysis import routes as analysis_routes
     from service.api import health
+    from service.erasures import routes as erasure_routes
     from service.feedback import routes as feedback_routes
     from service.imports import routes as import_routes
     from service.imports import source_routes
@@ -79,6 +83,7 @@ def _routers() -> list[tuple[str, APIRouter, list[dict[str, Any]]]]:
 
     modules = (
         analysis_routes,
+        erasure_routes,
         feedback_routes,
         health,
         import_routes,

@@ -6,13 +6,20 @@ survive (order numbers, prices, dates, tracking codes) and over-redaction destro
 * ``<URL_SECRET>`` — credentials in URLs: ``user:password@`` and the values of token-like query parameters.
 * ``<SECRET>``     — ``password: ...`` / ``mot de passe : ...`` values and well-known API-token shapes.
 * ``<EMAIL>``      — e-mail addresses.
-* ``<IBAN>``       — IBANs whose ISO 13616 mod-97 check digits are valid (python-stdnum).
+* ``<IBAN>``       — IBAN-shaped runs (any case, any spacing) with a valid mod-97 and the country's length.
 * ``<CARD>``       — 13–19 digit numbers with a card-network prefix that pass the Luhn check (python-stdnum).
-* ``<PHONE>``      — numbers Google's libphonenumber finds *valid* in French or international format; US/UK
-  national formats only when written with separators, so bare digit runs (order numbers) stay.
+* ``<NIR>``       — French social security numbers whose two-digit key checks (``pii_numbers``).
+* ``<PHONE>``      — French, UK and North-American numbers by *shape* (also in unallocated ranges) and other
+  international numbers; a phone-shaped number right after an identifier word (ticket, commande, dossier,
+  référence, n°, order...) is kept as the order/ticket number it is (rule in ``pii_numbers``).
+* ``<ADDRESS>``    — French street addresses (number, bis/ter, street type, postcode and town), UK/US street
+  lines with postcode or state and ZIP, bare UK postcodes (``pii_addresses``).
+* ``<NAME>``       — person names after a title (the title stays: "Mme <NAME>"), a role word or an
+  introduction, known first names, and French multi-word ``PER`` entities of spaCy (``pii_names``).
 
-Order matters: URLs first (their userinfo looks like an e-mail), cards and IBANs before phones (a card's digit
-groups could parse as a phone number).
+Order matters: URLs first (their userinfo looks like an e-mail), IBANs and cards before the rest (their digit
+groups could parse as a phone); then NIR, phone, address and name spans are found on the same text and an
+earlier kind wins an overlap ("rue Victor Hugo" inside an address is not a person).
 """
 
 from __future__ import annotations
@@ -21,11 +28,23 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import phonenumbers
-from stdnum import iban as std_iban
 from stdnum import luhn
 
-PLACEHOLDERS = ("<EMAIL>", "<PHONE>", "<IBAN>", "<CARD>", "<SECRET>", "<URL_SECRET>")
+from nlp.text.pii_addresses import address_spans
+from nlp.text.pii_names import name_spans
+from nlp.text.pii_numbers import iban_spans, nir_spans, phone_spans
+
+PLACEHOLDERS = (
+    "<EMAIL>",
+    "<PHONE>",
+    "<IBAN>",
+    "<CARD>",
+    "<SECRET>",
+    "<URL_SECRET>",
+    "<NAME>",
+    "<ADDRESS>",
+    "<NIR>",
+)
 
 
 @dataclass(frozen=True)
@@ -60,16 +79,10 @@ _TOKEN_SHAPES = re.compile(
     r"|(?<=\bBearer )[A-Za-z0-9._~+/-]{16,}=*"
 )
 _EMAIL = re.compile(r"\b[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
-_IBAN_CANDIDATE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b")
+_DIGIT = re.compile(r"\d")
 _CARD_CANDIDATE = re.compile(r"(?<![\d.,])\d(?:[ -]?\d){12,18}(?![\d]|[.,]\d)")
 # Issuer prefixes of the card networks (Visa, Mastercard, Amex, Discover, Diners, JCB, UnionPay, Maestro, CB).
 _CARD_PREFIX = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|3[0689]|6|50|5[6-9])")
-_PHONE_REGIONS = ("FR", "US", "GB")
-_SEPARATED = re.compile(r"[\s().-]")
-
-
-def _valid_iban(candidate: str) -> bool:
-    return bool(std_iban.is_valid(candidate.replace(" ", "")))
 
 
 def _valid_card(candidate: str) -> bool:
@@ -92,31 +105,49 @@ def _sub_validated(
     return pattern.sub(repl, text), count
 
 
-def _phone_spans(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for region in _PHONE_REGIONS:
-        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
-            raw = match.raw_string
-            international = raw.lstrip("(").startswith(("+", "00"))
-            french_national = region == "FR" and raw.startswith("0")
-            if not (international or french_national or _SEPARATED.search(raw)):
-                continue  # a bare run of digits is more likely an order/tracking number than a US/UK phone
-            spans.append((match.start, match.end))
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+@dataclass(frozen=True)
+class PiiSpan:
+    start: int
+    end: int
+    kind: str  # "NAME", "ADDRESS", "NIR", "PHONE" (detectors that run on the text left after the others)
 
 
-def _redact_phones(text: str) -> tuple[str, int]:
-    spans = _phone_spans(text)
-    for start, end in reversed(spans):
-        text = text[:start] + "<PHONE>" + text[end:]
-    return text, len(spans)
+# Later kinds lose overlaps to earlier ones: an IBAN's digit groups are not a phone, "rue Victor Hugo" in an
+# address is not a person.
+_SPAN_ORDER = ("NIR", "PHONE", "ADDRESS", "NAME")
+
+
+def _detect(text: str) -> list[PiiSpan]:
+    found: list[PiiSpan] = []
+    has_digit = _DIGIT.search(text) is not None
+    sources = (
+        ("NIR", nir_spans if has_digit else None),
+        ("PHONE", phone_spans if has_digit else None),
+        ("ADDRESS", address_spans if has_digit else None),
+        ("NAME", name_spans),
+    )
+    for kind, detect in sources:
+        if detect is None:
+            continue
+        for start, end in sorted(detect(text), key=lambda s: (s[0], -s[1])):
+            if end <= start or any(start < f.end and f.start < end for f in found):
+                continue
+            found.append(PiiSpan(start, end, kind))
+    return sorted(found, key=lambda f: f.start)
+
+
+def find_pii(text: str) -> list[PiiSpan]:
+    """NIR, phone, address and name spans of ``text`` (``redact_pii`` looks for them once secrets, e-mails,
+    IBANs and cards are already placeholders)."""
+    return _detect(text)
+
+
+def _replace(text: str, spans: list[PiiSpan], add: Callable[[str, int], None]) -> str:
+    for span in reversed(spans):
+        text = text[: span.start] + f"<{span.kind}>" + text[span.end :]
+    for kind in _SPAN_ORDER:
+        add(kind, sum(1 for s in spans if s.kind == kind))
+    return text
 
 
 def redact_pii(text: str) -> Redaction:
@@ -137,10 +168,11 @@ def redact_pii(text: str) -> Redaction:
     add("SECRET", n)
     text, n = _EMAIL.subn("<EMAIL>", text)
     add("EMAIL", n)
-    text, n = _sub_validated(_IBAN_CANDIDATE, text, "<IBAN>", _valid_iban)
-    add("IBAN", n)
+    spans = iban_spans(text)
+    for start, end in reversed(spans):
+        text = text[:start] + "<IBAN>" + text[end:]
+    add("IBAN", len(spans))
     text, n = _sub_validated(_CARD_CANDIDATE, text, "<CARD>", _valid_card)
     add("CARD", n)
-    text, n = _redact_phones(text)
-    add("PHONE", n)
+    text = _replace(text, _detect(text), add)
     return Redaction(text=text, counts=counts)

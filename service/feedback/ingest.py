@@ -36,6 +36,7 @@ from sqlmodel import Session
 from nlp.text.language import detect_language
 from nlp.text.redaction import redact_pii
 from service.api.errors import summary, to_field_errors
+from service.erasures.tombstones import erased_results
 from service.feedback import hooks
 from service.feedback.schemas import FeedbackIn, ItemResult
 from service.models import FeedbackItem, Workspace
@@ -195,6 +196,10 @@ def ingest_items(
             continue
         prepared.append(_prepare(index, item, workspace_id, settings, received_at))
 
+    erased = erased_results(session, settings, [(p.index, p.row) for p in prepared])  # erased on request
+    for index, rejected in erased.items():
+        results[index] = rejected
+    prepared = [p for p in prepared if p.index not in erased]
     created_ids: list[str] = []
     if prepared:
         session.commit()  # end any read snapshot so the first statement below takes the write lock

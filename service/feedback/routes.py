@@ -388,7 +388,9 @@ def get_feedback(feedback_id: _ID, session: SessionDep, workspace: CurrentWorksp
     "recounted. / Efface l'élément et tout ce qui en est dérivé (droit à l'effacement).",
     responses=error_responses(401, 404),
 )
-def delete_feedback(feedback_id: _ID, session: SessionDep, workspace: CurrentWorkspace) -> Response:
-    if not erase_feedback(session, workspace.id, feedback_id):
+def delete_feedback(
+    feedback_id: _ID, session: SessionDep, workspace: CurrentWorkspace, settings: SettingsDep
+) -> Response:
+    if not erase_feedback(session, workspace.id, feedback_id, settings):
         raise field_error(404, "feedback_id", "not_found", "no such feedback item in this workspace")
     return Response(status_code=204)

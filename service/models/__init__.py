@@ -16,19 +16,24 @@ from service.models.core import (
     PainPoint,
     Workspace,
 )
+from service.models.erasures import ERASURE_SCOPES, TOMBSTONE_KINDS, Erasure, ErasureTombstone
 from service.models.sources import RUN_STATES, RUN_TRIGGERS, Source, SourceRun
 from service.models.webhooks import DELIVERY_STATES, WEBHOOK_EVENTS, Webhook, WebhookDelivery
 
 __all__ = [
     "DELIVERY_STATES",
+    "ERASURE_SCOPES",
     "FEEDBACK_KINDS",
     "JOB_STATES",
     "PAIN_POINT_KINDS",
     "PAIN_POINT_STATUSES",
     "RUN_STATES",
     "RUN_TRIGGERS",
+    "TOMBSTONE_KINDS",
     "WEBHOOK_EVENTS",
     "ApiKey",
+    "Erasure",
+    "ErasureTombstone",
     "FeedbackItem",
     "Job",
     "OpinionUnit",
