@@ -17,6 +17,7 @@ from service.models.core import (
     Workspace,
 )
 from service.models.sources import RUN_STATES, RUN_TRIGGERS, Source, SourceRun
+from service.models.users import USER_ROLES, User
 from service.models.webhooks import DELIVERY_STATES, WEBHOOK_EVENTS, Webhook, WebhookDelivery
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "PAIN_POINT_STATUSES",
     "RUN_STATES",
     "RUN_TRIGGERS",
+    "USER_ROLES",
     "WEBHOOK_EVENTS",
     "ApiKey",
     "FeedbackItem",
@@ -35,6 +37,7 @@ __all__ = [
     "PainPoint",
     "Source",
     "SourceRun",
+    "User",
     "Webhook",
     "WebhookDelivery",
     "Workspace",

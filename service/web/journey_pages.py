@@ -1,0 +1,59 @@
+"""The journey map page (emotion curve, stages with their pain points, moments of truth) and its exports.
+
+The map is the one ``service.analysis.view.journey_map`` builds for the API, drawn with
+``nlp.journey_map.html.emotion_curve_svg``; the exports are the API's renderers, behind the session cookie
+instead of an API key, so a browser can download them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+
+from nlp.journey_map.html import emotion_curve_svg
+from nlp.journey_map.renderers import MEDIA_TYPES, render
+from service.analysis.view import journey_map, load_view
+from service.api.deps import SessionDep
+from service.web.auth import CurrentUser
+from service.web.filters import parse_filters
+from service.web.render import page
+
+router = APIRouter()
+EXPORTS = ("csv", "mermaid", "theydo", "html")
+EXTENSIONS = {"csv": "csv", "mermaid": "mmd", "theydo": "json", "html": "html"}
+
+
+@router.get("/journey-map", response_class=HTMLResponse)
+def journey_page(request: Request, user: CurrentUser, db: SessionDep) -> Response:
+    pf = parse_filters(request.query_params)
+    jm = journey_map(load_view(db, user.workspace, pf.view))
+    return page(
+        request,
+        "journey.html",
+        user,
+        nav="journey",
+        jm=jm,
+        curve=Markup(emotion_curve_svg(jm.stages)),
+        pf=pf,
+        exports=EXPORTS,
+    )
+
+
+@router.get("/journey-map/export")
+def journey_export(
+    request: Request,
+    user: CurrentUser,
+    db: SessionDep,
+    format: Literal["csv", "mermaid", "theydo", "html"] = Query("csv"),
+) -> Response:
+    pf = parse_filters(request.query_params)
+    jm = journey_map(load_view(db, user.workspace, pf.view))
+    disposition = "inline" if format == "html" else "attachment"
+    return Response(
+        render(jm, format),
+        media_type=MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'{disposition}; filename="journey-map.{EXTENSIONS[format]}"'},
+    )

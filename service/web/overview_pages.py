@@ -1,0 +1,81 @@
+"""Overview (top and emerging pain points, stages, volume and sentiment over time) and Compare."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from service.analysis.view import View, ViewFilters, load_view, sort_key, visible_pain_points
+from service.api.deps import SessionDep
+from service.models import PainPoint
+from service.web.auth import CurrentUser
+from service.web.charts import bar_chart, line_chart
+from service.web.filters import parse_filters
+from service.web.insights import stage_distribution, stage_labels, weekly_series
+from service.web.render import page
+
+router = APIRouter()
+TOP_N = 8
+COMPARE_DIMENSIONS = ("segment", "channel", "source", "language", "period")
+
+
+def ranked_pains(view: View, kind: str | None = "pain") -> list[PainPoint]:
+    pps = [p for p in visible_pain_points(view) if kind is None or p.kind == kind]
+    return sorted(pps, key=sort_key(view, "priority"))
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, user: CurrentUser, db: SessionDep) -> Response:
+    view = load_view(db, user.workspace)
+    pains = ranked_pains(view)
+    emerging = [p for p in pains if view.scores[p.id].trend.emerging]
+    weeks = weekly_series(view)
+    stages = stage_distribution(view)
+    return page(
+        request,
+        "overview.html",
+        user,
+        nav="overview",
+        view=view,
+        top=pains[:TOP_N],
+        emerging=emerging[:TOP_N],
+        stage_names=stage_labels(user.workspace),
+        stage_chart=bar_chart([(label, n) for _, label, n in stages], "Items per journey stage"),
+        volume_chart=line_chart([(w.monday.isoformat(), float(w.items)) for w in weeks], "Items per week"),
+        sentiment_chart=line_chart(
+            [(w.monday.isoformat(), w.sentiment) for w in weeks],
+            "Mean sentiment per week",
+            y_range=(-1.0, 1.0),
+            fmt="{:+.1f}",
+            css_class="line sentiment",
+        ),
+        n_items=len(view.items),
+    )
+
+
+def _side(db: Session, request: Request, user: CurrentUser, prefix: str) -> tuple[View, list[PainPoint]]:
+    pf = parse_filters(request.query_params, prefix)
+    view = load_view(db, user.workspace, pf.view)
+    return view, ranked_pains(view)[:TOP_N]
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare(request: Request, user: CurrentUser, db: SessionDep) -> Response:
+    """Two slices side by side; each side's filters use the ``a_`` / ``b_`` prefix in the URL."""
+    sides = [_side(db, request, user, p) for p in ("a_", "b_")]
+    overall = load_view(db, user.workspace, ViewFilters())
+    values: dict[str, list[str]] = {
+        dim: sorted({str(getattr(i, dim)) for i in overall.items.values() if getattr(i, dim, None)})
+        for dim in ("segment", "channel", "source", "language")
+    }
+    return page(
+        request,
+        "compare.html",
+        user,
+        nav="compare",
+        sides=sides,
+        values=values,
+        stage_names=stage_labels(user.workspace),
+        params=request.query_params,
+    )
