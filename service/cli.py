@@ -112,7 +112,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default: settings.port, 8000).")] = None,
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
 ) -> None:
-    """Serve the HTTP API (docs at /docs). Refuses to start on an un-migrated database."""
+    """Serve the web app (/) and the HTTP API (docs at /docs). Refuses to start on an un-migrated database."""
     import uvicorn
 
     from service.db import get_engine, migration_status

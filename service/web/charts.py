@@ -13,9 +13,13 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+def _short(text: str, limit: int = 26) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def bar_chart(rows: Sequence[tuple[str, float]], label: str, width: int = 560, fmt: str = "{:.0f}") -> Markup:
     """Horizontal bars, one per row, longest bar = largest value."""
-    bar_h, gap, label_w = 22, 8, 150
+    bar_h, gap, label_w = 22, 8, 190
     height = max(1, len(rows)) * (bar_h + gap)
     top = max((v for _, v in rows), default=0.0) or 1.0
     parts = [
@@ -25,7 +29,8 @@ def bar_chart(rows: Sequence[tuple[str, float]], label: str, width: int = 560, f
         y = i * (bar_h + gap)
         w = max(1.0, (width - label_w - 60) * value / top)
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" font-size="12">{_e(name)}</text>'
+            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" font-size="12">{_e(_short(name))}'
+            f"<title>{_e(name)}</title></text>"
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3" class="bar">'
             f"<title>{_e(name)}: {_e(fmt.format(value))}</title></rect>"
             f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" font-size="12">{_e(fmt.format(value))}</text>'
@@ -85,7 +90,7 @@ def line_chart(
                 f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" class="dot">'
                 f"<title>{_e(name)}: {_e(fmt.format(v))}</title></circle>"
             )
-        if i % step == 0 or i == n - 1:
+        if i % step == 0 or (i == n - 1 and (n - 1) % step >= step / 2):
             parts.append(
                 f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="middle" font-size="10">{_e(name)}</text>'
             )

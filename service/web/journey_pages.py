@@ -23,6 +23,7 @@ from service.web.render import page
 
 router = APIRouter()
 EXPORTS = ("csv", "mermaid", "theydo", "html")
+EXPORT_NAMES = {"csv": "CSV", "mermaid": "Mermaid", "theydo": "TheyDo", "html": "HTML"}
 EXTENSIONS = {"csv": "csv", "mermaid": "mmd", "theydo": "json", "html": "html"}
 
 
@@ -39,6 +40,8 @@ def journey_page(request: Request, user: CurrentUser, db: SessionDep) -> Respons
         curve=Markup(emotion_curve_svg(jm.stages)),
         pf=pf,
         exports=EXPORTS,
+        export_names=EXPORT_NAMES,
+        stage_names={s.id: s.label for s in jm.stages},
     )
 
 

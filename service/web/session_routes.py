@@ -51,10 +51,12 @@ def login(
         response.headers["Retry-After"] = str(wait)
         return response
     user = authenticate(db, email, password)
+    # A refused sign-in re-renders the form with 200, as browsers expect of a form (a 4xx document is
+    # logged as a console error); only the throttle answers 429, so scripts can back off.
     if user is None:
         throttle.failed(key)
         return page(
-            request, "login.html", None, 401, next=_safe_next(next), email=email, error=("login.failed", 0)
+            request, "login.html", None, 200, next=_safe_next(next), email=email, error=("login.failed", 0)
         )
     throttle.succeeded(key)
     ws = new_session(request, user.id, read_session(request).lang)
