@@ -151,6 +151,12 @@ def current_user(request: Request, db: SessionDep) -> WebUser:
     workspace = db.get(Workspace, user.workspace_id) if user else None
     if user is None or workspace is None:
         raise _login_redirect(request)
+    lang = request.query_params.get("lang")
+    if lang in ("en", "fr") and user.language != lang:  # the user's choice follows them to other devices
+        user.language = lang
+        db.add(user)
+        db.commit()
+        db.refresh(user)
     return WebUser(user, workspace, ws)
 
 

@@ -59,6 +59,12 @@ def pain_points(request: Request, user: CurrentUser, db: SessionDep) -> Response
     options["channel"] = sorted(set(options["channel"]) | set(channels))
     owners = sorted({p.owner for p in all_view.pain_points.values() if p.owner})
     verbatims = [view.items[i] for i in matched[:20]]
+    shown = {v.id for v in verbatims}
+    mentioned: dict[str, dict[str, str]] = {}
+    for pid, units in view.units_by_pp.items():
+        for u in units:
+            if u.feedback_id in shown:
+                mentioned.setdefault(u.feedback_id, {})[pid] = view.pain_points[pid].label
     return page(
         request,
         "pain_points.html",
@@ -72,7 +78,7 @@ def pain_points(request: Request, user: CurrentUser, db: SessionDep) -> Response
         owners=owners,
         stages=stage_specs(user.workspace),
         stage_names=stage_labels(user.workspace),
-        verbatims=[(v, highlight(v.text, [pf.q])) for v in verbatims],
+        verbatims=[(v, highlight(v.text, [pf.q]), mentioned.get(v.id, {})) for v in verbatims],
         n_matched=len(matched),
     )
 
@@ -86,7 +92,7 @@ def _detail_page(
         target = db.get(PainPoint, pp_id)
         if exc.status_code == 409 and target is not None and target.merged_into_id:
             return redirect(request, f"/pain-points/{target.merged_into_id}")
-        raise
+        return page(request, "error.html", user, exc.status_code, status=exc.status_code, message=exc.detail)
     pf = parse_filters(request.query_params)
     view = load_view(db, user.workspace, pf.view)
     facts = service.detail_facts(db, view, pp)

@@ -233,3 +233,70 @@ def test_compare_jobs_sources_and_admin_settings(
         data={"email": "new@example.org", "password": "long enough", "role": "editor", "csrf_token": token},
     )
     assert dup.status_code == 422 and "already has an account" in dup.text
+
+
+def test_language_choice_follows_the_user_to_a_new_session(
+    client: TestClient, analysed: object, sign_in: Callable[[str], TestClient]
+) -> None:
+    c = sign_in("viewer")
+    c.get("/?lang=fr")
+    c.cookies.clear()
+    again = sign_in("viewer")
+    assert "Principaux irritants par priorité" in again.get("/").text
+
+
+def test_search_results_link_to_their_pain_points(
+    client: TestClient, analysed: object, sign_in: Callable[[str], TestClient], auth_headers: dict[str, str]
+) -> None:
+    refund = next(p for p in _api_ranked(client, auth_headers) if p["label"] == "Refund never received")
+    html = sign_in("viewer").get("/pain-points", params={"q": "refund"}).text
+    assert f'class="pp-ref" href="/pain-points/{refund["id"]}?q=refund"' in html
+
+
+def test_jobs_poll_while_running_and_sources_show_rejected_rows(
+    client: TestClient, web_users: dict[str, str], sign_in: Callable[[str], TestClient], engine: Any
+) -> None:
+    from sqlmodel import Session, select
+
+    from service.models import Job, SourceRun, Workspace
+
+    with Session(engine) as s:
+        ws = s.exec(select(Workspace).where(Workspace.name == "acme")).one()
+        s.add(Job(workspace_id=ws.id, kind="analysis", state="running", progress=0.42))
+        s.add(
+            SourceRun(
+                workspace_id=ws.id,
+                type="generic_csv",
+                location="upload.csv",
+                mapping={},
+                feedback_source="upload",
+                state="done",
+                read=3,
+                created=2,
+                rejected=1,
+                rejected_rows=[{"row": 3, "reason": "text: must not be blank", "external_id": None}],
+            )
+        )
+        s.commit()
+    c = sign_in("viewer")
+    jobs = c.get("/jobs").text
+    assert 'hx-trigger="every 3s"' in jobs and "42 %" in jobs
+    fragment = c.get("/jobs/table").text
+    assert fragment.lstrip().startswith('<div id="jobs"') and "<html" not in fragment
+    assert '<script src="/assets/vendor/htmx.min.js"' in jobs
+    assert c.get("/assets/vendor/htmx.min.js").status_code == 200
+    sources = c.get("/sources").text
+    assert "row 3: text: must not be blank" in sources
+    with Session(engine) as s:
+        job = s.exec(select(Job)).one()
+        job.state, job.progress = "done", 1.0
+        s.add(job)
+        s.commit()
+    assert "hx-trigger" not in c.get("/jobs/table").text  # polling stops once nothing runs
+
+
+def test_an_unknown_pain_point_is_a_404_page(
+    client: TestClient, web_users: dict[str, str], sign_in: Callable[[str], TestClient]
+) -> None:
+    r = sign_in("viewer").get("/pain-points/00000000-0000-0000-0000-000000000000")
+    assert r.status_code == 404 and "<html" in r.text and "no pain point" in r.text
