@@ -65,6 +65,16 @@ def stage_labels(workspace: Workspace) -> dict[str, str]:
     return {s.id: s.label for s in stage_specs(workspace)} | {"unknown": "Unassigned"}
 
 
+def dimension_values(
+    view: View, dims: Iterable[str] = ("source", "channel", "segment", "language")
+) -> dict[str, list[str]]:
+    """The values each feedback column takes in the view, for the filter drop-downs."""
+    return {
+        dim: sorted({str(getattr(i, dim)) for i in view.items.values() if getattr(i, dim, None)})
+        for dim in dims
+    }
+
+
 def _like_pattern(q: str) -> str:
     return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 

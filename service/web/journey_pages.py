@@ -19,6 +19,7 @@ from service.analysis.view import journey_map, load_view
 from service.api.deps import SessionDep
 from service.web.auth import CurrentUser
 from service.web.filters import parse_filters
+from service.web.insights import dimension_values
 from service.web.render import page
 
 router = APIRouter()
@@ -30,7 +31,9 @@ EXTENSIONS = {"csv": "csv", "mermaid": "mmd", "theydo": "json", "html": "html"}
 @router.get("/journey-map", response_class=HTMLResponse)
 def journey_page(request: Request, user: CurrentUser, db: SessionDep) -> Response:
     pf = parse_filters(request.query_params)
-    jm = journey_map(load_view(db, user.workspace, pf.view))
+    view = load_view(db, user.workspace, pf.view)
+    jm = journey_map(view)
+    everything = load_view(db, user.workspace) if pf.view.item_filters() else view
     return page(
         request,
         "journey.html",
@@ -39,6 +42,8 @@ def journey_page(request: Request, user: CurrentUser, db: SessionDep) -> Respons
         jm=jm,
         curve=Markup(emotion_curve_svg(jm.stages)),
         pf=pf,
+        f=pf.as_dict(),
+        options=dimension_values(everything),
         exports=EXPORTS,
         export_names=EXPORT_NAMES,
         stage_names={s.id: s.label for s in jm.stages},

@@ -12,7 +12,7 @@ from service.models import PainPoint
 from service.web.auth import CurrentUser
 from service.web.charts import bar_chart, line_chart
 from service.web.filters import parse_filters
-from service.web.insights import stage_distribution, stage_labels, weekly_series
+from service.web.insights import dimension_values, stage_distribution, stage_labels, weekly_series
 from service.web.render import page
 
 router = APIRouter()
@@ -64,11 +64,7 @@ def _side(db: Session, request: Request, user: CurrentUser, prefix: str) -> tupl
 def compare(request: Request, user: CurrentUser, db: SessionDep) -> Response:
     """Two slices side by side; each side's filters use the ``a_`` / ``b_`` prefix in the URL."""
     sides = [_side(db, request, user, p) for p in ("a_", "b_")]
-    overall = load_view(db, user.workspace, ViewFilters())
-    values: dict[str, list[str]] = {
-        dim: sorted({str(getattr(i, dim)) for i in overall.items.values() if getattr(i, dim, None)})
-        for dim in ("segment", "channel", "source", "language")
-    }
+    values = dimension_values(load_view(db, user.workspace, ViewFilters()))
     return page(
         request,
         "compare.html",

@@ -23,7 +23,14 @@ from service.pain_points.schemas import PainPointPatch
 from service.web.auth import CsrfChecked, CurrentUser, WebUser, require
 from service.web.charts import line_chart
 from service.web.filters import PageFilters, parse_filters
-from service.web.insights import explain, highlight, search_items, stage_labels, terms_of
+from service.web.insights import (
+    dimension_values,
+    explain,
+    highlight,
+    search_items,
+    stage_labels,
+    terms_of,
+)
 from service.web.render import page, redirect
 
 router = APIRouter()
@@ -50,13 +57,8 @@ def filtered(db: Session, user: WebUser, pf: PageFilters) -> tuple[View, list[Pa
 def pain_points(request: Request, user: CurrentUser, db: SessionDep) -> Response:
     pf = parse_filters(request.query_params)
     view, pps, matched = filtered(db, user, pf)
-    channels = sorted({i.channel for i in view.items.values() if i.channel})
     all_view = load_view(db, user.workspace) if pf.view.item_filters() else view
-    options = {
-        dim: sorted({str(getattr(i, dim)) for i in all_view.items.values() if getattr(i, dim, None)})
-        for dim in ("source", "channel", "segment")
-    }
-    options["channel"] = sorted(set(options["channel"]) | set(channels))
+    options = dimension_values(all_view)
     owners = sorted({p.owner for p in all_view.pain_points.values() if p.owner})
     verbatims = [view.items[i] for i in matched[:20]]
     shown = {v.id for v in verbatims}

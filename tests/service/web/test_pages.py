@@ -300,3 +300,17 @@ def test_an_unknown_pain_point_is_a_404_page(
 ) -> None:
     r = sign_in("viewer").get("/pain-points/00000000-0000-0000-0000-000000000000")
     assert r.status_code == 404 and "<html" in r.text and "no pain point" in r.text
+
+
+def test_journey_map_filters_apply_to_the_page_and_its_exports(
+    client: TestClient, analysed: object, sign_in: Callable[[str], TestClient], auth_headers: dict[str, str]
+) -> None:
+    c = sign_in("viewer")
+    html = c.get("/journey-map", params={"channel": "app"}).text
+    assert '<option value="app" selected>' in html
+    assert "/journey-map/export?channel=app&amp;format=csv" in html
+    mine = c.get("/journey-map/export", params={"channel": "app", "format": "csv"}).text
+    api = client.get("/v1/journey-map", params={"channel": "app", "format": "csv"}, headers=auth_headers).text
+    everything = client.get("/v1/journey-map", params={"format": "csv"}, headers=auth_headers).text
+    assert list(csv.reader(io.StringIO(mine))) == list(csv.reader(io.StringIO(api)))
+    assert mine != everything
