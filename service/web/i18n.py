@@ -120,6 +120,15 @@ EN: dict[str, str] = {
     "kind": "Kind",
     "name": "Name",
     "language": "Interface language",
+    "unassigned": "Unassigned",
+    "sources.schedule": "Schedule",
+    "sources.last_run": "Last run",
+    "sort.priority": "priority",
+    "sort.volume": "volume",
+    "sort.trend": "trend",
+    "sort.impact": "impact",
+    "kind.pain": "pain point",
+    "kind.opportunity": "opportunity",
 }
 
 FR: dict[str, str] = {
@@ -232,6 +241,15 @@ FR: dict[str, str] = {
     "kind": "Type",
     "name": "Nom",
     "language": "Langue de l'interface",
+    "unassigned": "Non classé",
+    "sources.schedule": "Planification",
+    "sources.last_run": "Dernier import",
+    "sort.priority": "priorité",
+    "sort.volume": "volume",
+    "sort.trend": "tendance",
+    "sort.impact": "impact",
+    "kind.pain": "irritant",
+    "kind.opportunity": "opportunité",
 }
 
 CATALOGUE = {"en": EN, "fr": FR}

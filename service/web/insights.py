@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from nlp.scoring.priority import PriorityResult
 from service.analysis.view import View, stage_specs
 from service.models import FeedbackItem, Workspace
+from service.workspaces.taxonomy import workspace_taxonomy
 
 SEARCH_LIMIT = 2000
 
@@ -50,19 +51,24 @@ def weekly_series(view: View) -> list[Week]:
     return out
 
 
-def stage_distribution(view: View) -> list[tuple[str, str, int]]:
+def stage_distribution(view: View, lang: str = "en") -> list[tuple[str, str, int]]:
     """(stage id, label, items) in journey order, then ``unknown``; an item counts once per stage."""
     by_stage: dict[str, set[str]] = defaultdict(set)
     for u in view.units:
         by_stage[u.stage or "unknown"].add(u.feedback_id)
-    rows = [(s.id, s.label, len(by_stage.get(s.id, ()))) for s in stage_specs(view.workspace)]
+    names = stage_labels(view.workspace, lang)
+    rows = [(s.id, names[s.id], len(by_stage.get(s.id, ()))) for s in stage_specs(view.workspace)]
     if by_stage.get("unknown"):
-        rows.append(("unknown", "Unassigned", len(by_stage["unknown"])))
+        rows.append(("unknown", names["unknown"], len(by_stage["unknown"])))
     return rows
 
 
-def stage_labels(workspace: Workspace) -> dict[str, str]:
-    return {s.id: s.label for s in stage_specs(workspace)} | {"unknown": "Unassigned"}
+def stage_labels(workspace: Workspace, lang: str = "en") -> dict[str, str]:
+    """Stage id -> label in the interface's language (the taxonomy is bilingual)."""
+    labels = {
+        s.id: (s.label.fr if lang == "fr" else s.label.en) for s in workspace_taxonomy(workspace).stages
+    }
+    return labels | {"unknown": "Non classé" if lang == "fr" else "Unassigned"}
 
 
 def dimension_values(

@@ -7,6 +7,7 @@ instead of an API key, so a browser can download them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request
@@ -19,8 +20,8 @@ from service.analysis.view import journey_map, load_view
 from service.api.deps import SessionDep
 from service.web.auth import CurrentUser
 from service.web.filters import parse_filters
-from service.web.insights import dimension_values
-from service.web.render import page
+from service.web.insights import dimension_values, stage_labels
+from service.web.render import page, request_language
 
 router = APIRouter()
 EXPORTS = ("csv", "mermaid", "theydo", "html")
@@ -34,19 +35,20 @@ def journey_page(request: Request, user: CurrentUser, db: SessionDep) -> Respons
     view = load_view(db, user.workspace, pf.view)
     jm = journey_map(view)
     everything = load_view(db, user.workspace) if pf.view.item_filters() else view
+    names = stage_labels(user.workspace, request_language(request, user.session, user))
+    curve_stages = [replace(s, label=names.get(s.id, s.label)) for s in jm.stages]
     return page(
         request,
         "journey.html",
         user,
         nav="journey",
         jm=jm,
-        curve=Markup(emotion_curve_svg(jm.stages)),
+        curve=Markup(emotion_curve_svg(curve_stages)),
         pf=pf,
         f=pf.as_dict(),
         options=dimension_values(everything),
         exports=EXPORTS,
         export_names=EXPORT_NAMES,
-        stage_names={s.id: s.label for s in jm.stages},
     )
 
 

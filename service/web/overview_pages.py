@@ -12,8 +12,8 @@ from service.models import PainPoint
 from service.web.auth import CurrentUser
 from service.web.charts import bar_chart, line_chart
 from service.web.filters import parse_filters
-from service.web.insights import dimension_values, stage_distribution, stage_labels, weekly_series
-from service.web.render import page
+from service.web.insights import dimension_values, stage_distribution, weekly_series
+from service.web.render import page, request_language
 
 router = APIRouter()
 TOP_N = 8
@@ -31,7 +31,7 @@ def overview(request: Request, user: CurrentUser, db: SessionDep) -> Response:
     pains = ranked_pains(view)
     emerging = [p for p in pains if view.scores[p.id].trend.emerging]
     weeks = weekly_series(view)
-    stages = stage_distribution(view)
+    stages = stage_distribution(view, request_language(request, user.session, user))
     return page(
         request,
         "overview.html",
@@ -40,7 +40,6 @@ def overview(request: Request, user: CurrentUser, db: SessionDep) -> Response:
         view=view,
         top=pains[:TOP_N],
         emerging=emerging[:TOP_N],
-        stage_names=stage_labels(user.workspace),
         stage_chart=bar_chart([(label, n) for _, label, n in stages], "Items per journey stage"),
         volume_chart=line_chart([(w.monday.isoformat(), float(w.items)) for w in weeks], "Items per week"),
         sentiment_chart=line_chart(
@@ -72,6 +71,5 @@ def compare(request: Request, user: CurrentUser, db: SessionDep) -> Response:
         nav="compare",
         sides=sides,
         values=values,
-        stage_names=stage_labels(user.workspace),
         params=request.query_params,
     )

@@ -28,7 +28,6 @@ from service.web.insights import (
     explain,
     highlight,
     search_items,
-    stage_labels,
     terms_of,
 )
 from service.web.render import page, redirect
@@ -79,7 +78,6 @@ def pain_points(request: Request, user: CurrentUser, db: SessionDep) -> Response
         options=options,
         owners=owners,
         stages=stage_specs(user.workspace),
-        stage_names=stage_labels(user.workspace),
         verbatims=[(v, highlight(v.text, [pf.q]), mentioned.get(v.id, {})) for v in verbatims],
         n_matched=len(matched),
     )
@@ -125,7 +123,6 @@ def _detail_page(
             [(w.isoformat(), float(n)) for w, n in facts.timeline], "Mentions per week", css_class="line"
         ),
         stages=stage_specs(user.workspace),
-        stage_names=stage_labels(user.workspace),
         others=others,
         error=error,
         explain=lambda t: explain(result, t),

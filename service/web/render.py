@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from service.web.auth import WebSession, WebUser, read_session, write_session
 from service.web.i18n import LANGUAGES, pick_language, translator
+from service.web.insights import stage_labels
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -57,6 +58,8 @@ def page(
         with_query=lambda **kw: with_query(request, **kw),
         statuses=STATUS_VALUES,
     )
+    if user is not None:
+        context["stage_names"] = stage_labels(user.workspace, lang)
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
     write_session(request, response, ws)

@@ -182,6 +182,8 @@ def test_french_interface_from_query_then_session_or_browser(
     assert "Top pain points by priority" in c.get("/").text
     fr = c.get("/?lang=fr").text
     assert '<html lang="fr">' in fr and "Principaux irritants par priorité" in fr
+    assert "Achat / commande / paiement" in fr  # the taxonomy's French stage labels, in charts too
+    assert "Utilisation" in c.get("/journey-map").text
     assert "Irritants" in c.get("/pain-points").text  # kept in the session
     assert "Pain points" in c.get("/pain-points?lang=en").text
     fresh = TestClient(client.app)
