@@ -83,16 +83,20 @@ def line_chart(
         segment.append(f"{x(i):.1f},{y(v):.1f}")
     if len(segment) > 1:
         parts.append(f'<polyline points="{" ".join(segment)}" class="{css_class}"/>')
-    step = max(1, n // 6)
+    # Labels >= 85 px apart: a date is ~55 px at 10 px, and the first and last are aligned to the edges.
+    step = max(1, -(-n * 85 // inner_w))
     for i, (name, v) in enumerate(points):
         if v is not None:
             parts.append(
                 f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" class="dot">'
                 f"<title>{_e(name)}: {_e(fmt.format(v))}</title></circle>"
             )
-        if i % step == 0 or (i == n - 1 and (n - 1) % step >= step / 2):
+        gap_to_last = (n - 1 - i) * inner_w / max(1, n - 1)
+        if i == n - 1 or (i % step == 0 and gap_to_last >= 85):  # the last date, right-aligned, always shows
+            anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
             parts.append(
-                f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="middle" font-size="10">{_e(name)}</text>'
+                f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="{anchor}" font-size="10">'
+                f"{_e(name)}</text>"
             )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -169,6 +169,11 @@ def test_overview_and_the_three_clicks(web: Watched) -> None:
     web.sign_in("viewer")
     assert web.page.locator("svg.chart").count() == 3
     web.shoot("overview")
+    # Keyboard: the first Tab reaches "Skip to content", Enter moves focus to the page's content.
+    web.page.keyboard.press("Tab")
+    assert web.page.evaluate("document.activeElement.className") == "skip"
+    web.page.keyboard.press("Enter")
+    assert web.page.evaluate("document.activeElement.id") == "main"
     # Ranked pain points -> a pain point's quotes and trend -> the journey map.
     web.page.click("text=Pain points →")
     web.page.locator("table.list a").first.click()
