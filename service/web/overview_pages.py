@@ -59,17 +59,34 @@ def _side(db: Session, request: Request, user: CurrentUser, prefix: str) -> tupl
     return view, ranked_pains(view)[:TOP_N]
 
 
+def _share(view: View, pp_id: str) -> float:
+    """Share of the side's feedback that mentions the pain point (0 when it is not mentioned there)."""
+    result = view.scores.get(pp_id)
+    return result.share if result is not None and result.n_items else 0.0
+
+
 @router.get("/compare", response_class=HTMLResponse)
 def compare(request: Request, user: CurrentUser, db: SessionDep) -> Response:
     """Two slices side by side; each side's filters use the ``a_`` / ``b_`` prefix in the URL."""
     sides = [_side(db, request, user, p) for p in ("a_", "b_")]
     values = dimension_values(load_view(db, user.workspace, ViewFilters()))
+    (left, left_top), (right, right_top) = sides
+    ids = list(dict.fromkeys(p.id for p in [*left_top, *right_top]))
+    gaps = sorted(
+        (
+            (left.pain_points[i], _share(left, i), _share(right, i))
+            for i in ids
+            if i in left.pain_points and i in right.pain_points
+        ),
+        key=lambda row: (-abs(row[2] - row[1]), row[0].id),
+    )
     return page(
         request,
         "compare.html",
         user,
         nav="compare",
         sides=sides,
+        gaps=gaps,
         values=values,
         params=request.query_params,
     )

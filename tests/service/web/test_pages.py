@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.service.web.conftest import csrf_of
@@ -316,3 +317,25 @@ def test_journey_map_filters_apply_to_the_page_and_its_exports(
     everything = client.get("/v1/journey-map", params={"format": "csv"}, headers=auth_headers).text
     assert list(csv.reader(io.StringIO(mine))) == list(csv.reader(io.StringIO(api)))
     assert mine != everything
+
+
+def test_compare_lists_the_biggest_gaps_with_the_api_shares(
+    client: TestClient, analysed: object, sign_in: Callable[[str], TestClient], auth_headers: dict[str, str]
+) -> None:
+    html = sign_in("viewer").get("/compare", params={"a_channel": "web", "b_channel": "app"}).text
+    table = html.split('id="gaps"')[1].split("</table>")[0]
+    rows = re.findall(
+        r'href="/pain-points/([0-9a-f-]{36})">[^<]+</a></td><td class="num">([\d.]+) %</td>'
+        r'<td class="num">([\d.]+) %</td><td class="num">([+-][\d.]+) pts',
+        table,
+    )
+    assert rows
+    web = {p["id"]: p["score"]["share"] for p in _api_ranked(client, auth_headers, channel="web")}
+    app = {p["id"]: p["score"]["share"] for p in _api_ranked(client, auth_headers, channel="app")}
+    gaps = []
+    for pid, a, b, diff in rows:
+        assert float(a) == pytest.approx(100 * web.get(pid, 0.0), abs=0.051)
+        assert float(b) == pytest.approx(100 * app.get(pid, 0.0), abs=0.051)
+        assert float(diff) == pytest.approx(float(b) - float(a), abs=0.11)
+        gaps.append(abs(float(diff)))
+    assert gaps == sorted(gaps, reverse=True)
