@@ -64,6 +64,46 @@ def create_key(
     typer.echo(key)
 
 
+@app.command("create-user")
+def create_user_cmd(
+    workspace: Annotated[str, typer.Option("--workspace", "-w", help="Workspace name; created if missing.")],
+    email: Annotated[str, typer.Option("--email", help="The person's e-mail (their sign-in name).")],
+    role: Annotated[str, typer.Option("--role", help="admin, editor or viewer.")] = "viewer",
+) -> None:
+    """Create a web app user. The password is read from standard input (first line), so it never appears
+    in the shell history or the process list: `printf '%s\\n' "$PW" | frictionmap create-user ...`."""
+    import sys
+
+    from service.db import get_engine, migration_status, session_scope
+    from service.web.users import UserError, create_user
+    from service.workspaces.security import get_or_create_workspace
+
+    settings = get_settings()
+    status = migration_status(get_engine(settings))
+    if not status.at_head:
+        typer.echo(status.message(), err=True)
+        raise typer.Exit(code=1)
+    workspace_name = workspace.strip()
+    if not workspace_name or len(workspace_name) > 200:
+        typer.echo("--workspace must be 1 to 200 characters", err=True)
+        raise typer.Exit(code=2)
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass("Password: ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    with session_scope(settings) as session:
+        ws = get_or_create_workspace(session, workspace_name)
+        try:
+            user = create_user(session, ws, email, password, role)
+        except UserError as exc:
+            typer.echo(f"frictionmap create-user: {exc.field}: {exc}", err=True)
+            raise typer.Exit(code=2) from exc
+        session.commit()
+        typer.echo(f"user {user.email} ({user.role}) in workspace {ws.name}", err=True)
+
+
 @app.command()
 def serve(
     host: Annotated[
@@ -72,7 +112,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default: settings.port, 8000).")] = None,
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
 ) -> None:
-    """Serve the HTTP API (docs at /docs). Refuses to start on an un-migrated database."""
+    """Serve the web app (/) and the HTTP API (docs at /docs). Refuses to start on an un-migrated database."""
     import uvicorn
 
     from service.db import get_engine, migration_status

@@ -17,6 +17,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from service import __version__
@@ -78,6 +79,7 @@ def _routers() -> list[tuple[str, APIRouter, list[dict[str, Any]]]]:
     from service.imports import source_routes
     from service.journey_map import routes as journey_map_routes
     from service.pain_points import routes as pain_point_routes
+    from service.web import routes as web_routes
     from service.webhooks import routes as webhook_routes
     from service.workspaces import routes as workspace_routes
 
@@ -92,6 +94,7 @@ def _routers() -> list[tuple[str, APIRouter, list[dict[str, Any]]]]:
         source_routes,
         workspace_routes,
         webhook_routes,
+        web_routes,
     )
     return [(getattr(m, "MOUNT_PREFIX", "/v1"), m.router, list(getattr(m, "TAGS", []))) for m in modules]
 
@@ -193,6 +196,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     for prefix, router, _ in routers:
         app.include_router(router, prefix=prefix)
+    from service.web.routes import STATIC_DIR, STATIC_PATH
+
+    app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="web-assets")
     app.openapi = lambda: _custom_openapi(app)  # type: ignore[method-assign]
 
     from service.queue import huey

@@ -150,6 +150,24 @@ class Settings(BaseSettings):
         description="Redis URL holding the buckets, shared by every API process; empty: the queue URL when "
         "it is redis://, else each process counts on its own.",
     )
+    # Web app (issue 12): sign-in sessions and login throttling.
+    session_secret: str = Field(
+        default="",
+        description="Key that signs the web app's session cookie; empty: one is generated once and kept in "
+        "`<data_dir>/session_secret`.",
+    )
+    session_max_age_s: int = Field(
+        default=12 * 3600, ge=60, description="How long a web sign-in lasts, in seconds."
+    )
+    session_cookie_secure: bool = Field(
+        default=False, description="Send the session cookie over HTTPS only (set true behind TLS)."
+    )
+    login_max_attempts: int = Field(
+        default=5, ge=1, description="Failed sign-ins allowed per e-mail and address within the window."
+    )
+    login_window_s: float = Field(
+        default=300.0, gt=0, description="Window of the sign-in throttle, in seconds; 429 past the limit."
+    )
 
     @field_validator("embedding_backend")
     @classmethod

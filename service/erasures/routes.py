@@ -6,9 +6,10 @@ from fastapi import APIRouter, status
 from sqlmodel import select
 
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
+from service.api.docs import request_examples
 from service.api.errors import error_responses, field_error
 from service.api.pagination import PageCursor, PageLimit, newest_first_page
-from service.erasures.schemas import ErasureIn, ErasureOut, ErasurePage
+from service.erasures.schemas import ERASURE_EXAMPLES, ErasureIn, ErasureOut, ErasurePage
 from service.erasures.service import ErasureTarget, erase
 from service.models import Erasure
 
@@ -31,6 +32,7 @@ TAGS = [
     "(sizes recounted), and keeps a keyed-hash tombstone so a re-send or re-import is rejected with rule "
     "`erased`. Recorded even when nothing matches yet. / Efface et empêche le retour des données.",
     responses=error_responses(401, 422),
+    openapi_extra=request_examples(ERASURE_EXAMPLES),
 )
 def create_erasure(
     body: ErasureIn, session: SessionDep, workspace: CurrentWorkspace, settings: SettingsDep

@@ -65,12 +65,12 @@ class ErasureCounts(BaseModel):
 class ErasureOut(BaseModel):
     """One erasure carried out: when, named how, how much went. No identifier of the person or item."""
 
-    id: str
+    id: str = Field(description="Id of this erasure record.")
     scope: Literal["customer", "item", "feedback_id"] = Field(
         description="What the request named: a customer, a (source, external id) pair, or a stored item id."
     )
-    counts: ErasureCounts
-    created_at: datetime
+    counts: ErasureCounts = Field(description="What was deleted.")
+    created_at: datetime = Field(description="When the erasure was carried out (UTC).")
 
     @classmethod
     def from_row(cls, row: Any) -> ErasureOut:
@@ -78,5 +78,25 @@ class ErasureOut(BaseModel):
 
 
 class ErasurePage(BaseModel):
-    items: list[ErasureOut]
+    items: list[ErasureOut] = Field(description="Erasures, newest first.")
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end.")
+
+
+ERASURE_EXAMPLES: dict[str, dict[str, Any]] = {
+    "customer_en": {
+        "summary": "Erase everything a customer sent (right to erasure)",
+        "value": {"customer_ref": "crm-customer-8841"},
+    },
+    "item_en": {
+        "summary": "Erase one review by its source and id",
+        "value": {"source": "trustpilot", "external_id": "tp-58f1c2"},
+    },
+    "customer_fr": {
+        "summary": "Effacer tout ce qu'un client a envoyé (droit à l'effacement)",
+        "value": {"customer_ref": "client-8841"},
+    },
+    "item_fr": {
+        "summary": "Effacer un avis par sa source et son identifiant",
+        "value": {"source": "avis_verifies", "external_id": "av-2026-0412"},
+    },
+}

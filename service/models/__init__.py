@@ -18,6 +18,7 @@ from service.models.core import (
 )
 from service.models.erasures import ERASURE_SCOPES, TOMBSTONE_KINDS, Erasure, ErasureTombstone
 from service.models.sources import RUN_STATES, RUN_TRIGGERS, Source, SourceRun
+from service.models.users import USER_ROLES, User
 from service.models.webhooks import DELIVERY_STATES, WEBHOOK_EVENTS, Webhook, WebhookDelivery
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "RUN_STATES",
     "RUN_TRIGGERS",
     "TOMBSTONE_KINDS",
+    "USER_ROLES",
     "WEBHOOK_EVENTS",
     "ApiKey",
     "Erasure",
@@ -40,6 +42,7 @@ __all__ = [
     "PainPoint",
     "Source",
     "SourceRun",
+    "User",
     "Webhook",
     "WebhookDelivery",
     "Workspace",

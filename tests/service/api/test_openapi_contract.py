@@ -19,6 +19,7 @@ from pydantic import TypeAdapter
 from nlp.scoring.priority import PriorityConfig
 from nlp.tagging.taxonomy import Taxonomy
 from service.analysis.schemas import AnalysisRequest
+from service.erasures.schemas import ErasureIn
 from service.feedback.schemas import FeedbackBatchIn, FeedbackIn
 from service.imports.schemas import SourceIn, SourcePatch
 from service.main import create_app
@@ -41,6 +42,7 @@ BODY_MODELS: dict[tuple[str, str], Any] = {
     ("patch", "/v1/sources/{source_id}"): SourcePatch,
     ("put", "/v1/taxonomy"): Taxonomy,
     ("post", "/v1/webhooks"): WebhookIn,
+    ("post", "/v1/erasures"): ErasureIn,
 }
 
 

@@ -1,6 +1,6 @@
 """Erasures and their tombstones: erasure, erasure_tombstone.
 
-Revision ID: 0004_i13b_erasures
+Revision ID: 0004_erasures
 Revises: 0003_imports
 Create Date: 2026-12-02
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0004_i13b_erasures"
+revision: str = "0004_erasures"
 down_revision: str | Sequence[str] | None = "0003_imports"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

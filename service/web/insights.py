@@ -1,0 +1,168 @@
+"""What the pages show beyond the API's read side: weekly series, stage shares, verbatim search, the score in
+words and highlighted quotes. Numbers come from ``service.analysis.view`` (the API's own read side)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from html import escape
+
+from markupsafe import Markup
+from sqlmodel import Session, col, select
+
+from nlp.scoring.priority import PriorityResult
+from service.analysis.view import View, stage_specs
+from service.models import FeedbackItem, Workspace
+from service.workspaces.taxonomy import workspace_taxonomy
+
+SEARCH_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class Week:
+    monday: date
+    items: int
+    sentiment: float | None
+
+
+def _monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def weekly_series(view: View) -> list[Week]:
+    """Items and mean unit sentiment per ISO week, quiet weeks included (zero items, no sentiment)."""
+    counts: dict[date, int] = defaultdict(int)
+    for item in view.items.values():
+        counts[_monday(item.created_at.date())] += 1
+    sentiments: dict[date, list[float]] = defaultdict(list)
+    for u in view.units:
+        if u.sentiment_score is not None and u.feedback_id in view.items:
+            sentiments[_monday(view.items[u.feedback_id].created_at.date())].append(u.sentiment_score)
+    if not counts:
+        return []
+    out, week = [], min(counts)
+    while week <= max(counts):
+        s = sentiments.get(week)
+        out.append(Week(week, counts.get(week, 0), sum(s) / len(s) if s else None))
+        week += timedelta(days=7)
+    return out
+
+
+def stage_distribution(view: View, lang: str = "en") -> list[tuple[str, str, int]]:
+    """(stage id, label, items) in journey order, then ``unknown``; an item counts once per stage."""
+    by_stage: dict[str, set[str]] = defaultdict(set)
+    for u in view.units:
+        by_stage[u.stage or "unknown"].add(u.feedback_id)
+    names = stage_labels(view.workspace, lang)
+    rows = [(s.id, names[s.id], len(by_stage.get(s.id, ()))) for s in stage_specs(view.workspace)]
+    if by_stage.get("unknown"):
+        rows.append(("unknown", names["unknown"], len(by_stage["unknown"])))
+    return rows
+
+
+def stage_labels(workspace: Workspace, lang: str = "en") -> dict[str, str]:
+    """Stage id -> label in the interface's language (the taxonomy is bilingual)."""
+    labels = {
+        s.id: (s.label.fr if lang == "fr" else s.label.en) for s in workspace_taxonomy(workspace).stages
+    }
+    return labels | {"unknown": "Non classé" if lang == "fr" else "Unassigned"}
+
+
+def dimension_values(
+    view: View, dims: Iterable[str] = ("source", "channel", "segment", "language")
+) -> dict[str, list[str]]:
+    """The values each feedback column takes in the view, for the filter drop-downs."""
+    return {
+        dim: sorted({str(getattr(i, dim)) for i in view.items.values() if getattr(i, dim, None)})
+        for dim in dims
+    }
+
+
+def _like_pattern(q: str) -> str:
+    return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search_items(session: Session, workspace: Workspace, q: str) -> list[FeedbackItem]:
+    """Feedback whose (redacted) text contains ``q``, case-insensitively, newest first (ILIKE; SQLite's
+    LIKE is already case-insensitive for ASCII)."""
+    stmt = (
+        select(FeedbackItem)
+        .where(
+            FeedbackItem.workspace_id == workspace.id,
+            col(FeedbackItem.text).ilike(_like_pattern(q.strip()), escape="\\"),
+        )
+        .order_by(col(FeedbackItem.created_at).desc())
+        .limit(SEARCH_LIMIT)
+    )
+    return list(session.exec(stmt).all())
+
+
+def highlight(text: str, terms: Iterable[str]) -> Markup:
+    """``text`` escaped, with each occurrence of a term (2+ characters, any case) in ``<mark>``."""
+    words = sorted({t.strip() for t in terms if len(t.strip()) >= 2}, key=len, reverse=True)
+    if not words:
+        return Markup(escape(text))
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[last : m.start()]))
+        out.append(f"<mark>{escape(m.group(0))}</mark>")
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("".join(out))
+
+
+def terms_of(keyphrases: Iterable[str], query: str | None) -> list[str]:
+    """Words to highlight in quotes: the search, and the pain point's key phrases and their words."""
+    terms: list[str] = [query] if query else []
+    for phrase in keyphrases:
+        terms.append(phrase)
+        terms.extend(w for w in phrase.split() if len(w) >= 4)
+    return terms
+
+
+@dataclass(frozen=True)
+class ComponentLine:
+    name: str
+    sentence: str
+    weight: float
+    points: float
+
+
+def explain(result: PriorityResult, t: Callable[..., str]) -> list[ComponentLine]:
+    """Each component of the priority in a sentence, with its weight and the points it adds (priority =
+    100 × Σ weight × component, weights normalised)."""
+    c = result.components
+    impact = next((i for i in result.impacts if i.metric == result.impact_metric), None)
+    sentences = {
+        "volume": t("comp.volume", share=f"{result.share:.1%}", n=result.n_items),
+        "severity": t("comp.severity", neg=f"{result.negativity:.0%}"),
+        "impact": (
+            t("comp.impact", diff=f"{impact.difference:.2f}", metric=impact.metric)
+            if impact is not None and impact.difference is not None
+            else t("comp.impact_none")
+        ),
+        "trend": t("comp.trend", reason=result.trend.reason),
+        "effort": t("comp.effort", share=f"{result.effort_share:.0%}"),
+        "recency": t(
+            "comp.recency",
+            days=result.days_since_last_seen if result.days_since_last_seen is not None else "–",
+        ),
+    }
+    values = {
+        "volume": c.volume,
+        "severity": c.severity,
+        "impact": c.impact,
+        "trend": c.trend,
+        "effort": c.effort,
+        "recency": c.recency,
+    }
+    return [
+        ComponentLine(
+            name, sentences[name], result.weights.get(name, 0.0), 100 * result.weights.get(name, 0.0) * v
+        )
+        for name, v in values.items()
+    ]

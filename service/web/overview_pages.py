@@ -1,0 +1,92 @@
+"""Overview (top and emerging pain points, stages, volume and sentiment over time) and Compare."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from service.analysis.view import View, ViewFilters, load_view, sort_key, visible_pain_points
+from service.api.deps import SessionDep
+from service.models import PainPoint
+from service.web.auth import CurrentUser
+from service.web.charts import bar_chart, line_chart
+from service.web.filters import parse_filters
+from service.web.insights import dimension_values, stage_distribution, weekly_series
+from service.web.render import page, request_language
+
+router = APIRouter()
+TOP_N = 8
+COMPARE_DIMENSIONS = ("segment", "channel", "source", "language", "period")
+
+
+def ranked_pains(view: View, kind: str | None = "pain") -> list[PainPoint]:
+    pps = [p for p in visible_pain_points(view) if kind is None or p.kind == kind]
+    return sorted(pps, key=sort_key(view, "priority"))
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, user: CurrentUser, db: SessionDep) -> Response:
+    view = load_view(db, user.workspace)
+    pains = ranked_pains(view)
+    emerging = [p for p in pains if view.scores[p.id].trend.emerging]
+    weeks = weekly_series(view)
+    stages = stage_distribution(view, request_language(request, user.session, user))
+    return page(
+        request,
+        "overview.html",
+        user,
+        nav="overview",
+        view=view,
+        top=pains[:TOP_N],
+        emerging=emerging[:TOP_N],
+        stage_chart=bar_chart([(label, n) for _, label, n in stages], "Items per journey stage"),
+        volume_chart=line_chart([(w.monday.isoformat(), float(w.items)) for w in weeks], "Items per week"),
+        sentiment_chart=line_chart(
+            [(w.monday.isoformat(), w.sentiment) for w in weeks],
+            "Mean sentiment per week",
+            y_range=(-1.0, 1.0),
+            fmt="{:+.1f}",
+            css_class="line sentiment",
+        ),
+        n_items=len(view.items),
+    )
+
+
+def _side(db: Session, request: Request, user: CurrentUser, prefix: str) -> tuple[View, list[PainPoint]]:
+    pf = parse_filters(request.query_params, prefix)
+    view = load_view(db, user.workspace, pf.view)
+    return view, ranked_pains(view)[:TOP_N]
+
+
+def _share(view: View, pp_id: str) -> float:
+    """Share of the side's feedback that mentions the pain point (0 when it is not mentioned there)."""
+    result = view.scores.get(pp_id)
+    return result.share if result is not None and result.n_items else 0.0
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare(request: Request, user: CurrentUser, db: SessionDep) -> Response:
+    """Two slices side by side; each side's filters use the ``a_`` / ``b_`` prefix in the URL."""
+    sides = [_side(db, request, user, p) for p in ("a_", "b_")]
+    values = dimension_values(load_view(db, user.workspace, ViewFilters()))
+    (left, left_top), (right, right_top) = sides
+    ids = list(dict.fromkeys(p.id for p in [*left_top, *right_top]))
+    gaps = sorted(
+        (
+            (left.pain_points[i], _share(left, i), _share(right, i))
+            for i in ids
+            if i in left.pain_points and i in right.pain_points
+        ),
+        key=lambda row: (-abs(row[2] - row[1]), row[0].id),
+    )
+    return page(
+        request,
+        "compare.html",
+        user,
+        nav="compare",
+        sides=sides,
+        gaps=gaps,
+        values=values,
+        params=request.query_params,
+    )

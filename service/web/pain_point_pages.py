@@ -1,0 +1,191 @@
+"""Pain points: the ranked, filtered and searchable list; the detail page; an editor's edits.
+
+Edits call ``service.pain_points.service`` (the API's own logic); an edit the rules refuse re-renders the
+detail page with the API's message and its status, never a 500.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from service.analysis.view import View, load_view, sort_key, stage_specs, visible_pain_points
+from service.api.deps import SessionDep
+from service.api.errors import ApiError
+from service.models import PainPoint
+from service.pain_points import service
+from service.pain_points.schemas import PainPointPatch
+from service.web.auth import CsrfChecked, CurrentUser, WebUser, require
+from service.web.charts import line_chart
+from service.web.filters import PageFilters, parse_filters
+from service.web.insights import (
+    dimension_values,
+    explain,
+    highlight,
+    search_items,
+    terms_of,
+)
+from service.web.render import page, redirect
+
+router = APIRouter()
+Editor = require("editor")
+FEEDBACK_PAGE = 30
+PpForm = Annotated[str, Form(max_length=36)]
+
+
+def filtered(db: Session, user: WebUser, pf: PageFilters) -> tuple[View, list[PainPoint], list[str]]:
+    """Pain points passing the URL's filters, ranked, and the ids of the verbatims matching the search."""
+    view = load_view(db, user.workspace, pf.view)
+    pps = visible_pain_points(view)
+    if pf.owner:
+        pps = [p for p in pps if (p.owner or "").lower() == pf.owner.lower()]
+    matched: list[str] = []
+    if pf.q:
+        matched = [i.id for i in search_items(db, user.workspace, pf.q) if i.id in view.items]
+        hits = set(matched)
+        pps = [p for p in pps if any(u.feedback_id in hits for u in view.units_by_pp.get(p.id, []))]
+    return view, sorted(pps, key=sort_key(view, pf.sort)), matched
+
+
+@router.get("/pain-points", response_class=HTMLResponse)
+def pain_points(request: Request, user: CurrentUser, db: SessionDep) -> Response:
+    pf = parse_filters(request.query_params)
+    view, pps, matched = filtered(db, user, pf)
+    all_view = load_view(db, user.workspace) if pf.view.item_filters() else view
+    options = dimension_values(all_view)
+    owners = sorted({p.owner for p in all_view.pain_points.values() if p.owner})
+    verbatims = [view.items[i] for i in matched[:20]]
+    shown = {v.id for v in verbatims}
+    mentioned: dict[str, dict[str, str]] = {}
+    for pid, units in view.units_by_pp.items():
+        for u in units:
+            if u.feedback_id in shown:
+                mentioned.setdefault(u.feedback_id, {})[pid] = view.pain_points[pid].label
+    return page(
+        request,
+        "pain_points.html",
+        user,
+        nav="pain_points",
+        view=view,
+        pps=pps,
+        pf=pf,
+        f=pf.as_dict(),
+        options=options,
+        owners=owners,
+        stages=stage_specs(user.workspace),
+        verbatims=[(v, highlight(v.text, [pf.q]), mentioned.get(v.id, {})) for v in verbatims],
+        n_matched=len(matched),
+    )
+
+
+def _detail_page(
+    request: Request, user: WebUser, db: Session, pp_id: str, error: str | None = None, status: int = 200
+) -> Response:
+    try:
+        pp = service.get_pain_point(db, user.workspace, pp_id)
+    except ApiError as exc:
+        target = db.get(PainPoint, pp_id)
+        if exc.status_code == 409 and target is not None and target.merged_into_id:
+            return redirect(request, f"/pain-points/{target.merged_into_id}")
+        return page(request, "error.html", user, exc.status_code, status=exc.status_code, message=exc.detail)
+    pf = parse_filters(request.query_params)
+    view = load_view(db, user.workspace, pf.view)
+    facts = service.detail_facts(db, view, pp)
+    result = view.scores[pp.id]
+    terms = terms_of(pp.keyphrases or [], pf.q)
+    raw_offset = request.query_params.get("offset", "0")
+    offset = int(raw_offset) if raw_offset.isdigit() and len(raw_offset) < 9 else 0
+    total, mentions = service.mentions(db, user.workspace, pp, FEEDBACK_PAGE, offset)
+    others = sorted(
+        (p for p in view.pain_points.values() if p.id != pp.id and p.kind == pp.kind),
+        key=lambda p: p.label.lower(),
+    )
+    return page(
+        request,
+        "pain_point.html",
+        user,
+        status_code=status,
+        nav="pain_points",
+        pp=pp,
+        result=result,
+        facts=facts,
+        quotes=[highlight(str(q.get("text", "")), terms) for q in (pp.quotes or []) if isinstance(q, dict)],
+        mentions=[(item, [highlight(u, terms) for u in units]) for item, units in mentions],
+        total=total,
+        offset=offset,
+        page_size=FEEDBACK_PAGE,
+        trend_chart=line_chart(
+            [(w.isoformat(), float(n)) for w, n in facts.timeline], "Mentions per week", css_class="line"
+        ),
+        stages=stage_specs(user.workspace),
+        others=others,
+        error=error,
+        explain=lambda t: explain(result, t),
+    )
+
+
+@router.get("/pain-points/{pp_id}", response_class=HTMLResponse)
+def pain_point(pp_id: str, request: Request, user: CurrentUser, db: SessionDep) -> Response:
+    return _detail_page(request, user, db, pp_id[:36])
+
+
+@router.post("/pain-points/{pp_id}/edit", dependencies=[CsrfChecked])
+def edit(
+    pp_id: str,
+    request: Request,
+    db: SessionDep,
+    label: Annotated[str, Form(max_length=300)],
+    stage: Annotated[str, Form(max_length=64)],
+    status: Annotated[str, Form(max_length=16)],
+    owner: Annotated[str, Form(max_length=200)] = "",
+    due_date: Annotated[str, Form(max_length=10)] = "",
+    user: WebUser = Editor,
+) -> Response:
+    try:
+        patch = PainPointPatch(
+            label=label,
+            stage=stage,
+            status=status,
+            owner=owner or None,
+            due_date=date.fromisoformat(due_date) if due_date else None,
+        )
+    except (ValidationError, ValueError) as exc:
+        return _detail_page(request, user, db, pp_id, error=str(exc).splitlines()[0], status=422)
+    try:
+        service.patch_pain_point(db, user.workspace, pp_id, patch)
+    except ApiError as exc:
+        return _detail_page(request, user, db, pp_id, error=str(exc.detail), status=exc.status_code)
+    return redirect(request, f"/pain-points/{pp_id}")
+
+
+@router.post("/pain-points/{pp_id}/merge", dependencies=[CsrfChecked])
+async def merge(pp_id: str, request: Request, db: SessionDep, user: WebUser = Editor) -> Response:
+    form = await request.form()
+    sources = [s for s in form.getlist("source_ids") if isinstance(s, str) and s][:50]
+    if not sources:
+        return _detail_page(request, user, db, pp_id, error="source_ids: pick at least one", status=422)
+    try:
+        service.merge_pain_points(db, user.workspace, pp_id, sources)
+    except ApiError as exc:
+        return _detail_page(request, user, db, pp_id, error=str(exc.detail), status=exc.status_code)
+    return redirect(request, f"/pain-points/{pp_id}")
+
+
+@router.post("/pain-points/{pp_id}/split", dependencies=[CsrfChecked])
+def split(
+    pp_id: str,
+    request: Request,
+    db: SessionDep,
+    parts: Annotated[int, Form(ge=2, le=8)] = 2,
+    user: WebUser = Editor,
+) -> Response:
+    try:
+        service.split_pain_point(db, user.workspace, pp_id, parts)
+    except ApiError as exc:
+        return _detail_page(request, user, db, pp_id, error=str(exc.detail), status=exc.status_code)
+    return redirect(request, f"/pain-points/{pp_id}")
