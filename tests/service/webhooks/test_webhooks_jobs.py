@@ -305,6 +305,7 @@ def test_killed_worker_finishes_the_analysis(
         settings,
         FRICTIONMAP_ANALYSIS_BATCH_PAUSE_S="0.5",
         FRICTIONMAP_ANALYSIS_STALE_AFTER_S="2",
+        FRICTIONMAP_JOB_HEARTBEAT_S="0.5",
         FRICTIONMAP_WEBHOOK_ALLOW_PRIVATE_URLS="true",
     )
     log = settings.data_dir / "worker.log"
