@@ -155,7 +155,10 @@ def heartbeat(name: str, interval_s: float) -> Iterator[None]:
     finally:
         stop.set()
         thread.join(timeout=5)
-        huey.delete(key)
+        try:
+            huey.delete(key)
+        except Exception:  # a stale beat left behind only makes recovery wait for it to age
+            logger.warning("heartbeat of %s not cleared", name, exc_info=True)
 
 
 def last_beat(name: str) -> float | None:
@@ -228,4 +231,7 @@ def _recover_on_startup() -> None:
     settings = task_settings()
     run_recoveries(settings)
     stale_after_s = max(settings.analysis_stale_after_s, settings.import_stale_after_s)
-    recover_lost_work_once.schedule(delay=lost_after(stale_after_s, settings) + 1)
+    try:
+        recover_lost_work_once.schedule(delay=lost_after(stale_after_s, settings) + 1)
+    except Exception:  # the per-minute tick recovers the same work, a little later
+        logger.exception("could not schedule the post-start-up recovery check")
