@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -240,6 +241,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 proc.kill()
         for f in logs:
             f.close()
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            log(f"kept {tmp} (database, queue, server.log, worker.log)")
     return result
 
 
@@ -265,6 +270,7 @@ def main() -> None:
     p.add_argument("--server-workers", type=int, default=1, help="uvicorn --workers")
     p.add_argument("--real", action="store_true", help="the nlp/ pipeline instead of the test backend")
     p.add_argument("--analysis-timeout", type=float, default=3600)
+    p.add_argument("--keep", action="store_true", help="keep the temporary data dir (logs, SQLite files)")
     print(json.dumps(run(p.parse_args())), flush=True)
 
 
