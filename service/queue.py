@@ -1,21 +1,37 @@
 """The huey instance every background task registers on.
 
 * default: ``SqliteHuey`` in ``data_dir/queue.db`` — zero set-up, survives restarts;
-* ``FRICTIONMAP_QUEUE_URL=redis://host:port/db``: ``RedisHuey``, for several API/worker processes;
+* ``FRICTIONMAP_QUEUE_URL=redis://host:port/db``: ``PriorityRedisHuey`` (Redis >= 5), for several API/worker
+  processes;
 * ``FRICTIONMAP_QUEUE_IMMEDIATE=true``: tasks run inline in the caller (tests, notebooks).
 
 Tasks live in ``service/<domain>/tasks.py`` and decorate with ``@huey.task()`` / ``@huey.periodic_task()``
 from this module. ``load_task_modules()`` imports each of them (listed by hand), so a consumer (in-process or
 ``frictionmap worker``) knows every task and every hook they register. Tasks read their settings with
 ``task_settings()`` from this module, never ``get_settings()`` directly.
+
+Fairness: the queue is one, ordered by priority (higher first, FIFO within one). Work a user waits for —
+webhook deliveries, recovery, analyses, imports — goes before the post-ingest work that a burst of ingest
+requests piles up (``PRIORITY_*``); a worker thread only ever finishes the task it holds before taking the
+most urgent one.
+
+Recovery: a task that owns a job beats (``heartbeat``) every ``job_heartbeat_s`` into the queue's own
+storage (not the application database, whose write lock a long transaction may hold). The domains register
+their recovery with ``on_recovery``; ``recover_lost_work`` runs them at worker start-up, every minute and
+twice between minutes, and once more when the start-up's fresh heartbeats would have gone stale, so a job
+whose worker was killed resumes within ``*_stale_after_s`` + 20 s of a worker being available.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, PriorityRedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 
 from service.settings import Settings, get_settings
@@ -26,7 +42,7 @@ logger = logging.getLogger(__name__)
 def build_huey(settings: Settings, name: str = "frictionmap") -> Huey:
     """The huey for ``settings``; ``name`` namespaces the queue (several deployments sharing one Redis)."""
     if settings.queue_url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey(name, url=settings.queue_url, immediate=settings.queue_immediate, utc=True)
+        return PriorityRedisHuey(name, url=settings.queue_url, immediate=settings.queue_immediate, utc=True)
     if settings.queue_url:
         raise ValueError(f"FRICTIONMAP_QUEUE_URL must be empty or redis://...; got {settings.queue_url!r}")
     if not settings.queue_immediate:
@@ -35,6 +51,12 @@ def build_huey(settings: Settings, name: str = "frictionmap") -> Huey:
 
 
 huey: Huey = build_huey(get_settings())
+
+# Task priorities (higher first). Post-ingest work stays at 0, the default.
+PRIORITY_POST_INGEST = 0
+PRIORITY_JOB = 10  # analyses and imports
+PRIORITY_WEBHOOK = 20
+PRIORITY_RECOVERY = 30
 
 _override: Settings | None = None
 
@@ -101,3 +123,115 @@ def run_consumer(settings: Settings) -> None:
     """Blocking consumer for ``frictionmap worker`` (handles SIGINT/SIGTERM)."""
     load_task_modules()
     Consumer(huey, workers=settings.worker_threads, worker_type="thread", periodic=True).run()
+
+
+def _beat_key(name: str) -> str:
+    return f"heartbeat:{name}"
+
+
+@contextmanager
+def heartbeat(name: str, interval_s: float) -> Iterator[None]:
+    """Beat for ``name`` every ``interval_s`` seconds while the block runs, from a daemon thread.
+
+    The beat lives in the queue's storage, so it goes on while the job holds the database's write lock or
+    sits in one long computation; it stops with the process, which is what recovery looks for.
+    """
+    stop = threading.Event()
+    key = _beat_key(name)
+
+    def beat() -> None:
+        while True:
+            try:
+                huey.put(key, time.time())
+            except Exception:  # the queue's storage is briefly unreachable: the next beat will do
+                logger.warning("heartbeat of %s not written", name, exc_info=True)
+            if stop.wait(interval_s):
+                return
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{name}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        try:
+            huey.delete(key)
+        except Exception:  # a stale beat left behind only makes recovery wait for it to age
+            logger.warning("heartbeat of %s not cleared", name, exc_info=True)
+
+
+def last_beat(name: str) -> float | None:
+    """Unix time of ``name``'s last heartbeat; None when nothing beats for it (finished or never started)."""
+    value = huey.get(_beat_key(name), peek=True)
+    return float(value) if value is not None else None
+
+
+def lost_after(stale_after_s: float, settings: Settings) -> float:
+    """Seconds without a beat after which work counts as lost: ``stale_after_s``, but never under two
+    heartbeat intervals (a live worker must not be taken for dead between two beats)."""
+    return max(stale_after_s, 2 * settings.job_heartbeat_s)
+
+
+def beating(name: str, within_s: float, now: float | None = None) -> bool:
+    """Whether ``name`` beat in the last ``within_s`` seconds."""
+    beat = last_beat(name)
+    return beat is not None and (now or time.time()) - beat < within_s
+
+
+RecoveryHook = Callable[[Settings], object]
+_recoveries: list[RecoveryHook] = []
+_Hook = TypeVar("_Hook", bound=RecoveryHook)
+
+
+def on_recovery(callback: _Hook) -> _Hook:
+    """Register ``callback(settings)``: re-enqueue the domain's work whose worker died (decorator)."""
+    if callback not in _recoveries:
+        _recoveries.append(callback)
+    return callback
+
+
+def run_recoveries(settings: Settings) -> None:
+    for callback in list(_recoveries):
+        try:
+            callback(settings)
+        except Exception:  # the database may not be migrated yet; the next tick retries
+            logger.exception("recovery %r failed", callback)
+
+
+# Checks between the minute ticks (huey's periodic tasks have a one-minute grain).
+RECOVERY_OFFSETS_S = (20, 40)
+
+
+@huey.task(priority=PRIORITY_RECOVERY)
+def recover_lost_work_once() -> None:
+    run_recoveries(task_settings())
+
+
+@huey.periodic_task(crontab(minute="*"), priority=PRIORITY_RECOVERY)
+def recover_lost_work() -> None:
+    run_recoveries(task_settings())
+    for delay in RECOVERY_OFFSETS_S:
+        recover_lost_work_once.schedule(delay=delay)
+
+
+_startup_lock = threading.Lock()
+_startup_done = False
+
+
+@huey.on_startup()
+def _recover_on_startup() -> None:
+    """A restarted worker resumes what its predecessor was killed in the middle of: now for what is already
+    stale, and once more when the heartbeats the dead worker left have had time to go stale."""
+    global _startup_done
+    with _startup_lock:  # start-up hooks run in every worker thread; once per process is enough
+        if _startup_done:
+            return
+        _startup_done = True
+    settings = task_settings()
+    run_recoveries(settings)
+    stale_after_s = max(settings.analysis_stale_after_s, settings.import_stale_after_s)
+    try:
+        recover_lost_work_once.schedule(delay=lost_after(stale_after_s, settings) + 1)
+    except Exception:  # the per-minute tick recovers the same work, a little later
+        logger.exception("could not schedule the post-start-up recovery check")

@@ -95,16 +95,34 @@ class Settings(BaseSettings):
         default=False, description="Allow source URLs on private/loopback addresses (off: no SSRF)."
     )
     import_stale_after_s: float = Field(
-        default=600.0,
+        default=30.0,
         gt=0,
-        description="A running import with no checkpoint commit for this long is taken as crashed "
-        "and resumed.",
+        description="A running import with no checkpoint commit and no worker heartbeat for this long is "
+        "taken as crashed and resumed (checked every 20 s).",
     )
     analysis_stale_after_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="A running analysis job with no worker heartbeat for this long is taken as orphaned by "
+        "a dead worker and re-enqueued (checked at worker start-up and every 20 s).",
+    )
+    queued_stale_after_s: float = Field(
         default=900.0,
         gt=0,
-        description="A queued or running analysis job with no heartbeat for this long is taken as "
-        "orphaned by a dead worker and re-enqueued (at worker start-up and every 5 minutes).",
+        description="A queued analysis or import that no worker has picked up for this long is enqueued "
+        "again (its message was lost between the commit and the queue).",
+    )
+    job_heartbeat_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="How often a worker running an analysis or an import says it is alive; keep it well "
+        "under the *_stale_after_s settings.",
+    )
+    scores_refresh_delay_s: float = Field(
+        default=30.0,
+        ge=0,
+        description="Pain-point scores and alerts after incremental assignment are refreshed at most once "
+        "per this many seconds per workspace (debounced); 0 refreshes in every post-ingest task.",
     )
     analysis_batch_pause_s: float = Field(
         default=0.0,

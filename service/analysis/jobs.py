@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -183,18 +184,28 @@ def workspaces_due(session: Session) -> list[str]:
     return due
 
 
-def stale_jobs(session: Session, stale_after_s: float) -> list[Job]:
-    """Jobs a killed worker left behind: queued or running with no heartbeat for ``stale_after_s``
-    seconds (``analysis_stale_after_s``; a live job beats at every committed extraction batch)."""
-    cutoff = utcnow() - timedelta(seconds=stale_after_s)
+def stale_jobs(
+    session: Session,
+    stale_after_s: float,
+    queued_stale_after_s: float | None = None,
+    alive: Callable[[str], bool] = lambda _job_id: False,
+) -> list[Job]:
+    """Jobs a killed worker left behind.
+
+    A running job is stale when ``alive(job_id)`` (its worker's heartbeat, ``service.queue.heartbeat``) says
+    no and its last checkpoint is older than ``stale_after_s``. A queued job has no worker yet: its message
+    waits in the queue, possibly behind other work, so it counts as lost only after
+    ``queued_stale_after_s`` (default: ``stale_after_s``).
+    """
+    now = utcnow()
+    queued_after = stale_after_s if queued_stale_after_s is None else queued_stale_after_s
     out = []
-    for job in session.exec(select(Job).where(Job.kind == ANALYSIS_KIND)).all():
-        if job.state not in ("queued", "running"):
-            continue
+    for job in session.exec(
+        select(Job).where(Job.kind == ANALYSIS_KIND, col(Job.state).in_(["queued", "running"]))
+    ).all():
         beat = (job.result or {}).get("heartbeat")
-        last = job.created_at
-        if beat:
-            last = datetime.fromisoformat(beat)
-        if last < cutoff:
+        last = datetime.fromisoformat(beat) if beat else job.created_at
+        limit = stale_after_s if job.state == "running" else queued_after
+        if last < now - timedelta(seconds=limit) and not alive(job.id):
             out.append(job)
     return out

@@ -2,19 +2,27 @@
 
 Retries: a failed analysis is retried (``retries=2`` with exponential backoff); its steps are idempotent
 (extraction skips items already done, re-clustering is one transaction), so a retry resumes rather than
-redoes. A worker killed mid-task loses the queue message, not the job: ``recover_analysis`` — at consumer
-start-up and every 5 minutes — re-enqueues analyses whose heartbeat is older than ``analysis_stale_after_s``,
-and they resume from what was committed.
+redoes. A worker killed mid-task loses the queue message, not the job: while it runs, the task beats every
+``job_heartbeat_s`` (``service.queue.heartbeat``); ``recover_analysis`` — registered with
+``service.queue.on_recovery``, so at start-up and every 20 s — re-enqueues running analyses that have not
+beaten for ``analysis_stale_after_s``, and they resume from what was committed. A lock per job keeps a
+re-enqueued job from running twice at once.
+
+Fairness: post-ingest assignment is one task per ingest batch at the lowest priority, and the scores it
+changes are refreshed by ``refresh_workspace_scores`` at most once per ``scores_refresh_delay_s`` per
+workspace, so a burst of ingest requests never puts minutes of work ahead of analyses, imports or webhooks.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from huey import crontab
+from huey.exceptions import TaskLockedException
 from sqlmodel import Session
 
 from service.analysis.backend_factory import get_backend
@@ -31,7 +39,17 @@ from service.db import session_scope
 from service.feedback import hooks
 from service.models import Workspace
 from service.models.types import utcnow
-from service.queue import huey, task_settings
+from service.queue import (
+    PRIORITY_JOB,
+    PRIORITY_POST_INGEST,
+    PRIORITY_RECOVERY,
+    beating,
+    heartbeat,
+    huey,
+    lost_after,
+    on_recovery,
+    task_settings,
+)
 from service.settings import Settings
 from service.webhooks.tasks import enqueue_deliveries
 from service.workspaces.taxonomy import workspace_taxonomy
@@ -39,16 +57,28 @@ from service.workspaces.taxonomy import workspace_taxonomy
 logger = logging.getLogger(__name__)
 
 
-@huey.task(retries=2, retry_delay=30, retry_backoff=2, context=True)
+def _job_lock(job_id: str) -> str:
+    return f"analysis-{job_id}"
+
+
+@huey.task(retries=2, retry_delay=30, retry_backoff=2, context=True, priority=PRIORITY_JOB)
 def run_analysis(job_id: str, task: Any = None) -> None:
     settings = task_settings()
     final = task is None or task.retries == 0
-    with session_scope(settings) as session:
-        deliveries = execute_job(session, job_id, settings, final_attempt=final)
+    try:
+        with (
+            huey.lock_task(_job_lock(job_id)),
+            heartbeat(_job_lock(job_id), settings.job_heartbeat_s),
+            session_scope(settings) as session,
+        ):
+            deliveries = execute_job(session, job_id, settings, final_attempt=final)
+    except TaskLockedException:  # a recovery re-enqueued a job that is alive after all: leave it be
+        logger.info("analysis job %s is already running elsewhere", job_id)
+        return
     enqueue_deliveries(deliveries)
 
 
-@huey.task(retries=3, retry_delay=10, retry_backoff=2)
+@huey.task(retries=3, retry_delay=10, retry_backoff=2, priority=PRIORITY_POST_INGEST)
 def assign_new_feedback(workspace_id: str, feedback_ids: list[str]) -> int:
     """Incremental path: new items are tagged and attached to existing pain points as they arrive."""
     settings = task_settings()
@@ -58,9 +88,43 @@ def assign_new_feedback(workspace_id: str, feedback_ids: list[str]) -> int:
             return 0
         backend = get_backend(settings, workspace_taxonomy(workspace))
         assigned = assign_items(session, workspace_id, feedback_ids, backend)
-        deliveries = refresh_scores(session, workspace) if assigned else []
-    enqueue_deliveries(deliveries)
+    if assigned:
+        schedule_scores_refresh(workspace_id, settings)
     return assigned
+
+
+def _refresh_due_key(workspace_id: str) -> str:
+    return f"scores-refresh-due:{workspace_id}"
+
+
+@huey.task(retries=2, retry_delay=10, priority=PRIORITY_POST_INGEST)
+def refresh_workspace_scores(workspace_id: str) -> int:
+    """Scores and alerts of a workspace after incremental assignment; returns the deliveries enqueued."""
+    huey.delete(_refresh_due_key(workspace_id))  # assignments from now on schedule the next refresh
+    with session_scope(task_settings()) as session:
+        workspace = session.get(Workspace, workspace_id)
+        deliveries = refresh_scores(session, workspace) if workspace is not None else []
+    enqueue_deliveries(deliveries)
+    return len(deliveries)
+
+
+def schedule_scores_refresh(workspace_id: str, settings: Settings, inline: bool | None = None) -> None:
+    """Debounce: at most one refresh per ``scores_refresh_delay_s`` per workspace, whatever the ingest rate.
+
+    The due time sits in the queue's storage; a refresh lost with its worker (due time long past) is
+    scheduled again by the next assignment. ``inline`` (default: the queue runs tasks inline) refreshes now.
+    """
+    delay = settings.scores_refresh_delay_s
+    if delay == 0 or (huey.immediate if inline is None else inline):
+        refresh_workspace_scores.call_local(workspace_id)
+        return
+    key = _refresh_due_key(workspace_id)
+    due = huey.get(key, peek=True)
+    now = time.time()
+    if due is not None and now < float(due) + delay:
+        return
+    huey.put(key, now + delay)
+    refresh_workspace_scores.schedule((workspace_id,), delay=delay)
 
 
 @hooks.on_feedback_created
@@ -95,14 +159,22 @@ def scheduled_reanalysis() -> list[str]:
     return job_ids
 
 
+@on_recovery
 def recover_analysis(settings: Settings) -> list[str]:
     """Re-enqueue analysis jobs orphaned by a dead worker; returns their ids.
 
     The heartbeat is refreshed before the job is enqueued, so a second recovery inside the stale window
-    (another consumer thread's start-up hook, the periodic task) does not enqueue it twice.
+    (another consumer's tick) does not enqueue it twice; the dead worker's lock on the job is cleared.
     """
     with session_scope(settings) as session:
-        jobs = stale_jobs(session, settings.analysis_stale_after_s)
+        jobs = stale_jobs(
+            session,
+            settings.analysis_stale_after_s,
+            settings.queued_stale_after_s,
+            alive=lambda job_id: beating(
+                _job_lock(job_id), lost_after(settings.analysis_stale_after_s, settings)
+            ),
+        )
         for job in jobs:
             logger.warning(
                 "analysis job %s looks orphaned (%s, last heartbeat %s): re-queued",
@@ -115,19 +187,12 @@ def recover_analysis(settings: Settings) -> list[str]:
         session.commit()
         ids = [j.id for j in jobs]
     for job_id in ids:
+        huey.flush_locks(_job_lock(job_id))
         run_analysis(job_id)
     return ids
 
 
-@huey.periodic_task(crontab(minute="*/5"))
+@huey.task(priority=PRIORITY_RECOVERY)
 def recover_stale_jobs() -> int:
+    """One recovery pass now (operators, tests); ``service.queue`` runs ``recover_analysis`` every 20 s."""
     return len(recover_analysis(task_settings()))
-
-
-@huey.on_startup()
-def _recover_analysis_on_startup() -> None:
-    """A restarted worker resumes the analysis its predecessor was killed in the middle of."""
-    try:
-        recover_analysis(task_settings())
-    except Exception:  # the database may not be migrated yet; the periodic task will retry
-        logger.exception("analysis recovery at start-up failed")

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -83,14 +84,46 @@ def stage_specs(workspace: Workspace) -> list[StageSpec]:
     return [StageSpec(s.id, s.label.en) for s in workspace_taxonomy(workspace).stages]
 
 
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    """The columns of a feedback item that scores and maps read (not its text or metadata, the bulk)."""
+
+    id: str
+    created_at: datetime
+    rating: int | None
+    nps: int | None
+    csat: int | None
+    channel: str | None
+    source: str
+    segment: str | None
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    """The columns of an opinion unit that scores and maps read (not its text or embedding)."""
+
+    feedback_id: str
+    pain_point_id: str | None
+    sentiment: str | None
+    sentiment_score: float | None
+    emotion: str | None
+    effort: bool
+    stage: str | None
+
+
+_ITEM_COLUMNS = tuple(getattr(FeedbackItem, f) for f in ItemRow.__slots__)
+_UNIT_COLUMNS = tuple(getattr(OpinionUnit, f) for f in UnitRow.__slots__)
+
+
 @dataclass
 class View:
     workspace: Workspace
     filters: ViewFilters
-    items: dict[str, FeedbackItem]
-    units: list[OpinionUnit]
+    items: dict[str, ItemRow]
+    units: list[UnitRow]
     pain_points: dict[str, PainPoint]
-    units_by_pp: dict[str, list[OpinionUnit]] = field(default_factory=dict)
+    units_by_pp: dict[str, list[UnitRow]] = field(default_factory=dict)
     scores: dict[str, PriorityResult] = field(default_factory=dict)
     as_of: date | None = None
 
@@ -104,6 +137,8 @@ class View:
 
 
 def load_view(session: Session, workspace: Workspace, filters: ViewFilters | None = None) -> View:
+    """Items and units as plain rows of the few columns the scores use: a fraction of the memory and time
+    of ORM objects carrying texts, metadata and embeddings."""
     filters = filters or ViewFilters()
     stmt = select_items(
         workspace.id,
@@ -114,14 +149,11 @@ def load_view(session: Session, workspace: Workspace, filters: ViewFilters | Non
         since=datetime.combine(filters.since, time.min, UTC) if filters.since else None,
         until=datetime.combine(filters.until, time.max, UTC) if filters.until else None,
     )
-    items = {i.id: i for i in session.exec(stmt).all()}
-    # Embeddings and centroids are the bulk of these rows and the read side never needs them.
-    unit_rows = session.exec(
-        select(OpinionUnit)
-        .where(OpinionUnit.workspace_id == workspace.id)
-        .options(defer(OpinionUnit.embedding))  # type: ignore[arg-type]
-    ).all()
-    units = [u for u in unit_rows if u.feedback_id in items]
+    items = {row[0]: ItemRow(*row) for row in session.execute(stmt.with_only_columns(*_ITEM_COLUMNS))}
+    unit_rows = session.execute(
+        sa_select(*_UNIT_COLUMNS).where(OpinionUnit.workspace_id == workspace.id)  # type: ignore[arg-type]
+    )
+    units = [UnitRow(*row) for row in unit_rows if row[0] in items]
     pps = {
         p.id: p
         for p in session.exec(
@@ -194,12 +226,12 @@ def sort_key(view: View, sort: str) -> Any:
     return key
 
 
-def mean_sentiment(units: Sequence[OpinionUnit]) -> float | None:
+def mean_sentiment(units: Sequence[UnitRow]) -> float | None:
     vals = [u.sentiment_score for u in units if u.sentiment_score is not None]
     return sum(vals) / len(vals) if vals else None
 
 
-def channels_of(view: View, units: Sequence[OpinionUnit]) -> dict[str, int]:
+def channels_of(view: View, units: Sequence[UnitRow]) -> dict[str, int]:
     ids = {u.feedback_id for u in units}
     return dict(Counter(view.items[i].channel or "unknown" for i in ids).most_common())
 
@@ -248,7 +280,7 @@ def map_entry(view: View, p: PainPoint) -> MapPainPoint:
 
 
 def journey_map(view: View, top_n: int = 5) -> JourneyMap:
-    by_stage: dict[str, list[OpinionUnit]] = defaultdict(list)
+    by_stage: dict[str, list[UnitRow]] = defaultdict(list)
     for u in view.units:
         by_stage[u.stage or "unknown"].append(u)
     aggregates: dict[str, StageAggregate] = {}

@@ -12,12 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from service.analysis.view import View, load_view, sort_key, stage_specs, visible_pain_points
 from service.api.deps import SessionDep
 from service.api.errors import ApiError
-from service.models import PainPoint
+from service.models import FeedbackItem, PainPoint
 from service.pain_points import service
 from service.pain_points.schemas import PainPointPatch
 from service.web.auth import CsrfChecked, CurrentUser, WebUser, require
@@ -59,6 +59,14 @@ def pain_points(request: Request, user: CurrentUser, db: SessionDep) -> Response
     all_view = load_view(db, user.workspace) if pf.view.item_filters() else view
     options = dimension_values(all_view)
     owners = sorted({p.owner for p in all_view.pain_points.values() if p.owner})
+    # The view holds no texts (lean reads): the shown verbatims are read on their own.
+    texts = dict(
+        db.exec(
+            select(FeedbackItem.id, FeedbackItem.text).where(
+                FeedbackItem.workspace_id == user.workspace.id, col(FeedbackItem.id).in_(matched[:20])
+            )
+        ).all()
+    )
     verbatims = [view.items[i] for i in matched[:20]]
     shown = {v.id for v in verbatims}
     mentioned: dict[str, dict[str, str]] = {}
@@ -78,7 +86,7 @@ def pain_points(request: Request, user: CurrentUser, db: SessionDep) -> Response
         options=options,
         owners=owners,
         stages=stage_specs(user.workspace),
-        verbatims=[(v, highlight(v.text, [pf.q]), mentioned.get(v.id, {})) for v in verbatims],
+        verbatims=[(v, highlight(texts.get(v.id, ""), [pf.q]), mentioned.get(v.id, {})) for v in verbatims],
         n_matched=len(matched),
     )
 

@@ -8,11 +8,11 @@ from typing import Any
 from huey import crontab
 
 from service.db import session_scope
-from service.queue import huey, task_settings
+from service.queue import PRIORITY_WEBHOOK, huey, task_settings
 from service.webhooks.delivery import MAX_ATTEMPTS, attempt_delivery, pending_deliveries
 
 
-@huey.task(retries=MAX_ATTEMPTS - 1, retry_delay=2, retry_backoff=2, context=True)
+@huey.task(retries=MAX_ATTEMPTS - 1, retry_delay=2, retry_backoff=2, context=True, priority=PRIORITY_WEBHOOK)
 def deliver_webhook(delivery_id: str, task: Any = None) -> str:
     final = task is None or task.retries == 0
     with session_scope(task_settings()) as session:

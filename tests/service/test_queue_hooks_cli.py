@@ -56,7 +56,7 @@ def test_queue_backends(tmp_path: Path) -> None:
     sqlite_huey = build_huey(Settings(data_dir=tmp_path, queue_url=""))
     assert type(sqlite_huey).__name__ == "SqliteHuey"
     redis_huey = build_huey(Settings(data_dir=tmp_path, queue_url="redis://127.0.0.1:6379/1"))
-    assert type(redis_huey).__name__ == "RedisHuey"
+    assert type(redis_huey).__name__ == "PriorityRedisHuey"
     with pytest.raises(ValueError, match="QUEUE_URL"):
         build_huey(Settings(data_dir=tmp_path, queue_url="amqp://nope"))
     assert huey.immediate  # tests run tasks inline

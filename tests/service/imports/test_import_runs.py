@@ -181,6 +181,7 @@ def _worker_env(settings: Settings, exports: Path, queue_url: str) -> dict[str, 
         FRICTIONMAP_IMPORT_CHUNK_ROWS="40",
         FRICTIONMAP_IMPORT_CHUNK_PAUSE_S="0.2",
         FRICTIONMAP_IMPORT_STALE_AFTER_S="2",
+        FRICTIONMAP_JOB_HEARTBEAT_S="0.5",
     )
 
 

@@ -305,6 +305,7 @@ def test_killed_worker_finishes_the_analysis(
         settings,
         FRICTIONMAP_ANALYSIS_BATCH_PAUSE_S="0.5",
         FRICTIONMAP_ANALYSIS_STALE_AFTER_S="2",
+        FRICTIONMAP_JOB_HEARTBEAT_S="0.5",
         FRICTIONMAP_WEBHOOK_ALLOW_PRIVATE_URLS="true",
     )
     log = settings.data_dir / "worker.log"
@@ -338,6 +339,51 @@ def test_killed_worker_finishes_the_analysis(
     with Session(engine) as s:
         pain = s.exec(select(PainPoint).where(PainPoint.workspace_id == workspace_id)).all()
     assert any(p.kind == "pain" for p in pain) and done.result["pain_points_created"] == len(pain)
+
+
+def test_killed_worker_resumes_within_a_minute_with_default_settings(
+    client: TestClient, auth_headers: dict[str, str], workspace_id: str, engine: Engine, settings: Settings
+) -> None:
+    """Issue 13: with the default thresholds, a worker restarted right after a SIGKILL picks the job up
+    within 60 s (its predecessor's last heartbeat is fresh at start-up; the delayed check finds it stale)."""
+    items = [
+        {**item, "external_id": f"{item['external_id']}-{copy}"} for copy in range(4) for item in seed_items()
+    ]
+    ingest_without_incremental(client, auth_headers, items)
+    job_id = queued_analysis_job(engine, workspace_id)
+
+    def load() -> Job:
+        with Session(engine) as s:
+            found = s.get(Job, job_id)
+            assert found is not None
+            return found
+
+    env = worker_env(
+        settings, FRICTIONMAP_ANALYSIS_BATCH_PAUSE_S="1", FRICTIONMAP_WEBHOOK_ALLOW_PRIVATE_URLS="true"
+    )
+    for name in ("FRICTIONMAP_ANALYSIS_STALE_AFTER_S", "FRICTIONMAP_JOB_HEARTBEAT_S"):
+        env.pop(name, None)  # the defaults
+    log = settings.data_dir / "worker.log"
+    enqueue_in_subprocess(
+        env, "import sys; from service.analysis.tasks import run_analysis; run_analysis(sys.argv[1])", job_id
+    )
+    worker = start_worker(env, log, module="tests.helpers.analysis_worker")
+    try:
+        wait_for(lambda: load().progress >= 0.05 + 0.65 * 64 / len(items), timeout=60, every=0.05)
+    finally:
+        kill(worker)
+    assert load().state == "running" and load().attempts == 1
+    restarted = time.monotonic()
+    worker = start_worker(env, log, module="tests.helpers.analysis_worker")
+    try:
+        wait_for(lambda: load().attempts == 2, timeout=90, every=0.2)
+        resumed_after = time.monotonic() - restarted
+        wait_for(lambda: load().state == "done", timeout=60)
+    finally:
+        kill(worker)
+    print(f"resumed {resumed_after:.1f} s after the restart")
+    assert resumed_after <= 60, (resumed_after, log.read_text()[-2000:])
+    assert load().attempts == 2  # resumed once, never run twice
 
 
 def test_jobs_are_workspace_scoped(
