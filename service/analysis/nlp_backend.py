@@ -103,8 +103,17 @@ class NlpBackend:
         if not units:
             return []
         vectors = np.vstack([u.embedding for u in units]).astype(np.float32)
+        # Same split as extract_units: tagged units follow the candidate rule; provisional tags (no tagger)
+        # carry the item's score polarity as their sentiment.
+        sign = {"negative": -1, "positive": 1}
         polarity = np.array(
-            [candidate_polarity(u.sentiment, u.sentiment_score, u.text) for u in units], dtype=np.int8
+            [
+                candidate_polarity(u.sentiment, u.sentiment_score, u.text)
+                if self.tagger is not None
+                else sign.get(u.sentiment or "", 0)
+                for u in units
+            ],
+            dtype=np.int8,
         )
         out = []
         for c in cluster_themes(
