@@ -265,7 +265,7 @@ def bench_seed(r: Runner, t: Table) -> None:
         t.add("negative units selected", sum(y == "negative" for y in truth), rec)
         t.add("precision (selected units truly negative)", len(docs), prec)
         old = _recall_precision([y == "negative" for y in truth], [o.tagged_negative for o in out])
-        t.add("… tagged negative only: negative units selected", len(docs), old[0])
+        t.add("… tagged negative only: negative units selected", sum(y == "negative" for y in truth), old[0])
         t.add("… tagged negative only: precision", len(docs), old[1])
 
 
