@@ -32,3 +32,14 @@ def test_candidate_rule_used_for_calibration() -> None:
     assert _selected(scores, sentiments, cue, 0.0).tolist() == [True, False, True, False]
     assert _selected(scores, sentiments, cue, 0.2).tolist() == [True, True, True, False]
     assert _selected(scores, sentiments, cue, -np.inf).tolist() == [True, False, True, False]
+
+
+def test_xed_emotion_mapping_for_training() -> None:
+    from training.compare_emotion import xed_emotion
+
+    assert xed_emotion("anger;disgust") == "anger"
+    assert xed_emotion("fear") == "worry"
+    assert xed_emotion("sadness") == "disappointment"
+    assert xed_emotion("joy") == "delight"
+    assert xed_emotion("joy;trust") is None  # two product emotions: ambiguous
+    assert xed_emotion("surprise") is None and xed_emotion("neutral") is None
