@@ -165,7 +165,7 @@ def blended_proba(
     texts: Sequence[str],
     prior: np.ndarray | None = None,
 ) -> np.ndarray:
-    p = head.predict_proba(build_features(vectors, texts, head.uses_lexical))
+    p = head.predict_proba(build_features(vectors, texts, head.uses_lexical, head.uses_polarity))
     if text_head is not None and head.text_weight > 0:
         pt = text_head.predict_proba(texts)[:, [text_head.classes.index(c) for c in head.classes]]
         p = (1 - head.text_weight) * p + head.text_weight * pt

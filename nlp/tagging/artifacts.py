@@ -49,6 +49,7 @@ class LinearHead:
     uses_lexical: bool = False
     text_weight: float = 0.0  # share of the companion TextHead in the blended probabilities
     prior_weight: float = 0.0  # share of the taxonomy prototypes (stage head only)
+    uses_polarity: bool = False  # reads the polarity lexicon columns (nlp/tagging/polarity_lexicon.py)
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
         z = features @ self.coef.T + self.intercept
@@ -69,6 +70,7 @@ class LinearHead:
             uses_lexical=np.array(self.uses_lexical),
             text_weight=np.array(self.text_weight),
             prior_weight=np.array(self.prior_weight),
+            uses_polarity=np.array(self.uses_polarity),
         )
         return path
 
@@ -91,6 +93,7 @@ class LinearHead:
                 uses_lexical=bool(data["uses_lexical"]),
                 text_weight=float(data["text_weight"]) if "text_weight" in data else 0.0,
                 prior_weight=float(data["prior_weight"]) if "prior_weight" in data else 0.0,
+                uses_polarity=bool(data["uses_polarity"]) if "uses_polarity" in data else False,
             )
 
 

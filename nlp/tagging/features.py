@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nlp.tagging.effort_cues import EFFORT_TYPES, _fold, cue_vector
+from nlp.tagging.polarity_lexicon import polarity_matrix
 
 LEXICAL_SCALE = 0.5
 POLARITY_SCALE = 1.0  # the polarity flags are rare in training data; a larger scale lets L2 give them weight
@@ -70,8 +71,13 @@ def lexical_matrix(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(rows, dtype=np.float32).reshape(len(texts), len(LEXICAL_NAMES)) * scale
 
 
-def build_features(embeddings: np.ndarray, texts: Sequence[str], lexical: bool) -> np.ndarray:
-    x = np.asarray(embeddings, dtype=np.float32)
-    if not lexical:
-        return x
-    return np.hstack([x, lexical_matrix(texts)])
+def build_features(
+    embeddings: np.ndarray, texts: Sequence[str], lexical: bool, polarity: bool = False
+) -> np.ndarray:
+    """``[embedding, lexical cues?, polarity lexicon?]`` — the column order every head was trained with."""
+    parts = [np.asarray(embeddings, dtype=np.float32)]
+    if lexical:
+        parts.append(lexical_matrix(texts))
+    if polarity:
+        parts.append(polarity_matrix(texts))
+    return parts[0] if len(parts) == 1 else np.hstack(parts)

@@ -104,7 +104,7 @@ class EmbeddingTagger:
     # -- per-aspect probabilities (also used by training.evaluate) -------------------------------------------
     def _proba(self, name: str, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         head = self._heads[name]
-        p = head.predict_proba(build_features(embeddings, texts, head.uses_lexical))
+        p = head.predict_proba(build_features(embeddings, texts, head.uses_lexical, head.uses_polarity))
         text_head = self._text_heads.get(name)
         if text_head is None or head.text_weight <= 0:
             return p

@@ -16,6 +16,7 @@ import numpy as np
 
 from nlp.embeddings import Embedder, get_embedder, resolve_spec
 from nlp.pipeline import RatingScale, Record, cluster_themes, extract_units, provisional_tags, theme_tags
+from nlp.pipeline.extract import candidate_polarity
 from nlp.tagging.artifacts import ModelMismatchError
 from nlp.tagging.tagger import load_tagger
 from nlp.tagging.taxonomy import Taxonomy
@@ -102,8 +103,18 @@ class NlpBackend:
         if not units:
             return []
         vectors = np.vstack([u.embedding for u in units]).astype(np.float32)
+        # Same split as extract_units: tagged units follow the candidate rule; provisional tags (no tagger)
+        # carry the item's score polarity as their sentiment.
         sign = {"negative": -1, "positive": 1}
-        polarity = np.array([sign.get(u.sentiment or "", 0) for u in units], dtype=np.int8)
+        polarity = np.array(
+            [
+                candidate_polarity(u.sentiment, u.sentiment_score, u.text)
+                if self.tagger is not None
+                else sign.get(u.sentiment or "", 0)
+                for u in units
+            ],
+            dtype=np.int8,
+        )
         out = []
         for c in cluster_themes(
             [u.text for u in units], [u.language for u in units], vectors, polarity, self.params

@@ -1,0 +1,377 @@
+"""``python -m bench.sentiment``: the tagger as a user gets it, on real human-labelled sets, in one table.
+
+Every document goes through the pipeline's own extraction (language → clause splitting → embedding →
+tagging → pain-point candidate rule, ``nlp.pipeline.extract_units``) with the ``auto`` embedding backend
+resolved per set as the CLI resolves it, text only (no rating: fusion would hide the text model's quality).
+Document-level figures use the pipeline's document rule (mean unit score, ±0.2 → negative/neutral/positive;
+stage and emotion from ``theme_tags``), so the table reads what ``frictionmap analyze`` would print.
+
+Rows:
+- sentiment: Allociné test (FR, polar macro-F1: neutral counts as a miss), XED polarity proxy (FR/EN lines
+  whose Plutchik labels are all negative or all positive), seed held-out (FR/EN, 3 classes);
+- emotion: XED test (FR/EN), Plutchik → product mapping in training/mappings/xed_emotions.json;
+- stage: Banking77 test and CFPB narratives whose category maps to a stage (training/mappings/);
+- complaint recall: share of truly negative documents with at least one unit entering the pain-point
+  clustering, and the precision that costs (share of selected documents that are truly negative).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import f1_score
+
+from bench.datasets import DEFAULT_DIR
+from bench.sentiment_data import (
+    Labelled,
+    allocine,
+    banking77_all,
+    cfpb,
+    mapping,
+    sample,
+    stage_maps,
+    xed,
+    xed_plutchik_target,
+    xed_polarity,
+)
+from nlp.embeddings import Embedder, get_embedder, resolve_spec
+from nlp.pipeline import Record, extract_units, theme_tags
+from nlp.tagging.artifacts import backend_slug
+from nlp.tagging.tagger import EmbeddingTagger, load_tagger
+from training.corpus import load_seed, split
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE_DIR = ROOT / "training" / ".cache"
+BENCH_DOC = ROOT / "docs" / "benchmarks.md"
+SECTION_START = "<!-- bench-sentiment:start -->"
+SECTION_END = "<!-- bench-sentiment:end -->"
+POLAR = ("negative", "positive")
+THREE = ("negative", "neutral", "positive")
+DOC_THRESHOLD = 0.2  # nlp/pipeline/analyze.py `_documents`: mean unit score beyond ±0.2 is polar
+
+
+def log(msg: str) -> None:
+    print(f"[bench.sentiment {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+class CachedEmbedder:
+    """Remembers vectors across runs (training/.cache, git-ignored): before/after comparisons re-tag the same
+    texts, and the encoders are deterministic functions of the text."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.path = CACHE_DIR / f"bench-{backend_slug(inner.model_id)}.npz"
+        self.memory: dict[str, np.ndarray] = {}
+        self.dirty = False
+        if self.path.exists():
+            with np.load(self.path, allow_pickle=False) as data:
+                self.memory = dict(zip(data["texts"].tolist(), data["vectors"], strict=True))
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.memory]
+        if missing:
+            self.memory.update(zip(missing, self.inner.encode(missing), strict=True))
+            self.dirty = True
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([self.memory[t] for t in texts]).astype(np.float32)
+
+    def save(self) -> None:
+        if self.dirty:
+            CACHE_DIR.mkdir(exist_ok=True)
+            np.savez(
+                self.path, texts=np.array(list(self.memory)), vectors=np.stack(list(self.memory.values()))
+            )
+
+
+@dataclass(frozen=True)
+class DocOut:
+    """What the pipeline says about one document."""
+
+    sentiment: str  # negative / neutral / positive (document rule)
+    stage: str
+    emotion: str | None
+    candidate: bool  # at least one unit enters the pain-point clustering
+    tagged_negative: bool  # at least one unit tagged negative (the candidate rule before issue 10)
+    n_units: int
+    n_candidates: int
+
+
+class Runner:
+    """One embedder and tagger per resolved backend, shared by every set."""
+
+    def __init__(self, backend: str, models_dir: Path | None) -> None:
+        self.backend = backend
+        self.models_dir = models_dir
+        self.embedders: dict[str, CachedEmbedder] = {}
+        self.taggers: dict[str, EmbeddingTagger] = {}
+
+    def spec_for(self, langs: Sequence[str]) -> str:
+        return resolve_spec(self.backend, list(langs))
+
+    def documents(self, docs: Sequence[Labelled]) -> tuple[str, list[DocOut]]:
+        spec = self.spec_for([d.lang for d in docs])
+        if spec not in self.embedders:
+            self.embedders[spec] = CachedEmbedder(get_embedder(spec))
+            emb = self.embedders[spec]
+            self.taggers[spec] = load_tagger(self.models_dir, emb.model_id, encode=emb.inner.encode)
+        embedder, tagger = self.embedders[spec], self.taggers[spec]
+        records = [Record(text=d.text, language=d.lang) for d in docs]
+        units = extract_units(records, embedder, tagger, languages=[d.lang for d in docs])
+        assert units.tags is not None
+        members: list[list[int]] = [[] for _ in docs]
+        for i, row in enumerate(units.rows):
+            members[int(row)].append(i)
+        out = []
+        for idx in members:
+            if not idx:
+                out.append(DocOut("neutral", "unknown", None, False, False, 0, 0))
+                continue
+            tags = [units.tags[i] for i in idx]
+            score = float(np.mean([t.sentiment_score for t in tags]))
+            sentiment = (
+                "negative" if score < -DOC_THRESHOLD else ("positive" if score > DOC_THRESHOLD else "neutral")
+            )
+            agg = theme_tags(tags)
+            n_cand = int(sum(units.polarity[i] == -1 for i in idx))
+            neg = any(x.sentiment == "negative" for x in tags)
+            out.append(DocOut(sentiment, agg.stage, agg.dominant_emotion, n_cand > 0, neg, len(idx), n_cand))
+        return embedder.model_id, out
+
+    def save(self) -> None:
+        for e in self.embedders.values():
+            e.save()
+
+
+def _f1(truth: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> float:
+    return round(
+        float(f1_score(list(truth), list(pred), labels=list(labels), average="macro", zero_division=0)), 4
+    )
+
+
+def _recall_precision(truth_negative: Sequence[bool], selected: Sequence[bool]) -> tuple[float, float]:
+    t = np.asarray(truth_negative, dtype=bool)
+    s = np.asarray(selected, dtype=bool)
+    recall = float((t & s).sum() / max(int(t.sum()), 1))
+    precision = float((t & s).sum() / max(int(s.sum()), 1))
+    return round(recall, 4), round(precision, 4)
+
+
+class Table:
+    """The benchmark's rows, added by one set at a time."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.aspect = self.name = self.lang = self.model = ""
+
+    def at(self, aspect: str, name: str, lang: str, model: str) -> Table:
+        self.aspect, self.name, self.lang, self.model = aspect, name, lang, model
+        return self
+
+    def add(self, metric: str, n: int, value: float) -> None:
+        self.rows.append(
+            {
+                "aspect": self.aspect,
+                "set": self.name,
+                "lang": self.lang,
+                "metric": metric,
+                "n": n,
+                "value": round(float(value), 4),
+                "model": self.model,
+            }
+        )
+
+
+def bench_allocine(r: Runner, t: Table, root: Path, limit: int | None) -> None:
+    docs = sample(allocine(root), limit)
+    model, out = r.documents(docs)
+    truth = [d.label for d in docs]
+    neg = [y == "negative" for y in truth]
+    rec, prec = _recall_precision(neg, [o.candidate for o in out])
+    pos = [o for o, y in zip(out, truth, strict=True) if y == "positive"]
+    pos_share = sum(o.n_candidates for o in pos) / max(sum(o.n_units for o in pos), 1)
+    n = len(docs)
+    t.at("sentiment", "allocine-test", "fr", model)
+    t.add("polar macro-F1", n, _f1(truth, [o.sentiment for o in out], POLAR))
+    t.add("share predicted neutral", n, sum(o.sentiment == "neutral" for o in out) / n)
+    t.at("complaint recall", "allocine-test", "fr", model)
+    t.add("negative reviews with a candidate unit", sum(neg), rec)
+    t.add(
+        "… tagged negative only (rule before issue 10)",
+        sum(neg),
+        _recall_precision(neg, [o.tagged_negative for o in out])[0],
+    )
+    t.add("precision (selected reviews truly negative)", n, prec)
+    t.add("share of positive reviews' units selected", len(pos), pos_share)
+
+
+def bench_xed(r: Runner, t: Table, root: Path, lang: str, limit: int | None) -> None:
+    docs = [d for d in xed(root, lang) if xed_polarity(d.label) is not None or xed_plutchik_target(d.label)]
+    docs = sample(docs, limit)
+    model, out = r.documents(docs)
+    name = f"xed-{lang}-test"
+    polar = [(xed_polarity(d.label) or "", o) for d, o in zip(docs, out, strict=True)]
+    pn = [(y, o) for y, o in polar if y in POLAR]
+    t.at("sentiment", f"{name} (polarity proxy)", lang, model)
+    t.add("polar macro-F1", len(pn), _f1([y for y, _ in pn], [o.sentiment for _, o in pn], POLAR))
+    to_plutchik = mapping("xed_emotions.json")["product_to_plutchik"]
+    scored = [(y, o) for d, o in zip(docs, out, strict=True) if (y := xed_plutchik_target(d.label))]
+    labels = sorted({y for y, _ in scored})
+    pred = [to_plutchik.get(o.emotion or "", "none") for _, o in scored]
+    t.at("emotion", name, lang, model)
+    t.add(
+        f"macro-F1 over {len(labels)} Plutchik emotions",
+        len(scored),
+        _f1([y for y, _ in scored], pred, labels),
+    )
+    judged = [(y, o) for y, o in polar if y]
+    rec, prec = _recall_precision([y == "negative" for y, _ in judged], [o.candidate for _, o in judged])
+    t.at("complaint recall", name, lang, model)
+    t.add("negative lines selected", sum(y == "negative" for y, _ in judged), rec)
+    t.add("precision (selected lines truly negative)", len(judged), prec)
+    old_rec, old_prec = _recall_precision(
+        [y == "negative" for y, _ in judged], [o.tagged_negative for _, o in judged]
+    )
+    t.add("… tagged negative only: negative lines selected", sum(y == "negative" for y, _ in judged), old_rec)
+    t.add("… tagged negative only: precision", len(judged), old_prec)
+
+
+def bench_seed(r: Runner, t: Table) -> None:
+    _, held = split(load_seed())
+    for lang in ("fr", "en"):
+        docs = [Labelled(u.text, lang, u.sentiment or "") for u in held if u.lang == lang and u.sentiment]
+        model, out = r.documents(docs)
+        truth = [d.label for d in docs]
+        t.at("sentiment", "seed held-out", lang, model)
+        t.add("3-class macro-F1", len(docs), _f1(truth, [o.sentiment for o in out], THREE))
+        rec, prec = _recall_precision([y == "negative" for y in truth], [o.candidate for o in out])
+        t.at("complaint recall", "seed held-out", lang, model)
+        t.add("negative units selected", sum(y == "negative" for y in truth), rec)
+        t.add("precision (selected units truly negative)", len(docs), prec)
+        old = _recall_precision([y == "negative" for y in truth], [o.tagged_negative for o in out])
+        t.add("… tagged negative only: negative units selected", sum(y == "negative" for y in truth), old[0])
+        t.add("… tagged negative only: precision", len(docs), old[1])
+
+
+def bench_stages(r: Runner, t: Table, root: Path, limit: int | None) -> None:
+    """Stage macro-F1 on the strict (unambiguous categories) and full (every category) mappings."""
+    for name, docs in (
+        ("banking77-test", sample(banking77_all(root), limit)),
+        ("cfpb", sample(cfpb(root), limit)),
+    ):
+        model, out = r.documents(docs)
+        for kind, stage_of in stage_maps(name.split("-")[0]).items():
+            pairs = [
+                (stage_of[d.label], o.stage) for d, o in zip(docs, out, strict=True) if d.label in stage_of
+            ]
+            truth = [y for y, _ in pairs]
+            t.at("stage", f"{name} ({kind} mapping)", "en", model)
+            t.add("macro-F1", len(pairs), _f1(truth, [p for _, p in pairs], sorted(set(truth))))
+        t.at("complaint recall", f"{name} (every row a problem or request)", "en", model)
+        t.add("rows with a candidate unit", len(docs), sum(o.candidate for o in out) / len(docs))
+        t.add("… tagged negative only", len(docs), sum(o.tagged_negative for o in out) / len(docs))
+
+
+def render(rows: Sequence[dict[str, Any]], meta: dict[str, Any]) -> str:
+    lines = [
+        f"`python -m bench.sentiment {meta['args']}` — {meta['date']}, backend `{meta['backend']}` "
+        f"resolved per set (text only, no rating), {meta['seconds']:.0f} s on {meta['cpus']} CPU cores.",
+        "",
+        "| aspect | set | lang | metric | n | value | embedding |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['aspect']} | {row['set']} | {row['lang']} | {row['metric']} | {row['n']} | "
+            f"{row['value']:.4f} | {row['model']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_section(markdown: str, path: Path = BENCH_DOC) -> None:
+    text = path.read_text(encoding="utf-8")
+    block = f"{SECTION_START}\n{markdown}{SECTION_END}"
+    if SECTION_START in text and SECTION_END in text:
+        head, rest = text.split(SECTION_START, 1)
+        text = head + block + rest.split(SECTION_END, 1)[1]
+    else:
+        text = (
+            text.rstrip("\n")
+            + "\n\n## Sentiment, emotion, stage and complaint recall on real sets\n\n"
+            + block
+            + "\n"
+        )
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import os
+
+    parser = argparse.ArgumentParser(prog="python -m bench.sentiment", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--datasets", type=Path, default=DEFAULT_DIR)
+    parser.add_argument("--limit", type=int, help="documents per set (fixed sample)")
+    parser.add_argument(
+        "--backend", default="auto", help="embedding backend spec (default: what the CLI uses)"
+    )
+    parser.add_argument("--models-dir", type=Path, help="tagging artifacts (default: the shipped ones)")
+    parser.add_argument("--sets", default="allocine,xed,seed,stages", help="comma-separated subset")
+    parser.add_argument("--json", type=Path, help="write the rows as JSON here")
+    parser.add_argument("--write-docs", action="store_true", help="replace the section in docs/benchmarks.md")
+    args = parser.parse_args(argv)
+    root = args.datasets.resolve()
+    t0 = time.perf_counter()
+    runner = Runner(args.backend, args.models_dir)
+    wanted = set(args.sets.split(","))
+    table = Table()
+    try:
+        if "allocine" in wanted:
+            log("allocine")
+            bench_allocine(runner, table, root, args.limit)
+        if "xed" in wanted:
+            for lang in ("fr", "en"):
+                log(f"xed {lang}")
+                bench_xed(runner, table, root, lang, args.limit)
+        if "seed" in wanted:
+            log("seed held-out")
+            bench_seed(runner, table)
+        if "stages" in wanted:
+            log("banking77 / cfpb")
+            bench_stages(runner, table, root, args.limit)
+    finally:
+        runner.save()
+    order = {"sentiment": 0, "emotion": 1, "stage": 2, "complaint recall": 3}
+    rows = sorted(table.rows, key=lambda r: order[r["aspect"]])
+    meta = {
+        "args": " ".join(argv if argv is not None else sys.argv[1:]),
+        "date": time.strftime("%Y-%m-%d"),
+        "backend": args.backend,
+        "seconds": time.perf_counter() - t0,
+        "cpus": os.cpu_count(),
+    }
+    markdown = render(rows, meta)
+    print(markdown)
+    if args.json:
+        args.json.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2) + "\n", encoding="utf-8")
+    if args.write_docs:
+        write_section(markdown)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,45 @@
+"""Pieces of the sentiment comparison and the candidate calibration that can be checked without a model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from training.calibrate_candidates import _selected
+from training.compare_sentiment import _ordered, _weights
+from training.corpus import Unit
+
+
+def _u(i: int) -> Unit:
+    return Unit(f"t{i}", "fr", None, "negative", None, None, None)
+
+
+def test_each_real_source_weighs_like_the_seed_corpus() -> None:
+    seed, big, small = [_u(i) for i in range(10)], [_u(i) for i in range(100)], [_u(i) for i in range(5)]
+    w = _weights([seed, big, small], len(seed))
+    assert w.shape == (115,)
+    assert w[:10].sum() == 10 and np.isclose(w[10:110].sum(), 10) and np.isclose(w[110:].sum(), 10)
+
+
+def test_ordered_puts_columns_in_negative_neutral_positive_order() -> None:
+    p = np.array([[0.1, 0.2, 0.7]])  # classes as a model may sort them
+    np.testing.assert_allclose(_ordered(p, ("positive", "negative", "neutral")), [[0.2, 0.7, 0.1]])
+
+
+def test_candidate_rule_used_for_calibration() -> None:
+    scores = np.array([-0.6, 0.1, 0.1, 0.6])
+    sentiments = ["negative", "neutral", "neutral", "positive"]
+    cue = np.array([False, False, True, False])
+    assert _selected(scores, sentiments, cue, 0.0).tolist() == [True, False, True, False]
+    assert _selected(scores, sentiments, cue, 0.2).tolist() == [True, True, True, False]
+    assert _selected(scores, sentiments, cue, -np.inf).tolist() == [True, False, True, False]
+
+
+def test_xed_emotion_mapping_for_training() -> None:
+    from training.compare_emotion import xed_emotion
+
+    assert xed_emotion("anger;disgust") == "anger"
+    assert xed_emotion("fear") == "worry"
+    assert xed_emotion("sadness") == "disappointment"
+    assert xed_emotion("joy") == "delight"
+    assert xed_emotion("joy;trust") is None  # two product emotions: ambiguous
+    assert xed_emotion("surprise") is None and xed_emotion("neutral") is None

@@ -1,0 +1,273 @@
+"""Compare shippable sentiment model families on real development data, and ship the best one.
+
+    python -m training.compare_sentiment                       # use-multilingual (the default backend)
+    python -m training.compare_sentiment --backend "sentence-transformers:all-MiniLM-L6-v2"
+    python -m training.compare_sentiment --write               # also write the winner into training/artifacts
+
+Families (all CPU-trainable in minutes, all stored as arrays, nlp/tagging/artifacts.py):
+  A  seed        logistic head on [embedding, cues], seed corpus only (the shipped recipe, without TF-IDF)
+  B  seed+real   same head, seed corpus + real train sets (training/sentiment_real.py) + the new pairs
+  C  +lexicon    B plus the polarity lexicon with negation scope (nlp/tagging/polarity_lexicon.py)
+  D  ensemble    C blended with a character n-gram TF-IDF logistic model, weight chosen on development data
+Selection: the mean of the development scores (Allociné dev reviews scored like documents, XED dev lines,
+the seed held-out split), never the benchmark's test sets. A fine-tuned transformer is not among them: see
+docs/benchmarks.md (no GPU, two shared cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+
+from nlp.embeddings import Embedder
+from nlp.tagging.artifacts import LinearHead, TextHead, backend_slug
+from nlp.tagging.effort_cues import _fold
+from nlp.tagging.features import build_features
+from nlp.text.segmentation import split_units_batch
+from training.corpus import Unit, load_seed, split
+from training.embedding_cache import embed, load_embedder
+from training.sentiment_real import RealSets, load_real
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+REPORTS = Path(__file__).resolve().parent / "reports"
+SEED = 13
+CLASSES = ("negative", "neutral", "positive")
+C_GRID = (2.0, 8.0)
+TEXT_WEIGHTS = (0.2, 0.35, 0.5)
+REAL_SHARE = 1.0  # each real source weighs (in total) REAL_SHARE × the seed corpus's size
+DOC_THRESHOLD = 0.2
+DEV_DOCS = 200  # Allociné dev reviews scored as documents (clause splitting is the slow part)
+
+
+def _weights(parts: Sequence[list[Unit]], n_seed: int) -> np.ndarray:
+    out = []
+    for k, part in enumerate(parts):
+        w = 1.0 if k == 0 else REAL_SHARE * n_seed / max(len(part), 1)
+        out.append(np.full(len(part), w))
+    return np.concatenate(out) if out else np.zeros(0)
+
+
+def _fit_lr(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> LogisticRegression:
+    model = LogisticRegression(C=c, max_iter=3000, tol=1e-3, class_weight="balanced", random_state=SEED)
+    return model.fit(x, y, sample_weight=w)
+
+
+def _fit_text(texts: Sequence[str], y: np.ndarray, w: np.ndarray) -> TextHead:
+    vec = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=3, max_features=60000
+    )
+    a = vec.fit_transform([_fold(t) for t in texts])
+    model = _fit_lr(a, y, w, 8.0)
+    vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
+    return TextHead(
+        "sentiment",
+        tuple(str(c) for c in model.classes_),
+        tuple(vocab),
+        vec.idf_.astype(np.float32),
+        model.coef_.astype(np.float32),
+        model.intercept_.astype(np.float32),
+    )
+
+
+class DevSet:
+    """Development data, embedded once: sentences (seed held-out, XED dev) and Allociné dev documents."""
+
+    def __init__(self, embedder: Embedder, held: list[Unit], real: RealSets, allocine: bool) -> None:
+        self.sentences: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+        for name, units in [("seed held-out", held), *[(f"{k} dev", v) for k, v in real.dev.items()]]:
+            if name.startswith("allocine"):
+                continue
+            texts = [u.text for u in units]
+            self.sentences[name] = (texts, np.array([u.sentiment for u in units]), embed(texts, embedder))
+        self.docs: tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None = None
+        if allocine and "allocine" in real.dev:
+            docs = real.dev["allocine"][:DEV_DOCS]
+            spans = split_units_batch([u.text for u in docs], ["fr"] * len(docs))
+            rows = np.array([i for i, sp in enumerate(spans) for _ in sp])
+            texts = [s.text for sp in spans for s in sp]
+            self.docs = (texts, rows, np.array([u.sentiment for u in docs]), embed(texts, embedder))
+
+    def scores(self, proba: Any) -> dict[str, float]:
+        """``proba(texts, vectors) -> (n, 3)`` in CLASSES order; macro-F1 per development set."""
+        out: dict[str, float] = {}
+        for name, (texts, y, x) in self.sentences.items():
+            pred = np.array(CLASSES)[proba(texts, x).argmax(axis=1)]
+            labels = [c for c in CLASSES if c in set(y)]
+            out[name] = float(f1_score(y, pred, labels=labels, average="macro", zero_division=0))
+        if self.docs is not None:
+            texts, rows, y, x = self.docs
+            p = proba(texts, x)
+            score = np.zeros(len(y))
+            np.add.at(score, rows, p[:, 2] - p[:, 0])
+            score /= np.maximum(np.bincount(rows, minlength=len(y)), 1)
+            pred = np.where(
+                score < -DOC_THRESHOLD, "negative", np.where(score > DOC_THRESHOLD, "positive", "neutral")
+            )
+            out["allocine dev (documents)"] = float(
+                f1_score(y, pred, labels=["negative", "positive"], average="macro", zero_division=0)
+            )
+        return {k: round(v, 4) for k, v in out.items()}
+
+
+def _ordered(p: np.ndarray, classes: Sequence[str]) -> np.ndarray:
+    return np.asarray(p[:, [list(classes).index(c) for c in CLASSES]])
+
+
+def compare(
+    backend: str, sources: tuple[str, ...], max_fit: int | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    embedder = load_embedder(backend)
+    train_units, held = split(load_seed())
+    train_units = [u for u in train_units if u.sentiment]
+    held = [u for u in held if u.sentiment]
+    real = load_real(sources=sources, max_fit=max_fit)
+    dev = DevSet(embedder, held, real, "allocine" in sources)
+    parts = [train_units, *real.fit.values()]
+    units = [u for p in parts for u in p]
+    texts = [u.text for u in units]
+    y = np.array([u.sentiment for u in units])
+    w = _weights(parts, len(train_units))
+    x_emb = embed(texts, embedder)
+    n_seed = len(train_units)
+    print(f"[{backend}] fit rows: {len(units)} ({n_seed} seed), dev: {list(dev.sentences)}", file=sys.stderr)
+
+    results: dict[str, Any] = {}
+    best: dict[str, Any] = {}
+
+    def consider(family: str, c: float, head: LinearHead, text: TextHead | None, wt: float) -> None:
+        def proba(t: Sequence[str], x: np.ndarray) -> np.ndarray:
+            p = _ordered(head.predict_proba(build_features(x, t, True, head.uses_polarity)), head.classes)
+            if text is not None:
+                p = (1 - wt) * p + wt * _ordered(text.predict_proba(t), text.classes)
+            return p
+
+        s = dev.scores(proba)
+        mean = round(float(np.mean(list(s.values()))), 4)
+        key = f"{family} C={c}" + (f" w={wt}" if text is not None else "")
+        results[key] = {"family": family, "C": c, "text_weight": wt, "dev": s, "dev_mean": mean}
+        print(f"  {key}: {s} mean={mean}", file=sys.stderr, flush=True)
+        if not best or mean > best["dev_mean"]:
+            best.update(key=key, dev_mean=mean, head=head, text=text, text_weight=wt, family=family)
+
+    for family, rows, polarity in (
+        ("A seed", slice(0, n_seed), False),
+        ("B seed+real", slice(None), False),
+        ("C +lexicon", slice(None), True),
+    ):
+        x = build_features(x_emb[rows], texts[rows], True, polarity)
+        for c in C_GRID:
+            m = _fit_lr(x, y[rows], w[rows], c)
+            head = LinearHead(
+                "sentiment",
+                tuple(str(k) for k in m.classes_),
+                m.coef_.astype(np.float32),
+                m.intercept_.astype(np.float32),
+                embedder.model_id,
+                True,
+                0.0,
+                0.0,
+                polarity,
+            )
+            consider(family, c, head, None, 0.0)
+    # D: the best C head blended with a char n-gram TF-IDF model of the same rows.
+    c_best = max((r for r in results.values() if r["family"] == "C +lexicon"), key=lambda r: r["dev_mean"])[
+        "C"
+    ]
+    x = build_features(x_emb, texts, True, True)
+    m = _fit_lr(x, y, w, c_best)
+    head = LinearHead(
+        "sentiment",
+        tuple(str(k) for k in m.classes_),
+        m.coef_.astype(np.float32),
+        m.intercept_.astype(np.float32),
+        embedder.model_id,
+        True,
+        0.0,
+        0.0,
+        True,
+    )
+    text = _fit_text(texts, y, w)
+    for wt in TEXT_WEIGHTS:
+        consider("D ensemble", c_best, head, text, wt)
+    summary = {
+        "backend": backend,
+        "model_id": embedder.model_id,
+        "sources": list(sources),
+        "fit_rows": {"seed": n_seed, **{k: len(v) for k, v in real.fit.items()}},
+        "dev_rows": {"seed held-out": len(held), **{k: len(v) for k, v in real.dev.items()}},
+        "results": results,
+        "best": best["key"],
+    }
+    return summary, best
+
+
+def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
+    directory = ARTIFACTS / backend_slug(summary["model_id"])
+    head: LinearHead = best["head"]
+    text: TextHead | None = best["text"]
+    head = LinearHead(
+        head.name,
+        head.classes,
+        head.coef,
+        head.intercept,
+        head.model_id,
+        head.uses_lexical,
+        best["text_weight"] if text is not None else 0.0,
+        0.0,
+        head.uses_polarity,
+    )
+    head.save(directory)
+    stale = directory / "sentiment-text-v1.npz"
+    if text is not None:
+        text.save(directory)
+    elif stale.exists():
+        stale.unlink()
+    card_path = directory / "model_card.json"
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    card["heads"]["sentiment"] = {
+        "C": summary["results"][best["key"]]["C"],
+        "text_weight": head.text_weight,
+        "prototype_weight": 0.0,
+        "family": best["family"],
+        "dev": summary["results"][best["key"]]["dev"],
+        "n_train": sum(summary["fit_rows"].values()),
+        "train_sources": summary["fit_rows"],
+        "classes": list(head.classes),
+        "features": "embedding + lexical cues"
+        + (" + polarity lexicon" if head.uses_polarity else "")
+        + (f" ⊕ char n-gram TF-IDF (w={head.text_weight})" if text is not None else ""),
+        "file": "sentiment-v1.npz",
+        "trained_by": "python -m training.compare_sentiment --write",
+    }
+    card_path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return directory
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.compare_sentiment")
+    parser.add_argument("--backend", default="use-multilingual")
+    parser.add_argument("--sources", default="allocine,xed-fr,xed-en", help="real train sets to add")
+    parser.add_argument("--max-fit", type=int, default=1500, help="cap on fit rows per real source")
+    parser.add_argument("--write", action="store_true", help="write the winner into training/artifacts")
+    args = parser.parse_args(argv)
+    summary, best = compare(args.backend, tuple(s for s in args.sources.split(",") if s), args.max_fit)
+    REPORTS.mkdir(exist_ok=True)
+    out = REPORTS / f"sentiment_comparison_{backend_slug(summary['model_id'])}.json"
+    out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"best: {summary['best']} → {out}", file=sys.stderr)
+    if args.write:
+        print(f"written to {write_best(best, summary)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

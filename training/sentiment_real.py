@@ -1,0 +1,92 @@
+"""Real labelled sentiment data for training, with a fixed development split for choosing models.
+
+Only ``train`` splits of ../shared/datasets are read here (the benchmark reports on ``test``). Each train set
+is cut once more by a stable hash of the text: 20 % is a *development* part that is never fitted on and is
+used to choose the model family, its regularisation and blend weights, and the pain-point candidate
+threshold; the rest is fitted on. Sources:
+
+- Allociné train (French reviews; negative/positive from stars; no neutral). Whole reviews are embedded as
+  one text for training; development reviews are scored like the pipeline scores a document (clauses, mean).
+- XED train, French and English, reduced to a polarity with training/mappings/xed_emotions.json (lines whose
+  Plutchik labels are all negative or all positive; English also has human-labelled neutral lines).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from training.corpus import Unit
+
+DATASETS = Path(
+    os.environ.get("FRICTIONMAP_DATASETS", Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets")
+)
+DEV_PERCENT = 20
+NEGATIVE_PLUTCHIK = frozenset({"anger", "disgust", "fear", "sadness"})
+POSITIVE_PLUTCHIK = frozenset({"joy", "trust"})
+
+
+@dataclass(frozen=True)
+class RealSets:
+    """Fit and development parts of each real source (Units carry only text, lang and sentiment)."""
+
+    fit: dict[str, list[Unit]]
+    dev: dict[str, list[Unit]]
+
+
+def is_dev(text: str) -> bool:
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16) % 100 < DEV_PERCENT
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    csv.field_size_limit(10_000_000)
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def xed_sentiment(label: str) -> str | None:
+    if label == "neutral":
+        return "neutral"
+    parts = set(label.split(";"))
+    if parts <= NEGATIVE_PLUTCHIK:
+        return "negative"
+    if parts <= POSITIVE_PLUTCHIK:
+        return "positive"
+    return None
+
+
+def _unit(text: str, lang: str, sentiment: str, source: str) -> Unit:
+    return Unit(text, lang, None, sentiment, None, None, None, source=source)
+
+
+def load_real(
+    root: Path = DATASETS,
+    sources: tuple[str, ...] = ("allocine", "xed-fr", "xed-en"),
+    max_fit: int | None = None,
+) -> RealSets:
+    """``max_fit``: cap on each source's fit rows (a fixed sample), to keep training within minutes on two
+    shared cores; development rows are never capped."""
+    fit: dict[str, list[Unit]] = {}
+    dev: dict[str, list[Unit]] = {}
+    for source in sources:
+        if source == "allocine":
+            rows = read_rows(root.resolve() / "allocine_fr_sample" / "train.csv")
+            units = [_unit(r["text"], "fr", r["label"], source) for r in rows]
+        else:
+            lang = source.split("-")[1]
+            rows = read_rows(root.resolve() / f"xed_{lang}_emotion" / "train.csv")
+            units = [
+                _unit(r["text"], lang, s, source)
+                for r in rows
+                if (s := xed_sentiment(r["label"])) is not None
+            ]
+        fitted = [u for u in units if not is_dev(u.text)]
+        if max_fit is not None and len(fitted) > max_fit:
+            fitted = [fitted[i] for i in sorted(random.Random(11).sample(range(len(fitted)), max_fit))]
+        fit[source] = fitted
+        dev[source] = [u for u in units if is_dev(u.text)]
+    return RealSets(fit, dev)
