@@ -19,6 +19,7 @@ from nlp.pipeline import AnalysisResult, Record, analyze_records
 from nlp.tagging.tagger import tagger_loader
 from nlp.themes.clustering import ClusterParams
 
+NAME_LANGUAGES = ("fr", "en")
 PROGRESS_MIN_RECORDS = 200  # below this the run is instant; a bar would be noise
 
 
@@ -121,8 +122,14 @@ def run_analyze(
     progress: bool | None = None,
     tagging: bool = True,
     models_dir: str | Path | None = None,
+    language: str | None = None,
 ) -> AnalysisResult:
-    """Analyse one file and write the JSON to ``out`` (stdout when ``None``). Raises ``InputError``."""
+    """Analyse one file and write the JSON to ``out`` (stdout when ``None``). Raises ``InputError``.
+
+    ``language``: fr or en, the language of the themes' ``name`` (default: the majority language of the file).
+    """
+    if language not in (None, *NAME_LANGUAGES):
+        raise InputError(f"--language: must be one of {', '.join(NAME_LANGUAGES)}, got {language!r}")
     path = Path(input_path)
     if not path.is_file():
         raise InputError(f"input: file {str(path)!r} does not exist")
@@ -135,6 +142,7 @@ def run_analyze(
         params=params,
         progress=_Bar(show, sys.stderr),
         tagger_loader=loader,
+        language=language,
     )
     payload = json.dumps(result.to_json(), ensure_ascii=False, indent=1)
     if out is None:
@@ -155,11 +163,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedding-backend", default="auto")
     parser.add_argument("--no-tagging", action="store_true", help="skip stage/sentiment/emotion/effort tags")
     parser.add_argument("--models-dir", help="tagging artifacts (default: the ones in training/artifacts)")
+    parser.add_argument(
+        "--language", choices=NAME_LANGUAGES, help="language of the names (default: the data's majority)"
+    )
     args = parser.parse_args(argv)
     try:
         run_analyze(
             args.input, args.text_column, args.id_column, args.rating_column, args.date_column, args.out,
             embedding_backend=args.embedding_backend, tagging=not args.no_tagging, models_dir=args.models_dir,
+            language=args.language,
         )  # fmt: skip
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -115,6 +115,9 @@ def analyze(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the JSON result here (default: stdout).")
     ] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="fr or en: language of the names (default: the data's).")
+    ] = None,
 ) -> None:
     """Run the whole pipeline on a CSV/JSONL file, without a server or database; JSON out, progress
     on stderr. Bad input (missing file or column) exits 2 with the reason on stderr.
@@ -138,6 +141,7 @@ def analyze(
             out,
             embedding_backend=settings.embedding_backend,  # "auto" (default): chosen per file
             models_dir=settings.models_dir,
+            language=language,
         )
     except InputError as exc:
         typer.echo(f"frictionmap analyze: {exc}", err=True)

@@ -22,6 +22,7 @@ from nlp.pipeline.themes import ThemeCluster, cluster_themes
 from nlp.tagging.aggregate import PainPointTags, aggregate_pain_point, effort_by_stage
 from nlp.tagging.types import Tagger, UnitTags
 from nlp.themes.clustering import ClusterParams
+from nlp.themes.naming import majority_language
 
 # Builds the tagger for the embedder actually used (the ``auto`` spec resolves per corpus, and a tagger is
 # bound to one embedding space); returns None when no artifacts exist for that space.
@@ -61,6 +62,8 @@ def _theme(cluster: ThemeCluster, units: ExtractedUnits) -> Theme:
         languages=cluster.languages,
         quote_units=list(cluster.quotes),
         tags=agg,
+        name=cluster.name,
+        names=dict(cluster.names),
     )
 
 
@@ -160,12 +163,14 @@ def analyze_records(
     batch_size: int = 256,
     context_weight: float = CONTEXT_WEIGHT,
     tagger_loader: TaggerLoader | None = None,
+    language: str | None = None,
 ) -> AnalysisResult:
     """Run the full mining chain on ``records`` (``Record``, or mappings with its field names).
 
     Candidates: with a tagger, units tagged negative feed pain points and positive ones opportunities;
     without one, the item's score decides (``nlp.pipeline.records.score_polarity``: low or no score → pain
-    candidate, high → opportunity, middling → neither).
+    candidate, high → opportunity, middling → neither). ``language``: the language of the themes' ``name``
+    (default: the majority language of the records).
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -192,7 +197,14 @@ def analyze_records(
 
     t = time.perf_counter()
     report("cluster", 0, 1)
-    clusters = cluster_themes(units.texts, units.languages, units.vectors, units.polarity, params)
+    clusters = cluster_themes(
+        units.texts,
+        units.languages,
+        units.vectors,
+        units.polarity,
+        params,
+        language=language or majority_language(langs),
+    )
     themes = [(c, _theme(c, units)) for c in clusters]
     report("cluster", 1, 1)
     timings["cluster"] = time.perf_counter() - t

@@ -44,6 +44,8 @@ class Theme:
     quote_units: list[int] = field(default_factory=list)  # indices into AnalysisResult.units
     # aggregate of the members' tags (nlp.tagging.aggregate.PainPointTags as a dict); None without a tagger
     tags: dict[str, Any] | None = None
+    name: str = ""  # natural phrase in the output language (nlp.themes.naming)
+    names: dict[str, str] = field(default_factory=dict)  # language -> name, each language it has units in
 
 
 @dataclass

@@ -15,6 +15,7 @@ import numpy as np
 
 from nlp.themes.clustering import Clustering, ClusterParams, cluster_units
 from nlp.themes.labelling import label_clusters
+from nlp.themes.naming import majority_language, name_themes
 
 ThemeKind = Literal["pain", "opportunity"]
 KIND_POLARITY: dict[ThemeKind, int] = {"pain": -1, "opportunity": 1}
@@ -31,6 +32,8 @@ class ThemeCluster:
     quotes: tuple[int, ...]  # indices into the units, most representative first
     centroid: np.ndarray
     languages: dict[str, float] = field(default_factory=dict)
+    name: str = ""  # natural phrase in the preferred language (nlp.themes.naming)
+    names: dict[str, str] = field(default_factory=dict)  # language -> name, for each language it has units in
 
     @property
     def size(self) -> int:
@@ -44,6 +47,7 @@ def _themes_of_kind(
     texts: Sequence[str],
     languages: Sequence[str],
     vectors: np.ndarray,
+    language: str | None,
 ) -> list[ThemeCluster]:
     labels = label_clusters(
         [texts[i] for i in idx],
@@ -53,8 +57,14 @@ def _themes_of_kind(
         clustering.centroids,
     )
     out = []
-    for lab in labels:
-        local = np.flatnonzero(clustering.labels == lab.cluster)
+    locals_ = [np.flatnonzero(clustering.labels == lab.cluster) for lab in labels]
+    names = name_themes(
+        [[texts[idx[j]] for j in local] for local in locals_],
+        [[languages[idx[j]] for j in local] for local in locals_],
+        [[float(clustering.similarity[j]) for j in local] for local in locals_],
+        preferred=language,
+    )
+    for lab, local, name in zip(labels, locals_, names, strict=True):
         out.append(
             ThemeCluster(
                 kind=kind,
@@ -66,6 +76,8 @@ def _themes_of_kind(
                 quotes=tuple(int(idx[q]) for q in lab.quotes),
                 centroid=clustering.centroids[lab.cluster],
                 languages=dict(lab.languages),
+                name=name.name,
+                names=dict(name.names),
             )
         )
     return out
@@ -77,18 +89,23 @@ def cluster_themes(
     vectors: np.ndarray,
     polarity: np.ndarray,
     params: ClusterParams | None = None,
+    language: str | None = None,
 ) -> list[ThemeCluster]:
     """Pain points from units with polarity -1, then opportunities from units with polarity +1.
+
+    ``language``: the language each theme's ``name`` should be in when it has units in it (the workspace's
+    setting, the CLI's ``--language``); default: the majority language of the units given.
 
     ``vectors`` are the contextualized unit vectors (``ExtractedUnits.vectors``, or what the service stored).
     Units that fit no cluster are left out (the clustering's ``max_unassigned`` bounds how many).
     """
     out: list[ThemeCluster] = []
     pol = np.asarray(polarity)
+    preferred = language or majority_language(languages)
     for kind, sign in KIND_POLARITY.items():
         idx = np.flatnonzero(pol == sign)
         if idx.size == 0:
             continue
         clustering = cluster_units(vectors[idx], params)
-        out.extend(_themes_of_kind(kind, idx, clustering, texts, languages, vectors))
+        out.extend(_themes_of_kind(kind, idx, clustering, texts, languages, vectors, preferred))
     return out

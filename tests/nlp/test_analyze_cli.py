@@ -55,3 +55,10 @@ def test_errors_name_the_field(tmp_path: Path) -> None:
     bad.write_text("{not json}\n")
     with pytest.raises(InputError, match="line 1"):
         run_analyze(bad)
+
+
+def test_language_flag_is_checked(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    _write_csv(src)
+    with pytest.raises(InputError, match="--language"):
+        run_analyze(src, language="de")

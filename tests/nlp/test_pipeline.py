@@ -190,3 +190,21 @@ def test_empty_and_tiny_inputs(hashing_embedder) -> None:
     # a single complaint is not a *recurring* irritant: no pain point, unit left unassigned
     one = analyze_records([Record(text="Card declined at checkout again")], embedder=hashing_embedder)
     assert one.pain_points == [] and one.units[0].pain_point is None
+
+
+def test_names_in_the_chosen_language(hashing_embedder) -> None:
+    french = [
+        Record(text="Remboursement jamais reçu après un mois.", language="fr"),
+        Record(text="Mon remboursement jamais reçu malgré trois demandes.", language="fr"),
+    ]
+    recs = [*_records(), *(french * 3)]
+    res = analyze_records(recs, embedder=hashing_embedder)
+    for t in res.to_json()["pain_points"]:
+        assert t["name"] and "·" not in t["name"] and set(t["names"]) <= {"en", "fr"}
+        # English is the data's majority; a French-only theme keeps its French name
+        assert t["name"] == t["names"].get("en", t["names"].get("fr"))
+    refund = next(p for p in res.pain_points if "fr" in p.names)
+    fr = analyze_records(recs, embedder=hashing_embedder, language="fr")
+    assert next(p for p in fr.pain_points if p.id == refund.id).name == refund.names["fr"]
+    # a theme without French units keeps a name in its own language
+    assert all(p.name == p.names["en"] for p in fr.pain_points if "fr" not in p.names)
