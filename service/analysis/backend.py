@@ -63,6 +63,8 @@ class ClusterOut:
     stage: str | None = None
     stage_confidence: float | None = None
     stage_runner_up: str | None = None
+    name: str = ""  # natural phrase (nlp.themes.naming), in the data's majority language
+    names: dict[str, str] = field(default_factory=dict)  # language -> name, each language it has units in
 
 
 class AnalysisBackend(Protocol):

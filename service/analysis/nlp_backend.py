@@ -120,6 +120,8 @@ class NlpBackend:
                     stage=agg.stage,
                     stage_confidence=agg.stage_confidence,
                     stage_runner_up=agg.runner_up_stage,
+                    name=c.name,
+                    names=dict(c.names),
                 )
             )
         return out

@@ -176,6 +176,10 @@ class PainPoint(SQLModel, table=True):
     label_edited: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=sa_text("false"))
     )
+    # The natural name in the workspace's language at analysis time, and one per language it has units in
+    # (nlp.themes.naming); an edited label wins over both (``display_name``).
+    name: str | None = Field(default=None, sa_column=Column(String(300), nullable=True))
+    names: dict[str, str] | None = Field(default=None, sa_column=Column(JSONType, nullable=True))
     keyphrases: list[str] | None = Field(default=None, sa_column=Column(JSONType, nullable=True))
     quotes: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSONType, nullable=True))
     stage: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))

@@ -70,6 +70,12 @@ class PainPointOut(BaseModel):
     kind: Literal["pain", "opportunity"]
     label: str
     label_edited: bool
+    name: str = Field(
+        default="", description="Natural name in the workspace's language; an edited label always wins"
+    )
+    names: dict[str, str] = Field(
+        default_factory=dict, description="Name per language the pain point has feedback in (fr, en)"
+    )
     stage: str | None
     stage_confidence: float | None
     stage_edited: bool
