@@ -89,7 +89,8 @@ def load_records(
 
 
 class _Bar:
-    """One tqdm bar per stage on stderr; quiet for small inputs."""
+    """One tqdm bar per stage on stderr, opened when the stage starts (``done == 0``) and moved per batch, so
+    it shows a rate and an ETA from the first batch; quiet for small inputs."""
 
     def __init__(self, enabled: bool, stream: TextIO) -> None:
         self.enabled = enabled
@@ -103,9 +104,14 @@ class _Bar:
 
         bar = self._bars.get(stage)
         if bar is None:
-            bar = self._bars[stage] = tqdm(total=total, desc=stage, file=self.stream, unit="it", leave=True)
-        bar.n = done
-        bar.refresh()
+            bar = self._bars[stage] = tqdm(
+                total=total, desc=f"{stage:<8}", file=self.stream, unit="it", leave=True, mininterval=0
+            )
+        if bar.disable:  # already closed
+            return
+        if bar.total != total:
+            bar.total = total
+        bar.update(max(0, done - bar.n))
         if done >= total:
             bar.close()
 

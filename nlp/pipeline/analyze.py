@@ -18,7 +18,9 @@ from nlp.embeddings import AUTO_SPEC, Embedder, get_embedder, resolve_spec
 from nlp.pipeline.extract import CONTEXT_WEIGHT, ExtractedUnits, Progress, extract_units, item_languages
 from nlp.pipeline.records import Record, coerce_record, infer_rating_scale, score_polarity
 from nlp.pipeline.result import AnalysisResult, DocumentResult, Theme, UnitResult
+from nlp.pipeline.scores import score_themes
 from nlp.pipeline.themes import ThemeCluster, cluster_themes
+from nlp.scoring.priority import PriorityConfig
 from nlp.tagging.aggregate import PainPointTags, aggregate_pain_point, effort_by_stage
 from nlp.tagging.types import Tagger, UnitTags
 from nlp.themes.clustering import ClusterParams
@@ -149,6 +151,23 @@ def _ranked(pairs: Sequence[tuple[str | None, float | None]]) -> list[str]:
     return sorted(count, key=lambda tid: (-count[tid], -best[tid], tid))
 
 
+def _ranked_themes(
+    records: Sequence[Record],
+    units: ExtractedUnits,
+    themes: Sequence[tuple[ThemeCluster, Theme]],
+    config: PriorityConfig | None,
+) -> list[tuple[ThemeCluster, Theme]]:
+    """Themes with the service's priority score and components, highest priority first."""
+    by_id = {th.id: (c, th) for c, th in themes}
+    out = []
+    for r in score_themes(records, units, [(c, th.id) for c, th in themes], config):
+        cluster, theme = by_id[r.pain_point_id]
+        theme.priority = r.priority
+        theme.score = r.to_dict()
+        out.append((cluster, theme))
+    return out
+
+
 def _stage_order(tagger: Tagger | None) -> list[str] | None:
     taxonomy = getattr(tagger, "taxonomy", None)
     return list(taxonomy.stage_ids) if taxonomy is not None else None
@@ -164,13 +183,15 @@ def analyze_records(
     context_weight: float = CONTEXT_WEIGHT,
     tagger_loader: TaggerLoader | None = None,
     language: str | None = None,
+    priority: PriorityConfig | None = None,
 ) -> AnalysisResult:
     """Run the full mining chain on ``records`` (``Record``, or mappings with its field names).
 
     Candidates: with a tagger, units tagged negative feed pain points and positive ones opportunities;
     without one, the item's score decides (``nlp.pipeline.records.score_polarity``: low or no score → pain
     candidate, high → opportunity, middling → neither). ``language``: the language of the themes' ``name``
-    (default: the majority language of the records).
+    (default: the majority language of the records). Themes come ranked by the service's priority score
+    (``priority``: its weights and windows, default the documented ones), each with its components.
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -211,10 +232,11 @@ def analyze_records(
 
     results = _unit_results(units, themes)
     documents = _documents(recs, units, results)
+    ranked = _ranked_themes(recs, units, themes, priority)
     timings["total"] = time.perf_counter() - t0
     return AnalysisResult(
-        pain_points=[th for c, th in themes if c.kind == "pain"],
-        opportunities=[th for c, th in themes if c.kind == "opportunity"],
+        pain_points=[th for c, th in ranked if c.kind == "pain"],
+        opportunities=[th for c, th in ranked if c.kind == "opportunity"],
         documents=documents,
         units=results,
         model_id=embedder.model_id,

@@ -46,6 +46,8 @@ class Theme:
     tags: dict[str, Any] | None = None
     name: str = ""  # natural phrase in the output language (nlp.themes.naming)
     names: dict[str, str] = field(default_factory=dict)  # language -> name, each language it has units in
+    priority: float | None = None  # the service's priority score (0..100), nlp.scoring.priority
+    score: dict[str, Any] | None = None  # PriorityResult.to_dict(): components, trend, impacts (as the API)
 
 
 @dataclass
@@ -76,7 +78,11 @@ class AnalysisResult:
     stage_effort: list[dict[str, Any]] = field(default_factory=list)  # effort share per journey stage
 
     def to_json(self) -> dict[str, Any]:
-        """The ``frictionmap analyze`` JSON contract (issue 3)."""
+        """The ``frictionmap analyze`` JSON contract (issue 3; priority, names and opportunities: issue 11).
+
+        Pain points and opportunities are listed by priority, highest first; every document and unit names
+        its pain points and its opportunities.
+        """
 
         def theme(t: Theme) -> dict[str, Any]:
             d = asdict(t)
@@ -87,17 +93,11 @@ class AnalysisResult:
         for u in self.units:
             d = asdict(u)
             d.pop("similarity")
-            d.pop("opportunity")
             units.append(d)
-        docs = []
-        for doc in self.documents:
-            d = asdict(doc)
-            d.pop("opportunities")
-            docs.append(d)
         return {
             "pain_points": [theme(t) for t in self.pain_points],
             "opportunities": [theme(t) for t in self.opportunities],
-            "documents": docs,
+            "documents": [asdict(doc) for doc in self.documents],
             "units": units,
             "stage_effort": self.stage_effort,
         }

@@ -47,6 +47,7 @@ def test_json_contract_and_documents(hashing_embedder) -> None:
         "emotion",
         "stage",
         "pain_point",
+        "opportunity",
         # tagging details (issue 4), None without a tagger
         "stage_confidence",
         "sentiment_score",
@@ -208,3 +209,14 @@ def test_names_in_the_chosen_language(hashing_embedder) -> None:
     assert next(p for p in fr.pain_points if p.id == refund.id).name == refund.names["fr"]
     # a theme without French units keeps a name in its own language
     assert all(p.name == p.names["en"] for p in fr.pain_points if "fr" not in p.names)
+
+
+def test_progress_per_batch_from_the_start(hashing_embedder) -> None:
+    calls: list[tuple[str, int, int]] = []
+    recs = _records()
+    analyze_records(recs, embedder=hashing_embedder, batch_size=4, progress=lambda *a: calls.append(a))
+    embed = [c for c in calls if c[0] == "embed"]
+    n_units = embed[-1][2]
+    assert embed[0] == ("embed", 0, n_units)  # the bar opens before the first batch
+    assert [d for _, d, _ in embed] == [*range(0, n_units, 4), n_units]  # then moves per batch
+    assert calls[0] == ("segment", 0, len(recs))
