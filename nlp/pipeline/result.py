@@ -48,6 +48,25 @@ class Theme:
     names: dict[str, str] = field(default_factory=dict)  # language -> name, each language it has units in
     priority: float | None = None  # the service's priority score (0..100), nlp.scoring.priority
     score: dict[str, Any] | None = None  # PriorityResult.to_dict(): components, trend, impacts (as the API)
+    theme: str | None = None  # id of its parent theme (ThemeGroup)
+
+
+@dataclass
+class ThemeGroup:
+    """A parent theme: pain points (or opportunities) about one subject (nlp.themes.hierarchy)."""
+
+    id: str  # th-N for pain points, ot-N for opportunities
+    kind: str
+    name: str
+    names: dict[str, str]
+    pain_points: list[str]  # its pain points (or opportunities), by priority
+    size: int  # units
+    items: int  # documents with at least one of its units
+    languages: dict[str, float] = field(default_factory=dict)
+    sentiment: float | None = None  # mean sentiment score of its units (None without a tagger)
+    stage_mix: dict[str, float] = field(default_factory=dict)  # share of its units per journey stage
+    priority: float | None = None
+    score: dict[str, Any] | None = None
 
 
 @dataclass
@@ -76,6 +95,7 @@ class AnalysisResult:
     )  # theme id -> centroid (contextualized space)
     timings: dict[str, float] = field(default_factory=dict)
     stage_effort: list[dict[str, Any]] = field(default_factory=list)  # effort share per journey stage
+    themes: list[ThemeGroup] = field(default_factory=list)  # parent themes, by priority
 
     def to_json(self) -> dict[str, Any]:
         """The ``frictionmap analyze`` JSON contract (issue 3; priority, names and opportunities: issue 11).
@@ -100,4 +120,5 @@ class AnalysisResult:
             "documents": [asdict(doc) for doc in self.documents],
             "units": units,
             "stage_effort": self.stage_effort,
+            "themes": [asdict(t) for t in self.themes],
         }

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime
 
 from nlp.pipeline.extract import ExtractedUnits
 from nlp.pipeline.records import Record, infer_rating_scale, provisional_tags
-from nlp.pipeline.themes import ThemeCluster
 from nlp.scoring.priority import PainPointInput, PriorityConfig, PriorityResult, score_pain_points
 from nlp.scoring.signals import feedback_fact, item_day, unit_signal
 
@@ -22,11 +21,11 @@ from nlp.scoring.signals import feedback_fact, item_day, unit_signal
 def score_themes(
     records: Sequence[Record],
     units: ExtractedUnits,
-    themes: Sequence[tuple[ThemeCluster, str]],
+    themes: Sequence[tuple[Sequence[int], str]],
     config: PriorityConfig | None = None,
     today: date | None = None,
 ) -> list[PriorityResult]:
-    """Scores of ``themes`` (cluster, theme id), highest priority first.
+    """Scores of ``themes`` (member unit indices, theme id), highest priority first.
 
     Items are identified by their row. An undated item counts as received ``today`` (UTC), as the service
     dates it by its arrival. Ratings on a 0–10 scale are read as the NPS-like KPI (half-scale 5), stars as
@@ -50,9 +49,9 @@ def score_themes(
             theme_id,
             [
                 unit_signal(str(int(units.rows[i])), tags[i].sentiment_score, tags[i].emotion, tags[i].effort)
-                for i in cluster.members
+                for i in members
             ],
         )
-        for cluster, theme_id in themes
+        for members, theme_id in themes
     ]
     return score_pain_points(inputs, facts, None, config)

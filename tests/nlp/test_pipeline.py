@@ -32,7 +32,7 @@ def _records() -> list[Record]:
 def test_json_contract_and_documents(hashing_embedder) -> None:
     res = analyze_records(_records(), embedder=hashing_embedder)
     j = res.to_json()
-    assert set(j) == {"pain_points", "opportunities", "documents", "units", "stage_effort"}
+    assert set(j) == {"pain_points", "opportunities", "documents", "units", "stage_effort", "themes"}
     assert len(j["pain_points"]) >= 2 and j["opportunities"] == []
     pp = j["pain_points"][0]
     assert {"id", "label", "keyphrases", "size", "stage", "sentiment", "quotes"} <= set(pp)
@@ -220,3 +220,16 @@ def test_progress_per_batch_from_the_start(hashing_embedder) -> None:
     assert embed[0] == ("embed", 0, n_units)  # the bar opens before the first batch
     assert [d for _, d, _ in embed] == [*range(0, n_units, 4), n_units]  # then moves per batch
     assert calls[0] == ("segment", 0, len(recs))
+
+
+def test_parent_themes_in_the_output(hashing_embedder) -> None:
+    j = analyze_records(_records(), embedder=hashing_embedder).to_json()
+    themes = {t["id"]: t for t in j["themes"]}
+    assert themes and all(t["id"].startswith("th-") for t in themes.values())
+    for p in j["pain_points"]:
+        assert p["id"] in themes[p["theme"]]["pain_points"]
+    for t in themes.values():
+        children = [p for p in j["pain_points"] if p["theme"] == t["id"]]
+        assert t["size"] == sum(p["size"] for p in children)
+        assert t["name"] and "·" not in t["name"] and t["score"]["components"]
+    assert [t["priority"] for t in j["themes"]] == sorted((t["priority"] for t in j["themes"]), reverse=True)
