@@ -32,6 +32,7 @@ from service.analysis.extraction import AnalysisScope, extract_items, scoped_ite
 from service.models import FeedbackItem, OpinionUnit, PainPoint, Workspace
 from service.models.types import utcnow
 from service.themes.naming import workspace_language
+from service.themes.service import ThemeDraft, sync_themes
 
 logger = logging.getLogger(__name__)
 
@@ -232,6 +233,15 @@ def recluster(
             if n == 0 and not p.merged_into_id and not is_human_touched(p):
                 session.delete(p)
                 result.removed.append(p.id)
+    # Parent themes over the pain points written above (stable ids; none when the backend does not group).
+    drafts: dict[tuple[str, int], ThemeDraft] = {}
+    for pp_id, cluster in cluster_of_pp.items():
+        if cluster.theme is not None:
+            draft = drafts.setdefault((cluster.kind, cluster.theme), ThemeDraft(cluster.kind))
+            draft.add(pp_id, cluster.centroid, len(members_of[pp_id]), cluster.theme_names)
+    if drafts:
+        session.flush()
+        sync_themes(session, workspace_id, list(drafts.values()), backend.model_id, language, now)
     session.commit()
     return result
 

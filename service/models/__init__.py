@@ -14,6 +14,7 @@ from service.models.core import (
     Job,
     OpinionUnit,
     PainPoint,
+    Theme,
     Workspace,
 )
 from service.models.sources import RUN_STATES, RUN_TRIGGERS, Source, SourceRun
@@ -35,6 +36,7 @@ __all__ = [
     "PainPoint",
     "Source",
     "SourceRun",
+    "Theme",
     "Webhook",
     "WebhookDelivery",
     "Workspace",

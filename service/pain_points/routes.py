@@ -75,6 +75,7 @@ def _out(view: View, pp: PainPoint) -> PainPointOut:
         label_edited=pp.label_edited,
         name=display_name(pp, workspace_language(view.workspace)),
         names=dict(pp.names or {}),
+        theme_id=pp.theme_id,
         stage=pp.stage,
         stage_confidence=pp.stage_confidence,
         stage_edited=pp.stage_edited,

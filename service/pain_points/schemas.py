@@ -76,6 +76,7 @@ class PainPointOut(BaseModel):
     names: dict[str, str] = Field(
         default_factory=dict, description="Name per language the pain point has feedback in (fr, en)"
     )
+    theme_id: str | None = Field(default=None, description="Its parent theme (`GET /v1/themes`)")
     stage: str | None
     stage_confidence: float | None
     stage_edited: bool

@@ -3,21 +3,24 @@ person's label always wins (also across re-analyses)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
-import pytest
 from fastapi.testclient import TestClient
 
 from nlp.themes.naming import name_themes
 from service.analysis.backend import ClusterOut, UnitForClustering
-from service.settings import Settings
 from tests.helpers.journey_backend import TopicBackend
 from tests.service.journey_map.test_journey_api import analyse, ingest
 
+# Parent themes of the test backend's topics: support irritants share one, every other topic is its own.
+PARENT = {"Refund never received": "support", "Long wait and repeat calls": "support"}
+PARENT_NAMES = {"support": {"en": "Customer support", "fr": "Service client"}}
+
 
 class NamingBackend(TopicBackend):
-    """TopicBackend's clusters, named by the real ``nlp.themes.naming`` from their members' text."""
+    """TopicBackend's clusters, named by the real ``nlp.themes.naming`` from their members' text, and
+    grouped under parent themes (``PARENT``)."""
 
     def cluster(self, units: Sequence[UnitForClustering]) -> list[ClusterOut]:
         out = super().cluster(units)
@@ -26,19 +29,18 @@ class NamingBackend(TopicBackend):
             [[units[m].language for m in c.members] for c in out],
             [[1.0] * len(c.members) for c in out],
         )
-        return [replace(c, name=n.name, names=n.names) for c, n in zip(out, named, strict=True)]
-
-
-@pytest.fixture
-def naming_backend(settings: Settings) -> Iterator[NamingBackend]:
-    from service.analysis import backend_factory as backend_mod
-    from service.queue import use_settings
-
-    backend = NamingBackend()
-    backend_mod.set_backend_factory(lambda _s: backend)
-    use_settings(settings)
-    yield backend
-    backend_mod.set_backend_factory(None)
+        parents = sorted({(c.kind, PARENT.get(c.label, c.label)) for c in out})
+        number = {p: n for n, p in enumerate(parents)}
+        return [
+            replace(
+                c,
+                name=n.name,
+                names=n.names,
+                theme=number[(c.kind, PARENT.get(c.label, c.label))],
+                theme_names=PARENT_NAMES.get(PARENT.get(c.label, ""), n.names),
+            )
+            for c, n in zip(out, named, strict=True)
+        ]
 
 
 def _items(client: TestClient, headers: dict[str, str]) -> list[dict]:
