@@ -17,12 +17,13 @@ from datetime import datetime
 import numpy as np
 from sqlmodel import Session, col, select
 
+from nlp.journey_map.build import MapPainPoint
 from nlp.scoring.priority import PainPointInput, PriorityResult, score_pain_points
 from nlp.scoring.signals import unit_signal
 from nlp.themes.incremental import PreviousCluster, match_clusters
 from nlp.themes.naming import pick_name
 from service.analysis.backend import from_blob, to_blob
-from service.analysis.view import View, priority_config, visible_pain_points
+from service.analysis.view import View, channels_of, priority_config, visible_pain_points
 from service.models import OpinionUnit, PainPoint, Theme
 from service.themes.naming import display_name, workspace_language
 
@@ -199,3 +200,33 @@ def themes_by_id(session: Session, workspace_id: str, ids: Sequence[str | None])
         return {}
     rows = session.exec(select(Theme).where(Theme.workspace_id == workspace_id, col(Theme.id).in_(wanted)))
     return {t.id: t for t in rows.all()}
+
+
+def theme_map_entries(view: View, themes: Sequence[ThemeView]) -> list[MapPainPoint]:
+    """Themes as journey-map entries: placed at the stage most of their units are at, scored as themes."""
+    out = []
+    for tv in themes:
+        staged = Counter(u.stage for u in tv.units if u.stage and u.stage != "unknown")
+        rating = next((i for i in tv.score.impacts if i.metric == "rating"), None)
+        quotes = [q.get("text") for p in tv.pain_points for q in (p.quotes or []) if isinstance(q, dict)]
+        keyphrases = [k for p in tv.pain_points for k in (p.keyphrases or [])]
+        out.append(
+            MapPainPoint(
+                id=tv.theme.id,
+                label=tv.name,
+                stage=staged.most_common(1)[0][0] if staged else "unknown",
+                priority=tv.score.priority,
+                n_items=tv.score.n_items,
+                share=tv.score.share,
+                mean_sentiment=tv.mean_sentiment,
+                trend_ratio=tv.score.trend.ratio,
+                emerging=tv.score.trend.emerging,
+                impact=rating.difference if rating else None,
+                status="open" if any(p.status != "resolved" for p in tv.pain_points) else "resolved",
+                keyphrases=tuple(dict.fromkeys(keyphrases))[:5],
+                segments=tuple(list(channels_of(view, tv.units))[:3]),
+                quote=next((q for q in quotes if q), None),
+                kind="pain_point" if tv.theme.kind == "pain" else "opportunity",
+            )
+        )
+    return out

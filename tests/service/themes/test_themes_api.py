@@ -52,3 +52,27 @@ def test_themes_group_pain_points_and_keep_their_ids(
     assert {t["id"] for t in again} == set(by_theme)  # same themes, same ids
     bad = client.get("/v1/themes", params={"kind": "nope"}, headers=auth_headers)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "kind"
+
+
+def test_journey_map_grouped_by_theme(
+    client: TestClient, auth_headers: dict[str, str], naming_backend: NamingBackend
+) -> None:
+    ingest(client, auth_headers)
+    analyse(client, auth_headers)
+    theme_ids = {t["id"]: t for t in _themes(client, auth_headers)}
+    pp_ids = {p["id"] for p in client.get("/v1/pain-points?limit=200", headers=auth_headers).json()["items"]}
+
+    def entries(**params: str) -> list[dict]:
+        r = client.get("/v1/journey-map", params=params, headers=auth_headers)
+        assert r.status_code == 200, r.text
+        return [p for s in r.json()["stages"] for p in s["pain_points"] + s["opportunities"]]
+
+    grouped = entries(group_by="theme")
+    assert grouped and {e["id"] for e in grouped} <= set(theme_ids)
+    assert "Customer support" in {e["label"] for e in grouped}
+    assert {e["id"] for e in entries()} <= pp_ids  # default: pain points, as before
+    for fmt in ("csv", "mermaid", "theydo", "html"):
+        r = client.get("/v1/journey-map", params={"group_by": "theme", "format": fmt}, headers=auth_headers)
+        assert r.status_code == 200 and "Customer support" in r.text, fmt
+    bad = client.get("/v1/journey-map", params={"group_by": "topic"}, headers=auth_headers)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "group_by"
