@@ -4,8 +4,11 @@ Keyphrases (``labelling.py``) are lemmas and lemma pairs: good for search, unrea
 terre", "refund · remboursement"). A name is instead a *surface* span that customers actually wrote, so it
 keeps its agreement, articles and prepositions ("L'application plante à la connexion").
 
-Two approaches were compared on a bilingual labelled set (``tests/fixtures/naming/irritants.json``,
-``python -m bench.naming``; figures in docs/benchmarks.md); ``phrase`` won and is the default:
+Two approaches were compared on a bilingual labelled set (``tests/fixtures/naming/irritants.json``, 10
+irritants, 91 units; ``python -m bench.naming``): share of pain points whose name shares a content word
+with the human name — true groups: phrase en 1.00 / fr 1.00, medoid en 0.80 / fr 1.00; the pipeline's own
+pain points (USE): phrase en 1.00 / fr 0.89, medoid en 0.78 / fr 0.89; no name with "·" either way.
+``phrase`` is the default:
 
 * ``phrase``: every contiguous span of 2–7 words inside one unit (never across punctuation) that starts and
   ends with a content word is a candidate. Candidates are grouped by their content words (lower-cased,
