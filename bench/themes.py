@@ -69,6 +69,7 @@ def run_set(name: str, texts: list[str], fine: list[str], coarse: list[str], set
                 "set": name,
                 "duplicate_sim": hp.duplicate_sim,
                 "theme_distance": hp.theme_distance,
+                "relative": hp.relative,
                 "pain_points": len(pains),
                 "themes": len(parents),
                 "V_pain_points_fine": _v(fine, pp_docs),
@@ -89,9 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--duplicate-sim", default="1.01,0.9")
     parser.add_argument("--theme-distance", default="0.4,0.5,0.6")
+    parser.add_argument(
+        "--absolute", action="store_true", help="theme distance as an absolute cosine distance"
+    )
     args = parser.parse_args(argv)
     settings = [
-        HierarchyParams(duplicate_sim=float(d), theme_distance=float(t))
+        HierarchyParams(duplicate_sim=float(d), theme_distance=float(t), relative=not args.absolute)
         for d in args.duplicate_sim.split(",")
         for t in args.theme_distance.split(",")
     ]

@@ -153,6 +153,7 @@ def group_themes(
             np.vstack([clusters[i].centroid for i in pos]),
             [clusters[i].size for i in pos],
             params.theme_distance,
+            params.relative,
         )
         parts = []
         for g in range(int(groups.max()) + 1):
