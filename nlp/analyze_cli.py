@@ -21,6 +21,7 @@ from nlp.text.tabular import records as table_records
 from nlp.text.workbook import sheet_rows
 from nlp.themes.clustering import ClusterParams
 
+NAME_LANGUAGES = ("fr", "en")
 PROGRESS_MIN_RECORDS = 200  # below this the run is instant; a bar would be noise
 
 
@@ -95,7 +96,8 @@ def load_records(
 
 
 class _Bar:
-    """One tqdm bar per stage on stderr; quiet for small inputs."""
+    """One tqdm bar per stage on stderr, opened when the stage starts (``done == 0``) and moved per batch, so
+    it shows a rate and an ETA from the first batch; quiet for small inputs."""
 
     def __init__(self, enabled: bool, stream: TextIO) -> None:
         self.enabled = enabled
@@ -109,9 +111,14 @@ class _Bar:
 
         bar = self._bars.get(stage)
         if bar is None:
-            bar = self._bars[stage] = tqdm(total=total, desc=stage, file=self.stream, unit="it", leave=True)
-        bar.n = done
-        bar.refresh()
+            bar = self._bars[stage] = tqdm(
+                total=total, desc=f"{stage:<8}", file=self.stream, unit="it", leave=True, mininterval=0
+            )
+        if bar.disable:  # already closed
+            return
+        if bar.total != total:
+            bar.total = total
+        bar.update(max(0, done - bar.n))
         if done >= total:
             bar.close()
 
@@ -129,8 +136,14 @@ def run_analyze(
     tagging: bool = True,
     models_dir: str | Path | None = None,
     sheet: str | None = None,
+    language: str | None = None,
 ) -> AnalysisResult:
-    """Analyse one file and write the JSON to ``out`` (stdout when ``None``). Raises ``InputError``."""
+    """Analyse one file and write the JSON to ``out`` (stdout when ``None``). Raises ``InputError``.
+
+    ``language``: fr or en, the language of the themes' ``name`` (default: the majority language of the file).
+    """
+    if language not in (None, *NAME_LANGUAGES):
+        raise InputError(f"--language: must be one of {', '.join(NAME_LANGUAGES)}, got {language!r}")
     path = Path(input_path)
     if not path.is_file():
         raise InputError(f"input: file {str(path)!r} does not exist")
@@ -143,6 +156,7 @@ def run_analyze(
         params=params,
         progress=_Bar(show, sys.stderr),
         tagger_loader=loader,
+        language=language,
     )
     payload = json.dumps(result.to_json(), ensure_ascii=False, indent=1)
     if out is None:
@@ -164,12 +178,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedding-backend", default="auto")
     parser.add_argument("--no-tagging", action="store_true", help="skip stage/sentiment/emotion/effort tags")
     parser.add_argument("--models-dir", help="tagging artifacts (default: the ones in training/artifacts)")
+    parser.add_argument(
+        "--language", choices=NAME_LANGUAGES, help="language of the names (default: the data's majority)"
+    )
     args = parser.parse_args(argv)
     try:
         run_analyze(
             args.input, args.text_column, args.id_column, args.rating_column, args.date_column, args.out,
             embedding_backend=args.embedding_backend, tagging=not args.no_tagging, models_dir=args.models_dir,
             sheet=args.sheet,
+            language=args.language,
         )  # fmt: skip
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -160,6 +160,9 @@ def analyze(
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="Worksheet of an .xlsx input (default: the first).")
     ] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="fr or en: language of the names (default: the data's).")
+    ] = None,
 ) -> None:
     """Run the whole pipeline on a CSV/.xlsx/JSONL file, without a server or database; JSON out, progress
     on stderr. Bad input (missing file or column) exits 2 with the reason on stderr.
@@ -184,6 +187,7 @@ def analyze(
             embedding_backend=settings.embedding_backend,  # "auto" (default): chosen per file
             models_dir=settings.models_dir,
             sheet=sheet,
+            language=language,
         )
     except InputError as exc:
         typer.echo(f"frictionmap analyze: {exc}", err=True)

@@ -79,6 +79,7 @@ def _routers() -> list[tuple[str, APIRouter, list[dict[str, Any]]]]:
     from service.imports import source_routes
     from service.journey_map import routes as journey_map_routes
     from service.pain_points import routes as pain_point_routes
+    from service.themes import routes as theme_routes
     from service.web import routes as web_routes
     from service.webhooks import routes as webhook_routes
     from service.workspaces import routes as workspace_routes
@@ -92,6 +93,7 @@ def _routers() -> list[tuple[str, APIRouter, list[dict[str, Any]]]]:
         journey_map_routes,
         pain_point_routes,
         source_routes,
+        theme_routes,
         workspace_routes,
         webhook_routes,
         web_routes,

@@ -17,16 +17,20 @@ import numpy as np
 from nlp.embeddings import AUTO_SPEC, Embedder, get_embedder, resolve_spec
 from nlp.pipeline.extract import CONTEXT_WEIGHT, ExtractedUnits, Progress, extract_units, item_languages
 from nlp.pipeline.records import Record, coerce_record, infer_rating_scale, score_polarity
-from nlp.pipeline.result import AnalysisResult, DocumentResult, Theme, UnitResult
-from nlp.pipeline.themes import ThemeCluster, cluster_themes
+from nlp.pipeline.result import AnalysisResult, DocumentResult, Theme, ThemeGroup, UnitResult
+from nlp.pipeline.scores import score_themes
+from nlp.pipeline.themes import ParentTheme, ThemeCluster, cluster_themes, group_themes
+from nlp.scoring.priority import PriorityConfig
 from nlp.tagging.aggregate import PainPointTags, aggregate_pain_point, effort_by_stage
 from nlp.tagging.types import Tagger, UnitTags
 from nlp.themes.clustering import ClusterParams
+from nlp.themes.naming import majority_language
 
 # Builds the tagger for the embedder actually used (the ``auto`` spec resolves per corpus, and a tagger is
 # bound to one embedding space); returns None when no artifacts exist for that space.
 TaggerLoader = Callable[[Embedder], "Tagger | None"]
 THEME_PREFIX = {"pain": "pp", "opportunity": "op"}
+PARENT_PREFIX = {"pain": "th", "opportunity": "ot"}
 
 
 def theme_tags(tags: Sequence[UnitTags]) -> PainPointTags:
@@ -61,6 +65,8 @@ def _theme(cluster: ThemeCluster, units: ExtractedUnits) -> Theme:
         languages=cluster.languages,
         quote_units=list(cluster.quotes),
         tags=agg,
+        name=cluster.name,
+        names=dict(cluster.names),
     )
 
 
@@ -146,6 +152,67 @@ def _ranked(pairs: Sequence[tuple[str | None, float | None]]) -> list[str]:
     return sorted(count, key=lambda tid: (-count[tid], -best[tid], tid))
 
 
+def _ranked_themes(
+    records: Sequence[Record],
+    units: ExtractedUnits,
+    themes: Sequence[tuple[ThemeCluster, Theme]],
+    config: PriorityConfig | None,
+) -> list[tuple[ThemeCluster, Theme]]:
+    """Themes with the service's priority score and components, highest priority first."""
+    by_id = {th.id: (c, th) for c, th in themes}
+    out = []
+    for r in score_themes(records, units, [(c.members, th.id) for c, th in themes], config):
+        cluster, theme = by_id[r.pain_point_id]
+        theme.priority = r.priority
+        theme.score = r.to_dict()
+        out.append((cluster, theme))
+    return out
+
+
+def _theme_groups(
+    records: Sequence[Record],
+    units: ExtractedUnits,
+    parents: Sequence[ParentTheme],
+    themes: Sequence[tuple[ThemeCluster, Theme]],
+    config: PriorityConfig | None,
+) -> list[ThemeGroup]:
+    """Parent themes with aggregates and the same priority score as pain points, highest first; sets each
+    pain point's ``theme``. ``themes`` are in ``group_themes``' input order (``children`` index them)."""
+    groups = []
+    for p in parents:
+        gid = f"{PARENT_PREFIX[p.kind]}-{p.index + 1}"
+        children = [themes[i][1] for i in p.children]
+        for th in children:
+            th.theme = gid
+        children.sort(key=lambda th: (-(th.priority or 0.0), th.id))
+        langs = Counter(units.languages[i] for i in p.members)
+        tags = units.tags
+        stages = Counter(tags[i].stage for i in p.members) if tags else Counter[str]()
+        groups.append(
+            ThemeGroup(
+                id=gid,
+                kind=p.kind,
+                name=p.name,
+                names=dict(p.names),
+                pain_points=[th.id for th in children],
+                size=p.size,
+                items=len({int(units.rows[i]) for i in p.members}),
+                languages={k: round(n / p.size, 3) for k, n in sorted(langs.items())},
+                sentiment=float(np.mean([tags[i].sentiment_score for i in p.members])) if tags else None,
+                stage_mix={k: round(n / p.size, 3) for k, n in sorted(stages.items())},
+            )
+        )
+    by_id = {g.id: g for g in groups}
+    out = []
+    for r in score_themes(
+        records, units, [(p.members, g.id) for p, g in zip(parents, groups, strict=True)], config
+    ):
+        g = by_id[r.pain_point_id]
+        g.priority, g.score = r.priority, {k: v for k, v in r.to_dict().items() if k != "pain_point_id"}
+        out.append(g)
+    return out
+
+
 def _stage_order(tagger: Tagger | None) -> list[str] | None:
     taxonomy = getattr(tagger, "taxonomy", None)
     return list(taxonomy.stage_ids) if taxonomy is not None else None
@@ -160,12 +227,16 @@ def analyze_records(
     batch_size: int = 256,
     context_weight: float = CONTEXT_WEIGHT,
     tagger_loader: TaggerLoader | None = None,
+    language: str | None = None,
+    priority: PriorityConfig | None = None,
 ) -> AnalysisResult:
     """Run the full mining chain on ``records`` (``Record``, or mappings with its field names).
 
     Candidates: with a tagger, units tagged negative feed pain points and positive ones opportunities;
     without one, the item's score decides (``nlp.pipeline.records.score_polarity``: low or no score → pain
-    candidate, high → opportunity, middling → neither).
+    candidate, high → opportunity, middling → neither). ``language``: the language of the themes' ``name``
+    (default: the majority language of the records). Themes come ranked by the service's priority score
+    (``priority``: its weights and windows, default the documented ones), each with its components.
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -192,17 +263,28 @@ def analyze_records(
 
     t = time.perf_counter()
     report("cluster", 0, 1)
-    clusters = cluster_themes(units.texts, units.languages, units.vectors, units.polarity, params)
+    name_language = language or majority_language(langs)
+    clusters = cluster_themes(
+        units.texts,
+        units.languages,
+        units.vectors,
+        units.polarity,
+        params,
+        language=name_language,
+    )
     themes = [(c, _theme(c, units)) for c in clusters]
     report("cluster", 1, 1)
     timings["cluster"] = time.perf_counter() - t
 
     results = _unit_results(units, themes)
     documents = _documents(recs, units, results)
+    ranked = _ranked_themes(recs, units, themes, priority)
+    parents = group_themes(clusters, units.texts, units.languages, units.vectors, language=name_language)
+    groups = _theme_groups(recs, units, parents, themes, priority)
     timings["total"] = time.perf_counter() - t0
     return AnalysisResult(
-        pain_points=[th for c, th in themes if c.kind == "pain"],
-        opportunities=[th for c, th in themes if c.kind == "opportunity"],
+        pain_points=[th for c, th in ranked if c.kind == "pain"],
+        opportunities=[th for c, th in ranked if c.kind == "opportunity"],
         documents=documents,
         units=results,
         model_id=embedder.model_id,
@@ -212,4 +294,5 @@ def analyze_records(
         stage_effort=[asdict(se) for se in effort_by_stage(units.tags, _stage_order(tagger))]
         if units.tags
         else [],
+        themes=groups,
     )

@@ -31,7 +31,8 @@ from nlp.text.segmentation import split_units_batch
 Progress = Callable[[str, int, int], None]  # (stage name, done, total)
 # Weight of the item's mean unit vector added to each unit vector before clustering (see ``contextualize``).
 CONTEXT_WEIGHT = 1.5
-SEGMENT_CHUNK = 2000
+SEGMENT_CHUNK = 500  # records per segmentation call: one progress step (a few hundred ms on one core)
+TAG_CHUNK = 2048  # units per tagger call: tags are per unit, so chunking changes nothing but the progress
 
 
 def contextualize(
@@ -142,6 +143,7 @@ def extract_units(
     timings: dict[str, float] = {}
     t = time.perf_counter()
     spans: list[list[Any]] = []
+    report("segment", 0, n)  # every bar shows from its first second, then moves per batch
     for s in range(0, n, SEGMENT_CHUNK):
         chunk = slice(s, s + SEGMENT_CHUNK)
         spans.extend(split_units_batch([r.text for r in records[chunk]], langs[chunk]))
@@ -155,8 +157,9 @@ def extract_units(
 
     t = time.perf_counter()
     m = len(texts)
-    step = max(batch_size * 8, 2048)
+    step = max(1, batch_size)
     parts = []
+    report("embed", 0, m)
     for s in range(0, m, step):
         parts.append(encode_unique(embedder, texts[s : s + step]))
         report("embed", min(m, s + step), m)
@@ -173,15 +176,20 @@ def extract_units(
             )
         ratings = [records[r].rating for r in rows]
         nps = [records[r].nps for r in rows]
-        tags = tuple(
-            tagger.tag(
-                list(texts),
-                emb,
-                list(unit_langs),
-                ratings=ratings if any(x is not None for x in ratings) else None,
-                nps=nps if any(x is not None for x in nps) else None,
+        has_ratings, has_nps = any(x is not None for x in ratings), any(x is not None for x in nps)
+        tagged: list[UnitTags] = []
+        report("tag", 0, m)
+        for s in range(0, m, TAG_CHUNK):
+            part = slice(s, s + TAG_CHUNK)
+            tagged += tagger.tag(
+                list(texts[part]),
+                emb[part],
+                list(unit_langs[part]),
+                ratings=ratings[part] if has_ratings else None,
+                nps=nps[part] if has_nps else None,
             )
-        )
+            report("tag", min(m, s + TAG_CHUNK), m)
+        tags = tuple(tagged)
         polarity = _polarity_from_tags(tags, texts)
     else:
         scale = rating_scale or infer_rating_scale([r.rating for r in records])

@@ -44,6 +44,29 @@ class Theme:
     quote_units: list[int] = field(default_factory=list)  # indices into AnalysisResult.units
     # aggregate of the members' tags (nlp.tagging.aggregate.PainPointTags as a dict); None without a tagger
     tags: dict[str, Any] | None = None
+    name: str = ""  # natural phrase in the output language (nlp.themes.naming)
+    names: dict[str, str] = field(default_factory=dict)  # language -> name, each language it has units in
+    priority: float | None = None  # the service's priority score (0..100), nlp.scoring.priority
+    score: dict[str, Any] | None = None  # PriorityResult.to_dict(): components, trend, impacts (as the API)
+    theme: str | None = None  # id of its parent theme (ThemeGroup)
+
+
+@dataclass
+class ThemeGroup:
+    """A parent theme: pain points (or opportunities) about one subject (nlp.themes.hierarchy)."""
+
+    id: str  # th-N for pain points, ot-N for opportunities
+    kind: str
+    name: str
+    names: dict[str, str]
+    pain_points: list[str]  # its pain points (or opportunities), by priority
+    size: int  # units
+    items: int  # documents with at least one of its units
+    languages: dict[str, float] = field(default_factory=dict)
+    sentiment: float | None = None  # mean sentiment score of its units (None without a tagger)
+    stage_mix: dict[str, float] = field(default_factory=dict)  # share of its units per journey stage
+    priority: float | None = None
+    score: dict[str, Any] | None = None
 
 
 @dataclass
@@ -72,9 +95,14 @@ class AnalysisResult:
     )  # theme id -> centroid (contextualized space)
     timings: dict[str, float] = field(default_factory=dict)
     stage_effort: list[dict[str, Any]] = field(default_factory=list)  # effort share per journey stage
+    themes: list[ThemeGroup] = field(default_factory=list)  # parent themes, by priority
 
     def to_json(self) -> dict[str, Any]:
-        """The ``frictionmap analyze`` JSON contract (issue 3)."""
+        """The ``frictionmap analyze`` JSON contract (issue 3; priority, names and opportunities: issue 11).
+
+        Pain points and opportunities are listed by priority, highest first; every document and unit names
+        its pain points and its opportunities.
+        """
 
         def theme(t: Theme) -> dict[str, Any]:
             d = asdict(t)
@@ -85,17 +113,12 @@ class AnalysisResult:
         for u in self.units:
             d = asdict(u)
             d.pop("similarity")
-            d.pop("opportunity")
             units.append(d)
-        docs = []
-        for doc in self.documents:
-            d = asdict(doc)
-            d.pop("opportunities")
-            docs.append(d)
         return {
             "pain_points": [theme(t) for t in self.pain_points],
             "opportunities": [theme(t) for t in self.opportunities],
-            "documents": docs,
+            "documents": [asdict(doc) for doc in self.documents],
             "units": units,
             "stage_effort": self.stage_effort,
+            "themes": [asdict(t) for t in self.themes],
         }

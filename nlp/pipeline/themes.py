@@ -14,7 +14,9 @@ from typing import Literal
 import numpy as np
 
 from nlp.themes.clustering import Clustering, ClusterParams, cluster_units
+from nlp.themes.hierarchy import HierarchyParams, group_centroid, merge_near_duplicates, theme_groups
 from nlp.themes.labelling import label_clusters
+from nlp.themes.naming import majority_language, name_themes
 
 ThemeKind = Literal["pain", "opportunity"]
 KIND_POLARITY: dict[ThemeKind, int] = {"pain": -1, "opportunity": 1}
@@ -31,6 +33,8 @@ class ThemeCluster:
     quotes: tuple[int, ...]  # indices into the units, most representative first
     centroid: np.ndarray
     languages: dict[str, float] = field(default_factory=dict)
+    name: str = ""  # natural phrase in the preferred language (nlp.themes.naming)
+    names: dict[str, str] = field(default_factory=dict)  # language -> name, for each language it has units in
 
     @property
     def size(self) -> int:
@@ -44,6 +48,7 @@ def _themes_of_kind(
     texts: Sequence[str],
     languages: Sequence[str],
     vectors: np.ndarray,
+    language: str | None,
 ) -> list[ThemeCluster]:
     labels = label_clusters(
         [texts[i] for i in idx],
@@ -53,8 +58,14 @@ def _themes_of_kind(
         clustering.centroids,
     )
     out = []
-    for lab in labels:
-        local = np.flatnonzero(clustering.labels == lab.cluster)
+    locals_ = [np.flatnonzero(clustering.labels == lab.cluster) for lab in labels]
+    names = name_themes(
+        [[texts[idx[j]] for j in local] for local in locals_],
+        [[languages[idx[j]] for j in local] for local in locals_],
+        [[float(clustering.similarity[j]) for j in local] for local in locals_],
+        preferred=language,
+    )
+    for lab, local, name in zip(labels, locals_, names, strict=True):
         out.append(
             ThemeCluster(
                 kind=kind,
@@ -66,6 +77,8 @@ def _themes_of_kind(
                 quotes=tuple(int(idx[q]) for q in lab.quotes),
                 centroid=clustering.centroids[lab.cluster],
                 languages=dict(lab.languages),
+                name=name.name,
+                names=dict(name.names),
             )
         )
     return out
@@ -77,18 +90,83 @@ def cluster_themes(
     vectors: np.ndarray,
     polarity: np.ndarray,
     params: ClusterParams | None = None,
+    language: str | None = None,
+    hierarchy: HierarchyParams | None = None,
 ) -> list[ThemeCluster]:
     """Pain points from units with polarity -1, then opportunities from units with polarity +1.
 
+    ``language``: the language each theme's ``name`` should be in when it has units in it (the workspace's
+    setting, the CLI's ``--language``); default: the majority language of the units given.
+
     ``vectors`` are the contextualized unit vectors (``ExtractedUnits.vectors``, or what the service stored).
     Units that fit no cluster are left out (the clustering's ``max_unassigned`` bounds how many).
+    Near-duplicate clusters are merged (``hierarchy.duplicate_sim``, nlp.themes.hierarchy).
     """
+    hierarchy = hierarchy or HierarchyParams()
     out: list[ThemeCluster] = []
     pol = np.asarray(polarity)
+    preferred = language or majority_language(languages)
     for kind, sign in KIND_POLARITY.items():
         idx = np.flatnonzero(pol == sign)
         if idx.size == 0:
             continue
         clustering = cluster_units(vectors[idx], params)
-        out.extend(_themes_of_kind(kind, idx, clustering, texts, languages, vectors))
+        clustering = merge_near_duplicates(clustering, vectors[idx], hierarchy.duplicate_sim)
+        out.extend(_themes_of_kind(kind, idx, clustering, texts, languages, vectors, preferred))
+    return out
+
+
+@dataclass(frozen=True)
+class ParentTheme:
+    """A parent theme: pain points (or opportunities) about one subject, e.g. every refund irritant."""
+
+    kind: ThemeKind
+    index: int  # within its kind: 0 = biggest (the CLI's ids are ``th-{index+1}`` / ``ot-{index+1}``)
+    children: tuple[int, ...]  # positions in the cluster list given to ``group_themes``
+    members: tuple[int, ...]  # unit indices: the union of the children's members
+    centroid: np.ndarray
+    name: str = ""
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+def group_themes(
+    clusters: Sequence[ThemeCluster],
+    texts: Sequence[str],
+    languages: Sequence[str],
+    vectors: np.ndarray,
+    language: str | None = None,
+    params: HierarchyParams | None = None,
+) -> list[ParentTheme]:
+    """Parent themes over ``clusters`` (each kind on its own), named from their units like pain points."""
+    params = params or HierarchyParams()
+    preferred = language or majority_language(languages)
+    out: list[ParentTheme] = []
+    for kind in KIND_POLARITY:
+        pos = [i for i, c in enumerate(clusters) if c.kind == kind]
+        if not pos:
+            continue
+        groups = theme_groups(
+            np.vstack([clusters[i].centroid for i in pos]),
+            [clusters[i].size for i in pos],
+            params.theme_distance,
+            params.relative,
+        )
+        parts = []
+        for g in range(int(groups.max()) + 1):
+            children = tuple(pos[j] for j in np.flatnonzero(groups == g))
+            members = tuple(sorted(m for c in children for m in clusters[c].members))
+            centroid = group_centroid(vectors[list(members)])
+            parts.append((children, members, centroid))
+        names = name_themes(
+            [[texts[m] for m in members] for _, members, _ in parts],
+            [[languages[m] for m in members] for _, members, _ in parts],
+            [(vectors[list(members)] @ centroid).tolist() for _, members, centroid in parts],
+            preferred=preferred,
+        )
+        for g, ((children, members, centroid), name) in enumerate(zip(parts, names, strict=True)):
+            out.append(ParentTheme(kind, g, children, members, centroid, name.name, dict(name.names)))
     return out

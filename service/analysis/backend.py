@@ -63,6 +63,12 @@ class ClusterOut:
     stage: str | None = None
     stage_confidence: float | None = None
     stage_runner_up: str | None = None
+    name: str = ""  # natural phrase (nlp.themes.naming), in the data's majority language
+    names: dict[str, str] = field(default_factory=dict)  # language -> name, each language it has units in
+    # parent theme (nlp.themes.hierarchy): its number among the themes of this kind, and its names;
+    # None when the backend does not group
+    theme: int | None = None
+    theme_names: dict[str, str] = field(default_factory=dict)
 
 
 class AnalysisBackend(Protocol):

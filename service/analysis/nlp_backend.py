@@ -17,6 +17,7 @@ import numpy as np
 from nlp.embeddings import Embedder, get_embedder, resolve_spec
 from nlp.pipeline import RatingScale, Record, cluster_themes, extract_units, provisional_tags, theme_tags
 from nlp.pipeline.extract import candidate_polarity
+from nlp.pipeline.themes import group_themes
 from nlp.tagging.artifacts import ModelMismatchError
 from nlp.tagging.tagger import load_tagger
 from nlp.tagging.taxonomy import Taxonomy
@@ -116,9 +117,14 @@ class NlpBackend:
             dtype=np.int8,
         )
         out = []
-        for c in cluster_themes(
-            [u.text for u in units], [u.language for u in units], vectors, polarity, self.params
-        ):
+        texts, languages = [u.text for u in units], [u.language for u in units]
+        clusters = cluster_themes(texts, languages, vectors, polarity, self.params)
+        parent_of = {
+            child: parent
+            for parent in group_themes(clusters, texts, languages, vectors)
+            for child in parent.children
+        }
+        for n, c in enumerate(clusters):
             agg = theme_tags([_stored_tags(units[m]) for m in c.members])
             out.append(
                 ClusterOut(
@@ -131,6 +137,10 @@ class NlpBackend:
                     stage=agg.stage,
                     stage_confidence=agg.stage_confidence,
                     stage_runner_up=agg.runner_up_stage,
+                    name=c.name,
+                    names=dict(c.names),
+                    theme=parent_of[n].index if n in parent_of else None,
+                    theme_names=dict(parent_of[n].names) if n in parent_of else {},
                 )
             )
         return out

@@ -19,6 +19,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from nlp.themes.incremental import PreviousCluster, assign_new_units, match_clusters
+from nlp.themes.naming import majority_language, pick_name
 from service.analysis.backend import (
     AnalysisBackend,
     ClusterOut,
@@ -28,8 +29,10 @@ from service.analysis.backend import (
     vector,
 )
 from service.analysis.extraction import AnalysisScope, extract_items, scoped_items
-from service.models import FeedbackItem, OpinionUnit, PainPoint
+from service.models import FeedbackItem, OpinionUnit, PainPoint, Workspace
 from service.models.types import utcnow
+from service.themes.naming import workspace_language
+from service.themes.service import ThemeDraft, sync_themes
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +123,7 @@ def recluster(
     ]
     by_unit_id = {u.id: u for u in rows}
     clusters = backend.cluster(units) if units else []
+    language = name_language(session.get(Workspace, workspace_id), [u.language for u in units])
 
     all_pps = session.exec(select(PainPoint).where(PainPoint.workspace_id == workspace_id)).all()
     pp_by_id = {p.id: p for p in all_pps}
@@ -179,7 +183,7 @@ def recluster(
         member_units = [by_unit_id[units[m].unit_id] for m in members]
         for u in member_units:
             u.pain_point_id = pp_id
-        _describe(pp, cluster, [units[m] for m in members], units, backend.model_id, now)
+        _describe(pp, cluster, [units[m] for m in members], units, backend.model_id, now, language)
         if pp_id not in result.created:
             result.updated.append(pp_id)
 
@@ -229,6 +233,15 @@ def recluster(
             if n == 0 and not p.merged_into_id and not is_human_touched(p):
                 session.delete(p)
                 result.removed.append(p.id)
+    # Parent themes over the pain points written above (stable ids; none when the backend does not group).
+    drafts: dict[tuple[str, int], ThemeDraft] = {}
+    for pp_id, cluster in cluster_of_pp.items():
+        if cluster.theme is not None:
+            draft = drafts.setdefault((cluster.kind, cluster.theme), ThemeDraft(cluster.kind))
+            draft.add(pp_id, cluster.centroid, len(members_of[pp_id]), cluster.theme_names)
+    if drafts:
+        session.flush()
+        sync_themes(session, workspace_id, list(drafts.values()), backend.model_id, language, now)
     session.commit()
     return result
 
@@ -240,9 +253,14 @@ def _describe(
     units: Sequence[UnitForClustering],
     model_id: str,
     now: datetime,
+    language: str | None = None,
 ) -> None:
     if not pp.label_edited:
         pp.label = cluster.label[:300]
+    pp.names = {lang: name[:300] for lang, name in cluster.names.items()} or None
+    # a person's name (the edited label) wins; otherwise the workspace's language when the cluster has it
+    generated = pick_name(cluster.names, [m.language for m in members], language) or cluster.name
+    pp.name = pp.label if pp.label_edited else (generated[:300] or None)
     if not pp.stage_edited:
         stage, conf, runner_up = cluster.stage, cluster.stage_confidence, cluster.stage_runner_up
         if stage is None:
@@ -264,6 +282,11 @@ def _describe(
     pp.embedding_model = model_id
     pp.size = len(members)
     pp.updated_at = now
+
+
+def name_language(workspace: Workspace | None, languages: Sequence[str]) -> str | None:
+    """The language names are shown in: the workspace's setting, else the majority language of its data."""
+    return workspace_language(workspace) or majority_language(languages)
 
 
 def assign_items(

@@ -279,7 +279,8 @@ def map_entry(view: View, p: PainPoint) -> MapPainPoint:
     )
 
 
-def journey_map(view: View, top_n: int = 5) -> JourneyMap:
+def journey_map(view: View, top_n: int = 5, entries: Sequence[MapPainPoint] | None = None) -> JourneyMap:
+    """The map of ``view``; ``entries`` replaces its pain points (e.g. parent themes, ``?group_by=theme``)."""
     by_stage: dict[str, list[UnitRow]] = defaultdict(list)
     for u in view.units:
         by_stage[u.stage or "unknown"].append(u)
@@ -298,7 +299,8 @@ def journey_map(view: View, top_n: int = 5) -> JourneyMap:
             nps=_nps([i.nps for i in items if i.nps is not None]),
             effort_share=sum(1 for u in units if u.effort) / len(units),
         )
-    entries = [map_entry(view, p) for p in visible_pain_points(view) if view.units_by_pp.get(p.id)]
+    if entries is None:
+        entries = [map_entry(view, p) for p in visible_pain_points(view) if view.units_by_pp.get(p.id)]
     return build_journey_map(
         stage_specs(view.workspace),
         aggregates,

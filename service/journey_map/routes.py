@@ -13,6 +13,7 @@ from nlp.journey_map.renderers import MEDIA_TYPES, render
 from service.analysis.view import ViewFilters, journey_map, load_view
 from service.api.deps import CurrentWorkspace, SessionDep
 from service.api.params import QueryDate, check_period
+from service.themes.service import theme_map_entries, theme_views
 
 router = APIRouter(tags=["journey map"])
 TAGS = [
@@ -31,6 +32,9 @@ class MapQuery(BaseModel):
         default="json", description="json (schema below), csv, mermaid, theydo or html"
     )
     top: int = Field(default=5, ge=1, le=50, description="Pain points / opportunities per stage")
+    group_by: Literal["pain_point", "theme"] = Field(
+        default="pain_point", description="Show pain points, or their parent themes (`GET /v1/themes`)"
+    )
     channel: str | None = Field(default=None, max_length=100, description="Only feedback from this channel")
     source: str | None = Field(default=None, max_length=100, description="Only feedback from this source")
     segment: str | None = Field(default=None, max_length=100, description="Only this segment / persona")
@@ -72,7 +76,9 @@ def get_journey_map(
             include={"channel", "source", "segment", "language", "since", "until"}, exclude_none=True
         )
     )
-    jm = journey_map(load_view(session, workspace, filters), top_n=q.top)
+    view = load_view(session, workspace, filters)
+    entries = theme_map_entries(view, theme_views(session, view)) if q.group_by == "theme" else None
+    jm = journey_map(view, top_n=q.top, entries=entries)
     headers = {}
     if q.format in ("csv", "html"):
         ext = {"csv": "csv", "html": "html"}[q.format]

@@ -14,6 +14,7 @@ from service.models.core import (
     Job,
     OpinionUnit,
     PainPoint,
+    Theme,
     Workspace,
 )
 from service.models.erasures import ERASURE_SCOPES, TOMBSTONE_KINDS, Erasure, ErasureTombstone
@@ -42,6 +43,7 @@ __all__ = [
     "PainPoint",
     "Source",
     "SourceRun",
+    "Theme",
     "User",
     "Webhook",
     "WebhookDelivery",

@@ -158,6 +158,26 @@ class OpinionUnit(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 
+class Theme(SQLModel, table=True):
+    """A parent theme over pain points (or opportunities) about one subject (``nlp.themes.hierarchy``).
+
+    Written by the analysis job with ids kept across re-analyses (matched on their pain points and
+    centroid); its volume, sentiment, stage mix and score are computed on read from its pain points.
+    """
+
+    __tablename__ = "theme"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    workspace_id: str = Field(sa_column=_workspace_fk())
+    kind: str = Field(default="pain", sa_column=Column(String(16), nullable=False))
+    name: str = Field(default="", sa_column=Column(String(300), nullable=False))
+    names: dict[str, str] | None = Field(default=None, sa_column=Column(JSONType, nullable=True))
+    centroid: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    embedding_model: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
 class PainPoint(SQLModel, table=True):
     """A recurring irritant (``kind='pain'``) or praise worth amplifying (``kind='opportunity'``).
 
@@ -175,6 +195,15 @@ class PainPoint(SQLModel, table=True):
     label: str = Field(default="", sa_column=Column(String(300), nullable=False))
     label_edited: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=sa_text("false"))
+    )
+    # The natural name in the workspace's language at analysis time, and one per language it has units in
+    # (nlp.themes.naming); an edited label wins over both (``display_name``).
+    name: str | None = Field(default=None, sa_column=Column(String(300), nullable=True))
+    names: dict[str, str] | None = Field(default=None, sa_column=Column(JSONType, nullable=True))
+    # Parent theme (service/themes); None until an analysis grouped it, or when grouping is unavailable.
+    theme_id: str | None = Field(
+        default=None,
+        sa_column=Column(String(36), ForeignKey("theme.id", ondelete="SET NULL"), nullable=True, index=True),
     )
     keyphrases: list[str] | None = Field(default=None, sa_column=Column(JSONType, nullable=True))
     quotes: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSONType, nullable=True))

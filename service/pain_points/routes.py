@@ -32,6 +32,7 @@ from service.pain_points.schemas import (
     SplitResult,
     WeekCount,
 )
+from service.themes.naming import display_name, workspace_language
 
 router = APIRouter(prefix="/pain-points", tags=["pain points"])
 TAGS = [
@@ -78,6 +79,9 @@ def _out(view: View, pp: PainPoint) -> PainPointOut:
         kind=pp.kind,
         label=pp.label,
         label_edited=pp.label_edited,
+        name=display_name(pp, workspace_language(view.workspace)),
+        names=dict(pp.names or {}),
+        theme_id=pp.theme_id,
         stage=pp.stage,
         stage_confidence=pp.stage_confidence,
         stage_edited=pp.stage_edited,

@@ -76,6 +76,13 @@ class PainPointOut(BaseModel):
     )
     label: str = Field(description="Short name of the pain point, from its keyphrases or set by a person.")
     label_edited: bool = Field(description="True when a person renamed it: re-analysis keeps the name.")
+    name: str = Field(
+        default="", description="Natural name in the workspace's language; an edited label always wins."
+    )
+    names: dict[str, str] = Field(
+        default_factory=dict, description="Name per language the pain point has feedback in (fr, en)."
+    )
+    theme_id: str | None = Field(default=None, description="Its parent theme (`GET /v1/themes`).")
     stage: str | None = Field(
         description="Journey stage id it sits on (see `GET /v1/taxonomy`); null when unknown."
     )

@@ -29,7 +29,8 @@ def test_csv_to_contract_json(tmp_path: Path, hashing_embedder, capsys) -> None:
     data = json.loads(out.read_text())
     assert data["documents"][0] == {
         "row": 0, "id": "x0", "language": "en", "sentiment": "negative", "stage": None,
-        "pain_points": data["documents"][0]["pain_points"], "emotion": None, "effort": None,
+        "pain_points": data["documents"][0]["pain_points"], "opportunities": [], "emotion": None,
+        "effort": None,
     }  # fmt: skip
     assert data["documents"][0]["pain_points"] and data["pain_points"]
     assert "segment" in capsys.readouterr().err  # progress bar went to stderr
@@ -97,3 +98,22 @@ def test_xlsx_input_same_columns_as_csv(tmp_path: Path) -> None:
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(src.read_bytes()[:200])
     assert main([str(broken)]) == 2
+
+
+def test_language_flag_is_checked(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    _write_csv(src)
+    with pytest.raises(InputError, match="--language"):
+        run_analyze(src, language="de")
+
+
+def test_priority_and_components_as_the_api(tmp_path: Path, hashing_embedder) -> None:
+    src, out = tmp_path / "in.csv", tmp_path / "out.json"
+    _write_csv(src)
+    run_analyze(src, "avis", "ID", "note", "date", out, embedding_backend=hashing_embedder)
+    pps = json.loads(out.read_text())["pain_points"]
+    assert [p["priority"] for p in pps] == sorted((p["priority"] for p in pps), reverse=True)
+    for p in pps:
+        assert p["score"]["priority"] == p["priority"] and p["score"]["last_seen"] == "2026-01-01"
+        assert set(p["score"]["components"]) == {"volume", "severity", "impact", "trend", "effort", "recency"}
+        assert {"emerging", "ratio"} <= set(p["score"]["trend"])

@@ -32,7 +32,7 @@ def _records() -> list[Record]:
 def test_json_contract_and_documents(hashing_embedder) -> None:
     res = analyze_records(_records(), embedder=hashing_embedder)
     j = res.to_json()
-    assert set(j) == {"pain_points", "opportunities", "documents", "units", "stage_effort"}
+    assert set(j) == {"pain_points", "opportunities", "documents", "units", "stage_effort", "themes"}
     assert len(j["pain_points"]) >= 2 and j["opportunities"] == []
     pp = j["pain_points"][0]
     assert {"id", "label", "keyphrases", "size", "stage", "sentiment", "quotes"} <= set(pp)
@@ -47,6 +47,7 @@ def test_json_contract_and_documents(hashing_embedder) -> None:
         "emotion",
         "stage",
         "pain_point",
+        "opportunity",
         # tagging details (issue 4), None without a tagger
         "stage_confidence",
         "sentiment_score",
@@ -190,3 +191,45 @@ def test_empty_and_tiny_inputs(hashing_embedder) -> None:
     # a single complaint is not a *recurring* irritant: no pain point, unit left unassigned
     one = analyze_records([Record(text="Card declined at checkout again")], embedder=hashing_embedder)
     assert one.pain_points == [] and one.units[0].pain_point is None
+
+
+def test_names_in_the_chosen_language(hashing_embedder) -> None:
+    french = [
+        Record(text="Remboursement jamais reçu après un mois.", language="fr"),
+        Record(text="Mon remboursement jamais reçu malgré trois demandes.", language="fr"),
+    ]
+    recs = [*_records(), *(french * 3)]
+    res = analyze_records(recs, embedder=hashing_embedder)
+    for t in res.to_json()["pain_points"]:
+        assert t["name"] and "·" not in t["name"] and set(t["names"]) <= {"en", "fr"}
+        # English is the data's majority; a French-only theme keeps its French name
+        assert t["name"] == t["names"].get("en", t["names"].get("fr"))
+    refund = next(p for p in res.pain_points if "fr" in p.names)
+    fr = analyze_records(recs, embedder=hashing_embedder, language="fr")
+    assert next(p for p in fr.pain_points if p.id == refund.id).name == refund.names["fr"]
+    # a theme without French units keeps a name in its own language
+    assert all(p.name == p.names["en"] for p in fr.pain_points if "fr" not in p.names)
+
+
+def test_progress_per_batch_from_the_start(hashing_embedder) -> None:
+    calls: list[tuple[str, int, int]] = []
+    recs = _records()
+    analyze_records(recs, embedder=hashing_embedder, batch_size=4, progress=lambda *a: calls.append(a))
+    embed = [c for c in calls if c[0] == "embed"]
+    n_units = embed[-1][2]
+    assert embed[0] == ("embed", 0, n_units)  # the bar opens before the first batch
+    assert [d for _, d, _ in embed] == [*range(0, n_units, 4), n_units]  # then moves per batch
+    assert calls[0] == ("segment", 0, len(recs))
+
+
+def test_parent_themes_in_the_output(hashing_embedder) -> None:
+    j = analyze_records(_records(), embedder=hashing_embedder).to_json()
+    themes = {t["id"]: t for t in j["themes"]}
+    assert themes and all(t["id"].startswith("th-") for t in themes.values())
+    for p in j["pain_points"]:
+        assert p["id"] in themes[p["theme"]]["pain_points"]
+    for t in themes.values():
+        children = [p for p in j["pain_points"] if p["theme"] == t["id"]]
+        assert t["size"] == sum(p["size"] for p in children)
+        assert t["name"] and "·" not in t["name"] and t["score"]["components"]
+    assert [t["priority"] for t in j["themes"]] == sorted((t["priority"] for t in j["themes"]), reverse=True)

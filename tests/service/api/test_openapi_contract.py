@@ -25,6 +25,7 @@ from service.imports.schemas import SourceIn, SourcePatch
 from service.main import create_app
 from service.pain_points.schemas import MergeRequest, PainPointPatch, SplitRequest
 from service.settings import Settings
+from service.themes.schemas import NameLanguage
 from service.webhooks.schemas import WebhookIn
 
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -43,6 +44,7 @@ BODY_MODELS: dict[tuple[str, str], Any] = {
     ("put", "/v1/taxonomy"): Taxonomy,
     ("post", "/v1/webhooks"): WebhookIn,
     ("post", "/v1/erasures"): ErasureIn,
+    ("put", "/v1/name-language"): NameLanguage,
 }
 
 

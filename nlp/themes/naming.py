@@ -1,0 +1,266 @@
+"""Names a CX lead can read: a short natural phrase per theme and per language, from the theme's own text.
+
+Keyphrases (``labelling.py``) are lemmas and lemma pairs: good for search, unreadable as a title ("pomme
+terre", "refund · remboursement"). A name is instead a *surface* span that customers actually wrote, so it
+keeps its agreement, articles and prepositions ("L'application plante à la connexion").
+
+Two approaches were compared on a bilingual labelled set (``tests/fixtures/naming/irritants.json``, 10
+irritants, 91 units; ``python -m bench.naming``): share of pain points whose name shares a content word
+with the human name — true groups: phrase en 1.00 / fr 1.00, medoid en 0.80 / fr 1.00; the pipeline's own
+pain points (USE): phrase en 1.00 / fr 0.89, medoid en 0.78 / fr 0.89; no name with "·" either way.
+``phrase`` is the default:
+
+* ``phrase``: every contiguous span of 2–7 words inside one unit (never across punctuation) that starts and
+  ends with a content word is a candidate. Candidates are grouped by their content words (lower-cased,
+  accents and elisions stripped, crude prefix stem); a group scores coverage (share of the theme's units that
+  contain all its content words) × closeness (their mean similarity to the centroid) × distinctiveness (how
+  much rarer the words are in the sibling themes) × a small bonus per extra content word. Product words that
+  one or two customers mention ("hamac", "genou") cannot win: their coverage is low. The group's most
+  frequent surface form is the name. Siblings never get the same name (the next candidate is taken).
+* ``medoid``: the most central unit, trimmed of leading fillers and cut at the first clause boundary.
+  Readable, but it carries whatever detail that one customer gave.
+
+A theme gets one name per language it has units in (``names``), computed from that language's units only,
+so a name is never in a language the theme does not contain. ``name`` is the preferred language's name when
+the theme has units in it, else the one of the theme's majority language.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+Method = Literal["phrase", "medoid"]
+MAX_SPAN_WORDS = 7
+MAX_CONTENT_WORDS = 4
+MAX_NAME_WORDS = 8
+UNITS_PER_LANGUAGE = 80  # the most central units of a language feed its name: bounded cost, same result
+# Tokens: words with an optional elided prefix ("l'application", "n'est"); digits count as words.
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+_BOUNDARY = re.compile(r"[.,;:!?()\[\]\"«»…/|–—]|\s-\s")
+_ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+# Not content words even though spaCy's lists miss them, or words a name should not start or end on.
+_EXTRA_STOP = {
+    "still", "again", "also", "even", "really", "very", "just", "ever", "get", "got", "would", "could", "im",
+    "ive", "dont", "didnt", "cant", "wont", "toujours", "encore", "aussi", "vraiment", "très", "trop", "fois",
+    "depuis", "malgré", "alors", "dès", "chaque", "every", "since", "despite", "although", "though", "time",
+    "times", "thing", "things", "chose", "choses", "mon", "ma", "mes", "my", "your", "votre", "vos", "am",
+    "jamais", "pas", "plus", "rien", "aucun", "aucune", "lieu",
+}  # fmt: skip
+_FILLERS = {
+    "i", "je", "j", "we", "nous", "on", "it", "il", "elle", "the", "le", "la", "les", "l", "a", "an", "un",
+    "une", "and", "et", "but", "mais", "so", "donc", "still", "toujours", "my", "mon", "ma", "mes", "our",
+    "notre",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ThemeName:
+    name: str  # in the preferred language when the theme has units in it, else its majority language
+    names: dict[str, str]  # language -> name, for every language the theme has units in
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR
+
+    return frozenset({_fold(w) for w in EN | FR | _EXTRA_STOP})
+
+
+def _fold(word: str) -> str:
+    """Lower case, no accents, no elided prefix: "L'Été" → "ete"."""
+    w = _ELISION.sub("", word.lower().replace("’", "'"))
+    return "".join(c for c in unicodedata.normalize("NFD", w) if unicodedata.category(c) != "Mn")
+
+
+def _key(word: str) -> str:
+    """Crude stem for grouping surface variants ("refunds" / "refund", "remboursement" / "remboursé"): enough
+    to count co-occurrence, never shown to anyone."""
+    w = _fold(word)
+    for suffix in ("es", "s", "x"):
+        if len(w) > 4 and w.endswith(suffix):
+            w = w[: -len(suffix)]
+            break
+    return w[:6]
+
+
+def _is_content(word: str) -> bool:
+    f = _fold(word)
+    return len(f) > 2 and not f.isdigit() and f not in _stopwords()
+
+
+def _segments(text: str) -> list[list[re.Match[str]]]:
+    """Token matches per punctuation-free segment of ``text`` (a name never crosses punctuation)."""
+    out: list[list[re.Match[str]]] = []
+    pos = 0
+    for b in [*_BOUNDARY.finditer(text), None]:
+        end = b.start() if b is not None else len(text)
+        toks = [m for m in _TOKEN.finditer(text, pos, end)]
+        if toks:
+            out.append(toks)
+        pos = b.end() if b is not None else end
+    return out
+
+
+def _candidates(text: str) -> list[tuple[tuple[str, ...], str, bool]]:
+    """(content keys in order, surface form, ends the segment) of every span that starts and ends on a content
+    word."""
+    out = []
+    for toks in _segments(text):
+        content = [_is_content(m.group()) for m in toks]
+        for i, start in enumerate(toks):
+            if not content[i]:
+                continue
+            for j in range(i + 1, min(len(toks), i + MAX_SPAN_WORDS)):
+                if not content[j]:
+                    continue
+                keys = tuple(_key(toks[k].group()) for k in range(i, j + 1) if content[k])
+                if len(keys) > MAX_CONTENT_WORDS:
+                    break
+                if len(set(keys)) < 2:
+                    continue
+                out.append((keys, text[start.start() : toks[j].end()], j == len(toks) - 1))
+    return out
+
+
+def _unit_keys(text: str) -> frozenset[str]:
+    return frozenset(_key(m.group()) for m in _TOKEN.finditer(text) if _is_content(m.group()))
+
+
+def _capitalise(phrase: str) -> str:
+    phrase = " ".join(phrase.split())
+    return phrase[:1].upper() + phrase[1:]
+
+
+def medoid_name(texts: Sequence[str], similarity: Sequence[float]) -> str | None:
+    """The most central unit of 3+ words, trimmed of leading fillers and cut at its first clause boundary."""
+    order = sorted(range(len(texts)), key=lambda i: (-similarity[i], i))
+    for i in order:
+        segs = [s for s in _segments(texts[i]) if len(s) >= 2]
+        if not segs:
+            continue
+        toks = max(segs[:2], key=len) if len(segs[0]) < 3 else segs[0]
+        while len(toks) > 2 and _fold(toks[0].group()) in _FILLERS:
+            toks = toks[1:]
+        toks = toks[:MAX_NAME_WORDS]
+        if len(toks) >= 2:
+            return _capitalise(texts[i][toks[0].start() : toks[-1].end()])
+    return None
+
+
+def _phrase_scores(
+    texts: Sequence[str], similarity: Sequence[float], other_keys: Sequence[frozenset[str]]
+) -> list[tuple[float, tuple[str, ...], str]]:
+    """(score, content keys, surface form) of the candidates of one theme and language, best first."""
+    unit_keys = [_unit_keys(t) for t in texts]
+    surfaces: dict[frozenset[str], Counter[str]] = defaultdict(Counter)
+    ordered: dict[frozenset[str], tuple[str, ...]] = {}
+    at_end: set[str] = set()
+    for t in texts:
+        for keys, surface, last in _candidates(t):
+            group = frozenset(keys)
+            surfaces[group][surface] += 1
+            ordered.setdefault(group, keys)
+            if last:
+                at_end.add(surface)
+    n, n_other = len(texts), max(1, len(other_keys))
+    scored = []
+    for group, forms in surfaces.items():
+        inside = [i for i, uk in enumerate(unit_keys) if group <= uk]
+        if not inside:
+            continue
+        coverage = len(inside) / n
+        closeness = max(0.0, sum(similarity[i] for i in inside) / len(inside))
+        elsewhere = sum(1 for uk in other_keys if group <= uk) / n_other
+        distinct = coverage / (coverage + elsewhere)
+        # more words are more specific when several customers wrote them together; from one customer alone
+        # they are that customer's detail, so shorter wins then
+        extra = 1.0 + 0.25 * (len(group) - 2)
+        bonus = extra if len(inside) >= 2 else 1.0 / extra
+        # most frequent surface form; ties → the shorter, then alphabetical (deterministic)
+        surface = sorted(forms.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
+        if surface in at_end:  # a span that closes its clause reads as a phrase, not a fragment
+            bonus *= 1.15
+        scored.append((coverage * closeness * distinct * bonus, ordered[group], surface))
+    scored.sort(key=lambda s: (-s[0], s[2]))
+    return scored
+
+
+def _top_central(texts: Sequence[str], similarity: Sequence[float], k: int) -> tuple[list[str], list[float]]:
+    order = sorted(range(len(texts)), key=lambda i: (-similarity[i], i))[:k]
+    return [texts[i] for i in order], [similarity[i] for i in order]
+
+
+def name_themes(
+    texts: Sequence[Sequence[str]],
+    languages: Sequence[Sequence[str]],
+    similarity: Sequence[Sequence[float]],
+    preferred: str | None = None,
+    method: Method = "phrase",
+) -> list[ThemeName]:
+    """Names for sibling themes (one kind of one analysis), theme ``t`` given by its members' texts,
+    languages and similarity to its centroid. ``preferred``: the language ``name`` should be in.
+    """
+    per_lang: list[dict[str, tuple[list[str], list[float]]]] = []
+    for tx, lg, sim in zip(texts, languages, similarity, strict=True):
+        groups: dict[str, tuple[list[str], list[float]]] = {}
+        for text, lang, s in zip(tx, lg, sim, strict=True):
+            g = groups.setdefault(lang, ([], []))
+            g[0].append(text)
+            g[1].append(float(s))
+        per_lang.append({lang: _top_central(g[0], g[1], UNITS_PER_LANGUAGE) for lang, g in groups.items()})
+    # per language, every sibling's unit keys (for distinctiveness)
+    keys_of: dict[str, list[list[frozenset[str]]]] = defaultdict(lambda: [[] for _ in texts])
+    if method == "phrase":
+        for t, by_lang in enumerate(per_lang):
+            for lang, (tx, _) in by_lang.items():
+                keys_of[lang][t] = [_unit_keys(x) for x in tx]
+    taken: dict[str, set[str]] = defaultdict(set)
+    order = sorted(range(len(texts)), key=lambda t: (-len(texts[t]), t))  # bigger themes choose first
+    names: dict[int, dict[str, str]] = {}
+    for t in order:
+        names[t] = {}
+        for lang, (tx, sim) in sorted(per_lang[t].items()):
+            name: str | None = None
+            if method == "phrase":
+                others = [k for u, ks in enumerate(keys_of[lang]) if u != t for k in ks]
+                for _, _, surface in _phrase_scores(tx, sim, others):
+                    candidate = _capitalise(surface)
+                    if candidate.lower() not in taken[lang]:
+                        name = candidate
+                        break
+            if name is None:
+                name = medoid_name(tx, sim)
+            if name is None:  # one-word units only: the most central one, as written
+                name = _capitalise(tx[0]) if tx else ""
+            taken[lang].add(name.lower())
+            names[t][lang] = name
+    return [
+        ThemeName(name=pick_name(names[t], languages[t], preferred), names=names[t])
+        for t in range(len(texts))
+    ]
+
+
+def pick_name(names: Mapping[str, str], languages: Sequence[str], preferred: str | None) -> str:
+    """The preferred language's name, else the name in the theme's majority language."""
+    if preferred is not None and preferred in names:
+        return names[preferred]
+    if not names:
+        return ""
+    counts = Counter(lang for lang in languages if lang in names)
+    best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if counts else sorted(names)[0]
+    return names[best]
+
+
+def majority_language(languages: Sequence[str], known: Sequence[str] = ("fr", "en")) -> str | None:
+    """The most frequent known language of the data (the default for ``name``)."""
+    counts = Counter(lang for lang in languages if lang in known)
+    if not counts:
+        return None
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]

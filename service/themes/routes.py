@@ -1,0 +1,89 @@
+"""Parent themes over pain points (``GET /v1/themes``), and the language names are shown in."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from service.analysis.view import ViewFilters, load_view
+from service.api.deps import CurrentWorkspace, SessionDep
+from service.api.docs import request_examples
+from service.pain_points.schemas import ScoreOut
+from service.themes.naming import display_name, set_workspace_language, workspace_language
+from service.themes.schemas import NAME_LANGUAGE_EXAMPLES, NameLanguage, ThemeOut, ThemePage, ThemePainPoint
+from service.themes.service import ThemeView, theme_views
+
+router = APIRouter(tags=["themes"])
+TAGS = [
+    {
+        "name": "themes",
+        "description": "Parent themes over pain points, and the language their names are shown in.",
+    }
+]
+
+
+@router.get(
+    "/name-language",
+    response_model=NameLanguage,
+    summary="Read the language pain-point and theme names are written in",
+)
+def get_name_language(workspace: CurrentWorkspace) -> NameLanguage:
+    """The language of `name` on pain points and themes (null: the majority language of the data)."""
+    return NameLanguage.model_validate({"language": workspace_language(workspace)})
+
+
+@router.put(
+    "/name-language",
+    response_model=NameLanguage,
+    summary="Set the language of pain-point and theme names (fr, en, or the data's majority)",
+    openapi_extra=request_examples(NAME_LANGUAGE_EXAMPLES),
+)
+def put_name_language(body: NameLanguage, workspace: CurrentWorkspace, session: SessionDep) -> NameLanguage:
+    """Choose the language of names; names are stored per language, so the next read uses it."""
+    set_workspace_language(workspace, body.language)
+    session.add(workspace)
+    session.commit()
+    return body
+
+
+def _out(tv: ThemeView, language: str | None, priority: dict[str, float], items: dict[str, int]) -> ThemeOut:
+    return ThemeOut(
+        id=tv.theme.id,
+        kind=tv.theme.kind,
+        name=tv.name,
+        names=dict(tv.theme.names or {}),
+        items=tv.items,
+        units=len(tv.units),
+        mean_sentiment=tv.mean_sentiment,
+        stage_mix=tv.stage_mix,
+        pain_points=[
+            ThemePainPoint(
+                id=p.id,
+                name=display_name(p, language),
+                label=p.label,
+                priority=priority[p.id],
+                items=items[p.id],
+            )
+            for p in tv.pain_points
+        ],
+        score=ScoreOut.model_validate(tv.score.to_dict()),
+    )
+
+
+@router.get(
+    "/themes",
+    response_model=ThemePage,
+    summary="List parent themes with their pain points, volume, sentiment, stage mix and score",
+)
+def list_themes(
+    workspace: CurrentWorkspace, session: SessionDep, filters: Annotated[ViewFilters, Query()]
+) -> ThemePage:
+    """Parent themes with their pain points, highest priority first; the same filters as the pain point list
+    (a theme shows only its pain points that pass them)."""
+    view = load_view(session, workspace, filters)
+    language = workspace_language(workspace)
+    priority = {pid: r.priority for pid, r in view.scores.items()}
+    items = {pid: r.n_items for pid, r in view.scores.items()}
+    out = [_out(tv, language, priority, items) for tv in theme_views(session, view)]
+    return ThemePage(total=len(out), items=out)

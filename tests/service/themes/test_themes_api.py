@@ -1,0 +1,78 @@
+"""``GET /v1/themes``: parent themes with their pain points, aggregates and score; ids stable across
+re-analyses; ``theme_id`` on every pain point."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.service.journey_map.test_journey_api import analyse, ingest
+from tests.service.themes.test_names_api import NamingBackend
+
+
+def _themes(client: TestClient, headers: dict[str, str], **params: str) -> list[dict]:
+    r = client.get("/v1/themes", params=params, headers=headers)
+    assert r.status_code == 200, r.text
+    assert r.json()["total"] == len(r.json()["items"])
+    return list(r.json()["items"])
+
+
+def test_themes_group_pain_points_and_keep_their_ids(
+    client: TestClient, auth_headers: dict[str, str], naming_backend: NamingBackend
+) -> None:
+    ingest(client, auth_headers)
+    analyse(client, auth_headers)
+    themes = _themes(client, auth_headers)
+    pps = client.get("/v1/pain-points", params={"limit": 200}, headers=auth_headers).json()["items"]
+    by_theme = {t["id"]: t for t in themes}
+    for p in pps:
+        assert p["theme_id"] in by_theme and p["id"] in {
+            c["id"] for c in by_theme[p["theme_id"]]["pain_points"]
+        }
+    support = next(t for t in themes if t["name"] == "Customer support")
+    children = {c["label"] for c in support["pain_points"]}
+    assert children == {"Refund never received", "Long wait and repeat calls"}
+    assert [c["priority"] for c in support["pain_points"]] == sorted(
+        (c["priority"] for c in support["pain_points"]), reverse=True
+    )
+    assert max(c["items"] for c in support["pain_points"]) <= support["items"]
+    assert support["items"] <= sum(c["items"] for c in support["pain_points"])
+    assert abs(sum(support["stage_mix"].values()) - 1.0) < 1e-6 and support["mean_sentiment"] < 0
+    assert set(support["score"]["components"]) >= {"volume", "severity", "impact", "trend"}
+    assert [t["score"]["priority"] for t in themes] == sorted(
+        (t["score"]["priority"] for t in themes), reverse=True
+    )
+    assert len(themes) < len(pps)
+
+    client.put("/v1/name-language", json={"language": "fr"}, headers=auth_headers)
+    assert any(t["name"] == "Service client" for t in _themes(client, auth_headers))
+    assert {t["kind"] for t in _themes(client, auth_headers, kind="opportunity")} == {"opportunity"}
+
+    analyse(client, auth_headers)
+    again = _themes(client, auth_headers)
+    assert {t["id"] for t in again} == set(by_theme)  # same themes, same ids
+    bad = client.get("/v1/themes", params={"kind": "nope"}, headers=auth_headers)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "kind"
+
+
+def test_journey_map_grouped_by_theme(
+    client: TestClient, auth_headers: dict[str, str], naming_backend: NamingBackend
+) -> None:
+    ingest(client, auth_headers)
+    analyse(client, auth_headers)
+    theme_ids = {t["id"]: t for t in _themes(client, auth_headers)}
+    pp_ids = {p["id"] for p in client.get("/v1/pain-points?limit=200", headers=auth_headers).json()["items"]}
+
+    def entries(**params: str) -> list[dict]:
+        r = client.get("/v1/journey-map", params=params, headers=auth_headers)
+        assert r.status_code == 200, r.text
+        return [p for s in r.json()["stages"] for p in s["pain_points"] + s["opportunities"]]
+
+    grouped = entries(group_by="theme")
+    assert grouped and {e["id"] for e in grouped} <= set(theme_ids)
+    assert "Customer support" in {e["label"] for e in grouped}
+    assert {e["id"] for e in entries()} <= pp_ids  # default: pain points, as before
+    for fmt in ("csv", "mermaid", "theydo", "html"):
+        r = client.get("/v1/journey-map", params={"group_by": "theme", "format": fmt}, headers=auth_headers)
+        assert r.status_code == 200 and "Customer support" in r.text, fmt
+    bad = client.get("/v1/journey-map", params={"group_by": "topic"}, headers=auth_headers)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "group_by"
