@@ -15,6 +15,7 @@ from service.api import jsonbody
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
 from service.api.errors import FieldError, error_body, error_responses, field_error
 from service.api.pagination import PageCursor, PageLimit, newest_first_page
+from service.api.params import UtcDateTime
 from service.feedback.erasure import erase_feedback
 from service.feedback.ingest import ingest_items
 from service.feedback.schemas import (
@@ -328,14 +329,23 @@ def list_feedback(
     segment: Annotated[str | None, Query(max_length=100, description="Only this segment.")] = None,
     language: Annotated[str | None, Query(pattern="^(fr|en|other)$", description="fr, en or other.")] = None,
     created_from: Annotated[
-        datetime | None, Query(description="Written at or after this time (ISO 8601).")
+        UtcDateTime | None,
+        Query(
+            description="Written at or after this time (ISO 8601; a plain date is that day's UTC midnight)."
+        ),
     ] = None,
-    created_to: Annotated[datetime | None, Query(description="Written before this time (ISO 8601).")] = None,
+    created_to: Annotated[
+        UtcDateTime | None,
+        Query(description="Written before this time (ISO 8601; a plain date is that day's UTC midnight)."),
+    ] = None,
     rating_min: Annotated[float | None, Query(ge=1, le=5, description="Rating at least.")] = None,
     rating_max: Annotated[float | None, Query(ge=1, le=5, description="Rating at most.")] = None,
     limit: PageLimit = 50,
     cursor: PageCursor = None,
 ) -> FeedbackPage:
+    if created_from is not None and created_to is not None and created_to < created_from:
+        # the same rule as every other period (``service.api.params.check_period``)
+        raise field_error(422, "created_to", "after_since", "must not be earlier than `created_from`")
     query = select(FeedbackItem).where(FeedbackItem.workspace_id == workspace.id)
     for column, value in (
         (FeedbackItem.source, source),

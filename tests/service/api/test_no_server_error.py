@@ -145,3 +145,26 @@ def test_authentication_runs_before_the_body_is_parsed(
     r = client.request(method, path, content=b'{"name": ', headers=headers)
     assert r.status_code == 401, r.text
     assert r.json()["errors"][0]["field"] == "Authorization"
+
+
+def test_feedback_list_dates_follow_the_shared_rule(client: TestClient, auth_headers: dict[str, str]) -> None:
+    """/v1/feedback reads dates like every other endpoint: impossible dates and reversed periods are 422."""
+    bad = client.get("/v1/feedback", params={"created_from": "2024-02-30"}, headers=auth_headers)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"].endswith("created_from")
+    reversed_ = client.get(
+        "/v1/feedback",
+        params={"created_from": "2026-03-01", "created_to": "2026-02-01"},
+        headers=auth_headers,
+    )
+    assert reversed_.status_code == 422
+    assert reversed_.json()["errors"][0] == {
+        "field": "created_to",
+        "rule": "after_since",
+        "message": "must not be earlier than `created_from`",
+    }
+    plain = client.get(
+        "/v1/feedback",
+        params={"created_from": "2026-01-01", "created_to": "2026-02-01"},
+        headers=auth_headers,
+    )
+    assert plain.status_code == 200
