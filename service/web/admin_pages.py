@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -10,13 +11,17 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 
 from nlp.scoring.priority import PriorityConfig, PriorityWeights
+from nlp.tagging.taxonomy import parse_taxonomy
 from service.analysis.view import priority_config
-from service.api.deps import SessionDep
+from service.api.deps import SessionDep, SettingsDep
+from service.api.errors import ApiError
 from service.models import Job, Source, SourceRun, Webhook
 from service.web.auth import CsrfChecked, CurrentUser, WebUser, require
 from service.web.render import page, redirect
 from service.web.users import UserError, create_user, workspace_users
-from service.workspaces.taxonomy import workspace_taxonomy
+from service.webhooks import service as webhooks
+from service.webhooks.schemas import WebhookIn
+from service.workspaces.taxonomy import set_taxonomy, workspace_taxonomy
 
 router = APIRouter()
 Admin = require("admin")
@@ -71,6 +76,9 @@ def _settings_page(
         status_code=status,
         nav="settings",
         taxonomy=workspace_taxonomy(user.workspace),
+        taxonomy_json=json.dumps(
+            workspace_taxonomy(user.workspace).model_dump(mode="json"), ensure_ascii=False, indent=2
+        ),
         config=priority_config(user.workspace),
         webhooks=hooks,
         users=workspace_users(db, user.workspace),
@@ -117,4 +125,52 @@ def add_user(
         db.rollback()
         return _settings_page(request, user, db, f"{exc.field}: {exc}", 422)
     db.commit()
+    return redirect(request, "/settings?saved=1")
+
+
+@router.post("/settings/webhooks", dependencies=[CsrfChecked])
+async def add_webhook(
+    request: Request, db: SessionDep, settings: SettingsDep, user: WebUser = Admin
+) -> Response:
+    """Same rules as ``POST /v1/webhooks`` (``service.webhooks.service``): a public receiver, known events."""
+    form = await request.form()
+    try:
+        body = WebhookIn.model_validate({"url": form.get("url"), "events": form.getlist("events")})
+        webhooks.register_webhook(db, user.workspace.id, str(body.url), body.events, settings)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        return _settings_page(request, user, db, f"{err['loc'][0]}: {err['msg']}", 422)
+    except ApiError as exc:
+        return _settings_page(request, user, db, exc.detail, exc.status_code)
+    return redirect(request, "/settings?saved=1")
+
+
+@router.post("/settings/webhooks/{webhook_id}/delete", dependencies=[CsrfChecked])
+def remove_webhook(request: Request, db: SessionDep, webhook_id: str, user: WebUser = Admin) -> Response:
+    try:
+        webhooks.delete_webhook(db, user.workspace.id, webhook_id)
+    except ApiError as exc:
+        return _settings_page(request, user, db, exc.detail, exc.status_code)
+    return redirect(request, "/settings?saved=1")
+
+
+@router.post("/settings/taxonomy", dependencies=[CsrfChecked])
+def save_taxonomy(
+    request: Request,
+    db: SessionDep,
+    taxonomy: Annotated[str, Form(max_length=200_000)],
+    user: WebUser = Admin,
+) -> Response:
+    """The taxonomy as JSON (the ``PUT /v1/taxonomy`` document); invalid JSON or rules leave it unchanged."""
+    try:
+        parsed = parse_taxonomy(json.loads(taxonomy))
+    except (ValueError, ValidationError) as exc:
+        return _settings_page(request, user, db, f"taxonomy: {str(exc).splitlines()[0]}", 422)
+    set_taxonomy(db, user.workspace, parsed)
+    return redirect(request, "/settings?saved=1")
+
+
+@router.post("/settings/taxonomy/reset", dependencies=[CsrfChecked])
+def reset_taxonomy(request: Request, db: SessionDep, user: WebUser = Admin) -> Response:
+    set_taxonomy(db, user.workspace, None)
     return redirect(request, "/settings?saved=1")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -10,9 +9,8 @@ from sqlmodel import col, select
 
 from service.api.deps import CurrentWorkspace, SessionDep, SettingsDep
 from service.api.docs import request_examples
-from service.api.errors import field_error
 from service.models.webhooks import Webhook, WebhookDelivery
-from service.netguard import NonPublicAddressError, check_url, policy_for
+from service.webhooks import service
 from service.webhooks.schemas import WEBHOOK_EXAMPLES, DeliveryOut, WebhookCreated, WebhookIn, WebhookOut
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
@@ -26,13 +24,6 @@ TAGS = [
 ]
 
 
-def _get(session: SessionDep, workspace_id: str, webhook_id: str) -> Webhook:
-    hook = session.get(Webhook, webhook_id)
-    if hook is None or hook.workspace_id != workspace_id:
-        raise field_error(404, "webhook_id", "not_found", "no such webhook in this workspace")
-    return hook
-
-
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
@@ -43,24 +34,7 @@ def _get(session: SessionDep, workspace_id: str, webhook_id: str) -> Webhook:
 def create_webhook(
     body: WebhookIn, workspace: CurrentWorkspace, session: SessionDep, settings: SettingsDep
 ) -> WebhookCreated:
-    try:
-        policy = policy_for(settings.webhook_allow_private_urls, settings.outbound_allow_hosts)
-        check_url(str(body.url), policy)
-    except NonPublicAddressError as exc:
-        raise field_error(
-            422,
-            "url",
-            "public_address",
-            f"{exc}; list the host in FRICTIONMAP_OUTBOUND_ALLOW_HOSTS to allow an internal receiver",
-        ) from None
-    hook = Webhook(
-        workspace_id=workspace.id,
-        url=str(body.url),
-        events=sorted(set(body.events)),
-        secret="whsec_" + secrets.token_urlsafe(32),
-    )
-    session.add(hook)
-    session.commit()
+    hook = service.register_webhook(session, workspace.id, str(body.url), body.events, settings)
     return WebhookCreated.model_validate(hook, from_attributes=True)
 
 
@@ -76,8 +50,7 @@ def list_webhooks(workspace: CurrentWorkspace, session: SessionDep) -> list[Webh
     "/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a webhook: no more alerts"
 )
 def delete_webhook(webhook_id: WebhookId, workspace: CurrentWorkspace, session: SessionDep) -> Response:
-    session.delete(_get(session, workspace.id, webhook_id))
-    session.commit()
+    service.delete_webhook(session, workspace.id, webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -93,7 +66,7 @@ def list_deliveries(
     limit: Annotated[int, Query(ge=1, le=500, description="Most recent deliveries to return")] = 100,
 ) -> list[DeliveryOut]:
     """Most recent first: state, attempts, last HTTP status and error of every alert sent to this URL."""
-    _get(session, workspace.id, webhook_id)
+    service.get_webhook(session, workspace.id, webhook_id)
     rows = session.exec(
         select(WebhookDelivery)
         .where(WebhookDelivery.webhook_id == webhook_id, WebhookDelivery.workspace_id == workspace.id)

@@ -17,7 +17,7 @@ from pydantic import Field
 from nlp.tagging.taxonomy import Taxonomy, load_default_taxonomy
 from service.api.deps import CurrentWorkspace, SessionDep
 from service.api.errors import error_responses
-from service.workspaces.taxonomy import workspace_taxonomy
+from service.workspaces.taxonomy import set_taxonomy, workspace_taxonomy
 
 TAGS = [
     {
@@ -109,10 +109,7 @@ def put_taxonomy(
     French and English labels and descriptions, and example phrases in both languages (they are what the
     tagger uses to recognise a stage it was not trained on). Invalid documents answer 422 naming each
     field and rule, and leave the stored taxonomy unchanged."""
-    workspace.taxonomy = taxonomy.model_dump(mode="json")
-    session.add(workspace)
-    session.commit()
-    return _out(taxonomy, is_default=False)
+    return _out(set_taxonomy(session, workspace, taxonomy), is_default=False)
 
 
 @router.delete(
@@ -124,7 +121,4 @@ def put_taxonomy(
 )
 def reset_taxonomy(workspace: CurrentWorkspace, session: SessionDep) -> TaxonomyOut:
     """Go back to the shipped default taxonomy."""
-    workspace.taxonomy = None
-    session.add(workspace)
-    session.commit()
-    return _out(load_default_taxonomy(), is_default=True)
+    return _out(set_taxonomy(session, workspace, None), is_default=True)

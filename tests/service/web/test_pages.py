@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -339,3 +340,69 @@ def test_compare_lists_the_biggest_gaps_with_the_api_shares(
         assert float(diff) == pytest.approx(float(b) - float(a), abs=0.11)
         gaps.append(abs(float(diff)))
     assert gaps == sorted(gaps, reverse=True)
+
+
+def test_admin_edits_webhooks_and_taxonomy_with_the_api_rules(
+    client: TestClient,
+    analysed: object,
+    sign_in: Callable[[str], TestClient],
+    auth_headers: dict[str, str],
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Settings edits go through the same domain functions as the API: same refusals, same stored result."""
+    from service import netguard
+
+    # A fake resolver (no DNS packet leaves the machine); the internal receiver is allow-listed, on loopback.
+    monkeypatch.setattr(netguard, "resolve", lambda host, port: ["127.0.0.1"])
+    monkeypatch.setattr(settings, "outbound_allow_hosts", ["hooks.example.test"])
+    c = sign_in("admin")
+    token = csrf_of(c.get("/settings").text)
+    refused = c.post(
+        "/settings/webhooks",
+        data={"url": "http://10.1.2.3/hook", "events": ["pain_point.created"], "csrf_token": token},
+    )
+    assert refused.status_code == 422 and "public_address" in refused.text
+    assert client.get("/v1/webhooks", headers=auth_headers).json() == []
+    ok = c.post(
+        "/settings/webhooks",
+        data={
+            "url": "http://hooks.example.test/frictionmap",
+            "events": ["pain_point.emerging"],
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303, ok.text
+    (hook,) = client.get("/v1/webhooks", headers=auth_headers).json()
+    assert hook["url"] == "http://hooks.example.test/frictionmap" and hook["events"] == [
+        "pain_point.emerging"
+    ]
+    gone = c.post(
+        f"/settings/webhooks/{hook['id']}/delete", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert gone.status_code == 303 and client.get("/v1/webhooks", headers=auth_headers).json() == []
+
+    doc = client.get("/v1/taxonomy", headers=auth_headers).json()
+    taxonomy = {k: v for k, v in doc.items() if k not in ("is_default",)}
+    taxonomy["stages"] = taxonomy["stages"][:3]
+    saved = c.post(
+        "/settings/taxonomy",
+        data={"taxonomy": json.dumps(taxonomy), "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    after = client.get("/v1/taxonomy", headers=auth_headers).json()
+    assert [s["id"] for s in after["stages"]] == [s["id"] for s in taxonomy["stages"]]
+    bad = c.post("/settings/taxonomy", data={"taxonomy": '{"stages": []}', "csrf_token": token})
+    assert bad.status_code == 422
+    assert [s["id"] for s in client.get("/v1/taxonomy", headers=auth_headers).json()["stages"]] == [
+        s["id"] for s in taxonomy["stages"]
+    ]  # unchanged by the refused document
+    reset = c.post("/settings/taxonomy/reset", data={"csrf_token": token}, follow_redirects=False)
+    assert reset.status_code == 303
+    assert client.get("/v1/taxonomy", headers=auth_headers).json()["is_default"] is True
+    viewer = sign_in("viewer")
+    vtoken = csrf_of(viewer.get("/").text)
+    denied = viewer.post("/settings/taxonomy/reset", data={"csrf_token": vtoken}, follow_redirects=False)
+    assert denied.status_code == 403
