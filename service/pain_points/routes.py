@@ -53,11 +53,16 @@ class ListQuery(ViewFilters):
     sort: Literal["priority", "volume", "trend", "impact"] = Field(
         default="priority", description="Order: priority score, items, trend ratio or impact component"
     )
+    theme_id: str | None = Field(
+        default=None,
+        max_length=36,
+        description="Only the pain points of this parent theme (`GET /v1/themes`)",
+    )
     limit: int = Field(default=50, ge=1, le=200, description="Page size")
     offset: int = Field(default=0, ge=0, description="Items to skip")
 
     def filters(self) -> ViewFilters:
-        return ViewFilters.model_validate(self.model_dump(exclude={"sort", "limit", "offset"}))
+        return ViewFilters.model_validate(self.model_dump(exclude={"sort", "limit", "offset", "theme_id"}))
 
 
 class PageQuery(BaseModel):
@@ -134,6 +139,8 @@ def list_pain_points(
 ) -> PainPointPage:
     """Ranked pain points; `since`/`until` (dates) select the period, scores are computed on that slice."""
     view, pps = service.ranked(session, workspace, q.filters(), q.sort)
+    if q.theme_id is not None:
+        pps = [p for p in pps if p.theme_id == q.theme_id]
     return PainPointPage(
         total=len(pps),
         limit=q.limit,

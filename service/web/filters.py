@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from service.analysis.view import ViewFilters
 
 VIEW_KEYS = tuple(ViewFilters.model_fields)
-EXTRA_KEYS = ("q", "owner", "sort")
+EXTRA_KEYS = ("q", "owner", "theme", "sort")
 SORTS = ("priority", "volume", "trend", "impact")
 
 
@@ -24,12 +24,13 @@ class PageFilters:
     view: ViewFilters
     q: str = ""
     owner: str = ""
+    theme: str = ""  # a parent theme's id
     sort: str = "priority"
     dropped: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {k: v for k, v in self.view.model_dump().items() if v is not None}
-        data.update(q=self.q, owner=self.owner, sort=self.sort)
+        data.update(q=self.q, owner=self.owner, theme=self.theme, sort=self.sort)
         return data
 
 
@@ -53,6 +54,7 @@ def parse_filters(params: Mapping[str, str], prefix: str = "") -> PageFilters:
         view=view,
         q=params.get(prefix + "q", "").strip()[:200],
         owner=params.get(prefix + "owner", "").strip()[:200],
+        theme=params.get(prefix + "theme", "").strip()[:36],
         sort=sort if sort in SORTS else "priority",
         dropped=dropped,
     )

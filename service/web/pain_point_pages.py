@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from service.analysis.view import View, load_view, sort_key, stage_specs, visible_pain_points
 from service.api.deps import SessionDep
 from service.api.errors import ApiError
-from service.models import FeedbackItem, PainPoint
+from service.models import FeedbackItem, PainPoint, Theme
 from service.pain_points import service
 from service.pain_points.schemas import PainPointPatch
 from service.web.auth import CsrfChecked, CurrentUser, WebUser, require
@@ -44,6 +44,8 @@ def filtered(db: Session, user: WebUser, pf: PageFilters) -> tuple[View, list[Pa
     pps = visible_pain_points(view)
     if pf.owner:
         pps = [p for p in pps if (p.owner or "").lower() == pf.owner.lower()]
+    if pf.theme:
+        pps = [p for p in pps if p.theme_id == pf.theme]
     matched: list[str] = []
     if pf.q:
         matched = [i.id for i in search_items(db, user.workspace, pf.q) if i.id in view.items]
@@ -59,6 +61,9 @@ def pain_points(request: Request, user: CurrentUser, db: SessionDep) -> Response
     all_view = load_view(db, user.workspace) if pf.view.item_filters() else view
     options = dimension_values(all_view)
     owners = sorted({p.owner for p in all_view.pain_points.values() if p.owner})
+    themes = db.exec(
+        select(Theme).where(Theme.workspace_id == user.workspace.id).order_by(col(Theme.name))
+    ).all()
     # The view holds no texts (lean reads): the shown verbatims are read on their own.
     texts = dict(
         db.exec(
@@ -85,6 +90,7 @@ def pain_points(request: Request, user: CurrentUser, db: SessionDep) -> Response
         f=pf.as_dict(),
         options=options,
         owners=owners,
+        themes=themes,
         stages=stage_specs(user.workspace),
         verbatims=[(v, highlight(texts.get(v.id, ""), [pf.q]), mentioned.get(v.id, {})) for v in verbatims],
         n_matched=len(matched),

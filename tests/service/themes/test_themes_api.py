@@ -3,6 +3,8 @@ re-analyses; ``theme_id`` on every pain point."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from tests.service.journey_map.test_journey_api import analyse, ingest
@@ -76,3 +78,26 @@ def test_journey_map_grouped_by_theme(
         assert r.status_code == 200 and "Customer support" in r.text, fmt
     bad = client.get("/v1/journey-map", params={"group_by": "topic"}, headers=auth_headers)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "group_by"
+
+
+def test_pain_points_filter_by_theme_in_the_api_and_the_web_app(
+    client: TestClient, auth_headers: dict[str, str], naming_backend: NamingBackend, engine: object
+) -> None:
+    from tests.service.web.conftest import PASSWORD, USERS, csrf_of, make_users
+
+    ingest(client, auth_headers)
+    analyse(client, auth_headers)
+    support = next(t for t in _themes(client, auth_headers) if t["name"] == "Customer support")
+    r = client.get("/v1/pain-points", params={"theme_id": support["id"], "limit": 200}, headers=auth_headers)
+    assert r.status_code == 200
+    assert {p["id"] for p in r.json()["items"]} == {c["id"] for c in support["pain_points"]}
+    assert r.json()["total"] == len(support["pain_points"])
+
+    make_users(engine)  # type: ignore[arg-type]
+    token = csrf_of(client.get("/login").text)
+    login = {"email": USERS["viewer"], "password": PASSWORD, "csrf_token": token}
+    assert client.post("/login", data=login, follow_redirects=False).status_code == 303
+    html = client.get("/pain-points", params={"theme": support["id"]}).text
+    listed = set(re.findall(r'<a href="/pain-points/([0-9a-f-]{36})">', html))
+    assert listed == {c["id"] for c in support["pain_points"]}
+    assert f'<option value="{support["id"]}" selected>' in html
