@@ -18,6 +18,7 @@ from service.analysis.view import load_view
 from service.models import FeedbackItem, Job, Workspace
 from service.models.types import utcnow
 from service.settings import Settings
+from service.themes.naming import display_name, workspace_language
 from service.webhooks.delivery import record_event
 from service.workspaces.taxonomy import workspace_taxonomy
 
@@ -79,6 +80,7 @@ def refresh_scores(session: Session, workspace: Workspace, created: list[str] | 
                 "id": pp.id,
                 "kind": pp.kind,
                 "label": pp.label,
+                "name": display_name(pp, workspace_language(workspace)),
                 "stage": pp.stage,
                 "priority": result.priority,
                 "items": result.n_items,

@@ -31,6 +31,7 @@ from nlp.scoring.priority import (
 from service.analysis.filters import select_items
 from service.api.params import QueryDate, check_period
 from service.models import FeedbackItem, OpinionUnit, PainPoint, Workspace
+from service.themes.naming import display_name, workspace_language
 from service.workspaces.taxonomy import workspace_taxonomy
 
 
@@ -262,7 +263,7 @@ def map_entry(view: View, p: PainPoint) -> MapPainPoint:
     quote = (p.quotes or [{}])[0].get("text") if p.quotes else None
     return MapPainPoint(
         id=p.id,
-        label=p.label,
+        label=display_name(p, workspace_language(view.workspace)),  # its natural name; an edited label wins
         stage=p.stage or "unknown",
         priority=r.priority,
         n_items=r.n_items,

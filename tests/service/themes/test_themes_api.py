@@ -101,3 +101,16 @@ def test_pain_points_filter_by_theme_in_the_api_and_the_web_app(
     listed = set(re.findall(r'<a href="/pain-points/([0-9a-f-]{36})">', html))
     assert listed == {c["id"] for c in support["pain_points"]}
     assert f'<option value="{support["id"]}" selected>' in html
+
+
+def test_journey_map_and_alerts_carry_the_natural_name(
+    client: TestClient, auth_headers: dict[str, str], naming_backend: NamingBackend
+) -> None:
+    ingest(client, auth_headers)
+    analyse(client, auth_headers)
+    pps = client.get("/v1/pain-points", params={"limit": 200}, headers=auth_headers).json()["items"]
+    name_of = {p["id"]: p["name"] for p in pps}
+    assert any(p["name"] and p["name"] != p["label"] for p in pps)  # the check below means something
+    doc = client.get("/v1/journey-map", params={"format": "json"}, headers=auth_headers).json()
+    shown = [(p["id"], p["label"]) for s in doc["stages"] for p in s["pain_points"]]
+    assert shown and all(label == name_of[pid] for pid, label in shown)
