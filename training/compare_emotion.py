@@ -27,6 +27,7 @@ from nlp.tagging.tagger import load_tagger
 from training.compare_sentiment import _fit_lr, _fit_text
 from training.corpus import Unit, load_seed, split
 from training.embedding_cache import embed, load_embedder
+from training.model_card import record_head
 from training.sentiment_real import DATASETS, is_dev, read_rows
 
 MAPPING = json.loads((Path(__file__).resolve().parent / "mappings" / "xed_emotions.json").read_text())
@@ -146,20 +147,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         TextHead("emotion", text.classes, text.vocabulary, text.idf, text.coef, text.intercept).save(
             directory
         )
-        card_path = directory / "model_card.json"
-        card = json.loads(card_path.read_text(encoding="utf-8"))
-        card["heads"]["emotion"] = {
-            "C": best["C"],
-            "text_weight": best["wt"],
-            "prototype_weight": 0.0,
-            "classes": [str(k) for k in m.classes_],
-            "features": f"embedding ⊕ char n-gram TF-IDF (w={best['wt']})",
-            "file": "emotion-v1.npz",
-            "dev": results[best["key"]],
-            "train_sources": summary["fit_rows"],
-            "trained_by": "python -m training.compare_emotion --write",
-        }
-        card_path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        record_head(
+            directory,
+            "emotion",
+            {
+                "C": best["C"],
+                "text_weight": best["wt"],
+                "prototype_weight": 0.0,
+                "classes": [str(k) for k in m.classes_],
+                "features": f"embedding ⊕ char n-gram TF-IDF (w={best['wt']})",
+                "file": "emotion-v1.npz",
+                "dev": results[best["key"]],
+                "train_sources": summary["fit_rows"],
+                "trained_by": "python -m training.compare_emotion --write",
+            },
+        )
         print(f"written to {directory}", file=sys.stderr)
     return 0
 

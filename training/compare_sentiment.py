@@ -35,6 +35,7 @@ from nlp.tagging.features import build_features
 from nlp.text.segmentation import split_units_batch
 from training.corpus import Unit, load_seed, split
 from training.embedding_cache import embed, load_embedder
+from training.model_card import record_head
 from training.sentiment_real import RealSets, load_real
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -231,24 +232,25 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
         text.save(directory)
     elif stale.exists():
         stale.unlink()
-    card_path = directory / "model_card.json"
-    card = json.loads(card_path.read_text(encoding="utf-8"))
-    card["heads"]["sentiment"] = {
-        "C": summary["results"][best["key"]]["C"],
-        "text_weight": head.text_weight,
-        "prototype_weight": 0.0,
-        "family": best["family"],
-        "dev": summary["results"][best["key"]]["dev"],
-        "n_train": sum(summary["fit_rows"].values()),
-        "train_sources": summary["fit_rows"],
-        "classes": list(head.classes),
-        "features": "embedding + lexical cues"
-        + (" + polarity lexicon" if head.uses_polarity else "")
-        + (f" ⊕ char n-gram TF-IDF (w={head.text_weight})" if text is not None else ""),
-        "file": "sentiment-v1.npz",
-        "trained_by": "python -m training.compare_sentiment --write",
-    }
-    card_path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    record_head(
+        directory,
+        "sentiment",
+        {
+            "C": summary["results"][best["key"]]["C"],
+            "text_weight": head.text_weight,
+            "prototype_weight": 0.0,
+            "family": best["family"],
+            "dev": summary["results"][best["key"]]["dev"],
+            "n_train": sum(summary["fit_rows"].values()),
+            "train_sources": summary["fit_rows"],
+            "classes": list(head.classes),
+            "features": "embedding + lexical cues"
+            + (" + polarity lexicon" if head.uses_polarity else "")
+            + (f" ⊕ char n-gram TF-IDF (w={head.text_weight})" if text is not None else ""),
+            "file": "sentiment-v1.npz",
+            "trained_by": "python -m training.compare_sentiment --write",
+        },
+    )
     return directory
 
 

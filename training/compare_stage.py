@@ -28,6 +28,7 @@ from nlp.tagging.tagger import load_tagger
 from training.compare_sentiment import _fit_lr, _fit_text
 from training.corpus import Unit, load_seed, split
 from training.embedding_cache import embed, load_embedder
+from training.model_card import record_head
 from training.sentiment_real import DATASETS, is_dev, read_rows
 
 HERE = Path(__file__).resolve().parent
@@ -136,20 +137,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             prior_w,
         ).save(directory)
         TextHead("stage", text.classes, text.vocabulary, text.idf, text.coef, text.intercept).save(directory)
-        card_path = directory / "model_card.json"
-        card = json.loads(card_path.read_text(encoding="utf-8"))
-        card["heads"]["stage"] = {
-            "C": best["C"],
-            "text_weight": best["wt"],
-            "prototype_weight": prior_w,
-            "classes": [str(k) for k in m.classes_],
-            "features": f"embedding ⊕ char n-gram TF-IDF (w={best['wt']}) ⊕ prototypes (w={prior_w})",
-            "file": "stage-v1.npz",
-            "dev": results[best["key"]],
-            "train_sources": summary["fit_rows"],
-            "trained_by": "python -m training.compare_stage --write",
-        }
-        card_path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        record_head(
+            directory,
+            "stage",
+            {
+                "C": best["C"],
+                "text_weight": best["wt"],
+                "prototype_weight": prior_w,
+                "classes": [str(k) for k in m.classes_],
+                "features": f"embedding ⊕ char n-gram TF-IDF (w={best['wt']}) ⊕ prototypes (w={prior_w})",
+                "file": "stage-v1.npz",
+                "dev": results[best["key"]],
+                "train_sources": summary["fit_rows"],
+                "trained_by": "python -m training.compare_stage --write",
+            },
+        )
         print(f"written to {directory}", file=sys.stderr)
     return 0
 
