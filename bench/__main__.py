@@ -19,7 +19,6 @@ import platform
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,8 @@ import numpy as np
 
 from bench.datasets import DEFAULT_DIR, load
 from bench.metrics import scores
-from nlp.embeddings import MINILM_SPEC, USE_SPEC, Embedder, get_embedder, resolve_spec
+from bench.recording import Recording
+from nlp.embeddings import MINILM_SPEC, USE_SPEC, get_embedder, resolve_spec
 from nlp.pipeline import AnalysisResult, analyze_records, contextualize
 from nlp.tagging.tagger import tagger_loader
 from nlp.text.language import detect_language
@@ -57,29 +57,6 @@ def docs_from_units(unit_rows: list[int], labels: np.ndarray, sims: np.ndarray, 
         cnt = per.get(row)
         out.append(-1 if not cnt else sorted(cnt, key=lambda c: (-cnt[c], -best[(row, c)], c))[0])
     return out
-
-
-class Recording:
-    """Wraps an embedder and remembers vectors, so the determinism re-run does not pay for a second encoder
-    pass (the encoders are deterministic functions; clustering and labelling are what the re-run checks)."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.memory: dict[str, np.ndarray] = {}
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self.memory]
-        if missing:
-            self.memory.update(zip(missing, self.inner.encode(missing), strict=True))
-        return np.vstack([self.memory[t] for t in texts]) if texts else self.inner.encode([])
 
 
 def run_ours(texts: list[str], spec: str, tagging: bool = True) -> tuple[AnalysisResult, float]:

@@ -30,6 +30,7 @@ import numpy as np
 from sklearn.metrics import f1_score
 
 from bench.datasets import DEFAULT_DIR
+from bench.recording import Recording
 from bench.sentiment_data import (
     Labelled,
     allocine,
@@ -62,35 +63,25 @@ def log(msg: str) -> None:
     print(f"[bench.sentiment {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-class CachedEmbedder:
+class CachedEmbedder(Recording):
     """Remembers vectors across runs (training/.cache, git-ignored): before/after comparisons re-tag the same
     texts, and the encoders are deterministic functions of the text."""
 
     def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.path = CACHE_DIR / f"bench-{backend_slug(inner.model_id)}.npz"
-        self.memory: dict[str, np.ndarray] = {}
         self.dirty = False
         if self.path.exists():
             with np.load(self.path, allow_pickle=False) as data:
                 self.memory = dict(zip(data["texts"].tolist(), data["vectors"], strict=True))
 
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
-
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self.memory]
-        if missing:
-            self.memory.update(zip(missing, self.inner.encode(missing), strict=True))
-            self.dirty = True
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.vstack([self.memory[t] for t in texts]).astype(np.float32)
+        known = len(self.memory)
+        out = super().encode(texts)
+        self.dirty = self.dirty or len(self.memory) > known
+        return out.astype(np.float32)
 
     def save(self) -> None:
         if self.dirty:
