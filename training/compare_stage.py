@@ -23,12 +23,12 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import f1_score
 
-from nlp.tagging.artifacts import LinearHead, TextHead, backend_slug
+from nlp.tagging.artifacts import backend_slug
 from nlp.tagging.tagger import load_tagger
 from training.compare_sentiment import _fit_lr, _fit_text
 from training.corpus import Unit, load_seed, split
 from training.embedding_cache import embed, load_embedder
-from training.model_card import record_head
+from training.model_card import ship_blended_head
 from training.sentiment_real import DATASETS, is_dev, read_rows
 
 HERE = Path(__file__).resolve().parent
@@ -126,31 +126,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.write and better:
         m = best["model"]
         directory = HERE / "artifacts" / backend_slug(embedder.model_id)
-        LinearHead(
-            "stage",
-            tuple(str(k) for k in m.classes_),
-            m.coef_.astype(np.float32),
-            m.intercept_.astype(np.float32),
-            embedder.model_id,
-            False,
-            best["wt"],
-            prior_w,
-        ).save(directory)
-        TextHead("stage", text.classes, text.vocabulary, text.idf, text.coef, text.intercept).save(directory)
-        record_head(
+        ship_blended_head(
             directory,
             "stage",
+            m,
+            text,
+            embedder.model_id,
+            best,
             {
-                "C": best["C"],
-                "text_weight": best["wt"],
-                "prototype_weight": prior_w,
-                "classes": [str(k) for k in m.classes_],
                 "features": f"embedding ⊕ char n-gram TF-IDF (w={best['wt']}) ⊕ prototypes (w={prior_w})",
                 "file": "stage-v1.npz",
                 "dev": results[best["key"]],
                 "train_sources": summary["fit_rows"],
                 "trained_by": "python -m training.compare_stage --write",
             },
+            prior_weight=prior_w,
         )
         print(f"written to {directory}", file=sys.stderr)
     return 0

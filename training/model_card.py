@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 CARD_NAME = "model_card.json"
 
 
@@ -18,3 +20,44 @@ def record_head(directory: Path, head: str, entry: dict[str, Any]) -> None:
     card = json.loads(path.read_text(encoding="utf-8"))
     card.setdefault("heads", {})[head] = entry
     path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def ship_blended_head(
+    directory: Path,
+    name: str,
+    model: Any,
+    text: Any,
+    model_id: str,
+    best: dict[str, Any],
+    card_entry: dict[str, Any],
+    prior_weight: float = 0.0,
+) -> None:
+    """Save a fitted scikit-learn logistic ``model`` as the embedding head ``name`` blended with its char
+    n-gram ``text`` head (weight ``best["wt"]``), and record it in the model card with ``card_entry``.
+
+    ``training.compare_emotion`` and ``training.compare_stage`` ship their winners this way."""
+    from nlp.tagging.artifacts import LinearHead, TextHead
+
+    classes = tuple(str(k) for k in model.classes_)
+    LinearHead(
+        name,
+        classes,
+        model.coef_.astype(np.float32),
+        model.intercept_.astype(np.float32),
+        model_id,
+        False,
+        best["wt"],
+        prior_weight,
+    ).save(directory)
+    TextHead(name, text.classes, text.vocabulary, text.idf, text.coef, text.intercept).save(directory)
+    record_head(
+        directory,
+        name,
+        {
+            "C": best["C"],
+            "text_weight": best["wt"],
+            "prototype_weight": prior_weight,
+            "classes": list(classes),
+            **card_entry,
+        },
+    )

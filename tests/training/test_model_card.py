@@ -13,3 +13,34 @@ def test_record_head_replaces_one_head_and_keeps_the_rest(tmp_path: Path) -> Non
     after = json.loads((tmp_path / CARD_NAME).read_text(encoding="utf-8"))
     assert after["embedding_model"] == "m"
     assert after["heads"] == {"stage": {"C": 1.0}, "emotion": {"C": 0.5, "file": "emotion-v1.npz"}}
+
+
+def test_ship_blended_head_saves_both_heads_and_records_them(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from training.model_card import ship_blended_head
+
+    (tmp_path / CARD_NAME).write_text(json.dumps({"heads": {}}), encoding="utf-8")
+    x = np.array([[0.0, 1.0], [1.0, 0.0], [0.1, 0.9], [0.9, 0.1]], dtype=np.float32)
+    model = LogisticRegression().fit(x, ["anger", "trust", "anger", "trust"])
+    text = SimpleNamespace(
+        classes=("anger", "trust"),
+        vocabulary={"ab": 0},
+        idf=np.ones(1, dtype=np.float32),
+        coef=np.zeros((1, 1), dtype=np.float32),
+        intercept=np.zeros(1, dtype=np.float32),
+    )
+    best = {"wt": 0.3, "C": 2.0}
+    ship_blended_head(tmp_path, "emotion", model, text, "m-1", best, {"file": "emotion-v1.npz"})
+    entry = json.loads((tmp_path / CARD_NAME).read_text(encoding="utf-8"))["heads"]["emotion"]
+    assert entry == {
+        "C": 2.0,
+        "text_weight": 0.3,
+        "prototype_weight": 0.0,
+        "classes": ["anger", "trust"],
+        "file": "emotion-v1.npz",
+    }
+    assert sorted(p.name for p in tmp_path.glob("emotion*.npz")) == ["emotion-text-v1.npz", "emotion-v1.npz"]
