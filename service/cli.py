@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from service.settings import get_settings
+from service.settings import Settings, get_settings
 
 app = typer.Typer(
     name="frictionmap",
@@ -38,24 +38,38 @@ def migrate() -> None:
     typer.echo(migration_status(get_engine(settings)).message())
 
 
-@app.command("create-key")
-def create_key(
-    workspace: Annotated[str, typer.Option("--workspace", "-w", help="Workspace name; created if missing.")],
-    name: Annotated[str | None, typer.Option(help="A label to tell this key apart.")] = None,
-) -> None:
-    """Create a workspace if needed and print a new API key for it (shown once, stored only as a hash)."""
-    from service.db import get_engine, migration_status, session_scope
-    from service.workspaces.security import create_api_key, get_or_create_workspace
+def _migrated_settings() -> Settings:
+    """The settings, once the database is at the schema head (else the reason on stderr, exit 1)."""
+    from service.db import get_engine, migration_status
 
     settings = get_settings()
     status = migration_status(get_engine(settings))
     if not status.at_head:
         typer.echo(status.message(), err=True)
         raise typer.Exit(code=1)
-    workspace_name = workspace.strip()
-    if not workspace_name or len(workspace_name) > 200:
+    return settings
+
+
+def _workspace_name(raw: str) -> str:
+    """``--workspace`` stripped and 1 to 200 characters (else exit 2)."""
+    name = raw.strip()
+    if not name or len(name) > 200:
         typer.echo("--workspace must be 1 to 200 characters", err=True)
         raise typer.Exit(code=2)
+    return name
+
+
+@app.command("create-key")
+def create_key(
+    workspace: Annotated[str, typer.Option("--workspace", "-w", help="Workspace name; created if missing.")],
+    name: Annotated[str | None, typer.Option(help="A label to tell this key apart.")] = None,
+) -> None:
+    """Create a workspace if needed and print a new API key for it (shown once, stored only as a hash)."""
+    from service.db import session_scope
+    from service.workspaces.security import create_api_key, get_or_create_workspace
+
+    settings = _migrated_settings()
+    workspace_name = _workspace_name(workspace)
     with session_scope(settings) as session:
         ws = get_or_create_workspace(session, workspace_name)
         key = create_api_key(session, ws, name=name)
@@ -74,19 +88,12 @@ def create_user_cmd(
     in the shell history or the process list: `printf '%s\\n' "$PW" | frictionmap create-user ...`."""
     import sys
 
-    from service.db import get_engine, migration_status, session_scope
+    from service.db import session_scope
     from service.web.users import UserError, create_user
     from service.workspaces.security import get_or_create_workspace
 
-    settings = get_settings()
-    status = migration_status(get_engine(settings))
-    if not status.at_head:
-        typer.echo(status.message(), err=True)
-        raise typer.Exit(code=1)
-    workspace_name = workspace.strip()
-    if not workspace_name or len(workspace_name) > 200:
-        typer.echo("--workspace must be 1 to 200 characters", err=True)
-        raise typer.Exit(code=2)
+    settings = _migrated_settings()
+    workspace_name = _workspace_name(workspace)
     if sys.stdin.isatty():
         import getpass
 

@@ -57,6 +57,22 @@ def _weights(parts: Sequence[list[Unit]], n_seed: int) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros(0)
 
 
+def _sentiment_head(model: Any, model_id: str, polarity: bool) -> LinearHead:
+    """A fitted logistic regression as the shipped sentiment head (lexical cues on; polarity lexicon
+    columns when ``polarity``)."""
+    return LinearHead(
+        "sentiment",
+        tuple(str(k) for k in model.classes_),
+        model.coef_.astype(np.float32),
+        model.intercept_.astype(np.float32),
+        model_id,
+        True,
+        0.0,
+        0.0,
+        polarity,
+    )
+
+
 def _fit_lr(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> LogisticRegression:
     model = LogisticRegression(C=c, max_iter=3000, tol=1e-3, class_weight="balanced", random_state=SEED)
     return model.fit(x, y, sample_weight=w)
@@ -167,17 +183,7 @@ def compare(
         x = build_features(x_emb[rows], texts[rows], True, polarity)
         for c in C_GRID:
             m = _fit_lr(x, y[rows], w[rows], c)
-            head = LinearHead(
-                "sentiment",
-                tuple(str(k) for k in m.classes_),
-                m.coef_.astype(np.float32),
-                m.intercept_.astype(np.float32),
-                embedder.model_id,
-                True,
-                0.0,
-                0.0,
-                polarity,
-            )
+            head = _sentiment_head(m, embedder.model_id, polarity)
             consider(family, c, head, None, 0.0)
     # D: the best C head blended with a char n-gram TF-IDF model of the same rows.
     c_best = max((r for r in results.values() if r["family"] == "C +lexicon"), key=lambda r: r["dev_mean"])[
@@ -185,17 +191,7 @@ def compare(
     ]
     x = build_features(x_emb, texts, True, True)
     m = _fit_lr(x, y, w, c_best)
-    head = LinearHead(
-        "sentiment",
-        tuple(str(k) for k in m.classes_),
-        m.coef_.astype(np.float32),
-        m.intercept_.astype(np.float32),
-        embedder.model_id,
-        True,
-        0.0,
-        0.0,
-        True,
-    )
+    head = _sentiment_head(m, embedder.model_id, True)
     text = _fit_text(texts, y, w)
     for wt in TEXT_WEIGHTS:
         consider("D ensemble", c_best, head, text, wt)

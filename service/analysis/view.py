@@ -25,9 +25,9 @@ from nlp.scoring.priority import (
     PainPointInput,
     PriorityConfig,
     PriorityResult,
-    UnitSignal,
     score_pain_points,
 )
+from nlp.scoring.signals import feedback_fact, unit_signal
 from service.analysis.filters import select_items
 from service.api.params import QueryDate, check_period
 from service.models import FeedbackItem, OpinionUnit, PainPoint, Workspace
@@ -130,10 +130,7 @@ class View:
 
     def facts(self) -> list[FeedbackFact]:
         return [
-            FeedbackFact(
-                i.id, i.created_at.date(), i.rating, float(i.nps) if i.nps is not None else None, i.csat
-            )
-            for i in self.items.values()
+            feedback_fact(i.id, i.created_at.date(), i.rating, i.nps, i.csat) for i in self.items.values()
         ]
 
 
@@ -173,13 +170,7 @@ def load_view(session: Session, workspace: Workspace, filters: ViewFilters | Non
             PainPointInput(
                 pid,
                 [
-                    UnitSignal(
-                        u.feedback_id,
-                        u.sentiment_score or 0.0,
-                        u.emotion,
-                        1.0 if u.emotion else 0.0,
-                        u.effort,
-                    )
+                    unit_signal(u.feedback_id, u.sentiment_score, u.emotion, u.effort)
                     for u in view.units_by_pp.get(pid, [])
                 ],
             )

@@ -7,20 +7,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from nlp.text.tabular import records
 from nlp.text.workbook import WorkbookError, cell_text, sheet_rows
+from tests.helpers.workbooks import xlsx_bytes
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        ws = book.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    book.save(path)
+    path.write_bytes(xlsx_bytes(sheets))
     return path
 
 

@@ -42,21 +42,16 @@ def _service_themes(engine: Engine, kind: str) -> dict[Membership, str]:
     return out
 
 
-def test_cli_and_service_agree_on_pain_points_and_opportunities(
-    client: TestClient, auth_headers: dict[str, str], engine: Engine, switchable_backend: dict[str, Any]
-) -> None:
-    items = seed_items()
-    ingest(client, auth_headers, items)
-    analyse(client, auth_headers)
-
-    # The analyst's file: the same feedback in the service's order (date, then item id), language detected.
+def _analyst_file(engine: Engine, items: list[dict[str, Any]]) -> list[Record]:
+    """The analyst's file: the same feedback in the service's order (date, then item id), language left to
+    detection, as the CLI reads it."""
     with Session(engine) as s:
         order = [
             i.external_id
             for i in s.exec(select(FeedbackItem).order_by(col(FeedbackItem.created_at), col(FeedbackItem.id)))
         ]
     by_ext = {it["external_id"]: it for it in items}
-    records = [
+    return [
         Record(
             text=by_ext[e]["text"],
             id=e,
@@ -66,6 +61,16 @@ def test_cli_and_service_agree_on_pain_points_and_opportunities(
         )
         for e in order
     ]
+
+
+def test_cli_and_service_agree_on_pain_points_and_opportunities(
+    client: TestClient, auth_headers: dict[str, str], engine: Engine, switchable_backend: dict[str, Any]
+) -> None:
+    items = seed_items()
+    ingest(client, auth_headers, items)
+    analyse(client, auth_headers)
+
+    records = _analyst_file(engine, items)
     result = analyze_records(records, embedder=HashingEmbedder(), tagger=None)
 
     for kind in ("pain", "opportunity"):
@@ -84,10 +89,6 @@ def test_cli_and_service_rank_the_same_way(
     analyse(client, auth_headers)
     with Session(engine) as s:
         ext_of = {i.id: i.external_id for i in s.exec(select(FeedbackItem)).all()}
-        order = [
-            i.external_id
-            for i in s.exec(select(FeedbackItem).order_by(col(FeedbackItem.created_at), col(FeedbackItem.id)))
-        ]
         members_of = {
             pp.id: frozenset(
                 (ext_of[u.feedback_id], u.text)
@@ -95,17 +96,7 @@ def test_cli_and_service_rank_the_same_way(
             )
             for pp in s.exec(select(PainPoint)).all()
         }
-    by_ext = {it["external_id"]: it for it in items}
-    records = [
-        Record(
-            text=by_ext[e]["text"],
-            id=e,
-            rating=by_ext[e].get("rating"),
-            nps=by_ext[e].get("nps"),
-            date=by_ext[e]["created_at"],
-        )
-        for e in order
-    ]
+    records = _analyst_file(engine, items)
     result = analyze_records(records, embedder=HashingEmbedder(), tagger=None)
     ext_by_row = {d.row: d.id for d in result.documents}
     for kind, themes in (("pain", result.pain_points), ("opportunity", result.opportunities)):

@@ -8,12 +8,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from nlp.text.tabular import csv_reader, detect_csv_format
 from service.imports.parsers import Checkpoint, ImportedItem, ImportFileError, ParsedRow, get_parser
 from service.imports.parsers.textio import decode_prefix, detect_format
 from tests.helpers import paths
+from tests.helpers.workbooks import xlsx_bytes
 
 FIXTURES = paths.IMPORT_FIXTURES
 
@@ -35,18 +35,6 @@ def run(source_type: str, data: bytes, mapping: dict | None = None, start: Check
 def items(records: list[ParsedRow]) -> list[ImportedItem]:
     # XML stores a cell's CRLF as LF, so the comparison with the CSV export is on LF line ends
     return [replace(i, text=i.text.replace("\r\n", "\n")) for record in records for i in record.items]
-
-
-def xlsx_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        ws = book.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def csv_as_rows(data: bytes) -> list[list[str]]:

@@ -365,7 +365,7 @@ def test_overlong_ticket_is_cut_not_rejected(
 def test_xlsx_upload_is_imported_and_a_broken_workbook_is_a_422(
     api: TestClient, auth_headers: dict, import_settings: Settings
 ) -> None:
-    from tests.service.imports.test_parsers_xlsx import xlsx_bytes
+    from tests.helpers.workbooks import xlsx_bytes
 
     book = xlsx_bytes(
         {
