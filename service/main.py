@@ -198,8 +198,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     for prefix, router, _ in routers:
         app.include_router(router, prefix=prefix)
+    from service.web.render import install_web_error_pages
     from service.web.routes import STATIC_DIR, STATIC_PATH
 
+    install_web_error_pages(app)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="web-assets")
     app.openapi = lambda: _custom_openapi(app)  # type: ignore[method-assign]
 

@@ -167,12 +167,22 @@ def current_user(request: Request, db: SessionDep) -> WebUser:
 CurrentUser = Annotated[WebUser, Depends(current_user)]
 
 
+class RoleRequired(HTTPException):
+    """403 for a signed-in user whose role is too low: carries the user, so the web app answers with its own
+    page (navigation, language, a way back) rather than the API's JSON error body."""
+
+    def __init__(self, user: WebUser, role: str) -> None:
+        super().__init__(403, f"this needs the {role} role; you are {user.role}")
+        self.user = user
+        self.role = role
+
+
 def require(role: str) -> Any:
-    """Dependency: the signed-in user if their role is at least ``role``, else 403."""
+    """Dependency: the signed-in user if their role is at least ``role``, else 403 (an HTML page)."""
 
     def dep(user: CurrentUser) -> WebUser:
         if not user.can(role):
-            raise HTTPException(403, f"this needs the {role} role; you are {user.role}")
+            raise RoleRequired(user, role)
         return user
 
     return Depends(dep)

@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from service.web.auth import WebSession, WebUser, read_session, write_session
+from service.web.auth import RoleRequired, WebSession, WebUser, read_session, write_session
 from service.web.i18n import LANGUAGES, pick_language, translator
 from service.web.insights import stage_labels
 
@@ -71,3 +71,11 @@ def redirect(request: Request, url: str, ws: WebSession | None = None) -> Redire
     response = RedirectResponse(url, status_code=303)
     write_session(request, response, ws or read_session(request))
     return response
+
+
+def install_web_error_pages(app: FastAPI) -> None:
+    """Web pages answer a too-low role with the app's error page (HTML, 403); the API keeps its JSON body."""
+
+    @app.exception_handler(RoleRequired)
+    async def _role_required(request: Request, exc: RoleRequired) -> HTMLResponse:
+        return page(request, "error.html", exc.user, 403, status=403, message=exc.detail)

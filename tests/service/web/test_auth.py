@@ -138,7 +138,10 @@ def test_viewer_reads_but_cannot_edit(
         r = c.post(f"/pain-points/{pid.group(1)}/{path}", data={**data, "csrf_token": token})
         assert r.status_code == 403, (path, r.text)
     assert "Hacked" not in c.get(f"/pain-points/{pid.group(1)}").text
-    assert c.get("/settings").status_code == 403
+    denied = c.get("/settings")
+    assert denied.status_code == 403
+    assert denied.headers["content-type"].startswith("text/html")  # the app's page, not the API's JSON
+    assert "admin role" in denied.text and 'href="/pain-points"' in denied.text
     assert (
         c.post(
             "/settings/users",
