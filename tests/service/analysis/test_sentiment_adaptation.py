@@ -51,7 +51,6 @@ def _items(rated: int) -> list[dict[str, Any]]:
     return out
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_rated_reviews_adapt_unrated_tickets(
     client: TestClient, auth_headers: dict[str, str], engine: Engine, switchable_backend: dict[str, Any]
 ) -> None:
