@@ -152,6 +152,28 @@ def learning_curve(
     return out
 
 
+def candidates(p: np.ndarray, ws: Workspace) -> dict[str, float]:
+    """The pain-point gate (``candidate_polarity``) on text probabilities: recall over negative reviews,
+    precision over selected reviews, share of positive reviews' units selected."""
+    from nlp.pipeline.extract import candidate_polarity
+    from nlp.tagging.fusion import SENTIMENT_CLASSES
+
+    unit = np.array(
+        [
+            candidate_polarity(SENTIMENT_CLASSES[int(np.argmax(q))], float(q[2] - q[0]), t) == -1
+            for q, t in zip(p, ws.texts, strict=True)
+        ]
+    )
+    selected = np.zeros(len(ws.labels), dtype=bool)
+    selected[ws.rows[unit]] = True
+    neg, pos_units = ws.labels == -1, ws.labels[ws.rows] == 1
+    return {
+        "recall": round(float((selected & neg).sum() / neg.sum()), 4),
+        "precision": round(float((selected & neg).sum() / max(selected.sum(), 1)), 4),
+        "positive_units_selected": round(float(unit[pos_units].mean()), 4),
+    }
+
+
 def cross_fit_all(
     ws: Workspace, shipped: np.ndarray, ctx: np.ndarray, features: np.ndarray
 ) -> dict[str, Any]:
@@ -163,6 +185,8 @@ def cross_fit_all(
         "generic": document_f1(shipped, ws.rows, items, ws.labels, 0.2),
         "generic_on_context_vectors": document_f1(ctx, ws.rows, items, ws.labels, 0.2),
         "cross_fitted": document_f1(p, ws.rows, items, ws.labels, 0.2),
+        "candidates_generic": candidates(shipped, ws),
+        "candidates_cross_fitted": candidates(p, ws),
         "report": a.report.to_json(),
     }
 
