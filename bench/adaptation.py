@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from bench.datasets import DEFAULT_DIR
-from bench.sentiment import BENCH_DOC, CachedEmbedder
+from bench.sentiment import CachedEmbedder, write_section
 from bench.sentiment_data import allocine
 from nlp.embeddings import get_embedder
 from nlp.pipeline import Record, extract_units
@@ -192,29 +192,14 @@ def cross_fit_all(
 
 
 def seed_file(embedder: CachedEmbedder, tagger: EmbeddingTagger) -> dict[str, Any]:
-    from nlp.pipeline.records import score_polarity
-    from nlp.tagging.adaptation import adapt_unit_tags
+    """What ``frictionmap analyze --rating-column`` reports on the project's 64-item seed file."""
+    from nlp.pipeline.adapt import adapt_extracted
 
-    rows = [
-        json.loads(x) for x in (ROOT / "tests" / "data" / "journey_feedback.jsonl").read_text().splitlines()
-    ]
+    lines = (ROOT / "tests" / "data" / "journey_feedback.jsonl").read_text().splitlines()
+    rows = [json.loads(x) for x in lines]
     records = [Record(r["text"], rating=r.get("rating"), nps=r.get("nps")) for r in rows]
-    units = extract_units(records, embedder, tagger)
-    assert units.tags is not None
-    labels = np.array(
-        [score_polarity(r.rating, r.nps) if (r.rating, r.nps) != (None, None) else 0 for r in records]
-    )
-    _, report = adapt_unit_tags(
-        units.tags,
-        units.texts,
-        units.vectors,
-        units.rows,
-        labels,
-        [records[i].rating for i in units.rows],
-        [records[i].nps for i in units.rows],
-        tagger.sentiment_proba,
-        lambda v, t: build_features(v, t, True, True),
-    )
+    _, report = adapt_extracted(records, extract_units(records, embedder, tagger), tagger)
+    assert report is not None
     return report.to_json()
 
 
@@ -259,22 +244,6 @@ def render(result: dict[str, Any]) -> str:
             f"adapted = {s['adapted']} — {s['reason']}."
         )
     return "\n".join(lines) + "\n"
-
-
-def write_section(markdown: str, path: Path = BENCH_DOC) -> None:
-    text = path.read_text(encoding="utf-8")
-    block = f"{SECTION_START}\n{markdown}{SECTION_END}"
-    if SECTION_START in text and SECTION_END in text:
-        head, rest = text.split(SECTION_START, 1)
-        text = head + block + rest.split(SECTION_END, 1)[1]
-    else:
-        text = (
-            text.rstrip("\n")
-            + "\n\n## Per-workspace sentiment adaptation from rated items\n\n"
-            + block
-            + "\n"
-        )
-    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -331,7 +300,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     if args.write_docs:
-        write_section(markdown)
+        write_section(
+            markdown,
+            markers=(SECTION_START, SECTION_END),
+            title="Per-workspace sentiment adaptation from rated items (generated)",
+        )
     return 0
 
 

@@ -38,10 +38,8 @@ from typing import Any
 import numpy as np
 
 from nlp.tagging.fusion import SENTIMENT_CLASSES, fuse_sentiment, item_polarity, sentiment_score
+from nlp.tagging.tagger import NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
 from nlp.tagging.types import UnitTags
-
-NEGATIVE_EMOTIONS = frozenset({"frustration", "anger", "disappointment", "confusion", "worry"})
-POSITIVE_EMOTIONS = frozenset({"satisfaction", "delight", "trust"})
 
 
 @dataclass(frozen=True)
@@ -342,7 +340,9 @@ def adapt_unit_tags(
     for i, t in enumerate(tags):
         fused = fuse_sentiment(adaptation.text_proba[i], item_polarity(ratings[i], nps[i]))
         sentiment = SENTIMENT_CLASSES[int(np.argmax(fused))]
-        allowed = {"negative": NEGATIVE_EMOTIONS, "positive": POSITIVE_EMOTIONS}.get(sentiment, frozenset())
+        allowed: tuple[str, ...] = {"negative": NEGATIVE_EMOTIONS, "positive": POSITIVE_EMOTIONS}.get(
+            sentiment, ()
+        )
         keep_emotion = t.emotion in allowed
         out.append(
             replace(

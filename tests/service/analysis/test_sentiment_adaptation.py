@@ -6,39 +6,18 @@ nothing of the domain (flat)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from nlp.tagging.types import UnitTags
 from service.analysis.nlp_backend import NlpBackend
 from service.models import FeedbackItem, OpinionUnit
 from tests.conftest import HashingEmbedder
+from tests.nlp.tagging.test_adaptation import FlatTagger
 from tests.service.journey_map.test_journey_api import analyse, ingest
-
-
-class FlatTagger:
-    """Neutral-ish tags and a text head that cannot tell this domain's complaints from its praise."""
-
-    model_id = "test-hashing"
-
-    def sentiment_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
-        return np.tile([0.35, 0.30, 0.35], (len(texts), 1))
-
-    def tag(
-        self,
-        texts: Sequence[str],
-        embeddings: np.ndarray,
-        languages: Sequence[str],
-        ratings: Sequence[float | None] | None = None,
-        nps: Sequence[int | None] | None = None,
-    ) -> list[UnitTags]:
-        return [UnitTags("usage", 0.9, "neutral", 0.0, None, 0.0, False, None) for _ in texts]
 
 
 def _items(rated: int) -> list[dict[str, Any]]:
