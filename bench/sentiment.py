@@ -295,19 +295,21 @@ def render(rows: Sequence[dict[str, Any]], meta: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(markdown: str, path: Path = BENCH_DOC) -> None:
+def write_section(
+    markdown: str,
+    path: Path = BENCH_DOC,
+    markers: tuple[str, str] = (SECTION_START, SECTION_END),
+    title: str = "Sentiment, emotion, stage and complaint recall on real sets",
+) -> None:
+    """Replace the generated block between ``markers`` in ``path``, or append it under ``title``."""
+    start, end = markers
     text = path.read_text(encoding="utf-8")
-    block = f"{SECTION_START}\n{markdown}{SECTION_END}"
-    if SECTION_START in text and SECTION_END in text:
-        head, rest = text.split(SECTION_START, 1)
-        text = head + block + rest.split(SECTION_END, 1)[1]
+    block = f"{start}\n{markdown}{end}"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
-        text = (
-            text.rstrip("\n")
-            + "\n\n## Sentiment, emotion, stage and complaint recall on real sets\n\n"
-            + block
-            + "\n"
-        )
+        text = text.rstrip("\n") + f"\n\n## {title}\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
 
 

@@ -171,7 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("input")
     parser.add_argument("--text-column", default="text")
     parser.add_argument("--id-column")
-    parser.add_argument("--rating-column")
+    parser.add_argument(
+        "--rating-column",
+        help="stars (1-5) or a 0-10 score; with 20+ low and 20+ high rated rows the text sentiment is "
+        "adapted to the file (nlp/tagging/adaptation.py; reported as sentiment_adaptation in the JSON)",
+    )
     parser.add_argument("--date-column")
     parser.add_argument("--sheet", help="worksheet of an .xlsx input (default: the first)")
     parser.add_argument("--out")

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from nlp.embeddings import AUTO_SPEC, Embedder, get_embedder, resolve_spec
+from nlp.pipeline.adapt import adapt_extracted
 from nlp.pipeline.extract import CONTEXT_WEIGHT, ExtractedUnits, Progress, extract_units, item_languages
 from nlp.pipeline.records import Record, coerce_record, infer_rating_scale, score_polarity
 from nlp.pipeline.result import AnalysisResult, DocumentResult, Theme, ThemeGroup, UnitResult
@@ -260,6 +261,9 @@ def analyze_records(
         progress=report,
     )
     timings.update(units.timings)
+    t = time.perf_counter()
+    units, adaptation = adapt_extracted(recs, units, tagger)
+    timings["adapt"] = time.perf_counter() - t
 
     t = time.perf_counter()
     report("cluster", 0, 1)
@@ -295,4 +299,5 @@ def analyze_records(
         if units.tags
         else [],
         themes=groups,
+        sentiment_adaptation=adaptation.to_json() if adaptation is not None else None,
     )

@@ -96,6 +96,9 @@ class AnalysisResult:
     timings: dict[str, float] = field(default_factory=dict)
     stage_effort: list[dict[str, Any]] = field(default_factory=list)  # effort share per journey stage
     themes: list[ThemeGroup] = field(default_factory=list)  # parent themes, by priority
+    # Whether the text sentiment was adapted from the file's rated items (nlp/tagging/adaptation.py), on how
+    # many, and its held-out gain; None without a tagger.
+    sentiment_adaptation: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The ``frictionmap analyze`` JSON contract (issue 3; priority, names and opportunities: issue 11).
@@ -121,4 +124,5 @@ class AnalysisResult:
             "units": units,
             "stage_effort": self.stage_effort,
             "themes": [asdict(t) for t in self.themes],
+            "sentiment_adaptation": self.sentiment_adaptation,
         }

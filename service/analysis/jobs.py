@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from service.analysis.adaptation import adapt_workspace_sentiment
 from service.analysis.backend_factory import get_backend
 from service.analysis.extraction import AnalysisScope, extract_pending
 from service.analysis.runner import ReclusterResult, recluster
@@ -134,6 +135,7 @@ def execute_job(
             on_progress=progress,
             stages=taxonomy.stage_ids,
         )
+        adaptation = adapt_workspace_sentiment(session, workspace.id, scope, backend)
         _checkpoint(session, job, 0.7, "cluster", units_written=written)
         result: ReclusterResult = recluster(session, workspace.id, scope, backend)
         _checkpoint(session, job, 0.9, "score")
@@ -150,6 +152,7 @@ def execute_job(
             "pain_points_updated": len(result.updated),
             "pain_points_removed": len(result.removed),
             "webhook_deliveries": len(deliveries),
+            "sentiment_adaptation": adaptation.to_json() if adaptation is not None else None,
         }
         session.add(job)
         session.commit()

@@ -32,7 +32,16 @@ def _records() -> list[Record]:
 def test_json_contract_and_documents(hashing_embedder) -> None:
     res = analyze_records(_records(), embedder=hashing_embedder)
     j = res.to_json()
-    assert set(j) == {"pain_points", "opportunities", "documents", "units", "stage_effort", "themes"}
+    assert set(j) == {
+        "pain_points",
+        "opportunities",
+        "documents",
+        "units",
+        "stage_effort",
+        "themes",
+        "sentiment_adaptation",
+    }
+    assert j["sentiment_adaptation"] is None  # no tagger, nothing to adapt
     assert len(j["pain_points"]) >= 2 and j["opportunities"] == []
     pp = j["pain_points"][0]
     assert {"id", "label", "keyphrases", "size", "stage", "sentiment", "quotes"} <= set(pp)
