@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from nlp.pipeline import Record
 from nlp.tagging.types import UNKNOWN_STAGE
-from service.analysis.backend import AnalysisBackend, to_blob
+from service.analysis.backend import AnalysisBackend, to_compact_blob
 from service.analysis.filters import select_items
 from service.api.params import UtcDateTime, check_period
 from service.models import FeedbackItem, OpinionUnit
@@ -166,7 +166,7 @@ def _extract(
                 stage_confidence=u.tags.stage_confidence,
                 effort=u.tags.effort,
                 effort_type=u.tags.effort_type,
-                embedding=to_blob(u.embedding),
+                embedding=to_compact_blob(u.embedding),
                 embedding_model=backend.model_id,
                 pain_point_id=previous.get((u.feedback_id, u.start, u.end)),
             )

@@ -12,8 +12,10 @@ Fan-out (issue 14): ``run_analysis`` plans the job's extraction as batches of ``
 (``extract_analysis_batch``), which every worker thread of every worker process — on any machine sharing the
 database and the Redis queue — takes; the batch that completes the plan enqueues ``finish_analysis``
 (re-cluster, score, alerts). Batches are idempotent (items already extracted are skipped; the unique span
-index refuses doubles) and counted once each on the job (``jobs._record_batch``); a recovered job is planned
-again over what is still pending, and batches of the old plan then count for nothing.
+index refuses doubles) and counted once each on the job (``jobs._record_batch``). A recovered job is planned
+again over what is still pending, and the batches of the old plan left in the queue do nothing: which of
+them died with the worker cannot be told from those still waiting. The price: a job whose batches wait
+longer than ``analysis_stale_after_s`` behind other work, with none of them running, is planned again.
 
 Fairness: post-ingest assignment is one task per ingest batch at the lowest priority, and the scores it
 changes are refreshed by ``refresh_workspace_scores`` at most once per ``scores_refresh_delay_s`` per
@@ -37,6 +39,7 @@ from sqlmodel import Session
 from service.analysis.backend_factory import get_backend
 from service.analysis.jobs import (
     ANALYSIS_KIND,
+    FANOUT,
     create_job,
     execute_job,
     finish_job,
@@ -251,7 +254,10 @@ def recover_analysis(settings: Settings) -> list[str]:
                 job.state,
                 (job.result or {}).get("heartbeat"),
             )
-            job.result = {**(job.result or {}), "heartbeat": utcnow().isoformat(), "requeued": True}
+            result = {**(job.result or {}), "heartbeat": utcnow().isoformat(), "requeued": True}
+            if result.get(FANOUT):  # the old plan's queued batches turn into no-ops: the job is planned again
+                result[FANOUT] = {**result[FANOUT], "plan": None}
+            job.result = result
             session.add(job)
         session.commit()
         ids = [j.id for j in jobs]
