@@ -42,7 +42,7 @@ def _seconds(a: str, b: str) -> float:
     return (datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds()
 
 
-def run_once(workers: int, texts: list[str], batch: int, timeout: float) -> dict[str, Any]:
+def run_once(workers: int, texts: list[str], batch: int, timeout: float, pin: bool = False) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="fm-fanout-"))
     env = {
         **os.environ,
@@ -105,7 +105,7 @@ def run_once(workers: int, texts: list[str], batch: int, timeout: float) -> dict
             except subprocess.TimeoutExpired:
                 proc.kill()
         shutil.rmtree(tmp, ignore_errors=True)
-    return {"worker_processes": workers, "items": len(texts), "batch_items": batch, **out}
+    return {"worker_processes": workers, "pinned": pin, "items": len(texts), "batch_items": batch, **out}
 
 
 def _analyse(workspace: str, texts: list[str], timeout: float) -> dict[str, Any]:
@@ -170,10 +170,11 @@ def main() -> None:
     p.add_argument("--batch", type=int, default=64, help="items per extraction batch task")
     p.add_argument("--timeout", type=float, default=1800)
     p.add_argument("--data", type=Path, default=BANKING77)
+    p.add_argument("--pin", action="store_true", help="pin each worker process to one core")
     args = p.parse_args()
     texts = _texts(args.data, args.n)
     for workers in args.workers:
-        print(json.dumps(run_once(workers, texts, args.batch, args.timeout)), flush=True)
+        print(json.dumps(run_once(workers, texts, args.batch, args.timeout, args.pin)), flush=True)
 
 
 if __name__ == "__main__":
