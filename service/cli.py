@@ -118,6 +118,14 @@ def serve(
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: settings.port, 8000).")] = None,
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes (uvicorn --workers); with more than one, run the queue in "
+            "`frictionmap worker` processes (FRICTIONMAP_WORKER_IN_PROCESS=false): docs/deployment.md.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web app (/) and the HTTP API (docs at /docs). Refuses to start on an un-migrated database."""
     import uvicorn
@@ -136,6 +144,7 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         reload=reload,
+        workers=workers if workers > 1 else None,
         log_level=settings.log_level.lower(),
     )
 

@@ -130,8 +130,11 @@ def _beat_key(name: str) -> str:
 
 
 @contextmanager
-def heartbeat(name: str, interval_s: float) -> Iterator[None]:
+def heartbeat(name: str, interval_s: float, clear: bool = True) -> Iterator[None]:
     """Beat for ``name`` every ``interval_s`` seconds while the block runs, from a daemon thread.
+
+    ``clear=False`` leaves the last beat in place (it ages): for several tasks beating for one job at
+    once (an analysis' extraction batches), where one finishing must not make the others look dead.
 
     The beat lives in the queue's storage, so it goes on while the job holds the database's write lock or
     sits in one long computation; it stops with the process, which is what recovery looks for.
@@ -156,7 +159,8 @@ def heartbeat(name: str, interval_s: float) -> Iterator[None]:
         stop.set()
         thread.join(timeout=5)
         try:
-            huey.delete(key)
+            if clear:
+                huey.delete(key)
         except Exception:  # a stale beat left behind only makes recovery wait for it to age
             logger.warning("heartbeat of %s not cleared", name, exc_info=True)
 

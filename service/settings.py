@@ -130,6 +130,13 @@ class Settings(BaseSettings):
         description="Pause after each committed extraction batch of an analysis job, to leave the "
         "database and CPU to the API on small hosts.",
     )
+    analysis_batch_items: int = Field(
+        default=64,
+        ge=0,
+        le=10_000,
+        description="Items per extraction batch task of an analysis job: every queue worker takes batches, "
+        "and re-clustering starts when the last one is done; 0 extracts in the job's own task.",
+    )
     import_lock_retry_s: float = Field(
         default=30.0, gt=0, description="Delay before retrying a run whose source is locked by another run."
     )

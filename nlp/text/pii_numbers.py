@@ -94,9 +94,31 @@ def _identifier_context(text: str, start: int) -> bool:
     return not phones or ids[-1] > phones[-1]
 
 
-def phone_spans(text: str) -> list[tuple[int, int]]:
-    spans = [(m.start(), m.end()) for shape in _PHONE_SHAPES for m in shape.finditer(text)]
-    if "+" in text or "00" in text:  # other countries, written internationally
+# Cheap prefilters (issue 14): a scan runs only where its pattern can match. Every phone shape above has at
+# least 10 digits (FR 0X + 8, UK 0 + 10, NANP 3 + 3 + 4); an international number at least 7 (a country code
+# of 1–3 digits and the shortest national numbers, 4 digits); a NIR 14 (12 digits and 2A/2B, then the key).
+MIN_PHONE_SHAPE_DIGITS = 10
+MIN_INTERNATIONAL_DIGITS = 7
+MIN_NIR_DIGITS = 14
+_DIGITS = re.compile(r"\d")
+# what PhoneNumberMatcher's kept matches start with: "+" (then a digit), or "00" not inside a longer number
+_INTERNATIONAL_LEAD = re.compile(r"\+\s?\(?\d|(?<!\d)00")
+
+
+def digit_count(text: str) -> int:
+    return len(_DIGITS.findall(text))
+
+
+def phone_spans(text: str, digits: int | None = None) -> list[tuple[int, int]]:
+    """Phone numbers by shape, then international ones (libphonenumber); ``digits``: ``digit_count(text)``
+    when the caller has it. Each scan is skipped when the text has too few digits for it to match."""
+    digits = digit_count(text) if digits is None else digits
+    if digits < MIN_INTERNATIONAL_DIGITS:
+        return []
+    spans = []
+    if digits >= MIN_PHONE_SHAPE_DIGITS:
+        spans = [(m.start(), m.end()) for shape in _PHONE_SHAPES for m in shape.finditer(text)]
+    if _INTERNATIONAL_LEAD.search(text):  # other countries, written internationally
         for match in phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.POSSIBLE):
             if match.raw_string.lstrip("(").startswith(("+", "00")):
                 spans.append((match.start, match.end))

@@ -32,7 +32,14 @@ from stdnum import luhn
 
 from nlp.text.pii_addresses import address_spans
 from nlp.text.pii_names import name_spans
-from nlp.text.pii_numbers import iban_spans, nir_spans, phone_spans
+from nlp.text.pii_numbers import (
+    MIN_INTERNATIONAL_DIGITS,
+    MIN_NIR_DIGITS,
+    digit_count,
+    iban_spans,
+    nir_spans,
+    phone_spans,
+)
 
 PLACEHOLDERS = (
     "<EMAIL>",
@@ -79,7 +86,6 @@ _TOKEN_SHAPES = re.compile(
     r"|(?<=\bBearer )[A-Za-z0-9._~+/-]{16,}=*"
 )
 _EMAIL = re.compile(r"\b[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
-_DIGIT = re.compile(r"\d")
 _CARD_CANDIDATE = re.compile(r"(?<![\d.,])\d(?:[ -]?\d){12,18}(?![\d]|[.,]\d)")
 # Issuer prefixes of the card networks (Visa, Mastercard, Amex, Discover, Diners, JCB, UnionPay, Maestro, CB).
 _CARD_PREFIX = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|3[0689]|6|50|5[6-9])")
@@ -119,11 +125,11 @@ _SPAN_ORDER = ("NIR", "PHONE", "ADDRESS", "NAME")
 
 def _detect(text: str) -> list[PiiSpan]:
     found: list[PiiSpan] = []
-    has_digit = _DIGIT.search(text) is not None
-    sources = (
-        ("NIR", nir_spans if has_digit else None),
-        ("PHONE", phone_spans if has_digit else None),
-        ("ADDRESS", address_spans if has_digit else None),
+    digits = digit_count(text)  # prefilter: each number scan runs only when enough digits are there
+    sources: tuple[tuple[str, Callable[[str], list[tuple[int, int]]] | None], ...] = (
+        ("NIR", nir_spans if digits >= MIN_NIR_DIGITS else None),
+        ("PHONE", (lambda t: phone_spans(t, digits)) if digits >= MIN_INTERNATIONAL_DIGITS else None),
+        ("ADDRESS", address_spans if digits else None),
         ("NAME", name_spans),
     )
     for kind, detect in sources:

@@ -52,6 +52,15 @@ class UnitForClustering:
     end: int = 0
 
 
+class StackedUnits(list[UnitForClustering]):
+    """Units whose embeddings are the rows of one float32 ``matrix`` (the re-clustering selects them so): a
+    backend can use the matrix as is instead of stacking a copy (2 KB a unit at 512 dimensions)."""
+
+    def __init__(self, units: list[UnitForClustering], matrix: np.ndarray) -> None:
+        super().__init__(units)
+        self.matrix = matrix
+
+
 @dataclass(frozen=True)
 class ClusterOut:
     kind: ClusterKind
@@ -82,8 +91,22 @@ class AnalysisBackend(Protocol):
     def cluster(self, units: Sequence[UnitForClustering]) -> list[ClusterOut]: ...
 
 
+# Unit vectors are stored as float16 after this 4-byte header (half the bytes of float32; measured on
+# Banking77 in docs/benchmarks.md: clustering and nearest neighbours unchanged). The header is a float32 quiet
+# NaN, which no stored float32 vector starts with, so blobs written before it (plain float32) still read.
+F16_HEADER = b"\x16\x00\xc0\x7f"
+_F16_MAX = float(np.finfo(np.float16).max)
+
+
 def to_blob(vector: np.ndarray) -> bytes:
+    """Full precision (float32): centroids, a few per pain point."""
     return np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def to_compact_blob(vector: np.ndarray) -> bytes:
+    """Half precision with its header: unit vectors, the bulk of the database."""
+    values = np.clip(np.asarray(vector, dtype=np.float32), -_F16_MAX, _F16_MAX)
+    return F16_HEADER + values.astype(np.float16).tobytes()
 
 
 def vector(blob: bytes | None) -> np.ndarray:
@@ -95,6 +118,9 @@ def vector(blob: bytes | None) -> np.ndarray:
 
 
 def from_blob(blob: bytes | None) -> np.ndarray | None:
+    """A stored vector as float32, whichever way it was written (``to_blob`` or ``to_compact_blob``)."""
     if not blob:
         return None
+    if blob[:4] == F16_HEADER:
+        return np.frombuffer(blob, dtype=np.float16, offset=4).astype(np.float32)
     return np.frombuffer(blob, dtype=np.float32)

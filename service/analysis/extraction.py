@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from nlp.pipeline import Record
 from nlp.tagging.types import UNKNOWN_STAGE
-from service.analysis.backend import AnalysisBackend, to_blob
+from service.analysis.backend import AnalysisBackend, to_compact_blob
 from service.analysis.filters import select_items
 from service.api.params import UtcDateTime, check_period
 from service.models import FeedbackItem, OpinionUnit
@@ -82,9 +82,11 @@ def _pending_ids(
     scope: AnalysisScope,
     model_id: str,
     stages: Collection[str] | None = None,
+    among: Sequence[str] | None = None,
 ) -> list[str]:
     """Items in scope without units embedded by ``model_id`` (never analysed, or by another model), and,
-    when ``stages`` is given, items with a unit tagged with a stage outside it (taxonomy replaced since)."""
+    when ``stages`` is given, items with a unit tagged with a stage outside it (taxonomy replaced since);
+    ``among``: only these items (one extraction batch)."""
     done = (
         select(OpinionUnit.feedback_id)
         .where(OpinionUnit.workspace_id == workspace_id, OpinionUnit.embedding_model == model_id)
@@ -103,8 +105,10 @@ def _pending_ids(
         )
         pending = or_(pending, col(FeedbackItem.id).in_(stale))
     stmt = scoped_items(workspace_id, scope).where(pending)
+    if among is not None:
+        stmt = stmt.where(col(FeedbackItem.id).in_(list(among)))
     stmt = stmt.order_by(FeedbackItem.created_at, FeedbackItem.id)
-    return [item.id for item in session.exec(stmt).all()]
+    return list(session.execute(stmt.with_only_columns(col(FeedbackItem.id))).scalars().all())
 
 
 def as_record(item: FeedbackItem) -> Record:
@@ -123,6 +127,13 @@ def extract_items(
     session: Session, workspace_id: str, feedback_ids: Sequence[str], backend: AnalysisBackend
 ) -> int:
     """(Re-)extract units for these items and commit; returns the number of units written."""
+    return _extract(session, workspace_id, feedback_ids, backend) or 0
+
+
+def _extract(
+    session: Session, workspace_id: str, feedback_ids: Sequence[str], backend: AnalysisBackend
+) -> int | None:
+    """``extract_items``; None when another task wrote some of these items' units at the same time."""
     items = session.exec(
         select(FeedbackItem).where(
             FeedbackItem.workspace_id == workspace_id, col(FeedbackItem.id).in_(list(feedback_ids))
@@ -155,7 +166,7 @@ def extract_items(
                 stage_confidence=u.tags.stage_confidence,
                 effort=u.tags.effort,
                 effort_type=u.tags.effort_type,
-                embedding=to_blob(u.embedding),
+                embedding=to_compact_blob(u.embedding),
                 embedding_model=backend.model_id,
                 pain_point_id=previous.get((u.feedback_id, u.start, u.end)),
             )
@@ -166,7 +177,7 @@ def extract_items(
         # Another worker extracted these items at the same time (unique span index): its units stand.
         session.rollback()
         logger.info("units of %d item(s) were written concurrently by another task", len(ids))
-        return 0
+        return None
     return len(extracted)
 
 
@@ -191,3 +202,39 @@ def extract_pending(
                 min(start + batch_size, total) / total, f"extracted {min(start + batch_size, total)}/{total}"
             )
     return written
+
+
+def pending_items(
+    session: Session,
+    workspace_id: str,
+    scope: AnalysisScope,
+    model_id: str,
+    stages: Collection[str] | None = None,
+) -> list[str]:
+    """The ids ``extract_pending`` would extract, oldest first: what an analysis splits into batch tasks."""
+    return _pending_ids(session, workspace_id, scope, model_id, stages)
+
+
+def extract_batch(
+    session: Session,
+    workspace_id: str,
+    scope: AnalysisScope,
+    feedback_ids: Sequence[str],
+    backend: AnalysisBackend,
+    stages: Collection[str] | None = None,
+    attempts: int = 3,
+) -> int:
+    """Extract those of ``feedback_ids`` that still need it; returns the units written.
+
+    Idempotent, for batch tasks that a retry, a recovery or a second plan may run twice or at the same
+    time: items that got their units meanwhile are skipped, and when another task wrote some of them
+    concurrently (the unique span index refuses the whole transaction) the rest is extracted again.
+    """
+    for _ in range(attempts):
+        todo = _pending_ids(session, workspace_id, scope, backend.model_id, stages, among=feedback_ids)
+        if not todo:
+            return 0
+        written = _extract(session, workspace_id, todo, backend)
+        if written is not None:
+            return written
+    raise RuntimeError(f"units of {len(feedback_ids)} item(s) kept conflicting with concurrent writers")

@@ -1,23 +1,33 @@
-"""The analysis job end to end: extract → re-cluster → score → alerts, with progress and checkpoints."""
+"""The analysis job end to end: extract → re-cluster → score → alerts, with progress and checkpoints.
+
+Two ways to run it. ``execute_job`` does everything in one task (``analysis_batch_items = 0``, and tests).
+The default fans out: ``plan_job`` splits the pending items into batches, any worker runs ``run_batch``,
+each completion is counted on the job row under its write lock (``_record_batch``: idempotent per batch,
+so a retried or duplicated batch is counted once), and the batch that completes the plan — exactly one —
+hands over to ``finish_job`` (re-cluster, score, alerts). Progress is the share of batches done.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from service.analysis.adaptation import adapt_workspace_sentiment
+from service.analysis.backend import AnalysisBackend
 from service.analysis.backend_factory import get_backend
-from service.analysis.extraction import AnalysisScope, extract_pending
+from service.analysis.extraction import AnalysisScope, extract_batch, extract_pending, pending_items
 from service.analysis.runner import ReclusterResult, recluster
 from service.analysis.view import load_view
 from service.models import FeedbackItem, Job, Workspace
-from service.models.types import utcnow
+from service.models.types import new_id, utcnow
 from service.settings import Settings
 from service.themes.naming import display_name, workspace_language
 from service.webhooks.delivery import record_event
@@ -100,26 +110,92 @@ def refresh_scores(session: Session, workspace: Workspace, created: list[str] | 
     return deliveries
 
 
-def execute_job(
-    session: Session, job_id: str, settings: Settings, final_attempt: bool = True, batch_size: int = 64
-) -> list[str]:
-    """Run (or resume) one analysis job; returns webhook delivery ids for the caller to enqueue."""
+@dataclass(frozen=True)
+class _Context:
+    workspace: Workspace
+    scope: AnalysisScope
+    backend: AnalysisBackend
+    stages: list[str]
+
+
+def _start(session: Session, job_id: str) -> Job | None:
+    """Mark the job running (one more attempt); None when it is gone, done, or its workspace is gone."""
     job = session.get(Job, job_id)
-    if job is None or job.state == "done":
-        return []
-    workspace = session.get(Workspace, job.workspace_id)
-    if workspace is None:
-        return []
+    if job is None or job.state == "done" or session.get(Workspace, job.workspace_id) is None:
+        return None
     job.state = "running"
     job.attempts += 1
     job.started_at = job.started_at or utcnow()
     job.error = None
     _checkpoint(session, job, job.progress, "starting")
-    current: Job = job
+    return job
+
+
+def _context(session: Session, job: Job, settings: Settings) -> _Context:
+    workspace = session.get(Workspace, job.workspace_id)
+    if workspace is None:
+        raise LookupError(f"workspace of job {job.id} is gone")
+    scope = AnalysisScope.model_validate((job.params or {}).get("scope") or {})
+    taxonomy = workspace_taxonomy(workspace)
+    return _Context(workspace, scope, get_backend(settings, taxonomy), list(taxonomy.stage_ids))
+
+
+@contextmanager
+def _failure_recorded(session: Session, job_id: str, final_attempt: bool, retry_state: str) -> Iterator[None]:
+    """On an error: roll back, store it on the job, and leave the job ``failed`` on the final attempt or
+    ``retry_state`` (what the retried task expects to find) otherwise; the error propagates."""
     try:
-        scope = AnalysisScope.model_validate((job.params or {}).get("scope") or {})
-        taxonomy = workspace_taxonomy(workspace)
-        backend = get_backend(settings, taxonomy)
+        yield
+    except Exception as exc:
+        session.rollback()
+        job = session.get(Job, job_id)
+        if job is not None:
+            job.error = f"{type(exc).__name__}: {exc}"[:2000]
+            job.state = "failed" if final_attempt else retry_state
+            if final_attempt:
+                job.finished_at = utcnow()
+            session.add(job)
+            session.commit()
+        raise
+
+
+def _cluster_and_finish(session: Session, job: Job, ctx: _Context) -> list[str]:
+    # Adapting needs every rated unit of the workspace, so it runs once all extraction batches are done.
+    adaptation = adapt_workspace_sentiment(session, ctx.workspace.id, ctx.scope, ctx.backend)
+    result: ReclusterResult = recluster(session, ctx.workspace.id, ctx.scope, ctx.backend)
+    _checkpoint(session, job, 0.9, "score")
+    deliveries = refresh_scores(session, ctx.workspace, result.created)
+    job.state = "done"
+    job.progress = 1.0
+    job.finished_at = utcnow()
+    job.result = {
+        **(job.result or {}),
+        "stage": "done",
+        "units": result.units,
+        "assigned_units": result.assigned,
+        "pain_points_created": len(result.created),
+        "pain_points_updated": len(result.updated),
+        "pain_points_removed": len(result.removed),
+        "webhook_deliveries": len(deliveries),
+        "sentiment_adaptation": adaptation.to_json() if adaptation is not None else None,
+    }
+    session.add(job)
+    session.commit()
+    return deliveries
+
+
+def execute_job(
+    session: Session, job_id: str, settings: Settings, final_attempt: bool = True, batch_size: int = 64
+) -> list[str]:
+    """Run (or resume) one analysis job in this task; returns webhook delivery ids for the caller to
+    enqueue. The fan-out alternative (``plan_job`` → ``run_batch`` × N → ``finish_job``) spreads the
+    extraction over every worker."""
+    job = _start(session, job_id)
+    if job is None:
+        return []
+    current: Job = job
+    with _failure_recorded(session, job_id, final_attempt, retry_state="queued"):
+        ctx = _context(session, job, settings)
 
         def progress(frac: float, message: str) -> None:
             _checkpoint(session, current, 0.05 + 0.65 * frac, "extract", message=message)
@@ -128,46 +204,134 @@ def execute_job(
 
         written = extract_pending(
             session,
-            workspace.id,
-            scope,
-            backend,
+            ctx.workspace.id,
+            ctx.scope,
+            ctx.backend,
             batch_size=batch_size,
             on_progress=progress,
-            stages=taxonomy.stage_ids,
+            stages=ctx.stages,
         )
-        adaptation = adapt_workspace_sentiment(session, workspace.id, scope, backend)
         _checkpoint(session, job, 0.7, "cluster", units_written=written)
-        result: ReclusterResult = recluster(session, workspace.id, scope, backend)
-        _checkpoint(session, job, 0.9, "score")
-        deliveries = refresh_scores(session, workspace, result.created)
-        job.state = "done"
-        job.progress = 1.0
-        job.finished_at = utcnow()
-        job.result = {
-            **(job.result or {}),
-            "stage": "done",
-            "units": result.units,
-            "assigned_units": result.assigned,
-            "pain_points_created": len(result.created),
-            "pain_points_updated": len(result.updated),
-            "pain_points_removed": len(result.removed),
-            "webhook_deliveries": len(deliveries),
-            "sentiment_adaptation": adaptation.to_json() if adaptation is not None else None,
+        return _cluster_and_finish(session, job, ctx)
+    raise AssertionError("unreachable")  # pragma: no cover (the context manager re-raises)
+
+
+# -- fan-out: extraction batches any worker takes, re-clustering when the last one is done --------------
+
+FANOUT = "fanout"
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """One extraction plan of a job: ``batches`` of pending item ids; ``plan_id`` tells a current batch
+    from one of a plan replaced by a recovery (whose completion then counts for nothing)."""
+
+    plan_id: str
+    batches: list[list[str]]
+
+
+def _fanout(job: Job) -> dict[str, Any]:
+    return dict((job.result or {}).get(FANOUT) or {})
+
+
+def plan_job(
+    session: Session, job_id: str, settings: Settings, final_attempt: bool = True
+) -> BatchPlan | None:
+    """Start (or resume) a job as batches: what is still pending, in ``analysis_batch_items`` chunks.
+
+    A resumed job gets a new plan over what is still pending (items extracted by the old plan's batches
+    are done and skipped); an empty plan means the job goes straight to re-clustering.
+    """
+    job = _start(session, job_id)
+    if job is None:
+        return None
+    with _failure_recorded(session, job_id, final_attempt, retry_state="queued"):
+        ctx = _context(session, job, settings)
+        pending = pending_items(session, ctx.workspace.id, ctx.scope, ctx.backend.model_id, ctx.stages)
+        size = max(1, settings.analysis_batch_items)
+        plan = BatchPlan(new_id(), [pending[i : i + size] for i in range(0, len(pending), size)])
+        state = {
+            "plan": plan.plan_id,
+            "items": len(pending),
+            "batches": len(plan.batches),
+            "done": [],
+            "units": 0,
+            "workers": {},
+            "clustering": not plan.batches,
+            "planned_at": utcnow().isoformat(),
         }
-        session.add(job)
+        _checkpoint(session, job, job.progress, "extract" if plan.batches else "cluster", **{FANOUT: state})
+    return plan
+
+
+def _lock_job(session: Session, job_id: str) -> Job | None:
+    """The job row, read after taking its write lock: a no-op UPDATE first (SQLite: the database's write
+    lock, so the read that follows is current; PostgreSQL: the row lock), so that concurrent batches'
+    read-modify-write of the counter never lose an update."""
+    session.commit()  # no snapshot older than the lock
+    session.execute(update(Job).where(col(Job.id) == job_id).values(attempts=Job.attempts))
+    return session.get(Job, job_id, populate_existing=True)
+
+
+def _record_batch(session: Session, job_id: str, plan_id: str, index: int, units: int, worker: str) -> bool:
+    """Count batch ``index`` of plan ``plan_id`` as done (once, however often it runs); True for exactly
+    one caller: the one whose batch completed the plan, which then starts the re-clustering."""
+    job = _lock_job(session, job_id)
+    state = _fanout(job) if job is not None else {}
+    if job is None or job.state != "running" or state.get("plan") != plan_id or index in state["done"]:
         session.commit()
-        return deliveries
-    except Exception as exc:
-        session.rollback()
-        job = session.get(Job, job_id)
-        if job is not None:
-            job.error = f"{type(exc).__name__}: {exc}"[:2000]
-            job.state = "failed" if final_attempt else "queued"
-            if final_attempt:
-                job.finished_at = utcnow()
-            session.add(job)
-            session.commit()
-        raise
+        return False
+    state["done"] = [*state["done"], index]
+    state["units"] += units
+    state["workers"] = {**state["workers"], worker: state["workers"].get(worker, 0) + 1}
+    last = len(state["done"]) == state["batches"] and not state["clustering"]
+    if last:
+        state["clustering"] = True
+        state["extracted_at"] = utcnow().isoformat()
+    frac = len(state["done"]) / max(1, state["batches"])
+    message = f"extracted {len(state['done'])}/{state['batches']} batches"
+    _checkpoint(
+        session, job, 0.05 + 0.65 * frac, "cluster" if last else "extract", message=message, **{FANOUT: state}
+    )
+    return last
+
+
+def run_batch(
+    session: Session,
+    job_id: str,
+    plan_id: str,
+    index: int,
+    feedback_ids: list[str],
+    settings: Settings,
+    worker: str,
+    final_attempt: bool = True,
+) -> bool:
+    """Extract one batch and count it; True when it was the plan's last (the caller enqueues
+    ``finish_job``). A batch of a replaced plan, of a finished or failed job, does nothing."""
+    job = session.get(Job, job_id)
+    if job is None or job.state != "running" or _fanout(job).get("plan") != plan_id:
+        return False
+    with _failure_recorded(session, job_id, final_attempt, retry_state="running"):
+        ctx = _context(session, job, settings)
+        written = extract_batch(session, ctx.workspace.id, ctx.scope, feedback_ids, ctx.backend, ctx.stages)
+        if settings.analysis_batch_pause_s:
+            time.sleep(settings.analysis_batch_pause_s)
+        return _record_batch(session, job_id, plan_id, index, written, worker)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def finish_job(
+    session: Session, job_id: str, plan_id: str, settings: Settings, final_attempt: bool = True
+) -> list[str]:
+    """Re-cluster, score and close a job whose plan is fully extracted; returns delivery ids."""
+    job = session.get(Job, job_id)
+    if job is None or job.state != "running" or _fanout(job).get("plan") != plan_id:
+        return []
+    with _failure_recorded(session, job_id, final_attempt, retry_state="running"):
+        ctx = _context(session, job, settings)
+        _checkpoint(session, job, 0.7, "cluster", units_written=_fanout(job).get("units", 0))
+        return _cluster_and_finish(session, job, ctx)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def workspaces_due(session: Session) -> list[str]:

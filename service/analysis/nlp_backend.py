@@ -23,7 +23,7 @@ from nlp.tagging.tagger import load_tagger
 from nlp.tagging.taxonomy import Taxonomy
 from nlp.tagging.types import UNKNOWN_STAGE, Tagger, UnitTags
 from nlp.themes.clustering import ClusterParams
-from service.analysis.backend import ClusterOut, ExtractedUnit, UnitForClustering
+from service.analysis.backend import ClusterOut, ExtractedUnit, StackedUnits, UnitForClustering
 from service.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -103,7 +103,10 @@ class NlpBackend:
     def cluster(self, units: Sequence[UnitForClustering]) -> list[ClusterOut]:
         if not units:
             return []
-        vectors = np.vstack([u.embedding for u in units]).astype(np.float32)
+        if isinstance(units, StackedUnits):
+            vectors = units.matrix
+        else:
+            vectors = np.vstack([u.embedding for u in units]).astype(np.float32)
         # Same split as extract_units: tagged units follow the candidate rule; provisional tags (no tagger)
         # carry the item's score polarity as their sentiment.
         sign = {"negative": -1, "positive": 1}

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.sql.elements import ColumnElement  # sqlmodel's select types up to four columns
 from sqlmodel import Session, col, select
 
 from nlp.themes.incremental import PreviousCluster, assign_new_units, match_clusters
@@ -23,6 +25,7 @@ from nlp.themes.naming import majority_language, pick_name
 from service.analysis.backend import (
     AnalysisBackend,
     ClusterOut,
+    StackedUnits,
     UnitForClustering,
     from_blob,
     to_blob,
@@ -88,49 +91,100 @@ class ReclusterResult:
     assigned: int = 0
 
 
+@dataclass
+class _ScopeUnits:
+    """The units in scope as columns: one float32 matrix of vectors (row i = ``units[i]``, whose
+    ``embedding`` is a view of it), their stored assignments, and the ids of units without a vector."""
+
+    units: StackedUnits
+    matrix: np.ndarray
+    stored: list[str | None]
+    no_vector: list[tuple[str, str | None]]
+
+
+_UNIT_COLUMNS = (
+    col(OpinionUnit.id),
+    col(OpinionUnit.feedback_id),
+    col(OpinionUnit.text),
+    col(OpinionUnit.language),
+    col(OpinionUnit.sentiment),
+    col(OpinionUnit.sentiment_score),
+    col(OpinionUnit.stage),
+    col(OpinionUnit.stage_confidence),
+    col(OpinionUnit.embedding),
+    col(OpinionUnit.start),
+    col(OpinionUnit.end),
+    col(OpinionUnit.pain_point_id),
+)
+
+
+def _scope_units(
+    session: Session, workspace_id: str, scope: AnalysisScope, model_id: str, chunk: int = 500
+) -> _ScopeUnits:
+    """Select the clustering's columns (no ORM object per unit) and decode each vector straight into one
+    preallocated matrix: memory is the matrix plus the texts, not ~12 KB of ORM state and copies a unit."""
+    where: tuple[ColumnElement[bool], ...] = (
+        col(OpinionUnit.workspace_id) == workspace_id,
+        col(OpinionUnit.embedding_model) == model_id,
+        col(FeedbackItem.id).in_(scoped_items(workspace_id, scope).with_only_columns(FeedbackItem.id)),
+    )
+    join = col(FeedbackItem.id) == col(OpinionUnit.feedback_id)
+    total = session.execute(
+        select(func.count()).select_from(OpinionUnit).join(FeedbackItem, join).where(*where)
+    ).scalar_one()
+    stmt = (
+        sa_select(*_UNIT_COLUMNS)
+        .join(FeedbackItem, join)
+        .where(*where)
+        # The CLI's order (records by date, then their units): clustering ties and sampling follow the order.
+        .order_by(col(FeedbackItem.created_at), col(FeedbackItem.id), col(OpinionUnit.start))
+        .execution_options(yield_per=chunk)
+    )
+    units: list[UnitForClustering] = []
+    stored: list[str | None] = []
+    no_vector: list[tuple[str, str | None]] = []
+    matrix: np.ndarray | None = None
+    for row in session.execute(stmt):
+        (uid, fid, text, lang, sent, score, stage, conf, blob, start, end, pp_id) = row
+        vec = from_blob(blob)
+        if vec is None:
+            no_vector.append((uid, pp_id))
+            continue
+        if matrix is None:
+            matrix = np.empty((total, vec.shape[0]), dtype=np.float32)
+        i = len(units)
+        matrix[i] = vec
+        units.append(UnitForClustering(uid, fid, text, lang, sent, score, stage, conf, matrix[i], start, end))
+        stored.append(pp_id)
+    matrix = matrix[: len(units)] if matrix is not None else np.empty((0, 0), dtype=np.float32)
+    return _ScopeUnits(StackedUnits(units, matrix), matrix, stored, no_vector)
+
+
+def _write_assignments(session: Session, changes: list[dict[str, str | None]], chunk: int = 5000) -> None:
+    """Bulk UPDATE by primary key (executemany), only for units whose pain point changed."""
+    for i in range(0, len(changes), chunk):
+        session.execute(update(OpinionUnit), changes[i : i + chunk])
+
+
 def recluster(
     session: Session, workspace_id: str, scope: AnalysisScope, backend: AnalysisBackend
 ) -> ReclusterResult:
     """Cluster every unit in scope and write pain points with stable ids, in one transaction."""
-    rows = session.exec(
-        select(OpinionUnit)
-        .join(FeedbackItem, col(FeedbackItem.id) == col(OpinionUnit.feedback_id))
-        .where(
-            OpinionUnit.workspace_id == workspace_id,
-            OpinionUnit.embedding_model == backend.model_id,
-            col(FeedbackItem.id).in_(scoped_items(workspace_id, scope).with_only_columns(FeedbackItem.id)),
-        )
-        # The CLI's order (records by date, then their units): clustering ties and sampling follow the order.
-        .order_by(col(FeedbackItem.created_at), col(FeedbackItem.id), col(OpinionUnit.start))
-    ).all()
-    result = ReclusterResult(units=len(rows))
-    units = [
-        UnitForClustering(
-            u.id,
-            u.feedback_id,
-            u.text,
-            u.language,
-            u.sentiment,
-            u.sentiment_score,
-            u.stage,
-            u.stage_confidence,
-            emb,
-            u.start,
-            u.end,
-        )
-        for u in rows
-        if (emb := from_blob(u.embedding)) is not None
-    ]
-    by_unit_id = {u.id: u for u in rows}
+    selected = _scope_units(session, workspace_id, scope, backend.model_id)
+    units, matrix = selected.units, selected.matrix
+    result = ReclusterResult(units=len(units) + len(selected.no_vector))
     clusters = backend.cluster(units) if units else []
     language = name_language(session.get(Workspace, workspace_id), [u.language for u in units])
 
     all_pps = session.exec(select(PainPoint).where(PainPoint.workspace_id == workspace_id)).all()
     pp_by_id = {p.id: p for p in all_pps}
     members_now: dict[str, set[tuple[str, int, int]]] = {}
-    for u in rows:
-        if u.pain_point_id:
-            members_now.setdefault(u.pain_point_id, set()).add((u.feedback_id, u.start, u.end))
+    for u, pp_id in zip(units, selected.stored, strict=True):
+        if pp_id:
+            members_now.setdefault(pp_id, set()).add(_key(u))
+    for _uid, pp_id in selected.no_vector:
+        if pp_id:
+            members_now.setdefault(pp_id, set())
     targets: dict[int, str] = {}
     algorithmic_merges: dict[str, list[str]] = {}
     for kind in ("pain", "opportunity"):
@@ -155,6 +209,7 @@ def recluster(
                 targets[idx[local]] = _resolve(pp_by_id, old_id)
         for surviving, olds in matching.merged.items():
             algorithmic_merges.setdefault(_resolve(pp_by_id, surviving), []).extend(olds)
+    del members_now
 
     now = utcnow()
     members_of: dict[str, list[int]] = {}
@@ -174,16 +229,20 @@ def recluster(
 
     session.flush()  # new pain points exist before units point at them (no ORM relationship orders this)
 
-    # Reset assignments in scope, then assign cluster members.
-    for u in rows:
-        u.pain_point_id = None
+    # Assignments in scope start empty; cluster members go to their pain point.
+    assigned: list[str | None] = [None] * len(units)
     for pp_id, members in members_of.items():
-        pp = pp_by_id[pp_id]
-        cluster = cluster_of_pp[pp_id]
-        member_units = [by_unit_id[units[m].unit_id] for m in members]
-        for u in member_units:
-            u.pain_point_id = pp_id
-        _describe(pp, cluster, [units[m] for m in members], units, backend.model_id, now, language)
+        for m in members:
+            assigned[m] = pp_id
+        _describe(
+            pp_by_id[pp_id],
+            cluster_of_pp[pp_id],
+            [units[m] for m in members],
+            units,
+            backend.model_id,
+            now,
+            language,
+        )
         if pp_id not in result.created:
             result.updated.append(pp_id)
 
@@ -198,7 +257,6 @@ def recluster(
 
     # Units the clustering left out join a surviving pain point when they are close enough to it.
     survivors = {pid: pp_by_id[pid] for pid in {*members_of, *(p.id for p in all_pps if is_human_touched(p))}}
-    leftovers = [u for u in rows if u.pain_point_id is None and _unit_kind(u.sentiment)]
     for kind in ("pain", "opportunity"):
         # A pain point a person kept from before an embedding-model change has a centroid in the old space.
         cents = [
@@ -209,14 +267,20 @@ def recluster(
             and p.embedding_model == backend.model_id
             and (c := from_blob(p.centroid)) is not None
         ]
-        todo = [u for u in leftovers if _unit_kind(u.sentiment) == kind and u.embedding]
+        todo = [i for i, u in enumerate(units) if assigned[i] is None and _unit_kind(u.sentiment) == kind]
         if not todo or not cents:
             continue
-        vecs = np.vstack([vector(u.embedding) for u in todo])
-        for u, pid in zip(todo, _nearest(vecs, cents), strict=True):
-            u.pain_point_id = pid
+        for i, pid in zip(todo, _nearest(matrix[todo], cents), strict=True):
+            assigned[i] = pid
+    changes: list[dict[str, str | None]] = [
+        {"id": u.unit_id, "pain_point_id": new}
+        for u, old, new in zip(units, selected.stored, assigned, strict=True)
+        if old != new
+    ]
+    changes += [{"id": uid, "pain_point_id": None} for uid, old in selected.no_vector if old is not None]
     session.flush()
-    result.assigned = sum(1 for u in rows if u.pain_point_id)
+    _write_assignments(session, changes)
+    result.assigned = sum(1 for pid in assigned if pid)
 
     # Untouched pain points that lost every unit disappear; edited or resolved ones stay (closed loop).
     if scope.is_whole_workspace():

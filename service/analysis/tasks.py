@@ -8,6 +8,15 @@ redoes. A worker killed mid-task loses the queue message, not the job: while it 
 beaten for ``analysis_stale_after_s``, and they resume from what was committed. A lock per job keeps a
 re-enqueued job from running twice at once.
 
+Fan-out (issue 14): ``run_analysis`` plans the job's extraction as batches of ``analysis_batch_items`` items
+(``extract_analysis_batch``), which every worker thread of every worker process — on any machine sharing the
+database and the Redis queue — takes; the batch that completes the plan enqueues ``finish_analysis``
+(re-cluster, score, alerts). Batches are idempotent (items already extracted are skipped; the unique span
+index refuses doubles) and counted once each on the job (``jobs._record_batch``). A recovered job is planned
+again over what is still pending, and the batches of the old plan left in the queue do nothing: which of
+them died with the worker cannot be told from those still waiting. The price: a job whose batches wait
+longer than ``analysis_stale_after_s`` behind other work, with none of them running, is planned again.
+
 Fairness: post-ingest assignment is one task per ingest batch at the lowest priority, and the scores it
 changes are refreshed by ``refresh_workspace_scores`` at most once per ``scores_refresh_delay_s`` per
 workspace, so a burst of ingest requests never puts minutes of work ahead of analyses, imports or webhooks.
@@ -16,6 +25,8 @@ workspace, so a burst of ingest requests never puts minutes of work ahead of ana
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -28,9 +39,13 @@ from sqlmodel import Session
 from service.analysis.backend_factory import get_backend
 from service.analysis.jobs import (
     ANALYSIS_KIND,
+    FANOUT,
     create_job,
     execute_job,
+    finish_job,
+    plan_job,
     refresh_scores,
+    run_batch,
     stale_jobs,
     workspaces_due,
 )
@@ -61,18 +76,75 @@ def _job_lock(job_id: str) -> str:
     return f"analysis-{job_id}"
 
 
+def _final(task: Any) -> bool:
+    return task is None or task.retries == 0
+
+
+def worker_name() -> str:
+    """Which process ran a batch (host and pid), as counted in the job's ``fanout.workers``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 @huey.task(retries=2, retry_delay=30, retry_backoff=2, context=True, priority=PRIORITY_JOB)
 def run_analysis(job_id: str, task: Any = None) -> None:
+    """Start (or resume) an analysis: plan its extraction batches and enqueue them for every worker, or,
+    with ``analysis_batch_items = 0``, run the whole job here."""
     settings = task_settings()
-    final = task is None or task.retries == 0
+    try:
+        with (
+            huey.lock_task(_job_lock(job_id)),
+            # not cleared: the beat must stay fresh until the first batch beats in its turn
+            heartbeat(_job_lock(job_id), settings.job_heartbeat_s, clear=settings.analysis_batch_items == 0),
+            session_scope(settings) as session,
+        ):
+            if not settings.analysis_batch_items:
+                deliveries = execute_job(session, job_id, settings, final_attempt=_final(task))
+                plan = None
+            else:
+                deliveries, plan = [], plan_job(session, job_id, settings, final_attempt=_final(task))
+    except TaskLockedException:  # a recovery re-enqueued a job that is alive after all: leave it be
+        logger.info("analysis job %s is already running elsewhere", job_id)
+        return
+    enqueue_deliveries(deliveries)
+    if plan is None:
+        return
+    # Enqueued outside the job's lock: the last batch starts the re-clustering, which takes that lock.
+    if not plan.batches:
+        finish_analysis(job_id, plan.plan_id)
+    for index, ids in enumerate(plan.batches):
+        extract_analysis_batch(job_id, plan.plan_id, index, ids)
+
+
+@huey.task(retries=2, retry_delay=10, retry_backoff=2, context=True, priority=PRIORITY_JOB)
+def extract_analysis_batch(
+    job_id: str, plan_id: str, index: int, feedback_ids: list[str], task: Any = None
+) -> bool:
+    """One extraction batch of an analysis, on whichever worker is free; the batch that completes the
+    plan enqueues the re-clustering. Several batches beat for the job at once (so none clears the beat)."""
+    settings = task_settings()
+    with (
+        heartbeat(_job_lock(job_id), settings.job_heartbeat_s, clear=False),
+        session_scope(settings) as session,
+    ):
+        last = run_batch(session, job_id, plan_id, index, feedback_ids, settings, worker_name(), _final(task))
+    if last:
+        finish_analysis(job_id, plan_id)
+    return last
+
+
+@huey.task(retries=2, retry_delay=30, retry_backoff=2, context=True, priority=PRIORITY_JOB + 1)
+def finish_analysis(job_id: str, plan_id: str, task: Any = None) -> None:
+    """Re-cluster, score and alert once every batch of the plan is extracted (ahead of later jobs'
+    batches: one priority step above them)."""
+    settings = task_settings()
     try:
         with (
             huey.lock_task(_job_lock(job_id)),
             heartbeat(_job_lock(job_id), settings.job_heartbeat_s),
             session_scope(settings) as session,
         ):
-            deliveries = execute_job(session, job_id, settings, final_attempt=final)
-    except TaskLockedException:  # a recovery re-enqueued a job that is alive after all: leave it be
+            deliveries = finish_job(session, job_id, plan_id, settings, final_attempt=_final(task))
+    except TaskLockedException:
         logger.info("analysis job %s is already running elsewhere", job_id)
         return
     enqueue_deliveries(deliveries)
@@ -182,7 +254,10 @@ def recover_analysis(settings: Settings) -> list[str]:
                 job.state,
                 (job.result or {}).get("heartbeat"),
             )
-            job.result = {**(job.result or {}), "heartbeat": utcnow().isoformat(), "requeued": True}
+            result = {**(job.result or {}), "heartbeat": utcnow().isoformat(), "requeued": True}
+            if result.get(FANOUT):  # the old plan's queued batches turn into no-ops: the job is planned again
+                result[FANOUT] = {**result[FANOUT], "plan": None}
+            job.result = result
             session.add(job)
         session.commit()
         ids = [j.id for j in jobs]
