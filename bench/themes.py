@@ -183,6 +183,7 @@ def evaluate(name: str, units: ExtractedUnits, n_docs: int, fine: list[str], coa
         "docs": n_docs,
         "duplicate_sim": hp.duplicate_sim,
         "theme_distance": hp.theme_distance,
+        "method": hp.method,
         "relative": hp.relative,
         "pain_points": len(pains),
         "themes": len(parents),
@@ -226,9 +227,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--absolute", action="store_true", help="theme distance as an absolute cosine distance"
     )
+    parser.add_argument(
+        "--first-version",
+        action="store_true",
+        help="themes as before issue 11's round 3: average linkage at 0.8 × the median distance",
+    )
     parser.add_argument("--growth", default=None, help="Banking77 train sizes, e.g. 1000,2000,5000,10000")
     args = parser.parse_args(argv)
     base = HierarchyParams()
+    if args.first_version:
+        base = replace(base, method="average", theme_distance=0.8, relative=True)
     dups = [float(d) for d in args.duplicate_sim.split(",")] if args.duplicate_sim else [base.duplicate_sim]
     dists = (
         [float(t) for t in args.theme_distance.split(",")] if args.theme_distance else [base.theme_distance]
