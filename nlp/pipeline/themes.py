@@ -16,7 +16,7 @@ import numpy as np
 from nlp.themes.clustering import Clustering, ClusterParams, cluster_units
 from nlp.themes.hierarchy import HierarchyParams, group_centroid, merge_near_duplicates, theme_groups
 from nlp.themes.labelling import label_clusters
-from nlp.themes.naming import majority_language, name_themes
+from nlp.themes.naming import bilingual_name, majority_language, name_themes
 
 ThemeKind = Literal["pain", "opportunity"]
 KIND_POLARITY: dict[ThemeKind, int] = {"pain": -1, "opportunity": 1}
@@ -150,10 +150,7 @@ def group_themes(
         if not pos:
             continue
         groups = theme_groups(
-            np.vstack([clusters[i].centroid for i in pos]),
-            [clusters[i].size for i in pos],
-            params.theme_distance,
-            params.relative,
+            np.vstack([clusters[i].centroid for i in pos]), [clusters[i].size for i in pos], params
         )
         parts = []
         for g in range(int(groups.max()) + 1):
@@ -166,7 +163,9 @@ def group_themes(
             [[languages[m] for m in members] for _, members, _ in parts],
             [(vectors[list(members)] @ centroid).tolist() for _, members, centroid in parts],
             preferred=preferred,
+            min_words=params.theme_name_words,
         )
         for g, ((children, members, centroid), name) in enumerate(zip(parts, names, strict=True)):
-            out.append(ParentTheme(kind, g, children, members, centroid, name.name, dict(name.names)))
+            title = bilingual_name(name.names, [languages[m] for m in members], preferred) or name.name
+            out.append(ParentTheme(kind, g, children, members, centroid, title, dict(name.names)))
     return out

@@ -6,16 +6,19 @@ centroids stay very close. Those are *the same* pain point (merged, ``duplicate_
 only related (all about refunds, all about the app) stay apart but share a parent theme (``theme_distance``),
 so a reader gets a short list of themes and the detail under each.
 
-Both steps are agglomerative on the L2-normalised centroids with cosine distance: deterministic (no random
-start), no number of themes to supply. Duplicates use complete linkage (every pair in a merged group is
-above ``duplicate_sim``, so merging cannot chain unrelated pain points); themes use average linkage.
+Both steps are agglomerative on the L2-normalised centroids: deterministic (no random start), no number of
+themes to supply. Duplicates use complete linkage on cosine distance (every pair in a merged group is above
+``duplicate_sim``, so merging cannot chain unrelated pain points); themes use Ward with a distance threshold
+and a cap on the number of themes that grows with the square root of the number of pain points.
 Group ids are renumbered by decreasing total size, then by first member, so two runs print the same list.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -24,17 +27,31 @@ from nlp.themes.clustering import UNASSIGNED, Clustering, nearest_centroid
 
 @dataclass(frozen=True)
 class HierarchyParams:
-    # cosine of two pain-point centroids at or above which they are one pain point (contextualized space)
-    duplicate_sim: float = 0.90
-    # average-linkage cosine distance between pain-point centroids below which they share a parent theme,
-    # as a fraction of the median distance between all pain-point centroids (``relative``) or absolute.
-    # Relative because how far apart irritants sit depends on the corpus: short bank queries spread out,
-    # long complaint narratives about one industry all sit close together (an absolute 0.4 made 2 themes
-    # of CFPB's 130 pain points). 0.8 measured (``python -m bench.themes``, first 250 items per set):
-    # bilingual fixture 9 pain points → 7 themes, theme V 0.872 (0.7: 8, 0.921; 0.9: 5, 0.779); CFPB 82 →
-    # 30 themes, V vs Product 0.318 (0.7: 40, 0.336; 1.0: 19, 0.267); Banking77 13 → 4, V 0.756.
-    theme_distance: float = 0.80
-    relative: bool = True
+    # cosine of two pain-point centroids at or above which they are one pain point (contextualized space);
+    # 0.85 measured on Banking77 train (docs/benchmarks.md, issue 11): 5k items 155 → 139 pain points at the
+    # same V (0.780), 2k 96 → 92 (V −0.004), 1k unchanged; the bilingual fixture unchanged (0.80 too).
+    duplicate_sim: float = 0.85
+    # Parent themes: Ward on the L2-normalised pain-point centroids, cut at ``theme_distance`` (for two single
+    # pain points, Ward's cost is their Euclidean distance: 1.0 ⇔ cosine 0.5) and at most
+    # ``max_themes(k)`` = max(``min_theme_cap``, ⌈√(2k)⌉) themes for k pain points, so a reader gets a short
+    # list that grows far slower than the pain points (99 → 15, 142 → 17, 200 → 20).
+    # Why Ward: average linkage (the first version, with a threshold relative to the median distance)
+    # chains long complaint narratives of one industry into one blob: on CFPB (300 items, 99 pain points)
+    # capping it at 15 themes put 82% of the units in one theme (V vs Product 0.138), Ward 28% (V 0.362);
+    # Banking77 test (1,500 items, 80 pain points) V vs 10 subject groups 0.503 with Ward at the cap (13).
+    # ``method="average"`` keeps the first version for comparison (``python -m bench.themes``).
+    method: Literal["ward", "average"] = "ward"
+    theme_distance: float = 1.0
+    min_theme_cap: int = 10
+    # average only: the threshold as a fraction of the median pairwise distance (``relative``) or absolute
+    relative: bool = False
+    # shortest name of a parent theme, in content words. 1 allows "Refund / Remboursement" but also "Rude",
+    # "Damaged", "App": on the bilingual fixture (9 themes) names sharing a word with the human name were
+    # en 0.889 / fr 0.889 with 1, en 1.0 / fr 0.889 with 2 (``python -m bench.themes --sets fixture``).
+    theme_name_words: int = 2
+
+    def max_themes(self, k: int) -> int:
+        return max(self.min_theme_cap, math.ceil(math.sqrt(2 * k)))
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:
@@ -67,11 +84,30 @@ def duplicate_groups(centroids: np.ndarray, sizes: Sequence[int], min_sim: float
     return _renumber(_agglomerate(centroids, 1.0 - min_sim, "complete"), sizes)
 
 
-def theme_groups(
-    centroids: np.ndarray, sizes: Sequence[int], distance: float, relative: bool = False
+def theme_groups(centroids: np.ndarray, sizes: Sequence[int], params: HierarchyParams) -> np.ndarray:
+    """Parent theme id per pain point (ids by decreasing total size), see ``HierarchyParams``."""
+    k = centroids.shape[0]
+    if params.method == "ward":
+        if k < 2:
+            return np.zeros(k, dtype=np.int64)
+        from sklearn.cluster import AgglomerativeClustering
+
+        x = _normalise(centroids)
+        raw = AgglomerativeClustering(
+            n_clusters=None, distance_threshold=params.theme_distance, linkage="ward"
+        ).fit_predict(x)
+        cap = params.max_themes(k)
+        if len(set(raw.tolist())) > cap:
+            raw = AgglomerativeClustering(n_clusters=cap, linkage="ward").fit_predict(x)
+        return _renumber(np.asarray(raw, dtype=np.int64), sizes)
+    return _average_groups(centroids, sizes, params.theme_distance, params.relative)
+
+
+def _average_groups(
+    centroids: np.ndarray, sizes: Sequence[int], distance: float, relative: bool
 ) -> np.ndarray:
-    """Parent theme id per pain point (ids by decreasing total size); ``relative``: ``distance`` is a
-    fraction of the median pairwise centroid distance."""
+    """The first version: average linkage; ``relative``: ``distance`` is a fraction of the median pairwise
+    centroid distance (0.8 was its default)."""
     if relative and centroids.shape[0] >= 3:
         x = _normalise(centroids)
         d = 1.0 - x @ x.T

@@ -20,9 +20,11 @@ pain points (USE): phrase en 1.00 / fr 0.89, medoid en 0.78 / fr 0.89; no name w
 * ``medoid``: the most central unit, trimmed of leading fillers and cut at the first clause boundary.
   Readable, but it carries whatever detail that one customer gave.
 
-A theme gets one name per language it has units in (``names``), computed from that language's units only,
-so a name is never in a language the theme does not contain. ``name`` is the preferred language's name when
-the theme has units in it, else the one of the theme's majority language.
+A theme gets one name per *name language* (``NAME_LANGUAGES``: fr, en) it has units in (``names``), computed
+from that language's units only, so a name is never in a language the theme does not contain, and never keyed
+``other`` (a language detector's "neither": not a language a reader can choose). ``name`` is the preferred
+language's name when the theme has units in it, else the one of the theme's majority language; a theme with
+units in no name language (all ``other``) gets a ``name`` from all its units and empty ``names``.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ from functools import lru_cache
 from typing import Literal
 
 Method = Literal["phrase", "medoid"]
+NAME_LANGUAGES = ("fr", "en")  # the languages a name can be keyed by (a workspace's name language is one)
+_ANY = (
+    "*"  # the pooled units of a theme with none in a name language: gives ``name``, never a key of ``names``
+)
 MAX_SPAN_WORDS = 7
 MAX_CONTENT_WORDS = 4
 MAX_NAME_WORDS = 8
@@ -90,9 +96,13 @@ def _key(word: str) -> str:
     return w[:6]
 
 
+# Placeholders, not words: CFPB's "XXXX" masks, and nlp.text.redaction's <EMAIL>, <NAME>, ... (upper case).
+_MASK = re.compile(r"X{2,}|EMAIL|PHONE|IBAN|CARD|SECRET|URL_SECRET|NAME|ADDRESS|NIR")
+
+
 def _is_content(word: str) -> bool:
     f = _fold(word)
-    return len(f) > 2 and not f.isdigit() and f not in _stopwords()
+    return len(f) > 2 and not f.isdigit() and f not in _stopwords() and not _MASK.fullmatch(word)
 
 
 def _segments(text: str) -> list[list[re.Match[str]]]:
@@ -108,7 +118,7 @@ def _segments(text: str) -> list[list[re.Match[str]]]:
     return out
 
 
-def _candidates(text: str) -> list[tuple[tuple[str, ...], str, bool]]:
+def _candidates(text: str, min_words: int = 2) -> list[tuple[tuple[str, ...], str, bool]]:
     """(content keys in order, surface form, ends the segment) of every span that starts and ends on a content
     word."""
     out = []
@@ -117,13 +127,13 @@ def _candidates(text: str) -> list[tuple[tuple[str, ...], str, bool]]:
         for i, start in enumerate(toks):
             if not content[i]:
                 continue
-            for j in range(i + 1, min(len(toks), i + MAX_SPAN_WORDS)):
+            for j in range(i + (min_words >= 2), min(len(toks), i + MAX_SPAN_WORDS)):
                 if not content[j]:
                     continue
                 keys = tuple(_key(toks[k].group()) for k in range(i, j + 1) if content[k])
                 if len(keys) > MAX_CONTENT_WORDS:
                     break
-                if len(set(keys)) < 2:
+                if len(set(keys)) < min(2, j - i + 1):
                     continue
                 out.append((keys, text[start.start() : toks[j].end()], j == len(toks) - 1))
     return out
@@ -155,7 +165,10 @@ def medoid_name(texts: Sequence[str], similarity: Sequence[float]) -> str | None
 
 
 def _phrase_scores(
-    texts: Sequence[str], similarity: Sequence[float], other_keys: Sequence[frozenset[str]]
+    texts: Sequence[str],
+    similarity: Sequence[float],
+    other_keys: Sequence[frozenset[str]],
+    min_words: int = 2,
 ) -> list[tuple[float, tuple[str, ...], str]]:
     """(score, content keys, surface form) of the candidates of one theme and language, best first."""
     unit_keys = [_unit_keys(t) for t in texts]
@@ -163,7 +176,7 @@ def _phrase_scores(
     ordered: dict[frozenset[str], tuple[str, ...]] = {}
     at_end: set[str] = set()
     for t in texts:
-        for keys, surface, last in _candidates(t):
+        for keys, surface, last in _candidates(t, min_words):
             group = frozenset(keys)
             surfaces[group][surface] += 1
             ordered.setdefault(group, keys)
@@ -203,17 +216,21 @@ def name_themes(
     similarity: Sequence[Sequence[float]],
     preferred: str | None = None,
     method: Method = "phrase",
+    min_words: int = 2,
 ) -> list[ThemeName]:
     """Names for sibling themes (one kind of one analysis), theme ``t`` given by its members' texts,
     languages and similarity to its centroid. ``preferred``: the language ``name`` should be in.
+    ``min_words=1`` lets one word the theme's customers share name it (parent themes: "Remboursements").
     """
     per_lang: list[dict[str, tuple[list[str], list[float]]]] = []
     for tx, lg, sim in zip(texts, languages, similarity, strict=True):
         groups: dict[str, tuple[list[str], list[float]]] = {}
         for text, lang, s in zip(tx, lg, sim, strict=True):
-            g = groups.setdefault(lang, ([], []))
+            g = groups.setdefault(lang if lang in NAME_LANGUAGES else _ANY, ([], []))
             g[0].append(text)
             g[1].append(float(s))
+        if len(groups) > 1:  # units in a name language: the others name nothing
+            groups.pop(_ANY, None)
         per_lang.append({lang: _top_central(g[0], g[1], UNITS_PER_LANGUAGE) for lang, g in groups.items()})
     # per language, every sibling's unit keys (for distinctiveness)
     keys_of: dict[str, list[list[frozenset[str]]]] = defaultdict(lambda: [[] for _ in texts])
@@ -230,7 +247,7 @@ def name_themes(
             name: str | None = None
             if method == "phrase":
                 others = [k for u, ks in enumerate(keys_of[lang]) if u != t for k in ks]
-                for _, _, surface in _phrase_scores(tx, sim, others):
+                for _, _, surface in _phrase_scores(tx, sim, others, min_words):
                     candidate = _capitalise(surface)
                     if candidate.lower() not in taken[lang]:
                         name = candidate
@@ -242,7 +259,10 @@ def name_themes(
             taken[lang].add(name.lower())
             names[t][lang] = name
     return [
-        ThemeName(name=pick_name(names[t], languages[t], preferred), names=names[t])
+        ThemeName(
+            name=pick_name(names[t], languages[t], preferred) if _ANY not in names[t] else names[t][_ANY],
+            names={lang: n for lang, n in names[t].items() if lang != _ANY},
+        )
         for t in range(len(texts))
     ]
 
@@ -256,6 +276,22 @@ def pick_name(names: Mapping[str, str], languages: Sequence[str], preferred: str
     counts = Counter(lang for lang in languages if lang in names)
     best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if counts else sorted(names)[0]
     return names[best]
+
+
+def bilingual_name(
+    names: Mapping[str, str], languages: Sequence[str], preferred: str | None, min_share: float = 0.1
+) -> str:
+    """A parent theme's title: its name in the preferred language, then " / " and its name in the other name
+    language when at least ``min_share`` of its fr/en units are in that one ("Remboursements / Refunds");
+    one language's name when only one is present (a stray unit does not make a theme bilingual)."""
+    counts = Counter(lang for lang in languages if lang in names and lang in NAME_LANGUAGES)
+    total = sum(counts.values())
+    present = [lang for lang, n in counts.items() if n >= max(1.0, min_share * total)]
+    if not present:
+        return pick_name(names, languages, preferred)
+    first = preferred if preferred in present else sorted(present, key=lambda g: (-counts[g], g))[0]
+    parts = [names[first]] + [names[g] for g in sorted(present) if g != first]
+    return " / ".join(parts) if len({p.lower() for p in parts}) > 1 else parts[0]
 
 
 def majority_language(languages: Sequence[str], known: Sequence[str] = ("fr", "en")) -> str | None:

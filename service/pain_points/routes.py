@@ -32,7 +32,7 @@ from service.pain_points.schemas import (
     SplitResult,
     WeekCount,
 )
-from service.themes.naming import display_name, workspace_language
+from service.themes.naming import display_name, present_languages, shown_names, workspace_language
 
 router = APIRouter(prefix="/pain-points", tags=["pain points"])
 TAGS = [
@@ -85,7 +85,7 @@ def _out(view: View, pp: PainPoint) -> PainPointOut:
         label=pp.label,
         label_edited=pp.label_edited,
         name=display_name(pp, workspace_language(view.workspace)),
-        names=dict(pp.names or {}),
+        names=shown_names(pp.names, present_languages([pp.language_mix])),
         theme_id=pp.theme_id,
         stage=pp.stage,
         stage_confidence=pp.stage_confidence,

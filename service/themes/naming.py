@@ -7,6 +7,7 @@ on the next read, without a re-analysis.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from service.models import PainPoint, Workspace
@@ -27,6 +28,19 @@ def set_workspace_language(workspace: Workspace, language: str | None) -> None:
     else:
         settings["language"] = language
     workspace.settings = settings
+
+
+def present_languages(mixes: Iterable[Mapping[str, float] | None]) -> set[str]:
+    """Name languages with units in any of ``mixes`` (pain points' ``language_mix``)."""
+    return {
+        lang for mix in mixes for lang, share in (mix or {}).items() if share > 0 and lang in NAME_LANGUAGES
+    }
+
+
+def shown_names(names: Mapping[str, str] | None, languages: set[str]) -> dict[str, str]:
+    """``names`` keyed only by name languages present in the data (``other`` never; a name stored before a
+    re-analysis dropped a language's units is not shown)."""
+    return {lang: name for lang, name in (names or {}).items() if lang in languages}
 
 
 def display_name(pp: PainPoint, language: str | None) -> str:

@@ -10,7 +10,13 @@ from service.analysis.view import ViewFilters, load_view
 from service.api.deps import CurrentWorkspace, SessionDep
 from service.api.docs import request_examples
 from service.pain_points.schemas import ScoreOut
-from service.themes.naming import display_name, set_workspace_language, workspace_language
+from service.themes.naming import (
+    display_name,
+    present_languages,
+    set_workspace_language,
+    shown_names,
+    workspace_language,
+)
 from service.themes.schemas import NAME_LANGUAGE_EXAMPLES, NameLanguage, ThemeOut, ThemePage, ThemePainPoint
 from service.themes.service import ThemeView, theme_views
 
@@ -52,7 +58,7 @@ def _out(tv: ThemeView, language: str | None, priority: dict[str, float], items:
         id=tv.theme.id,
         kind=tv.theme.kind,
         name=tv.name,
-        names=dict(tv.theme.names or {}),
+        names=shown_names(tv.theme.names, present_languages(p.language_mix for p in tv.pain_points)),
         items=tv.items,
         units=len(tv.units),
         mean_sentiment=tv.mean_sentiment,

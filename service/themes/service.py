@@ -21,11 +21,11 @@ from nlp.journey_map.build import MapPainPoint
 from nlp.scoring.priority import PainPointInput, PriorityResult, score_pain_points
 from nlp.scoring.signals import unit_signal
 from nlp.themes.incremental import PreviousCluster, match_clusters
-from nlp.themes.naming import pick_name
+from nlp.themes.naming import bilingual_name
 from service.analysis.backend import from_blob, to_blob
 from service.analysis.view import UnitRow, View, channels_of, priority_config, visible_pain_points
 from service.models import PainPoint, Theme
-from service.themes.naming import display_name, workspace_language
+from service.themes.naming import display_name, present_languages, shown_names, workspace_language
 
 NEW = "__new__"
 
@@ -106,7 +106,7 @@ def sync_themes(
         theme = by_id[ids[n]]
         members = [pps[p] for p in draft.pain_point_ids if p in pps]
         theme.names = {k: v[:300] for k, v in draft.names.items()} or None
-        theme.name = (pick_name(draft.names, _languages(members), language) or "")[:300]
+        theme.name = (bilingual_name(draft.names, _languages(members), language) or "")[:300]
         theme.centroid = to_blob(draft.centroid)
         theme.embedding_model = model_id
         theme.updated_at = now
@@ -185,13 +185,14 @@ def theme_views(session: Session, view: View) -> list[ThemeView]:
 
 
 def theme_name(theme: Theme, pain_points: Sequence[PainPoint], language: str | None) -> str:
-    """The workspace language's name; a theme of one pain point a person renamed reads as that name."""
+    """The workspace language's name, then the other language's when the visible pain points have a real
+    share of units in it ("Remboursements / Refunds"); a theme of one pain point a person renamed reads as
+    that name."""
     if len(pain_points) == 1 and pain_points[0].label_edited:
         return display_name(pain_points[0], language)
-    names = theme.names or {}
-    if language is not None and language in names:
-        return names[language]
-    return theme.name
+    languages = _languages(pain_points)
+    names = shown_names(theme.names, present_languages(p.language_mix for p in pain_points))
+    return bilingual_name(names, languages, language) or theme.name
 
 
 def themes_by_id(session: Session, workspace_id: str, ids: Sequence[str | None]) -> dict[str, Theme]:

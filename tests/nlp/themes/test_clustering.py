@@ -73,3 +73,20 @@ def test_knn_smooth_and_nearest_centroid() -> None:
     assert np.allclose(np.linalg.norm(s, axis=1), 1, atol=1e-5)
     idx, sim = nearest_centroid(x[:3], x[:2], chunk=1)
     assert list(idx[:2]) == [0, 1] and sim[0] > 0.999
+
+
+def test_ward_threshold_grows_with_the_units_so_pain_points_grow_slower() -> None:
+    """Below ``ward_reference`` units nothing changes; above, fewer clusters than with a fixed threshold."""
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(12, 24))
+
+    def blobs(n: int) -> np.ndarray:
+        x = centres[rng.integers(0, 12, n)] + rng.normal(scale=0.9, size=(n, 24))
+        return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+    fixed = ClusterParams(ward_growth=0.0, min_size=3)
+    grown = ClusterParams(ward_growth=0.25, ward_reference=400, min_size=3)
+    small = blobs(300)
+    assert cluster_units(small, fixed).labels.tolist() == cluster_units(small, grown).labels.tolist()
+    big = blobs(2400)
+    assert cluster_units(big, grown).n_clusters < cluster_units(big, fixed).n_clusters

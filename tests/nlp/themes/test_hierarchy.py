@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pytest
 
 from nlp.themes.clustering import Clustering
-from nlp.themes.hierarchy import duplicate_groups, merge_near_duplicates, theme_groups
+from nlp.themes.hierarchy import HierarchyParams, duplicate_groups, merge_near_duplicates, theme_groups
 
 
 def _unit(v: list[float]) -> np.ndarray:
@@ -31,12 +34,28 @@ def test_duplicates_only_merge_very_close_centroids() -> None:
     assert len(set(duplicate_groups(CENTROIDS, SIZES, 0.9999).tolist())) == 5
 
 
-def test_theme_groups_by_subject_and_deterministic() -> None:
-    groups = theme_groups(CENTROIDS, SIZES, 0.5)
+@pytest.mark.parametrize(
+    "params",
+    [HierarchyParams(), HierarchyParams(method="average", theme_distance=0.5)],
+    ids=["ward", "average"],
+)
+def test_theme_groups_by_subject_and_deterministic(params: HierarchyParams) -> None:
+    groups = theme_groups(CENTROIDS, SIZES, params)
     assert groups.tolist() == [0, 0, 0, 1, 1]
-    assert theme_groups(CENTROIDS, SIZES, 0.5).tolist() == groups.tolist()
-    assert len(set(theme_groups(CENTROIDS, SIZES, 0.0005).tolist())) == 5
-    assert theme_groups(CENTROIDS[:1], SIZES[:1], 0.5).tolist() == [0]
+    assert theme_groups(CENTROIDS, SIZES, params).tolist() == groups.tolist()
+    tiny = replace(params, theme_distance=0.0005)
+    assert len(set(theme_groups(CENTROIDS, SIZES, tiny).tolist())) == 5
+    assert theme_groups(CENTROIDS[:1], SIZES[:1], params).tolist() == [0]
+
+
+def test_theme_count_is_capped_and_grows_with_the_square_root_of_pain_points() -> None:
+    params = HierarchyParams(theme_distance=0.0005)  # the threshold alone would keep every pain point apart
+    rng = np.random.default_rng(1)
+    for k, cap in ((8, 8), (60, 11), (200, 20)):
+        x = rng.normal(size=(k, 16))
+        x /= np.linalg.norm(x, axis=1, keepdims=True)
+        groups = theme_groups(x, [1] * k, params)
+        assert len(set(groups.tolist())) == cap == min(k, params.max_themes(k))
 
 
 def test_merge_near_duplicates_recomputes_the_clustering() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bench.naming import shares_word
-from nlp.themes.naming import majority_language, medoid_name, name_themes, pick_name
+from nlp.themes.naming import bilingual_name, majority_language, medoid_name, name_themes, pick_name
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "naming" / "irritants.json"
 
@@ -64,6 +64,44 @@ def test_no_name_in_a_language_the_theme_lacks() -> None:
     [n] = name_themes([["Card declined at checkout", "My card was declined"]], [["en", "en"]], [[0.9, 0.8]],
                       preferred="fr")  # fmt: skip
     assert set(n.names) == {"en"} and n.name == n.names["en"]
+
+
+def test_names_are_keyed_only_by_fr_or_en_units() -> None:
+    mixed, other_only = name_themes(
+        [
+            ["Refund never received", "My refund never arrived", "Reembolso nunca recibido", "Rimborso mai"],
+            ["Reembolso nunca recibido", "Mi reembolso nunca llegó", "Reembolso nunca llegó"],
+        ],
+        [["en", "en", "other", "other"], ["other"] * 3],
+        [[0.9, 0.8, 0.9, 0.7], [0.9, 0.8, 0.7]],
+        preferred="fr",
+    )
+    assert set(mixed.names) == {"en"} and mixed.name == mixed.names["en"]
+    assert other_only.names == {} and "reembolso" in other_only.name.lower()  # a name, keyed by nothing
+
+
+def test_parent_theme_names_can_be_one_shared_word_and_are_bilingual_titles() -> None:
+    refunds = [
+        "Refund never received",
+        "The refund takes weeks",
+        "Still waiting for my refund",
+        "Refund promised, nothing",
+    ]
+    [two, one] = [
+        name_themes([refunds], [["en"] * 4], [[0.9, 0.8, 0.7, 0.6]], min_words=m)[0] for m in (2, 1)
+    ]
+    assert len(two.name.split()) >= 2 and one.name == "Refund"
+    assert bilingual_name({"fr": "Remboursements", "en": "Refunds"}, ["fr"] * 5 + ["en"] * 3, "fr") == (
+        "Remboursements / Refunds"
+    )
+    assert bilingual_name({"fr": "Remboursements", "en": "Refunds"}, ["fr"] * 5 + ["en"] * 3, "en") == (
+        "Refunds / Remboursements"
+    )
+    # a stray unit does not make a theme bilingual; names in one language stay single
+    assert bilingual_name({"fr": "Remboursements", "en": "Refunds"}, ["fr"] * 20 + ["en"], "en") == (
+        "Remboursements"
+    )
+    assert bilingual_name({"en": "Refunds"}, ["en", "other"], "fr") == "Refunds"
 
 
 def test_pick_name_and_majority_language() -> None:

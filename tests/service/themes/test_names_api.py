@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
 from nlp.themes.naming import name_themes
 from service.analysis.backend import ClusterOut, UnitForClustering
+from service.models import PainPoint
 from tests.helpers.journey_backend import TopicBackend
-from tests.service.journey_map.test_journey_api import analyse, ingest
+from tests.service.journey_map.test_journey_api import analyse, ingest, seed_items
 
 # Parent themes of the test backend's topics: support irritants share one, every other topic is its own.
 PARENT = {"Refund never received": "support", "Long wait and repeat calls": "support"}
@@ -59,7 +61,7 @@ def test_names_languages_and_human_label(
     for p in items:
         assert p["name"] and "·" not in p["name"] and 2 <= len(p["name"].split()) <= 8
         mix = client.get(f"/v1/pain-points/{p['id']}", headers=auth_headers).json()["language_mix"]
-        assert set(p["names"]) == {lang for lang, share in mix.items() if share > 0}
+        assert set(p["names"]) == {lang for lang, share in mix.items() if share > 0} - {"other"}
         assert p["name"] in p["names"].values()
     bilingual = next(p for p in items if {"fr", "en"} <= set(p["names"]))
 
@@ -78,3 +80,33 @@ def test_names_languages_and_human_label(
     analyse(client, auth_headers)
     after = {p["id"]: p for p in _items(client, auth_headers)}
     assert after[target["id"]]["name"] == "Mon nom à moi"
+
+
+def test_names_never_keyed_by_other_or_a_missing_language(
+    client: TestClient, auth_headers: dict[str, str], naming_backend: NamingBackend, session: Session
+) -> None:
+    """Items in a language that is neither French nor English join pain points without giving them an
+    ``other`` name; a stored name in a language the pain point has no units in is not shown."""
+    others = [
+        {"external_id": f"de-{n}", "language": "other", "rating": 1, "text": text}
+        for n, text in enumerate(
+            ["Refund never received, ich warte immer noch.", "Where is my refund? Noch nichts bekommen."]
+        )
+    ]
+    ingest(client, auth_headers, [*seed_items(), *others])
+    analyse(client, auth_headers)
+    items = _items(client, auth_headers)
+    mixes = {p["id"]: client.get(f"/v1/pain-points/{p['id']}", headers=auth_headers).json()["language_mix"]
+             for p in items}  # fmt: skip
+    assert any(mix.get("other", 0) > 0 for mix in mixes.values())  # the case under test happened
+    for p in items:
+        assert set(p["names"]) <= {lang for lang, share in mixes[p["id"]].items() if share > 0} & {"fr", "en"}
+    stored = session.exec(select(PainPoint).where(PainPoint.id == items[0]["id"])).one()
+    missing = next((lang for lang in ("fr", "en") if not mixes[stored.id].get(lang)), "de")
+    stored.names = {**(stored.names or {}), "other": "Autre chose", missing: "Not there"}
+    session.add(stored)
+    session.commit()
+    shown = {p["id"]: p for p in _items(client, auth_headers)}[stored.id]["names"]
+    assert "other" not in shown and missing not in shown
+    themes = client.get("/v1/themes", headers=auth_headers).json()["items"]
+    assert themes and all(set(t["names"]) <= {"fr", "en"} for t in themes)
