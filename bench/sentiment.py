@@ -3,8 +3,8 @@
 Every document goes through the pipeline's own extraction (language → clause splitting → embedding →
 tagging → pain-point candidate rule, ``nlp.pipeline.extract_units``) with the ``auto`` embedding backend
 resolved per set as the CLI resolves it, text only (no rating: fusion would hide the text model's quality).
-Document-level figures use the pipeline's document rule (mean unit score, ±0.2 → negative/neutral/positive;
-stage and emotion from ``theme_tags``), so the table reads what ``frictionmap analyze`` would print.
+Document-level figures use the pipeline's document rule (``nlp.tagging.aggregate.document_sentiment``; stage
+and emotion from ``theme_tags``), so the table reads what ``frictionmap analyze`` would print.
 
 Rows:
 - sentiment: Allociné test (FR, polar macro-F1: neutral counts as a miss), XED polarity proxy (FR/EN lines
@@ -44,7 +44,8 @@ from bench.sentiment_data import (
     xed_polarity,
 )
 from nlp.embeddings import Embedder, get_embedder, resolve_spec
-from nlp.pipeline import Record, extract_units, theme_tags
+from nlp.pipeline import ExtractedUnits, Record, extract_units, theme_tags
+from nlp.tagging.aggregate import document_sentiment
 from nlp.tagging.artifacts import backend_slug
 from nlp.tagging.tagger import EmbeddingTagger, load_tagger
 from training.corpus import load_seed, split
@@ -56,7 +57,6 @@ SECTION_START = "<!-- bench-sentiment:start -->"
 SECTION_END = "<!-- bench-sentiment:end -->"
 POLAR = ("negative", "positive")
 THREE = ("negative", "neutral", "positive")
-DOC_THRESHOLD = 0.2  # nlp/pipeline/analyze.py `_documents`: mean unit score beyond ±0.2 is polar
 
 
 def log(msg: str) -> None:
@@ -116,7 +116,8 @@ class Runner:
     def spec_for(self, langs: Sequence[str]) -> str:
         return resolve_spec(self.backend, list(langs))
 
-    def documents(self, docs: Sequence[Labelled]) -> tuple[str, list[DocOut]]:
+    def extract(self, docs: Sequence[Labelled]) -> tuple[ExtractedUnits, list[list[int]]]:
+        """The pipeline's units of ``docs`` (tagged) and, per document, the indices of its units."""
         spec = self.spec_for([d.lang for d in docs])
         if spec not in self.embedders:
             self.embedders[spec] = CachedEmbedder(get_embedder(spec))
@@ -129,21 +130,23 @@ class Runner:
         members: list[list[int]] = [[] for _ in docs]
         for i, row in enumerate(units.rows):
             members[int(row)].append(i)
+        return units, members
+
+    def documents(self, docs: Sequence[Labelled]) -> tuple[str, list[DocOut]]:
+        units, members = self.extract(docs)
+        assert units.tags is not None
         out = []
         for idx in members:
             if not idx:
                 out.append(DocOut("neutral", "unknown", None, False, False, 0, 0))
                 continue
             tags = [units.tags[i] for i in idx]
-            score = float(np.mean([t.sentiment_score for t in tags]))
-            sentiment = (
-                "negative" if score < -DOC_THRESHOLD else ("positive" if score > DOC_THRESHOLD else "neutral")
-            )
+            sentiment = document_sentiment(tags)
             agg = theme_tags(tags)
             n_cand = int(sum(units.polarity[i] == -1 for i in idx))
             neg = any(x.sentiment == "negative" for x in tags)
             out.append(DocOut(sentiment, agg.stage, agg.dominant_emotion, n_cand > 0, neg, len(idx), n_cand))
-        return embedder.model_id, out
+        return units.model_id, out
 
     def save(self) -> None:
         for e in self.embedders.values():
@@ -221,6 +224,7 @@ def bench_xed(r: Runner, t: Table, root: Path, lang: str, limit: int | None) -> 
     pn = [(y, o) for y, o in polar if y in POLAR]
     t.at("sentiment", f"{name} (polarity proxy)", lang, model)
     t.add("polar macro-F1", len(pn), _f1([y for y, _ in pn], [o.sentiment for _, o in pn], POLAR))
+    t.add("share predicted neutral", len(pn), sum(o.sentiment == "neutral" for _, o in pn) / max(len(pn), 1))
     to_plutchik = mapping("xed_emotions.json")["product_to_plutchik"]
     scored = [(y, o) for d, o in zip(docs, out, strict=True) if (y := xed_plutchik_target(d.label))]
     labels = sorted({y for y, _ in scored})
@@ -251,6 +255,8 @@ def bench_seed(r: Runner, t: Table) -> None:
         truth = [d.label for d in docs]
         t.at("sentiment", "seed held-out", lang, model)
         t.add("3-class macro-F1", len(docs), _f1(truth, [o.sentiment for o in out], THREE))
+        kept = [o.sentiment == "neutral" for o, y in zip(out, truth, strict=True) if y == "neutral"]
+        t.add("neutral documents kept neutral", len(kept), sum(kept) / max(len(kept), 1))
         rec, prec = _recall_precision([y == "negative" for y in truth], [o.candidate for o in out])
         t.at("complaint recall", "seed held-out", lang, model)
         t.add("negative units selected", sum(y == "negative" for y in truth), rec)

@@ -22,7 +22,7 @@ from nlp.pipeline.result import AnalysisResult, DocumentResult, Theme, ThemeGrou
 from nlp.pipeline.scores import score_themes
 from nlp.pipeline.themes import ParentTheme, ThemeCluster, cluster_themes, group_themes
 from nlp.scoring.priority import PriorityConfig
-from nlp.tagging.aggregate import PainPointTags, aggregate_pain_point, effort_by_stage
+from nlp.tagging.aggregate import PainPointTags, aggregate_pain_point, document_sentiment, effort_by_stage
 from nlp.tagging.types import Tagger, UnitTags
 from nlp.themes.clustering import ClusterParams
 from nlp.themes.naming import majority_language
@@ -117,11 +117,11 @@ def _documents(
         doc_emotion: str | None = None
         doc_effort: bool | None = None
         if tags is not None and members:
-            doc_tags = theme_tags([tags[i] for i in members])
+            member_tags = [tags[i] for i in members]
+            doc_tags = theme_tags(member_tags)
             doc_stage, doc_emotion = doc_tags.stage, doc_tags.dominant_emotion
             doc_effort = doc_tags.effort_share > 0
-            score = float(np.mean([tags[i].sentiment_score for i in members]))
-            doc_sentiment = "negative" if score < -0.2 else ("positive" if score > 0.2 else "neutral")
+            doc_sentiment = document_sentiment(member_tags)
         elif rec.rating is not None:
             polarity = score_polarity(rec.rating, rec.nps, scale)
             doc_sentiment = {-1: "negative", 0: "neutral", 1: "positive"}[polarity]

@@ -21,8 +21,9 @@ How, and what guards it:
   The rating is then fused as usual (nlp/tagging/fusion.py), as it is for the generic head.
 - **Reported gain on held-out items.** A stratified share of the rated items is set aside, the whole
   procedure (weight by CV + fit) runs on the rest, and document polar macro-F1 (mean unit score beyond
-  ±``doc_threshold``, neutral counts as a miss — the pipeline's document rule) of generic vs adapted is
-  measured on the held-out items.
+  ±``doc_threshold``, neutral counts as a miss — the pipeline's document rule before issue 10's
+  ``nlp.tagging.aggregate.document_sentiment``; moving this selection to that rule is still open) of generic
+  vs adapted is measured on the held-out items.
 
 Pure: arrays in, arrays and frozen dataclasses out; the CLI (nlp/pipeline/analyze.py) and the service
 (service/analysis/adaptation.py) call :func:`adapt_unit_tags` with the same inputs. Cost: 2k + 2 logistic
@@ -51,7 +52,7 @@ class AdaptationConfig:
     weights: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)  # share of the adapted head in the blend
     c: float = 1.0  # inverse L2 strength of the logistic head
     holdout: float = 0.25  # share of rated items set aside to report the gain
-    doc_threshold: float = 0.2  # nlp/pipeline/analyze.py's document rule
+    doc_threshold: float = 0.2  # the document rule before nlp.tagging.aggregate.document_sentiment
     seed: int = 13
     max_rated_items: int = 20000  # a fixed sample above this keeps the fits within seconds
 

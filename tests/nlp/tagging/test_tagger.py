@@ -258,3 +258,31 @@ def test_retraining_on_customer_labels_with_own_stages(tmp_path: Path, hashing_e
     tags = tagger.tag(texts, hashing_embedder.encode(texts), ["fr", "fr"])
     assert [t.stage for t in tags] == ["claim", "quote"]
     assert all(t.sentiment != "neutral" for t in tags)  # no neutral labels: the class gets probability 0
+
+
+def test_factual_ticket_like_documents_stay_neutral_on_the_real_encoder(use_embedder) -> None:
+    """Factual, neutral texts in both languages come out neutral through the pipeline's document rule."""
+    from nlp.pipeline import Record, analyze_records
+
+    docs = [
+        (
+            "fr",
+            "Bonjour, j'ai passé commande le 3 mars. Le numéro de commande est 48213. Merci de me confirmer "
+            "l'adresse de livraison.",
+        ),
+        ("fr", "Mon contrat a été renouvelé le 1er janvier. Je voudrais recevoir une copie de la facture."),
+        ("fr", "Le rendez-vous est fixé à jeudi 14 h à l'agence de Lyon."),
+        (
+            "en",
+            "Hello, I placed an order on March 3. The order number is 48213. Please confirm the delivery "
+            "address.",
+        ),
+        ("en", "I would like to change the billing address on my account."),
+        ("en", "The parcel was handed to the carrier on Tuesday. Delivery is expected within 48 hours."),
+        ("en", "My contract was renewed on January 1. I would like a copy of the invoice."),
+        ("en", "The appointment is set for Thursday at 2 pm at the Leeds branch."),
+    ]
+    records = [Record(text=text, language=lang) for lang, text in docs]
+    tagger = load_tagger(None, use_embedder.model_id)
+    result = analyze_records(records, embedder=use_embedder, tagger=tagger)
+    assert [d.sentiment for d in result.documents] == ["neutral"] * len(docs)
