@@ -123,8 +123,6 @@ def upgrade() -> None:
         sa.Column("effort_n", sa.Integer, nullable=False),
     )
     op.create_index("ix_read_unit_sum_ws_kind_key", "read_unit_sum", ["workspace_id", "kind", "key"])
-    # A pain point's detail reads its own units (mentions, tag mixes) without scanning the workspace.
-    op.create_index("ix_opinion_unit_pain_point_id", "opinion_unit", ["pain_point_id"])
     dialect = op.get_bind().dialect.name
     for ddl in _pg_triggers() if dialect == "postgresql" else _sqlite_triggers():
         op.execute(ddl)
@@ -140,7 +138,6 @@ def downgrade() -> None:
                 op.execute(f"DROP TRIGGER IF EXISTS fm_{table}_{suffix}")
     if dialect == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS fm_bump_data_version()")
-    op.drop_index("ix_opinion_unit_pain_point_id", table_name="opinion_unit")
     op.drop_index("ix_read_unit_sum_ws_kind_key", table_name="read_unit_sum")
     op.drop_table("read_unit_sum")
     op.drop_index("ix_read_item_sum_ws_kind_key", table_name="read_item_sum")

@@ -34,6 +34,7 @@ from service.analysis.filters import select_items
 from service.analysis.view import ViewFilters, priority_config, stage_specs
 from service.analysis.view_tables import ensure_fresh
 from service.models import FeedbackItem, OpinionUnit, PainPoint, ReadItemSum, ReadUnitSum, Workspace
+from service.settings import get_settings
 from service.themes.naming import display_name, workspace_language
 
 _I = ReadItemSum.__table__  # type: ignore[attr-defined]
@@ -111,14 +112,19 @@ class SummaryView:
 
 
 class _Lru:
-    """A small thread-safe LRU (FastAPI runs sync routes in a thread pool)."""
+    """A small thread-safe LRU (FastAPI runs sync routes in a thread pool); its size is
+    ``settings.read_cache_size``, read on first use."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int | None = None) -> None:
         self.size = size
         self._data: OrderedDict[Any, Sums] = OrderedDict()
         self._lock = threading.Lock()
 
     def get_or_compute(self, key: Any, compute: Callable[[], Sums]) -> Sums:
+        if self.size is None:
+            self.size = get_settings().read_cache_size
+        if not self.size:
+            return compute()
         with self._lock:
             if key in self._data:
                 self._data.move_to_end(key)
@@ -135,7 +141,7 @@ class _Lru:
             self._data.clear()
 
 
-CACHE = _Lru(64)
+CACHE = _Lru()
 
 
 def _where(table: Any, workspace_id: str, kind: str, filters: ViewFilters) -> list[Any]:

@@ -151,9 +151,7 @@ class OpinionUnit(SQLModel, table=True):
     effort_type: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
     pain_point_id: str | None = Field(
         default=None,
-        sa_column=Column(
-            String(36), ForeignKey("pain_point.id", ondelete="SET NULL"), nullable=True, index=True
-        ),
+        sa_column=Column(String(36), ForeignKey("pain_point.id", ondelete="SET NULL"), nullable=True),
     )
     embedding: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     embedding_model: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
