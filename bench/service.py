@@ -211,7 +211,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     result: dict[str, Any] = {"n": args.n, "database": database_url.split(":", 1)[0], "clients": args.clients}
     try:
-        wait_for(lambda: _up(base), timeout=60)
+        wait_for(lambda: _up(base), timeout=300)  # a loaded machine imports slowly
         with httpx.Client(base_url=base, headers=headers, timeout=600) as client:
             if args.generate:
                 log(f"generating {args.n:,} items with units and pain points directly in the database")

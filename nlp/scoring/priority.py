@@ -391,12 +391,14 @@ def score_pain_points(
     return results
 
 
-def weekly_timeline(days: Iterable[date]) -> list[tuple[date, int]]:
-    """Mentions per ISO week (Monday start), gaps filled with zeros so charts show quiet weeks."""
+def weekly_timeline(days: Iterable[date] | Mapping[date, int]) -> list[tuple[date, int]]:
+    """Mentions per ISO week (Monday start), gaps filled with zeros so charts show quiet weeks. ``days`` may
+    be a mapping day -> count."""
     counts: dict[date, int] = {}
-    for d in days:
+    pairs = days.items() if isinstance(days, Mapping) else ((d, 1) for d in days)
+    for d, n in pairs:
         monday = d - timedelta(days=d.weekday())
-        counts[monday] = counts.get(monday, 0) + 1
+        counts[monday] = counts.get(monday, 0) + n
     if not counts:
         return []
     start, end = min(counts), max(counts)

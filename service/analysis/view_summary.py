@@ -62,7 +62,6 @@ class Sums:
 
     corpus_days: dict[date, int]
     corpus_kpis: dict[str, Moments]
-    pp_days: dict[str, dict[date, int]]
     pp_channels: dict[str, dict[str, int]]
     pp_kpis: dict[str, dict[str, Moments]]
     pp_units: dict[str, UnitTotals]
@@ -107,8 +106,15 @@ class SummaryView:
         counts = self.sums.pp_channels.get(pp_id, {})
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    def mention_days(self, pp_id: str) -> dict[date, int]:
-        return self.sums.pp_days.get(pp_id, {})
+    def mention_days(self, session: Session, pp_id: str) -> dict[date, int]:
+        """Distinct items mentioning the pain point per day, in scope: read for one pain point on demand
+        (the cache keeps only scores, not every pain point's days: its size stays small)."""
+        rows = session.execute(
+            select(_I.c.day, func.sum(_I.c.n_items))
+            .where(*_where(_I, self.workspace.id, "pp", self.filters), _I.c.key == pp_id)
+            .group_by(_I.c.day)
+        )
+        return {_as_date(day): int(n) for day, n in rows}
 
 
 class _Lru:
@@ -221,7 +227,7 @@ def compute_sums(session: Session, workspace: Workspace, filters: ViewFilters, l
             .group_by(_U.c.key)
         )
     }
-    sums = Sums(corpus_days, corpus_kpis, pp_days, pp_channels, pp_kpis, pp_units)
+    sums = Sums(corpus_days, corpus_kpis, pp_channels, pp_kpis, pp_units)
     results = score_from_sums(
         [
             PainPointSums(
@@ -377,11 +383,11 @@ def sort_key(view: SummaryView, sort: str) -> Callable[[PainPoint], tuple[float,
     return key
 
 
-def closed_loop(view: SummaryView, pp: PainPoint) -> ClosedLoopReport | None:
+def closed_loop(view: SummaryView, pp: PainPoint, mention_days: dict[date, int]) -> ClosedLoopReport | None:
     if pp.status != "resolved" or pp.resolved_at is None:
         return None
     as_of = max([view.as_of or pp.resolved_at.date(), pp.resolved_at.date()])
-    return closed_loop_report(view.mention_days(pp.id), view.sums.corpus_days, pp.resolved_at.date(), as_of)
+    return closed_loop_report(mention_days, view.sums.corpus_days, pp.resolved_at.date(), as_of)
 
 
 def map_entry(view: SummaryView, p: PainPoint) -> MapPainPoint:

@@ -79,16 +79,16 @@ def share_mix(counts: Counter[str]) -> dict[str, float]:
 def detail_facts(session: Session, view: SummaryView, pp: PainPoint) -> DetailFacts:
     """From the view's sums, and the pain point's own units for the tag mixes (one ``GROUP BY`` each)."""
     merged_from = session.exec(select(PainPoint.id).where(PainPoint.merged_into_id == pp.id)).all()
-    days = view.mention_days(pp.id)
+    days = view.mention_days(session, pp.id)
     return DetailFacts(
         sentiment_mix=share_mix(unit_mix(session, view, pp.id, "sentiment")),
         emotion_mix=share_mix(unit_mix(session, view, pp.id, "emotion")),
         mean_sentiment=view.mean_sentiment(pp.id),
         effort_share=view.scores[pp.id].effort_share,
         channels=view.channels(pp.id),
-        timeline=weekly_timeline(d for d, n in days.items() for _ in range(n)),
+        timeline=weekly_timeline(days),
         merged_from=list(merged_from),
-        closed_loop=closed_loop(view, pp),
+        closed_loop=closed_loop(view, pp, days),
     )
 
 

@@ -22,6 +22,7 @@ from nlp.scoring.priority import (
     PriorityConfig,
     UnitSignal,
     score_pain_points,
+    weekly_timeline,
 )
 from nlp.scoring.stats import Moments
 
@@ -150,3 +151,9 @@ def test_closed_loop_accepts_day_counts() -> None:
     a = closed_loop_report(mentions, days, date(2026, 3, 1), date(2026, 4, 30))
     b = closed_loop_report(Counter(mentions), Counter(days), date(2026, 3, 1), date(2026, 4, 30))
     assert a == b
+
+
+def test_weekly_timeline_accepts_day_counts() -> None:
+    rng = random.Random(5)
+    days = [date(2026, 1, 1) + timedelta(days=rng.randrange(90)) for _ in range(200)]
+    assert weekly_timeline(Counter(days)) == weekly_timeline(days)
