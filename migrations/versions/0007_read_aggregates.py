@@ -29,6 +29,7 @@ def _dims() -> list[sa.Column]:
     return [
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("workspace_id", sa.String(36), nullable=False),
+        sa.Column("grain", sa.String(8), nullable=False),
         sa.Column("kind", sa.String(8), nullable=False),
         sa.Column("key", sa.String(64), nullable=False),
         sa.Column("day", sa.Date, nullable=False),
@@ -111,7 +112,9 @@ def upgrade() -> None:
         sa.Column("csat_sum", sa.Float, nullable=False),
         sa.Column("csat_sq", sa.Float, nullable=False),
     )
-    op.create_index("ix_read_item_sum_ws_kind_key", "read_item_sum", ["workspace_id", "kind", "key"])
+    op.create_index(
+        "ix_read_item_sum_ws_grain_kind_key", "read_item_sum", ["workspace_id", "grain", "kind", "key"]
+    )
     op.create_table(
         "read_unit_sum",
         *_dims(),
@@ -122,7 +125,9 @@ def upgrade() -> None:
         sa.Column("intensity_sum", sa.Float, nullable=False),
         sa.Column("effort_n", sa.Integer, nullable=False),
     )
-    op.create_index("ix_read_unit_sum_ws_kind_key", "read_unit_sum", ["workspace_id", "kind", "key"])
+    op.create_index(
+        "ix_read_unit_sum_ws_grain_kind_key", "read_unit_sum", ["workspace_id", "grain", "kind", "key"]
+    )
     dialect = op.get_bind().dialect.name
     for ddl in _pg_triggers() if dialect == "postgresql" else _sqlite_triggers():
         op.execute(ddl)
@@ -138,9 +143,9 @@ def downgrade() -> None:
                 op.execute(f"DROP TRIGGER IF EXISTS fm_{table}_{suffix}")
     if dialect == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS fm_bump_data_version()")
-    op.drop_index("ix_read_unit_sum_ws_kind_key", table_name="read_unit_sum")
+    op.drop_index("ix_read_unit_sum_ws_grain_kind_key", table_name="read_unit_sum")
     op.drop_table("read_unit_sum")
-    op.drop_index("ix_read_item_sum_ws_kind_key", table_name="read_item_sum")
+    op.drop_index("ix_read_item_sum_ws_grain_kind_key", table_name="read_item_sum")
     op.drop_table("read_item_sum")
     op.drop_table("read_sum_state")
     op.drop_table("workspace_data_version")

@@ -62,11 +62,11 @@ class Sums:
 
     corpus_days: dict[date, int]
     corpus_kpis: dict[str, Moments]
-    pp_channels: dict[str, dict[str, int]]
     pp_kpis: dict[str, dict[str, Moments]]
     pp_units: dict[str, UnitTotals]
     scores: dict[str, PriorityResult] = field(default_factory=dict)
     stages: dict[str, StageAggregate] | None = None
+    pp_channels: dict[str, dict[str, int]] | None = None  # the journey map's; a detail reads its own
 
     @property
     def total_items(self) -> int:
@@ -101,9 +101,15 @@ class SummaryView:
     def mean_sentiment(self, pp_id: str) -> float | None:
         return self.sums.pp_units.get(pp_id, UnitTotals()).mean_sentiment
 
-    def channels(self, pp_id: str) -> dict[str, int]:
-        """Distinct items per channel, most first (ties by name, so the order is stable)."""
-        counts = self.sums.pp_channels.get(pp_id, {})
+    def channels(self, pp_id: str, session: Session | None = None) -> dict[str, int]:
+        """Distinct items per channel, most first (ties by name, so the order is stable): from the view's
+        sums when it loaded every pain point's (``with_stages``), else read for this one (``session``)."""
+        if self.sums.pp_channels is not None:
+            counts = self.sums.pp_channels.get(pp_id, {})
+        elif session is not None:
+            counts = pp_channels(session, self.workspace.id, self.filters, pp_id).get(pp_id, {})
+        else:
+            raise ValueError("channels of one pain point need a session")
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def mention_days(self, session: Session, pp_id: str) -> dict[date, int]:
@@ -111,7 +117,7 @@ class SummaryView:
         (the cache keeps only scores, not every pain point's days: its size stays small)."""
         rows = session.execute(
             select(_I.c.day, func.sum(_I.c.n_items))
-            .where(*_where(_I, self.workspace.id, "pp", self.filters), _I.c.key == pp_id)
+            .where(*_where(_I, self.workspace.id, "pp", self.filters, grain(self.filters)), _I.c.key == pp_id)
             .group_by(_I.c.day)
         )
         return {_as_date(day): int(n) for day, n in rows}
@@ -150,9 +156,21 @@ class _Lru:
 CACHE = _Lru()
 
 
-def _where(table: Any, workspace_id: str, kind: str, filters: ViewFilters) -> list[Any]:
-    conds = [table.c.workspace_id == workspace_id, table.c.kind == kind]
-    for name in ("channel", "source", "segment", "language"):
+_DIMS = ("channel", "source", "segment", "language")
+
+
+def grain(filters: ViewFilters, by_channel: bool = False) -> str:
+    """The coarsest stored grain that answers: ``day`` without dimension filters, ``channel`` when only the
+    channel is filtered (or broken down), ``full`` otherwise."""
+    used = {d for d in _DIMS if getattr(filters, d)}
+    if not used:
+        return "channel" if by_channel else "day"
+    return "channel" if used == {"channel"} else "full"
+
+
+def _where(table: Any, workspace_id: str, kind: str, filters: ViewFilters, grain: str) -> list[Any]:
+    conds = [table.c.workspace_id == workspace_id, table.c.grain == grain, table.c.kind == kind]
+    for name in _DIMS:
         value = getattr(filters, name)
         if value:
             conds.append(table.c[name] == value)
@@ -183,13 +201,30 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def pp_channels(
+    session: Session, workspace_id: str, filters: ViewFilters, pp_id: str | None = None
+) -> dict[str, dict[str, int]]:
+    """Distinct items per pain point and channel (one pain point's with ``pp_id``)."""
+    conds = _where(_I, workspace_id, "pp", filters, grain(filters, by_channel=True))
+    if pp_id is not None:
+        conds.append(_I.c.key == pp_id)
+    out: dict[str, dict[str, int]] = {}
+    for key, channel, n in session.execute(
+        select(_I.c.key, _I.c.channel, func.sum(_I.c.n_items)).where(*conds).group_by(_I.c.key, _I.c.channel)
+    ):
+        counts = out.setdefault(key, {})
+        counts[channel or "unknown"] = counts.get(channel or "unknown", 0) + int(n)
+    return out
+
+
 def compute_sums(session: Session, workspace: Workspace, filters: ViewFilters, live: list[str]) -> Sums:
     ws = workspace.id
+    g = grain(filters)
     corpus_days: dict[date, int] = {}
     corpus_kpis = {k: Moments() for k in _KPIS}
     for day, n, *kpis in session.execute(
         select(_I.c.day, func.sum(_I.c.n_items), *_kpi_sums())
-        .where(*_where(_I, ws, "all", filters))
+        .where(*_where(_I, ws, "all", filters, g))
         .group_by(_I.c.day)
     ):
         corpus_days[_as_date(day)] = int(n)
@@ -197,20 +232,16 @@ def compute_sums(session: Session, workspace: Workspace, filters: ViewFilters, l
     pp_days: dict[str, dict[date, int]] = {}
     for key, day, n in session.execute(
         select(_I.c.key, _I.c.day, func.sum(_I.c.n_items))
-        .where(*_where(_I, ws, "pp", filters))
+        .where(*_where(_I, ws, "pp", filters, g))
         .group_by(_I.c.key, _I.c.day)
     ):
         pp_days.setdefault(key, {})[_as_date(day)] = int(n)
-    pp_channels: dict[str, dict[str, int]] = {}
-    pp_kpis: dict[str, dict[str, Moments]] = {}
-    for key, channel, n, *kpis in session.execute(
-        select(_I.c.key, _I.c.channel, func.sum(_I.c.n_items), *_kpi_sums())
-        .where(*_where(_I, ws, "pp", filters))
-        .group_by(_I.c.key, _I.c.channel)
-    ):
-        pp_channels.setdefault(key, {})[channel or "unknown"] = int(n)
-        prev = pp_kpis.setdefault(key, {k: Moments() for k in _KPIS})
-        pp_kpis[key] = {k: _add(prev[k], m) for k, m in _moments(kpis).items()}
+    pp_kpis = {
+        key: _moments(kpis)
+        for key, *kpis in session.execute(
+            select(_I.c.key, *_kpi_sums()).where(*_where(_I, ws, "pp", filters, g)).group_by(_I.c.key)
+        )
+    }
     pp_units = {
         key: UnitTotals(int(n), int(sn), float(ss), float(neg), float(inten), int(eff))
         for key, n, sn, ss, neg, inten, eff in session.execute(
@@ -223,11 +254,11 @@ def compute_sums(session: Session, workspace: Workspace, filters: ViewFilters, l
                 func.sum(_U.c.intensity_sum),
                 func.sum(_U.c.effort_n),
             )
-            .where(*_where(_U, ws, "pp", filters))
+            .where(*_where(_U, ws, "pp", filters, g))
             .group_by(_U.c.key)
         )
     }
-    sums = Sums(corpus_days, corpus_kpis, pp_channels, pp_kpis, pp_units)
+    sums = Sums(corpus_days, corpus_kpis, pp_kpis, pp_units)
     results = score_from_sums(
         [
             PainPointSums(
@@ -263,7 +294,7 @@ def stage_aggregates(session: Session, workspace_id: str, filters: ViewFilters) 
             func.sum(_I.c.nps_promoters),
             func.sum(_I.c.nps_detractors),
         )
-        .where(*_where(_I, workspace_id, "stage", filters))
+        .where(*_where(_I, workspace_id, "stage", filters, grain(filters, by_channel=True)))
         .group_by(_I.c.key, _I.c.channel)
     ):
         acc = items.setdefault(key, {"n": 0, "touch": {}, "r_n": 0, "r_sum": 0.0, "nps": [0, 0, 0]})
@@ -281,7 +312,7 @@ def stage_aggregates(session: Session, workspace_id: str, filters: ViewFilters) 
             func.sum(_U.c.sentiment_sum),
             func.sum(_U.c.effort_n),
         )
-        .where(*_where(_U, workspace_id, "stage", filters))
+        .where(*_where(_U, workspace_id, "stage", filters, grain(filters)))
         .group_by(_U.c.key)
     ):
         acc = items.get(key, {"n": 0, "touch": {}, "r_n": 0, "r_sum": 0.0, "nps": [0, 0, 0]})
@@ -324,6 +355,7 @@ def load_summary(
     sums = CACHE.get_or_compute(key, lambda: compute_sums(session, workspace, filters, live))
     if with_stages and sums.stages is None:
         sums.stages = stage_aggregates(session, workspace.id, filters)
+        sums.pp_channels = pp_channels(session, workspace.id, filters)
     return SummaryView(workspace, filters, version, pps, sums)
 
 

@@ -39,6 +39,8 @@ _STATE = ReadSumState.__table__  # type: ignore[attr-defined]
 _VERSION = WorkspaceDataVersion.__table__  # type: ignore[attr-defined]
 
 _DIMS = ("channel", "source", "segment", "language")
+_FULL = literal("full")
+ROLLED_UP = "*"  # the value of a dimension a coarse grain adds up over
 _ITEM_SUM_COLUMNS = [c.name for c in _ITEM_SUM.columns if c.name != "id"]
 _UNIT_SUM_COLUMNS = [c.name for c in _UNIT_SUM.columns if c.name != "id"]
 
@@ -94,7 +96,7 @@ def _rebuild_statements(workspace_id: str, dialect: str) -> list[Any]:
     statements = [
         insert(_ITEM_SUM).from_select(
             _ITEM_SUM_COLUMNS,
-            select(ws, literal("all"), literal(""), day, *dims, func.count(), *_kpi_columns(i))
+            select(ws, _FULL, literal("all"), literal(""), day, *dims, func.count(), *_kpi_columns(i))
             .where(i.c.workspace_id == workspace_id)
             .group_by(day, *dims),
         )
@@ -107,7 +109,7 @@ def _rebuild_statements(workspace_id: str, dialect: str) -> list[Any]:
         statements.append(
             insert(_ITEM_SUM).from_select(
                 _ITEM_SUM_COLUMNS,
-                select(ws, literal(kind), mentions.c.key, day, *dims, func.count(), *_kpi_columns(i))
+                select(ws, _FULL, literal(kind), mentions.c.key, day, *dims, func.count(), *_kpi_columns(i))
                 .select_from(mentions.join(i, i.c.id == mentions.c.feedback_id))
                 .group_by(mentions.c.key, day, *dims),
             )
@@ -115,13 +117,43 @@ def _rebuild_statements(workspace_id: str, dialect: str) -> list[Any]:
         statements.append(
             insert(_UNIT_SUM).from_select(
                 _UNIT_SUM_COLUMNS,
-                select(ws, literal(kind), key, day, *dims, *_unit_columns(u))
+                select(ws, _FULL, literal(kind), key, day, *dims, *_unit_columns(u))
                 .select_from(u.join(i, i.c.id == u.c.feedback_id))
                 .where(*keep)
                 .group_by(key, day, *dims),
             )
         )
-    return statements
+    return statements + _rollups(workspace_id)
+
+
+def _rollups(workspace_id: str) -> list[Any]:
+    """The coarse grains, added up from the ``full`` rows just written (not from items and units again)."""
+    out = []
+    for table in (_ITEM_SUM, _UNIT_SUM):
+        names = [c.name for c in table.columns if c.name != "id"]
+        measures = names[names.index("language") + 1 :]
+        full = table.alias("f")
+        for grain, kept in (("day", ()), ("channel", ("channel",))):
+            dims = [full.c[d] if d in kept else literal(ROLLED_UP) for d in _DIMS]
+            out.append(
+                insert(table).from_select(
+                    names,
+                    select(
+                        full.c.workspace_id,
+                        literal(grain),
+                        full.c.kind,
+                        full.c.key,
+                        full.c.day,
+                        *dims,
+                        *(func.sum(full.c[m]) for m in measures),
+                    )
+                    .where(full.c.workspace_id == workspace_id, full.c.grain == "full")
+                    .group_by(
+                        full.c.workspace_id, full.c.kind, full.c.key, full.c.day, *(full.c[d] for d in kept)
+                    ),
+                )
+            )
+    return out
 
 
 def data_version(session: Session, workspace_id: str) -> tuple[int, int]:

@@ -10,6 +10,10 @@ on an item — day, channel, source, segment, language — and by a ``key``:
 - ``read_unit_sum``: opinion units (``kind`` ``pp`` or ``stage``), with the sentiment, severity and effort
   sums the score and the map use.
 
+``grain`` ``full`` rows keep every dimension; ``day`` rows add them up per day (dimensions ``*``) and
+``channel`` rows per day and channel (others ``*``). A view without dimension filters — the usual dashboard —
+reads the coarse rows, whose number is bounded by pain points × days (× channels) whatever the item count.
+
 ``workspace_data_version`` is bumped by database triggers on every write that changes what these sums see
 (items and units inserted, deleted, or updated in a column they read), whoever writes: the API, a worker,
 an erasure, a script. ``read_sum_state`` records the version the sums were built at; a read finding an older
@@ -47,10 +51,11 @@ class ReadSumState(SQLModel, table=True):
 
 class ReadItemSum(SQLModel, table=True):
     __tablename__ = "read_item_sum"
-    __table_args__ = (Index("ix_read_item_sum_ws_kind_key", "workspace_id", "kind", "key"),)
+    __table_args__ = (Index("ix_read_item_sum_ws_grain_kind_key", "workspace_id", "grain", "kind", "key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(sa_column=Column(String(36), nullable=False))
+    grain: str = Field(sa_column=Column(String(8), nullable=False))
     kind: str = Field(sa_column=Column(String(8), nullable=False))
     key: str = Field(sa_column=Column(String(64), nullable=False))
     day: date = Field(sa_column=Column(Date, nullable=False))
@@ -74,10 +79,11 @@ class ReadItemSum(SQLModel, table=True):
 
 class ReadUnitSum(SQLModel, table=True):
     __tablename__ = "read_unit_sum"
-    __table_args__ = (Index("ix_read_unit_sum_ws_kind_key", "workspace_id", "kind", "key"),)
+    __table_args__ = (Index("ix_read_unit_sum_ws_grain_kind_key", "workspace_id", "grain", "kind", "key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(sa_column=Column(String(36), nullable=False))
+    grain: str = Field(sa_column=Column(String(8), nullable=False))
     kind: str = Field(sa_column=Column(String(8), nullable=False))
     key: str = Field(sa_column=Column(String(64), nullable=False))
     day: date = Field(sa_column=Column(Date, nullable=False))

@@ -85,7 +85,7 @@ def detail_facts(session: Session, view: SummaryView, pp: PainPoint) -> DetailFa
         emotion_mix=share_mix(unit_mix(session, view, pp.id, "emotion")),
         mean_sentiment=view.mean_sentiment(pp.id),
         effort_share=view.scores[pp.id].effort_share,
-        channels=view.channels(pp.id),
+        channels=view.channels(pp.id, session),
         timeline=weekly_timeline(days),
         merged_from=list(merged_from),
         closed_loop=closed_loop(view, pp, days),

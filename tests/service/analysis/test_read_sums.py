@@ -62,7 +62,10 @@ def assert_same_views(engine: Engine, workspace_id: str) -> None:
             for pid in full.pain_points:
                 units = full.units_by_pp.get(pid, [])
                 close(view.mean_sentiment(units), summ.mean_sentiment(pid))
-                assert sorted(view.channels_of(full, units).items()) == sorted(summ.channels(pid).items())
+                expected = sorted(view.channels_of(full, units).items())
+                assert expected == sorted(summ.channels(pid).items())  # the journey map's, all pain points
+                one = view_summary.pp_channels(session, workspace_id, f, pid).get(pid, {})
+                assert expected == sorted(one.items())  # a detail's, its own rows
             close(
                 normalised(asdict(view.journey_map(full))), normalised(asdict(view_summary.journey_map(summ)))
             )
