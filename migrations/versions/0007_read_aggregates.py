@@ -31,7 +31,7 @@ def _dims() -> list[sa.Column]:
         sa.Column("workspace_id", sa.String(36), nullable=False),
         sa.Column("grain", sa.String(8), nullable=False),
         sa.Column("kind", sa.String(8), nullable=False),
-        sa.Column("key", sa.String(64), nullable=False),
+        sa.Column("key", sa.String(100), nullable=False),
         sa.Column("day", sa.Date, nullable=False),
         sa.Column("channel", sa.String(100), nullable=True),
         sa.Column("source", sa.String(100), nullable=False),

@@ -18,7 +18,7 @@ import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -30,10 +30,9 @@ from nlp.scoring.aggregated import CorpusSums, PainPointSums, score_from_sums
 from nlp.scoring.closed_loop import ClosedLoopReport, closed_loop_report
 from nlp.scoring.priority import PriorityResult
 from nlp.scoring.stats import Moments
-from service.analysis.filters import select_items
 from service.analysis.view import ViewFilters, priority_config, stage_specs
 from service.analysis.view_tables import ensure_fresh
-from service.models import FeedbackItem, OpinionUnit, PainPoint, ReadItemSum, ReadUnitSum, Workspace
+from service.models import PainPoint, ReadItemSum, ReadUnitSum, Workspace
 from service.settings import get_settings
 from service.themes.naming import display_name, workspace_language
 
@@ -360,27 +359,22 @@ def load_summary(
 
 
 def unit_mix(session: Session, view: SummaryView, pp_id: str, column: str) -> Counter[str]:
-    """How many of the pain point's units in scope carry each value of ``column`` (``none`` when missing):
-    one ``GROUP BY`` over that pain point's units (indexed), joined to their items only under filters."""
-    value = getattr(OpinionUnit, column)
-    stmt = select(value, func.count()).where(
-        col(OpinionUnit.workspace_id) == view.workspace.id, col(OpinionUnit.pain_point_id) == pp_id
-    )
-    f = view.filters
-    if f.item_filters():
-        scoped = select_items(
-            view.workspace.id,
-            source=f.source,
-            channel=f.channel,
-            segment=f.segment,
-            language=f.language,
-            since=datetime.combine(f.since, time.min, UTC) if f.since else None,
-            until=datetime.combine(f.until, time.max, UTC) if f.until else None,
-        ).with_only_columns(FeedbackItem.id)
-        stmt = stmt.where(col(OpinionUnit.feedback_id).in_(scoped))
+    """How many of the pain point's units in scope carry each value of ``column`` (``sentiment`` or
+    ``emotion``; ``none`` when missing), from the stored per-value sums: bounded by values x days, not by the
+    pain point's size."""
+    kind = {"sentiment": "sent", "emotion": "emo"}[column]
+    prefix = f"{pp_id}|"
     counts: Counter[str] = Counter()
-    for v, n in session.execute(stmt.group_by(value)):
-        counts[v or "none"] += int(n)
+    for key, n in session.execute(
+        select(_U.c.key, func.sum(_U.c.n_units))
+        .where(
+            *_where(_U, view.workspace.id, kind, view.filters, grain(view.filters)),
+            _U.c.key >= prefix,
+            _U.c.key < f"{pp_id}}}",  # the keys that start with "<id>|" ("}" follows "|")
+        )
+        .group_by(_U.c.key)
+    ):
+        counts[key[len(prefix) :] or "none"] += int(n)
     return counts
 
 

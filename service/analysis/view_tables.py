@@ -123,6 +123,17 @@ def _rebuild_statements(workspace_id: str, dialect: str) -> list[Any]:
                 .group_by(key, day, *dims),
             )
         )
+    for kind, column in (("sent", u.c.sentiment), ("emo", u.c.emotion)):
+        key = u.c.pain_point_id + "|" + func.coalesce(column, "")
+        statements.append(
+            insert(_UNIT_SUM).from_select(
+                _UNIT_SUM_COLUMNS,
+                select(ws, _FULL, literal(kind), key, day, *dims, *_unit_columns(u))
+                .select_from(u.join(i, i.c.id == u.c.feedback_id))
+                .where(u.c.workspace_id == workspace_id, u.c.pain_point_id.is_not(None))
+                .group_by(key, day, *dims),
+            )
+        )
     return statements + _rollups(workspace_id)
 
 

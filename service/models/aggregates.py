@@ -8,7 +8,8 @@ on an item — day, channel, source, segment, language — and by a ``key``:
   mentioning pain point ``key``; ``stage``: the distinct items with a unit in stage ``key``), with their
   KPI moments;
 - ``read_unit_sum``: opinion units (``kind`` ``pp`` or ``stage``), with the sentiment, severity and effort
-  sums the score and the map use.
+  sums the score and the map use; ``kind`` ``sent`` / ``emo`` count a pain point's units per sentiment label /
+  emotion (``key`` = ``<pain point id>|<value>``) for its detail page.
 
 ``grain`` ``full`` rows keep every dimension; ``day`` rows add them up per day (dimensions ``*``) and
 ``channel`` rows per day and channel (others ``*``). A view without dimension filters — the usual dashboard —
@@ -57,7 +58,7 @@ class ReadItemSum(SQLModel, table=True):
     workspace_id: str = Field(sa_column=Column(String(36), nullable=False))
     grain: str = Field(sa_column=Column(String(8), nullable=False))
     kind: str = Field(sa_column=Column(String(8), nullable=False))
-    key: str = Field(sa_column=Column(String(64), nullable=False))
+    key: str = Field(sa_column=Column(String(100), nullable=False))
     day: date = Field(sa_column=Column(Date, nullable=False))
     channel: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
     source: str = Field(sa_column=Column(String(100), nullable=False))
@@ -85,7 +86,7 @@ class ReadUnitSum(SQLModel, table=True):
     workspace_id: str = Field(sa_column=Column(String(36), nullable=False))
     grain: str = Field(sa_column=Column(String(8), nullable=False))
     kind: str = Field(sa_column=Column(String(8), nullable=False))
-    key: str = Field(sa_column=Column(String(64), nullable=False))
+    key: str = Field(sa_column=Column(String(100), nullable=False))
     day: date = Field(sa_column=Column(Date, nullable=False))
     channel: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
     source: str = Field(sa_column=Column(String(100), nullable=False))

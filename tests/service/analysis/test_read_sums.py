@@ -5,6 +5,7 @@ ingest, erasure, merge, split, re-analysis. The comparison can fail: a view on s
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -66,6 +67,9 @@ def assert_same_views(engine: Engine, workspace_id: str) -> None:
                 assert expected == sorted(summ.channels(pid).items())  # the journey map's, all pain points
                 one = view_summary.pp_channels(session, workspace_id, f, pid).get(pid, {})
                 assert expected == sorted(one.items())  # a detail's, its own rows
+                for column in ("sentiment", "emotion"):
+                    mix = Counter(getattr(u, column) or "none" for u in units)
+                    assert view_summary.unit_mix(session, summ, pid, column) == mix
             close(
                 normalised(asdict(view.journey_map(full))), normalised(asdict(view_summary.journey_map(summ)))
             )
