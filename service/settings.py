@@ -124,6 +124,12 @@ class Settings(BaseSettings):
         description="Pain-point scores and alerts after incremental assignment are refreshed at most once "
         "per this many seconds per workspace (debounced); 0 refreshes in every post-ingest task.",
     )
+    read_cache_size: int = Field(
+        default=64,
+        ge=0,
+        description="Filtered views (scores and sums per data version) kept in each server process's LRU; "
+        "0 computes every read from the stored aggregates (benchmarks of the uncached path).",
+    )
     analysis_batch_pause_s: float = Field(
         default=0.0,
         ge=0,

@@ -9,7 +9,7 @@ otherwise it says so instead of guessing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -49,8 +49,8 @@ class ClosedLoopReport:
 
 
 def closed_loop_report(
-    mention_days: Iterable[date],
-    corpus_days: Iterable[date],
+    mention_days: Iterable[date] | Mapping[date, int],
+    corpus_days: Iterable[date] | Mapping[date, int],
     resolved_on: date,
     as_of: date,
     window_days: int = 56,
@@ -59,7 +59,7 @@ def closed_loop_report(
     min_before_mentions: int = 3,
 ) -> ClosedLoopReport:
     """Compare the share of feedback mentioning the pain point in ``[resolved-window, resolved)`` and
-    ``[resolved, min(resolved+window, as_of)]``."""
+    ``[resolved, min(resolved+window, as_of)]``. Days may be given as mappings day -> count."""
     if window_days < 1:
         raise ValueError("window_days must be >= 1")
     before_start = resolved_on - timedelta(days=window_days)

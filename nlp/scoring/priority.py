@@ -32,7 +32,7 @@ by their sum, so ``{"volume": 3, "impact": 1}`` is a valid choice.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -185,20 +185,23 @@ def _windows(as_of: date, config: PriorityConfig) -> Callable[[date], str | None
     return window
 
 
-def window_totals(corpus_days: Iterable[date], as_of: date, config: PriorityConfig) -> dict[str, int]:
+def window_totals(
+    corpus_days: Iterable[date] | Mapping[date, int], as_of: date, config: PriorityConfig
+) -> dict[str, int]:
     return count_by_window(corpus_days, _windows(as_of, config), _WINDOWS)
 
 
 def trend_detail(
-    mention_days: Iterable[date],
-    corpus_days: Sequence[date],
+    mention_days: Iterable[date] | Mapping[date, int],
+    corpus_days: Sequence[date] | Mapping[date, int],
     as_of: date,
     config: PriorityConfig,
     totals: dict[str, int] | None = None,
 ) -> TrendDetail:
     """Share of feedback in the recent window vs the baseline window just before it.
 
-    ``totals`` (from ``window_totals``) saves rescanning the corpus for every pain point.
+    ``totals`` (from ``window_totals``) saves rescanning the corpus for every pain point. Days may be given
+    as mappings day -> count (stored aggregates).
     """
     counts = count_by_window(mention_days, _windows(as_of, config), _WINDOWS)
     if totals is None:
@@ -388,12 +391,14 @@ def score_pain_points(
     return results
 
 
-def weekly_timeline(days: Iterable[date]) -> list[tuple[date, int]]:
-    """Mentions per ISO week (Monday start), gaps filled with zeros so charts show quiet weeks."""
+def weekly_timeline(days: Iterable[date] | Mapping[date, int]) -> list[tuple[date, int]]:
+    """Mentions per ISO week (Monday start), gaps filled with zeros so charts show quiet weeks. ``days`` may
+    be a mapping day -> count."""
     counts: dict[date, int] = {}
-    for d in days:
+    pairs = days.items() if isinstance(days, Mapping) else ((d, 1) for d in days)
+    for d, n in pairs:
         monday = d - timedelta(days=d.weekday())
-        counts[monday] = counts.get(monday, 0) + 1
+        counts[monday] = counts.get(monday, 0) + n
     if not counts:
         return []
     start, end = min(counts), max(counts)

@@ -25,7 +25,7 @@ from service.analysis.backend import AnalysisBackend
 from service.analysis.backend_factory import get_backend
 from service.analysis.extraction import AnalysisScope, extract_batch, extract_pending, pending_items
 from service.analysis.runner import ReclusterResult, recluster
-from service.analysis.view import load_view
+from service.analysis.view_summary import load_summary
 from service.models import FeedbackItem, Job, Workspace
 from service.models.types import new_id, utcnow
 from service.settings import Settings
@@ -76,8 +76,12 @@ def _checkpoint(session: Session, job: Job, progress: float, stage: str, **extra
 
 
 def refresh_scores(session: Session, workspace: Workspace, created: list[str] | None = None) -> list[str]:
-    """Store the unfiltered score on every pain point and record alerts; returns delivery ids to send."""
-    view = load_view(session, workspace)
+    """Store the unfiltered score on every pain point and record alerts; returns delivery ids to send.
+
+    Scores come from the stored read sums, rebuilt here when the data moved since they were built (after a
+    recluster, or the debounced refresh after incremental assignments): one rebuild per refresh, not one
+    per ingest batch, and reads that follow find them fresh."""
+    view = load_summary(session, workspace)
     deliveries: list[str] = []
     created_set = set(created or [])
     for pp in view.pain_points.values():

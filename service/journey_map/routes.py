@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from nlp.journey_map.document import JourneyMapDocument
 from nlp.journey_map.renderers import MEDIA_TYPES, render
+from service.analysis import view_summary
 from service.analysis.view import ViewFilters, journey_map, load_view
 from service.api.deps import CurrentWorkspace, SessionDep
 from service.api.params import QueryDate, check_period
@@ -76,9 +77,12 @@ def get_journey_map(
             include={"channel", "source", "segment", "language", "since", "until"}, exclude_none=True
         )
     )
-    view = load_view(session, workspace, filters)
-    entries = theme_map_entries(view, theme_views(session, view)) if q.group_by == "theme" else None
-    jm = journey_map(view, top_n=q.top, entries=entries)
+    if q.group_by == "theme":  # themes still score unions of pain points from rows (see docs/architecture)
+        view = load_view(session, workspace, filters)
+        jm = journey_map(view, top_n=q.top, entries=theme_map_entries(view, theme_views(session, view)))
+    else:
+        summary = view_summary.load_summary(session, workspace, filters, with_stages=True)
+        jm = view_summary.journey_map(summary, top_n=q.top)
     headers = {}
     if q.format in ("csv", "html"):
         ext = {"csv": "csv", "html": "html"}[q.format]

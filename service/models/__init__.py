@@ -4,6 +4,7 @@ Each area keeps its tables in its own module and adds one import line here, so A
 test fixtures see the whole schema.
 """
 
+from service.models.aggregates import ReadItemSum, ReadSumState, ReadUnitSum, WorkspaceDataVersion
 from service.models.core import (
     FEEDBACK_KINDS,
     JOB_STATES,
@@ -41,6 +42,9 @@ __all__ = [
     "Job",
     "OpinionUnit",
     "PainPoint",
+    "ReadItemSum",
+    "ReadSumState",
+    "ReadUnitSum",
     "Source",
     "SourceRun",
     "Theme",
@@ -48,4 +52,5 @@ __all__ = [
     "Webhook",
     "WebhookDelivery",
     "Workspace",
+    "WorkspaceDataVersion",
 ]

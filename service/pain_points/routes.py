@@ -8,7 +8,8 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
-from service.analysis.view import View, ViewFilters, load_view
+from service.analysis.view import ViewFilters
+from service.analysis.view_summary import SummaryView, load_summary
 from service.api.deps import CurrentWorkspace, SessionDep
 from service.api.docs import request_examples
 from service.api.errors import error_responses
@@ -72,12 +73,12 @@ class PageQuery(BaseModel):
     offset: int = Field(default=0, ge=0, description="Items to skip")
 
 
-def _score_out(view: View, pp: PainPoint) -> ScoreOut:
+def _score_out(view: SummaryView, pp: PainPoint) -> ScoreOut:
     data = view.scores[pp.id].to_dict()
     return ScoreOut.model_validate(data)
 
 
-def _out(view: View, pp: PainPoint) -> PainPointOut:
+def _out(view: SummaryView, pp: PainPoint) -> PainPointOut:
     r = view.scores[pp.id]
     return PainPointOut(
         id=pp.id,
@@ -105,7 +106,7 @@ def _out(view: View, pp: PainPoint) -> PainPointOut:
     )
 
 
-def _detail(session: Session, view: View, pp: PainPoint) -> PainPointDetail:
+def _detail(session: Session, view: SummaryView, pp: PainPoint) -> PainPointDetail:
     facts = service.detail_facts(session, view, pp)
     return PainPointDetail(
         **_out(view, pp).model_dump(),
@@ -126,7 +127,7 @@ def _detail(session: Session, view: View, pp: PainPoint) -> PainPointDetail:
 def _edited(session: Session, workspace: Workspace, pp: PainPoint) -> PainPointDetail:
     """Answer a human edit (patch, merge) with the detail recomputed on the stored state, so the response
     shows the scores the next list call will show."""
-    return _detail(session, load_view(session, workspace), pp)
+    return _detail(session, load_summary(session, workspace), pp)
 
 
 @router.get(
@@ -162,7 +163,7 @@ def get_pain_point(
     pain_point_id: PainPointId, workspace: CurrentWorkspace, session: SessionDep, filters: Filters
 ) -> PainPointDetail:
     pp = service.get_pain_point(session, workspace, pain_point_id)
-    return _detail(session, load_view(session, workspace, filters), pp)
+    return _detail(session, load_summary(session, workspace, filters), pp)
 
 
 @router.get(

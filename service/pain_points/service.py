@@ -13,23 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from nlp.scoring.closed_loop import ClosedLoopReport
 from nlp.scoring.priority import weekly_timeline
 from nlp.themes.edits import DegenerateSplitError, TooFewVectorsError, merged_centroid, split_vectors
 from service.analysis.backend import from_blob, to_blob, vector
-from service.analysis.view import (
-    View,
-    ViewFilters,
-    channels_of,
-    closed_loop_for,
-    load_view,
-    mean_sentiment,
-    sort_key,
-    stage_specs,
-    visible_pain_points,
-)
+from service.analysis.view import ViewFilters, stage_specs
+from service.analysis.view_summary import SummaryView, closed_loop, load_summary, sort_key, unit_mix, visible
 from service.api.errors import field_error
 from service.models import FeedbackItem, OpinionUnit, PainPoint, Workspace
 from service.models.types import utcnow
@@ -70,32 +62,33 @@ def get_pain_point(
 
 def ranked(
     session: Session, workspace: Workspace, filters: ViewFilters, sort: str
-) -> tuple[View, list[PainPoint]]:
+) -> tuple[SummaryView, list[PainPoint]]:
     """Visible pain points in ``sort`` order, with the view their scores were computed on."""
-    view = load_view(session, workspace, filters)
-    return view, sorted(visible_pain_points(view), key=sort_key(view, sort))
+    view = load_summary(session, workspace, filters)
+    return view, sorted(visible(view), key=sort_key(view, sort))
 
 
-def share_mix(values: Sequence[str | None]) -> dict[str, float]:
-    """Share of each value, most common first; a missing value counts as ``none`` so shares sum to 1."""
-    counts = Counter(v or "none" for v in values)
+def share_mix(counts: Counter[str]) -> dict[str, float]:
+    """Share of each value, most common first (ties by name); a missing value counts as ``none`` so shares
+    sum to 1."""
     n = sum(counts.values())
-    return {k: round(v / n, 4) for k, v in counts.most_common()} if n else {}
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {k: round(v / n, 4) for k, v in ordered} if n else {}
 
 
-def detail_facts(session: Session, view: View, pp: PainPoint) -> DetailFacts:
-    units = view.units_by_pp.get(pp.id, [])
-    days = [view.items[i].created_at.date() for i in {u.feedback_id for u in units}]
+def detail_facts(session: Session, view: SummaryView, pp: PainPoint) -> DetailFacts:
+    """From the view's sums, and the pain point's own units for the tag mixes (one ``GROUP BY`` each)."""
     merged_from = session.exec(select(PainPoint.id).where(PainPoint.merged_into_id == pp.id)).all()
+    days = view.mention_days(session, pp.id)
     return DetailFacts(
-        sentiment_mix=share_mix([u.sentiment for u in units]),
-        emotion_mix=share_mix([u.emotion for u in units]),
-        mean_sentiment=mean_sentiment(units),
+        sentiment_mix=share_mix(unit_mix(session, view, pp.id, "sentiment")),
+        emotion_mix=share_mix(unit_mix(session, view, pp.id, "emotion")),
+        mean_sentiment=view.mean_sentiment(pp.id),
         effort_share=view.scores[pp.id].effort_share,
-        channels=channels_of(view, units),
+        channels=view.channels(pp.id, session),
         timeline=weekly_timeline(days),
         merged_from=list(merged_from),
-        closed_loop=closed_loop_for(view, pp),
+        closed_loop=closed_loop(view, pp, days),
     )
 
 
@@ -103,21 +96,33 @@ def mentions(
     session: Session, workspace: Workspace, pp: PainPoint, limit: int, offset: int
 ) -> tuple[int, list[tuple[FeedbackItem, list[str]]]]:
     """Feedback items mentioning the pain point, newest first: the total, and the page with the texts of
-    the matching units in reading order."""
-    units = session.exec(
-        select(OpinionUnit).where(
-            OpinionUnit.workspace_id == workspace.id, OpinionUnit.pain_point_id == pp.id
-        )
-    ).all()
-    by_item: dict[str, list[str]] = {}
-    for u in sorted(units, key=lambda u: u.start):
-        by_item.setdefault(u.feedback_id, []).append(u.text)
+    the matching units in reading order. Only the page's items and units are loaded."""
+    mentioned = (
+        select(OpinionUnit.feedback_id)
+        .where(OpinionUnit.workspace_id == workspace.id, OpinionUnit.pain_point_id == pp.id)
+        .distinct()
+        .subquery()
+    )
+    total = session.exec(select(func.count()).select_from(mentioned)).one()
     items = session.exec(
         select(FeedbackItem)
-        .where(FeedbackItem.workspace_id == workspace.id, col(FeedbackItem.id).in_(list(by_item)))
+        .where(
+            FeedbackItem.workspace_id == workspace.id,
+            col(FeedbackItem.id).in_(select(mentioned.c.feedback_id)),
+        )
         .order_by(col(FeedbackItem.created_at).desc(), col(FeedbackItem.id))
+        .offset(offset)
+        .limit(limit)
     ).all()
-    return len(items), [(i, by_item.get(i.id, [])) for i in items[offset : offset + limit]]
+    units = session.exec(
+        select(OpinionUnit.feedback_id, OpinionUnit.text)
+        .where(OpinionUnit.pain_point_id == pp.id, col(OpinionUnit.feedback_id).in_([i.id for i in items]))
+        .order_by(col(OpinionUnit.start))
+    ).all()
+    by_item: dict[str, list[str]] = {}
+    for feedback_id, text in units:
+        by_item.setdefault(feedback_id, []).append(text)
+    return int(total), [(i, by_item.get(i.id, [])) for i in items]
 
 
 def _save_edit(session: Session, pp: PainPoint) -> PainPoint:

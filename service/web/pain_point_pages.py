@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from service.analysis.view import View, load_view, sort_key, stage_specs, visible_pain_points
+from service.analysis.view_summary import load_summary
 from service.api.deps import SessionDep
 from service.api.errors import ApiError
 from service.models import FeedbackItem, PainPoint, Theme
@@ -108,7 +109,7 @@ def _detail_page(
             return redirect(request, f"/pain-points/{target.merged_into_id}")
         return page(request, "error.html", user, exc.status_code, status=exc.status_code, message=exc.detail)
     pf = parse_filters(request.query_params)
-    view = load_view(db, user.workspace, pf.view)
+    view = load_summary(db, user.workspace, pf.view)
     facts = service.detail_facts(db, view, pp)
     result = view.scores[pp.id]
     terms = terms_of(pp.keyphrases or [], pf.q)

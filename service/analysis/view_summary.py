@@ -1,0 +1,454 @@
+"""Read side from stored aggregates: the pain point list, one pain point and the journey map in time that
+depends on the number of pain points, stages and days, not on the number of items.
+
+``load_summary`` brings the workspace's sums up to date (``view_tables.ensure_fresh``), adds them up under
+the view's filters with a few ``GROUP BY`` queries and scores with ``nlp.scoring.aggregated`` (the same
+results as ``score_pain_points`` on per-item facts). What it computes depends only on the data version, the
+filters, the priority settings and the set of live pain points, so it is kept in a small in-process LRU under
+that key: a second dashboard on the same data costs two primary-key look-ups. Pain point rows (label, status,
+owner…) are read on every call, never cached, so an edit shows at once.
+
+``service.analysis.view.load_view`` (every item and unit in memory) remains for pages that need rows
+(themes, insights, the web overview's verbatims).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col
+
+from nlp.journey_map.build import JourneyMap, MapPainPoint, StageAggregate, build_journey_map
+from nlp.scoring.aggregated import CorpusSums, PainPointSums, score_from_sums
+from nlp.scoring.closed_loop import ClosedLoopReport, closed_loop_report
+from nlp.scoring.priority import PriorityResult
+from nlp.scoring.stats import Moments
+from service.analysis.view import ViewFilters, priority_config, stage_specs
+from service.analysis.view_tables import ensure_fresh
+from service.models import PainPoint, ReadItemSum, ReadUnitSum, Workspace
+from service.settings import get_settings
+from service.themes.naming import display_name, workspace_language
+
+_I = ReadItemSum.__table__  # type: ignore[attr-defined]
+_U = ReadUnitSum.__table__  # type: ignore[attr-defined]
+_KPIS = ("rating", "nps", "csat")
+
+
+@dataclass(frozen=True)
+class UnitTotals:
+    n_units: int = 0
+    sentiment_n: int = 0
+    sentiment_sum: float = 0.0
+    negativity_sum: float = 0.0
+    intensity_sum: float = 0.0
+    effort_n: int = 0
+
+    @property
+    def mean_sentiment(self) -> float | None:
+        return self.sentiment_sum / self.sentiment_n if self.sentiment_n else None
+
+
+@dataclass
+class Sums:
+    """Everything a filtered view computes from the aggregates (cached; no ORM objects in it)."""
+
+    corpus_days: dict[date, int]
+    corpus_kpis: dict[str, Moments]
+    pp_kpis: dict[str, dict[str, Moments]]
+    pp_units: dict[str, UnitTotals]
+    scores: dict[str, PriorityResult] = field(default_factory=dict)
+    stages: dict[str, StageAggregate] | None = None
+    pp_channels: dict[str, dict[str, int]] | None = None  # the journey map's; a detail reads its own
+
+    @property
+    def total_items(self) -> int:
+        return sum(self.corpus_days.values())
+
+    @property
+    def as_of(self) -> date | None:
+        return max(self.corpus_days, default=None)
+
+
+@dataclass
+class SummaryView:
+    """A filtered view: live pain points (fresh rows) and the cached sums and scores of the data version."""
+
+    workspace: Workspace
+    filters: ViewFilters
+    version: int
+    pain_points: dict[str, PainPoint]
+    sums: Sums
+
+    @property
+    def scores(self) -> dict[str, PriorityResult]:
+        return self.sums.scores
+
+    @property
+    def as_of(self) -> date | None:
+        return self.sums.as_of
+
+    def n_units(self, pp_id: str) -> int:
+        return self.sums.pp_units.get(pp_id, UnitTotals()).n_units
+
+    def mean_sentiment(self, pp_id: str) -> float | None:
+        return self.sums.pp_units.get(pp_id, UnitTotals()).mean_sentiment
+
+    def channels(self, pp_id: str, session: Session | None = None) -> dict[str, int]:
+        """Distinct items per channel, most first (ties by name, so the order is stable): from the view's
+        sums when it loaded every pain point's (``with_stages``), else read for this one (``session``)."""
+        if self.sums.pp_channels is not None:
+            counts = self.sums.pp_channels.get(pp_id, {})
+        elif session is not None:
+            counts = pp_channels(session, self.workspace.id, self.filters, pp_id).get(pp_id, {})
+        else:
+            raise ValueError("channels of one pain point need a session")
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def mention_days(self, session: Session, pp_id: str) -> dict[date, int]:
+        """Distinct items mentioning the pain point per day, in scope: read for one pain point on demand
+        (the cache keeps only scores, not every pain point's days: its size stays small)."""
+        rows = session.execute(
+            select(_I.c.day, func.sum(_I.c.n_items))
+            .where(*_where(_I, self.workspace.id, "pp", self.filters, grain(self.filters)), _I.c.key == pp_id)
+            .group_by(_I.c.day)
+        )
+        return {_as_date(day): int(n) for day, n in rows}
+
+
+class _Lru:
+    """A small thread-safe LRU (FastAPI runs sync routes in a thread pool); its size is
+    ``settings.read_cache_size``, read on first use."""
+
+    def __init__(self, size: int | None = None) -> None:
+        self.size = size
+        self._data: OrderedDict[Any, Sums] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key: Any, compute: Callable[[], Sums]) -> Sums:
+        if self.size is None:
+            self.size = get_settings().read_cache_size
+        if not self.size:
+            return compute()
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        value = compute()
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+CACHE = _Lru()
+
+
+_DIMS = ("channel", "source", "segment", "language")
+
+
+def grain(filters: ViewFilters, by_channel: bool = False) -> str:
+    """The coarsest stored grain that answers: ``day`` without dimension filters, ``channel`` when only the
+    channel is filtered (or broken down), ``full`` otherwise."""
+    used = {d for d in _DIMS if getattr(filters, d)}
+    if not used:
+        return "channel" if by_channel else "day"
+    return "channel" if used == {"channel"} else "full"
+
+
+def _where(table: Any, workspace_id: str, kind: str, filters: ViewFilters, grain: str) -> list[Any]:
+    conds = [table.c.workspace_id == workspace_id, table.c.grain == grain, table.c.kind == kind]
+    for name in _DIMS:
+        value = getattr(filters, name)
+        if value:
+            conds.append(table.c[name] == value)
+    if filters.since:
+        conds.append(table.c.day >= filters.since)
+    if filters.until:
+        conds.append(table.c.day <= filters.until)
+    return conds
+
+
+def _kpi_sums() -> list[Any]:
+    return [func.sum(_I.c[f"{k}_{part}"]) for k in _KPIS for part in ("n", "sum", "sq")]
+
+
+def _moments(values: Any) -> dict[str, Moments]:
+    out = {}
+    for j, k in enumerate(_KPIS):
+        n, total, squares = values[3 * j : 3 * j + 3]
+        out[k] = Moments(int(n or 0), float(total or 0.0), float(squares or 0.0))
+    return out
+
+
+def _add(a: Moments, b: Moments) -> Moments:
+    return Moments(a.n + b.n, a.total + b.total, a.squares + b.squares)
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def pp_channels(
+    session: Session, workspace_id: str, filters: ViewFilters, pp_id: str | None = None
+) -> dict[str, dict[str, int]]:
+    """Distinct items per pain point and channel (one pain point's with ``pp_id``)."""
+    conds = _where(_I, workspace_id, "pp", filters, grain(filters, by_channel=True))
+    if pp_id is not None:
+        conds.append(_I.c.key == pp_id)
+    out: dict[str, dict[str, int]] = {}
+    for key, channel, n in session.execute(
+        select(_I.c.key, _I.c.channel, func.sum(_I.c.n_items)).where(*conds).group_by(_I.c.key, _I.c.channel)
+    ):
+        counts = out.setdefault(key, {})
+        counts[channel or "unknown"] = counts.get(channel or "unknown", 0) + int(n)
+    return out
+
+
+def compute_sums(session: Session, workspace: Workspace, filters: ViewFilters, live: list[str]) -> Sums:
+    ws = workspace.id
+    g = grain(filters)
+    corpus_days: dict[date, int] = {}
+    corpus_kpis = {k: Moments() for k in _KPIS}
+    for day, n, *kpis in session.execute(
+        select(_I.c.day, func.sum(_I.c.n_items), *_kpi_sums())
+        .where(*_where(_I, ws, "all", filters, g))
+        .group_by(_I.c.day)
+    ):
+        corpus_days[_as_date(day)] = int(n)
+        corpus_kpis = {k: _add(corpus_kpis[k], m) for k, m in _moments(kpis).items()}
+    pp_days: dict[str, dict[date, int]] = {}
+    for key, day, n in session.execute(
+        select(_I.c.key, _I.c.day, func.sum(_I.c.n_items))
+        .where(*_where(_I, ws, "pp", filters, g))
+        .group_by(_I.c.key, _I.c.day)
+    ):
+        pp_days.setdefault(key, {})[_as_date(day)] = int(n)
+    pp_kpis = {
+        key: _moments(kpis)
+        for key, *kpis in session.execute(
+            select(_I.c.key, *_kpi_sums()).where(*_where(_I, ws, "pp", filters, g)).group_by(_I.c.key)
+        )
+    }
+    pp_units = {
+        key: UnitTotals(int(n), int(sn), float(ss), float(neg), float(inten), int(eff))
+        for key, n, sn, ss, neg, inten, eff in session.execute(
+            select(
+                _U.c.key,
+                func.sum(_U.c.n_units),
+                func.sum(_U.c.sentiment_n),
+                func.sum(_U.c.sentiment_sum),
+                func.sum(_U.c.negativity_sum),
+                func.sum(_U.c.intensity_sum),
+                func.sum(_U.c.effort_n),
+            )
+            .where(*_where(_U, ws, "pp", filters, g))
+            .group_by(_U.c.key)
+        )
+    }
+    sums = Sums(corpus_days, corpus_kpis, pp_kpis, pp_units)
+    results = score_from_sums(
+        [
+            PainPointSums(
+                pid,
+                n_units=(t := pp_units.get(pid, UnitTotals())).n_units,
+                items_by_day=pp_days.get(pid, {}),
+                negativity_sum=t.negativity_sum,
+                intensity_sum=t.intensity_sum,
+                effort_units=t.effort_n,
+                kpis=pp_kpis.get(pid, {}),
+            )
+            for pid in live
+        ],
+        CorpusSums(corpus_days, corpus_kpis),
+        sums.as_of,
+        priority_config(workspace),
+    )
+    sums.scores = {r.pain_point_id: r for r in results}
+    return sums
+
+
+def stage_aggregates(session: Session, workspace_id: str, filters: ViewFilters) -> dict[str, StageAggregate]:
+    """The journey map's per-stage figures, as ``view.journey_map`` computes them from every unit."""
+    items: dict[str, dict[str, Any]] = {}
+    for key, channel, n, r_n, r_sum, nps_n, prom, detr in session.execute(
+        select(
+            _I.c.key,
+            _I.c.channel,
+            func.sum(_I.c.n_items),
+            func.sum(_I.c.rating_n),
+            func.sum(_I.c.rating_sum),
+            func.sum(_I.c.nps_n),
+            func.sum(_I.c.nps_promoters),
+            func.sum(_I.c.nps_detractors),
+        )
+        .where(*_where(_I, workspace_id, "stage", filters, grain(filters, by_channel=True)))
+        .group_by(_I.c.key, _I.c.channel)
+    ):
+        acc = items.setdefault(key, {"n": 0, "touch": {}, "r_n": 0, "r_sum": 0.0, "nps": [0, 0, 0]})
+        acc["n"] += int(n)
+        acc["touch"][channel or "unknown"] = acc["touch"].get(channel or "unknown", 0) + int(n)
+        acc["r_n"] += int(r_n)
+        acc["r_sum"] += float(r_sum)
+        acc["nps"] = [a + int(b) for a, b in zip(acc["nps"], (nps_n, prom, detr), strict=True)]
+    out: dict[str, StageAggregate] = {}
+    for key, n_units, sn, ss, eff in session.execute(
+        select(
+            _U.c.key,
+            func.sum(_U.c.n_units),
+            func.sum(_U.c.sentiment_n),
+            func.sum(_U.c.sentiment_sum),
+            func.sum(_U.c.effort_n),
+        )
+        .where(*_where(_U, workspace_id, "stage", filters, grain(filters)))
+        .group_by(_U.c.key)
+    ):
+        acc = items.get(key, {"n": 0, "touch": {}, "r_n": 0, "r_sum": 0.0, "nps": [0, 0, 0]})
+        nps_n, prom, detr = acc["nps"]
+        out[key] = StageAggregate(
+            stage_id=key,
+            n_items=acc["n"],
+            n_units=int(n_units),
+            touchpoints=dict(sorted(acc["touch"].items(), key=lambda kv: (-kv[1], kv[0]))),
+            mean_sentiment=float(ss) / int(sn) if sn else None,
+            mean_rating=acc["r_sum"] / acc["r_n"] if acc["r_n"] else None,
+            nps=100.0 * (prom - detr) / nps_n if nps_n else None,
+            effort_share=int(eff) / int(n_units),
+        )
+    return out
+
+
+def live_pain_points(session: Session, workspace_id: str) -> dict[str, PainPoint]:
+    return {
+        p.id: p
+        for p in session.scalars(
+            select(PainPoint)
+            .where(PainPoint.workspace_id == workspace_id, col(PainPoint.merged_into_id).is_(None))  # type: ignore[arg-type]
+            .options(defer(PainPoint.centroid))  # type: ignore[arg-type]
+        ).all()
+    }
+
+
+def load_summary(
+    session: Session, workspace: Workspace, filters: ViewFilters | None = None, with_stages: bool = False
+) -> SummaryView:
+    """The filtered view from the stored sums (rebuilt first when behind the data), cached per version."""
+    filters = filters or ViewFilters()
+    version = ensure_fresh(session, workspace.id)
+    pps = live_pain_points(session, workspace.id)
+    live = sorted(pps)
+    config = priority_config(workspace).model_dump_json()
+    item_filters = tuple(sorted(filters.item_filters().items()))
+    key = (workspace.id, version, item_filters, config, hash(tuple(live)))
+    sums = CACHE.get_or_compute(key, lambda: compute_sums(session, workspace, filters, live))
+    if with_stages and sums.stages is None:
+        sums.stages = stage_aggregates(session, workspace.id, filters)
+        sums.pp_channels = pp_channels(session, workspace.id, filters)
+    return SummaryView(workspace, filters, version, pps, sums)
+
+
+def unit_mix(session: Session, view: SummaryView, pp_id: str, column: str) -> Counter[str]:
+    """How many of the pain point's units in scope carry each value of ``column`` (``sentiment`` or
+    ``emotion``; ``none`` when missing), from the stored per-value sums: bounded by values x days, not by the
+    pain point's size."""
+    kind = {"sentiment": "sent", "emotion": "emo"}[column]
+    prefix = f"{pp_id}|"
+    counts: Counter[str] = Counter()
+    for key, n in session.execute(
+        select(_U.c.key, func.sum(_U.c.n_units))
+        .where(
+            *_where(_U, view.workspace.id, kind, view.filters, grain(view.filters)),
+            _U.c.key >= prefix,
+            _U.c.key < f"{pp_id}}}",  # the keys that start with "<id>|" ("}" follows "|")
+        )
+        .group_by(_U.c.key)
+    ):
+        counts[key[len(prefix) :] or "none"] += int(n)
+    return counts
+
+
+def visible(view: SummaryView) -> list[PainPoint]:
+    """``view.visible_pain_points`` on sums: own fields, and a mention in scope when items are filtered."""
+    f = view.filters
+    out = []
+    for p in view.pain_points.values():
+        if f.kind and p.kind != f.kind:
+            continue
+        if f.status and p.status != f.status:
+            continue
+        if f.stage and (p.stage or "unknown") != f.stage:
+            continue
+        if f.item_filters() and not view.n_units(p.id):
+            continue
+        out.append(p)
+    return out
+
+
+def sort_key(view: SummaryView, sort: str) -> Callable[[PainPoint], tuple[float, str]]:
+    def key(p: PainPoint) -> tuple[float, str]:
+        r = view.scores[p.id]
+        value = {
+            "priority": r.priority,
+            "volume": float(r.n_items),
+            "trend": r.trend.ratio if r.trend.ratio is not None else 0.0,
+            "impact": r.components.impact,
+        }[sort]
+        return (-value, p.id)
+
+    return key
+
+
+def closed_loop(view: SummaryView, pp: PainPoint, mention_days: dict[date, int]) -> ClosedLoopReport | None:
+    if pp.status != "resolved" or pp.resolved_at is None:
+        return None
+    as_of = max([view.as_of or pp.resolved_at.date(), pp.resolved_at.date()])
+    return closed_loop_report(mention_days, view.sums.corpus_days, pp.resolved_at.date(), as_of)
+
+
+def map_entry(view: SummaryView, p: PainPoint) -> MapPainPoint:
+    r = view.scores[p.id]
+    rating = next((i for i in r.impacts if i.metric == "rating"), None)
+    quote = (p.quotes or [{}])[0].get("text") if p.quotes else None
+    return MapPainPoint(
+        id=p.id,
+        label=display_name(p, workspace_language(view.workspace)),
+        stage=p.stage or "unknown",
+        priority=r.priority,
+        n_items=r.n_items,
+        share=r.share,
+        mean_sentiment=view.mean_sentiment(p.id),
+        trend_ratio=r.trend.ratio,
+        emerging=r.trend.emerging,
+        impact=rating.difference if rating else None,
+        status=p.status,
+        keyphrases=tuple(p.keyphrases or ()),
+        segments=tuple(list(view.channels(p.id))[:3]),
+        quote=quote,
+        kind="pain_point" if p.kind == "pain" else "opportunity",
+    )
+
+
+def journey_map(view: SummaryView, top_n: int = 5) -> JourneyMap:
+    """``view.journey_map`` on sums (``load_summary(..., with_stages=True)``)."""
+    entries = [map_entry(view, p) for p in visible(view) if view.n_units(p.id)]
+    return build_journey_map(
+        stage_specs(view.workspace),
+        view.sums.stages or {},
+        [e for e in entries if e.kind == "pain_point"],
+        [e for e in entries if e.kind == "opportunity"],
+        title=f"{view.workspace.name} — customer journey",
+        top_n=top_n,
+        filters=view.filters.item_filters(),
+        total_items=view.sums.total_items,
+    )

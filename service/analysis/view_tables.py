@@ -1,0 +1,212 @@
+"""Build the read aggregates (``service/models/aggregates.py``) of one workspace in SQL.
+
+Six ``INSERT … SELECT … GROUP BY`` statements, the same on SQLite and PostgreSQL: the database scans items
+and units once per statement and Python never sees a row, so a rebuild at a million items costs seconds of
+database time and no server memory. A rebuild is a full replace (delete the workspace's rows, insert new
+ones) inside one transaction: simple to get right under erasures, merges and splits, and cheap enough to run
+after every analysis, every debounced score refresh and, lazily, on the first read after a change.
+
+Freshness: triggers bump ``workspace_data_version`` on every write the sums depend on; ``ensure_fresh``
+compares it with the version the sums were built at and rebuilds when they differ. Concurrent rebuilds of a
+workspace serialise on its ``read_sum_state`` row (PostgreSQL ``FOR UPDATE``; SQLite has one writer).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Date, Float, and_, case, cast, delete, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from nlp.scoring.priority import EMOTION_INTENSITY
+from service.models import (
+    FeedbackItem,
+    OpinionUnit,
+    ReadItemSum,
+    ReadSumState,
+    ReadUnitSum,
+    WorkspaceDataVersion,
+)
+from service.models.types import utcnow
+
+_ITEM = FeedbackItem.__table__  # type: ignore[attr-defined]
+_UNIT = OpinionUnit.__table__  # type: ignore[attr-defined]
+_ITEM_SUM = ReadItemSum.__table__  # type: ignore[attr-defined]
+_UNIT_SUM = ReadUnitSum.__table__  # type: ignore[attr-defined]
+_STATE = ReadSumState.__table__  # type: ignore[attr-defined]
+_VERSION = WorkspaceDataVersion.__table__  # type: ignore[attr-defined]
+
+_DIMS = ("channel", "source", "segment", "language")
+_FULL = literal("full")
+ROLLED_UP = "*"  # the value of a dimension a coarse grain adds up over
+_ITEM_SUM_COLUMNS = [c.name for c in _ITEM_SUM.columns if c.name != "id"]
+_UNIT_SUM_COLUMNS = [c.name for c in _UNIT_SUM.columns if c.name != "id"]
+
+
+def item_day(column: Any, dialect: str) -> Any:
+    """The UTC calendar day of a stored timestamp, as the read side's ``created_at.date()``."""
+    if dialect == "postgresql":
+        return cast(func.timezone("UTC", column), Date)
+    return func.date(column)  # SQLite stores naive UTC 'YYYY-MM-DD HH:MM:SS…'
+
+
+def _count_if(cond: Any) -> Any:
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+def _total(expr: Any) -> Any:
+    return func.coalesce(func.sum(cast(expr, Float)), 0.0)
+
+
+def _kpi_columns(i: Any) -> list[Any]:
+    columns = []
+    for name in ("rating", "nps", "csat"):
+        col = i.c[name]
+        columns += [func.count(col), _total(col), _total(col * col)]
+        if name == "nps":
+            columns += [_count_if(col >= 9), _count_if(col <= 6)]
+    return columns
+
+
+def _unit_columns(u: Any) -> list[Any]:
+    """Units' sums exactly as ``nlp.scoring.signals.unit_signal`` and ``severity_parts`` read them: a missing
+    sentiment is 0, the score clipped to [-1, 1]; a tagged emotion counts at full confidence."""
+    s = u.c.sentiment_score
+    negativity = case((s < -1, 1.0), (s < 0, -s), else_=0.0)
+    intensity = case(*((func.lower(u.c.emotion) == e, v) for e, v in EMOTION_INTENSITY.items()), else_=0.0)
+    return [
+        func.count(),
+        func.count(s),
+        _total(s),
+        _total(negativity),
+        _total(intensity),
+        _count_if(u.c.effort),
+    ]
+
+
+def _rebuild_statements(workspace_id: str, dialect: str) -> list[Any]:
+    i = _ITEM.alias("i")
+    u = _UNIT.alias("u")
+    day = item_day(i.c.created_at, dialect).label("day")
+    dims = [i.c[d] for d in _DIMS]
+    ws = literal(workspace_id)
+    stage = func.coalesce(u.c.stage, "unknown")
+    statements = [
+        insert(_ITEM_SUM).from_select(
+            _ITEM_SUM_COLUMNS,
+            select(ws, _FULL, literal("all"), literal(""), day, *dims, func.count(), *_kpi_columns(i))
+            .where(i.c.workspace_id == workspace_id)
+            .group_by(day, *dims),
+        )
+    ]
+    for kind, key in (("pp", u.c.pain_point_id), ("stage", stage)):
+        keep = [u.c.workspace_id == workspace_id]
+        if kind == "pp":
+            keep.append(u.c.pain_point_id.is_not(None))
+        mentions = select(key.label("key"), u.c.feedback_id).where(*keep).distinct().subquery("m")
+        statements.append(
+            insert(_ITEM_SUM).from_select(
+                _ITEM_SUM_COLUMNS,
+                select(ws, _FULL, literal(kind), mentions.c.key, day, *dims, func.count(), *_kpi_columns(i))
+                .select_from(mentions.join(i, i.c.id == mentions.c.feedback_id))
+                .group_by(mentions.c.key, day, *dims),
+            )
+        )
+        statements.append(
+            insert(_UNIT_SUM).from_select(
+                _UNIT_SUM_COLUMNS,
+                select(ws, _FULL, literal(kind), key, day, *dims, *_unit_columns(u))
+                .select_from(u.join(i, i.c.id == u.c.feedback_id))
+                .where(*keep)
+                .group_by(key, day, *dims),
+            )
+        )
+    for kind, column in (("sent", u.c.sentiment), ("emo", u.c.emotion)):
+        key = u.c.pain_point_id + "|" + func.coalesce(column, "")
+        statements.append(
+            insert(_UNIT_SUM).from_select(
+                _UNIT_SUM_COLUMNS,
+                select(ws, _FULL, literal(kind), key, day, *dims, *_unit_columns(u))
+                .select_from(u.join(i, i.c.id == u.c.feedback_id))
+                .where(u.c.workspace_id == workspace_id, u.c.pain_point_id.is_not(None))
+                .group_by(key, day, *dims),
+            )
+        )
+    return statements + _rollups(workspace_id)
+
+
+def _rollups(workspace_id: str) -> list[Any]:
+    """The coarse grains, added up from the ``full`` rows just written (not from items and units again)."""
+    out = []
+    for table in (_ITEM_SUM, _UNIT_SUM):
+        names = [c.name for c in table.columns if c.name != "id"]
+        measures = names[names.index("language") + 1 :]
+        full = table.alias("f")
+        for grain, kept in (("day", ()), ("channel", ("channel",))):
+            dims = [full.c[d] if d in kept else literal(ROLLED_UP) for d in _DIMS]
+            out.append(
+                insert(table).from_select(
+                    names,
+                    select(
+                        full.c.workspace_id,
+                        literal(grain),
+                        full.c.kind,
+                        full.c.key,
+                        full.c.day,
+                        *dims,
+                        *(func.sum(full.c[m]) for m in measures),
+                    )
+                    .where(full.c.workspace_id == workspace_id, full.c.grain == "full")
+                    .group_by(
+                        full.c.workspace_id, full.c.kind, full.c.key, full.c.day, *(full.c[d] for d in kept)
+                    ),
+                )
+            )
+    return out
+
+
+def data_version(session: Session, workspace_id: str) -> tuple[int, int]:
+    """(current data version, version the sums were built at; -1 when never built)."""
+    row = session.execute(
+        select(
+            select(_VERSION.c.version).where(_VERSION.c.workspace_id == workspace_id).scalar_subquery(),
+            select(_STATE.c.built_version).where(_STATE.c.workspace_id == workspace_id).scalar_subquery(),
+        )
+    ).one()
+    return int(row[0] or 0), int(-1 if row[1] is None else row[1])
+
+
+def rebuild_read_sums(session: Session, workspace_id: str) -> int:
+    """Replace the workspace's sums from its items and units; commits; returns the version they reflect.
+
+    The analysis calls it after a recluster or an incremental assignment, the debounced score refresh
+    before scoring, and a read when it finds the sums behind the data."""
+    dialect = session.get_bind().dialect.name
+    insert_state = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert_state(_STATE).values(workspace_id=workspace_id, built_version=-1).on_conflict_do_nothing()
+    )
+    lock = select(_STATE.c.built_version).where(_STATE.c.workspace_id == workspace_id)
+    session.execute(lock.with_for_update() if dialect == "postgresql" else lock)
+    version, _ = data_version(session, workspace_id)
+    session.execute(delete(_ITEM_SUM).where(_ITEM_SUM.c.workspace_id == workspace_id))
+    session.execute(delete(_UNIT_SUM).where(_UNIT_SUM.c.workspace_id == workspace_id))
+    for stmt in _rebuild_statements(workspace_id, dialect):
+        session.execute(stmt)
+    session.execute(
+        update(_STATE)
+        .where(and_(_STATE.c.workspace_id == workspace_id))
+        .values(built_version=version, built_at=utcnow())
+    )
+    session.commit()
+    return version
+
+
+def ensure_fresh(session: Session, workspace_id: str) -> int:
+    """The data version the stored sums reflect, rebuilding them first when a write came after them."""
+    version, built = data_version(session, workspace_id)
+    if version == built:
+        return version
+    return rebuild_read_sums(session, workspace_id)
