@@ -130,6 +130,14 @@ class Settings(BaseSettings):
         description="Filtered views (scores and sums per data version) kept in each server process's LRU; "
         "0 computes every read from the stored aggregates (benchmarks of the uncached path).",
     )
+    read_max_staleness_s: float = Field(
+        default=0.0,
+        ge=0,
+        le=86_400,
+        description="Reads may serve stored aggregates this many seconds older than the data instead of "
+        "rebuilding them first (seconds at 100k items); keep it above scores_refresh_delay_s so the worker's "
+        "refresh rebuilds in time. 0: every read after a write sees it (rebuilds when behind).",
+    )
     analysis_batch_pause_s: float = Field(
         default=0.0,
         ge=0,

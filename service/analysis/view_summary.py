@@ -343,9 +343,10 @@ def live_pain_points(session: Session, workspace_id: str) -> dict[str, PainPoint
 def load_summary(
     session: Session, workspace: Workspace, filters: ViewFilters | None = None, with_stages: bool = False
 ) -> SummaryView:
-    """The filtered view from the stored sums (rebuilt first when behind the data), cached per version."""
+    """The filtered view from the stored sums (rebuilt first when behind the data by more than
+    ``settings.read_max_staleness_s``), cached per version."""
     filters = filters or ViewFilters()
-    version = ensure_fresh(session, workspace.id)
+    version = ensure_fresh(session, workspace.id, get_settings().read_max_staleness_s)
     pps = live_pain_points(session, workspace.id)
     live = sorted(pps)
     config = priority_config(workspace).model_dump_json()

@@ -13,6 +13,7 @@ workspace serialise on its ``read_sum_state`` row (PostgreSQL ``FOR UPDATE``; SQ
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Date, Float, and_, case, cast, delete, func, insert, literal, select, update
@@ -204,9 +205,23 @@ def rebuild_read_sums(session: Session, workspace_id: str) -> int:
     return version
 
 
-def ensure_fresh(session: Session, workspace_id: str) -> int:
-    """The data version the stored sums reflect, rebuilding them first when a write came after them."""
+def ensure_fresh(session: Session, workspace_id: str, max_staleness_s: float = 0.0) -> int:
+    """The data version the stored sums reflect, rebuilding them first when a write came after them.
+
+    The rebuild reads every item and unit (seconds at 100k items, minutes at 1M), so a busy large workspace
+    may accept sums up to ``max_staleness_s`` old (``settings.read_max_staleness_s``): reads then never pay
+    it while the worker's debounced score refresh, which rebuilds, runs more often than that."""
     version, built = data_version(session, workspace_id)
     if version == built:
         return version
+    if built >= 0 and max_staleness_s > 0:
+        built_at = session.execute(
+            select(_STATE.c.built_at).where(_STATE.c.workspace_id == workspace_id)
+        ).scalar_one_or_none()
+        if built_at is not None and (utcnow() - _aware(built_at)).total_seconds() < max_staleness_s:
+            return built
     return rebuild_read_sums(session, workspace_id)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -171,6 +171,10 @@ class Theme(SQLModel, table=True):
     workspace_id: str = Field(sa_column=_workspace_fk())
     kind: str = Field(default="pain", sa_column=Column(String(16), nullable=False))
     name: str = Field(default="", sa_column=Column(String(300), nullable=False))
+    # A person's name for the theme (``PATCH /v1/themes/{id}``): shown as is and kept through re-analysis.
+    name_edited: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=sa_text("false"))
+    )
     names: dict[str, str] | None = Field(default=None, sa_column=Column(JSONType, nullable=True))
     centroid: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     embedding_model: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
+from sqlmodel import Session
 
 from service.analysis.view import ViewFilters, load_view
 from service.api.deps import CurrentWorkspace, SessionDep
 from service.api.docs import request_examples
+from service.api.errors import error_responses
+from service.models import Workspace
 from service.pain_points.schemas import ScoreOut
 from service.themes.naming import (
     display_name,
@@ -17,8 +20,16 @@ from service.themes.naming import (
     shown_names,
     workspace_language,
 )
-from service.themes.schemas import NAME_LANGUAGE_EXAMPLES, NameLanguage, ThemeOut, ThemePage, ThemePainPoint
-from service.themes.service import ThemeView, theme_views
+from service.themes.schemas import (
+    NAME_LANGUAGE_EXAMPLES,
+    THEME_PATCH_EXAMPLES,
+    NameLanguage,
+    ThemeOut,
+    ThemePage,
+    ThemePainPoint,
+    ThemePatch,
+)
+from service.themes.service import ThemeView, rename_theme, theme_views
 
 router = APIRouter(tags=["themes"])
 TAGS = [
@@ -58,6 +69,7 @@ def _out(tv: ThemeView, language: str | None, priority: dict[str, float], items:
         id=tv.theme.id,
         kind=tv.theme.kind,
         name=tv.name,
+        name_edited=tv.theme.name_edited,
         names=shown_names(tv.theme.names, present_languages(p.language_mix for p in tv.pain_points)),
         items=tv.items,
         units=len(tv.units),
@@ -87,9 +99,48 @@ def list_themes(
 ) -> ThemePage:
     """Parent themes with their pain points, highest priority first; the same filters as the pain point list
     (a theme shows only its pain points that pass them)."""
+    out = _themes(session, workspace, filters)
+    return ThemePage(total=len(out), items=out)
+
+
+def _themes(session: Session, workspace: Workspace, filters: ViewFilters) -> list[ThemeOut]:
     view = load_view(session, workspace, filters)
     language = workspace_language(workspace)
     priority = {pid: r.priority for pid, r in view.scores.items()}
     items = {pid: r.n_items for pid, r in view.scores.items()}
-    out = [_out(tv, language, priority, items) for tv in theme_views(session, view)]
-    return ThemePage(total=len(out), items=out)
+    return [_out(tv, language, priority, items) for tv in theme_views(session, view)]
+
+
+ThemeId = Annotated[str, Path(description="Theme id", max_length=36)]
+
+
+@router.patch(
+    "/themes/{theme_id}",
+    response_model=ThemeOut,
+    summary="Rename a parent theme (the name is kept through re-analysis)",
+    responses=error_responses(404),
+    openapi_extra=request_examples(THEME_PATCH_EXAMPLES),
+)
+def patch_theme(
+    theme_id: ThemeId, body: ThemePatch, workspace: CurrentWorkspace, session: SessionDep
+) -> ThemeOut:
+    """Give a theme a person's name; `name_edited` turns true and re-analyses keep the name while the theme
+    keeps its id (it is matched on its pain points and centroid)."""
+    theme = rename_theme(session, workspace.id, theme_id, body.name)
+    found = next((t for t in _themes(session, workspace, ViewFilters()) if t.id == theme.id), None)
+    if found is not None:
+        return found
+    # None of its pain points has mentions left: its name, nothing to aggregate.
+    return ThemeOut(
+        id=theme.id,
+        kind="opportunity" if theme.kind == "opportunity" else "pain",
+        name=theme.name,
+        name_edited=True,
+        names={},
+        items=0,
+        units=0,
+        mean_sentiment=None,
+        stage_mix={},
+        pain_points=[],
+        score=None,
+    )

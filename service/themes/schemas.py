@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from service.pain_points.schemas import ScoreOut
 
@@ -30,7 +30,13 @@ class ThemeOut(BaseModel):
     kind: Literal["pain", "opportunity"] = Field(
         description="`pain` (groups irritants) or `opportunity` (groups praised things)."
     )
-    name: str = Field(description="In the workspace's language when the theme has feedback in it")
+    name: str = Field(
+        description="A person's name when renamed (`name_edited`); else in the workspace's language when the "
+        "theme has feedback in it, with the other language's name after ' / ' when both are present"
+    )
+    name_edited: bool = Field(
+        default=False, description="True when a person renamed it; kept through re-analysis"
+    )
     names: dict[str, str] = Field(description="Name per language the theme has feedback in")
     items: int = Field(description="Feedback items mentioning any of its pain points (under the filters)")
     units: int = Field(description="Opinion units of its pain points (under the filters).")
@@ -39,7 +45,32 @@ class ThemeOut(BaseModel):
     )
     stage_mix: dict[str, float] = Field(description="Share of its opinion units per journey stage")
     pain_points: list[ThemePainPoint] = Field(description="Its pain points, highest priority first")
-    score: ScoreOut = Field(description="The pain point priority score, computed over the theme's units")
+    score: ScoreOut | None = Field(
+        description="The pain point priority score, computed over the theme's units; null only when a "
+        "renamed theme has no pain point with mentions left"
+    )
+
+
+class ThemePatch(BaseModel):
+    """A person's name for a theme; it wins over the generated names and survives re-analysis."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=300, description="New name (not blank).")
+
+    @field_validator("name")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+
+THEME_PATCH_EXAMPLES: dict[str, dict[str, Any]] = {
+    "rename_fr": {"summary": "Renommer un thème", "value": {"name": "Remboursements et avoirs"}},
+    "rename_en": {"summary": "Rename a theme", "value": {"name": "Refunds and credit notes"}},
+}
 
 
 class ThemePage(BaseModel):

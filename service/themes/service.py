@@ -24,6 +24,7 @@ from nlp.themes.incremental import PreviousCluster, match_clusters
 from nlp.themes.naming import bilingual_name
 from service.analysis.backend import from_blob, to_blob
 from service.analysis.view import UnitRow, View, channels_of, priority_config, visible_pain_points
+from service.api.errors import field_error
 from service.models import PainPoint, Theme
 from service.themes.naming import display_name, present_languages, shown_names, workspace_language
 
@@ -106,7 +107,8 @@ def sync_themes(
         theme = by_id[ids[n]]
         members = [pps[p] for p in draft.pain_point_ids if p in pps]
         theme.names = {k: v[:300] for k, v in draft.names.items()} or None
-        theme.name = (bilingual_name(draft.names, _languages(members), language) or "")[:300]
+        if not theme.name_edited:
+            theme.name = (bilingual_name(draft.names, _languages(members), language) or "")[:300]
         theme.centroid = to_blob(draft.centroid)
         theme.embedding_model = model_id
         theme.updated_at = now
@@ -187,7 +189,9 @@ def theme_views(session: Session, view: View) -> list[ThemeView]:
 def theme_name(theme: Theme, pain_points: Sequence[PainPoint], language: str | None) -> str:
     """The workspace language's name, then the other language's when the visible pain points have a real
     share of units in it ("Remboursements / Refunds"); a theme of one pain point a person renamed reads as
-    that name."""
+    that name; a theme a person renamed reads as its edited name."""
+    if theme.name_edited:
+        return theme.name
     if len(pain_points) == 1 and pain_points[0].label_edited:
         return display_name(pain_points[0], language)
     languages = _languages(pain_points)
@@ -231,3 +235,17 @@ def theme_map_entries(view: View, themes: Sequence[ThemeView]) -> list[MapPainPo
             )
         )
     return out
+
+
+def rename_theme(session: Session, workspace_id: str, theme_id: str, name: str) -> Theme:
+    """A person's name for a theme: shown as is and kept through re-analysis (``name_edited``); 404 for a
+    theme of another workspace, so ids do not leak across workspaces."""
+    theme = session.get(Theme, theme_id)
+    if theme is None or theme.workspace_id != workspace_id:
+        raise field_error(404, "theme_id", "not_found", f"no theme {theme_id!r} in this workspace")
+    theme.name = name[:300]
+    theme.name_edited = True
+    session.add(theme)
+    session.commit()
+    session.refresh(theme)
+    return theme

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import asdict
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from service.analysis import view, view_summary
 from service.analysis.view import ViewFilters, load_view
-from service.analysis.view_tables import data_version, rebuild_read_sums
+from service.analysis.view_tables import data_version, ensure_fresh, rebuild_read_sums
 from service.models import Workspace
 from tests.helpers.journey_backend import TopicBackend
 from tests.service.journey_map.test_journey_api import analyse, ingest, seed_items
@@ -155,3 +155,39 @@ def test_writes_bump_the_version_and_reads_rebuild(
         )
         assert rebuild_read_sums(session, workspace_id) == after
     assert_same_views(engine, workspace_id)  # ...and agree once rebuilt (which a read does by itself)
+
+
+def test_reads_may_serve_sums_up_to_the_allowed_staleness(
+    client: TestClient,
+    auth_headers: dict[str, str],
+    topic_backend: TopicBackend,
+    engine: Engine,
+    workspace_id: str,
+) -> None:
+    ingest(client, auth_headers)
+    analyse(client, auth_headers)
+    with Session(engine) as session:
+        version, built = data_version(session, workspace_id)
+        assert built == version
+        session.execute(
+            text("UPDATE feedback_item SET rating = 5 WHERE workspace_id = :w"), {"w": workspace_id}
+        )
+        session.commit()
+        after, _ = data_version(session, workspace_id)
+        # built moments ago, an hour allowed: the stored sums serve, no rebuild
+        assert ensure_fresh(session, workspace_id, max_staleness_s=3600) == built
+        assert data_version(session, workspace_id) == (after, built)
+        # built "two minutes ago", a minute allowed: rebuilt first
+        session.execute(
+            text("UPDATE read_sum_state SET built_at = :t WHERE workspace_id = :w"),
+            {"t": datetime.now(UTC) - timedelta(minutes=2), "w": workspace_id},
+        )
+        session.commit()
+        assert ensure_fresh(session, workspace_id, max_staleness_s=60) == after
+        assert data_version(session, workspace_id) == (after, after)
+        session.execute(
+            text("UPDATE feedback_item SET rating = 1 WHERE workspace_id = :w"), {"w": workspace_id}
+        )
+        session.commit()
+        newest, _ = data_version(session, workspace_id)
+        assert ensure_fresh(session, workspace_id) == newest  # the default: never stale

@@ -118,3 +118,37 @@ def test_journey_map_and_alerts_carry_the_natural_name(
     doc = client.get("/v1/journey-map", params={"format": "json"}, headers=auth_headers).json()
     shown = [(p["id"], p["label"]) for s in doc["stages"] for p in s["pain_points"]]
     assert shown and all(label == name_of[pid] for pid, label in shown)
+
+
+def test_a_renamed_theme_keeps_its_name_through_reanalysis(
+    client: TestClient, auth_headers: dict[str, str], naming_backend: NamingBackend
+) -> None:
+    ingest(client, auth_headers)
+    analyse(client, auth_headers)
+    support = next(t for t in _themes(client, auth_headers) if t["names"].get("en") == "Customer support")
+    assert support["name_edited"] is False
+    r = client.patch(
+        f"/v1/themes/{support['id']}", json={"name": "  Service après-vente  "}, headers=auth_headers
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["name"] == "Service après-vente" and r.json()["name_edited"] is True
+    assert r.json()["pain_points"] == support["pain_points"]
+
+    analyse(client, auth_headers)
+    client.put("/v1/name-language", json={"language": "en"}, headers=auth_headers)  # no effect on an edit
+    again = {t["id"]: t for t in _themes(client, auth_headers)}
+    assert again[support["id"]]["name"] == "Service après-vente" and again[support["id"]]["name_edited"]
+    others = [t for tid, t in again.items() if tid != support["id"]]
+    assert others and not any(t["name_edited"] for t in others)
+    grouped = client.get("/v1/journey-map", params={"group_by": "theme"}, headers=auth_headers).json()
+    labels = {p["label"] for s in grouped["stages"] for p in s["pain_points"] + s["opportunities"]}
+    assert "Service après-vente" in labels
+
+    blank = client.patch(f"/v1/themes/{support['id']}", json={"name": "   "}, headers=auth_headers)
+    assert blank.status_code == 422 and blank.json()["errors"][0]["field"] == "name"
+    extra = client.patch(f"/v1/themes/{support['id']}", json={"name": "x", "id": "y"}, headers=auth_headers)
+    assert extra.status_code == 422
+    missing = client.patch("/v1/themes/no-such-theme", json={"name": "x"}, headers=auth_headers)
+    assert missing.status_code == 404 and missing.json()["errors"][0]["field"] == "theme_id"
+    kept = {t["id"]: t["name"] for t in _themes(client, auth_headers)}
+    assert kept[support["id"]] == "Service après-vente"  # refused edits changed nothing
