@@ -35,7 +35,7 @@ from nlp.scoring.priority import (
     trend_detail,
     window_totals,
 )
-from nlp.scoring.stats import Moments, welch_from_moments
+from nlp.scoring.stats import Moments
 
 
 @dataclass(frozen=True)
@@ -81,22 +81,7 @@ def impacts_from_moments(
         total = totals.get(metric, Moments())
         if not total.n:
             continue
-        with_m = with_kpis.get(metric, Moments())
-        d = welch_from_moments(with_m, total - with_m)
-        out.append(
-            KpiImpact(
-                metric,
-                d.mean_with,
-                d.mean_without,
-                d.n_with,
-                d.n_without,
-                d.difference,
-                d.std_error,
-                d.ci_low,
-                d.ci_high,
-                d.p_value,
-            )
-        )
+        out.append(KpiImpact.between(metric, with_kpis.get(metric, Moments()), total))
     return out
 
 

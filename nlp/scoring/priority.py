@@ -128,6 +128,24 @@ class KpiImpact:
     ci_high: float | None
     p_value: float | None
 
+    @classmethod
+    def between(cls, metric: str, with_m: Moments, total: Moments) -> KpiImpact:
+        """Mean of ``metric`` among items mentioning the pain point vs the rest (Welch), from moments: the
+        per-item path and the stored-sums path (``aggregated.py``) build it the same way."""
+        d = welch_from_moments(with_m, total - with_m)
+        return cls(
+            metric,
+            d.mean_with,
+            d.mean_without,
+            d.n_with,
+            d.n_without,
+            d.difference,
+            d.std_error,
+            d.ci_low,
+            d.ci_high,
+            d.p_value,
+        )
+
 
 @dataclass(frozen=True)
 class PriorityResult:
@@ -277,22 +295,7 @@ def kpi_impacts(
         if not total.n:
             continue
         with_vals = [float(v) for i in item_ids if i in by_id and (v := by_id[i].kpi(metric)) is not None]
-        with_m = Moments.of(with_vals)
-        d = welch_from_moments(with_m, total - with_m)
-        out.append(
-            KpiImpact(
-                metric,
-                d.mean_with,
-                d.mean_without,
-                d.n_with,
-                d.n_without,
-                d.difference,
-                d.std_error,
-                d.ci_low,
-                d.ci_high,
-                d.p_value,
-            )
-        )
+        out.append(KpiImpact.between(metric, Moments.of(with_vals), total))
     return out
 
 

@@ -184,21 +184,21 @@ def load_view(session: Session, workspace: Workspace, filters: ViewFilters | Non
     return view
 
 
+def passes(p: PainPoint, f: ViewFilters, mentioned: bool) -> bool:
+    """A pain point passes the filters on its own fields, and needs a mention in scope when items are
+    filtered (one rule for the full scan and the stored-sums path)."""
+    if f.kind and p.kind != f.kind:
+        return False
+    if f.status and p.status != f.status:
+        return False
+    if f.stage and (p.stage or "unknown") != f.stage:
+        return False
+    return mentioned or not f.item_filters()
+
+
 def visible_pain_points(view: View) -> list[PainPoint]:
     """Pain points passing the filters: their own fields, and a mention when items are filtered."""
-    f = view.filters
-    out = []
-    for p in view.pain_points.values():
-        if f.kind and p.kind != f.kind:
-            continue
-        if f.status and p.status != f.status:
-            continue
-        if f.stage and (p.stage or "unknown") != f.stage:
-            continue
-        if f.item_filters() and not view.units_by_pp.get(p.id):
-            continue
-        out.append(p)
-    return out
+    return [p for p in view.pain_points.values() if passes(p, view.filters, bool(view.units_by_pp.get(p.id)))]
 
 
 SORT_KEYS = ("priority", "volume", "trend", "impact")

@@ -30,7 +30,7 @@ from nlp.scoring.aggregated import CorpusSums, PainPointSums, score_from_sums
 from nlp.scoring.closed_loop import ClosedLoopReport, closed_loop_report
 from nlp.scoring.priority import PriorityResult
 from nlp.scoring.stats import Moments
-from service.analysis.view import ViewFilters, priority_config, stage_specs
+from service.analysis.view import ViewFilters, passes, priority_config, stage_specs
 from service.analysis.view_tables import ensure_fresh
 from service.models import PainPoint, ReadItemSum, ReadUnitSum, Workspace
 from service.settings import get_settings
@@ -381,19 +381,7 @@ def unit_mix(session: Session, view: SummaryView, pp_id: str, column: str) -> Co
 
 def visible(view: SummaryView) -> list[PainPoint]:
     """``view.visible_pain_points`` on sums: own fields, and a mention in scope when items are filtered."""
-    f = view.filters
-    out = []
-    for p in view.pain_points.values():
-        if f.kind and p.kind != f.kind:
-            continue
-        if f.status and p.status != f.status:
-            continue
-        if f.stage and (p.stage or "unknown") != f.stage:
-            continue
-        if f.item_filters() and not view.n_units(p.id):
-            continue
-        out.append(p)
-    return out
+    return [p for p in view.pain_points.values() if passes(p, view.filters, bool(view.n_units(p.id)))]
 
 
 def sort_key(view: SummaryView, sort: str) -> Callable[[PainPoint], tuple[float, str]]:
