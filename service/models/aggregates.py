@@ -50,20 +50,25 @@ class ReadSumState(SQLModel, table=True):
     built_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
 
 
-class ReadItemSum(SQLModel, table=True):
+class _SumKey(SQLModel):
+    """The grouping columns both sum tables share (a new Column per table: ``sa_type``, not ``sa_column``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(sa_type=String(36), nullable=False)
+    grain: str = Field(sa_type=String(8), nullable=False)
+    kind: str = Field(sa_type=String(8), nullable=False)
+    key: str = Field(sa_type=String(100), nullable=False)
+    day: date = Field(sa_type=Date, nullable=False)
+    channel: str | None = Field(default=None, sa_type=String(100), nullable=True)
+    source: str = Field(sa_type=String(100), nullable=False)
+    segment: str | None = Field(default=None, sa_type=String(100), nullable=True)
+    language: str = Field(sa_type=String(8), nullable=False)
+
+
+class ReadItemSum(_SumKey, table=True):
     __tablename__ = "read_item_sum"
     __table_args__ = (Index("ix_read_item_sum_ws_grain_kind_key", "workspace_id", "grain", "kind", "key"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    workspace_id: str = Field(sa_column=Column(String(36), nullable=False))
-    grain: str = Field(sa_column=Column(String(8), nullable=False))
-    kind: str = Field(sa_column=Column(String(8), nullable=False))
-    key: str = Field(sa_column=Column(String(100), nullable=False))
-    day: date = Field(sa_column=Column(Date, nullable=False))
-    channel: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
-    source: str = Field(sa_column=Column(String(100), nullable=False))
-    segment: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
-    language: str = Field(sa_column=Column(String(8), nullable=False))
     n_items: int = Field(sa_column=Column(Integer, nullable=False))
     rating_n: int = Field(sa_column=Column(Integer, nullable=False))
     rating_sum: float = Field(sa_column=Column(Float, nullable=False))
@@ -78,20 +83,10 @@ class ReadItemSum(SQLModel, table=True):
     csat_sq: float = Field(sa_column=Column(Float, nullable=False))
 
 
-class ReadUnitSum(SQLModel, table=True):
+class ReadUnitSum(_SumKey, table=True):
     __tablename__ = "read_unit_sum"
     __table_args__ = (Index("ix_read_unit_sum_ws_grain_kind_key", "workspace_id", "grain", "kind", "key"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    workspace_id: str = Field(sa_column=Column(String(36), nullable=False))
-    grain: str = Field(sa_column=Column(String(8), nullable=False))
-    kind: str = Field(sa_column=Column(String(8), nullable=False))
-    key: str = Field(sa_column=Column(String(100), nullable=False))
-    day: date = Field(sa_column=Column(Date, nullable=False))
-    channel: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
-    source: str = Field(sa_column=Column(String(100), nullable=False))
-    segment: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
-    language: str = Field(sa_column=Column(String(8), nullable=False))
     n_units: int = Field(sa_column=Column(Integer, nullable=False))
     sentiment_n: int = Field(sa_column=Column(Integer, nullable=False))
     sentiment_sum: float = Field(sa_column=Column(Float, nullable=False))
