@@ -19,19 +19,15 @@ data, so the two doors rank the same way. Float sums may differ in the last bits
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from nlp.scoring.config import PriorityConfig
 from nlp.scoring.priority import (
     KPI_PREFERENCE,
-    Components,
     KpiImpact,
     PriorityResult,
-    _clip,
-    impact_component,
-    recency_component,
-    trend_component,
+    assemble_result,
     trend_detail,
     window_totals,
 )
@@ -110,39 +106,22 @@ def score_from_sums(
         volume = share / max_share if max_share else 0.0
         negativity = pp.negativity_sum / pp.n_units if pp.n_units else 0.0
         intensity = pp.intensity_sum / pp.n_units if pp.n_units else 0.0
-        severity = _clip(0.6 * negativity + 0.4 * intensity)
         mention_days = {d: n for d, n in pp.items_by_day.items() if n}
         trend = trend_detail(mention_days, corpus_days, as_of, config, trend_totals)
         impacts = impacts_from_moments(pp.kpis, corpus.kpis)
-        impact, impact_metric = impact_component(impacts, config.impact_min_n)
         effort_share = pp.effort_units / pp.n_units if pp.n_units else 0.0
         last_seen = max(mention_days) if mention_days else None
-        components = Components(
-            volume=volume,
-            severity=severity,
-            impact=impact,
-            trend=trend_component(trend),
-            effort=effort_share,
-            recency=recency_component(last_seen, as_of, config.recency_half_life_days),
-        )
-        priority = 100.0 * sum(weights[k] * v for k, v in asdict(components).items())
         results.append(
-            PriorityResult(
-                pain_point_id=pp.pain_point_id,
-                priority=round(priority, 2),
-                components=components,
-                weights=weights,
-                n_items=n_items,
-                n_units=pp.n_units,
-                share=share,
-                negativity=negativity,
-                emotion_intensity=intensity,
-                effort_share=effort_share,
-                last_seen=last_seen,
-                days_since_last_seen=(as_of - last_seen).days if last_seen else None,
-                trend=trend,
-                impact_metric=impact_metric,
-                impacts=impacts,
+            assemble_result(
+                pp.pain_point_id,
+                (n_items, pp.n_units),
+                (share, volume, negativity, intensity, effort_share),
+                trend,
+                impacts,
+                last_seen,
+                as_of,
+                config,
+                weights,
             )
         )
     results.sort(key=lambda r: (-r.priority, -r.n_items, r.pain_point_id))

@@ -355,43 +355,72 @@ def score_pain_points(
         share = len(item_ids) / total_items if total_items else 0.0
         volume = share / max_share if max_share else 0.0
         negativity, intensity = severity_parts(pp.units)
-        severity = _clip(0.6 * negativity + 0.4 * intensity)
         mention_days = [by_id[i].day for i in item_ids]
         trend = trend_detail(mention_days, corpus_days, as_of, config, trend_totals)
         impacts = kpi_impacts(item_ids, corpus, totals=moments, by_id=by_id)
-        impact, impact_metric = impact_component(impacts, config.impact_min_n)
         effort_share = sum(1 for u in pp.units if u.effort) / len(pp.units) if pp.units else 0.0
         last_seen = max(mention_days) if mention_days else None
-        components = Components(
-            volume=volume,
-            severity=severity,
-            impact=impact,
-            trend=trend_component(trend),
-            effort=effort_share,
-            recency=recency_component(last_seen, as_of, config.recency_half_life_days),
-        )
-        priority = 100.0 * sum(weights[k] * v for k, v in asdict(components).items())
         results.append(
-            PriorityResult(
-                pain_point_id=pp.pain_point_id,
-                priority=round(priority, 2),
-                components=components,
-                weights=weights,
-                n_items=len(item_ids),
-                n_units=len(pp.units),
-                share=share,
-                negativity=negativity,
-                emotion_intensity=intensity,
-                effort_share=effort_share,
-                last_seen=last_seen,
-                days_since_last_seen=(as_of - last_seen).days if last_seen else None,
-                trend=trend,
-                impact_metric=impact_metric,
-                impacts=impacts,
+            assemble_result(
+                pp.pain_point_id,
+                (len(item_ids), len(pp.units)),
+                (share, volume, negativity, intensity, effort_share),
+                trend,
+                impacts,
+                last_seen,
+                as_of,
+                config,
+                weights,
             )
         )
     results.sort(key=lambda r: (-r.priority, -r.n_items, r.pain_point_id))
     return results
+
+
+def assemble_result(
+    pain_point_id: str,
+    counts: tuple[int, int],
+    parts: tuple[float, float, float, float, float],
+    trend: TrendDetail,
+    impacts: list[KpiImpact],
+    last_seen: date | None,
+    as_of: date,
+    config: PriorityConfig,
+    weights: dict[str, float],
+) -> PriorityResult:
+    """The components and the weighted score from the parts both paths compute their own way (per item here,
+    from stored sums in ``aggregated.py``): one formula, so the CLI and the service rank alike.
+
+    ``counts`` = (items, units); ``parts`` = (share, volume, negativity, intensity, effort share)."""
+    n_items, n_units = counts
+    share, volume, negativity, intensity, effort_share = parts
+    impact, impact_metric = impact_component(impacts, config.impact_min_n)
+    components = Components(
+        volume=volume,
+        severity=_clip(0.6 * negativity + 0.4 * intensity),
+        impact=impact,
+        trend=trend_component(trend),
+        effort=effort_share,
+        recency=recency_component(last_seen, as_of, config.recency_half_life_days),
+    )
+    priority = 100.0 * sum(weights[k] * v for k, v in asdict(components).items())
+    return PriorityResult(
+        pain_point_id=pain_point_id,
+        priority=round(priority, 2),
+        components=components,
+        weights=weights,
+        n_items=n_items,
+        n_units=n_units,
+        share=share,
+        negativity=negativity,
+        emotion_intensity=intensity,
+        effort_share=effort_share,
+        last_seen=last_seen,
+        days_since_last_seen=(as_of - last_seen).days if last_seen else None,
+        trend=trend,
+        impact_metric=impact_metric,
+        impacts=impacts,
+    )
 
 
 def weekly_timeline(days: Iterable[date] | Mapping[date, int]) -> list[tuple[date, int]]:
