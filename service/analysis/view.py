@@ -8,7 +8,7 @@ unfiltered score on the pain point for alerts (``emerging``) and quick listing.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -205,8 +205,16 @@ SORT_KEYS = ("priority", "volume", "trend", "impact")
 
 
 def sort_key(view: View, sort: str) -> Any:
+    return scores_sort_key(view.scores, sort)
+
+
+def scores_sort_key(
+    scores: Mapping[str, PriorityResult], sort: str
+) -> Callable[[PainPoint], tuple[float, str]]:
+    """Highest ``sort`` value first, then id: one order for the full scan and the stored-sums path."""
+
     def key(p: PainPoint) -> tuple[float, str]:
-        r = view.scores[p.id]
+        r = scores[p.id]
         value = {
             "priority": r.priority,
             "volume": float(r.n_items),

@@ -30,7 +30,7 @@ from nlp.scoring.aggregated import CorpusSums, PainPointSums, score_from_sums
 from nlp.scoring.closed_loop import ClosedLoopReport, closed_loop_report
 from nlp.scoring.priority import PriorityResult
 from nlp.scoring.stats import Moments
-from service.analysis.view import ViewFilters, passes, priority_config, stage_specs
+from service.analysis.view import ViewFilters, passes, priority_config, scores_sort_key, stage_specs
 from service.analysis.view_tables import ensure_fresh
 from service.models import PainPoint, ReadItemSum, ReadUnitSum, Workspace
 from service.settings import get_settings
@@ -385,17 +385,7 @@ def visible(view: SummaryView) -> list[PainPoint]:
 
 
 def sort_key(view: SummaryView, sort: str) -> Callable[[PainPoint], tuple[float, str]]:
-    def key(p: PainPoint) -> tuple[float, str]:
-        r = view.scores[p.id]
-        value = {
-            "priority": r.priority,
-            "volume": float(r.n_items),
-            "trend": r.trend.ratio if r.trend.ratio is not None else 0.0,
-            "impact": r.components.impact,
-        }[sort]
-        return (-value, p.id)
-
-    return key
+    return scores_sort_key(view.scores, sort)
 
 
 def closed_loop(view: SummaryView, pp: PainPoint, mention_days: dict[date, int]) -> ClosedLoopReport | None:
