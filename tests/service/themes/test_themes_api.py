@@ -148,6 +148,26 @@ def test_a_renamed_theme_keeps_its_name_through_reanalysis(
     assert blank.status_code == 422 and blank.json()["errors"][0]["field"] == "name"
     extra = client.patch(f"/v1/themes/{support['id']}", json={"name": "x", "id": "y"}, headers=auth_headers)
     assert extra.status_code == 422
+    huge = client.patch(f"/v1/themes/{support['id']}", json={"name": "x" * 301}, headers=auth_headers)
+    assert huge.status_code == 422 and huge.json()["errors"][0]["field"] == "name"
+    typed = client.patch(f"/v1/themes/{support['id']}", json={"name": ["a"]}, headers=auth_headers)
+    assert typed.status_code == 422 and typed.json()["errors"][0]["field"] == "name"
+    not_json = client.patch(
+        f"/v1/themes/{support['id']}",
+        content=b"\xff{",
+        headers={**auth_headers, "content-type": "application/json"},
+    )
+    assert not_json.status_code in (400, 422)
+    long_id = client.patch("/v1/themes/" + "9" * 37, json={"name": "x"}, headers=auth_headers)
+    assert long_id.status_code == 422
+    hostile = client.patch(
+        f"/v1/themes/{support['id']}", json={"name": "<script>alert(1)</script>"}, headers=auth_headers
+    )
+    assert hostile.status_code == 200
+    page = client.get("/v1/journey-map", params={"group_by": "theme", "format": "html"}, headers=auth_headers)
+    assert page.status_code == 200 and "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;" in page.text
+    client.patch(f"/v1/themes/{support['id']}", json={"name": "Service après-vente"}, headers=auth_headers)
     missing = client.patch("/v1/themes/no-such-theme", json={"name": "x"}, headers=auth_headers)
     assert missing.status_code == 404 and missing.json()["errors"][0]["field"] == "theme_id"
     kept = {t["id"]: t["name"] for t in _themes(client, auth_headers)}
