@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -172,6 +173,26 @@ def time_reads(client: httpx.Client, paths: dict[str, str], reads: int) -> dict[
     return out
 
 
+def web_login(web: httpx.Client, env: dict[str, str]) -> None:
+    """Create a viewer of the bench workspace and sign in (the form's CSRF token, then the cookie)."""
+    subprocess.run(
+        [sys.executable, "-m", "service.cli", "create-user", "-w", "bench", "--email", "bench@example.com"],
+        input=b"bench-password-1234\n",
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
+    form = web.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token, "no csrf_token in the login form"
+    r = web.post(
+        "/login",
+        data={"email": "bench@example.com", "password": "bench-password-1234", "csrf_token": token.group(1)},
+    )
+    assert r.status_code < 400 and web.cookies, (r.status_code, r.text[:200])
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="fm-bench-"))
     database_url = args.database_url or f"sqlite:///{tmp / 'frictionmap.db'}"
@@ -245,10 +266,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "list": "/v1/pain-points",
                 "list_filtered": "/v1/pain-points?channel=web&since=2025-06-01",
                 "journey_map_json": "/v1/journey-map?format=json",
+                "themes": "/v1/themes",
+                "journey_map_themes": "/v1/journey-map?format=json&group_by=theme",
             }
             if top["items"]:
                 paths["detail"] = f"/v1/pain-points/{top['items'][0]['id']}"
             result["reads"] = time_reads(client, paths, args.reads)
+        with httpx.Client(base_url=base, timeout=600) as web:  # the web app, behind a session cookie
+            web_login(web, env)
+            pages = {"web_overview": "/", "web_journey": "/journey-map", "web_pain_points": "/pain-points"}
+            result["reads"] |= time_reads(web, pages, args.reads)
         result["peak_rss_mib"] = {
             "server": peak_rss_mib(server.pid) if args.server_workers == 1 else None,
             "worker": peak_rss_mib(worker.pid),

@@ -1,8 +1,8 @@
 """The journey map page (emotion curve, stages with their pain points, moments of truth) and its exports.
 
-The map is the one ``service.analysis.view.journey_map`` builds for the API, drawn with
-``nlp.journey_map.html.emotion_curve_svg``; the exports are the API's renderers, behind the session cookie
-instead of an API key, so a browser can download them.
+The map is the one ``service.analysis.view_summary.journey_map`` builds for the API from stored sums,
+drawn with ``nlp.journey_map.html.emotion_curve_svg``; the exports are the API's renderers, behind the
+session cookie instead of an API key, so a browser can download them.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from markupsafe import Markup
 
 from nlp.journey_map.html import emotion_curve_svg
 from nlp.journey_map.renderers import MEDIA_TYPES, render
-from service.analysis.view import journey_map, load_view
+from service.analysis.view_summary import journey_map, load_summary
 from service.api.deps import SessionDep
 from service.web.auth import CurrentUser
 from service.web.filters import parse_filters
-from service.web.insights import dimension_values, stage_labels
+from service.web.insights import stage_labels
 from service.web.render import page, request_language
+from service.web.summary_insights import dimension_values
 
 router = APIRouter()
 EXPORTS = ("csv", "mermaid", "theydo", "html")
@@ -32,9 +33,7 @@ EXTENSIONS = {"csv": "csv", "mermaid": "mmd", "theydo": "json", "html": "html"}
 @router.get("/journey-map", response_class=HTMLResponse)
 def journey_page(request: Request, user: CurrentUser, db: SessionDep) -> Response:
     pf = parse_filters(request.query_params)
-    view = load_view(db, user.workspace, pf.view)
-    jm = journey_map(view)
-    everything = load_view(db, user.workspace) if pf.view.item_filters() else view
+    jm = journey_map(load_summary(db, user.workspace, pf.view, with_stages=True))
     names = stage_labels(user.workspace, request_language(request, user.session, user))
     curve_stages = [replace(s, label=names.get(s.id, s.label)) for s in jm.stages]
     return page(
@@ -46,7 +45,7 @@ def journey_page(request: Request, user: CurrentUser, db: SessionDep) -> Respons
         curve=Markup(emotion_curve_svg(curve_stages)),
         pf=pf,
         f=pf.as_dict(),
-        options=dimension_values(everything),
+        options=dimension_values(db, user.workspace),
         exports=EXPORTS,
         export_names=EXPORT_NAMES,
     )
@@ -60,7 +59,7 @@ def journey_export(
     format: Literal["csv", "mermaid", "theydo", "html"] = Query("csv"),
 ) -> Response:
     pf = parse_filters(request.query_params)
-    jm = journey_map(load_view(db, user.workspace, pf.view))
+    jm = journey_map(load_summary(db, user.workspace, pf.view, with_stages=True))
     disposition = "inline" if format == "html" else "attachment"
     return Response(
         render(jm, format),

@@ -6,14 +6,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
+from service.analysis import view_summary
 from service.analysis.view import View, ViewFilters, load_view, sort_key, visible_pain_points
+from service.analysis.view_summary import SummaryView, load_summary
 from service.api.deps import SessionDep
 from service.models import PainPoint
 from service.web.auth import CurrentUser
 from service.web.charts import bar_chart, line_chart
 from service.web.filters import parse_filters
-from service.web.insights import dimension_values, stage_distribution, weekly_series
+from service.web.insights import dimension_values
 from service.web.render import page, request_language
+from service.web.summary_insights import stage_distribution, weekly_series
 
 router = APIRouter()
 TOP_N = 8
@@ -25,12 +28,18 @@ def ranked_pains(view: View, kind: str | None = "pain") -> list[PainPoint]:
     return sorted(pps, key=sort_key(view, "priority"))
 
 
+def ranked_summary(view: SummaryView, kind: str | None = "pain") -> list[PainPoint]:
+    """``ranked_pains`` on stored sums."""
+    pps = [p for p in view_summary.visible(view) if kind is None or p.kind == kind]
+    return sorted(pps, key=view_summary.sort_key(view, "priority"))
+
+
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, user: CurrentUser, db: SessionDep) -> Response:
-    view = load_view(db, user.workspace)
-    pains = ranked_pains(view)
+    view = load_summary(db, user.workspace, with_stages=True)
+    pains = ranked_summary(view)
     emerging = [p for p in pains if view.scores[p.id].trend.emerging]
-    weeks = weekly_series(view)
+    weeks = weekly_series(db, view)
     stages = stage_distribution(view, request_language(request, user.session, user))
     return page(
         request,
@@ -49,7 +58,7 @@ def overview(request: Request, user: CurrentUser, db: SessionDep) -> Response:
             fmt="{:+.1f}",
             css_class="line sentiment",
         ),
-        n_items=len(view.items),
+        n_items=view.sums.total_items,
     )
 
 

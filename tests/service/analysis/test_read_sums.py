@@ -18,6 +18,7 @@ from service.analysis import view, view_summary
 from service.analysis.view import ViewFilters, load_view
 from service.analysis.view_tables import data_version, ensure_fresh, rebuild_read_sums
 from service.models import Workspace
+from service.web import insights, summary_insights
 from tests.helpers.journey_backend import TopicBackend
 from tests.service.journey_map.test_journey_api import analyse, ingest, seed_items
 
@@ -73,6 +74,15 @@ def assert_same_views(engine: Engine, workspace_id: str) -> None:
             close(
                 normalised(asdict(view.journey_map(full))), normalised(asdict(view_summary.journey_map(summ)))
             )
+            # the web pages' figures (overview, journey page) from sums, as from the full scan
+            close(
+                [asdict(w) for w in insights.weekly_series(full)],
+                [asdict(w) for w in summary_insights.weekly_series(session, summ)],
+            )
+            assert insights.stage_distribution(full) == summary_insights.stage_distribution(summ)
+        assert insights.dimension_values(load_view(session, ws)) == summary_insights.dimension_values(
+            session, ws
+        )
 
 
 def normalised(data: Any) -> Any:
