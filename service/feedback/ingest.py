@@ -157,11 +157,14 @@ def _insert_ignoring_conflicts(session: Session, rows: Sequence[dict[str, Any]])
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     if dialect not in ("postgresql", "sqlite"):
         raise RuntimeError(f"unsupported database dialect for ingest: {dialect}")
+    # One statement object with parameter *lists*: SQLAlchemy's "insertmanyvalues" renders the multi-row
+    # VALUES from a cached compilation. Building ``.values(chunk)`` instead compiled 500 x 18 bind
+    # parameters afresh on every call — 70% of the INSERT time (docs/benchmarks.md, "Ingest profile").
+    stmt = insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.id)
     inserted: set[str] = set()
     for start in range(0, len(rows), INSERT_CHUNK_ROWS):
         chunk = list(rows[start : start + INSERT_CHUNK_ROWS])
-        stmt = insert(_TABLE).values(chunk).on_conflict_do_nothing().returning(_TABLE.c.id)
-        inserted.update(session.execute(stmt).scalars())
+        inserted.update(session.execute(stmt, chunk).scalars())
     return inserted
 
 
