@@ -25,7 +25,7 @@ from service.imports.schemas import SourceIn, SourcePatch
 from service.main import create_app
 from service.pain_points.schemas import MergeRequest, PainPointPatch, SplitRequest
 from service.settings import Settings
-from service.themes.schemas import NameLanguage
+from service.themes.schemas import NameLanguage, ThemePatch
 from service.webhooks.schemas import WebhookIn
 
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -45,6 +45,7 @@ BODY_MODELS: dict[tuple[str, str], Any] = {
     ("post", "/v1/webhooks"): WebhookIn,
     ("post", "/v1/erasures"): ErasureIn,
     ("put", "/v1/name-language"): NameLanguage,
+    ("patch", "/v1/themes/{theme_id}"): ThemePatch,
 }
 
 
