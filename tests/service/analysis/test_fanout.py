@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,6 +24,20 @@ from tests.helpers.journey_backend import TopicBackend
 from tests.helpers.worker import enqueue_in_subprocess, kill, start_worker, worker_env
 from tests.service.journey_map.test_journey_api import seed_items
 from tests.service.webhooks.test_webhooks_jobs import ingest_without_incremental, queued_analysis_job
+
+Batched = tuple[TopicBackend, Settings]
+
+
+@pytest.fixture
+def batched(settings: Settings) -> Iterator[Batched]:
+    """The deterministic backend and settings planning batches of 20 items, both reset afterwards."""
+    backend = TopicBackend()
+    backend_mod.set_backend_factory(lambda _s: backend)
+    batched_settings = settings.model_copy(update={"analysis_batch_items": 20})
+    use_settings(batched_settings)
+    yield backend, batched_settings
+    backend_mod.set_backend_factory(None)
+    use_settings(None)
 
 
 def _items(copies: int) -> list[dict[str, Any]]:
@@ -54,58 +69,51 @@ def _job(engine: Engine, job_id: str) -> Job:
 
 
 def test_batches_count_once_and_one_of_them_starts_clustering(
-    client: TestClient, auth_headers: dict[str, str], workspace_id: str, engine: Engine, settings: Settings
+    client: TestClient, auth_headers: dict[str, str], workspace_id: str, engine: Engine, batched: Batched
 ) -> None:
-    backend = TopicBackend()
-    backend_mod.set_backend_factory(lambda _s: backend)
-    settings = settings.model_copy(update={"analysis_batch_items": 20})
-    use_settings(settings)
-    try:
-        ingest_without_incremental(client, auth_headers, seed_items())
-        job_id = queued_analysis_job(engine, workspace_id)
+    backend, settings = batched
+    ingest_without_incremental(client, auth_headers, seed_items())
+    job_id = queued_analysis_job(engine, workspace_id)
+    with Session(engine) as s:
+        plan = plan_job(s, job_id, settings)
+    assert plan is not None and len(plan.batches) == -(-len(seed_items()) // 20)
+    assert sorted(i for b in plan.batches for i in b) == sorted(
+        r.id for r in _all_items(engine, workspace_id)
+    )
+    # batch 0 runs twice (a retry after a lost acknowledgement): its units are stored and counted once
+    with Session(engine) as s:
+        assert run_batch(s, job_id, plan.plan_id, 0, plan.batches[0], settings, "w1") is False
+    units_after_first = _spans(engine, workspace_id)
+    calls = len(backend.calls)
+    with Session(engine) as s:
+        assert run_batch(s, job_id, plan.plan_id, 0, plan.batches[0], settings, "w2") is False
+    assert _spans(engine, workspace_id) == units_after_first and len(backend.calls) == calls
+    fanout = _job(engine, job_id).result["fanout"]  # type: ignore[index]
+    assert fanout["done"] == [0] and fanout["workers"] == {"w1": 1}
+    # a batch of a replaced plan (a recovery planned again) does nothing
+    with Session(engine) as s:
+        assert run_batch(s, job_id, "another-plan", 1, plan.batches[1], settings, "w1") is False
+    assert _job(engine, job_id).result["fanout"]["done"] == [0]  # type: ignore[index]
+    lasts = []
+    for index in range(1, len(plan.batches)):
         with Session(engine) as s:
-            plan = plan_job(s, job_id, settings)
-        assert plan is not None and len(plan.batches) == -(-len(seed_items()) // 20)
-        assert sorted(i for b in plan.batches for i in b) == sorted(
-            r.id for r in _all_items(engine, workspace_id)
+            lasts.append(run_batch(s, job_id, plan.plan_id, index, plan.batches[index], settings, "w2"))
+        progress = _job(engine, job_id).progress
+        assert progress == pytest.approx(0.05 + 0.65 * (index + 1) / len(plan.batches), abs=1e-3)
+    assert lasts == [False] * (len(plan.batches) - 2) + [True]  # exactly the completing batch
+    with Session(engine) as s:  # a duplicate of the last batch does not start clustering again
+        assert (
+            run_batch(s, job_id, plan.plan_id, len(plan.batches) - 1, plan.batches[-1], settings, "w1")
+            is False
         )
-        # batch 0 runs twice (a retry after a lost acknowledgement): its units are stored and counted once
-        with Session(engine) as s:
-            assert run_batch(s, job_id, plan.plan_id, 0, plan.batches[0], settings, "w1") is False
-        units_after_first = _spans(engine, workspace_id)
-        calls = len(backend.calls)
-        with Session(engine) as s:
-            assert run_batch(s, job_id, plan.plan_id, 0, plan.batches[0], settings, "w2") is False
-        assert _spans(engine, workspace_id) == units_after_first and len(backend.calls) == calls
-        fanout = _job(engine, job_id).result["fanout"]  # type: ignore[index]
-        assert fanout["done"] == [0] and fanout["workers"] == {"w1": 1}
-        # a batch of a replaced plan (a recovery planned again) does nothing
-        with Session(engine) as s:
-            assert run_batch(s, job_id, "another-plan", 1, plan.batches[1], settings, "w1") is False
-        assert _job(engine, job_id).result["fanout"]["done"] == [0]  # type: ignore[index]
-        lasts = []
-        for index in range(1, len(plan.batches)):
-            with Session(engine) as s:
-                lasts.append(run_batch(s, job_id, plan.plan_id, index, plan.batches[index], settings, "w2"))
-            progress = _job(engine, job_id).progress
-            assert progress == pytest.approx(0.05 + 0.65 * (index + 1) / len(plan.batches), abs=1e-3)
-        assert lasts == [False] * (len(plan.batches) - 2) + [True]  # exactly the completing batch
-        with Session(engine) as s:  # a duplicate of the last batch does not start clustering again
-            assert (
-                run_batch(s, job_id, plan.plan_id, len(plan.batches) - 1, plan.batches[-1], settings, "w1")
-                is False
-            )
-        assert _spans(engine, workspace_id) == _expected_spans(engine, workspace_id)
-        with Session(engine) as s:
-            assert finish_job(s, job_id, "another-plan", settings) == []  # not this plan's
-            finish_job(s, job_id, plan.plan_id, settings)
-        job = _job(engine, job_id)
-        assert job.state == "done" and job.progress == 1.0 and job.attempts == 1
-        assert job.result is not None and job.result["units"] == len(_expected_spans(engine, workspace_id))
-        assert job.result["fanout"]["units"] == job.result["units"]
-    finally:
-        backend_mod.set_backend_factory(None)
-        use_settings(None)
+    assert _spans(engine, workspace_id) == _expected_spans(engine, workspace_id)
+    with Session(engine) as s:
+        assert finish_job(s, job_id, "another-plan", settings) == []  # not this plan's
+        finish_job(s, job_id, plan.plan_id, settings)
+    job = _job(engine, job_id)
+    assert job.state == "done" and job.progress == 1.0 and job.attempts == 1
+    assert job.result is not None and job.result["units"] == len(_expected_spans(engine, workspace_id))
+    assert job.result["fanout"]["units"] == job.result["units"]
 
 
 def _all_items(engine: Engine, workspace_id: str) -> list[FeedbackItem]:
@@ -114,27 +122,20 @@ def _all_items(engine: Engine, workspace_id: str) -> list[FeedbackItem]:
 
 
 def test_resumed_job_plans_only_what_is_left(
-    client: TestClient, auth_headers: dict[str, str], workspace_id: str, engine: Engine, settings: Settings
+    client: TestClient, auth_headers: dict[str, str], workspace_id: str, engine: Engine, batched: Batched
 ) -> None:
-    backend = TopicBackend()
-    backend_mod.set_backend_factory(lambda _s: backend)
-    settings = settings.model_copy(update={"analysis_batch_items": 20})
-    use_settings(settings)
-    try:
-        ingest_without_incremental(client, auth_headers, seed_items())
-        job_id = queued_analysis_job(engine, workspace_id)
-        with Session(engine) as s:
-            first = plan_job(s, job_id, settings)
-            assert first is not None
-            run_batch(s, job_id, first.plan_id, 0, first.batches[0], settings, "w1")
-        with Session(engine) as s:  # the worker died: recovery plans again
-            second = plan_job(s, job_id, settings)
-        assert second is not None and second.plan_id != first.plan_id
-        assert sorted(i for b in second.batches for i in b) == sorted(i for b in first.batches[1:] for i in b)
-        assert _job(engine, job_id).attempts == 2
-    finally:
-        backend_mod.set_backend_factory(None)
-        use_settings(None)
+    settings = batched[1]
+    ingest_without_incremental(client, auth_headers, seed_items())
+    job_id = queued_analysis_job(engine, workspace_id)
+    with Session(engine) as s:
+        first = plan_job(s, job_id, settings)
+        assert first is not None
+        run_batch(s, job_id, first.plan_id, 0, first.batches[0], settings, "w1")
+    with Session(engine) as s:  # the worker died: recovery plans again
+        second = plan_job(s, job_id, settings)
+    assert second is not None and second.plan_id != first.plan_id
+    assert sorted(i for b in second.batches for i in b) == sorted(i for b in first.batches[1:] for i in b)
+    assert _job(engine, job_id).attempts == 2
 
 
 def _queue_for(db_url: str, settings: Settings) -> str:
