@@ -133,6 +133,14 @@ def test_sums_match_full_scan_through_edits(
     assert_same_views(engine, workspace_id)
 
 
+def rate_all_out_of_band(session: Session, workspace_id: str, rating: int) -> None:
+    """A write outside the service (a script, a console): only the database triggers can see it."""
+    session.execute(
+        text("UPDATE feedback_item SET rating = :r WHERE workspace_id = :w"), {"r": rating, "w": workspace_id}
+    )
+    session.commit()
+
+
 def test_writes_bump_the_version_and_reads_rebuild(
     client: TestClient,
     auth_headers: dict[str, str],
@@ -146,10 +154,7 @@ def test_writes_bump_the_version_and_reads_rebuild(
         version, built = data_version(session, workspace_id)
         assert version > 0 and built == version  # the analysis left them fresh
         # A write outside the service (a script, a console) is seen too: the triggers bump the version.
-        session.execute(
-            text("UPDATE feedback_item SET rating = 5 WHERE workspace_id = :w"), {"w": workspace_id}
-        )
-        session.commit()
+        rate_all_out_of_band(session, workspace_id, 5)
         after, built_after = data_version(session, workspace_id)
         assert after > version and built_after == built
         ws = session.get(Workspace, workspace_id)
@@ -179,10 +184,7 @@ def test_reads_may_serve_sums_up_to_the_allowed_staleness(
     with Session(engine) as session:
         version, built = data_version(session, workspace_id)
         assert built == version
-        session.execute(
-            text("UPDATE feedback_item SET rating = 5 WHERE workspace_id = :w"), {"w": workspace_id}
-        )
-        session.commit()
+        rate_all_out_of_band(session, workspace_id, 5)
         after, _ = data_version(session, workspace_id)
         # built moments ago, an hour allowed: the stored sums serve, no rebuild
         assert ensure_fresh(session, workspace_id, max_staleness_s=3600) == built
@@ -195,9 +197,6 @@ def test_reads_may_serve_sums_up_to_the_allowed_staleness(
         session.commit()
         assert ensure_fresh(session, workspace_id, max_staleness_s=60) == after
         assert data_version(session, workspace_id) == (after, after)
-        session.execute(
-            text("UPDATE feedback_item SET rating = 1 WHERE workspace_id = :w"), {"w": workspace_id}
-        )
-        session.commit()
+        rate_all_out_of_band(session, workspace_id, 1)
         newest, _ = data_version(session, workspace_id)
         assert ensure_fresh(session, workspace_id) == newest  # the default: never stale
