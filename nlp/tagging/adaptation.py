@@ -340,9 +340,21 @@ def adapt_unit_tags(
     adaptation = adapt_sentiment(feature_fn(vectors, texts), generic, rows, labels, cfg)
     if not adaptation.report.adapted:
         return list(tags), adaptation.report
+    return retag_sentiment(tags, adaptation.text_proba, ratings, nps), adaptation.report
+
+
+def retag_sentiment(
+    tags: Sequence[UnitTags],
+    text_proba: np.ndarray,
+    ratings: Sequence[float | None],
+    nps: Sequence[int | None],
+) -> list[UnitTags]:
+    """``tags`` with the sentiment of ``text_proba`` (per unit, SENTIMENT_CLASSES order) fused with the unit's
+    item rating/NPS, as the tagger fuses them; an emotion that no longer fits the polarity is dropped.
+    Per unit, so the service can re-tag a workspace one chunk of units at a time."""
     out = []
     for i, t in enumerate(tags):
-        fused = fuse_sentiment(adaptation.text_proba[i], item_polarity(ratings[i], nps[i]))
+        fused = fuse_sentiment(text_proba[i], item_polarity(ratings[i], nps[i]))
         sentiment = SENTIMENT_CLASSES[int(np.argmax(fused))]
         allowed: tuple[str, ...] = {"negative": NEGATIVE_EMOTIONS, "positive": POSITIVE_EMOTIONS}.get(
             sentiment, ()
@@ -357,4 +369,4 @@ def adapt_unit_tags(
                 emotion_confidence=t.emotion_confidence if keep_emotion else 0.0,
             )
         )
-    return out, adaptation.report
+    return out
