@@ -161,7 +161,7 @@ def candidates(p: np.ndarray, ws: Workspace) -> dict[str, float]:
 
     unit = np.array(
         [
-            candidate_polarity(SENTIMENT_CLASSES[int(np.argmax(q))], float(q[2] - q[0]), t) == -1
+            candidate_polarity(SENTIMENT_CLASSES[int(np.argmax(q))], float(q[2] - q[0]), t, "fr") == -1
             for q, t in zip(p, ws.texts, strict=True)
         ]
     )
