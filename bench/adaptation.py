@@ -5,7 +5,8 @@ movie reviews, negative/positive from the reviewer's own stars: the only star-ra
 review goes through the pipeline's extraction (clauses → USE embeddings → the shipped tagger, text only), then
 ``nlp.tagging.adaptation.adapt_sentiment`` runs on the same inputs the CLI and the service give it (the
 units' clustering-space vectors + lexicon features, the generic head's text probabilities on them).
-Document polar macro-F1 uses the pipeline's document rule (mean unit score beyond ±0.2; neutral = a miss).
+Document polar macro-F1 uses the pipeline's document rule (``nlp.tagging.aggregate.document_polarities``, the
+one ``bench.sentiment`` and the CLI use; neutral = a miss).
 
 Experiments:
 - **learning curve**: a fixed, stratified evaluation part of ``--eval`` reviews is never rated; from the rest,
@@ -123,7 +124,7 @@ def learning_curve(
     rng = np.random.default_rng(0)
     evaluation = stratified(items, ws.labels, n_eval, rng)
     pool = np.setdiff1d(items, evaluation)
-    base = document_f1(shipped, ws.rows, evaluation, ws.labels, 0.2)
+    base = document_f1(shipped, ws.rows, evaluation, ws.labels)
     out = []
     for n in sizes:
         f1s, weights = [], []
@@ -134,7 +135,7 @@ def learning_curve(
             a = adapt_sentiment(features, ctx, ws.rows, labels, AdaptationConfig(seed=r))
             # Not adapted → the shipped tags stand (the product keeps them), so score those.
             p = a.text_proba if a.report.adapted else shipped
-            f1s.append(document_f1(p, ws.rows, evaluation, ws.labels, 0.2))
+            f1s.append(document_f1(p, ws.rows, evaluation, ws.labels))
             weights.append(a.weight)
         out.append(
             {
@@ -160,7 +161,7 @@ def candidates(p: np.ndarray, ws: Workspace) -> dict[str, float]:
 
     unit = np.array(
         [
-            candidate_polarity(SENTIMENT_CLASSES[int(np.argmax(q))], float(q[2] - q[0]), t) == -1
+            candidate_polarity(SENTIMENT_CLASSES[int(np.argmax(q))], float(q[2] - q[0]), t, "fr") == -1
             for q, t in zip(p, ws.texts, strict=True)
         ]
     )
@@ -182,9 +183,9 @@ def cross_fit_all(
     p = a.text_proba if a.report.adapted else shipped
     return {
         "rated": len(items),
-        "generic": document_f1(shipped, ws.rows, items, ws.labels, 0.2),
-        "generic_on_context_vectors": document_f1(ctx, ws.rows, items, ws.labels, 0.2),
-        "cross_fitted": document_f1(p, ws.rows, items, ws.labels, 0.2),
+        "generic": document_f1(shipped, ws.rows, items, ws.labels),
+        "generic_on_context_vectors": document_f1(ctx, ws.rows, items, ws.labels),
+        "cross_fitted": document_f1(p, ws.rows, items, ws.labels),
         "candidates_generic": candidates(shipped, ws),
         "candidates_cross_fitted": candidates(p, ws),
         "report": a.report.to_json(),

@@ -151,6 +151,14 @@ class Settings(BaseSettings):
         description="Items per extraction batch task of an analysis job: every queue worker takes batches, "
         "and re-clustering starts when the last one is done; 0 extracts in the job's own task.",
     )
+    max_rated_per_class: int = Field(
+        default=2500,
+        ge=20,
+        le=100_000,
+        description="Rated items per class (negative / positive) that the per-workspace sentiment adaptation "
+        "fits on: a deterministic hash sample of a workspace's rated reviews above this, so its memory stays "
+        "bounded (issue 10 follow-up, docs/benchmarks.md).",
+    )
     import_lock_retry_s: float = Field(
         default=30.0, gt=0, description="Delay before retrying a run whose source is locked by another run."
     )

@@ -29,6 +29,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
 from nlp.embeddings import Embedder
+from nlp.tagging.aggregate import document_polarities
 from nlp.tagging.artifacts import LinearHead, TextHead, backend_slug
 from nlp.tagging.effort_cues import _fold
 from nlp.tagging.features import build_features
@@ -45,7 +46,6 @@ CLASSES = ("negative", "neutral", "positive")
 C_GRID = (2.0, 8.0)
 TEXT_WEIGHTS = (0.2, 0.35, 0.5)
 REAL_SHARE = 1.0  # each real source weighs (in total) REAL_SHARE × the seed corpus's size
-DOC_THRESHOLD = 0.2
 DEV_DOCS = 200  # Allociné dev reviews scored as documents (clause splitting is the slow part)
 
 
@@ -123,12 +123,9 @@ class DevSet:
         if self.docs is not None:
             texts, rows, y, x = self.docs
             p = proba(texts, x)
-            score = np.zeros(len(y))
-            np.add.at(score, rows, p[:, 2] - p[:, 0])
-            score /= np.maximum(np.bincount(rows, minlength=len(y)), 1)
-            pred = np.where(
-                score < -DOC_THRESHOLD, "negative", np.where(score > DOC_THRESHOLD, "positive", "neutral")
-            )
+            # The pipeline's document rule (the one the CLI, the benchmarks and the adaptation apply).
+            verdict = document_polarities(p.argmax(axis=1) - 1, p[:, 2] - p[:, 0], rows, len(y))
+            pred = np.array(CLASSES)[verdict + 1]
             out["allocine dev (documents)"] = float(
                 f1_score(y, pred, labels=["negative", "positive"], average="macro", zero_division=0)
             )

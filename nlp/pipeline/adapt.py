@@ -67,4 +67,6 @@ def adapt_extracted(
     )
     if not report.adapted:
         return units, report
-    return replace(units, tags=tuple(tags), polarity=_polarity_from_tags(tags, units.texts)), report
+    return replace(
+        units, tags=tuple(tags), polarity=_polarity_from_tags(tags, units.texts, units.languages)
+    ), report

@@ -86,35 +86,51 @@ def item_languages(records: Sequence[Record]) -> list[str]:
     return [r.language if r.language in KNOWN_LANGUAGES else detect_language(r.text) for r in records]
 
 
-PAIN_CANDIDATE_MAX_SCORE: float = 0.15
-"""A tagged unit enters the pain-point clustering when its sentiment score (p(positive) − p(negative), after
-rating fusion) is below this, or it is tagged negative, or it asks for help (nlp/tagging/help_request.py).
+PAIN_CANDIDATE_MAX_SCORE: dict[str, float] = {"fr": 0.25, "en": 0.15}
+"""Per language: a tagged unit enters the pain-point clustering when its sentiment score (p(positive) −
+p(negative), after rating fusion) is below its language's value, or it is tagged negative, or it asks for help
+(nlp/tagging/help_request.py). Other languages use the largest value (:func:`candidate_max_score`).
 
 Why a threshold and not "tagged negative": every unit the tagger calls neutral or weakly positive by mistake
-is a complaint that silently disappears from the pain points. Calibrated by
-``python -m training.calibrate_candidates`` on development data the heads never fitted on (XED FR/EN dev
-lines whose Plutchik labels are all negative; Banking77 *train* queries, all requests for help) as the
-smallest threshold keeping ≥ 90 % of the truly negative lines in both embedding spaces (USE 0.10, MiniLM 0.15;
-the larger is shipped). On those lines it lifts recall from 0.77 (USE) / 0.68 (MiniLM) with "tagged negative"
-alone to 0.92 / 0.90, at a precision of 0.48 / 0.47 instead of 0.80 / 0.75 (training/reports/candidates.json,
-docs/benchmarks.md). Without a tagger the item's score decides instead (``score_polarity``), in the CLI and in
+is a complaint that silently disappears from the pain points. Why per language: French and English go
+through different encoders and heads (``auto``), so one cut-off keeps a different share of each language's
+complaints. Calibrated by ``python -m training.calibrate_candidates`` on development data the heads never
+fitted on (XED FR/EN dev lines, a stable part of the *train* splits; Banking77 *train* queries) as the
+smallest value at which each language keeps ≥ 90 % of its truly negative lines with a one-standard-error
+margin (recall − SE ≥ 0.90), in every embedding space that language can be tagged in (French: USE;
+English: MiniLM alone, USE in mixed workspaces): French 0.25 (dev recall 0.933 ± 0.011, precision 0.775;
+0.15 kept 0.898), English 0.15 (MiniLM 0.919 ± 0.008, USE 0.931). Figures: training/reports/candidates.json,
+docs/benchmarks.md. Without a tagger the item's score decides instead (``score_polarity``), in the CLI and in
 the service alike.
 """
 
 
-def candidate_polarity(sentiment: str | None, sentiment_score: float | None, text: str) -> int:
+def candidate_max_score(language: str | None) -> float:
+    """The candidate threshold for a unit's language; the largest (recall first) when it is not calibrated."""
+    return PAIN_CANDIDATE_MAX_SCORE.get(language or "", max(PAIN_CANDIDATE_MAX_SCORE.values()))
+
+
+def candidate_polarity(
+    sentiment: str | None, sentiment_score: float | None, text: str, language: str | None = None
+) -> int:
     """-1 pain-point candidate, +1 opportunity candidate, 0 neither — one rule for the CLI and the service
-    (which re-reads the stored sentiment, score and text when it re-clusters)."""
+    (which re-reads the stored sentiment, score, text and language when it re-clusters)."""
     if sentiment == "negative" or asks_for_help(text):
         return -1
-    if sentiment_score is not None and sentiment_score < PAIN_CANDIDATE_MAX_SCORE:
+    if sentiment_score is not None and sentiment_score < candidate_max_score(language):
         return -1
     return 1 if sentiment == "positive" else 0
 
 
-def _polarity_from_tags(tags: Sequence[UnitTags], texts: Sequence[str]) -> np.ndarray:
+def _polarity_from_tags(
+    tags: Sequence[UnitTags], texts: Sequence[str], languages: Sequence[str | None] | None = None
+) -> np.ndarray:
+    langs = list(languages) if languages is not None else [None] * len(texts)
     return np.array(
-        [candidate_polarity(t.sentiment, t.sentiment_score, x) for t, x in zip(tags, texts, strict=True)],
+        [
+            candidate_polarity(t.sentiment, t.sentiment_score, x, lang)
+            for t, x, lang in zip(tags, texts, langs, strict=True)
+        ],
         dtype=np.int8,
     )
 
@@ -190,7 +206,7 @@ def extract_units(
             )
             report("tag", min(m, s + TAG_CHUNK), m)
         tags = tuple(tagged)
-        polarity = _polarity_from_tags(tags, texts)
+        polarity = _polarity_from_tags(tags, texts, list(unit_langs))
     else:
         scale = rating_scale or infer_rating_scale([r.rating for r in records])
         per_item: list[Polarity] = [score_polarity(r.rating, r.nps, scale) for r in records]

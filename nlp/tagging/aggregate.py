@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from nlp.tagging.types import UNKNOWN_STAGE, Sentiment, UnitTags
 
 
@@ -122,16 +124,47 @@ class DocumentRule:
 DOCUMENT_RULE = DocumentRule()
 
 
+_LABELS: dict[int, Sentiment] = {-1: "negative", 0: "neutral", 1: "positive"}
+
+
+def document_polarities(
+    unit_polarity: np.ndarray | Sequence[int],
+    unit_score: np.ndarray | Sequence[float],
+    rows: np.ndarray | Sequence[int],
+    n_docs: int | None = None,
+    rule: DocumentRule = DOCUMENT_RULE,
+) -> np.ndarray:
+    """Every document's polarity (−1 / 0 / +1, int8) from its units' — THE document rule.
+
+    One function for every caller that turns unit tags into a document verdict: the CLI's documents
+    (through :func:`document_sentiment`), ``bench.sentiment``, and the per-workspace adaptation's weight
+    selection and held-out report (``nlp.tagging.adaptation.document_f1``, which ``bench.adaptation`` and the
+    service read). Before issue 10's follow-up the adaptation kept the old "mean beyond ±0.2" rule, so it
+    chose its blend weight for a rule the product no longer applied.
+
+    ``unit_polarity``: each unit's tagged sentiment as −1 / 0 / +1 (the argmax class); ``unit_score``:
+    p(positive) − p(negative); ``rows``: the unit's document index. Documents without units are neutral.
+    """
+    pol = np.asarray(unit_polarity, dtype=np.int64)
+    score = np.asarray(unit_score, dtype=np.float64)
+    r = np.asarray(rows, dtype=np.int64)
+    n = int(n_docs if n_docs is not None else (r.max(initial=-1) + 1))
+    count = np.bincount(r, minlength=n)[:n].astype(np.float64)
+    polar = np.bincount(r, weights=(pol != 0).astype(np.float64), minlength=n)[:n]
+    mean = np.bincount(r, weights=score, minlength=n)[:n] / np.maximum(count, 1.0)
+    opinion = polar > rule.opinion_share * count  # polar share above opinion_share: the narrow band
+    band = np.where(opinion, rule.band, rule.factual_band)
+    out = np.where(mean < rule.center - band, -1, np.where(mean > rule.center + band, 1, 0))
+    return np.asarray(np.where(polar > 0, out, 0), dtype=np.int8)
+
+
 def document_sentiment(tags: Sequence[UnitTags], rule: DocumentRule = DOCUMENT_RULE) -> Sentiment:
-    """A document's sentiment from its units' tags (the CLI's documents and the benchmark use this one)."""
-    polar = sum(t.sentiment != "neutral" for t in tags)
-    if polar == 0:
+    """One document's sentiment from its units' tags: :func:`document_polarities` over a single document."""
+    if not tags:
         return "neutral"
-    score = sum(t.sentiment_score for t in tags) / len(tags)
-    band = rule.band if polar / len(tags) > rule.opinion_share else rule.factual_band
-    if score < rule.center - band:
-        return "negative"
-    return "positive" if score > rule.center + band else "neutral"
+    pol = [{"negative": -1, "positive": 1}.get(t.sentiment, 0) for t in tags]
+    verdict = document_polarities(pol, [t.sentiment_score for t in tags], [0] * len(tags), 1, rule)
+    return _LABELS[int(verdict[0])]
 
 
 def effort_by_stage(tags: Sequence[UnitTags], stage_order: Sequence[str] | None = None) -> list[StageEffort]:

@@ -2,12 +2,25 @@
 
 A workspace's rated reviews teach the sentiment head its domain, and the adapted head re-tags the sentiment of
 its units — unrated tickets and survey answers by the head fitted on every rated item, rated items by the head
-fitted on the other folds (``nlp.tagging.adaptation``, the same function ``frictionmap analyze`` calls through
-``nlp.pipeline.adapt``). Refitted at every analysis rather than stored: a few logistic fits over the stored
-vectors cost seconds, and a stored head would go stale as reviews arrive. The report (adapted or not, on
-how many rated items, held-out gain) goes into the job's result, where ``GET /v1/jobs/{id}`` shows it.
+fitted on the other folds (``nlp.tagging.adaptation``, the functions ``frictionmap analyze`` calls through
+``nlp.pipeline.adapt``). Documents are judged by the pipeline's one document rule
+(``nlp.tagging.aggregate.document_polarities``) when the blend weight is chosen and the held-out gain
+reported. Refitted at every analysis rather than stored: a few logistic fits over the stored vectors cost
+seconds, and a stored head would go stale as reviews arrive. The report (adapted or not, on how many rated
+items, held-out gain) goes into the job's result, where ``GET /v1/jobs/{id}`` shows it.
 
-Reads the units' stored vectors (the clustering space) and texts; writes only ``sentiment``,
+Bounded memory (issue 10 follow-up). Loading every rated unit with its vector at once grew with the
+workspace (533 MiB peak at 48k rated items, docs/benchmarks.md). Now:
+
+1. rated items are read in keyset chunks of ``CHUNK`` ids (no vectors) into a per-class bottom-k hash sample
+   of at most ``max_rated_per_class`` items (``nlp.tagging.rated_sample``: deterministic, order-free);
+2. only the sample's units and vectors are loaded, and the head is fitted on them;
+3. every unit in scope is re-scored in keyset chunks of ``CHUNK`` units (by unit id) and its changes written
+   per chunk. Sampled rated units keep their cross-fitted scores (their own rating never scores their own
+   text); rated items left out of the sample never trained the head, so the full head scores them honestly.
+
+Below the cap the sample is every rated item, and the result equals the unchunked computation over items in
+id order (tests/service/analysis/test_sentiment_adaptation.py). Writes only ``sentiment``,
 ``sentiment_score`` and ``emotion`` (dropped when it no longer fits the polarity). Units of items that arrive
 between analyses keep the generic head's tags until the next analysis.
 """
@@ -15,16 +28,23 @@ between analyses keep the generic head's tags until the next analysis.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from nlp.pipeline import RatingScale
 from nlp.pipeline.adapt import adaptation_features, rating_labels
-from nlp.tagging.adaptation import AdaptationReport, adapt_unit_tags
+from nlp.tagging.adaptation import (
+    Adaptation,
+    AdaptationConfig,
+    AdaptationReport,
+    adapt_sentiment,
+    retag_sentiment,
+)
+from nlp.tagging.rated_sample import BottomKSample
 from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
 from service.analysis.backend import AnalysisBackend, vector
 from service.analysis.extraction import AnalysisScope, scoped_items
@@ -32,7 +52,8 @@ from service.models import FeedbackItem, OpinionUnit
 
 logger = logging.getLogger(__name__)
 SERVICE_RATING_SCALE: RatingScale = 5  # ratings are validated as 1–5 stars at ingest (``FeedbackIn.rating``)
-
+CHUNK = 2000  # items or units per keyset page
+MAX_RATED_PER_CLASS = 2500  # default of Settings.max_rated_per_class
 
 _COLUMNS = (
     OpinionUnit.id,
@@ -49,6 +70,7 @@ _COLUMNS = (
     FeedbackItem.rating,
     FeedbackItem.nps,
 )
+Proba = Callable[[Sequence[str], np.ndarray], np.ndarray]
 
 
 def _stored(u: Any) -> UnitTags:
@@ -64,57 +86,189 @@ def _stored(u: Any) -> UnitTags:
     )
 
 
-def adapt_workspace_sentiment(
-    session: Session, workspace_id: str, scope: AnalysisScope, backend: AnalysisBackend
-) -> AdaptationReport | None:
-    """Adapt and re-tag the sentiment of the units in scope; None when the backend has no sentiment head.
-
-    Reads columns, not ORM objects, and writes one bulk UPDATE of the changed units (a workspace's units
-    with their vectors would otherwise be materialised as ORM objects, ~12 KB per unit: issue 14).
-    """
-    proba = getattr(getattr(backend, "tagger", None), "sentiment_proba", None)
-    if proba is None:
-        return None
-    found: Sequence[Any] = session.exec(  # rows with named columns
-        select(*_COLUMNS)  # type: ignore[call-overload]
-        .join(FeedbackItem, col(FeedbackItem.id) == col(OpinionUnit.feedback_id))
-        .where(
-            OpinionUnit.workspace_id == workspace_id,
-            OpinionUnit.embedding_model == backend.model_id,
-            col(FeedbackItem.id).in_(scoped_items(workspace_id, scope).with_only_columns(FeedbackItem.id)),
-            col(OpinionUnit.embedding).is_not(None),
-        )
-        .order_by(col(FeedbackItem.created_at), col(FeedbackItem.id), col(OpinionUnit.start))
-    ).all()
-    if not found:
-        return None
-    item_index: dict[str, int] = {}
-    ratings: list[float | None] = []
-    nps: list[int | None] = []
-    for u in found:
-        if u.feedback_id not in item_index:
-            item_index[u.feedback_id] = len(item_index)
-            ratings.append(u.rating)
-            nps.append(u.nps)
-    tags, report = adapt_unit_tags(
-        [_stored(u) for u in found],
-        [u.text for u in found],
-        np.vstack([vector(u.embedding) for u in found]),
-        np.array([item_index[u.feedback_id] for u in found], dtype=np.int64),
-        rating_labels(ratings, nps, SERVICE_RATING_SCALE),
-        [u.rating for u in found],
-        [u.nps for u in found],
-        proba,
-        adaptation_features,
+def _embedded_units(workspace_id: str, model_id: str) -> Any:
+    """The workspace's units embedded by the backend's model (what adaptation reads)."""
+    return select(OpinionUnit.feedback_id).where(
+        OpinionUnit.workspace_id == workspace_id,
+        OpinionUnit.embedding_model == model_id,
+        col(OpinionUnit.embedding).is_not(None),
     )
-    if report.adapted:
+
+
+def _rated_sample(
+    session: Session, workspace_id: str, scope: AnalysisScope, model_id: str, cap: int, chunk: int
+) -> BottomKSample:
+    """Pass 1: rated items in scope with embedded units, id keyset pages of ``chunk``, no vectors read."""
+    sample = BottomKSample(cap)
+    in_scope = scoped_items(workspace_id, scope).with_only_columns(FeedbackItem.id)
+    last = ""
+    while True:
+        page: Sequence[Any] = session.exec(
+            select(FeedbackItem.id, FeedbackItem.rating, FeedbackItem.nps)
+            .where(
+                col(FeedbackItem.id).in_(in_scope),
+                or_(col(FeedbackItem.rating).is_not(None), col(FeedbackItem.nps).is_not(None)),
+                col(FeedbackItem.id).in_(_embedded_units(workspace_id, model_id)),
+                col(FeedbackItem.id) > last,
+            )
+            .order_by(col(FeedbackItem.id))
+            .limit(chunk)
+        ).all()
+        if not page:
+            return sample
+        labels = rating_labels([r.rating for r in page], [r.nps for r in page], SERVICE_RATING_SCALE)
+        for r, label in zip(page, labels, strict=True):
+            sample.offer(r.id, int(label))
+        last = page[-1].id
+
+
+def _sample_units(
+    session: Session, workspace_id: str, model_id: str, item_ids: Sequence[str], chunk: int
+) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """Pass 2: the sampled items' units (ids, texts, float32 vectors, item row), item-id then span order."""
+    row_of = {item: i for i, item in enumerate(item_ids)}
+    ids: list[str] = []
+    texts: list[str] = []
+    vectors: list[np.ndarray] = []
+    rows: list[int] = []
+    for start in range(0, len(item_ids), chunk):
+        part = item_ids[start : start + chunk]
+        found: Sequence[Any] = session.exec(
+            select(OpinionUnit.id, OpinionUnit.feedback_id, OpinionUnit.text, OpinionUnit.embedding)
+            .where(
+                OpinionUnit.workspace_id == workspace_id,
+                OpinionUnit.embedding_model == model_id,
+                col(OpinionUnit.embedding).is_not(None),
+                col(OpinionUnit.feedback_id).in_(part),
+            )
+            .order_by(col(OpinionUnit.feedback_id), col(OpinionUnit.start))
+        ).all()
+        for u in found:
+            ids.append(u.id)
+            texts.append(u.text)
+            vectors.append(vector(u.embedding))
+            rows.append(row_of[u.feedback_id])
+    matrix = np.vstack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
+    return ids, texts, matrix, np.asarray(rows, dtype=np.int64)
+
+
+def _scoped_units(workspace_id: str, scope: AnalysisScope, model_id: str) -> Any:
+    """Embedded units of the items in scope (the existence check; the pages add columns and a keyset)."""
+    in_scope = scoped_items(workspace_id, scope).with_only_columns(FeedbackItem.id)
+    return select(OpinionUnit.id).where(
+        OpinionUnit.workspace_id == workspace_id,
+        OpinionUnit.embedding_model == model_id,
+        col(OpinionUnit.embedding).is_not(None),
+        col(OpinionUnit.feedback_id).in_(in_scope),
+    )
+
+
+def _unit_pages(
+    session: Session, workspace_id: str, scope: AnalysisScope, model_id: str, chunk: int
+) -> Iterator[Sequence[Any]]:
+    """Pass 3: every embedded unit in scope with its item's rating/NPS, keyset pages on the unit id."""
+    in_scope = scoped_items(workspace_id, scope).with_only_columns(FeedbackItem.id)
+    last = ""
+    while True:
+        page: Sequence[Any] = session.exec(
+            select(*_COLUMNS)  # type: ignore[call-overload]
+            .join(FeedbackItem, col(FeedbackItem.id) == col(OpinionUnit.feedback_id))
+            .where(
+                OpinionUnit.workspace_id == workspace_id,
+                OpinionUnit.embedding_model == model_id,
+                col(OpinionUnit.embedding).is_not(None),
+                col(FeedbackItem.id).in_(in_scope),
+                col(OpinionUnit.id) > last,
+            )
+            .order_by(col(OpinionUnit.id))
+            .limit(chunk)
+        ).all()
+        if not page:
+            return
+        yield page
+        last = page[-1].id
+
+
+def _rescore(
+    session: Session,
+    pages: Iterator[Sequence[Any]],
+    adaptation: Adaptation,
+    cross_fitted: dict[str, np.ndarray],
+    proba: Proba,
+) -> int:
+    """Re-tag each page's units and write the changed ones; returns how many changed."""
+    changed_total = 0
+    for page in pages:
+        texts = [u.text for u in page]
+        vectors = np.vstack([vector(u.embedding) for u in page])
+        text_proba = adaptation.score(adaptation_features(vectors, texts), proba(texts, vectors))
+        for i, u in enumerate(page):
+            if u.id in cross_fitted:
+                text_proba[i] = cross_fitted[u.id]
+        tags = retag_sentiment(
+            [_stored(u) for u in page], text_proba, [u.rating for u in page], [u.nps for u in page]
+        )
         changed = [
             {"id": u.id, "sentiment": t.sentiment, "sentiment_score": t.sentiment_score, "emotion": t.emotion}
-            for u, t in zip(found, tags, strict=True)
+            for u, t in zip(page, tags, strict=True)
             if (u.sentiment, u.sentiment_score, u.emotion) != (t.sentiment, t.sentiment_score, t.emotion)
         ]
         if changed:
             session.execute(update(OpinionUnit), changed)
+        changed_total += len(changed)
+    return changed_total
+
+
+def adapt_workspace_sentiment(
+    session: Session,
+    workspace_id: str,
+    scope: AnalysisScope,
+    backend: AnalysisBackend,
+    max_rated_per_class: int = MAX_RATED_PER_CLASS,
+    chunk: int = CHUNK,
+) -> AdaptationReport | None:
+    """Adapt and re-tag the sentiment of the units in scope; None when the backend has no sentiment head
+    or the scope has no embedded unit.
+
+    Memory is bounded by the sample (``max_rated_per_class`` items per class, their units and vectors) plus
+    one page of ``chunk`` units, whatever the workspace's size. The report's item counts are the sample's.
+    """
+    proba: Proba | None = getattr(getattr(backend, "tagger", None), "sentiment_proba", None)
+    if proba is None:
+        return None
+    config = AdaptationConfig()
+    model_id = backend.model_id
+    sample = _rated_sample(session, workspace_id, scope, model_id, max_rated_per_class, chunk)
+    chosen = sample.items()
+    item_ids = [item for item, _ in chosen]
+    labels = np.array([label for _, label in chosen], dtype=np.int64)
+    n_neg, n_pos = int(np.sum(labels == -1)), int(np.sum(labels == 1))
+    if min(n_neg, n_pos) < config.min_per_class:  # nothing will be fitted: read no vector
+        if session.exec(_scoped_units(workspace_id, scope, model_id).limit(1)).first() is None:
+            return None
+        why = f"needs {config.min_per_class} rated items per class (negative {n_neg}, positive {n_pos})"
+        return AdaptationReport(False, why, len(item_ids), n_neg, n_pos, 0.0, None, None, 0, None, None)
+    unit_ids, texts, vectors, rows = _sample_units(session, workspace_id, model_id, item_ids, chunk)
+    features = adaptation_features(vectors, texts)
+    adaptation = adapt_sentiment(features, proba(texts, vectors), rows, labels, config)
+    report = adaptation.report
+    if report.adapted:
+        cross_fitted = dict(zip(unit_ids, adaptation.text_proba, strict=True))
+        del vectors, texts, features  # the sample's arrays are not needed while re-scoring page by page
+        changed = _rescore(
+            session,
+            _unit_pages(session, workspace_id, scope, model_id, chunk),
+            adaptation,
+            cross_fitted,
+            proba,
+        )
         session.commit()
-    logger.info("workspace %s sentiment adaptation: %s", workspace_id, report.to_json())
+        logger.info("workspace %s: %d units re-tagged", workspace_id, changed)
+    logger.info(
+        "workspace %s sentiment adaptation (rated items offered %s, sampled %d): %s",
+        workspace_id,
+        sample.offered,
+        len(item_ids),
+        report.to_json(),
+    )
     return report

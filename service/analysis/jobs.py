@@ -120,6 +120,7 @@ class _Context:
     scope: AnalysisScope
     backend: AnalysisBackend
     stages: list[str]
+    max_rated_per_class: int = 2500  # Settings.max_rated_per_class
 
 
 def _start(session: Session, job_id: str) -> Job | None:
@@ -141,7 +142,13 @@ def _context(session: Session, job: Job, settings: Settings) -> _Context:
         raise LookupError(f"workspace of job {job.id} is gone")
     scope = AnalysisScope.model_validate((job.params or {}).get("scope") or {})
     taxonomy = workspace_taxonomy(workspace)
-    return _Context(workspace, scope, get_backend(settings, taxonomy), list(taxonomy.stage_ids))
+    return _Context(
+        workspace,
+        scope,
+        get_backend(settings, taxonomy),
+        list(taxonomy.stage_ids),
+        settings.max_rated_per_class,
+    )
 
 
 @contextmanager
@@ -165,7 +172,9 @@ def _failure_recorded(session: Session, job_id: str, final_attempt: bool, retry_
 
 def _cluster_and_finish(session: Session, job: Job, ctx: _Context) -> list[str]:
     # Adapting needs every rated unit of the workspace, so it runs once all extraction batches are done.
-    adaptation = adapt_workspace_sentiment(session, ctx.workspace.id, ctx.scope, ctx.backend)
+    adaptation = adapt_workspace_sentiment(
+        session, ctx.workspace.id, ctx.scope, ctx.backend, ctx.max_rated_per_class
+    )
     result: ReclusterResult = recluster(session, ctx.workspace.id, ctx.scope, ctx.backend)
     _checkpoint(session, job, 0.9, "score")
     deliveries = refresh_scores(session, ctx.workspace, result.created)

@@ -112,7 +112,7 @@ class NlpBackend:
         sign = {"negative": -1, "positive": 1}
         polarity = np.array(
             [
-                candidate_polarity(u.sentiment, u.sentiment_score, u.text)
+                candidate_polarity(u.sentiment, u.sentiment_score, u.text, u.language)
                 if self.tagger is not None
                 else sign.get(u.sentiment or "", 0)
                 for u in units

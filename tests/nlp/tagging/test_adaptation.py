@@ -15,6 +15,7 @@ from nlp.tagging.adaptation import (
     blend,
     document_f1,
 )
+from nlp.tagging.aggregate import DocumentRule
 from nlp.tagging.types import UnitTags
 
 DIM = 16
@@ -43,8 +44,8 @@ def test_adapts_and_scores_unrated_items_well() -> None:
     assert a.report.adapted and a.weight > 0
     assert a.report.rated_items == 200
     unrated = np.arange(200, 400)
-    assert document_f1(_flat_generic(len(rows)), rows, unrated, truth, 0.2) < 0.2
-    assert document_f1(a.text_proba, rows, unrated, truth, 0.2) > 0.9
+    assert document_f1(_flat_generic(len(rows)), rows, unrated, truth) < 0.2
+    assert document_f1(a.text_proba, rows, unrated, truth) > 0.9
     gain = a.report.heldout_gain
     assert gain is not None and gain > 0.5 and a.report.heldout_items == 50
 
@@ -83,8 +84,8 @@ def test_a_rated_items_own_label_never_scores_its_own_text() -> None:
     a = adapt_sentiment(x, _flat_generic(n), rows, truth, cfg)
     assert a.report.adapted and a.head is not None
     in_sample = blend(_flat_generic(n), a.head.p_positive(x), 1.0)
-    assert document_f1(in_sample, rows, rows, truth, 0.2) > 0.95
-    assert document_f1(a.text_proba, rows, rows, truth, 0.2) < 0.75
+    assert document_f1(in_sample, rows, rows, truth) > 0.95
+    assert document_f1(a.text_proba, rows, rows, truth) < 0.75
 
 
 def test_blend_keeps_the_generic_neutral_mass() -> None:
@@ -163,3 +164,13 @@ def test_cli_pipeline_adapts_from_the_rating_column(hashing_embedder) -> None:  
     ticket = [u for u in res.units if u.row == len(records) - 1]
     assert ticket and all(u.sentiment == "negative" for u in ticket)
     assert all(u.pain_point is not None for u in ticket)
+
+
+def test_document_f1_judges_documents_by_the_pipelines_rule() -> None:
+    """A review of praise and criticism (mean score 0.1: neutral under the old ±0.2 band) is positive by
+    the rule the product applies, and the adaptation's F1 must say so."""
+    proba = np.array([[0.2, 0.1, 0.7], [0.6, 0.1, 0.3], [0.8, 0.1, 0.1], [0.7, 0.2, 0.1]])
+    rows = np.array([0, 0, 1, 1])
+    labels = np.array([1, -1])
+    assert document_f1(proba, rows, np.arange(2), labels) == 1.0
+    assert document_f1(proba, rows, np.arange(2), labels, DocumentRule(band=0.2)) < 1.0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from nlp.tagging.aggregate import DocumentRule, document_sentiment
+import numpy as np
+
+from nlp.tagging.aggregate import DocumentRule, document_polarities, document_sentiment
 from nlp.tagging.types import UnitTags
 
 
@@ -42,3 +44,22 @@ def test_rule_parameters_move_the_decision() -> None:
     assert document_sentiment(doc) == "negative"
     assert document_sentiment(doc, DocumentRule(center=-0.05)) == "positive"
     assert document_sentiment(doc, DocumentRule(band=0.1)) == "neutral"
+
+
+def test_document_polarities_over_many_documents_equal_one_document_at_a_time() -> None:
+    """The vectorised rule (adaptation, benchmarks) and the per-document call (CLI) give the same verdicts;
+    a document without units is neutral."""
+    rng = np.random.default_rng(7)
+    classes = ("negative", "neutral", "positive")
+    docs = [
+        [_u(classes[int(rng.integers(3))], float(rng.uniform(-1, 1))) for _ in range(int(rng.integers(1, 6)))]
+        for _ in range(300)
+    ]
+    docs.insert(5, [])
+    rows = [d for d, units in enumerate(docs) for _ in units]
+    flat = [u for units in docs for u in units]
+    pol = [{"negative": -1, "positive": 1}.get(u.sentiment, 0) for u in flat]
+    verdicts = document_polarities(pol, [u.sentiment_score for u in flat], rows, len(docs))
+    expected = [{"negative": -1, "neutral": 0, "positive": 1}[document_sentiment(units)] for units in docs]
+    assert verdicts.tolist() == expected
+    assert verdicts[5] == 0 and set(verdicts.tolist()) == {-1, 0, 1}

@@ -272,6 +272,9 @@ def test_factual_ticket_like_documents_stay_neutral_on_the_real_encoder(use_embe
         ),
         ("fr", "Mon contrat a été renouvelé le 1er janvier. Je voudrais recevoir une copie de la facture."),
         ("fr", "Le rendez-vous est fixé à jeudi 14 h à l'agence de Lyon."),
+        # Negative before the factual seed pairs (training/data/seed_*_factual.jsonl; issue 10 follow-up):
+        ("fr", "Je souhaite modifier l'adresse de facturation de mon compte."),
+        ("fr", "Le colis a été remis au transporteur mardi. La livraison est prévue sous 48 heures."),
         (
             "en",
             "Hello, I placed an order on March 3. The order number is 48213. Please confirm the delivery "
