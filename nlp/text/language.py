@@ -9,7 +9,7 @@ and so that loading stays fast. Accuracy on short FR/EN sentences is measured in
 and reported in ``docs/benchmarks.md``.
 
 Fast path (issue 14): ``nlp.text.language_cues`` counts French and English function words first and decides
-one-sided texts without lingua (3.5–8x cheaper on the labelled sets, accuracy equal or better on each:
+one-sided texts without lingua (3.5–15x cheaper on the labelled sets, accuracy equal or better on each:
 ``python -m bench.language``); lingua answers the rest (short, mixed, other-language texts).
 
 The module imports nothing else from the project on purpose: it is shared with the ingest path.
