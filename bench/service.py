@@ -247,6 +247,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 log(f"ingesting {args.n:,} items")
                 result["ingest"] = ingest(base, headers, items, args.batch, args.clients)
                 log(f"ingest: {result['ingest']}")
+                if args.ingest_only:
+                    return result
                 t = time.perf_counter()
                 job = client.post("/v1/analyses", json={"scope": {}}).json()
                 wait_for(
@@ -328,6 +330,11 @@ def main() -> None:
         "--generate-sql",
         action="store_true",
         help="with --generate on SQLite: generate inside SQL (1M in ~1 min)",
+    )
+    p.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="stop after the timed HTTP ingest (no analysis, no reads): the ingest throughput alone",
     )
     p.add_argument("--pain-points", type=int, default=60, help="pain points with --generate")
     p.add_argument("--keep", action="store_true", help="keep the temporary data dir (logs, SQLite files)")

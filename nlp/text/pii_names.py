@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from nlp.text.pii_lexicon import FIRST_NAMES, NOT_NAME_PHRASES, NOT_NAMES, PLACE_WORDS
+from nlp.text.pii_prefilter import may_have_cue
 
 _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zà-öø-ÿ"
@@ -107,6 +108,8 @@ def rule_spans(text: str) -> list[tuple[int, int]]:
             trimmed = _trim(match.group("name"), match.start("name"))
             if trimmed:
                 spans.append(trimmed)
+    if not may_have_cue(text):
+        return _known(text, spans)
     for match in _CUED.finditer(text):
         name = match.group("name")
         words = _words(name)

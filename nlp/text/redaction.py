@@ -40,6 +40,13 @@ from nlp.text.pii_numbers import (
     nir_spans,
     phone_spans,
 )
+from nlp.text.pii_prefilter import (
+    enough_digits,
+    may_have,
+    may_have_address,
+    may_have_any,
+    may_have_token,
+)
 
 PLACEHOLDERS = (
     "<EMAIL>",
@@ -88,6 +95,9 @@ _TOKEN_SHAPES = re.compile(
 _EMAIL = re.compile(r"\b[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _CARD_CANDIDATE = re.compile(r"(?<![\d.,])\d(?:[ -]?\d){12,18}(?![\d]|[.,]\d)")
 # Issuer prefixes of the card networks (Visa, Mastercard, Amex, Discover, Diners, JCB, UnionPay, Maestro, CB).
+# Fewest digits of an IBAN (country letters then two check digits) and of a card number.
+_MIN_IBAN_DIGITS = 2
+_MIN_CARD_DIGITS = 13
 _CARD_PREFIX = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|3[0689]|6|50|5[6-9])")
 
 
@@ -129,7 +139,7 @@ def _detect(text: str) -> list[PiiSpan]:
     sources: tuple[tuple[str, Callable[[str], list[tuple[int, int]]] | None], ...] = (
         ("NIR", nir_spans if digits >= MIN_NIR_DIGITS else None),
         ("PHONE", (lambda t: phone_spans(t, digits)) if digits >= MIN_INTERNATIONAL_DIGITS else None),
-        ("ADDRESS", address_spans if digits else None),
+        ("ADDRESS", address_spans if digits and may_have_address(text) else None),
         ("NAME", name_spans),
     )
     for kind, detect in sources:
@@ -164,21 +174,31 @@ def redact_pii(text: str) -> Redaction:
         if n:
             counts[kind] = counts.get(kind, 0) + n
 
-    text, n = _URL_USERINFO.subn(lambda m: f"{m.group('scheme')}<URL_SECRET>@", text)
-    add("URL_SECRET", n)
-    text, n = _URL_SECRET_PARAM.subn(lambda m: f"{m.group('lead')}<URL_SECRET>", text)
-    add("URL_SECRET", n)
-    text, n = _PASSWORD_VALUE.subn(lambda m: f"{m.group('lead')}<SECRET>", text)
-    add("SECRET", n)
-    text, n = _TOKEN_SHAPES.subn("<SECRET>", text)
-    add("SECRET", n)
-    text, n = _EMAIL.subn("<EMAIL>", text)
-    add("EMAIL", n)
-    spans = iban_spans(text)
-    for start, end in reversed(spans):
-        text = text[:start] + "<IBAN>" + text[end:]
-    add("IBAN", len(spans))
-    text, n = _sub_validated(_CARD_CANDIDATE, text, "<CARD>", _valid_card)
-    add("CARD", n)
+    # Prefilters (``pii_prefilter``): each scan runs only when the text has what its pattern needs.
+    # Placeholders add no digits, so the digit count of the input bounds every later step's.
+    digits = digit_count(text)
+    if may_have(text, "://", "@"):
+        text, n = _URL_USERINFO.subn(lambda m: f"{m.group('scheme')}<URL_SECRET>@", text)
+        add("URL_SECRET", n)
+    if may_have(text, "="):
+        text, n = _URL_SECRET_PARAM.subn(lambda m: f"{m.group('lead')}<URL_SECRET>", text)
+        add("URL_SECRET", n)
+    if may_have_any(text, ":", "="):
+        text, n = _PASSWORD_VALUE.subn(lambda m: f"{m.group('lead')}<SECRET>", text)
+        add("SECRET", n)
+    if may_have_token(text):
+        text, n = _TOKEN_SHAPES.subn("<SECRET>", text)
+        add("SECRET", n)
+    if may_have(text, "@"):
+        text, n = _EMAIL.subn("<EMAIL>", text)
+        add("EMAIL", n)
+    if enough_digits(digits, _MIN_IBAN_DIGITS):
+        spans = iban_spans(text)
+        for start, end in reversed(spans):
+            text = text[:start] + "<IBAN>" + text[end:]
+        add("IBAN", len(spans))
+    if enough_digits(digits, _MIN_CARD_DIGITS):
+        text, n = _sub_validated(_CARD_CANDIDATE, text, "<CARD>", _valid_card)
+        add("CARD", n)
     text = _replace(text, _detect(text), add)
     return Redaction(text=text, counts=counts)

@@ -19,6 +19,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import String, any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col, select
 
 from service.api.errors import FieldError
@@ -61,8 +63,15 @@ def row_keys(
 
 
 def _found(session: Session, workspace_id: str, hashes: list[str]) -> set[tuple[str, str]]:
-    """(kind, hash) of the given hashes that have a tombstone; one query per 500 hashes."""
+    """(kind, hash) of the given hashes that have a tombstone; one query per 500 hashes (PostgreSQL: one
+    query, ``key_hash = ANY(:array)``: one parameter and a constant statement, not 500-entry IN lists)."""
     found: set[tuple[str, str]] = set()
+    if session.get_bind().dialect.name == "postgresql":
+        array = bindparam("hashes", value=hashes, type_=ARRAY(String))
+        query = select(ErasureTombstone.kind, ErasureTombstone.key_hash).where(
+            ErasureTombstone.workspace_id == workspace_id, col(ErasureTombstone.key_hash) == any_(array)
+        )
+        return {(kind, key_hash) for kind, key_hash in session.exec(query).all()}
     for at in range(0, len(hashes), 500):
         query = select(ErasureTombstone.kind, ErasureTombstone.key_hash).where(
             ErasureTombstone.workspace_id == workspace_id,

@@ -3,7 +3,8 @@
 For each item: validate (``FeedbackIn``), redact PII from the text and metadata, detect the language (unless
 the item carries a ``language`` hint), pseudonymise the customer reference, compute the content hash, then one
 multi-row ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` per chunk of the batch (a row per statement was
-half of the ingest time), and one lookup of the stored ids of the duplicates.
+half of the ingest time; on PostgreSQL one ``INSERT ... SELECT FROM unnest(column arrays)``, ``insert_pg``),
+and one lookup of the stored ids of the duplicates.
 The unique constraints are the source of truth for idempotency, so concurrent callers posting the same batch
 (several API workers, an import racing a webhook) store each item exactly once on SQLite and PostgreSQL:
 
@@ -30,7 +31,6 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select, tuple_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
@@ -38,7 +38,7 @@ from nlp.text.language import detect_language
 from nlp.text.redaction import redact_pii
 from service.api.errors import summary, to_field_errors
 from service.erasures.tombstones import erased_results
-from service.feedback import hooks
+from service.feedback import hooks, insert_pg
 from service.feedback.schemas import FeedbackIn, ItemResult
 from service.models import FeedbackItem, Workspace
 from service.models.types import new_id, utcnow
@@ -154,13 +154,14 @@ def _insert_ignoring_conflicts(session: Session, rows: Sequence[dict[str, Any]])
     back to the rows whatever order RETURNING uses (SQLite does not promise one).
     """
     dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    if dialect not in ("postgresql", "sqlite"):
+    if dialect == "postgresql":  # one statement of column arrays (unnest), see insert_pg
+        return insert_pg.insert_ignoring_conflicts(session, rows)
+    if dialect != "sqlite":
         raise RuntimeError(f"unsupported database dialect for ingest: {dialect}")
     # One statement object with parameter *lists*: SQLAlchemy's "insertmanyvalues" renders the multi-row
     # VALUES from a cached compilation. Building ``.values(chunk)`` instead compiled 500 x 18 bind
     # parameters afresh on every call — 70% of the INSERT time (docs/benchmarks.md, "Ingest profile").
-    stmt = insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.id)
+    stmt = sqlite_insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.id)
     inserted: set[str] = set()
     for start in range(0, len(rows), INSERT_CHUNK_ROWS):
         chunk = list(rows[start : start + INSERT_CHUNK_ROWS])
@@ -171,7 +172,10 @@ def _insert_ignoring_conflicts(session: Session, rows: Sequence[dict[str, Any]])
 def _existing_ids(
     session: Session, workspace_id: str, rows: Sequence[dict[str, Any]]
 ) -> dict[tuple[str, str, str], str]:
-    """Stored ids of ``rows``' unique keys (``_lock_key``): one query per chunk of keys, not one per row."""
+    """Stored ids of ``rows``' unique keys (``_lock_key``): one query per chunk of keys, not one per row
+    (PostgreSQL: two queries over key arrays, ``insert_pg.existing_ids``)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return insert_pg.existing_ids(session, workspace_id, rows)
     c = _TABLE.c
     found: dict[tuple[str, str, str], str] = {}
     by_external = sorted({(r["source"], r["external_id"]) for r in rows if r["external_id"] is not None})

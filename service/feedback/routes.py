@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from service.api import jsonbody
@@ -239,9 +240,18 @@ def _ingest(session: Session, workspace: Workspace, items: list[Any], settings: 
                 index=i, status="rejected", reason="item is not a JSON object", errors=[err]
             )
     stored = ingest_items(session, workspace, [items[i] for i in valid_positions], settings=settings)
+    if len(valid_positions) == len(items):  # every item an object: the indexes are already right
+        return stored
     for position, result in zip(valid_positions, stored, strict=True):
         results[position] = result.model_copy(update={"index": position})
     return [r for r in results if r is not None]
+
+
+def _json(model: BaseModel, status_code: int) -> Response:
+    """The model serialised by pydantic's own (Rust) serialiser: a batch answer is 1,000 results, and
+    ``model_dump`` + ``json.dumps`` took 3-4x longer. The route declares ``response_model=None`` and its
+    ``responses`` for OpenAPI, so FastAPI validates nothing again here and the schema is unchanged."""
+    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
 
 
 @router.post(
@@ -268,7 +278,7 @@ def _ingest(session: Session, workspace: Workspace, items: list[Any], settings: 
 )
 async def submit_feedback(
     request: Request, session: SessionDep, workspace: CurrentWorkspace, settings: SettingsDep
-) -> JSONResponse:
+) -> Response:
     payload = _parse_json_body(await request.body())
     if not isinstance(payload, dict):
         raise field_error(422, "body", "object", 'body must be a JSON object: one item, or {"items": [...]}')
@@ -281,12 +291,12 @@ async def submit_feedback(
             rejected=sum(r.status == "rejected" for r in results),
             results=results,
         )
-        return JSONResponse(batch.model_dump(mode="json"), status_code=200)
+        return _json(batch, 200)
     (result,) = await run_in_threadpool(_ingest, session, workspace, [payload], settings)
     if result.status == "rejected":
         return JSONResponse(error_body(result.reason or "rejected", result.errors), status_code=422)
     code = status.HTTP_201_CREATED if result.status == "created" else status.HTTP_200_OK
-    return JSONResponse(result.model_dump(mode="json"), status_code=code)
+    return _json(result, code)
 
 
 # --- reading --------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from sqlalchemy import event, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from service.feedback import ingest
+from service.feedback import ingest, insert_pg
 from service.models import FeedbackItem, Workspace
 
 
@@ -65,7 +65,8 @@ def test_mixed_batch_results_and_ids(engine: Engine, session: Session, workspace
 def test_batch_larger_than_a_chunk(
     engine: Engine, session: Session, workspace_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest, "INSERT_CHUNK_ROWS", 7)
+    monkeypatch.setattr(ingest, "INSERT_CHUNK_ROWS", 7)  # SQLite's multi-row VALUES
+    monkeypatch.setattr(insert_pg, "CHUNK_ROWS", 7)  # PostgreSQL's column arrays
     workspace = session.get(Workspace, workspace_id)
     assert workspace is not None
     items = [{"source": "s", "external_id": f"x{i}", "text": f"Problème numéro {i}"} for i in range(30)]
