@@ -50,7 +50,7 @@ _NULLABLE = ("channel", "segment")
 
 def grain_key(table: Any, dialect: str) -> list[Any]:
     """The unique grain key's expressions as 0009_read_sum_delta indexes them (NULL stands as chr(1))."""
-    null = literal_column("chr(1)" if dialect == "postgresql" else "char(1)")
+    null: Any = literal_column("chr(1)" if dialect == "postgresql" else "char(1)")
     names = ["workspace_id", "grain", "kind", "key", "day", *_DIMS]
     return [func.coalesce(table.c[n], null) if n in _NULLABLE else table.c[n] for n in names]
 
@@ -79,7 +79,7 @@ def journal_only(workspace_id: str) -> Only:
             if kind == "pp"
             else func.coalesce(u2.c.stage, "unknown") == func.coalesce(u.c.stage, "unknown")
         )
-        counted = (
+        counted: Any = (
             select(literal_column("1"))
             .select_from(u2)
             .where(
@@ -130,9 +130,10 @@ def apply_delta(session: Session, workspace_id: str, max_fraction: float = MAX_D
     if built < 0 or invalidated > built:
         BUILDS["delta_fallbacks"] += 1
         return None
-    claimed = session.execute(
+    result: Any = session.execute(
         update(_JOURNAL).where(_JOURNAL.c.workspace_id == workspace_id).values(claimed=True)
-    ).rowcount
+    )
+    claimed = int(result.rowcount)
     if claimed and claimed > max_fraction * _workspace_size(session, workspace_id):
         BUILDS["delta_fallbacks"] += 1
         return None
