@@ -94,6 +94,7 @@ def journal_only(workspace_id: str) -> Only:
         items=lambda i: [i.c.id.in_(_journaled(workspace_id, ("item",), True))],
         units=lambda u, kind: [u.c.id.in_(_journaled(workspace_id, kinds(kind), True))],
         mentions=mentions,
+        in_workspace=True,
     )
 
 

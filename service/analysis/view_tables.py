@@ -100,11 +100,14 @@ class Only:
     """Extra conditions that restrict the sums' statements to some rows (``view_delta``: the journaled ones).
 
     ``items(i)``: on the items of kind ``all``; ``units(u, kind)``: on the units of a unit sum;
-    ``mentions(u, key, kind)``: on the (key, item) pairs of an item sum of kind ``pp`` / ``stage``."""
+    ``mentions(u, key, kind)``: on the (key, item) pairs of an item sum of kind ``pp`` / ``stage``.
+    ``in_workspace``: they select rows of the workspace only, so the statements leave out their own
+    ``workspace_id =`` condition (which would make SQLite scan the workspace instead of looking rows up)."""
 
     items: Callable[[Any], list[Any]]
     units: Callable[[Any, str], list[Any]]
     mentions: Callable[[Any, Any, str], list[Any]]
+    in_workspace: bool = False
 
 
 EVERYTHING = Only(lambda i: [], lambda u, kind: [], lambda u, key, kind: [])
@@ -133,12 +136,13 @@ def sum_selects(
         (
             _ITEM_SUM,
             select(ws, level, literal("all"), literal(""), day, *dims, func.count(), *_kpi_columns(i))
-            .where(i.c.workspace_id == workspace_id, *only.items(i))
+            .where(*([] if only.in_workspace else [i.c.workspace_id == workspace_id]), *only.items(i))
             .group_by(day, *groups),
         )
     ]
+    in_ws = [] if only.in_workspace else [u.c.workspace_id == workspace_id]
     for kind, key in (("pp", u.c.pain_point_id), ("stage", stage)):
-        keep = [u.c.workspace_id == workspace_id]
+        keep = list(in_ws)
         if kind == "pp":
             keep.append(u.c.pain_point_id.is_not(None))
         mentions = (
@@ -169,7 +173,7 @@ def sum_selects(
                 _UNIT_SUM,
                 select(ws, level, literal(kind), key, day, *dims, *_unit_columns(u))
                 .select_from(u.join(i, i.c.id == u.c.feedback_id))
-                .where(u.c.workspace_id == workspace_id, u.c.pain_point_id.is_not(None), *only.units(u, kind))
+                .where(*in_ws, u.c.pain_point_id.is_not(None), *only.units(u, kind))
                 .group_by(key, day, *groups),
             )
         )
