@@ -10,7 +10,10 @@ then for each ``--append`` size:
 2. times ``ensure_fresh`` with the delta on (``view_delta``: journal → UPSERT), checking it took the delta
    path (the build counters);
 3. times a full rebuild of the same data (``rebuild_read_sums``, what every read after a write did before);
-4. checks that both left the same totals (counts exactly, float sums to 1e-9) per table, grain and kind.
+4. checks that both left the same totals (counts exactly, float sums to 1e-9) per table, grain and kind;
+5. with ``--api``: through the API in process (``create_app`` + TestClient, no network), appends that many
+   items again and times the first ``GET /v1/pain-points`` after it with ``read_sums_delta`` on, then once
+   more with it off (the read brings the sums forward itself: delta, or full rebuild as before).
 
 Timings are wall-clock on whatever else the machine runs: compare the two columns of one run.
 """
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import tempfile
 import time
@@ -142,6 +146,34 @@ def same_totals(a: dict[str, list[float]], b: dict[str, list[float]]) -> bool:
     )
 
 
+def first_read_ms(url: str, data_dir: Path, engine: Any, ws: str, size: int, seed: int, delta: bool) -> int:
+    """Append ``size`` items, then time the first pain-point list read through the API."""
+    from fastapi.testclient import TestClient
+
+    from service.main import create_app
+    from service.settings import get_settings
+    from service.workspaces.security import create_api_key
+
+    os.environ["FRICTIONMAP_READ_SUMS_DELTA"] = "true" if delta else "false"
+    get_settings.cache_clear()
+    settings = Settings(database_url=url, data_dir=data_dir, queue_immediate=True, worker_in_process=False)
+    with Session(engine) as session:
+        workspace = session.get(Workspace, ws)
+        assert workspace is not None
+        key = create_api_key(session, workspace)
+        session.commit()
+    headers = {"Authorization": f"Bearer {key}"}
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/v1/pain-points", headers=headers).status_code == 200  # warm: imports, caches
+        time.sleep(3)  # the app's warm-up thread (language detector) off the CPU
+        append(engine, ws, size, seed)
+        t0 = time.perf_counter()
+        r = client.get("/v1/pain-points", params={"limit": 50}, headers=headers)
+        elapsed = time.perf_counter() - t0
+        assert r.status_code == 200, r.text
+    return round(elapsed * 1000)
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="fm-delta-") as tmp:
         url = prepare(args.database_url, Path(tmp))
@@ -189,6 +221,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "delta_ok": delta_ok,
                 "same_sums": same_totals(after_delta, totals(engine, ws_id)),
             }
+            if args.api:
+                row["api_first_read_delta_ms"] = first_read_ms(
+                    url, Path(tmp), engine, ws_id, size, 200 + k, True
+                )
+                row["api_first_read_rebuild_ms"] = first_read_ms(
+                    url, Path(tmp), engine, ws_id, size, 300 + k, False
+                )
             print(json.dumps(row), flush=True)
             rows.append(row)
         result["runs"] = rows
@@ -208,6 +247,7 @@ def main() -> None:
     p.add_argument("--append", type=int, nargs="+", default=[1_000, 10_000], help="items per append")
     p.add_argument("--pain-points", type=int, default=60)
     p.add_argument("--database-url", default="", help="default: a fresh SQLite file; PostgreSQL: a schema")
+    p.add_argument("--api", action="store_true", help="also time the first API read after an append")
     print(json.dumps(run(p.parse_args()), indent=1))
 
 

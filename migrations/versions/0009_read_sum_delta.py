@@ -227,6 +227,13 @@ def downgrade() -> None:
     """Back to 0007's triggers (version bumps only)."""
     dialect = op.get_bind().dialect.name
     _drop_triggers(dialect)
+    for table in SUM_TABLES:
+        op.execute(f"DROP INDEX IF EXISTS uq_{table}_grain")
+    op.drop_index("ix_read_sum_journal_ws_row", table_name="read_sum_journal")
+    op.drop_table("read_sum_journal")
+    # Before the triggers that name the table: SQLite's batch mode recreates and renames it.
+    with op.batch_alter_table("workspace_data_version") as batch:
+        batch.drop_column("invalidated_version")
     if dialect == "postgresql":
         for table in WATCHED:
             op.execute(f"DROP FUNCTION IF EXISTS fm_rs_{table}_upd()")
@@ -243,9 +250,3 @@ def downgrade() -> None:
     else:
         for ddl in _old_sqlite_triggers():
             op.execute(ddl)
-    for table in SUM_TABLES:
-        op.execute(f"DROP INDEX IF EXISTS uq_{table}_grain")
-    op.drop_index("ix_read_sum_journal_ws_row", table_name="read_sum_journal")
-    op.drop_table("read_sum_journal")
-    with op.batch_alter_table("workspace_data_version") as batch:
-        batch.drop_column("invalidated_version")
