@@ -5,8 +5,9 @@ its first pain point (``assign``: incremental assignment) in ``read_sum_journal`
 the sums see (a delete, a changed date, rating, channel, sentiment, pain point, …) by moving
 ``workspace_data_version.invalidated_version``. While nothing was invalidated since the last build, the
 sums of (built data + journaled rows) are the built sums plus the sums of the journaled rows alone: the
-same ``GROUP BY`` statements as the rebuild (``view_tables.sum_selects``) run over the journaled rows only,
-at every grain, and their rows are added with an UPSERT (``ON CONFLICT … DO UPDATE SET n = n + excluded.n``
+same ``GROUP BY`` statements as the rebuild (``view_tables.sum_selects``) run over the journaled rows only
+into scratch tables, the coarse grains are rolled up from those as the rebuild does (``rollup_selects``),
+and all their rows are added with an UPSERT (``ON CONFLICT … DO UPDATE SET n = n + excluded.n``
 on the unique grain key). Cost: proportional to the journal, not the workspace (~1 s for 1,000 items at
 100k on SQLite, against ~20 s for a rebuild).
 
@@ -24,7 +25,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, exists, func, literal_column, select, true, update
+from sqlalchemy import (
+    Column,
+    MetaData,
+    Table,
+    delete,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -39,12 +53,12 @@ from service.analysis.view_tables import (
     Only,
     lock_state,
     mark_built,
+    rollup_selects,
     sum_selects,
 )
 
 # Past this share of the workspace (journaled rows / items + units in the sums) a rebuild is as cheap.
 MAX_DELTA_FRACTION = 0.3
-GRAINS: tuple[tuple[str, tuple[str, ...]], ...] = (("full", _DIMS), ("day", ()), ("channel", ("channel",)))
 _NULLABLE = ("channel", "segment")
 
 
@@ -119,6 +133,37 @@ def _workspace_size(session: Session, workspace_id: str) -> int:
     return int(session.execute(items).scalar_one()) + int(session.execute(units).scalar_one())
 
 
+def _scratch(session: Session, table: Any) -> Any:
+    """An empty temporary table with the sum table's columns (dropped again before the commit)."""
+    name = f"tmp_delta_{table.name}"
+    session.execute(text(f"DROP TABLE IF EXISTS {name}"))
+    scratch = Table(
+        name,
+        MetaData(),
+        *(Column(c.name, c.type) for c in table.columns if c.name != "id"),
+        prefixes=["TEMPORARY"],
+        postgresql_on_commit="DROP",
+    )
+    scratch.create(session.connection())
+    return scratch
+
+
+def _add_journaled(session: Session, workspace_id: str, dialect: str) -> None:
+    """The journaled rows' ``full`` sums into scratch tables (seven joins over the journal), the coarse
+    grains rolled up from those, and everything added to the sum tables: six UPSERTs."""
+    scratch = {table.name: _scratch(session, table) for table in (_ITEM_SUM, _UNIT_SUM)}
+    for table, stmt in sum_selects(workspace_id, dialect, only=journal_only(workspace_id)):
+        target = scratch[table.name]
+        session.execute(insert(target).from_select([c.name for c in target.columns], stmt))
+    for table in (_ITEM_SUM, _UNIT_SUM):
+        source = scratch[table.name]
+        session.execute(_upsert(table, select(*source.columns).where(true()), dialect))
+    for table, stmt in rollup_selects(workspace_id, scratch):
+        session.execute(_upsert(table, stmt, dialect))
+    for source in scratch.values():
+        session.execute(text(f"DROP TABLE IF EXISTS {source.name}"))
+
+
 def apply_delta(session: Session, workspace_id: str, max_fraction: float = MAX_DELTA_FRACTION) -> int | None:
     """Add the journaled rows to the sums and commit; returns the version they reflect, or None (the caller
     rebuilds, in the same transaction, still under the lock) when the sums were never built, a write since
@@ -139,10 +184,7 @@ def apply_delta(session: Session, workspace_id: str, max_fraction: float = MAX_D
         BUILDS["delta_fallbacks"] += 1
         return None
     if claimed:
-        only = journal_only(workspace_id)
-        for grain, kept in GRAINS:
-            for table, stmt in sum_selects(workspace_id, dialect, grain, kept, only):
-                session.execute(_upsert(table, stmt, dialect))
+        _add_journaled(session, workspace_id, dialect)
         session.execute(
             delete(_JOURNAL).where(_JOURNAL.c.workspace_id == workspace_id, _JOURNAL.c.claimed == true())
         )
@@ -152,4 +194,4 @@ def apply_delta(session: Session, workspace_id: str, max_fraction: float = MAX_D
     return version
 
 
-__all__ = ["GRAINS", "MAX_DELTA_FRACTION", "apply_delta", "grain_key", "journal_only"]
+__all__ = ["MAX_DELTA_FRACTION", "apply_delta", "grain_key", "journal_only"]

@@ -188,18 +188,19 @@ def _rebuild_statements(workspace_id: str, dialect: str) -> list[Any]:
     return inserts + _rollups(workspace_id)
 
 
-def _rollups(workspace_id: str) -> list[Any]:
-    """The coarse grains, added up from the ``full`` rows just written (not from items and units again)."""
+def rollup_selects(workspace_id: str, sources: dict[str, Any] | None = None) -> list[tuple[Any, Any]]:
+    """(sum table, ``SELECT``) pairs adding the coarse grains up from ``full`` rows: the sum tables' own (a
+    rebuild), or ``sources[table name]``, a table of the same columns (a delta's scratch rows)."""
     out = []
     for table in (_ITEM_SUM, _UNIT_SUM):
         names = [c.name for c in table.columns if c.name != "id"]
         measures = names[names.index("language") + 1 :]
-        full = table.alias("f")
+        full = (sources or {}).get(table.name, table).alias("f")
         for grain, kept in (("day", ()), ("channel", ("channel",))):
             dims = [full.c[d] if d in kept else literal(ROLLED_UP) for d in _DIMS]
             out.append(
-                insert(table).from_select(
-                    names,
+                (
+                    table,
                     select(
                         full.c.workspace_id,
                         literal(grain),
@@ -216,6 +217,14 @@ def _rollups(workspace_id: str) -> list[Any]:
                 )
             )
     return out
+
+
+def _rollups(workspace_id: str) -> list[Any]:
+    """The coarse grains, added up from the ``full`` rows just written (not from items and units again)."""
+    return [
+        insert(table).from_select([c.name for c in table.columns if c.name != "id"], stmt)
+        for table, stmt in rollup_selects(workspace_id)
+    ]
 
 
 def data_version(session: Session, workspace_id: str) -> tuple[int, int]:
