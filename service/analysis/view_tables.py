@@ -7,8 +7,9 @@ ones) inside one transaction: simple to get right under erasures, merges and spl
 after every analysis, every debounced score refresh and, lazily, on the first read after a change.
 
 Freshness: triggers bump ``workspace_data_version`` on every write the sums depend on; ``ensure_fresh``
-compares it with the version the sums were built at and rebuilds when they differ. Concurrent rebuilds of a
-workspace serialise on its ``read_sum_state`` row (PostgreSQL ``FOR UPDATE``; SQLite has one writer).
+compares it with the version the sums were built at and, when they differ, adds the journaled appends
+(``view_delta``, 0009_read_sum_delta) or, after any other write, rebuilds. Concurrent builds of a workspace
+serialise on its ``read_sum_state`` row (PostgreSQL ``FOR UPDATE``; SQLite has one writer).
 """
 
 from __future__ import annotations
