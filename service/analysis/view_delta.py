@@ -57,7 +57,8 @@ from service.analysis.view_tables import (
     sum_selects,
 )
 
-# Past this share of the workspace (journaled rows / items + units in the sums) a rebuild is as cheap.
+# Past this share of the workspace (journaled items + units / items + units in the sums) a rebuild is as
+# cheap.
 MAX_DELTA_FRACTION = 0.3
 _NULLABLE = ("channel", "segment")
 
@@ -167,7 +168,8 @@ def _add_journaled(session: Session, workspace_id: str, dialect: str) -> None:
 def apply_delta(session: Session, workspace_id: str, max_fraction: float = MAX_DELTA_FRACTION) -> int | None:
     """Add the journaled rows to the sums and commit; returns the version they reflect, or None (the caller
     rebuilds, in the same transaction, still under the lock) when the sums were never built, a write since
-    the last build invalidated them, or the journal is over ``max_fraction`` of the workspace."""
+    the last build invalidated them, or the journaled items and units are over ``max_fraction`` of the
+    workspace's."""
     dialect = session.get_bind().dialect.name
     version, built, invalidated = lock_state(session, workspace_id)
     if version == built:  # another process brought them forward while we waited for the lock
@@ -175,13 +177,25 @@ def apply_delta(session: Session, workspace_id: str, max_fraction: float = MAX_D
         return version
     if built < 0 or invalidated > built:
         BUILDS["delta_fallbacks"] += 1
+        BUILDS["delta_fallbacks_invalidated"] += built >= 0
         return None
     result: Any = session.execute(
         update(_JOURNAL).where(_JOURNAL.c.workspace_id == workspace_id).values(claimed=True)
     )
     claimed = int(result.rowcount)
-    if claimed and claimed > max_fraction * _workspace_size(session, workspace_id):
+    appended = (
+        claimed
+        and session.execute(  # assignments ride along with their units' size
+            select(func.count()).where(
+                _JOURNAL.c.workspace_id == workspace_id,
+                _JOURNAL.c.claimed == true(),
+                _JOURNAL.c.kind != "assign",
+            )
+        ).scalar_one()
+    )
+    if appended and appended > max_fraction * _workspace_size(session, workspace_id):
         BUILDS["delta_fallbacks"] += 1
+        BUILDS["delta_fallbacks_size"] += 1
         return None
     if claimed:
         _add_journaled(session, workspace_id, dialect)

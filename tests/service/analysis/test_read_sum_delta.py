@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, delete, select, text, update
 from sqlmodel import Session
 
@@ -28,6 +29,9 @@ from service.models import (
     ReadUnitSum,
     Workspace,
 )
+from tests.helpers.journey_backend import TopicBackend
+from tests.service.analysis.test_read_sums import assert_same_views
+from tests.service.journey_map.test_journey_api import analyse, ingest, seed_items
 
 DAY0 = datetime(2026, 7, 1, 9, 30, tzinfo=UTC)
 KEY = ["grain", "kind", "key", "day", "channel", "source", "segment", "language"]
@@ -327,3 +331,25 @@ def test_never_built_sums_are_built_in_full(engine: Engine) -> None:
         add_items(session, ws, [*pps, None], 10, seed=11)
     bring_forward(engine, ws, "rebuild")
     assert view_tables.BUILDS is BUILDS
+
+
+def test_reads_after_an_ingest_take_the_delta_through_the_api(
+    client: TestClient,
+    auth_headers: dict[str, str],
+    topic_backend: TopicBackend,
+    engine: Engine,
+    workspace_id: str,
+) -> None:
+    """The service's own writes (HTTP ingest, its post-ingest extraction and assignment) are journaled: the
+    read after them adds them to the sums, no rebuild, and the view equals the full scan's."""
+    items = seed_items()
+    cut = len(items) * 5 // 6
+    ingest(client, auth_headers, items[:cut])
+    analyse(client, auth_headers)
+    assert client.get("/v1/pain-points", headers=auth_headers).status_code == 200
+    before = dict(BUILDS)
+    ingest(client, auth_headers, items[cut:])
+    assert client.get("/v1/pain-points", headers=auth_headers).status_code == 200
+    assert BUILDS["rebuilds"] == before.get("rebuilds", 0), dict(BUILDS)
+    assert BUILDS["applied_deltas"] > before.get("applied_deltas", 0)
+    assert_same_views(engine, workspace_id)
