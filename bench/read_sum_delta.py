@@ -15,6 +15,9 @@ then for each ``--append`` size:
    items again and times the first ``GET /v1/pain-points`` after it with ``read_sums_delta`` on, then once
    more with it off (the read brings the sums forward itself: delta, or full rebuild as before).
 
+``--write-cost N``: instead, the cost of the journal on writes: the same append of N items into an empty
+workspace at revision 0008 (version bump only) and at head (bump + journal), three times each, alternating.
+
 Timings are wall-clock on whatever else the machine runs: compare the two columns of one run.
 """
 
@@ -241,6 +244,36 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         return result
 
 
+def write_cost(args: argparse.Namespace) -> dict[str, Any]:
+    from alembic import command
+
+    from service.db import alembic_config
+
+    out: dict[str, list[float]] = {"0008_theme_name_edited": [], "head": []}
+    for attempt in range(3):
+        for revision in out:
+            with tempfile.TemporaryDirectory(prefix="fm-delta-") as tmp:
+                url = prepare(args.database_url, Path(tmp))
+                command.upgrade(alembic_config(url), revision)
+                engine = build_engine(url)
+                with Session(engine) as session:
+                    ws = Workspace(name="bench")
+                    session.add(ws)
+                    session.flush()
+                    session.add_all([PainPoint(workspace_id=ws.id, label=f"p{k}") for k in range(20)])
+                    session.commit()
+                    ws_id = ws.id
+                t0 = time.perf_counter()
+                append(engine, ws_id, args.write_cost, seed=attempt)
+                out[revision].append(round(time.perf_counter() - t0, 3))
+                engine.dispose()
+    return {
+        "database": args.database_url.split(":")[0] or "sqlite",
+        "items": args.write_cost,
+        "append_s": out,
+    }
+
+
 def main() -> None:
     p = argparse.ArgumentParser(prog="python -m bench.read_sum_delta", description=__doc__.split("\n")[0])
     p.add_argument("--n", type=int, default=100_000, help="items generated before the appends")
@@ -248,7 +281,9 @@ def main() -> None:
     p.add_argument("--pain-points", type=int, default=60)
     p.add_argument("--database-url", default="", help="default: a fresh SQLite file; PostgreSQL: a schema")
     p.add_argument("--api", action="store_true", help="also time the first API read after an append")
-    print(json.dumps(run(p.parse_args()), indent=1))
+    p.add_argument("--write-cost", type=int, default=0, help="time N appended items at 0008 vs head")
+    args = p.parse_args()
+    print(json.dumps(write_cost(args) if args.write_cost else run(args), indent=1))
 
 
 if __name__ == "__main__":
