@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, delete, select, text, update
+from sqlalchemy import Engine, create_engine, delete, event, select, text, update
 from sqlmodel import Session
 
 from service.analysis import view_tables
@@ -353,3 +353,32 @@ def test_reads_after_an_ingest_take_the_delta_through_the_api(
     assert BUILDS["rebuilds"] == before.get("rebuilds", 0), dict(BUILDS)
     assert BUILDS["applied_deltas"] > before.get("applied_deltas", 0)
     assert_same_views(engine, workspace_id)
+
+
+def test_a_write_during_a_rebuild_makes_the_next_build_full(engine: Engine) -> None:
+    """PostgreSQL (READ COMMITTED): an item committed while a rebuild runs may be half in the sums and its
+    journal row is deleted by the rebuild; the rebuild sees the version move and invalidates, so the next
+    build is full and exact instead of an empty delta that would leave the item out for good."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer: no write can commit inside a rebuild")
+    ws, pps, _ = built_workspace(engine, n=60)
+    with Session(engine) as session:
+        add_items(session, ws, [*pps, None], 3, seed=12)
+    other = create_engine(engine.url)
+    fired: list[bool] = []
+
+    def write_meanwhile(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("INSERT INTO read_unit_sum") and not fired:
+            fired.append(True)
+            with Session(other) as s:
+                add_items(s, ws, [*pps, None], 2, seed=13)
+
+    event.listen(engine, "before_cursor_execute", write_meanwhile)
+    try:
+        with Session(engine) as session:
+            rebuild_read_sums(session, ws)
+    finally:
+        event.remove(engine, "before_cursor_execute", write_meanwhile)
+        other.dispose()
+    assert fired
+    bring_forward(engine, ws, "rebuild")
