@@ -382,3 +382,38 @@ def test_a_write_during_a_rebuild_makes_the_next_build_full(engine: Engine) -> N
         other.dispose()
     assert fired
     bring_forward(engine, ws, "rebuild")
+
+
+def test_a_write_during_a_delta_waits_for_the_next_delta(engine: Engine) -> None:
+    """PostgreSQL: rows committed while a delta runs were not claimed; they stay journaled, the next delta
+    adds them (also the units of items the running delta counted), and the sums stay exact."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer: no write can commit inside a delta")
+    ws, pps, items = built_workspace(engine, n=200)
+    with Session(engine) as session:
+        fresh = add_items(session, ws, [*pps, None], 5, seed=14)
+    other = create_engine(engine.url)
+    fired: list[bool] = []
+
+    def write_meanwhile(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("INSERT INTO tmp_delta_read_item_sum") and not fired:
+            fired.append(True)
+            with Session(other) as s:  # more units on the items being added, and on old ones
+                rng = random.Random(15)
+                for k, item_id in enumerate(fresh + items[:5]):
+                    s.add_all(units_for(item_id, ws, [pps[k % 2]], rng, 2, first_span=20))
+                s.commit()
+
+    before = BUILDS["applied_deltas"]
+    event.listen(engine, "before_cursor_execute", write_meanwhile)
+    try:
+        with Session(engine) as session:
+            version, _ = data_version(session, ws)
+            assert ensure_fresh(session, ws) == version
+    finally:
+        event.remove(engine, "before_cursor_execute", write_meanwhile)
+        other.dispose()
+    assert fired and BUILDS["applied_deltas"] == before + 1
+    with Session(engine) as session:
+        assert session.execute(select(ReadSumJournal).where(ReadSumJournal.workspace_id == ws)).all() != []
+    bring_forward(engine, ws, "delta")
