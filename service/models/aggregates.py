@@ -18,7 +18,9 @@ reads the coarse rows, whose number is bounded by pain points × days (× channe
 ``workspace_data_version`` is bumped by database triggers on every write that changes what these sums see
 (items and units inserted, deleted, or updated in a column they read), whoever writes: the API, a worker,
 an erasure, a script. ``read_sum_state`` records the version the sums were built at; a read finding an older
-one rebuilds first, so the sums are never stale, only sometimes rebuilt late.
+one brings them forward first — adds the appended rows ``read_sum_journal`` lists, or rebuilds when
+``invalidated_version`` says a write since was not an append — so the sums are never stale, only sometimes
+brought forward late.
 """
 
 from __future__ import annotations
