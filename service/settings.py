@@ -138,6 +138,12 @@ class Settings(BaseSettings):
         "rebuilding them first (seconds at 100k items); keep it above scores_refresh_delay_s so the worker's "
         "refresh rebuilds in time. 0: every read after a write sees it (rebuilds when behind).",
     )
+    read_sums_delta: bool = Field(
+        default=True,
+        description="Bring the stored read aggregates forward by the items and units appended since they "
+        "were built (a journal kept by database triggers) instead of rebuilding them in full; writes that "
+        "are not appends (deletes, edits, merges, re-analysis) still rebuild. false: always rebuild.",
+    )
     analysis_batch_pause_s: float = Field(
         default=0.0,
         ge=0,

@@ -346,7 +346,8 @@ def load_summary(
     """The filtered view from the stored sums (rebuilt first when behind the data by more than
     ``settings.read_max_staleness_s``), cached per version."""
     filters = filters or ViewFilters()
-    version = ensure_fresh(session, workspace.id, get_settings().read_max_staleness_s)
+    settings = get_settings()
+    version = ensure_fresh(session, workspace.id, settings.read_max_staleness_s, settings.read_sums_delta)
     pps = live_pain_points(session, workspace.id)
     live = sorted(pps)
     config = priority_config(workspace).model_dump_json()

@@ -7,16 +7,20 @@ ones) inside one transaction: simple to get right under erasures, merges and spl
 after every analysis, every debounced score refresh and, lazily, on the first read after a change.
 
 Freshness: triggers bump ``workspace_data_version`` on every write the sums depend on; ``ensure_fresh``
-compares it with the version the sums were built at and rebuilds when they differ. Concurrent rebuilds of a
-workspace serialise on its ``read_sum_state`` row (PostgreSQL ``FOR UPDATE``; SQLite has one writer).
+compares it with the version the sums were built at and, when they differ, adds the journaled appends
+(``view_delta``, 0009_read_sum_delta) or, after any other write, rebuilds. Concurrent builds of a workspace
+serialise on its ``read_sum_state`` row (PostgreSQL ``FOR UPDATE``; SQLite has one writer).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Date, Float, and_, case, cast, delete, func, insert, literal, select, update
+from sqlalchemy import Date, Float, and_, case, cast, delete, func, insert, literal, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -26,6 +30,7 @@ from service.models import (
     FeedbackItem,
     OpinionUnit,
     ReadItemSum,
+    ReadSumJournal,
     ReadSumState,
     ReadUnitSum,
     WorkspaceDataVersion,
@@ -38,6 +43,10 @@ _ITEM_SUM = ReadItemSum.__table__  # type: ignore[attr-defined]
 _UNIT_SUM = ReadUnitSum.__table__  # type: ignore[attr-defined]
 _STATE = ReadSumState.__table__  # type: ignore[attr-defined]
 _VERSION = WorkspaceDataVersion.__table__  # type: ignore[attr-defined]
+_JOURNAL = ReadSumJournal.__table__  # type: ignore[attr-defined]
+# Builds in this process: ``rebuilds`` (full), ``applied_deltas``, ``delta_fallbacks`` (a delta that had to
+# rebuild); benchmarks and tests read them.
+BUILDS: Counter[str] = Counter()
 
 _DIMS = ("channel", "source", "segment", "language")
 _FULL = literal("full")
@@ -87,69 +96,112 @@ def _unit_columns(u: Any) -> list[Any]:
     ]
 
 
-def _rebuild_statements(workspace_id: str, dialect: str) -> list[Any]:
+@dataclass(frozen=True)
+class Only:
+    """Extra conditions that restrict the sums' statements to some rows (``view_delta``: the journaled ones).
+
+    ``items(i)``: on the items of kind ``all``; ``units(u, kind)``: on the units of a unit sum;
+    ``mentions(u, key, kind)``: on the (key, item) pairs of an item sum of kind ``pp`` / ``stage``.
+    ``in_workspace``: they select rows of the workspace only, so the statements leave out their own
+    ``workspace_id =`` condition (which would make SQLite scan the workspace instead of looking rows up)."""
+
+    items: Callable[[Any], list[Any]]
+    units: Callable[[Any, str], list[Any]]
+    mentions: Callable[[Any, Any, str], list[Any]]
+    in_workspace: bool = False
+
+
+EVERYTHING = Only(lambda i: [], lambda u, kind: [], lambda u, key, kind: [])
+
+
+def sum_selects(
+    workspace_id: str,
+    dialect: str,
+    grain: str = "full",
+    kept: tuple[str, ...] = _DIMS,
+    only: Only = EVERYTHING,
+) -> list[tuple[Any, Any]]:
+    """(sum table, ``SELECT … GROUP BY``) pairs computing the sums of one grain from items and units.
+
+    The rebuild runs them over everything at grain ``full`` (and rolls the coarse grains up from those rows);
+    a delta runs them at every grain over the journaled rows only and adds the result (UPSERT)."""
     i = _ITEM.alias("i")
     u = _UNIT.alias("u")
     day = item_day(i.c.created_at, dialect).label("day")
-    dims = [i.c[d] for d in _DIMS]
+    dims = [i.c[d] if d in kept else literal(ROLLED_UP) for d in _DIMS]
+    groups = [i.c[d] for d in _DIMS if d in kept]
     ws = literal(workspace_id)
+    level = _FULL if grain == "full" else literal(grain)
     stage = func.coalesce(u.c.stage, "unknown")
-    statements = [
-        insert(_ITEM_SUM).from_select(
-            _ITEM_SUM_COLUMNS,
-            select(ws, _FULL, literal("all"), literal(""), day, *dims, func.count(), *_kpi_columns(i))
-            .where(i.c.workspace_id == workspace_id)
-            .group_by(day, *dims),
+    out: list[tuple[Any, Any]] = [
+        (
+            _ITEM_SUM,
+            select(ws, level, literal("all"), literal(""), day, *dims, func.count(), *_kpi_columns(i))
+            .where(*([] if only.in_workspace else [i.c.workspace_id == workspace_id]), *only.items(i))
+            .group_by(day, *groups),
         )
     ]
+    in_ws = [] if only.in_workspace else [u.c.workspace_id == workspace_id]
     for kind, key in (("pp", u.c.pain_point_id), ("stage", stage)):
-        keep = [u.c.workspace_id == workspace_id]
+        keep = list(in_ws)
         if kind == "pp":
             keep.append(u.c.pain_point_id.is_not(None))
-        mentions = select(key.label("key"), u.c.feedback_id).where(*keep).distinct().subquery("m")
-        statements.append(
-            insert(_ITEM_SUM).from_select(
-                _ITEM_SUM_COLUMNS,
-                select(ws, _FULL, literal(kind), mentions.c.key, day, *dims, func.count(), *_kpi_columns(i))
+        mentions = (
+            select(key.label("key"), u.c.feedback_id).where(*keep, *only.mentions(u, key, kind)).distinct()
+        ).subquery("m")
+        out.append(
+            (
+                _ITEM_SUM,
+                select(ws, level, literal(kind), mentions.c.key, day, *dims, func.count(), *_kpi_columns(i))
                 .select_from(mentions.join(i, i.c.id == mentions.c.feedback_id))
-                .group_by(mentions.c.key, day, *dims),
+                .where(true())
+                .group_by(mentions.c.key, day, *groups),
             )
         )
-        statements.append(
-            insert(_UNIT_SUM).from_select(
-                _UNIT_SUM_COLUMNS,
-                select(ws, _FULL, literal(kind), key, day, *dims, *_unit_columns(u))
+        out.append(
+            (
+                _UNIT_SUM,
+                select(ws, level, literal(kind), key, day, *dims, *_unit_columns(u))
                 .select_from(u.join(i, i.c.id == u.c.feedback_id))
-                .where(*keep)
-                .group_by(key, day, *dims),
+                .where(*keep, *only.units(u, kind))
+                .group_by(key, day, *groups),
             )
         )
     for kind, column in (("sent", u.c.sentiment), ("emo", u.c.emotion)):
         key = u.c.pain_point_id + "|" + func.coalesce(column, "")
-        statements.append(
-            insert(_UNIT_SUM).from_select(
-                _UNIT_SUM_COLUMNS,
-                select(ws, _FULL, literal(kind), key, day, *dims, *_unit_columns(u))
+        out.append(
+            (
+                _UNIT_SUM,
+                select(ws, level, literal(kind), key, day, *dims, *_unit_columns(u))
                 .select_from(u.join(i, i.c.id == u.c.feedback_id))
-                .where(u.c.workspace_id == workspace_id, u.c.pain_point_id.is_not(None))
-                .group_by(key, day, *dims),
+                .where(*in_ws, u.c.pain_point_id.is_not(None), *only.units(u, kind))
+                .group_by(key, day, *groups),
             )
         )
-    return statements + _rollups(workspace_id)
+    return out
 
 
-def _rollups(workspace_id: str) -> list[Any]:
-    """The coarse grains, added up from the ``full`` rows just written (not from items and units again)."""
+def _rebuild_statements(workspace_id: str, dialect: str) -> list[Any]:
+    inserts = [
+        insert(table).from_select([c.name for c in table.columns if c.name != "id"], stmt)
+        for table, stmt in sum_selects(workspace_id, dialect)
+    ]
+    return inserts + _rollups(workspace_id)
+
+
+def rollup_selects(workspace_id: str, sources: dict[str, Any] | None = None) -> list[tuple[Any, Any]]:
+    """(sum table, ``SELECT``) pairs adding the coarse grains up from ``full`` rows: the sum tables' own (a
+    rebuild), or ``sources[table name]``, a table of the same columns (a delta's scratch rows)."""
     out = []
     for table in (_ITEM_SUM, _UNIT_SUM):
         names = [c.name for c in table.columns if c.name != "id"]
         measures = names[names.index("language") + 1 :]
-        full = table.alias("f")
+        full = (sources or {}).get(table.name, table).alias("f")
         for grain, kept in (("day", ()), ("channel", ("channel",))):
             dims = [full.c[d] if d in kept else literal(ROLLED_UP) for d in _DIMS]
             out.append(
-                insert(table).from_select(
-                    names,
+                (
+                    table,
                     select(
                         full.c.workspace_id,
                         literal(grain),
@@ -168,6 +220,14 @@ def _rollups(workspace_id: str) -> list[Any]:
     return out
 
 
+def _rollups(workspace_id: str) -> list[Any]:
+    """The coarse grains, added up from the ``full`` rows just written (not from items and units again)."""
+    return [
+        insert(table).from_select([c.name for c in table.columns if c.name != "id"], stmt)
+        for table, stmt in rollup_selects(workspace_id)
+    ]
+
+
 def data_version(session: Session, workspace_id: str) -> tuple[int, int]:
     """(current data version, version the sums were built at; -1 when never built)."""
     row = session.execute(
@@ -179,38 +239,71 @@ def data_version(session: Session, workspace_id: str) -> tuple[int, int]:
     return int(row[0] or 0), int(-1 if row[1] is None else row[1])
 
 
-def rebuild_read_sums(session: Session, workspace_id: str) -> int:
-    """Replace the workspace's sums from its items and units; commits; returns the version they reflect.
-
-    The analysis calls it after a recluster or an incremental assignment, the debounced score refresh
-    before scoring, and a read when it finds the sums behind the data."""
+def lock_state(session: Session, workspace_id: str) -> tuple[int, int, int]:
+    """Take the workspace's build lock (its ``read_sum_state`` row; PostgreSQL ``FOR UPDATE``, SQLite has one
+    writer) and return (data version, built version, invalidated version) as seen under it."""
     dialect = session.get_bind().dialect.name
     insert_state = pg_insert if dialect == "postgresql" else sqlite_insert
     session.execute(
         insert_state(_STATE).values(workspace_id=workspace_id, built_version=-1).on_conflict_do_nothing()
     )
     lock = select(_STATE.c.built_version).where(_STATE.c.workspace_id == workspace_id)
-    session.execute(lock.with_for_update() if dialect == "postgresql" else lock)
-    version, _ = data_version(session, workspace_id)
-    session.execute(delete(_ITEM_SUM).where(_ITEM_SUM.c.workspace_id == workspace_id))
-    session.execute(delete(_UNIT_SUM).where(_UNIT_SUM.c.workspace_id == workspace_id))
-    for stmt in _rebuild_statements(workspace_id, dialect):
-        session.execute(stmt)
+    built = session.execute(lock.with_for_update() if dialect == "postgresql" else lock).scalar_one()
+    row = session.execute(
+        select(_VERSION.c.version, _VERSION.c.invalidated_version).where(
+            _VERSION.c.workspace_id == workspace_id
+        )
+    ).one_or_none()
+    version, invalidated = (int(row[0]), int(row[1])) if row is not None else (0, 0)
+    return version, int(built), invalidated
+
+
+def mark_built(session: Session, workspace_id: str, version: int) -> None:
     session.execute(
         update(_STATE)
         .where(and_(_STATE.c.workspace_id == workspace_id))
         .values(built_version=version, built_at=utcnow())
     )
+
+
+def rebuild_read_sums(session: Session, workspace_id: str) -> int:
+    """Replace the workspace's sums from its items and units; commits; returns the version they reflect.
+
+    The analysis calls it after a recluster or an incremental assignment, the debounced score refresh
+    before scoring, and a read when it finds the sums behind the data (and the journal cannot bring them
+    forward, ``view_delta``). The journal is emptied: the rows it named are in the sums now."""
+    dialect = session.get_bind().dialect.name
+    version, _, _ = lock_state(session, workspace_id)
+    session.execute(delete(_ITEM_SUM).where(_ITEM_SUM.c.workspace_id == workspace_id))
+    session.execute(delete(_UNIT_SUM).where(_UNIT_SUM.c.workspace_id == workspace_id))
+    for stmt in _rebuild_statements(workspace_id, dialect):
+        session.execute(stmt)
+    session.execute(delete(_JOURNAL).where(_JOURNAL.c.workspace_id == workspace_id))
+    after = session.execute(
+        select(_VERSION.c.version).where(_VERSION.c.workspace_id == workspace_id)
+    ).scalar_one_or_none()
+    if after is not None and after != version:
+        # PostgreSQL, READ COMMITTED: a write committed while the statements above read, so the sums may
+        # hold part of it and its journal rows were just deleted; only another full rebuild is exact.
+        session.execute(
+            update(_VERSION).where(_VERSION.c.workspace_id == workspace_id).values(invalidated_version=after)
+        )
+    mark_built(session, workspace_id, version)
     session.commit()
+    BUILDS["rebuilds"] += 1
     return version
 
 
-def ensure_fresh(session: Session, workspace_id: str, max_staleness_s: float = 0.0) -> int:
-    """The data version the stored sums reflect, rebuilding them first when a write came after them.
+def ensure_fresh(
+    session: Session, workspace_id: str, max_staleness_s: float = 0.0, delta: bool = True
+) -> int:
+    """The data version the stored sums reflect, bringing them forward first when a write came after them.
 
-    The rebuild reads every item and unit (seconds at 100k items, minutes at 1M), so a busy large workspace
-    may accept sums up to ``max_staleness_s`` old (``settings.read_max_staleness_s``): reads then never pay
-    it while the worker's debounced score refresh, which rebuilds, runs more often than that."""
+    ``delta`` (``settings.read_sums_delta``): add the journaled appends to the sums (``view_delta``; ~1 s for
+    1,000 items at 100k), and rebuild in full only when a write the journal cannot express came since. A
+    rebuild reads every item and unit (seconds at 100k items, minutes at 1M), so a busy large workspace may
+    accept sums up to ``max_staleness_s`` old (``settings.read_max_staleness_s``): reads then never pay it
+    while the worker's debounced score refresh, which rebuilds, runs more often than that."""
     version, built = data_version(session, workspace_id)
     if version == built:
         return version
@@ -220,6 +313,12 @@ def ensure_fresh(session: Session, workspace_id: str, max_staleness_s: float = 0
         ).scalar_one_or_none()
         if built_at is not None and (utcnow() - _aware(built_at)).total_seconds() < max_staleness_s:
             return built
+    if delta and built >= 0:
+        from service.analysis.view_delta import apply_delta  # it builds on this module's statements
+
+        applied = apply_delta(session, workspace_id)
+        if applied is not None:
+            return applied
     return rebuild_read_sums(session, workspace_id)
 
 

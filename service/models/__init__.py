@@ -4,7 +4,13 @@ Each area keeps its tables in its own module and adds one import line here, so A
 test fixtures see the whole schema.
 """
 
-from service.models.aggregates import ReadItemSum, ReadSumState, ReadUnitSum, WorkspaceDataVersion
+from service.models.aggregates import (
+    ReadItemSum,
+    ReadSumJournal,
+    ReadSumState,
+    ReadUnitSum,
+    WorkspaceDataVersion,
+)
 from service.models.core import (
     FEEDBACK_KINDS,
     JOB_STATES,
@@ -43,6 +49,7 @@ __all__ = [
     "OpinionUnit",
     "PainPoint",
     "ReadItemSum",
+    "ReadSumJournal",
     "ReadSumState",
     "ReadUnitSum",
     "Source",

@@ -18,14 +18,17 @@ reads the coarse rows, whose number is bounded by pain points × days (× channe
 ``workspace_data_version`` is bumped by database triggers on every write that changes what these sums see
 (items and units inserted, deleted, or updated in a column they read), whoever writes: the API, a worker,
 an erasure, a script. ``read_sum_state`` records the version the sums were built at; a read finding an older
-one rebuilds first, so the sums are never stale, only sometimes rebuilt late.
+one brings them forward first — adds the appended rows ``read_sum_journal`` lists, or rebuilds when
+``invalidated_version`` says a write since was not an append — so the sums are never stale, only sometimes
+brought forward late.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, Float, Index, Integer, String
+from sqlalchemy import Boolean, Column, Date, Float, Index, Integer, String
+from sqlalchemy import text as sa_text
 from sqlmodel import Field, SQLModel
 
 from service.models.types import UTCDateTime
@@ -38,6 +41,28 @@ class WorkspaceDataVersion(SQLModel, table=True):
 
     workspace_id: str = Field(primary_key=True, max_length=36)
     version: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    # The version of the last write a delta cannot apply (a delete, a changed value; 0009_read_sum_delta):
+    # sums built at or after it may be brought forward by the journal, older ones are rebuilt in full.
+    invalidated_version: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default=sa_text("0"))
+    )
+
+
+class ReadSumJournal(SQLModel, table=True):
+    """Rows appended since the sums were built, written by triggers in the writer's transaction: ``kind``
+    ``item`` / ``unit`` (an inserted item or unit) or ``assign`` (a unit given its first pain point).
+    ``claimed`` marks the rows a delta is applying (``service/analysis/view_delta.py``)."""
+
+    __tablename__ = "read_sum_journal"
+    __table_args__ = (Index("ix_read_sum_journal_ws_row", "workspace_id", "row_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(sa_type=String(36), nullable=False)
+    kind: str = Field(sa_type=String(8), nullable=False)
+    row_id: str = Field(sa_type=String(36), nullable=False)
+    claimed: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=sa_text("false"))
+    )
 
 
 class ReadSumState(SQLModel, table=True):
@@ -67,6 +92,8 @@ class _SumKey(SQLModel):
 
 class ReadItemSum(_SumKey, table=True):
     __tablename__ = "read_item_sum"
+    # The unique grain key (uq_read_item_sum_grain, an expression index over coalesced channel and segment)
+    # is created by 0009_read_sum_delta only: its NULL stand-in is spelled per dialect.
     __table_args__ = (Index("ix_read_item_sum_ws_grain_kind_key", "workspace_id", "grain", "kind", "key"),)
 
     n_items: int = Field(sa_column=Column(Integer, nullable=False))
@@ -85,6 +112,8 @@ class ReadItemSum(_SumKey, table=True):
 
 class ReadUnitSum(_SumKey, table=True):
     __tablename__ = "read_unit_sum"
+    # The unique grain key (uq_read_unit_sum_grain, an expression index over coalesced channel and segment)
+    # is created by 0009_read_sum_delta only: its NULL stand-in is spelled per dialect.
     __table_args__ = (Index("ix_read_unit_sum_ws_grain_kind_key", "workspace_id", "grain", "kind", "key"),)
 
     n_units: int = Field(sa_column=Column(Integer, nullable=False))
