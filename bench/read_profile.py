@@ -172,7 +172,9 @@ def ratios(results: list[dict[str, Any]]) -> dict[str, float]:
     if len(results) < 2:
         return {}
     small, large = results[0]["reads"], results[-1]["reads"]
-    return {k: round(large[k]["p95_ms"] / small[k]["p95_ms"], 2) for k in large if small.get(k, {}).get("p95_ms")}
+    return {
+        k: round(large[k]["p95_ms"] / small[k]["p95_ms"], 2) for k in large if small.get(k, {}).get("p95_ms")
+    }
 
 
 def main() -> None:
