@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Float, cast, func, select
@@ -33,9 +33,8 @@ from nlp.journey_map.build import MapPainPoint
 from nlp.scoring.aggregated import CorpusSums, PainPointSums, score_from_sums
 from nlp.scoring.priority import PriorityResult
 from nlp.scoring.stats import Moments
-from service.analysis.filters import select_items
 from service.analysis.read_cache import Lru
-from service.analysis.view import ViewFilters, priority_config
+from service.analysis.view import item_scope, priority_config
 from service.analysis.view_summary import SummaryView, UnitTotals, visible
 from service.analysis.view_tables import item_day
 from service.models import FeedbackItem, OpinionUnit, PainPoint, Theme
@@ -85,19 +84,6 @@ class ThemeView:
 CACHE: Lru[ThemeFigures] = Lru()
 
 
-def _item_scope(workspace_id: str, filters: ViewFilters) -> Any:
-    """The view's item filters as one ``WHERE`` clause on ``feedback_item`` (the rule of ``select_items``)."""
-    return select_items(
-        workspace_id,
-        source=filters.source,
-        channel=filters.channel,
-        segment=filters.segment,
-        language=filters.language,
-        since=datetime.combine(filters.since, time.min, UTC) if filters.since else None,
-        until=datetime.combine(filters.until, time.max, UTC) if filters.until else None,
-    ).whereclause
-
-
 def _kpi_columns() -> list[Any]:
     out = []
     for name in _KPIS:
@@ -121,7 +107,7 @@ def _theme_sums(session: Session, view: SummaryView, members: dict[str, str]) ->
     rows = session.execute(
         select(mentions.c.theme, day, _ITEM.c.channel, func.count(), *_kpi_columns())
         .select_from(mentions.join(_ITEM, _ITEM.c.id == mentions.c.fid))
-        .where(_item_scope(ws, view.filters))
+        .where(item_scope(ws, view.filters))
         .group_by(mentions.c.theme, day, _ITEM.c.channel)
     )
     out: dict[str, ThemeSums] = {}
@@ -148,7 +134,7 @@ def _stage_units(session: Session, view: SummaryView, pp_ids: Sequence[str]) -> 
     )
     if view.filters.item_filters():
         stmt = stmt.select_from(_UNIT.join(_ITEM, _ITEM.c.id == _UNIT.c.feedback_id)).where(
-            _item_scope(ws, view.filters)
+            item_scope(ws, view.filters)
         )
     out: dict[str, dict[str, int]] = {}
     for pid, st, n in session.execute(stmt.group_by(_UNIT.c.pain_point_id, stage)):

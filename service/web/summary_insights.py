@@ -5,16 +5,17 @@ from a full ``View``, in time bounded by days x stages x dimension values, not b
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date, timedelta
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from service.analysis.view import stage_specs
+from service.analysis.view import ViewFilters, item_scope, stage_specs
 from service.analysis.view_summary import SummaryView, grain
-from service.models import ReadItemSum, ReadUnitSum, Workspace
-from service.web.insights import Week, stage_labels
+from service.models import FeedbackItem, OpinionUnit, ReadItemSum, ReadUnitSum, Workspace
+from service.web.insights import SEARCH_LIMIT, Week, like_pattern, stage_labels
 
 _I = ReadItemSum.__table__  # type: ignore[attr-defined]
 _U = ReadUnitSum.__table__  # type: ignore[attr-defined]
@@ -89,4 +90,56 @@ def dimension_values(
             .distinct()
         )
         out[dim] = sorted({str(v) for (v,) in rows if v})
+    return out
+
+
+@dataclass(frozen=True)
+class Verbatim:
+    """A matched feedback item as the search results show it (not the whole row)."""
+
+    id: str
+    created_at: datetime
+    source: str
+    channel: str | None
+
+
+def search_in_scope(session: Session, workspace: Workspace, q: str, filters: ViewFilters) -> list[Verbatim]:
+    """``insights.search_items`` kept to the view's item filters, newest first: the same bounded search
+    (the ``SEARCH_LIMIT`` newest matches in the workspace), then those in scope; no full view."""
+    found = (
+        select(FeedbackItem.id)  # type: ignore[call-overload]
+        .where(
+            FeedbackItem.workspace_id == workspace.id,
+            col(FeedbackItem.text).ilike(like_pattern(q.strip()), escape="\\"),
+        )
+        .order_by(col(FeedbackItem.created_at).desc())
+        .limit(SEARCH_LIMIT)
+        .subquery()
+    )
+    rows = session.execute(
+        select(FeedbackItem.id, FeedbackItem.created_at, FeedbackItem.source, FeedbackItem.channel)  # type: ignore[call-overload]
+        .where(item_scope(workspace.id, filters), col(FeedbackItem.id).in_(select(found.c.id)))
+        .order_by(col(FeedbackItem.created_at).desc())
+    )
+    return [Verbatim(*row) for row in rows]
+
+
+def mentioning(session: Session, workspace: Workspace, item_ids: Sequence[str]) -> dict[str, list[str]]:
+    """The pain points each of ``item_ids`` mentions (ids, in their units' reading order): bounded by the
+    search's limit, read by the units' ``feedback_id`` index."""
+    out: dict[str, list[str]] = {}
+    if not item_ids:
+        return out
+    rows = session.execute(
+        select(OpinionUnit.feedback_id, OpinionUnit.pain_point_id)  # type: ignore[call-overload]
+        .where(
+            OpinionUnit.workspace_id == workspace.id,
+            col(OpinionUnit.feedback_id).in_(list(item_ids)),
+            col(OpinionUnit.pain_point_id).is_not(None),
+        )
+        .order_by(col(OpinionUnit.feedback_id), col(OpinionUnit.start))
+    )
+    for fid, pid in rows:
+        if pid not in out.setdefault(fid, []):
+            out[fid].append(pid)
     return out
