@@ -23,9 +23,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Float, cast, func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 from sqlmodel import select as sm_select
 
@@ -35,15 +34,15 @@ from nlp.scoring.priority import PriorityResult
 from nlp.scoring.stats import Moments
 from service.analysis.read_cache import Lru
 from service.analysis.view import item_scope, priority_config
-from service.analysis.view_summary import SummaryView, UnitTotals, visible
+from service.analysis.view_summary import SummaryView, UnitTotals, _as_date, _where, grain, visible
 from service.analysis.view_tables import item_day
-from service.models import FeedbackItem, OpinionUnit, PainPoint, Theme
+from service.models import FeedbackItem, OpinionUnit, PainPoint, ReadItemSum, Theme
 from service.themes.naming import workspace_language
 from service.themes.service import theme_name
 
 _ITEM = FeedbackItem.__table__  # type: ignore[attr-defined]
 _UNIT = OpinionUnit.__table__  # type: ignore[attr-defined]
-_PP = PainPoint.__table__  # type: ignore[attr-defined]
+_I = ReadItemSum.__table__  # type: ignore[attr-defined]
 _KPIS = ("rating", "nps", "csat")
 
 
@@ -53,7 +52,7 @@ class ThemeSums:
 
     items_by_day: dict[date, int] = field(default_factory=dict)
     kpis: dict[str, Moments] = field(default_factory=dict)
-    channels: dict[str, int] = field(default_factory=dict)
+    channel_overlaps: dict[str, int] = field(default_factory=dict)  # items counted twice or more, per channel
 
 
 @dataclass
@@ -84,45 +83,75 @@ class ThemeView:
 CACHE: Lru[ThemeFigures] = Lru()
 
 
-def _kpi_columns() -> list[Any]:
-    out = []
-    for name in _KPIS:
-        c = _ITEM.c[name]
-        out += [func.count(c), func.sum(cast(c, Float)), func.sum(cast(c * c, Float))]
-    return out
+def _plus(a: Moments, b: Moments, times: int = 1) -> Moments:
+    return Moments(a.n + times * b.n, a.total + times * b.total, a.squares + times * b.squares)
 
 
 def _theme_sums(session: Session, view: SummaryView, members: dict[str, str]) -> dict[str, ThemeSums]:
-    """Distinct items mentioning each theme (through ``members``: pain point id -> theme id), per day and
-    channel, with their KPI moments."""
+    """Distinct items mentioning each theme (``members``: pain point id -> theme id) per day, with their KPI
+    moments, and how many to take off each channel's sum of its pain points' counts.
+
+    An item mentioning ``m`` pain points of a theme is counted ``m`` times by the sum of their stored
+    per-pain-point sums: those sums, less ``m - 1`` times each such item. Only items with units in two or
+    more of a theme's pain points are read, found on the (workspace, pain point, item) index alone."""
     ws = view.workspace.id
-    mentions = (
-        select(_PP.c.theme_id.label("theme"), _UNIT.c.feedback_id.label("fid"))
-        .select_from(_UNIT.join(_PP, _PP.c.id == _UNIT.c.pain_point_id))
+    g = grain(view.filters)
+    out: dict[str, ThemeSums] = {
+        tid: ThemeSums(kpis={k: Moments() for k in _KPIS}) for tid in members.values()
+    }
+    for key, raw_day, n in session.execute(
+        select(_I.c.key, _I.c.day, func.sum(_I.c.n_items))
+        .where(*_where(_I, ws, "pp", view.filters, g), _I.c.key.in_(sorted(members)))
+        .group_by(_I.c.key, _I.c.day)
+    ):
+        days = out[members[key]].items_by_day
+        d = _as_date(raw_day)
+        days[d] = days.get(d, 0) + int(n)
+    for pid, tid in members.items():
+        sums = out[tid]
+        for k, m in view.sums.pp_kpis.get(pid, {}).items():
+            sums.kpis[k] = Moments(
+                sums.kpis[k].n + m.n, sums.kpis[k].total + m.total, sums.kpis[k].squares + m.squares
+            )
+    theme = case(*((_UNIT.c.pain_point_id == pid, tid) for pid, tid in sorted(members.items())))
+    n_pps = func.count(func.distinct(_UNIT.c.pain_point_id))
+    overlaps = (
+        select(_UNIT.c.feedback_id.label("fid"), theme.label("theme"), n_pps.label("m"))
         .where(_UNIT.c.workspace_id == ws, _UNIT.c.pain_point_id.in_(sorted(members)))
-        .distinct()
-        .subquery("m")
+        .group_by(_UNIT.c.feedback_id, theme)
+        .having(n_pps > 1)
+        .subquery("o")
     )
     day = item_day(_ITEM.c.created_at, session.get_bind().dialect.name)
-    rows = session.execute(
-        select(mentions.c.theme, day, _ITEM.c.channel, func.count(), *_kpi_columns())
-        .select_from(mentions.join(_ITEM, _ITEM.c.id == mentions.c.fid))
+    for tid, m, raw_day, channel, *kpis in session.execute(
+        select(overlaps.c.theme, overlaps.c.m, day, _ITEM.c.channel, *(_ITEM.c[k] for k in _KPIS))
+        .select_from(overlaps.join(_ITEM, _ITEM.c.id == overlaps.c.fid))
         .where(item_scope(ws, view.filters))
-        .group_by(mentions.c.theme, day, _ITEM.c.channel)
-    )
-    out: dict[str, ThemeSums] = {}
-    for theme, raw_day, channel, n, *kpis in rows:
-        sums = out.setdefault(theme, ThemeSums(kpis={k: Moments() for k in _KPIS}))
-        d = raw_day if isinstance(raw_day, date) else date.fromisoformat(str(raw_day))
-        sums.items_by_day[d] = sums.items_by_day.get(d, 0) + int(n)
-        sums.channels[channel or "unknown"] = sums.channels.get(channel or "unknown", 0) + int(n)
-        for j, k in enumerate(_KPIS):
-            c, total, squares = kpis[3 * j : 3 * j + 3]
-            m = sums.kpis[k]
-            sums.kpis[k] = Moments(
-                m.n + int(c or 0), m.total + float(total or 0.0), m.squares + float(squares or 0.0)
-            )
+    ):
+        extra, sums, d = int(m) - 1, out[tid], _as_date(raw_day)
+        sums.items_by_day[d] -= extra
+        sums.channel_overlaps[channel or "unknown"] = (
+            sums.channel_overlaps.get(channel or "unknown", 0) + extra
+        )
+        for k, value in zip(_KPIS, kpis, strict=True):
+            if value is not None:
+                v, before = float(value), sums.kpis[k]
+                sums.kpis[k] = Moments(
+                    before.n - extra, before.total - extra * v, before.squares - extra * v * v
+                )
+    for sums in out.values():
+        sums.items_by_day = {d: n for d, n in sums.items_by_day.items() if n}
     return out
+
+
+def _channels(view: SummaryView, pps: Sequence[PainPoint], sums: ThemeSums) -> dict[str, int]:
+    """Distinct items per channel, most first (ties by name): the pain points' (loaded with the map's
+    sums, ``with_stages``) less the overlaps; empty when the view did not load them."""
+    counts: Counter[str] = Counter()
+    for p in pps:
+        counts.update((view.sums.pp_channels or {}).get(p.id, {}))
+    counts.subtract(sums.channel_overlaps)
+    return dict(sorted(((c, n) for c, n in counts.items() if n > 0), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _stage_units(session: Session, view: SummaryView, pp_ids: Sequence[str]) -> dict[str, dict[str, int]]:
@@ -225,7 +254,7 @@ def theme_views(session: Session, view: SummaryView) -> list[ThemeView]:
                 if totals.n_units
                 else {},
                 stage_units=dict(stages),
-                channels=dict(sorted(sums.channels.items(), key=lambda kv: (-kv[1], kv[0]))),
+                channels=_channels(view, pps, sums),
             )
         )
     return out

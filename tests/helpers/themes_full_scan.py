@@ -89,7 +89,9 @@ def theme_map_entries(view: View, themes: Sequence[ThemeView]) -> list[MapPainPo
             MapPainPoint(
                 id=tv.theme.id,
                 label=tv.name,
-                stage=staged.most_common(1)[0][0] if staged else "unknown",
+                # Ties: the first stage in name order. The original took the stage its first unit met
+                # (row order, arbitrary); the only change made to this oracle.
+                stage=min(staged.items(), key=lambda kv: (-kv[1], kv[0]))[0] if staged else "unknown",
                 priority=tv.score.priority,
                 n_items=tv.score.n_items,
                 share=tv.score.share,
