@@ -12,8 +12,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from service.analysis.read_cache import Lru
 from service.analysis.view import ViewFilters, item_scope, stage_specs
 from service.analysis.view_summary import SummaryView, grain
+from service.analysis.view_tables import data_version
 from service.models import FeedbackItem, OpinionUnit, ReadItemSum, ReadUnitSum, Workspace
 from service.web.insights import SEARCH_LIMIT, Week, like_pattern, stage_labels
 
@@ -78,19 +80,31 @@ def stage_distribution(view: SummaryView, lang: str = "en") -> list[tuple[str, s
     return rows
 
 
+_VALUES: Lru[dict[str, list[str]]] = Lru()
+
+
 def dimension_values(
     session: Session, workspace: Workspace, dims: Iterable[str] = ("source", "channel", "segment", "language")
 ) -> dict[str, list[str]]:
-    """``insights.dimension_values`` of the whole workspace: the distinct values its corpus sums hold."""
-    out = {}
-    for dim in dims:
-        rows = session.execute(
-            select(_I.c[dim])
-            .where(_I.c.workspace_id == workspace.id, _I.c.grain == "full", _I.c.kind == "all")
-            .distinct()
-        )
-        out[dim] = sorted({str(v) for (v,) in rows if v})
-    return out
+    """``insights.dimension_values`` of the whole workspace: the distinct values its corpus sums hold, kept
+    per version of those sums (the scan of the ``full`` rows grows with days x dimension values)."""
+    dims = tuple(dims)
+    _, built = data_version(session, workspace.id)
+
+    def compute() -> dict[str, list[str]]:
+        out = {}
+        for dim in dims:
+            rows = session.execute(
+                select(_I.c[dim])
+                .where(_I.c.workspace_id == workspace.id, _I.c.grain == "full", _I.c.kind == "all")
+                .distinct()
+            )
+            out[dim] = sorted({str(v) for (v,) in rows if v})
+        return out
+
+    if built < 0:  # never built: nothing cached under a version that does not exist
+        return compute()
+    return {k: list(v) for k, v in _VALUES.get_or_compute((workspace.id, built, dims), compute).items()}
 
 
 @dataclass(frozen=True)
