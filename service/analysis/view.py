@@ -69,6 +69,20 @@ class ViewFilters(BaseModel):
         return {k: str(v) for k, v in self.model_dump().items() if k in keep and v is not None}
 
 
+def item_scope(workspace_id: str, filters: ViewFilters) -> Any:
+    """The view's item filters as one ``WHERE`` clause on ``feedback_item``: the rule ``load_view`` applies
+    (``select_items``), for the SQL reads that join items (themes, search)."""
+    return select_items(
+        workspace_id,
+        source=filters.source,
+        channel=filters.channel,
+        segment=filters.segment,
+        language=filters.language,
+        since=datetime.combine(filters.since, time.min, UTC) if filters.since else None,
+        until=datetime.combine(filters.until, time.max, UTC) if filters.until else None,
+    ).whereclause
+
+
 def priority_config(workspace: Workspace) -> PriorityConfig:
     """The workspace's configured weights (``settings.priority``), falling back to documented defaults."""
     raw = (workspace.settings or {}).get("priority")

@@ -8,15 +8,14 @@ filters, the priority settings and the set of live pain points, so it is kept in
 that key: a second dashboard on the same data costs two primary-key look-ups. Pain point rows (label, status,
 owner…) are read on every call, never cached, so an edit shows at once.
 
-``service.analysis.view.load_view`` (every item and unit in memory) remains for pages that need rows
-(themes, insights, the web overview's verbatims).
+``service.analysis.view.load_view`` (every item and unit in memory) serves no request any more: the equality
+tests use it as the reference (themes read ``service.themes.summary``, issue 14).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -30,6 +29,7 @@ from nlp.scoring.aggregated import CorpusSums, PainPointSums, score_from_sums
 from nlp.scoring.closed_loop import ClosedLoopReport, closed_loop_report
 from nlp.scoring.priority import PriorityResult
 from nlp.scoring.stats import Moments
+from service.analysis.read_cache import Lru
 from service.analysis.view import ViewFilters, passes, priority_config, scores_sort_key, stage_specs
 from service.analysis.view_tables import ensure_fresh
 from service.models import PainPoint, ReadItemSum, ReadUnitSum, Workspace
@@ -122,37 +122,7 @@ class SummaryView:
         return {_as_date(day): int(n) for day, n in rows}
 
 
-class _Lru:
-    """A small thread-safe LRU (FastAPI runs sync routes in a thread pool); its size is
-    ``settings.read_cache_size``, read on first use."""
-
-    def __init__(self, size: int | None = None) -> None:
-        self.size = size
-        self._data: OrderedDict[Any, Sums] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_compute(self, key: Any, compute: Callable[[], Sums]) -> Sums:
-        if self.size is None:
-            self.size = get_settings().read_cache_size
-        if not self.size:
-            return compute()
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-        value = compute()
-        with self._lock:
-            self._data[key] = value
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-
-
-CACHE = _Lru()
+CACHE: Lru[Sums] = Lru()
 
 
 _DIMS = ("channel", "source", "segment", "language")
@@ -419,9 +389,13 @@ def map_entry(view: SummaryView, p: PainPoint) -> MapPainPoint:
     )
 
 
-def journey_map(view: SummaryView, top_n: int = 5) -> JourneyMap:
-    """``view.journey_map`` on sums (``load_summary(..., with_stages=True)``)."""
-    entries = [map_entry(view, p) for p in visible(view) if view.n_units(p.id)]
+def journey_map(
+    view: SummaryView, top_n: int = 5, entries: Sequence[MapPainPoint] | None = None
+) -> JourneyMap:
+    """``view.journey_map`` on sums (``load_summary(..., with_stages=True)``); ``entries`` replaces its pain
+    points (parent themes, ``?group_by=theme``: ``service.themes.summary.theme_map_entries``)."""
+    if entries is None:
+        entries = [map_entry(view, p) for p in visible(view) if view.n_units(p.id)]
     return build_journey_map(
         stage_specs(view.workspace),
         view.sums.stages or {},

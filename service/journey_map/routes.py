@@ -11,10 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from nlp.journey_map.document import JourneyMapDocument
 from nlp.journey_map.renderers import MEDIA_TYPES, render
 from service.analysis import view_summary
-from service.analysis.view import ViewFilters, journey_map, load_view
+from service.analysis.view import ViewFilters
 from service.api.deps import CurrentWorkspace, SessionDep
 from service.api.params import QueryDate, check_period
-from service.themes.service import theme_map_entries, theme_views
+from service.themes.summary import theme_map_entries, theme_views
 
 router = APIRouter(tags=["journey map"])
 TAGS = [
@@ -77,12 +77,9 @@ def get_journey_map(
             include={"channel", "source", "segment", "language", "since", "until"}, exclude_none=True
         )
     )
-    if q.group_by == "theme":  # themes still score unions of pain points from rows (see docs/architecture)
-        view = load_view(session, workspace, filters)
-        jm = journey_map(view, top_n=q.top, entries=theme_map_entries(view, theme_views(session, view)))
-    else:
-        summary = view_summary.load_summary(session, workspace, filters, with_stages=True)
-        jm = view_summary.journey_map(summary, top_n=q.top)
+    summary = view_summary.load_summary(session, workspace, filters, with_stages=True)
+    entries = theme_map_entries(theme_views(session, summary)) if q.group_by == "theme" else None
+    jm = view_summary.journey_map(summary, top_n=q.top, entries=entries)
     headers = {}
     if q.format in ("csv", "html"):
         ext = {"csv": "csv", "html": "html"}[q.format]

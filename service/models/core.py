@@ -125,6 +125,8 @@ class OpinionUnit(SQLModel, table=True):
     __tablename__ = "opinion_unit"
     __table_args__ = (
         Index("ix_unit_workspace_pain_point", "workspace_id", "pain_point_id"),
+        # Per pain point, its items and stages from the index alone: themes, mentions (0010_theme_reads).
+        Index("ix_unit_workspace_pp_feedback", "workspace_id", "pain_point_id", "feedback_id", "stage"),
         # One unit per span of an item: two workers extracting the same item cannot both write (0002_journey).
         Index("uq_opinion_unit_span", "feedback_id", "start", "end", unique=True),
     )

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from sqlmodel import Session
 
-from service.analysis.view import ViewFilters, load_view
+from service.analysis.view import ViewFilters
+from service.analysis.view_summary import load_summary
 from service.api.deps import CurrentWorkspace, SessionDep
 from service.api.docs import request_examples
 from service.api.errors import error_responses
@@ -29,7 +30,8 @@ from service.themes.schemas import (
     ThemePainPoint,
     ThemePatch,
 )
-from service.themes.service import ThemeView, rename_theme, theme_views
+from service.themes.service import rename_theme
+from service.themes.summary import ThemeView, theme_views
 
 router = APIRouter(tags=["themes"])
 TAGS = [
@@ -72,7 +74,7 @@ def _out(tv: ThemeView, language: str | None, priority: dict[str, float], items:
         name_edited=tv.theme.name_edited,
         names=shown_names(tv.theme.names, present_languages(p.language_mix for p in tv.pain_points)),
         items=tv.items,
-        units=len(tv.units),
+        units=tv.n_units,
         mean_sentiment=tv.mean_sentiment,
         stage_mix=tv.stage_mix,
         pain_points=[
@@ -104,7 +106,9 @@ def list_themes(
 
 
 def _themes(session: Session, workspace: Workspace, filters: ViewFilters) -> list[ThemeOut]:
-    view = load_view(session, workspace, filters)
+    """From the stored read sums and two bounded ``GROUP BY`` queries (``service.themes.summary``), not from
+    every item and unit."""
+    view = load_summary(session, workspace, filters)
     language = workspace_language(workspace)
     priority = {pid: r.priority for pid, r in view.scores.items()}
     items = {pid: r.n_items for pid, r in view.scores.items()}

@@ -81,7 +81,7 @@ def dimension_values(
     }
 
 
-def _like_pattern(q: str) -> str:
+def like_pattern(q: str) -> str:
     return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
@@ -92,7 +92,7 @@ def search_items(session: Session, workspace: Workspace, q: str) -> list[Feedbac
         select(FeedbackItem)
         .where(
             FeedbackItem.workspace_id == workspace.id,
-            col(FeedbackItem.text).ilike(_like_pattern(q.strip()), escape="\\"),
+            col(FeedbackItem.text).ilike(like_pattern(q.strip()), escape="\\"),
         )
         .order_by(col(FeedbackItem.created_at).desc())
         .limit(SEARCH_LIMIT)

@@ -7,29 +7,22 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from service.analysis import view_summary
-from service.analysis.view import View, ViewFilters, load_view, sort_key, visible_pain_points
 from service.analysis.view_summary import SummaryView, load_summary
 from service.api.deps import SessionDep
 from service.models import PainPoint
 from service.web.auth import CurrentUser
 from service.web.charts import bar_chart, line_chart
 from service.web.filters import parse_filters
-from service.web.insights import dimension_values
 from service.web.render import page, request_language
-from service.web.summary_insights import stage_distribution, weekly_series
+from service.web.summary_insights import dimension_values, stage_distribution, weekly_series
 
 router = APIRouter()
 TOP_N = 8
 COMPARE_DIMENSIONS = ("segment", "channel", "source", "language", "period")
 
 
-def ranked_pains(view: View, kind: str | None = "pain") -> list[PainPoint]:
-    pps = [p for p in visible_pain_points(view) if kind is None or p.kind == kind]
-    return sorted(pps, key=sort_key(view, "priority"))
-
-
 def ranked_summary(view: SummaryView, kind: str | None = "pain") -> list[PainPoint]:
-    """``ranked_pains`` on stored sums."""
+    """Visible pain points of ``kind`` by priority, on stored sums."""
     pps = [p for p in view_summary.visible(view) if kind is None or p.kind == kind]
     return sorted(pps, key=view_summary.sort_key(view, "priority"))
 
@@ -62,13 +55,15 @@ def overview(request: Request, user: CurrentUser, db: SessionDep) -> Response:
     )
 
 
-def _side(db: Session, request: Request, user: CurrentUser, prefix: str) -> tuple[View, list[PainPoint]]:
+def _side(
+    db: Session, request: Request, user: CurrentUser, prefix: str
+) -> tuple[SummaryView, list[PainPoint]]:
     pf = parse_filters(request.query_params, prefix)
-    view = load_view(db, user.workspace, pf.view)
-    return view, ranked_pains(view)[:TOP_N]
+    view = load_summary(db, user.workspace, pf.view)
+    return view, ranked_summary(view)[:TOP_N]
 
 
-def _share(view: View, pp_id: str) -> float:
+def _share(view: SummaryView, pp_id: str) -> float:
     """Share of the side's feedback that mentions the pain point (0 when it is not mentioned there)."""
     result = view.scores.get(pp_id)
     return result.share if result is not None and result.n_items else 0.0
@@ -78,7 +73,7 @@ def _share(view: View, pp_id: str) -> float:
 def compare(request: Request, user: CurrentUser, db: SessionDep) -> Response:
     """Two slices side by side; each side's filters use the ``a_`` / ``b_`` prefix in the URL."""
     sides = [_side(db, request, user, p) for p in ("a_", "b_")]
-    values = dimension_values(load_view(db, user.workspace, ViewFilters()))
+    values = dimension_values(db, user.workspace)
     (left, left_top), (right, right_top) = sides
     ids = list(dict.fromkeys(p.id for p in [*left_top, *right_top]))
     gaps = sorted(

@@ -5,16 +5,19 @@ from a full ``View``, in time bounded by days x stages x dimension values, not b
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date, timedelta
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from service.analysis.view import stage_specs
+from service.analysis.read_cache import Lru
+from service.analysis.view import ViewFilters, item_scope, stage_specs
 from service.analysis.view_summary import SummaryView, grain
-from service.models import ReadItemSum, ReadUnitSum, Workspace
-from service.web.insights import Week, stage_labels
+from service.analysis.view_tables import data_version
+from service.models import FeedbackItem, OpinionUnit, ReadItemSum, ReadUnitSum, Workspace
+from service.web.insights import SEARCH_LIMIT, Week, like_pattern, stage_labels
 
 _I = ReadItemSum.__table__  # type: ignore[attr-defined]
 _U = ReadUnitSum.__table__  # type: ignore[attr-defined]
@@ -77,16 +80,80 @@ def stage_distribution(view: SummaryView, lang: str = "en") -> list[tuple[str, s
     return rows
 
 
+_VALUES: Lru[dict[str, list[str]]] = Lru()
+
+
 def dimension_values(
     session: Session, workspace: Workspace, dims: Iterable[str] = ("source", "channel", "segment", "language")
 ) -> dict[str, list[str]]:
-    """``insights.dimension_values`` of the whole workspace: the distinct values its corpus sums hold."""
-    out = {}
-    for dim in dims:
-        rows = session.execute(
-            select(_I.c[dim])
-            .where(_I.c.workspace_id == workspace.id, _I.c.grain == "full", _I.c.kind == "all")
-            .distinct()
+    """``insights.dimension_values`` of the whole workspace: the distinct values its corpus sums hold, kept
+    per version of those sums (the scan of the ``full`` rows grows with days x dimension values)."""
+    dims = tuple(dims)
+    _, built = data_version(session, workspace.id)
+
+    def compute() -> dict[str, list[str]]:
+        out = {}
+        for dim in dims:
+            rows = session.execute(
+                select(_I.c[dim])
+                .where(_I.c.workspace_id == workspace.id, _I.c.grain == "full", _I.c.kind == "all")
+                .distinct()
+            )
+            out[dim] = sorted({str(v) for (v,) in rows if v})
+        return out
+
+    if built < 0:  # never built: nothing cached under a version that does not exist
+        return compute()
+    return {k: list(v) for k, v in _VALUES.get_or_compute((workspace.id, built, dims), compute).items()}
+
+
+@dataclass(frozen=True)
+class Verbatim:
+    """A matched feedback item as the search results show it (not the whole row)."""
+
+    id: str
+    created_at: datetime
+    source: str
+    channel: str | None
+
+
+def search_in_scope(session: Session, workspace: Workspace, q: str, filters: ViewFilters) -> list[Verbatim]:
+    """``insights.search_items`` kept to the view's item filters, newest first: the same bounded search
+    (the ``SEARCH_LIMIT`` newest matches in the workspace), then those in scope; no full view."""
+    found = (
+        select(FeedbackItem.id)  # type: ignore[call-overload]
+        .where(
+            FeedbackItem.workspace_id == workspace.id,
+            col(FeedbackItem.text).ilike(like_pattern(q.strip()), escape="\\"),
         )
-        out[dim] = sorted({str(v) for (v,) in rows if v})
+        .order_by(col(FeedbackItem.created_at).desc())
+        .limit(SEARCH_LIMIT)
+        .subquery()
+    )
+    rows = session.execute(
+        select(FeedbackItem.id, FeedbackItem.created_at, FeedbackItem.source, FeedbackItem.channel)  # type: ignore[call-overload]
+        .where(item_scope(workspace.id, filters), col(FeedbackItem.id).in_(select(found.c.id)))
+        .order_by(col(FeedbackItem.created_at).desc())
+    )
+    return [Verbatim(*row) for row in rows]
+
+
+def mentioning(session: Session, workspace: Workspace, item_ids: Sequence[str]) -> dict[str, list[str]]:
+    """The pain points each of ``item_ids`` mentions (ids, in their units' reading order): bounded by the
+    search's limit, read by the units' ``feedback_id`` index."""
+    out: dict[str, list[str]] = {}
+    if not item_ids:
+        return out
+    rows = session.execute(
+        select(OpinionUnit.feedback_id, OpinionUnit.pain_point_id)  # type: ignore[call-overload]
+        .where(
+            OpinionUnit.workspace_id == workspace.id,
+            col(OpinionUnit.feedback_id).in_(list(item_ids)),
+            col(OpinionUnit.pain_point_id).is_not(None),
+        )
+        .order_by(col(OpinionUnit.feedback_id), col(OpinionUnit.start))
+    )
+    for fid, pid in rows:
+        if pid not in out.setdefault(fid, []):
+            out[fid].append(pid)
     return out
