@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, select, update
 
-from bench.service import ROOT, free_port, log, peak_rss_mib, time_reads, wait_for, web_login
+from bench.service import ROOT, free_port, log, peak_rss_mib, server_up, time_reads, wait_for, web_login
 from bench.service_generate import generate_rows_sqlite_sql
 from service.models import PainPoint, Theme, Workspace
 
@@ -137,7 +137,7 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     )
     result: dict[str, Any] = {"n": n, "database": "sqlite", "generated": generated}
     try:
-        wait_for(lambda: _up(base), timeout=300)
+        wait_for(lambda: server_up(base), timeout=300)
         result["rss_idle_mib"] = peak_rss_mib(server.pid)
         with httpx.Client(base_url=base, headers=headers, timeout=600) as client:
             t = time.perf_counter()
@@ -158,13 +158,6 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         shutil.rmtree(tmp, ignore_errors=True)
     log(f"n={n:,}: {json.dumps(result['reads'])}")
     return result
-
-
-def _up(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/healthz", timeout=2).status_code < 500
-    except httpx.HTTPError:
-        return False
 
 
 def ratios(results: list[dict[str, Any]]) -> dict[str, float]:

@@ -232,7 +232,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     result: dict[str, Any] = {"n": args.n, "database": database_url.split(":", 1)[0], "clients": args.clients}
     try:
-        wait_for(lambda: _up(base), timeout=300)  # a loaded machine imports slowly
+        wait_for(lambda: server_up(base), timeout=300)  # a loaded machine imports slowly
         with httpx.Client(base_url=base, headers=headers, timeout=600) as client:
             if args.generate:
                 log(f"generating {args.n:,} items with units and pain points directly in the database")
@@ -298,7 +298,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
-def _up(base: str) -> bool:
+def server_up(base: str) -> bool:
     try:
         return httpx.get(f"{base}/healthz", timeout=2).status_code < 500
     except httpx.HTTPError:

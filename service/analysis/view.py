@@ -72,6 +72,10 @@ class ViewFilters(BaseModel):
 def item_scope(workspace_id: str, filters: ViewFilters) -> Any:
     """The view's item filters as one ``WHERE`` clause on ``feedback_item``: the rule ``load_view`` applies
     (``select_items``), for the SQL reads that join items (themes, search)."""
+    return _scoped_items(workspace_id, filters).whereclause
+
+
+def _scoped_items(workspace_id: str, filters: ViewFilters) -> Any:
     return select_items(
         workspace_id,
         source=filters.source,
@@ -80,7 +84,7 @@ def item_scope(workspace_id: str, filters: ViewFilters) -> Any:
         language=filters.language,
         since=datetime.combine(filters.since, time.min, UTC) if filters.since else None,
         until=datetime.combine(filters.until, time.max, UTC) if filters.until else None,
-    ).whereclause
+    )
 
 
 def priority_config(workspace: Workspace) -> PriorityConfig:
@@ -152,15 +156,7 @@ def load_view(session: Session, workspace: Workspace, filters: ViewFilters | Non
     """Items and units as plain rows of the few columns the scores use: a fraction of the memory and time
     of ORM objects carrying texts, metadata and embeddings."""
     filters = filters or ViewFilters()
-    stmt = select_items(
-        workspace.id,
-        source=filters.source,
-        channel=filters.channel,
-        segment=filters.segment,
-        language=filters.language,
-        since=datetime.combine(filters.since, time.min, UTC) if filters.since else None,
-        until=datetime.combine(filters.until, time.max, UTC) if filters.until else None,
-    )
+    stmt = _scoped_items(workspace.id, filters)
     items = {row[0]: ItemRow(*row) for row in session.execute(stmt.with_only_columns(*_ITEM_COLUMNS))}
     unit_rows = session.execute(
         sa_select(*_UNIT_COLUMNS).where(OpinionUnit.workspace_id == workspace.id)  # type: ignore[arg-type]
