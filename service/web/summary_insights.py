@@ -9,13 +9,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlmodel import Session, col
 
 from service.analysis.read_cache import Lru
 from service.analysis.view import ViewFilters, item_scope, stage_specs
 from service.analysis.view_summary import SummaryView, grain
 from service.analysis.view_tables import data_version
+from service.feedback import search_index
 from service.models import FeedbackItem, OpinionUnit, ReadItemSum, ReadUnitSum, Workspace
 from service.web.insights import SEARCH_LIMIT, Week, like_pattern, stage_labels
 
@@ -119,13 +120,19 @@ class Verbatim:
 
 def search_in_scope(session: Session, workspace: Workspace, q: str, filters: ViewFilters) -> list[Verbatim]:
     """``insights.search_items`` kept to the view's item filters, newest first: the same bounded search
-    (the ``SEARCH_LIMIT`` newest matches in the workspace), then those in scope; no full view."""
+    (the ``SEARCH_LIMIT`` newest matches in the workspace), then those in scope; no full view. The texts
+    scanned are the index's candidates where it has them (``service.feedback.search_index``)."""
+    conds = [
+        FeedbackItem.workspace_id == workspace.id,
+        col(FeedbackItem.text).ilike(like_pattern(q.strip()), escape="\\"),
+    ]
+    rowids = search_index.candidates(session, q.strip())
+    if rowids is not None:  # SQLite's trigram index narrows the scan; the ILIKE above stays the match
+        ids = func.json_each(rowids).table_valued("value")
+        conds.append(literal_column("feedback_item.rowid").in_(select(ids.c.value)))
     found = (
         select(FeedbackItem.id)  # type: ignore[call-overload]
-        .where(
-            FeedbackItem.workspace_id == workspace.id,
-            col(FeedbackItem.text).ilike(like_pattern(q.strip()), escape="\\"),
-        )
+        .where(*conds)
         .order_by(col(FeedbackItem.created_at).desc())
         .limit(SEARCH_LIMIT)
         .subquery()
