@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 FTS = "feedback_item_fts"
-CANDIDATE_CAP = 20_000
+CANDIDATE_CAP = 5_000
 _RUN = re.compile(r"[^%_]{3,}")
 _AVAILABLE: dict[str, bool] = {}  # per database URL: the table exists
 

@@ -8,8 +8,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, literal_column, select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import replacement_traverse
 from sqlmodel import Session, col
 
 from service.analysis.read_cache import Lru
@@ -20,6 +23,10 @@ from service.feedback import search_index
 from service.models import FeedbackItem, OpinionUnit, ReadItemSum, ReadUnitSum, Workspace
 from service.web.insights import SEARCH_LIMIT, Week, like_pattern, stage_labels
 
+_WS = FeedbackItem.__table__.c.workspace_id  # type: ignore[attr-defined]
+_UNINDEXED_WS: ColumnElement[Any] = literal_column(
+    "+feedback_item.workspace_id"
+)  # SQLite only: unary + hides the column's indexes
 _I = ReadItemSum.__table__  # type: ignore[attr-defined]
 _U = ReadUnitSum.__table__  # type: ignore[attr-defined]
 
@@ -108,6 +115,13 @@ def dimension_values(
     return {k: list(v) for k, v in _VALUES.get_or_compute((workspace.id, built, dims), compute).items()}
 
 
+def _unindexed_workspace(element: Any, **_: Any) -> Any:
+    table = FeedbackItem.__table__  # type: ignore[attr-defined]
+    if getattr(element, "table", None) is table and getattr(element, "key", None) == "workspace_id":
+        return _UNINDEXED_WS
+    return None
+
+
 @dataclass(frozen=True)
 class Verbatim:
     """A matched feedback item as the search results show it (not the whole row)."""
@@ -122,14 +136,18 @@ def search_in_scope(session: Session, workspace: Workspace, q: str, filters: Vie
     """``insights.search_items`` kept to the view's item filters, newest first: the same bounded search
     (the ``SEARCH_LIMIT`` newest matches in the workspace), then those in scope; no full view. The texts
     scanned are the index's candidates where it has them (``service.feedback.search_index``)."""
-    conds = [
-        FeedbackItem.workspace_id == workspace.id,
-        col(FeedbackItem.text).ilike(like_pattern(q.strip()), escape="\\"),
-    ]
+    match = col(FeedbackItem.text).ilike(like_pattern(q.strip()), escape="\\")
+    conds = [FeedbackItem.workspace_id == workspace.id, match]
     rowids = search_index.candidates(session, q.strip())
-    if rowids is not None:  # SQLite's trigram index narrows the scan; the ILIKE above stays the match
+    if rowids is not None:  # SQLite's trigram index narrows the scan; the ILIKE stays the match
         ids = func.json_each(rowids).table_valued("value")
-        conds.append(literal_column("feedback_item.rowid").in_(select(ids.c.value)))
+        # ``+workspace_id``: no index on it, so SQLite looks the candidates up by rowid instead of walking
+        # the workspace's rows newest first (which the ORDER BY would otherwise make it prefer).
+        conds = [
+            workspace.id == _UNINDEXED_WS,
+            match,
+            literal_column("feedback_item.rowid").in_(select(ids.c.value)),
+        ]
     found = (
         select(FeedbackItem.id)  # type: ignore[call-overload]
         .where(*conds)
@@ -137,9 +155,14 @@ def search_in_scope(session: Session, workspace: Workspace, q: str, filters: Vie
         .limit(SEARCH_LIMIT)
         .subquery()
     )
+    scope: ColumnElement[bool] = item_scope(workspace.id, filters)
+    if session.get_bind().dialect.name == "sqlite":
+        # The found ids (<= SEARCH_LIMIT) by primary key, not a walk of the workspace's index that SQLite's
+        # planner prefers for ``workspace_id = ?``: the same clause, with the column unindexed.
+        scope = replacement_traverse(scope, {}, _unindexed_workspace)
     rows = session.execute(
         select(FeedbackItem.id, FeedbackItem.created_at, FeedbackItem.source, FeedbackItem.channel)  # type: ignore[call-overload]
-        .where(item_scope(workspace.id, filters), col(FeedbackItem.id).in_(select(found.c.id)))
+        .where(scope, col(FeedbackItem.id).in_(select(found.c.id)))
         .order_by(col(FeedbackItem.created_at).desc())
     )
     return [Verbatim(*row) for row in rows]
