@@ -8,10 +8,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, literal_column, select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BinaryExpression, ColumnElement
 from sqlalchemy.sql.visitors import replacement_traverse
 from sqlmodel import Session, col
 
@@ -115,11 +115,24 @@ def dimension_values(
     return {k: list(v) for k, v in _VALUES.get_or_compute((workspace.id, built, dims), compute).items()}
 
 
-def _unindexed_workspace(element: Any, **_: Any) -> Any:
-    table = FeedbackItem.__table__  # type: ignore[attr-defined]
-    if getattr(element, "table", None) is table and getattr(element, "key", None) == "workspace_id":
-        return _UNINDEXED_WS
-    return None
+def by_key(session: Session, model: Any, workspace_id: str) -> ColumnElement[bool]:
+    """``model.workspace_id == workspace_id`` for a query that also names a few rows by key (ids, rowids):
+    on SQLite with the column's indexes hidden (unary ``+``), so that the planner looks those rows up by key
+    instead of walking every row of the workspace in an index that starts with ``workspace_id`` (~0.4 s
+    for 130k units; it prefers any index with an equality on its first column). Same rows either way."""
+    column = model.__table__.c.workspace_id
+    if session.get_bind().dialect.name == "sqlite":
+        return literal_column(f"+{column.table.name}.workspace_id") == workspace_id
+    return cast(ColumnElement[bool], column == workspace_id)
+
+
+def _swap_workspace(new: ColumnElement[bool]) -> Any:
+    def swap(element: Any, **_: Any) -> Any:
+        if isinstance(element, BinaryExpression) and getattr(element.left, "key", None) == "workspace_id":
+            return new
+        return None
+
+    return swap
 
 
 @dataclass(frozen=True)
@@ -159,7 +172,7 @@ def search_in_scope(session: Session, workspace: Workspace, q: str, filters: Vie
     if session.get_bind().dialect.name == "sqlite":
         # The found ids (<= SEARCH_LIMIT) by primary key, not a walk of the workspace's index that SQLite's
         # planner prefers for ``workspace_id = ?``: the same clause, with the column unindexed.
-        scope = replacement_traverse(scope, {}, _unindexed_workspace)
+        scope = replacement_traverse(scope, {}, _swap_workspace(by_key(session, FeedbackItem, workspace.id)))
     rows = session.execute(
         select(FeedbackItem.id, FeedbackItem.created_at, FeedbackItem.source, FeedbackItem.channel)  # type: ignore[call-overload]
         .where(scope, col(FeedbackItem.id).in_(select(found.c.id)))
@@ -170,14 +183,14 @@ def search_in_scope(session: Session, workspace: Workspace, q: str, filters: Vie
 
 def mentioning(session: Session, workspace: Workspace, item_ids: Sequence[str]) -> dict[str, list[str]]:
     """The pain points each of ``item_ids`` mentions (ids, in their units' reading order): bounded by the
-    search's limit, read by the units' ``feedback_id`` index."""
+    search's limit, read by the units' ``feedback_id`` index (``by_key``)."""
     out: dict[str, list[str]] = {}
     if not item_ids:
         return out
     rows = session.execute(
         select(OpinionUnit.feedback_id, OpinionUnit.pain_point_id)  # type: ignore[call-overload]
         .where(
-            OpinionUnit.workspace_id == workspace.id,
+            by_key(session, OpinionUnit, workspace.id),
             col(OpinionUnit.feedback_id).in_(list(item_ids)),
             col(OpinionUnit.pain_point_id).is_not(None),
         )
