@@ -23,10 +23,6 @@ from service.feedback import search_index
 from service.models import FeedbackItem, OpinionUnit, ReadItemSum, ReadUnitSum, Workspace
 from service.web.insights import SEARCH_LIMIT, Week, like_pattern, stage_labels
 
-_WS = FeedbackItem.__table__.c.workspace_id  # type: ignore[attr-defined]
-_UNINDEXED_WS: ColumnElement[Any] = literal_column(
-    "+feedback_item.workspace_id"
-)  # SQLite only: unary + hides the column's indexes
 _I = ReadItemSum.__table__  # type: ignore[attr-defined]
 _U = ReadUnitSum.__table__  # type: ignore[attr-defined]
 
@@ -154,10 +150,10 @@ def search_in_scope(session: Session, workspace: Workspace, q: str, filters: Vie
     rowids = search_index.candidates(session, q.strip())
     if rowids is not None:  # SQLite's trigram index narrows the scan; the ILIKE stays the match
         ids = func.json_each(rowids).table_valued("value")
-        # ``+workspace_id``: no index on it, so SQLite looks the candidates up by rowid instead of walking
-        # the workspace's rows newest first (which the ORDER BY would otherwise make it prefer).
+        # ``by_key``: SQLite looks the candidates up by rowid instead of walking the workspace's rows newest
+        # first (which the ORDER BY would otherwise make it prefer).
         conds = [
-            workspace.id == _UNINDEXED_WS,
+            by_key(session, FeedbackItem, workspace.id),
             match,
             literal_column("feedback_item.rowid").in_(select(ids.c.value)),
         ]
