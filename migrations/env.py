@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 
 import service.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from service.db import build_engine
+from service.models import compared_by_alembic
 from service.settings import get_settings
 
 config = context.config
@@ -21,6 +22,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite needs table rebuilds to ALTER
         compare_type=True,
+        include_name=compared_by_alembic,  # the search index's migration-only objects
     )
     with context.begin_transaction():
         context.run_migrations()

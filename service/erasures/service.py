@@ -25,7 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from service.erasures.tombstones import item_value, row_keys, tombstone_hash
-from service.feedback import hooks
+from service.feedback import hooks, search_index
 from service.models import Erasure, ErasureTombstone, FeedbackItem, OpinionUnit, PainPoint
 from service.models.types import utcnow
 from service.settings import Settings
@@ -223,6 +223,7 @@ def erase(session: Session, workspace_id: str, target: ErasureTarget, settings: 
     session.flush()
     _insert_tombstones(session, erasure, keys)
     session.commit()
+    search_index.forget_erased(session)
     _scrub_sqlite_log(session)
     hooks.feedback_deleted(session, workspace_id, ids)
     session.refresh(erasure)

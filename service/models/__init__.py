@@ -25,6 +25,7 @@ from service.models.core import (
     Workspace,
 )
 from service.models.erasures import ERASURE_SCOPES, TOMBSTONE_KINDS, Erasure, ErasureTombstone
+from service.models.search import MIGRATION_ONLY, compared_by_alembic
 from service.models.sources import RUN_STATES, RUN_TRIGGERS, Source, SourceRun
 from service.models.users import USER_ROLES, User
 from service.models.webhooks import DELIVERY_STATES, WEBHOOK_EVENTS, Webhook, WebhookDelivery
@@ -34,6 +35,7 @@ __all__ = [
     "ERASURE_SCOPES",
     "FEEDBACK_KINDS",
     "JOB_STATES",
+    "MIGRATION_ONLY",
     "PAIN_POINT_KINDS",
     "PAIN_POINT_STATUSES",
     "RUN_STATES",
@@ -60,4 +62,5 @@ __all__ = [
     "WebhookDelivery",
     "Workspace",
     "WorkspaceDataVersion",
+    "compared_by_alembic",
 ]

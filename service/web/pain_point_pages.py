@@ -26,7 +26,13 @@ from service.web.charts import line_chart
 from service.web.filters import PageFilters, parse_filters
 from service.web.insights import explain, highlight, terms_of
 from service.web.render import page, redirect
-from service.web.summary_insights import Verbatim, dimension_values, mentioning, search_in_scope
+from service.web.summary_insights import (
+    Verbatim,
+    by_key,
+    dimension_values,
+    mentioning,
+    search_in_scope,
+)
 
 router = APIRouter()
 Editor = require("editor")
@@ -72,7 +78,7 @@ def pain_points(request: Request, user: CurrentUser, db: SessionDep) -> Response
         dict(
             db.exec(
                 select(FeedbackItem.id, FeedbackItem.text).where(
-                    FeedbackItem.workspace_id == user.workspace.id, col(FeedbackItem.id).in_(shown)
+                    by_key(db, FeedbackItem, user.workspace.id), col(FeedbackItem.id).in_(shown)
                 )
             ).all()
         )

@@ -8,14 +8,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
+from sqlalchemy.sql.elements import BinaryExpression, ColumnElement
+from sqlalchemy.sql.visitors import replacement_traverse
 from sqlmodel import Session, col
 
 from service.analysis.read_cache import Lru
 from service.analysis.view import ViewFilters, item_scope, stage_specs
 from service.analysis.view_summary import SummaryView, grain
 from service.analysis.view_tables import data_version
+from service.feedback import search_index
 from service.models import FeedbackItem, OpinionUnit, ReadItemSum, ReadUnitSum, Workspace
 from service.web.insights import SEARCH_LIMIT, Week, like_pattern, stage_labels
 
@@ -107,6 +111,26 @@ def dimension_values(
     return {k: list(v) for k, v in _VALUES.get_or_compute((workspace.id, built, dims), compute).items()}
 
 
+def by_key(session: Session, model: Any, workspace_id: str) -> ColumnElement[bool]:
+    """``model.workspace_id == workspace_id`` for a query that also names a few rows by key (ids, rowids):
+    on SQLite with the column's indexes hidden (unary ``+``), so that the planner looks those rows up by key
+    instead of walking every row of the workspace in an index that starts with ``workspace_id`` (~0.4 s
+    for 130k units; it prefers any index with an equality on its first column). Same rows either way."""
+    column = model.__table__.c.workspace_id
+    if session.get_bind().dialect.name == "sqlite":
+        return literal_column(f"+{column.table.name}.workspace_id") == workspace_id
+    return cast(ColumnElement[bool], column == workspace_id)
+
+
+def _swap_workspace(new: ColumnElement[bool]) -> Any:
+    def swap(element: Any, **_: Any) -> Any:
+        if isinstance(element, BinaryExpression) and getattr(element.left, "key", None) == "workspace_id":
+            return new
+        return None
+
+    return swap
+
+
 @dataclass(frozen=True)
 class Verbatim:
     """A matched feedback item as the search results show it (not the whole row)."""
@@ -119,20 +143,35 @@ class Verbatim:
 
 def search_in_scope(session: Session, workspace: Workspace, q: str, filters: ViewFilters) -> list[Verbatim]:
     """``insights.search_items`` kept to the view's item filters, newest first: the same bounded search
-    (the ``SEARCH_LIMIT`` newest matches in the workspace), then those in scope; no full view."""
+    (the ``SEARCH_LIMIT`` newest matches in the workspace), then those in scope; no full view. The texts
+    scanned are the index's candidates where it has them (``service.feedback.search_index``)."""
+    match = col(FeedbackItem.text).ilike(like_pattern(q.strip()), escape="\\")
+    conds = [FeedbackItem.workspace_id == workspace.id, match]
+    rowids = search_index.candidates(session, q.strip())
+    if rowids is not None:  # SQLite's trigram index narrows the scan; the ILIKE stays the match
+        ids = func.json_each(rowids).table_valued("value")
+        # ``by_key``: SQLite looks the candidates up by rowid instead of walking the workspace's rows newest
+        # first (which the ORDER BY would otherwise make it prefer).
+        conds = [
+            by_key(session, FeedbackItem, workspace.id),
+            match,
+            literal_column("feedback_item.rowid").in_(select(ids.c.value)),
+        ]
     found = (
         select(FeedbackItem.id)  # type: ignore[call-overload]
-        .where(
-            FeedbackItem.workspace_id == workspace.id,
-            col(FeedbackItem.text).ilike(like_pattern(q.strip()), escape="\\"),
-        )
+        .where(*conds)
         .order_by(col(FeedbackItem.created_at).desc())
         .limit(SEARCH_LIMIT)
         .subquery()
     )
+    scope: ColumnElement[bool] = item_scope(workspace.id, filters)
+    if session.get_bind().dialect.name == "sqlite":
+        # The found ids (<= SEARCH_LIMIT) by primary key, not a walk of the workspace's index that SQLite's
+        # planner prefers for ``workspace_id = ?``: the same clause, with the column unindexed.
+        scope = replacement_traverse(scope, {}, _swap_workspace(by_key(session, FeedbackItem, workspace.id)))
     rows = session.execute(
         select(FeedbackItem.id, FeedbackItem.created_at, FeedbackItem.source, FeedbackItem.channel)  # type: ignore[call-overload]
-        .where(item_scope(workspace.id, filters), col(FeedbackItem.id).in_(select(found.c.id)))
+        .where(scope, col(FeedbackItem.id).in_(select(found.c.id)))
         .order_by(col(FeedbackItem.created_at).desc())
     )
     return [Verbatim(*row) for row in rows]
@@ -140,14 +179,14 @@ def search_in_scope(session: Session, workspace: Workspace, q: str, filters: Vie
 
 def mentioning(session: Session, workspace: Workspace, item_ids: Sequence[str]) -> dict[str, list[str]]:
     """The pain points each of ``item_ids`` mentions (ids, in their units' reading order): bounded by the
-    search's limit, read by the units' ``feedback_id`` index."""
+    search's limit, read by the units' ``feedback_id`` index (``by_key``)."""
     out: dict[str, list[str]] = {}
     if not item_ids:
         return out
     rows = session.execute(
         select(OpinionUnit.feedback_id, OpinionUnit.pain_point_id)  # type: ignore[call-overload]
         .where(
-            OpinionUnit.workspace_id == workspace.id,
+            by_key(session, OpinionUnit, workspace.id),
             col(OpinionUnit.feedback_id).in_(list(item_ids)),
             col(OpinionUnit.pain_point_id).is_not(None),
         )
