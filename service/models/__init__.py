@@ -25,7 +25,7 @@ from service.models.core import (
     Workspace,
 )
 from service.models.erasures import ERASURE_SCOPES, TOMBSTONE_KINDS, Erasure, ErasureTombstone
-from service.models.search import MIGRATION_ONLY, compared_by_alembic
+from service.models.migration_only import MIGRATION_ONLY, READ_SUM_GRAIN_INDEXES, compared_by_alembic
 from service.models.sources import RUN_STATES, RUN_TRIGGERS, Source, SourceRun
 from service.models.users import USER_ROLES, User
 from service.models.webhooks import DELIVERY_STATES, WEBHOOK_EVENTS, Webhook, WebhookDelivery
@@ -38,6 +38,7 @@ __all__ = [
     "MIGRATION_ONLY",
     "PAIN_POINT_KINDS",
     "PAIN_POINT_STATUSES",
+    "READ_SUM_GRAIN_INDEXES",
     "RUN_STATES",
     "RUN_TRIGGERS",
     "TOMBSTONE_KINDS",
