@@ -35,8 +35,9 @@ from nlp.tagging.artifacts import (
     read_model_card,
 )
 from nlp.tagging.effort_cues import lexicon_effort_type
-from nlp.tagging.features import build_features
+from nlp.tagging.features import LEXICAL_NAMES, build_features, lexical_matrix
 from nlp.tagging.fusion import SENTIMENT_CLASSES, fuse_sentiment, item_polarity, sentiment_score
+from nlp.tagging.polarity_lexicon import polarity_matrix
 from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes, load_prototypes
 from nlp.tagging.taxonomy import Taxonomy, load_default_taxonomy
 from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
@@ -70,6 +71,7 @@ class EmbeddingTagger:
         self._heads = heads
         self._text_heads = text_heads or {}
         self._ngram_cache: tuple[Any, NgramBatch] | None = None
+        self._lexical_cache: tuple[Any, np.ndarray] | None = None
         self._model_id = model_id
         self.taxonomy = taxonomy or load_default_taxonomy()
         self.card = card or {}
@@ -101,10 +103,32 @@ class EmbeddingTagger:
         self._ngram_cache = (key, batch)
         return batch
 
+    def _features(
+        self, embeddings: np.ndarray, texts: Sequence[str], lexical: bool, polarity: bool
+    ) -> np.ndarray:
+        """``build_features``, with the text-only columns computed once per batch and shared by every head
+        that reads them (they were recomputed per head: a regex scan of each unit four times)."""
+        if not lexical and not polarity:
+            return build_features(embeddings, texts, False, False)
+        key = tuple(texts)
+        cache = self._lexical_cache  # read once, as in ``_analyzed``
+        if cache is not None and cache[0] == key:
+            both = cache[1]
+        else:
+            both = np.hstack([lexical_matrix(texts), polarity_matrix(texts)])
+            self._lexical_cache = (key, both)
+        n_lex = len(LEXICAL_NAMES)
+        parts = [np.asarray(embeddings, dtype=np.float32)]
+        if lexical:
+            parts.append(both[:, :n_lex])
+        if polarity:
+            parts.append(both[:, n_lex:])
+        return np.hstack(parts)
+
     # -- per-aspect probabilities (also used by training.evaluate) -------------------------------------------
     def _proba(self, name: str, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         head = self._heads[name]
-        p = head.predict_proba(build_features(embeddings, texts, head.uses_lexical, head.uses_polarity))
+        p = head.predict_proba(self._features(embeddings, texts, head.uses_lexical, head.uses_polarity))
         text_head = self._text_heads.get(name)
         if text_head is None or head.text_weight <= 0:
             return p

@@ -289,3 +289,36 @@ def test_factual_ticket_like_documents_stay_neutral_on_the_real_encoder(use_embe
     tagger = load_tagger(None, use_embedder.model_id)
     result = analyze_records(records, embedder=use_embedder, tagger=tagger)
     assert [d.sentiment for d in result.documents] == ["neutral"] * len(docs)
+
+
+def test_shared_lexical_columns_give_the_per_head_features_and_tags(
+    tiny_models: Path, hashing_embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: the lexical and polarity columns are computed once per batch for every head; features and
+    tags are exactly those of ``build_features`` per head."""
+    from nlp.tagging.features import build_features
+    from nlp.tagging.tagger import EmbeddingTagger
+
+    tagger = load_tagger(tiny_models, "test-hashing")
+    texts = [
+        "Toujours pas remboursé, j'ai appelé cinq fois le service client !",
+        "No need to wait, zero hassle. Great app?",
+        "Je ne recommande plus : 1 étoile.",
+        "I had to re-enter my card details again and again",
+    ]
+    emb = hashing_embedder.encode(texts)
+    for lexical in (False, True):
+        for polarity in (False, True):
+            expected = build_features(emb, texts, lexical, polarity)
+            got = tagger._features(emb, texts, lexical, polarity)
+            assert got.dtype == expected.dtype and np.array_equal(got, expected)
+    fast = tagger.tag(texts, emb, ["fr", "en", "fr", "en"], ratings=[1, 5, None, 2])
+    monkeypatch.setattr(
+        EmbeddingTagger, "_features", lambda self, e, t, lex, pol: build_features(e, t, lex, pol)
+    )
+    assert (
+        load_tagger(tiny_models, "test-hashing").tag(
+            texts, emb, ["fr", "en", "fr", "en"], ratings=[1, 5, None, 2]
+        )
+        == fast
+    )
