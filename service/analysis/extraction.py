@@ -12,8 +12,8 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sqlalchemy import delete, insert, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
