@@ -8,8 +8,8 @@ highlight the unit in the original item and let tags be traced back.
 Sentence boundaries:
 * French: ``fr_core_news_sm`` with only ``senter`` active for splitting (the statistical sentence
   recogniser, which carries its own small tok2vec; the shared tok2vec, dependency parser, NER, morphologizer
-  and lemmatizer are skipped, which makes it many times faster than the full pipeline). Lemmas are computed separately, and only for the units that labelling needs
-  (:func:`lemmatize`).
+  and lemmatizer are skipped, which makes it many times faster than the full pipeline). Lemmas are computed
+  separately, and only for the units that labelling needs (:func:`lemmatize`).
 * English and anything else: ``spacy.blank("en")`` + the rule-based ``sentencizer``. There is no official
   English
   model on PyPI, and feedback sentences are punctuation-delimited, so rules lose little and cost ~nothing.

