@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from sqlalchemy import delete, insert, or_
+from sqlalchemy import delete, exists, insert, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
@@ -89,23 +89,34 @@ def _pending_ids(
     """Items in scope without units embedded by ``model_id`` (never analysed, or by another model), and,
     when ``stages`` is given, items with a unit tagged with a stage outside it (taxonomy replaced since);
     ``among``: only these items (one extraction batch)."""
-    done = (
-        select(OpinionUnit.feedback_id)
-        .where(OpinionUnit.workspace_id == workspace_id, OpinionUnit.embedding_model == model_id)
-        .distinct()
-    )
-    pending: ColumnElement[bool] = col(FeedbackItem.id).not_in(done)
-    if stages is not None:
-        stale = (
+    # The same two conditions either way (``feedback_id`` is never NULL, so NOT IN and NOT EXISTS agree):
+    # a whole-workspace plan anti-joins one set of done items; a batch of ``among`` items asks, per item, the
+    # unit index about its own units instead of collecting every unit of the workspace on each batch.
+    stale_stage = col(OpinionUnit.stage).not_in(sorted({*(stages or ()), UNKNOWN_STAGE}))
+    pending: ColumnElement[bool]
+    if among is None:
+        done = (
             select(OpinionUnit.feedback_id)
-            .where(
-                OpinionUnit.workspace_id == workspace_id,
-                col(OpinionUnit.stage).is_not(None),
-                col(OpinionUnit.stage).not_in(sorted({*stages, UNKNOWN_STAGE})),
-            )
+            .where(OpinionUnit.workspace_id == workspace_id, OpinionUnit.embedding_model == model_id)
             .distinct()
         )
-        pending = or_(pending, col(FeedbackItem.id).in_(stale))
+        pending = col(FeedbackItem.id).not_in(done)
+        if stages is not None:
+            stale = (
+                select(OpinionUnit.feedback_id)
+                .where(
+                    OpinionUnit.workspace_id == workspace_id,
+                    col(OpinionUnit.stage).is_not(None),
+                    stale_stage,
+                )
+                .distinct()
+            )
+            pending = or_(pending, col(FeedbackItem.id).in_(stale))
+    else:
+        own = (col(OpinionUnit.feedback_id) == FeedbackItem.id, OpinionUnit.workspace_id == workspace_id)
+        pending = ~exists().where(*own, OpinionUnit.embedding_model == model_id)
+        if stages is not None:
+            pending = or_(pending, exists().where(*own, col(OpinionUnit.stage).is_not(None), stale_stage))
     stmt = scoped_items(workspace_id, scope).where(pending)
     if among is not None:
         stmt = stmt.where(col(FeedbackItem.id).in_(list(among)))
