@@ -113,8 +113,8 @@ def _pending_ids(
             )
             pending = or_(pending, col(FeedbackItem.id).in_(stale))
     else:
-        own = (col(OpinionUnit.feedback_id) == FeedbackItem.id, OpinionUnit.workspace_id == workspace_id)
-        pending = ~exists().where(*own, OpinionUnit.embedding_model == model_id)
+        own = (col(OpinionUnit.feedback_id) == FeedbackItem.id, col(OpinionUnit.workspace_id) == workspace_id)
+        pending = ~exists().where(*own, col(OpinionUnit.embedding_model) == model_id)
         if stages is not None:
             pending = or_(pending, exists().where(*own, col(OpinionUnit.stage).is_not(None), stale_stage))
     stmt = scoped_items(workspace_id, scope).where(pending)
