@@ -167,14 +167,15 @@ def _extract(
             ).where(col(OpinionUnit.feedback_id).in_(ids))
         ).all()
     }
-    session.execute(delete(OpinionUnit).where(col(OpinionUnit.feedback_id).in_(ids)))
+    if previous:  # items never extracted (the usual batch) have no units to delete
+        session.execute(delete(OpinionUnit).where(col(OpinionUnit.feedback_id).in_(ids)))
     if extracted:
         # One executemany of plain rows, not an ORM object per unit (validation, identity map, unit of work:
         # a third of the batch's non-embedding CPU); ids and the timestamp are what the model's defaults give.
         blobs = compact_blobs(np.vstack([u.embedding for u in extracted]))
         now = utcnow()
         session.execute(
-            insert(OpinionUnit),
+            insert(OpinionUnit.__table__),  # type: ignore[attr-defined]  # Core: no ORM bookkeeping per row
             [
                 {
                     "id": new_id(),
