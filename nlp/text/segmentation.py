@@ -6,12 +6,10 @@ the UI
 highlight the unit in the original item and let tags be traced back.
 
 Sentence boundaries:
-* French: ``fr_core_news_sm`` with only ``tok2vec`` + ``senter`` active for splitting (the statistical
-  sentence
-  recogniser; the dependency parser, NER, morphologizer and lemmatizer are skipped, which makes it several
-  times
-  faster than the full pipeline). Lemmas are computed separately, and only for the units that labelling needs
-  (:func:`lemmatize`).
+* French: ``fr_core_news_sm`` with only ``senter`` active for splitting (the statistical sentence
+  recogniser, which carries its own small tok2vec; the shared tok2vec, dependency parser, NER, morphologizer
+  and lemmatizer are skipped, which makes it many times faster than the full pipeline). Lemmas are computed
+  separately, and only for the units that labelling needs (:func:`lemmatize`).
 * English and anything else: ``spacy.blank("en")`` + the rule-based ``sentencizer``. There is no official
   English
   model on PyPI, and feedback sentences are punctuation-delimited, so rules lose little and cost ~nothing.
@@ -64,7 +62,10 @@ def _english() -> Language:
 def _sentence_spans(texts: Sequence[str], language: str, batch_size: int = 64) -> list[list[tuple[int, int]]]:
     if language == "fr":
         nlp = _french()
-        with nlp.select_pipes(enable=["tok2vec", "senter"]):
+        # ``senter`` embeds with its own small tok2vec (width 16), not the shared ``tok2vec`` component that
+        # only the morphologizer and lemmatizer listen to: running that one too gave the same sentences for
+        # ~7x the CPU (measured on Allociné: 14.0 s vs 1.9 s for 3,366 reviews, identical spans).
+        with nlp.select_pipes(enable=["senter"]):
             docs = list(nlp.pipe(texts, batch_size=batch_size))
     else:
         docs = list(_english().pipe(texts, batch_size=batch_size))

@@ -12,18 +12,20 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, exists, insert, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from nlp.pipeline import Record
 from nlp.tagging.types import UNKNOWN_STAGE
-from service.analysis.backend import AnalysisBackend, to_compact_blob
+from service.analysis.backend import AnalysisBackend, compact_blobs
 from service.analysis.filters import select_items
 from service.api.params import UtcDateTime, check_period
 from service.models import FeedbackItem, OpinionUnit
+from service.models.types import new_id, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -87,23 +89,34 @@ def _pending_ids(
     """Items in scope without units embedded by ``model_id`` (never analysed, or by another model), and,
     when ``stages`` is given, items with a unit tagged with a stage outside it (taxonomy replaced since);
     ``among``: only these items (one extraction batch)."""
-    done = (
-        select(OpinionUnit.feedback_id)
-        .where(OpinionUnit.workspace_id == workspace_id, OpinionUnit.embedding_model == model_id)
-        .distinct()
-    )
-    pending: ColumnElement[bool] = col(FeedbackItem.id).not_in(done)
-    if stages is not None:
-        stale = (
+    # The same two conditions either way (``feedback_id`` is never NULL, so NOT IN and NOT EXISTS agree):
+    # a whole-workspace plan anti-joins one set of done items; a batch of ``among`` items asks, per item, the
+    # unit index about its own units instead of collecting every unit of the workspace on each batch.
+    stale_stage = col(OpinionUnit.stage).not_in(sorted({*(stages or ()), UNKNOWN_STAGE}))
+    pending: ColumnElement[bool]
+    if among is None:
+        done = (
             select(OpinionUnit.feedback_id)
-            .where(
-                OpinionUnit.workspace_id == workspace_id,
-                col(OpinionUnit.stage).is_not(None),
-                col(OpinionUnit.stage).not_in(sorted({*stages, UNKNOWN_STAGE})),
-            )
+            .where(OpinionUnit.workspace_id == workspace_id, OpinionUnit.embedding_model == model_id)
             .distinct()
         )
-        pending = or_(pending, col(FeedbackItem.id).in_(stale))
+        pending = col(FeedbackItem.id).not_in(done)
+        if stages is not None:
+            stale = (
+                select(OpinionUnit.feedback_id)
+                .where(
+                    OpinionUnit.workspace_id == workspace_id,
+                    col(OpinionUnit.stage).is_not(None),
+                    stale_stage,
+                )
+                .distinct()
+            )
+            pending = or_(pending, col(FeedbackItem.id).in_(stale))
+    else:
+        own = (col(OpinionUnit.feedback_id) == FeedbackItem.id, col(OpinionUnit.workspace_id) == workspace_id)
+        pending = ~exists().where(*own, col(OpinionUnit.embedding_model) == model_id)
+        if stages is not None:
+            pending = or_(pending, exists().where(*own, col(OpinionUnit.stage).is_not(None), stale_stage))
     stmt = scoped_items(workspace_id, scope).where(pending)
     if among is not None:
         stmt = stmt.where(col(FeedbackItem.id).in_(list(among)))
@@ -145,31 +158,47 @@ def _extract(
     extracted = backend.extract(records)
     ids = [i.id for i in items]
     # Keep the pain point of units whose text did not change, so a model upgrade does not orphan history.
+    # Only the four columns it needs: whole ORM rows would also load every old unit's vector blob.
     previous = {
-        (u.feedback_id, u.start, u.end): u.pain_point_id
-        for u in session.exec(select(OpinionUnit).where(col(OpinionUnit.feedback_id).in_(ids))).all()
+        (f, a, b): pp
+        for f, a, b, pp in session.execute(
+            select(
+                OpinionUnit.feedback_id, OpinionUnit.start, OpinionUnit.end, OpinionUnit.pain_point_id
+            ).where(col(OpinionUnit.feedback_id).in_(ids))
+        ).all()
     }
-    session.execute(delete(OpinionUnit).where(col(OpinionUnit.feedback_id).in_(ids)))
-    for u in extracted:
-        session.add(
-            OpinionUnit(
-                workspace_id=workspace_id,
-                feedback_id=u.feedback_id,
-                start=u.start,
-                end=u.end,
-                text=u.text,
-                language=u.language,
-                sentiment=u.tags.sentiment,
-                sentiment_score=u.tags.sentiment_score,
-                emotion=u.tags.emotion,
-                stage=u.tags.stage,
-                stage_confidence=u.tags.stage_confidence,
-                effort=u.tags.effort,
-                effort_type=u.tags.effort_type,
-                embedding=to_compact_blob(u.embedding),
-                embedding_model=backend.model_id,
-                pain_point_id=previous.get((u.feedback_id, u.start, u.end)),
-            )
+    if previous:  # items never extracted (the usual batch) have no units to delete
+        session.execute(delete(OpinionUnit).where(col(OpinionUnit.feedback_id).in_(ids)))
+    if extracted:
+        # One executemany of plain rows, not an ORM object per unit (validation, identity map, unit of work:
+        # a third of the batch's non-embedding CPU); ids and the timestamp are what the model's defaults give.
+        blobs = compact_blobs(np.vstack([u.embedding for u in extracted]))
+        now = utcnow()
+        session.execute(
+            insert(OpinionUnit.__table__),  # type: ignore[attr-defined]  # Core: no ORM bookkeeping per row
+            [
+                {
+                    "id": new_id(),
+                    "workspace_id": workspace_id,
+                    "feedback_id": u.feedback_id,
+                    "start": u.start,
+                    "end": u.end,
+                    "text": u.text,
+                    "language": u.language,
+                    "sentiment": u.tags.sentiment,
+                    "sentiment_score": u.tags.sentiment_score,
+                    "emotion": u.tags.emotion,
+                    "stage": u.tags.stage,
+                    "stage_confidence": u.tags.stage_confidence,
+                    "effort": u.tags.effort,
+                    "effort_type": u.tags.effort_type,
+                    "embedding": blob,
+                    "embedding_model": backend.model_id,
+                    "pain_point_id": previous.get((u.feedback_id, u.start, u.end)),
+                    "created_at": now,
+                }
+                for u, blob in zip(extracted, blobs, strict=True)
+            ],
         )
     try:
         session.commit()

