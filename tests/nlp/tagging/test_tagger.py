@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -324,6 +325,24 @@ def test_shared_lexical_columns_give_the_per_head_features_and_tags(
     )
 
 
+def _reference_tfidf(head: Any, texts: list[str]) -> Any:
+    """``TextHead.transform`` before issue 14: own n-gram fit, own lookup, sklearn's ``normalize``."""
+    from scipy.sparse import csr_matrix
+    from sklearn.preprocessing import normalize
+
+    from nlp.tagging.artifacts import char_ngrams
+
+    batch = char_ngrams(texts, head.ngram_range)
+    cols = np.array([head._index.get(g, -1) for g in batch.vocabulary], dtype=np.int64)
+    keep = np.flatnonzero(cols >= 0)
+    mapping = csr_matrix(
+        (np.ones(keep.size), (keep, cols[keep])), shape=(len(batch.vocabulary), len(head.vocabulary))
+    )
+    x = (batch.counts @ mapping).tocsr()
+    x.data = np.log(x.data) + 1.0
+    return normalize(x.multiply(head.idf.astype(np.float64)).tocsr(), norm="l2")
+
+
 def test_shared_ngram_counts_give_each_text_head_its_own_probabilities_bit_for_bit() -> None:
     """Issue 14: the batch's n-grams counted once straight over the union of the shipped text heads'
     vocabularies give every head exactly (bit for bit: same sparse entry order, so the same float sums) the
@@ -349,6 +368,10 @@ def test_shared_ngram_counts_give_each_text_head_its_own_probabilities_bit_for_b
         own = char_ngrams(texts, head.ngram_range)
         assert np.array_equal(head.predict_proba(texts, shared, mapping), head.predict_proba(texts, own))
         assert np.array_equal(head.predict_proba(texts, shared, mapping), head.predict_proba(texts))
+        # entry for entry (values and their order) the TF-IDF rows of the code before issue 14
+        fast, reference = head.transform(texts, shared, mapping), _reference_tfidf(head, texts)
+        for part in ("data", "indices", "indptr"):
+            assert np.array_equal(getattr(fast, part), getattr(reference, part))
         # the same counts, column for column
         index = head._index
         cols = np.array([index.get(g, -1) for g in own.vocabulary])
