@@ -59,3 +59,15 @@ def kill(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
+
+
+def batch_in_flight(log: Path) -> bool:
+    """True while the worker log shows an extraction batch started and not yet finished.
+
+    A kill timed on the job's progress alone can land between two batches on a loaded machine (the next one
+    not yet taken from the queue): nothing is lost then and there is nothing to resume. Tests of recovery kill
+    while this is true, inside a batch (``FRICTIONMAP_ANALYSIS_BATCH_PAUSE_S`` keeps each one open ~1 s)."""
+    text = log.read_text(errors="replace") if log.exists() else ""
+    started = text.count("Executing service.analysis.tasks.extract_analysis_batch")
+    finished = text.count("service.analysis.tasks.extract_analysis_batch: ") - started
+    return started > finished

@@ -27,7 +27,7 @@ from service.settings import Settings
 from service.webhooks.delivery import SIGNATURE_HEADER, attempt_delivery, sign, verify_signature
 from tests.helpers.imports import wait_for
 from tests.helpers.journey_backend import TopicBackend
-from tests.helpers.worker import enqueue_in_subprocess, kill, start_worker, worker_env
+from tests.helpers.worker import batch_in_flight, enqueue_in_subprocess, kill, start_worker, worker_env
 from tests.service.journey_map.test_journey_api import analyse, ingest, seed_items
 
 
@@ -313,8 +313,12 @@ def test_killed_worker_finishes_the_analysis(
         env, "import sys; from service.analysis.tasks import run_analysis; run_analysis(sys.argv[1])", job_id
     )
     worker = start_worker(env, log, module="tests.helpers.analysis_worker")
-    try:  # the first batch is committed: kill during the pause before the second
-        wait_for(lambda: load().progress >= 0.05 + 0.65 * 64 / len(items), timeout=60, every=0.05)
+    try:  # the first batch is committed: kill inside a later batch (its pause), not between two
+        wait_for(
+            lambda: load().progress >= 0.05 + 0.65 * 64 / len(items) and batch_in_flight(log),
+            timeout=60,
+            every=0.05,
+        )
     finally:
         kill(worker)
     killed = load()
@@ -369,7 +373,11 @@ def test_killed_worker_resumes_within_a_minute_with_default_settings(
     )
     worker = start_worker(env, log, module="tests.helpers.analysis_worker")
     try:
-        wait_for(lambda: load().progress >= 0.05 + 0.65 * 64 / len(items), timeout=60, every=0.05)
+        wait_for(
+            lambda: load().progress >= 0.05 + 0.65 * 64 / len(items) and batch_in_flight(log),
+            timeout=60,
+            every=0.05,
+        )
     finally:
         kill(worker)
     assert load().state == "running" and load().attempts == 1
