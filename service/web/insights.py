@@ -11,11 +11,10 @@ from datetime import date, timedelta
 from html import escape
 
 from markupsafe import Markup
-from sqlmodel import Session, col, select
 
 from nlp.scoring.priority import PriorityResult
 from service.analysis.view import View, stage_specs
-from service.models import FeedbackItem, Workspace
+from service.models import Workspace
 from service.workspaces.taxonomy import workspace_taxonomy
 
 SEARCH_LIMIT = 2000
@@ -83,21 +82,6 @@ def dimension_values(
 
 def like_pattern(q: str) -> str:
     return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def search_items(session: Session, workspace: Workspace, q: str) -> list[FeedbackItem]:
-    """Feedback whose (redacted) text contains ``q``, case-insensitively, newest first (ILIKE; SQLite's
-    LIKE is already case-insensitive for ASCII)."""
-    stmt = (
-        select(FeedbackItem)
-        .where(
-            FeedbackItem.workspace_id == workspace.id,
-            col(FeedbackItem.text).ilike(like_pattern(q.strip()), escape="\\"),
-        )
-        .order_by(col(FeedbackItem.created_at).desc())
-        .limit(SEARCH_LIMIT)
-    )
-    return list(session.exec(stmt).all())
 
 
 def highlight(text: str, terms: Iterable[str]) -> Markup:

@@ -38,22 +38,24 @@ BOTH_SUPPORT_IRRITANTS = [
 THEME_FILTERS = [*FILTERS, ViewFilters(status="open"), ViewFilters(stage="usage", channel="app")]
 
 
+def _row(tv: Any, units: int) -> dict[str, Any]:
+    """One theme as both paths must report it (the oracle counts its unit rows, the sums store the count)."""
+    return {
+        "id": tv.theme.id,
+        "name": tv.name,
+        "pain_points": [p.id for p in tv.pain_points],
+        "score": asdict(tv.score),
+        "items": tv.items,
+        "units": units,
+        "mean_sentiment": tv.mean_sentiment,
+        "stage_mix": tv.stage_mix,
+    }
+
+
 def _oracle_rows(session: Session, ws: Workspace, f: ViewFilters) -> tuple[list[dict[str, Any]], Any]:
     full = load_view(session, ws, f)
     tvs = oracle.theme_views(session, full)
-    rows = [
-        {
-            "id": tv.theme.id,
-            "name": tv.name,
-            "pain_points": [p.id for p in tv.pain_points],
-            "score": asdict(tv.score),
-            "items": tv.items,
-            "units": len(tv.units),
-            "mean_sentiment": tv.mean_sentiment,
-            "stage_mix": tv.stage_mix,
-        }
-        for tv in tvs
-    ]
+    rows = [_row(tv, len(tv.units)) for tv in tvs]
     jm = view.journey_map(full, entries=oracle.theme_map_entries(full, tvs))
     return rows, jm
 
@@ -61,19 +63,7 @@ def _oracle_rows(session: Session, ws: Workspace, f: ViewFilters) -> tuple[list[
 def _summary_rows(session: Session, ws: Workspace, f: ViewFilters) -> tuple[list[dict[str, Any]], Any]:
     summ = view_summary.load_summary(session, ws, f, with_stages=True)
     tvs = summary.theme_views(session, summ)
-    rows = [
-        {
-            "id": tv.theme.id,
-            "name": tv.name,
-            "pain_points": [p.id for p in tv.pain_points],
-            "score": asdict(tv.score),
-            "items": tv.items,
-            "units": tv.n_units,
-            "mean_sentiment": tv.mean_sentiment,
-            "stage_mix": tv.stage_mix,
-        }
-        for tv in tvs
-    ]
+    rows = [_row(tv, tv.n_units) for tv in tvs]
     return rows, view_summary.journey_map(summ, entries=summary.theme_map_entries(tvs))
 
 
