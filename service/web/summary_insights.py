@@ -36,7 +36,7 @@ def _as_date(value: object) -> date:
 
 
 def weekly_series(session: Session, view: SummaryView) -> list[Week]:
-    """``insights.weekly_series``: items per ISO week from the corpus sums, mean unit sentiment per week
+    """Items per ISO week from the corpus sums, mean unit sentiment per week
     from the per-stage unit sums (every unit has exactly one stage row, ``unknown`` included)."""
     counts: dict[date, int] = defaultdict(int)
     for day, n in view.sums.corpus_days.items():
@@ -72,7 +72,7 @@ def weekly_series(session: Session, view: SummaryView) -> list[Week]:
 
 
 def stage_distribution(view: SummaryView, lang: str = "en") -> list[tuple[str, str, int]]:
-    """``insights.stage_distribution`` from the per-stage distinct-item sums (``with_stages=True``)."""
+    """Stage shares from the per-stage distinct-item sums (``with_stages=True``)."""
     stages = view.sums.stages or {}
     names = stage_labels(view.workspace, lang)
     rows = [
@@ -90,7 +90,7 @@ _VALUES: Lru[dict[str, list[str]]] = Lru()
 def dimension_values(
     session: Session, workspace: Workspace, dims: Iterable[str] = ("source", "channel", "segment", "language")
 ) -> dict[str, list[str]]:
-    """``insights.dimension_values`` of the whole workspace: the distinct values its corpus sums hold, kept
+    """Filter values of the whole workspace: the distinct values its corpus sums hold, kept
     per version of those sums (the scan of the ``full`` rows grows with days x dimension values)."""
     dims = tuple(dims)
     _, built = data_version(session, workspace.id)

@@ -18,7 +18,8 @@ from service.analysis import view, view_summary
 from service.analysis.view import ViewFilters, load_view
 from service.analysis.view_tables import data_version, ensure_fresh, rebuild_read_sums
 from service.models import Workspace
-from service.web import insights, summary_insights
+from service.web import summary_insights
+from tests.helpers import insights_full_scan as insights
 from tests.helpers.journey_backend import TopicBackend
 from tests.service.journey_map.test_journey_api import analyse, ingest, seed_items
 
