@@ -23,8 +23,9 @@ from pathlib import Path
 from sklearn.metrics import f1_score
 
 from bench.datasets import DEFAULT_DIR
-from bench.sentiment import Runner, Table, log
+from bench.sentiment import CachedEmbedder, Runner, Table, log
 from bench.sentiment_data import Labelled, banking77_all, cfpb, mapping, sample, stage_maps
+from nlp.tagging.tagger import load_tagger
 from training.corpus import Unit, load_seed, split
 from training.irritants import load_irritants, parts
 
@@ -77,35 +78,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--datasets", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--backend", default="use-multilingual")
     parser.add_argument("--models-dir", type=Path, help="tagging artifacts (default: the shipped ones)")
+    parser.add_argument(
+        "--baseline-models-dir",
+        type=Path,
+        help="also score these artifacts (before → after in one run: the units are embedded once)",
+    )
     parser.add_argument("--limit", type=int, help="documents per real set (fixed sample); default: all")
     parser.add_argument("--sets", default="banking77,cfpb,seed,irritants", help="comma-separated subset")
     parser.add_argument("--json", type=Path, help="write the rows as JSON here")
     args = parser.parse_args(argv)
     wanted = args.sets.split(",")
     t0 = time.perf_counter()
-    runner = Runner(args.backend, args.models_dir)
-    table = Table()
-    try:
-        if "seed" in wanted:
-            bench_units(runner, table, "seed held-out", split(load_seed())[1])
-        if "irritants" in wanted:
-            bench_units(runner, table, "irritants held-out", parts(load_irritants())["heldout"])
-        real = [n for n in ("banking77", "cfpb") if n in wanted]
-        bench_real(runner, table, args.datasets.resolve(), args.limit, real)
-    finally:
-        runner.save()
-    lines = ["| set | lang | metric | n | value | embedding |", "|---|---|---|---|---|---|"]
+    runs = {"after": Runner(args.backend, args.models_dir)}
+    if args.baseline_models_dir:
+        runs = {"before": Runner(args.backend, args.baseline_models_dir), **runs}
+    rows: list[dict[str, object]] = []
+    shared: dict[str, CachedEmbedder] = {}
+    for heads, runner in runs.items():
+        for spec, emb in shared.items():  # one embedding cache for both sets of heads
+            runner.embedders[spec] = emb
+            runner.taggers[spec] = load_tagger(runner.models_dir, emb.model_id, encode=emb.inner.encode)
+        table = Table()
+        try:
+            if "seed" in wanted:
+                bench_units(runner, table, "seed held-out", split(load_seed())[1])
+            if "irritants" in wanted:
+                bench_units(runner, table, "irritants held-out", parts(load_irritants())["heldout"])
+            real = [n for n in ("banking77", "cfpb") if n in wanted]
+            bench_real(runner, table, args.datasets.resolve(), args.limit, real)
+        finally:
+            runner.save()
+        shared.update(runner.embedders)
+        rows += [{**r, "heads": heads} for r in table.rows]
+    lines = ["| heads | set | lang | metric | n | value | embedding |", "|---|---|---|---|---|---|---|"]
     lines += [
-        f"| {r['set']} | {r['lang']} | {r['metric']} | {r['n']} | {r['value']:.4f} | {r['model']} |"
-        for r in table.rows
+        f"| {r['heads']} | {r['set']} | {r['lang']} | {r['metric']} | {r['n']} | {r['value']:.4f} | "
+        f"{r['model']} |"
+        for r in rows
     ]
     print("\n".join(lines))
     log(f"{time.perf_counter() - t0:.0f} s")
     if args.json:
         meta = {"args": " ".join(argv if argv is not None else sys.argv[1:]), "backend": args.backend}
-        args.json.write_text(
-            json.dumps({"meta": meta, "rows": table.rows}, indent=2) + "\n", encoding="utf-8"
-        )
+        args.json.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
