@@ -124,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if protos
                 else None
             )
-            for wt in (0.3, 0.5):
+            for wt in (0.3, 0.5, 0.7):
                 p = (1 - wt) * m.predict_proba(x_eval) + wt * pt
                 if prior is not None and prior_w > 0:
                     p = (1 - prior_w) * p + prior_w * prior
