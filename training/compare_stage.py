@@ -9,7 +9,9 @@ in total like a share of the seed corpus (``irritant weight``). Model selection 
 by the mean of three macro-F1: a stable hash part of Banking77 train never fitted on, the seed held-out split
 and the irritants' dev part; the better mean ships with ``--write`` (refitted with the irritants' dev part
 added, the held-out irritants never). CFPB has no train split and the held-out irritants are the evaluation
-set, so neither is ever trained or selected on (``python -m bench.stages`` reports them).
+set, so neither is ever trained or selected on (``python -m bench.stages`` reports them). Because the shipped
+head has seen the irritants' dev part, re-running this against it scores family A on data it was fitted on
+(its "irritants dev" figure is then not a dev figure): compare a new recipe against family C's rows instead.
 """
 
 from __future__ import annotations
