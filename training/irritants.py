@@ -1,0 +1,107 @@
+"""Bilingual known irritants across industries (issue 10): stage labels only, for the stage head alone.
+
+``data/irritants_{fr,en}.jsonl`` are FR/EN pairs written for the project (a pair shares its ``group``), each
+labelled with a journey stage by the rules of training/README.md. They are not ``seed_*`` files on purpose:
+``load_seed`` does not read them, so the sentiment, emotion and effort heads never train on them.
+
+Two fixed hashes of the pair group (no random state, stable when rows are added, never separating a sentence
+from its translation):
+
+- ``sha1(group) % 100 < HELDOUT_PERCENT`` → the held-out "bilingual known irritants" evaluation set, which
+  nothing trains on or selects on;
+- of the rest, ``sha1("dev:" + group) % 100 < DEV_PERCENT`` → the development part on which the stage recipe
+  is chosen; the remainder is fitted on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from training.corpus import DATA_DIR, Unit
+
+HELDOUT_PERCENT = 30
+DEV_PERCENT = 25
+LANGS = ("fr", "en")
+STAGES = (
+    "discovery",
+    "consideration",
+    "purchase",
+    "delivery",
+    "usage",
+    "support",
+    "retention",
+    "advocacy",
+)
+DOMAINS = (
+    "bank",
+    "credit_card",
+    "credit_report",
+    "loan",
+    "mortgage",
+    "debt_collection",
+    "telecom",
+    "insurance",
+    "mutuelle",
+    "retail",
+    "ecommerce",
+    "travel",
+    "airline",
+    "utilities",
+    "saas",
+)
+
+
+def _bucket(key: str) -> int:
+    return int(hashlib.sha1(key.encode("utf-8")).hexdigest()[:8], 16) % 100
+
+
+def part_of(group: str) -> str:
+    """``"heldout"``, ``"dev"`` or ``"fit"`` for a pair group."""
+    if _bucket(group) < HELDOUT_PERCENT:
+        return "heldout"
+    return "dev" if _bucket(f"dev:{group}") < DEV_PERCENT else "fit"
+
+
+def load_irritants(data_dir: Path = DATA_DIR) -> list[Unit]:
+    """Every irritant unit, validated (language, stage, domain, group present)."""
+    units: list[Unit] = []
+    for lang in LANGS:
+        path = data_dir / f"irritants_{lang}.jsonl"
+        for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            where = f"{path.name}:{line_no}"
+            if row.get("lang") != lang:
+                raise ValueError(f"{where}: lang {row.get('lang')!r} in the {lang} file")
+            if row.get("stage") not in STAGES:
+                raise ValueError(f"{where}: stage must be one of {STAGES}, got {row.get('stage')!r}")
+            if row.get("domain") not in DOMAINS:
+                raise ValueError(f"{where}: domain must be one of {DOMAINS}, got {row.get('domain')!r}")
+            if not row.get("group") or not str(row.get("text", "")).strip():
+                raise ValueError(f"{where}: text and group are required")
+            units.append(
+                Unit(
+                    text=row["text"],
+                    lang=lang,
+                    stage=row["stage"],
+                    sentiment=None,
+                    emotion=None,
+                    effort=None,
+                    effort_type=None,
+                    group=row["group"],
+                    domain=row["domain"],
+                    source="irritants",
+                )
+            )
+    return units
+
+
+def parts(units: list[Unit]) -> dict[str, list[Unit]]:
+    """``{"fit": …, "dev": …, "heldout": …}`` by the fixed group hashes."""
+    out: dict[str, list[Unit]] = {"fit": [], "dev": [], "heldout": []}
+    for u in units:
+        out[part_of(u.group or u.text)].append(u)
+    return out
