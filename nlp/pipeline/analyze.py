@@ -23,7 +23,7 @@ from nlp.pipeline.scores import score_themes
 from nlp.pipeline.themes import ParentTheme, ThemeCluster, cluster_themes, group_themes
 from nlp.scoring.priority import PriorityConfig
 from nlp.tagging.aggregate import PainPointTags, aggregate_pain_point, effort_by_stage
-from nlp.tagging.document_expert import DocumentExpert, document_sentiments
+from nlp.tagging.document_expert import DocumentExpert, document_sentiments_flat
 from nlp.tagging.types import Tagger, UnitTags
 from nlp.themes.clustering import ClusterParams
 from nlp.themes.naming import majority_language
@@ -115,17 +115,17 @@ def _documents(
         by_row[int(row)].append(unit_i)
     scale = infer_rating_scale([r.rating for r in records])
     tags = units.tags
-    sentiments: dict[int, str] = {}
+    sentiments: Sequence[str] = ()
     if tags is not None:
-        tagged = [row for row in range(len(records)) if by_row.get(row)]
-        verdicts = document_sentiments(
-            [[tags[i] for i in by_row[row]] for row in tagged],
-            [units.embeddings[by_row[row]] for row in tagged],
-            [records[row].text for row in tagged],
+        sentiments = document_sentiments_flat(
+            tags,
+            units.rows,
+            len(records),
+            units.embeddings,
+            [r.text for r in records],
             expert,
-            [records[row].rating is None and records[row].nps is None for row in tagged],
+            [r.rating is None and r.nps is None for r in records],
         )
-        sentiments = dict(zip(tagged, verdicts, strict=True))
     documents = []
     for row, rec in enumerate(records):
         members = by_row.get(row, [])

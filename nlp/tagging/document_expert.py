@@ -154,26 +154,38 @@ def document_sentiments(
 ) -> list[Sentiment]:
     """Each document's sentiment from its units' tags and raw embeddings ``(n_units_i, dim)`` and its text:
     the rule of :func:`nlp.tagging.aggregate.document_sentiment`, with the expert when one is shipped."""
-    n = len(tags)
     rows = np.array([d for d, units in enumerate(tags) for _ in units], dtype=np.int64)
     flat = [t for units in tags for t in units]
-    pol = np.array([{"negative": -1, "positive": 1}.get(t.sentiment, 0) for t in flat], dtype=np.int64)
-    score = np.array([t.sentiment_score for t in flat], dtype=np.float64)
-    expert_score = None
-    if expert is not None and expert.blend > 0 and n:
-        counts = np.array([len(units) for units in tags])
-        pick = np.flatnonzero(counts >= expert.min_units)
-        if use_expert is not None:
-            pick = pick[np.asarray(use_expert, dtype=bool)[pick]]
-        expert_score = np.zeros(n)
-        if pick.size:
-            means = np.stack(
-                [np.asarray(embeddings[i], dtype=np.float32).mean(axis=0) for i in pick.tolist()]
-            )
-            expert_score[pick] = expert.score(means, [texts[i] for i in pick.tolist()])
-        mask = np.zeros(n, dtype=bool)
-        mask[pick] = True
-        verdict = blended_polarities(pol, score, rows, n, expert_score, expert.blend, expert.min_units, mask)
-    else:
-        verdict = document_polarities(pol, score, rows, n)
+    vectors = [np.asarray(e) for e in embeddings if len(e)]
+    stacked = np.concatenate(vectors) if vectors else np.zeros((0, 1), dtype=np.float32)
+    return document_sentiments_flat(flat, rows, len(tags), stacked, texts, expert, use_expert)
+
+
+def document_sentiments_flat(
+    tags: Sequence[UnitTags],
+    rows: np.ndarray,
+    n_docs: int,
+    embeddings: np.ndarray,
+    texts: Sequence[str],
+    expert: DocumentExpert | None,
+    use_expert: Sequence[bool] | np.ndarray | None = None,
+) -> list[Sentiment]:
+    """:func:`document_sentiments` over flat unit columns (``rows``: each unit's document; ``texts``: one per
+    document), as the pipeline holds them: the expert reads only the documents it applies to."""
+    r = np.asarray(rows, dtype=np.int64)
+    pol = np.array([{"negative": -1, "positive": 1}.get(t.sentiment, 0) for t in tags], dtype=np.int64)
+    score = np.array([t.sentiment_score for t in tags], dtype=np.float64)
+    if expert is None or expert.blend <= 0 or not n_docs:
+        verdict = document_polarities(pol, score, r, n_docs)
+        return [_LABELS[int(v)] for v in verdict]
+    apply = np.bincount(r, minlength=n_docs)[:n_docs] >= expert.min_units
+    if use_expert is not None:
+        apply &= np.asarray(use_expert, dtype=bool)
+    pick = np.flatnonzero(apply)
+    expert_score = np.zeros(n_docs)
+    if pick.size:
+        keep = apply[r]
+        means = mean_rows(np.asarray(embeddings, dtype=np.float32)[keep], r[keep], n_docs)[pick]
+        expert_score[pick] = expert.score(means, [texts[i] for i in pick.tolist()])
+    verdict = blended_polarities(pol, score, r, n_docs, expert_score, expert.blend, expert.min_units, apply)
     return [_LABELS[int(v)] for v in verdict]

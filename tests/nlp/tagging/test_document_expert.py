@@ -110,3 +110,24 @@ def test_save_load_roundtrip_refuses_another_space_and_drops_a_stale_text_head(t
     again = load_document_expert(tmp_path, "m")
     assert again is not None and again.text is None
     assert load_document_expert(tmp_path / "none", "m") is None
+
+
+def test_flat_columns_give_the_same_verdicts_as_per_document_lists() -> None:
+    from nlp.tagging.document_expert import document_sentiments_flat
+
+    rng = np.random.default_rng(11)
+    classes = ("negative", "neutral", "positive")
+    docs = [
+        [_u(classes[int(rng.integers(3))], float(rng.uniform(-1, 1))) for _ in range(int(rng.integers(0, 5)))]
+        for _ in range(120)
+    ]
+    embs = [rng.normal(size=(len(d), DIM)).astype(np.float32) for d in docs]
+    texts = [f"doc {i}" for i in range(len(docs))]
+    use = rng.random(len(docs)) < 0.7
+    listed = document_sentiments(docs, embs, texts, _expert(0.5, 1), use.tolist())
+    rows = np.array([d for d, units in enumerate(docs) for _ in units])
+    flat = document_sentiments_flat(
+        [t for d in docs for t in d], rows, len(docs), np.concatenate(embs), texts, _expert(0.5, 1), use
+    )
+    assert listed == flat
+    assert listed != document_sentiments(docs, embs, texts, None)  # the expert changed some verdicts
