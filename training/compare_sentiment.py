@@ -287,6 +287,8 @@ def _write_expert(directory: Path, best: dict[str, Any], summary: dict[str, Any]
             directory,
             EXPERT_NAME,
             {
+                "C": float(found["best"].split()[0].removeprefix("C=")),
+                "classes": list(expert.classes),
                 "blend": expert.blend,
                 "min_units": expert.min_units,
                 "text_weight": expert.text_weight,
