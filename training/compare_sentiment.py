@@ -10,7 +10,10 @@ Families (all CPU-trainable in minutes, all stored as arrays, nlp/tagging/artifa
   C  +lexicon    B plus the polarity lexicon with negation scope (nlp/tagging/polarity_lexicon.py)
   D  ensemble    C blended with a character n-gram TF-IDF logistic model, weight chosen on development data
 Selection: the mean of the development scores (Allociné dev reviews scored like documents, XED dev lines,
-the seed held-out split), never the benchmark's test sets. A fine-tuned transformer is not among them: see
+the seed held-out split), never the benchmark's test sets. Every fit row of each real source is used
+(``--max-fit`` caps them for quick runs). With Allociné among the sources, the document expert
+(training/document_expert.py) is then searched on development documents with the chosen unit head and
+shipped with it (``--no-doc-expert`` skips it). A fine-tuned transformer is not among them: see
 docs/benchmarks.md (no GPU, two shared cores).
 """
 
