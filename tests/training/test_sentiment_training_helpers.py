@@ -61,3 +61,16 @@ def test_emotion_scores_are_reported_per_language_and_selection_reads_the_served
     assert s["xed-fr dev (5 Plutchik)"] == 1.0
     assert s["xed-en dev (5 Plutchik)"] < 1.0
     assert selection(s, "fr") == 1.0 and selection(s, "en") < 1.0
+
+
+def test_xed_weights_total_the_seed_size_and_can_weigh_languages_equally() -> None:
+    from training.compare_emotion import xed_weights
+
+    units = [Unit("f", "fr", None, None, "anger", None, None)] * 2 + [
+        Unit("e", "en", None, None, "anger", None, None)
+    ] * 6
+    pooled = xed_weights(units, 10, "B pooled")
+    equal = xed_weights(units, 10, "E pooled, languages equal")
+    assert np.isclose(pooled.sum(), 10) and np.isclose(equal.sum(), 10)
+    assert np.isclose(equal[:2].sum(), 5) and np.isclose(equal[2:].sum(), 5)
+    assert xed_weights([], 10, "B pooled").size == 0
