@@ -3,8 +3,10 @@
 Every document goes through the pipeline's own extraction (language → clause splitting → embedding →
 tagging → pain-point candidate rule, ``nlp.pipeline.extract_units``) with the ``auto`` embedding backend
 resolved per set as the CLI resolves it, text only (no rating: fusion would hide the text model's quality).
-Document-level figures use the pipeline's document rule (``nlp.tagging.aggregate.document_sentiment``; stage
-and emotion from ``theme_tags``), so the table reads what ``frictionmap analyze`` would print.
+Document-level figures use the pipeline's document verdict
+(``nlp.tagging.document_expert.document_sentiments``: the document rule, with the document expert when one is
+shipped for the space; stage and emotion from ``theme_tags``), so the table reads what ``frictionmap analyze``
+would print.
 
 Rows:
 - sentiment: Allociné test (FR, polar macro-F1: neutral counts as a miss), XED polarity proxy (FR/EN lines
@@ -45,8 +47,8 @@ from bench.sentiment_data import (
 )
 from nlp.embeddings import Embedder, get_embedder, resolve_spec
 from nlp.pipeline import ExtractedUnits, Record, extract_units, theme_tags
-from nlp.tagging.aggregate import document_sentiment
 from nlp.tagging.artifacts import backend_slug
+from nlp.tagging.document_expert import document_sentiments
 from nlp.tagging.tagger import EmbeddingTagger, load_tagger
 from training.corpus import load_seed, split
 
@@ -135,13 +137,19 @@ class Runner:
     def documents(self, docs: Sequence[Labelled]) -> tuple[str, list[DocOut]]:
         units, members = self.extract(docs)
         assert units.tags is not None
+        expert = self.taggers[self.spec_for([d.lang for d in docs])].document_expert
+        verdicts = document_sentiments(
+            [[units.tags[i] for i in idx] for idx in members],
+            [units.embeddings[idx] for idx in members],
+            [d.text for d in docs],
+            expert,
+        )
         out = []
-        for idx in members:
+        for idx, sentiment in zip(members, verdicts, strict=True):
             if not idx:
                 out.append(DocOut("neutral", "unknown", None, False, False, 0, 0))
                 continue
             tags = [units.tags[i] for i in idx]
-            sentiment = document_sentiment(tags)
             agg = theme_tags(tags)
             n_cand = int(sum(units.polarity[i] == -1 for i in idx))
             neg = any(x.sentiment == "negative" for x in tags)

@@ -10,7 +10,10 @@ Families (all CPU-trainable in minutes, all stored as arrays, nlp/tagging/artifa
   C  +lexicon    B plus the polarity lexicon with negation scope (nlp/tagging/polarity_lexicon.py)
   D  ensemble    C blended with a character n-gram TF-IDF logistic model, weight chosen on development data
 Selection: the mean of the development scores (Allociné dev reviews scored like documents, XED dev lines,
-the seed held-out split), never the benchmark's test sets. A fine-tuned transformer is not among them: see
+the seed held-out split), never the benchmark's test sets. Every fit row of each real source is used
+(``--max-fit`` caps them for quick runs). With Allociné among the sources, the document expert
+(training/document_expert.py) is then searched on development documents with the chosen unit head and
+shipped with it (``--no-doc-expert`` skips it). A fine-tuned transformer is not among them: see
 docs/benchmarks.md (no GPU, two shared cores).
 """
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -46,7 +50,7 @@ CLASSES = ("negative", "neutral", "positive")
 C_GRID = (2.0, 8.0)
 TEXT_WEIGHTS = (0.2, 0.35, 0.5)
 REAL_SHARE = 1.0  # each real source weighs (in total) REAL_SHARE × the seed corpus's size
-DEV_DOCS = 200  # Allociné dev reviews scored as documents (clause splitting is the slow part)
+DEV_DOCS: int | None = None  # Allociné dev reviews scored as documents (None: all of them)
 
 
 def _weights(parts: Sequence[list[Unit]], n_seed: int) -> np.ndarray:
@@ -73,17 +77,21 @@ def _sentiment_head(model: Any, model_id: str, polarity: bool) -> LinearHead:
     )
 
 
-def _fit_lr(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> LogisticRegression:
-    model = LogisticRegression(C=c, max_iter=3000, tol=1e-3, class_weight="balanced", random_state=SEED)
+def _fit_lr(
+    x: Any, y: np.ndarray, w: np.ndarray, c: float, class_weight: str | None = "balanced"
+) -> LogisticRegression:
+    model = LogisticRegression(C=c, max_iter=3000, tol=1e-3, class_weight=class_weight, random_state=SEED)
     return model.fit(x, y, sample_weight=w)
 
 
-def _fit_text(texts: Sequence[str], y: np.ndarray, w: np.ndarray) -> TextHead:
+def _fit_text(
+    texts: Sequence[str], y: np.ndarray, w: np.ndarray, class_weight: str | None = "balanced"
+) -> TextHead:
     vec = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=3, max_features=60000
     )
     a = vec.fit_transform([_fold(t) for t in texts])
-    model = _fit_lr(a, y, w, 8.0)
+    model = _fit_lr(a, y, w, 8.0, class_weight)
     vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
     return TextHead(
         "sentiment",
@@ -137,8 +145,9 @@ def _ordered(p: np.ndarray, classes: Sequence[str]) -> np.ndarray:
 
 
 def compare(
-    backend: str, sources: tuple[str, ...], max_fit: int | None
+    backend: str, sources: tuple[str, ...], max_fit: int | None, doc_expert: bool = True
 ) -> tuple[dict[str, Any], dict[str, Any]]:
+    t0 = time.time()
     embedder = load_embedder(backend)
     train_units, held = split(load_seed())
     train_units = [u for u in train_units if u.sentiment]
@@ -192,14 +201,35 @@ def compare(
     text = _fit_text(texts, y, w)
     for wt in TEXT_WEIGHTS:
         consider("D ensemble", c_best, head, text, wt)
+    unit_seconds = round(time.time() - t0, 1)
+    expert_summary: dict[str, Any] | None = None
+    best["expert"] = None
+    if doc_expert and "allocine" in sources:
+        from training.document_expert import search
+
+        chosen_head, chosen_text, chosen_wt = best["head"], best["text"], best["text_weight"]
+
+        def chosen(t: Sequence[str], x: np.ndarray) -> np.ndarray:
+            features = build_features(x, t, True, chosen_head.uses_polarity)
+            p = _ordered(chosen_head.predict_proba(features), chosen_head.classes)
+            if chosen_text is not None:
+                p = (1 - chosen_wt) * p + chosen_wt * _ordered(
+                    chosen_text.predict_proba(t), chosen_text.classes
+                )
+            return p
+
+        dev_parts = {"seed held-out": held, **{f"{k} dev": v for k, v in real.dev.items()}}
+        expert_summary, best["expert"] = search(chosen, embedder, parts, dev_parts)
     summary = {
         "backend": backend,
+        "seconds": {"unit head": unit_seconds, "total": round(time.time() - t0, 1)},
         "model_id": embedder.model_id,
         "sources": list(sources),
         "fit_rows": {"seed": n_seed, **{k: len(v) for k, v in real.fit.items()}},
         "dev_rows": {"seed held-out": len(held), **{k: len(v) for k, v in real.dev.items()}},
         "results": results,
         "best": best["key"],
+        "document_expert": expert_summary,
     }
     return summary, best
 
@@ -225,6 +255,7 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
         text.save(directory)
     elif stale.exists():
         stale.unlink()
+    _write_expert(directory, best, summary)
     record_head(
         directory,
         "sentiment",
@@ -247,14 +278,53 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
     return directory
 
 
+def _write_expert(directory: Path, best: dict[str, Any], summary: dict[str, Any]) -> None:
+    """Ship the document expert the search chose, or remove a stale one (the rule alone won)."""
+    from nlp.tagging.document_expert import EXPERT_NAME
+
+    expert = best.get("expert")
+    found = summary.get("document_expert")
+    if expert is not None and found is not None:
+        expert.save(directory)
+        record_head(
+            directory,
+            EXPERT_NAME,
+            {
+                "C": float(found["best"].split()[0].removeprefix("C=")),
+                "classes": list(expert.classes),
+                "blend": expert.blend,
+                "min_units": expert.min_units,
+                "text_weight": expert.text_weight,
+                "choice": found["best"],
+                "dev": found["results"][found["best"]],
+                "dev_rule_alone": found["results"]["rule alone"],
+                "fit_documents": found["fit_documents"],
+                "features": "mean unit embedding"
+                + (f" ⊕ char n-gram TF-IDF of the document (w={expert.text_weight})" if expert.text else ""),
+                "file": f"{EXPERT_NAME}-v1.npz",
+                "trained_by": "python -m training.compare_sentiment --write",
+            },
+        )
+        return
+    for name in (f"{EXPERT_NAME}-v1.npz", f"{EXPERT_NAME}-text-v1.npz"):
+        if (directory / name).exists():
+            (directory / name).unlink()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.compare_sentiment")
     parser.add_argument("--backend", default="use-multilingual")
     parser.add_argument("--sources", default="allocine,xed-fr,xed-en", help="real train sets to add")
-    parser.add_argument("--max-fit", type=int, default=1500, help="cap on fit rows per real source")
+    parser.add_argument("--max-fit", type=int, default=0, help="cap on fit rows per real source (0: all)")
+    parser.add_argument("--no-doc-expert", action="store_true", help="skip the document expert search")
     parser.add_argument("--write", action="store_true", help="write the winner into training/artifacts")
     args = parser.parse_args(argv)
-    summary, best = compare(args.backend, tuple(s for s in args.sources.split(",") if s), args.max_fit)
+    summary, best = compare(
+        args.backend,
+        tuple(s for s in args.sources.split(",") if s),
+        args.max_fit or None,
+        not args.no_doc_expert,
+    )
     REPORTS.mkdir(exist_ok=True)
     out = REPORTS / f"sentiment_comparison_{backend_slug(summary['model_id'])}.json"
     out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -12,6 +12,16 @@ from typing import Any
 import numpy as np
 
 CARD_NAME = "model_card.json"
+RENDERED_KEYS = (
+    "artifact_version",
+    "embedding_backend",
+    "embedding_model_id",
+    "trained_at",
+    "seed",
+    "data",
+    "split",
+    "stage_unknown_threshold",
+)
 
 
 def record_head(directory: Path, head: str, entry: dict[str, Any]) -> None:
@@ -20,6 +30,10 @@ def record_head(directory: Path, head: str, entry: dict[str, Any]) -> None:
     card = json.loads(path.read_text(encoding="utf-8"))
     card.setdefault("heads", {})[head] = entry
     path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if all(k in card for k in RENDERED_KEYS):  # a full card (training.train wrote it): keep its .md in step
+        from training.train import render_card
+
+        (directory / "model_card.md").write_text(render_card(card), encoding="utf-8")
 
 
 def ship_blended_head(

@@ -338,7 +338,8 @@ def render_card(card: dict[str, Any]) -> str:
     for name, h in card.get("heads", {}).items():
         m = h.get("heldout", {})
         lines.append(
-            f"| {name} | {h['features']} | {len(h['classes'])} | {h['C']} | {m.get('n', '')} | "
+            f"| {name} | {h['features']} | {len(h.get('classes', []))} | {h.get('C', '')} | "
+            f"{m.get('n', '')} | "
             f"{m.get('accuracy', '')} | {m.get('macro_f1', '')} | "
             f"{m.get('macro_f1_en', '')} | {m.get('macro_f1_fr', '')} |"
         )

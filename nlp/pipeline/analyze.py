@@ -22,7 +22,8 @@ from nlp.pipeline.result import AnalysisResult, DocumentResult, Theme, ThemeGrou
 from nlp.pipeline.scores import score_themes
 from nlp.pipeline.themes import ParentTheme, ThemeCluster, cluster_themes, group_themes
 from nlp.scoring.priority import PriorityConfig
-from nlp.tagging.aggregate import PainPointTags, aggregate_pain_point, document_sentiment, effort_by_stage
+from nlp.tagging.aggregate import PainPointTags, aggregate_pain_point, effort_by_stage
+from nlp.tagging.document_expert import DocumentExpert, document_sentiments_flat
 from nlp.tagging.types import Tagger, UnitTags
 from nlp.themes.clustering import ClusterParams
 from nlp.themes.naming import majority_language
@@ -102,13 +103,29 @@ def _unit_results(units: ExtractedUnits, themes: Sequence[tuple[ThemeCluster, Th
 
 
 def _documents(
-    records: Sequence[Record], units: ExtractedUnits, results: Sequence[UnitResult]
+    records: Sequence[Record],
+    units: ExtractedUnits,
+    results: Sequence[UnitResult],
+    expert: DocumentExpert | None = None,
 ) -> list[DocumentResult]:
+    """``expert``: the document sentiment expert (nlp/tagging/document_expert.py), mixed in for documents
+    without a rating or NPS (the caller passes None when the corpus's sentiment was adapted to its stars)."""
     by_row: dict[int, list[int]] = defaultdict(list)
     for unit_i, row in enumerate(units.rows):
         by_row[int(row)].append(unit_i)
     scale = infer_rating_scale([r.rating for r in records])
     tags = units.tags
+    sentiments: Sequence[str] = ()
+    if tags is not None:
+        sentiments = document_sentiments_flat(
+            tags,
+            units.rows,
+            len(records),
+            units.embeddings,
+            [r.text for r in records],
+            expert,
+            [r.rating is None and r.nps is None for r in records],
+        )
     documents = []
     for row, rec in enumerate(records):
         members = by_row.get(row, [])
@@ -121,7 +138,7 @@ def _documents(
             doc_tags = theme_tags(member_tags)
             doc_stage, doc_emotion = doc_tags.stage, doc_tags.dominant_emotion
             doc_effort = doc_tags.effort_share > 0
-            doc_sentiment = document_sentiment(member_tags)
+            doc_sentiment = sentiments[row]
         elif rec.rating is not None:
             polarity = score_polarity(rec.rating, rec.nps, scale)
             doc_sentiment = {-1: "negative", 0: "neutral", 1: "positive"}[polarity]
@@ -281,7 +298,9 @@ def analyze_records(
     timings["cluster"] = time.perf_counter() - t
 
     results = _unit_results(units, themes)
-    documents = _documents(recs, units, results)
+    adapted = adaptation is not None and adaptation.adapted
+    expert = None if adapted else getattr(tagger, "document_expert", None)
+    documents = _documents(recs, units, results, expert)
     ranked = _ranked_themes(recs, units, themes, priority)
     parents = group_themes(clusters, units.texts, units.languages, units.vectors, language=name_language)
     groups = _theme_groups(recs, units, parents, themes, priority)

@@ -33,6 +33,7 @@ from nlp.tagging.artifacts import (
     find_artifact_dir,
     read_model_card,
 )
+from nlp.tagging.document_expert import DocumentExpert, load_document_expert
 from nlp.tagging.effort_cues import _fold, lexicon_effort_type
 from nlp.tagging.features import LEXICAL_NAMES, build_features, lexical_matrix
 from nlp.tagging.fusion import SENTIMENT_CLASSES, fuse_sentiment, item_polarity, sentiment_score
@@ -63,12 +64,14 @@ class EmbeddingTagger:
         prototypes: StagePrototypes | None = None,
         card: dict[str, Any] | None = None,
         text_heads: dict[str, TextHead] | None = None,
+        document_expert: DocumentExpert | None = None,
     ) -> None:
         missing = [n for n in REQUIRED_HEADS if n not in heads]
         if missing:
             raise ValueError(f"tagger heads missing: {', '.join(missing)}")
         self._heads = heads
         self._text_heads = text_heads or {}
+        self.document_expert = document_expert  # read by the pipeline's document verdict
         self._ngram_cache: tuple[Any, NgramBatch] | None = None
         self._lexical_cache: tuple[Any, np.ndarray] | None = None
         self._unions: dict[tuple[int, int], tuple[dict[str, int], dict[str, Any], list[str]]] = {}
@@ -356,7 +359,13 @@ def load_tagger(
             "can be embedded"
         )
     return EmbeddingTagger(
-        heads, embedder_model_id, taxonomy=taxonomy, prototypes=prototypes, card=card, text_heads=text_heads
+        heads,
+        embedder_model_id,
+        taxonomy=taxonomy,
+        prototypes=prototypes,
+        card=card,
+        text_heads=text_heads,
+        document_expert=load_document_expert(directory, embedder_model_id),
     )
 
 

@@ -242,3 +242,29 @@ def test_parent_themes_in_the_output(hashing_embedder) -> None:
         assert t["size"] == sum(p["size"] for p in children)
         assert t["name"] and "·" not in t["name"] and t["score"]["components"]
     assert [t["priority"] for t in j["themes"]] == sorted((t["priority"] for t in j["themes"]), reverse=True)
+
+
+def test_document_expert_decides_unrated_documents_only(hashing_embedder) -> None:
+    """The tagger's document expert is mixed into the document verdict of documents without a rating; rated
+    documents keep the rule over their (rating-fused) units."""
+    from nlp.tagging.document_expert import DocumentExpert
+
+    class ExpertTagger(FakeTagger):
+        # an expert that reads every document as clearly positive, fully trusted (blend 1)
+        document_expert = DocumentExpert(
+            ("negative", "neutral", "positive"),
+            np.zeros((3, hashing_embedder.dim), dtype=np.float32),
+            np.array([-5.0, -5.0, 5.0], dtype=np.float32),
+            "test-hashing",
+            1.0,
+            1,
+        )
+
+    recs = [*_records(), Record(text="My parcel arrived two weeks late.", rating=1)]
+    plain = analyze_records(recs, embedder=hashing_embedder, tagger=FakeTagger())
+    expert = analyze_records(recs, embedder=hashing_embedder, tagger=ExpertTagger())
+    assert {d.sentiment for d in plain.documents} == {"negative"}
+    assert {d.sentiment for d in expert.documents[:-1]} == {"positive"}
+    assert expert.documents[-1].sentiment == "negative"
+    # the units themselves (and so the pain points) are the tagger's
+    assert [u.sentiment for u in expert.units] == [u.sentiment for u in plain.units]

@@ -44,3 +44,15 @@ def test_ship_blended_head_saves_both_heads_and_records_them(tmp_path: Path) -> 
         "file": "emotion-v1.npz",
     }
     assert sorted(p.name for p in tmp_path.glob("emotion*.npz")) == ["emotion-text-v1.npz", "emotion-v1.npz"]
+
+
+def test_record_head_rerenders_the_markdown_of_a_full_card(tmp_path: Path) -> None:
+    from training.model_card import RENDERED_KEYS
+
+    card: dict[str, object] = {k: "x" for k in RENDERED_KEYS}
+    card["split"] = {"train": 1, "heldout": 1, "rule": "r"}
+    card["heads"] = {"stage": {"features": "embedding", "classes": ["a", "b"], "C": 1.0}}
+    (tmp_path / CARD_NAME).write_text(json.dumps(card), encoding="utf-8")
+    record_head(tmp_path, "docsentiment", {"features": "mean unit embedding", "blend": 0.5})
+    md = (tmp_path / "model_card.md").read_text(encoding="utf-8")
+    assert "| stage | embedding | 2 | 1.0 |" in md and "| docsentiment | mean unit embedding | 0 |  |" in md

@@ -43,3 +43,34 @@ def test_xed_emotion_mapping_for_training() -> None:
     assert xed_emotion("joy") == "delight"
     assert xed_emotion("joy;trust") is None  # two product emotions: ambiguous
     assert xed_emotion("surprise") is None and xed_emotion("neutral") is None
+
+
+def test_emotion_scores_are_reported_per_language_and_selection_reads_the_served_one() -> None:
+    from training.compare_emotion import scores, selection
+
+    def e(text: str, lang: str, emotion: str) -> Unit:
+        return Unit(text, lang, None, None, emotion, None, None)
+
+    held = [e("a", "fr", "anger"), e("b", "fr", "trust")]
+    dev = [e("c", "fr", "anger"), e("d", "fr", "worry"), e("f", "en", "anger"), e("g", "en", "worry")]
+    classes = ("anger", "trust", "worry")
+    # held-out right; French dev right; English dev: both predicted anger
+    p = np.array([[1, 0, 0], [0, 1, 0], [1, 0, 0], [0, 0, 1], [1, 0, 0], [1, 0, 0]], dtype=float)
+    s = scores(p, classes, held, dev)
+    assert s["seed held-out (8 emotions)"] == 1.0
+    assert s["xed-fr dev (5 Plutchik)"] == 1.0
+    assert s["xed-en dev (5 Plutchik)"] < 1.0
+    assert selection(s, "fr") == 1.0 and selection(s, "en") < 1.0
+
+
+def test_xed_weights_total_the_seed_size_and_can_weigh_languages_equally() -> None:
+    from training.compare_emotion import xed_weights
+
+    units = [Unit("f", "fr", None, None, "anger", None, None)] * 2 + [
+        Unit("e", "en", None, None, "anger", None, None)
+    ] * 6
+    pooled = xed_weights(units, 10, "B pooled")
+    equal = xed_weights(units, 10, "E pooled, languages equal")
+    assert np.isclose(pooled.sum(), 10) and np.isclose(equal.sum(), 10)
+    assert np.isclose(equal[:2].sum(), 5) and np.isclose(equal[2:].sum(), 5)
+    assert xed_weights([], 10, "B pooled").size == 0
