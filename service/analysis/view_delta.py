@@ -123,7 +123,7 @@ def _upsert(table: Any, stmt: Any, dialect: str) -> Any:
     )
 
 
-def _workspace_size(session: Session, workspace_id: str) -> int:
+def workspace_size(session: Session, workspace_id: str) -> int:
     """Items + units in the sums, from their ``day`` rows (a few hundred rows, not the workspace)."""
     items = select(func.coalesce(func.sum(_ITEM_SUM.c.n_items), 0)).where(
         _ITEM_SUM.c.workspace_id == workspace_id, _ITEM_SUM.c.grain == "day", _ITEM_SUM.c.kind == "all"
@@ -193,7 +193,7 @@ def apply_delta(session: Session, workspace_id: str, max_fraction: float = MAX_D
             )
         ).scalar_one()
     )
-    if appended and appended > max_fraction * _workspace_size(session, workspace_id):
+    if appended and appended > max_fraction * workspace_size(session, workspace_id):
         BUILDS["delta_fallbacks"] += 1
         BUILDS["delta_fallbacks_size"] += 1
         return None
