@@ -47,6 +47,7 @@ from service.analysis.view_tables import (
     _DIMS,
     _ITEM_SUM,
     _JOURNAL,
+    _PAIN_POINT,
     _UNIT,
     _UNIT_SUM,
     BUILDS,
@@ -89,14 +90,18 @@ def journal_only(workspace_id: str) -> Only:
 
     def mentions(u: Any, key: Any, kind: str) -> list[Any]:
         u2 = _UNIT.alias("u2")
-        same = (
-            u2.c.pain_point_id == u.c.pain_point_id
-            if kind == "pp"
-            else func.coalesce(u2.c.stage, "unknown") == func.coalesce(u.c.stage, "unknown")
-        )
+        source: Any = u2
+        if kind == "pp":
+            same = u2.c.pain_point_id == u.c.pain_point_id
+        elif kind == "theme":  # ``key``: the theme of the outer unit's pain point
+            p2 = _PAIN_POINT.alias("p2")
+            source = u2.join(p2, p2.c.id == u2.c.pain_point_id)
+            same = p2.c.theme_id == key
+        else:
+            same = func.coalesce(u2.c.stage, "unknown") == func.coalesce(u.c.stage, "unknown")
         counted: Any = (
             select(literal_column("1"))
-            .select_from(u2)
+            .select_from(source)
             .where(
                 u2.c.feedback_id == u.c.feedback_id,
                 same,

@@ -4,6 +4,7 @@ scan; small builds and never-built sums stay in the request; the worker's refres
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
@@ -13,11 +14,12 @@ from sqlmodel import Session
 
 from service.analysis import read_freshness, view_summary
 from service.analysis.jobs import refresh_scores
-from service.analysis.view_tables import BUILDS, data_version
-from service.models import OpinionUnit, Workspace
+from service.analysis.view_tables import BUILDS, data_version, rebuild_read_sums
+from service.models import FeedbackItem, OpinionUnit, PainPoint, ReadItemSum, Theme, Workspace
 from service.settings import get_settings
+from service.themes.theme_sums import built_theme_map
 from tests.helpers.journey_backend import TopicBackend
-from tests.service.analysis.test_read_sum_delta import add_items, new_workspace
+from tests.service.analysis.test_read_sum_delta import add_items, bring_forward, new_workspace, units_for
 from tests.service.analysis.test_read_sums import assert_same_views
 from tests.service.journey_map.test_journey_api import analyse, ingest, seed_items
 
@@ -129,3 +131,74 @@ def test_the_worker_refresh_builds_inline(engine: Engine, inline_max: Any) -> No
         refresh_scores(session, workspace)
         assert data_version(session, ws) == (version, version)
     assert_same_views(engine, ws)
+
+
+def _themed_workspace(engine: Engine) -> tuple[str, list[str]]:
+    """Four pain points in two parent themes (and one without), sums built."""
+    with Session(engine) as session:
+        ws, pps = new_workspace(session, n_pain_points=5)
+        themes = [Theme(workspace_id=ws, kind="pain", name=f"t{k}") for k in range(2)]
+        session.add_all(themes)
+        session.flush()
+        for k, pid in enumerate(pps[:4]):
+            session.execute(update(PainPoint).where(PainPoint.id == pid).values(theme_id=themes[k % 2].id))  # type: ignore[arg-type]
+        session.commit()
+        add_items(session, ws, [*pps, None], 400, seed=21)
+        rebuild_read_sums(session, ws)
+    return ws, pps
+
+
+def test_theme_sums_by_delta_equal_a_rebuild(engine: Engine) -> None:
+    """Appended items, units on existing items and later assignments add (theme, item) pairs once: the
+    delta's ``theme`` and ``ppst`` rows equal a rebuild's (``bring_forward`` compares every row)."""
+    ws, pps = _themed_workspace(engine)
+    with Session(engine) as session:
+        add_items(session, ws, [*pps, None], 30, seed=22, first_day=5)
+        existing = session.execute(select(FeedbackItem.id).where(FeedbackItem.workspace_id == ws).limit(20))
+        rng = random.Random(3)
+        for (item_id,) in existing.all():
+            session.add_all(units_for(item_id, ws, [*pps, None], rng, 2, first_span=7))
+        session.commit()
+        loose = (
+            session.execute(
+                select(OpinionUnit.id).where(
+                    OpinionUnit.workspace_id == ws, OpinionUnit.pain_point_id.is_(None)
+                )  # type: ignore[union-attr]
+            )
+            .scalars()
+            .all()
+        )
+        for k, uid in enumerate(loose[:20]):
+            session.execute(update(OpinionUnit).where(OpinionUnit.id == uid).values(pain_point_id=pps[k % 4]))  # type: ignore[arg-type]
+        session.commit()
+        n_theme = session.execute(
+            select(func.count()).where(ReadItemSum.workspace_id == ws, ReadItemSum.kind == "theme")  # type: ignore[arg-type]
+        ).scalar_one()
+        assert n_theme > 0
+    bring_forward(engine, ws, "delta")
+
+
+def test_a_theme_change_forces_a_rebuild(engine: Engine) -> None:
+    ws, pps = _themed_workspace(engine)
+    with Session(engine) as session:
+        version, built = data_version(session, ws)
+        assert version == built
+        session.execute(update(PainPoint).where(PainPoint.id == pps[0]).values(theme_id=None))  # type: ignore[arg-type]
+        session.execute(update(PainPoint).where(PainPoint.id == pps[1]).values(status="resolved"))  # type: ignore[arg-type]
+        session.commit()
+        assert data_version(session, ws)[0] == version + 1  # the theme change only
+    bring_forward(engine, ws, "rebuild")
+
+
+def test_served_build_names_its_theme_members(engine: Engine) -> None:
+    """While a newer build is made, a theme read of the served build adds up what that build counted: a
+    theme whose pain points moved since is computed from the pain point sums (exact for those sums)."""
+    ws, pps = _themed_workspace(engine)
+    with Session(engine) as session:
+        before = built_theme_map(session, ws)
+        assert len(before) == 4
+        session.execute(update(PainPoint).where(PainPoint.id == pps[4]).values(theme_id=before[pps[0]]))  # type: ignore[arg-type]
+        session.commit()
+        assert built_theme_map(session, ws) == before  # the served build's, until rebuilt
+        rebuild_read_sums(session, ws)
+        assert built_theme_map(session, ws) == {**before, pps[4]: before[pps[0]]}
