@@ -202,13 +202,13 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     try:
         wait_for(lambda: server_up(base), timeout=300)
         result["rss_idle_mib"] = peak_rss_mib(server.pid)
-        with httpx.Client(base_url=base, headers=headers, timeout=600) as client:
+        with httpx.Client(base_url=base, headers=headers, timeout=args.timeout) as client:
             t = time.perf_counter()
             client.get("/v1/pain-points", params={"limit": 1}).raise_for_status()
             result["first_read_ms"] = round(1000 * (time.perf_counter() - t), 1)
             api = api_paths(client)
             result["reads"] = time_reads(client, api, args.reads)
-            with httpx.Client(base_url=base, timeout=600) as web:
+            with httpx.Client(base_url=base, timeout=args.timeout) as web:
                 web_login(web, env)
                 result["reads"] |= time_reads(web, WEB_PAGES, args.reads)
                 if args.after_change:
@@ -225,7 +225,10 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             server.kill()
         log_file.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if args.keep:
+            log(f"n={n:,}: database kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
     log(f"n={n:,}: {json.dumps(result['reads'])}")
     return result
 
@@ -254,6 +257,8 @@ def main() -> None:
         default=True,
         help="then move one pain point's units to another and time the first reads after it",
     )
+    p.add_argument("--timeout", type=float, default=3600.0, help="seconds one request may take")
+    p.add_argument("--keep", action="store_true", help="keep the generated database (its path is logged)")
     p.add_argument("--fresh-timeout", type=float, default=900.0, help="seconds to wait for fresh sums")
     args = p.parse_args()
     results = [run_size(n, args) for n in (args.n or [10_000])]
