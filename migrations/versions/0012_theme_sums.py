@@ -3,7 +3,9 @@ the read sums, which now hold distinct items per theme (``read_item_sum`` kind `
 point × stage (``read_unit_sum`` kind ``ppst``) and each pain point's theme at build time (grain ``map``);
 see ``service/analysis/view_tables.py`` and ``service/themes/summary.py``.
 
-No table changes: the new rows live in the existing sum tables. The upgrade invalidates every workspace's
+No new table: the new rows live in the existing sum tables; an index per sum table on (workspace, grain,
+kind, channel, day) lets a channel-filtered view read that channel's rows only (a fifth of the ``channel``
+grain's rows). The upgrade invalidates every workspace's
 sums, so the next build is a full one that writes them (until then reads compute theme figures as before).
 
 Revision ID: 0012_theme_sums
@@ -47,6 +49,10 @@ _PG_TRIGGER = (
 
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
+    for table in ("read_item_sum", "read_unit_sum"):
+        op.create_index(
+            f"ix_{table}_ws_grain_kind_channel", table, ["workspace_id", "grain", "kind", "channel", "day"]
+        )
     if dialect == "postgresql":
         op.execute(_PG_FUNCTION)
         op.execute(_PG_TRIGGER)
@@ -56,6 +62,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table in ("read_item_sum", "read_unit_sum"):
+        op.drop_index(f"ix_{table}_ws_grain_kind_channel", table_name=table)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS fm_pain_point_theme ON pain_point")
         op.execute("DROP FUNCTION IF EXISTS fm_rs_pain_point_theme()")
