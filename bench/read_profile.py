@@ -7,7 +7,15 @@ Starts a real API server (uvicorn on 127.0.0.1, one process) on a fresh SQLite f
 themes (``--themes``, round robin), then times each read ``--reads`` times after one warm-up (p50/p95) and
 reports the server's peak resident memory (VmHWM) after the reads. No worker: nothing is analysed, so the
 reads see one data version and every figure is a read, not a rebuild (the first read's rebuild of the
-stored sums is reported separately as ``first_read_ms``).
+stored sums is reported separately as ``first_read_ms``; each read's warm-up, the first request with its
+filters on that data version, is its ``first_ms``: the "cold" figure).
+
+Then ``after_change``: a non-append change written straight into the database, as a re-analysis or a merge
+leaves it (the units of one pain point moved to another: the sums must be rebuilt, a delta cannot express
+it), and each read's first request after it (``first_after_change_ms``; the first one, ``list``, is where
+the rebuild used to be paid), ``fresh_after_s``: how long until a read reports the new data version (the
+``X-Frictionmap-Stale`` header gone; servers without the header served it fresh), and each read's first
+request once fresh (``cold_after_rebuild_ms``: figures not cached for the new version yet).
 
     python -m bench.read_profile --n 10000 --n 100000 --reads 10
 
@@ -30,11 +38,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, select, update
+from sqlalchemy import create_engine, func, select, update
 
 from bench.service import ROOT, free_port, log, peak_rss_mib, server_up, time_reads, wait_for, web_login
 from bench.service_generate import generate_rows_sqlite_sql
-from service.models import PainPoint, Theme, Workspace
+from service.models import OpinionUnit, PainPoint, Theme, Workspace
 
 
 def add_themes(database_url: str, workspace_name: str, n_themes: int) -> int:
@@ -70,6 +78,61 @@ def add_themes(database_url: str, workspace_name: str, n_themes: int) -> int:
             conn.execute(update(PainPoint).where(PainPoint.id.in_(members)).values(theme_id=tid))  # type: ignore[attr-defined]
     engine.dispose()
     return len(themes)
+
+
+def move_units(database_url: str, workspace_name: str) -> int:
+    """A non-append change: the units of the second-largest pain point go to the largest (what a merge or a
+    re-analysis writes); returns how many moved."""
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        ws = conn.execute(select(Workspace.id).where(Workspace.name == workspace_name)).scalar_one()
+        unit = OpinionUnit.__table__  # type: ignore[attr-defined]
+        top = conn.execute(
+            select(unit.c.pain_point_id, func.count())
+            .where(unit.c.workspace_id == ws, unit.c.pain_point_id.is_not(None))
+            .group_by(unit.c.pain_point_id)
+            .order_by(func.count().desc(), unit.c.pain_point_id)
+            .limit(2)
+        ).all()
+        moved = conn.execute(
+            update(unit)
+            .where(unit.c.workspace_id == ws, unit.c.pain_point_id == top[1][0])
+            .values(pain_point_id=top[0][0])
+        ).rowcount
+    engine.dispose()
+    return int(moved)
+
+
+def after_change(
+    api: httpx.Client, web: httpx.Client, paths: dict[str, str], database_url: str, timeout_s: float
+) -> dict[str, Any]:
+    """First request of each read after a non-append change, time to fresh sums, and cold reads then."""
+    out: dict[str, Any] = {"moved_units": move_units(database_url, "bench")}
+    first: dict[str, float] = {}
+    for name, path in paths.items():
+        client = web if name.startswith("web_") else api
+        t = time.perf_counter()
+        response = client.get(path)
+        response.raise_for_status()
+        first[name] = round(1000 * (time.perf_counter() - t), 1)
+        if name == "list":
+            out["list_stale"] = response.headers.get("x-frictionmap-stale") == "true"
+    out["first_after_change_ms"] = first
+    t = time.perf_counter()
+    while time.perf_counter() - t < timeout_s:
+        response = api.get("/v1/pain-points", params={"limit": 1})
+        if response.headers.get("x-frictionmap-stale") != "true":
+            break
+        time.sleep(0.5)
+    out["fresh_after_s"] = round(time.perf_counter() - t, 1)
+    cold: dict[str, float] = {}
+    for name, path in paths.items():
+        client = web if name.startswith("web_") else api
+        t = time.perf_counter()
+        client.get(path).raise_for_status()
+        cold[name] = round(1000 * (time.perf_counter() - t), 1)
+    out["cold_after_rebuild_ms"] = cold
+    return out
 
 
 def api_paths(client: httpx.Client) -> dict[str, str]:
@@ -139,14 +202,21 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     try:
         wait_for(lambda: server_up(base), timeout=300)
         result["rss_idle_mib"] = peak_rss_mib(server.pid)
-        with httpx.Client(base_url=base, headers=headers, timeout=600) as client:
+        with httpx.Client(base_url=base, headers=headers, timeout=args.timeout) as client:
             t = time.perf_counter()
             client.get("/v1/pain-points", params={"limit": 1}).raise_for_status()
             result["first_read_ms"] = round(1000 * (time.perf_counter() - t), 1)
-            result["reads"] = time_reads(client, api_paths(client), args.reads)
-        with httpx.Client(base_url=base, timeout=600) as web:
-            web_login(web, env)
-            result["reads"] |= time_reads(web, WEB_PAGES, args.reads)
+            api = api_paths(client)
+            result["reads"] = time_reads(client, api, args.reads)
+            with httpx.Client(base_url=base, timeout=args.timeout) as web:
+                web_login(web, env)
+                result["reads"] |= time_reads(web, WEB_PAGES, args.reads)
+                if args.after_change:
+                    paths = {**api, **WEB_PAGES}
+                    paths.pop("web_search")  # a text index read, not a pain point figure
+                    changed = after_change(client, web, paths, database_url, args.fresh_timeout)
+                    result["after_change"] = changed
+                    log(f"n={n:,}: after change {json.dumps(result['after_change'])}")
         result["peak_rss_mib"] = peak_rss_mib(server.pid)
     finally:
         server.terminate()
@@ -155,7 +225,10 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             server.kill()
         log_file.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if args.keep:
+            log(f"n={n:,}: database kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
     log(f"n={n:,}: {json.dumps(result['reads'])}")
     return result
 
@@ -178,6 +251,15 @@ def main() -> None:
     p.add_argument("--themes", type=int, default=12, help="parent themes over the pain points")
     p.add_argument("--root", type=Path, default=ROOT, help="the source tree the server runs (a checkout)")
     p.add_argument("--label", default="", help="a name for this run in the output (before / after)")
+    p.add_argument(
+        "--after-change",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="then move one pain point's units to another and time the first reads after it",
+    )
+    p.add_argument("--timeout", type=float, default=3600.0, help="seconds one request may take")
+    p.add_argument("--keep", action="store_true", help="keep the generated database (its path is logged)")
+    p.add_argument("--fresh-timeout", type=float, default=900.0, help="seconds to wait for fresh sums")
     args = p.parse_args()
     results = [run_size(n, args) for n in (args.n or [10_000])]
     print(json.dumps({"label": args.label, "results": results, "p95_ratio_last_over_first": ratios(results)}))

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from service import __version__
 from service.api.docs import install_docs
 from service.api.errors import ErrorResponse, document_errors, install_error_handlers
+from service.api.freshness import FreshnessHeadersMiddleware
 from service.api.limits import BodySizeLimitMiddleware
 from service.db import DatabaseNotMigratedError, get_engine, migration_status
 from service.feedback.schemas import BatchResult, FeedbackBatchIn, FeedbackIn, ItemResult
@@ -196,6 +197,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_docs(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(FreshnessHeadersMiddleware)
     for prefix, router, _ in routers:
         app.include_router(router, prefix=prefix)
     from service.web.render import install_web_error_pages

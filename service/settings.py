@@ -144,6 +144,14 @@ class Settings(BaseSettings):
         "were built (a journal kept by database triggers) instead of rebuilding them in full; writes that "
         "are not appends (deletes, edits, merges, re-analysis) still rebuild. false: always rebuild.",
     )
+    read_inline_build_max_rows: int = Field(
+        default=5_000,
+        ge=0,
+        description="A read brings the stored aggregates forward itself only when that reads at most this "
+        "many rows (items + units for a full rebuild, 4 per journal row for a delta: a few hundred ms); past "
+        "it the read serves the last built version at once, marked stale in the X-Frictionmap-* headers, and "
+        "a background thread of the server builds the new one. Never-built sums are built in the request.",
+    )
     analysis_batch_pause_s: float = Field(
         default=0.0,
         ge=0,

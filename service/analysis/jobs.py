@@ -81,7 +81,7 @@ def refresh_scores(session: Session, workspace: Workspace, created: list[str] | 
     Scores come from the stored read sums, rebuilt here when the data moved since they were built (after a
     recluster, or the debounced refresh after incremental assignments): one rebuild per refresh, not one
     per ingest batch, and reads that follow find them fresh."""
-    view = load_summary(session, workspace)
+    view = load_summary(session, workspace, build_inline=True)
     deliveries: list[str] = []
     created_set = set(created or [])
     for pp in view.pain_points.values():

@@ -47,6 +47,7 @@ from service.analysis.view_tables import (
     _DIMS,
     _ITEM_SUM,
     _JOURNAL,
+    _PAIN_POINT,
     _UNIT,
     _UNIT_SUM,
     BUILDS,
@@ -89,14 +90,18 @@ def journal_only(workspace_id: str) -> Only:
 
     def mentions(u: Any, key: Any, kind: str) -> list[Any]:
         u2 = _UNIT.alias("u2")
-        same = (
-            u2.c.pain_point_id == u.c.pain_point_id
-            if kind == "pp"
-            else func.coalesce(u2.c.stage, "unknown") == func.coalesce(u.c.stage, "unknown")
-        )
+        source: Any = u2
+        if kind == "pp":
+            same = u2.c.pain_point_id == u.c.pain_point_id
+        elif kind == "theme":  # ``key``: the theme of the outer unit's pain point
+            p2 = _PAIN_POINT.alias("p2")
+            source = u2.join(p2, p2.c.id == u2.c.pain_point_id)
+            same = p2.c.theme_id == key
+        else:
+            same = func.coalesce(u2.c.stage, "unknown") == func.coalesce(u.c.stage, "unknown")
         counted: Any = (
             select(literal_column("1"))
-            .select_from(u2)
+            .select_from(source)
             .where(
                 u2.c.feedback_id == u.c.feedback_id,
                 same,
@@ -123,7 +128,7 @@ def _upsert(table: Any, stmt: Any, dialect: str) -> Any:
     )
 
 
-def _workspace_size(session: Session, workspace_id: str) -> int:
+def workspace_size(session: Session, workspace_id: str) -> int:
     """Items + units in the sums, from their ``day`` rows (a few hundred rows, not the workspace)."""
     items = select(func.coalesce(func.sum(_ITEM_SUM.c.n_items), 0)).where(
         _ITEM_SUM.c.workspace_id == workspace_id, _ITEM_SUM.c.grain == "day", _ITEM_SUM.c.kind == "all"
@@ -193,7 +198,7 @@ def apply_delta(session: Session, workspace_id: str, max_fraction: float = MAX_D
             )
         ).scalar_one()
     )
-    if appended and appended > max_fraction * _workspace_size(session, workspace_id):
+    if appended and appended > max_fraction * workspace_size(session, workspace_id):
         BUILDS["delta_fallbacks"] += 1
         BUILDS["delta_fallbacks_size"] += 1
         return None

@@ -30,8 +30,8 @@ from nlp.scoring.closed_loop import ClosedLoopReport, closed_loop_report
 from nlp.scoring.priority import PriorityResult
 from nlp.scoring.stats import Moments
 from service.analysis.read_cache import Lru
+from service.analysis.read_freshness import version_for_read
 from service.analysis.view import ViewFilters, passes, priority_config, scores_sort_key, stage_specs
-from service.analysis.view_tables import ensure_fresh
 from service.models import PainPoint, ReadItemSum, ReadUnitSum, Workspace
 from service.settings import get_settings
 from service.themes.naming import display_name, workspace_language
@@ -311,13 +311,24 @@ def live_pain_points(session: Session, workspace_id: str) -> dict[str, PainPoint
 
 
 def load_summary(
-    session: Session, workspace: Workspace, filters: ViewFilters | None = None, with_stages: bool = False
+    session: Session,
+    workspace: Workspace,
+    filters: ViewFilters | None = None,
+    with_stages: bool = False,
+    build_inline: bool = False,
 ) -> SummaryView:
-    """The filtered view from the stored sums (rebuilt first when behind the data by more than
-    ``settings.read_max_staleness_s``), cached per version."""
+    """The filtered view from the stored sums, cached per version. Sums behind the data are brought forward
+    first when that is small or ``build_inline`` (the worker); else the last build is served and a background
+    thread builds the next (``read_freshness``)."""
     filters = filters or ViewFilters()
     settings = get_settings()
-    version = ensure_fresh(session, workspace.id, settings.read_max_staleness_s, settings.read_sums_delta)
+    version = version_for_read(
+        session,
+        workspace.id,
+        settings.read_max_staleness_s,
+        settings.read_sums_delta,
+        None if build_inline else settings.read_inline_build_max_rows,
+    )
     pps = live_pain_points(session, workspace.id)
     live = sorted(pps)
     config = priority_config(workspace).model_dump_json()

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Date, Float, and_, case, cast, delete, func, insert, literal, select, true, update
@@ -29,6 +29,7 @@ from nlp.scoring.priority import EMOTION_INTENSITY
 from service.models import (
     FeedbackItem,
     OpinionUnit,
+    PainPoint,
     ReadItemSum,
     ReadSumJournal,
     ReadSumState,
@@ -39,6 +40,7 @@ from service.models.types import utcnow
 
 _ITEM = FeedbackItem.__table__  # type: ignore[attr-defined]
 _UNIT = OpinionUnit.__table__  # type: ignore[attr-defined]
+_PAIN_POINT = PainPoint.__table__  # type: ignore[attr-defined]
 _ITEM_SUM = ReadItemSum.__table__  # type: ignore[attr-defined]
 _UNIT_SUM = ReadUnitSum.__table__  # type: ignore[attr-defined]
 _STATE = ReadSumState.__table__  # type: ignore[attr-defined]
@@ -167,8 +169,32 @@ def sum_selects(
                 .group_by(key, day, *groups),
             )
         )
-    for kind, column in (("sent", u.c.sentiment), ("emo", u.c.emotion)):
-        key = u.c.pain_point_id + "|" + func.coalesce(column, "")
+    # Distinct items per parent theme (through ``pain_point.theme_id``; 0012 makes a change of it rebuild):
+    # a theme's items are a union over its pain points, which their per-pain-point sums cannot give.
+    p = _PAIN_POINT.alias("p")
+    theme = p.c.theme_id
+    mentions = (
+        select(theme.label("key"), u.c.feedback_id)
+        .select_from(u.join(p, p.c.id == u.c.pain_point_id))
+        .where(*in_ws, theme.is_not(None), *only.mentions(u, theme, "theme"))
+        .distinct()
+    ).subquery("t")
+    out.append(
+        (
+            _ITEM_SUM,
+            select(ws, level, literal("theme"), mentions.c.key, day, *dims, func.count(), *_kpi_columns(i))
+            .select_from(mentions.join(i, i.c.id == mentions.c.feedback_id))
+            .where(true())
+            .group_by(mentions.c.key, day, *groups),
+        )
+    )
+    # Units per pain point and value: sentiment and emotion mixes (detail page), stage (themes' stage mix).
+    for kind, column, missing in (
+        ("sent", u.c.sentiment, ""),
+        ("emo", u.c.emotion, ""),
+        ("ppst", u.c.stage, "unknown"),
+    ):
+        key = u.c.pain_point_id + "|" + func.coalesce(column, missing)
         out.append(
             (
                 _UNIT_SUM,
@@ -186,7 +212,31 @@ def _rebuild_statements(workspace_id: str, dialect: str) -> list[Any]:
         insert(table).from_select([c.name for c in table.columns if c.name != "id"], stmt)
         for table, stmt in sum_selects(workspace_id, dialect)
     ]
-    return inserts + _rollups(workspace_id)
+    return [*inserts, *_rollups(workspace_id), _theme_map(workspace_id)]
+
+
+THEME_MAP = ("map", "tmap")  # (grain, kind) of the rows naming each pain point's theme at build time
+
+
+def _theme_map(workspace_id: str) -> Any:
+    """One ``read_unit_sum`` row per pain point with a theme, key ``<pain point id>|<theme id>``, no
+    measures: which pain points the ``theme`` sums of this build count in each theme, so a read of an
+    older build (served while the next one is made) knows what they add up."""
+    p = _PAIN_POINT.alias("p")
+    names = [c.name for c in _UNIT_SUM.columns if c.name != "id"]
+    measures = names[names.index("language") + 1 :]
+    return insert(_UNIT_SUM).from_select(
+        names,
+        select(
+            literal(workspace_id),
+            literal(THEME_MAP[0]),
+            literal(THEME_MAP[1]),
+            p.c.id + "|" + p.c.theme_id,
+            literal(date(1970, 1, 1), Date),
+            *(literal(ROLLED_UP) for _ in _DIMS),
+            *(literal(0) for _ in measures),
+        ).where(p.c.workspace_id == workspace_id, p.c.theme_id.is_not(None)),
+    )
 
 
 def rollup_selects(workspace_id: str, sources: dict[str, Any] | None = None) -> list[tuple[Any, Any]]:

@@ -94,7 +94,11 @@ class ReadItemSum(_SumKey, table=True):
     __tablename__ = "read_item_sum"
     # The unique grain key (uq_read_item_sum_grain, an expression index over coalesced channel and segment)
     # is created by 0009_read_sum_delta only: its NULL stand-in is spelled per dialect.
-    __table_args__ = (Index("ix_read_item_sum_ws_grain_kind_key", "workspace_id", "grain", "kind", "key"),)
+    __table_args__ = (
+        Index("ix_read_item_sum_ws_grain_kind_key", "workspace_id", "grain", "kind", "key"),
+        # a view filtered by channel reads that channel's rows only (0012_theme_sums)
+        Index("ix_read_item_sum_ws_grain_kind_channel", "workspace_id", "grain", "kind", "channel", "day"),
+    )
 
     n_items: int = Field(sa_column=Column(Integer, nullable=False))
     rating_n: int = Field(sa_column=Column(Integer, nullable=False))
@@ -114,7 +118,11 @@ class ReadUnitSum(_SumKey, table=True):
     __tablename__ = "read_unit_sum"
     # The unique grain key (uq_read_unit_sum_grain, an expression index over coalesced channel and segment)
     # is created by 0009_read_sum_delta only: its NULL stand-in is spelled per dialect.
-    __table_args__ = (Index("ix_read_unit_sum_ws_grain_kind_key", "workspace_id", "grain", "kind", "key"),)
+    __table_args__ = (
+        Index("ix_read_unit_sum_ws_grain_kind_key", "workspace_id", "grain", "kind", "key"),
+        # a view filtered by channel reads that channel's rows only (0012_theme_sums)
+        Index("ix_read_unit_sum_ws_grain_kind_channel", "workspace_id", "grain", "kind", "channel", "day"),
+    )
 
     n_units: int = Field(sa_column=Column(Integer, nullable=False))
     sentiment_n: int = Field(sa_column=Column(Integer, nullable=False))

@@ -10,6 +10,12 @@ A theme's figures are those of the union of its visible pain points' units under
   channel with the KPI moments, in the database;
 - the stage mix counts units per pain point × stage: one ``GROUP BY`` in the database.
 
+Since 0012_theme_sums both come from stored sums (distinct items per theme, units per pain point × stage:
+``service.themes.theme_sums``) whenever those count exactly the pain points the view shows in a theme; the
+queries above remain for the themes where they do not (a status / kind / stage filter hiding some of a
+theme's pain points, or sums built before a theme change), so a cold read at a million items no longer
+scans the units.
+
 Both queries return rows bounded by themes × days × channels and pain points × stages, never by items; they
 are cached with the read sums' LRU (``read_cache``) under the data version, the filters, the priority
 settings and the visible pain points with their themes, so a second dashboard on the same data reads none.
@@ -22,7 +28,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import case, func, select
 from sqlmodel import Session
@@ -39,20 +44,12 @@ from service.analysis.view_tables import item_day
 from service.models import FeedbackItem, OpinionUnit, PainPoint, ReadItemSum, Theme
 from service.themes.naming import workspace_language
 from service.themes.service import theme_name
+from service.themes.theme_sums import PATHS, ThemeSums, stored_stage_units, stored_theme_sums, stored_themes
 
 _ITEM = FeedbackItem.__table__  # type: ignore[attr-defined]
 _UNIT = OpinionUnit.__table__  # type: ignore[attr-defined]
 _I = ReadItemSum.__table__  # type: ignore[attr-defined]
 _KPIS = ("rating", "nps", "csat")
-
-
-@dataclass
-class ThemeSums:
-    """One theme's distinct-item figures in scope (no ORM objects: cached)."""
-
-    items_by_day: dict[date, int] = field(default_factory=dict)
-    kpis: dict[str, Moments] = field(default_factory=dict)
-    channel_overlaps: dict[str, int] = field(default_factory=dict)  # items counted twice or more, per channel
 
 
 @dataclass
@@ -145,12 +142,17 @@ def _theme_sums(session: Session, view: SummaryView, members: dict[str, str]) ->
 
 
 def _channels(view: SummaryView, pps: Sequence[PainPoint], sums: ThemeSums) -> dict[str, int]:
-    """Distinct items per channel, most first (ties by name): the pain points' (loaded with the map's
-    sums, ``with_stages``) less the overlaps; empty when the view did not load them."""
+    """Distinct items per channel, most first (ties by name): the theme's stored sums, or the pain points'
+    (loaded with the map's sums, ``with_stages``) less the overlaps; empty when the view did not load them."""
+    if view.sums.pp_channels is None:
+        return {}
     counts: Counter[str] = Counter()
-    for p in pps:
-        counts.update((view.sums.pp_channels or {}).get(p.id, {}))
-    counts.subtract(sums.channel_overlaps)
+    if sums.channels is not None:
+        counts.update(sums.channels)
+    else:
+        for p in pps:
+            counts.update(view.sums.pp_channels.get(p.id, {}))
+        counts.subtract(sums.channel_overlaps)
     return dict(sorted(((c, n) for c, n in counts.items() if n > 0), key=lambda kv: (-kv[1], kv[0])))
 
 
@@ -186,7 +188,16 @@ def _totals(view: SummaryView, pps: Sequence[PainPoint]) -> UnitTotals:
 def _figures(
     session: Session, view: SummaryView, children: dict[str, list[PainPoint]], members: dict[str, str]
 ) -> ThemeFigures:
-    figures = ThemeFigures(_theme_sums(session, view, members), _stage_units(session, view, list(members)))
+    """From the theme sums where they count exactly the shown pain points (``theme_sums.stored_themes``),
+    else from the pain points' sums less the overlaps (one scan of the theme's units' index)."""
+    stored = stored_themes(session, view, children)
+    rest = {pid: tid for pid, tid in members.items() if tid not in stored}
+    PATHS["stored"] += len(stored)
+    PATHS["overlap"] += len(children) - len(stored)
+    sums = _theme_sums(session, view, rest) if rest else {}
+    sums |= stored_theme_sums(session, view, stored)
+    stages = stored_stage_units(session, view, list(members)) if stored else None
+    figures = ThemeFigures(sums, stages if stages is not None else _stage_units(session, view, list(members)))
     results = score_from_sums(
         [
             PainPointSums(
