@@ -13,6 +13,7 @@ from typing import Literal
 
 import numpy as np
 
+from nlp.phases import phase
 from nlp.themes.clustering import Clustering, ClusterParams, cluster_units
 from nlp.themes.hierarchy import HierarchyParams, group_centroid, merge_near_duplicates, theme_groups
 from nlp.themes.labelling import label_clusters
@@ -110,9 +111,11 @@ def cluster_themes(
         idx = np.flatnonzero(pol == sign)
         if idx.size == 0:
             continue
-        clustering = cluster_units(vectors[idx], params)
-        clustering = merge_near_duplicates(clustering, vectors[idx], hierarchy.duplicate_sim)
-        out.extend(_themes_of_kind(kind, idx, clustering, texts, languages, vectors, preferred))
+        with phase("clustering", kind=kind, units=idx.size):
+            clustering = cluster_units(vectors[idx], params)
+            clustering = merge_near_duplicates(clustering, vectors[idx], hierarchy.duplicate_sim)
+        with phase("labelling_naming", kind=kind):
+            out.extend(_themes_of_kind(kind, idx, clustering, texts, languages, vectors, preferred))
     return out
 
 

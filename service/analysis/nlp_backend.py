@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nlp.embeddings import Embedder, get_embedder, resolve_spec
+from nlp.phases import phase
 from nlp.pipeline import RatingScale, Record, cluster_themes, extract_units, provisional_tags, theme_tags
 from nlp.pipeline.extract import candidate_polarity
 from nlp.pipeline.themes import group_themes
@@ -122,11 +123,12 @@ class NlpBackend:
         out = []
         texts, languages = [u.text for u in units], [u.language for u in units]
         clusters = cluster_themes(texts, languages, vectors, polarity, self.params)
-        parent_of = {
-            child: parent
-            for parent in group_themes(clusters, texts, languages, vectors)
-            for child in parent.children
-        }
+        with phase("parent_themes"):
+            parent_of = {
+                child: parent
+                for parent in group_themes(clusters, texts, languages, vectors)
+                for child in parent.children
+            }
         for n, c in enumerate(clusters):
             agg = theme_tags([_stored_tags(units[m]) for m in c.members])
             out.append(

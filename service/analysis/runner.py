@@ -20,6 +20,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.sql.elements import ColumnElement  # sqlmodel's select types up to four columns
 from sqlmodel import Session, col, select
 
+from nlp.phases import phase
 from nlp.themes.incremental import PreviousCluster, assign_new_units, match_clusters
 from nlp.themes.naming import majority_language, pick_name
 from service.analysis.backend import (
@@ -170,10 +171,12 @@ def recluster(
     session: Session, workspace_id: str, scope: AnalysisScope, backend: AnalysisBackend
 ) -> ReclusterResult:
     """Cluster every unit in scope and write pain points with stable ids, in one transaction."""
-    selected = _scope_units(session, workspace_id, scope, backend.model_id)
+    with phase("select_units"):
+        selected = _scope_units(session, workspace_id, scope, backend.model_id)
     units, matrix = selected.units, selected.matrix
     result = ReclusterResult(units=len(units) + len(selected.no_vector))
-    clusters = backend.cluster(units) if units else []
+    with phase("cluster", units=len(units)):
+        clusters = backend.cluster(units) if units else []
     language = name_language(session.get(Workspace, workspace_id), [u.language for u in units])
 
     all_pps = session.exec(select(PainPoint).where(PainPoint.workspace_id == workspace_id)).all()
@@ -278,8 +281,9 @@ def recluster(
         if old != new
     ]
     changes += [{"id": uid, "pain_point_id": None} for uid, old in selected.no_vector if old is not None]
-    session.flush()
-    _write_assignments(session, changes)
+    with phase("write_assignments", changes=len(changes)):
+        session.flush()
+        _write_assignments(session, changes)
     result.assigned = sum(1 for pid in assigned if pid)
 
     # Untouched pain points that lost every unit disappear; edited or resolved ones stay (closed loop).
@@ -303,10 +307,11 @@ def recluster(
         if cluster.theme is not None:
             draft = drafts.setdefault((cluster.kind, cluster.theme), ThemeDraft(cluster.kind))
             draft.add(pp_id, cluster.centroid, len(members_of[pp_id]), cluster.theme_names)
-    if drafts:
-        session.flush()
-        sync_themes(session, workspace_id, list(drafts.values()), backend.model_id, language, now)
-    session.commit()
+    with phase("themes_commit"):
+        if drafts:
+            session.flush()
+            sync_themes(session, workspace_id, list(drafts.values()), backend.model_id, language, now)
+        session.commit()
     return result
 
 
