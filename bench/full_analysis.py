@@ -155,87 +155,122 @@ def _progress(
     return line
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    tmp = Path(args.dir).resolve()
-    tmp.mkdir(parents=True, exist_ok=False)
-    env = _env(tmp, args.batch)
-    os.environ.update(env)  # this process enqueues and reads the job on the same database and queue
-    py = sys.executable
-    subprocess.run([py, "-m", "service.cli", "migrate"], env=env, check=True, cwd=ROOT, capture_output=True)
-    t_gen = time.perf_counter()
-    data = generate_items(env["DATABASE_URL"], f"full-{args.n}", args.n, Path(args.datasets), args.seed)
-    data["generate_s"] = round(time.perf_counter() - t_gen, 1)
-    print(json.dumps({"generated": data}), flush=True)
-    logs = [tmp / f"worker{k}.log" for k in range(args.workers)]
-    procs = [
+def start_workers(tmp: Path, env: dict[str, str], workers: int) -> list[subprocess.Popen[bytes]]:
+    """``frictionmap worker`` processes of this checkout, each logging to ``tmp/worker<k>.log``."""
+    return [
         subprocess.Popen(
-            [py, "-m", "service.cli", "worker"],
+            [sys.executable, "-m", "service.cli", "worker"],
             env=env,
             cwd=ROOT,
-            stdout=log.open("wb"),
+            stdout=(tmp / f"worker{k}.log").open("wb"),
             stderr=subprocess.STDOUT,
         )
-        for log in logs
+        for k in range(workers)
     ]
-    stop_at = None
-    if args.stop_at:
-        hh, mm = (int(x) for x in args.stop_at.split(":"))
-        stop_at = datetime.now(UTC).replace(hour=hh, minute=mm, second=0, microsecond=0)
+
+
+def stop_workers(procs: Sequence[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def watch(
+    tmp: Path,
+    job_id: str,
+    procs: Sequence[subprocess.Popen[bytes]],
+    items: int,
+    batch: int,
+    every: float,
+    stop_at: datetime | None,
+) -> dict[str, Any]:
+    """Progress lines until the job is done or failed, or ``stop_at`` (UTC) passes; then the summary."""
+    t0 = time.perf_counter()
     samples: list[dict[str, Any]] = []
-    peak: dict[str, float] = {"rss_sum_mib": 0.0}
-    cut_short = False
     load = [os.getloadavg()[0]]
-    try:
-        t0 = time.perf_counter()
-        job_id = _enqueue(data["workspace_id"])
-        with (tmp / "progress.jsonl").open("w") as out:
-            while True:
-                time.sleep(args.every)
-                job = _job_state(job_id)
-                line = _progress(t0, args.n, args.batch, job, procs)
-                samples.append(line)
-                load.append(line["load_1m"])
-                peak["rss_sum_mib"] = max(peak["rss_sum_mib"], line["rss_sum_mib"])
-                out.write(json.dumps(line) + "\n")
-                out.flush()
-                print(json.dumps(line), flush=True)
-                if job["state"] in ("done", "failed"):
-                    break
-                if stop_at is not None and datetime.now(UTC) >= stop_at:
-                    cut_short = True
-                    break
-        total_s = round(time.perf_counter() - t0, 1)
-        final = [proc_stats(p.pid) for p in procs]
-    finally:
-        for proc in procs:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    cut_short = False
+    with (tmp / "progress.jsonl").open("a") as out:
+        while True:
+            time.sleep(every)
+            job = _job_state(job_id)
+            line = _progress(t0, items, batch, job, procs)
+            samples.append(line)
+            load.append(line["load_1m"])
+            out.write(json.dumps(line) + "\n")
+            out.flush()
+            print(json.dumps(line), flush=True)
+            if job["state"] in ("done", "failed"):
+                break
+            if stop_at is not None and datetime.now(UTC) >= stop_at:
+                cut_short = True
+                break
     fan = job["result"].get("fanout") or {}
-    phases = [parse_phases(log.read_text(errors="replace").splitlines()) for log in logs]
-    result = {
-        "n": args.n,
-        "workers": args.workers,
-        "batch_items": args.batch,
+    final = [proc_stats(p.pid) for p in procs]
+    return {
         "cut_short": cut_short,
         "state": job["state"],
         "error": job["error"],
-        "data": data,
         "units": job["result"].get("units", fan.get("units")),
         "job": {k: v for k, v in job["result"].items() if k != "fanout"},
         "wall_s": {
-            "total": total_s,
+            "watched": round(time.perf_counter() - t0, 1),
             "plan": _seconds(job["created_at"], fan.get("planned_at")),
             "extraction": _seconds(fan.get("planned_at"), fan.get("extracted_at")),
             "finish": _seconds(fan.get("extracted_at"), job["finished_at"]),
         },
         "worker_final": final,
-        "peak_rss_sum_sampled_mib": peak["rss_sum_mib"],
-        "phases": phases,
+        "peak_rss_sum_sampled_mib": max((s["rss_sum_mib"] for s in samples), default=0.0),
         "load_avg": {"min": min(load), "max": max(load), "mean": round(sum(load) / len(load), 2)},
         "last_progress": samples[-1] if samples else None,
+    }
+
+
+def _stop_time(hhmm: str | None) -> datetime | None:
+    if not hhmm:
+        return None
+    hh, mm = (int(x) for x in hhmm.split(":"))
+    return datetime.now(UTC).replace(hour=hh, minute=mm, second=0, microsecond=0)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    tmp = Path(args.dir).resolve()
+    env = _env(tmp, args.batch)
+    os.environ.update(env)  # this process enqueues and reads the job on the same database and queue
+    if (tmp / "generated.json").exists():  # generated ahead (``--generate-only``): reused as it is
+        data = json.loads((tmp / "generated.json").read_text())
+    else:
+        tmp.mkdir(parents=True, exist_ok=False)
+        subprocess.run(
+            [sys.executable, "-m", "service.cli", "migrate"],
+            env=env,
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+        )
+        t_gen = time.perf_counter()
+        data = generate_items(env["DATABASE_URL"], f"full-{args.n}", args.n, Path(args.datasets), args.seed)
+        data["generate_s"] = round(time.perf_counter() - t_gen, 1)
+        (tmp / "generated.json").write_text(json.dumps(data))
+    print(json.dumps({"generated": data}), flush=True)
+    if args.generate_only:
+        return {"data": data}
+    procs = start_workers(tmp, env, args.workers)
+    try:
+        job_id = _enqueue(data["workspace_id"])
+        watched = watch(tmp, job_id, procs, args.n, args.batch, args.every, _stop_time(args.stop_at))
+    finally:
+        stop_workers(procs)
+    logs = [tmp / f"worker{k}.log" for k in range(args.workers)]
+    result = {
+        "n": args.n,
+        "workers": args.workers,
+        "batch_items": args.batch,
+        "data": data,
+        **watched,
+        "phases": [parse_phases(log.read_text(errors="replace").splitlines()) for log in logs],
         "dir": str(tmp),
     }
     (tmp / "result.json").write_text(json.dumps(result, indent=1))
@@ -252,9 +287,12 @@ def main() -> None:
     p.add_argument("--dir", required=True, help="new directory for the database, queue, logs and results")
     p.add_argument("--datasets", default=str(DATASETS))
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--generate-only", action="store_true", help="write the items and stop (a later run reuses them)"
+    )
     result = run(p.parse_args())
     print(json.dumps({k: v for k, v in result.items() if k != "phases"}, indent=1))
-    print(json.dumps(result["phases"], indent=1))
+    print(json.dumps(result.get("phases"), indent=1))
 
 
 if __name__ == "__main__":
