@@ -51,7 +51,7 @@ def replicate(db: Path, copies: int) -> dict[str, int]:
     ):
         names = ", ".join(f'"{c}"' for c in cols)
         exprs = ", ".join(copied.get(c, f'"{c}"') for c in cols)
-        con.execute(f"INSERT INTO {table} ({names}) SELECT {exprs} FROM {table}, k")  # noqa: S608
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {exprs} FROM {table}, k")
     con.commit()
     out = {
         t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("feedback_item", "opinion_unit")
