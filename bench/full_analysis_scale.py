@@ -14,6 +14,7 @@ run the extraction batches before (their memory stays flat, measured by ``bench.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -59,6 +60,32 @@ def replicate(db: Path, copies: int) -> dict[str, int]:
     con.execute("VACUUM")
     con.close()
     return out
+
+
+def digest(db: Path) -> dict[str, Any]:
+    """What the analysis wrote, without its random ids: pain points (kind, label, name, size, stage,
+    centroid bytes) and every unit's assignment as its pain point's index in that sorted list, hashed (two
+    runs on the same copy must give the same digest for the results to be called identical)."""
+    con = sqlite3.connect(db)
+    pps = con.execute(
+        "SELECT id, kind, label, name, size, stage, hex(centroid), keyphrases, quotes FROM pain_point "
+        "WHERE merged_into_id IS NULL ORDER BY kind, label, size, hex(centroid)"
+    ).fetchall()
+    index = {row[0]: n for n, row in enumerate(pps)}
+    h = hashlib.sha256()
+    for row in pps:
+        h.update(repr(row[1:]).encode())
+    described = h.hexdigest()
+    for uid, pp in con.execute("SELECT id, pain_point_id FROM opinion_unit ORDER BY id"):
+        h.update(f"{uid}:{index.get(pp, -1)};".encode())
+    sentiments = con.execute("SELECT sentiment, count(*) FROM opinion_unit GROUP BY 1 ORDER BY 1").fetchall()
+    con.close()
+    return {
+        "pain_points": len(pps),
+        "pain_points_sha256": described,
+        "with_assignments_sha256": h.hexdigest(),
+        "sentiments": sentiments,
+    }
 
 
 def _enqueue_finish(workspace_id: str, items: int, units: int) -> str:
@@ -122,6 +149,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "utc_start": datetime.now(UTC).isoformat(),
         **watched,
         "phases": parse_phases((tmp / "worker0.log").read_text(errors="replace").splitlines()),
+        "digest": digest(tmp / "fm.db") if watched["state"] == "done" else None,
         "dir": str(tmp),
     }
     (tmp / "result.json").write_text(json.dumps(result, indent=1))

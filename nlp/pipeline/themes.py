@@ -164,7 +164,10 @@ def group_themes(
         names = name_themes(
             [[texts[m] for m in members] for _, members, _ in parts],
             [[languages[m] for m in members] for _, members, _ in parts],
-            [(vectors[list(members)] @ centroid).tolist() for _, members, centroid in parts],
+            [
+                (np.asarray(vectors[list(members)], np.float32) @ centroid).tolist()
+                for _, members, centroid in parts
+            ],
             preferred=preferred,
             min_words=params.theme_name_words,
         )

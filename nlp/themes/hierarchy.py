@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from nlp.themes.clustering import UNASSIGNED, Clustering, nearest_centroid
+from nlp.themes.clustering import UNASSIGNED, Clustering, cluster_sums, nearest_centroid, own_similarity
 
 
 @dataclass(frozen=True)
@@ -133,11 +133,9 @@ def merge_near_duplicates(clustering: Clustering, vectors: np.ndarray, min_sim: 
     # group ids are already by decreasing merged size; ties by first cluster (itself by size, first member)
     merged = np.where(labels >= 0, groups[np.maximum(labels, 0)], UNASSIGNED)
     k2 = int(groups.max()) + 1
-    x = np.asarray(vectors, dtype=np.float32)
-    sums = np.zeros((k2, x.shape[1]), dtype=np.float64)
-    np.add.at(sums, merged[merged >= 0], x[merged >= 0])
-    centroids = _normalise(sums).astype(np.float32)
-    nearest, _ = nearest_centroid(x, centroids)
+    # chunked sums and dot products (nlp.themes.clustering): the same figures, no whole-matrix copies
+    centroids = _normalise(cluster_sums(vectors, merged, k2)).astype(np.float32)
+    nearest, _ = nearest_centroid(vectors, centroids)
     own = np.where(merged >= 0, merged, nearest)
-    similarity = np.einsum("ij,ij->i", x, centroids[own]).astype(np.float32)
+    similarity = own_similarity(vectors, centroids, own)
     return Clustering(labels=merged.astype(np.int64), centroids=centroids, similarity=similarity)
