@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -66,6 +66,29 @@ class Clustering:
     @property
     def n_clusters(self) -> int:
         return int(self.centroids.shape[0])
+
+
+class Rows:
+    """Rows ``index`` of ``matrix`` without a copy of them all: the units of one kind among 1.3M are read
+    a chunk (or a sample) at a time, gathered and widened to float32 on read. Every read gives the values
+    and shape ``matrix[index].astype(float32)[key]`` gives, so results equal those on that copy."""
+
+    def __init__(self, matrix: np.ndarray, index: np.ndarray) -> None:
+        self.matrix = matrix
+        self.index = np.asarray(index, dtype=np.int64)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (int(self.index.shape[0]), int(self.matrix.shape[1]))
+
+    def __len__(self) -> int:
+        return int(self.index.shape[0])
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        return np.asarray(self.matrix[self.index[key]], dtype=np.float32)
+
+
+Matrix = np.ndarray | Rows  # unit vectors: an array (float32, or float16 as the service stores them) or rows
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:
@@ -121,7 +144,7 @@ def _overmerge(x: np.ndarray, params: ClusterParams) -> np.ndarray:
     return np.asarray(merge[km.labels_])
 
 
-def cluster_sums(x: np.ndarray, labels: np.ndarray, k: int, chunk: int = 50_000) -> np.ndarray:
+def cluster_sums(x: Matrix, labels: np.ndarray, k: int, chunk: int = 50_000) -> np.ndarray:
     """float64 sum of each cluster's rows. Rows are added in input order, ``chunk`` at a time: the same sums
     as one ``add.at`` over all rows, without a masked copy of the whole matrix. ``x`` may be float16: each
     chunk is widened to float32 first (exact), as a float32 copy of the matrix would have been."""
@@ -133,11 +156,11 @@ def cluster_sums(x: np.ndarray, labels: np.ndarray, k: int, chunk: int = 50_000)
     return sums
 
 
-def _centroids(x: np.ndarray, labels: np.ndarray, k: int, chunk: int = 50_000) -> np.ndarray:
+def _centroids(x: Matrix, labels: np.ndarray, k: int, chunk: int = 50_000) -> np.ndarray:
     return _normalise(cluster_sums(x, labels, k, chunk))
 
 
-def own_similarity(x: np.ndarray, centroids: np.ndarray, own: np.ndarray, chunk: int = 50_000) -> np.ndarray:
+def own_similarity(x: Matrix, centroids: np.ndarray, own: np.ndarray, chunk: int = 50_000) -> np.ndarray:
     """Cosine of each row to centroid ``own[i]``, ``chunk`` rows at a time: each row's dot product is the one
     ``einsum`` computes over the whole matrix, without an (n, dim) copy of the gathered centroids."""
     out = np.empty(x.shape[0], dtype=np.float32)
@@ -147,9 +170,7 @@ def own_similarity(x: np.ndarray, centroids: np.ndarray, own: np.ndarray, chunk:
     return out
 
 
-def nearest_centroid(
-    x: np.ndarray, centroids: np.ndarray, chunk: int = 50_000
-) -> tuple[np.ndarray, np.ndarray]:
+def nearest_centroid(x: Matrix, centroids: np.ndarray, chunk: int = 50_000) -> tuple[np.ndarray, np.ndarray]:
     """(index, cosine) of the nearest centroid per row, chunked so memory stays flat for millions of rows."""
     n = x.shape[0]
     idx = np.full(n, UNASSIGNED, dtype=np.int64)
@@ -202,13 +223,17 @@ def _sample(n: int, cap: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n, size=cap, replace=False))
 
 
-def cluster_units(embeddings: np.ndarray, params: ClusterParams | None = None) -> Clustering:
+def cluster_units(embeddings: Matrix, params: ClusterParams | None = None) -> Clustering:
     """Cluster L2-normalised unit embeddings; see the module docstring for the method and its guarantees."""
     params = params or ClusterParams()
-    # float16 input (the service's stored vectors) stays float16: half the memory of a float32 copy; every
-    # step below widens what it reads to float32 (the sample, or one chunk), which is exact.
-    half = np.asarray(embeddings).dtype == np.float16
-    x = np.ascontiguousarray(embeddings, dtype=np.float16 if half else np.float32)
+    # float16 input (the service's stored vectors) stays float16, and ``Rows`` stay uncopied: every step
+    # below widens what it reads to float32 (the sample, or one chunk), which is exact.
+    x: Matrix
+    if isinstance(embeddings, Rows):
+        x = embeddings
+    else:
+        half = np.asarray(embeddings).dtype == np.float16
+        x = np.ascontiguousarray(embeddings, dtype=np.float16 if half else np.float32)
     n = x.shape[0]
     if n == 0:
         return Clustering(

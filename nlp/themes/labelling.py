@@ -22,6 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from nlp.text.segmentation import lemmatize
+from nlp.themes.clustering import Matrix
 
 # Words that carry no irritant on their own in feedback, on top of the spaCy stopword lists.
 _EXTRA_STOPWORDS = {
@@ -166,7 +167,7 @@ def _f32(a: np.ndarray) -> np.ndarray:
 
 def pick_quotes(
     members: np.ndarray,
-    embeddings: np.ndarray,
+    embeddings: Matrix,
     centroid: np.ndarray,
     texts: Sequence[str],
     n_max: int = 5,
@@ -202,7 +203,7 @@ def label_clusters(
     texts: Sequence[str],
     languages: Sequence[str],
     labels: np.ndarray,
-    embeddings: np.ndarray,
+    embeddings: Matrix,
     centroids: np.ndarray,
     n_keyphrases: int = 5,
     max_units_per_cluster: int = 200,

@@ -12,13 +12,14 @@ from nlp.themes.clustering import (
     UNASSIGNED,
     Clustering,
     ClusterParams,
+    Rows,
     _normalise,
     cluster_sums,
     cluster_units,
     nearest_centroid,
     own_similarity,
 )
-from nlp.themes.hierarchy import merge_near_duplicates
+from nlp.themes.hierarchy import group_centroid, merge_near_duplicates, similarities
 from nlp.themes.labelling import label_clusters
 from tests.nlp.themes.test_clustering import blobs
 
@@ -123,3 +124,32 @@ def test_merge_labels_and_themes_read_float16_like_its_float32_copy() -> None:
     g16, g32 = group_themes(c16, texts, langs, x16), group_themes(c32, texts, langs, x32)
     assert [(g.children, g.members, g.names) for g in g16] == [(g.children, g.members, g.names) for g in g32]
     assert all(np.array_equal(p.centroid, q.centroid) for p, q in zip(g16, g32, strict=True))
+
+
+def test_rows_of_a_kind_cluster_like_their_float32_copy() -> None:
+    """``cluster_themes`` hands each kind to the clustering as ``Rows`` (no copy of 1M vectors)."""
+    x16, x32 = _half(n_per=50, k=6, dim=40, seed=11)
+    idx = np.flatnonzero(np.arange(x32.shape[0]) % 3 != 0)
+    rows = Rows(x16, idx)
+    assert rows.shape == (idx.size, 40) and np.array_equal(rows[5:9], x32[idx][5:9])
+    assert np.array_equal(rows[np.int64(4)], x32[idx][4]) and np.array_equal(rows[[3, 1]], x32[idx][[3, 1]])
+    for params in (ClusterParams(chunk=23), ClusterParams(sample_cap=90, chunk=23)):
+        old = _old_cluster_units(x32[idx], params)
+        _same(cluster_units(rows, params), old)
+        _same(merge_near_duplicates(old, rows, 0.0), merge_near_duplicates(old, x32[idx], 0.0))
+
+
+def test_group_centroid_and_similarities_in_chunks_equal_the_whole_copy() -> None:
+    rng = np.random.default_rng(2)
+    v16 = rng.normal(size=(5000, 64)).astype(np.float16)
+    members = np.sort(rng.choice(5000, size=3001, replace=False))
+    whole = v16[members].astype(np.float32)  # the old path: a float32 copy of the members
+    c = np.asarray(whole, dtype=np.float64).mean(axis=0)
+    old = (c / max(float(np.linalg.norm(c)), 1e-12)).astype(np.float32)
+    for chunk in (1, 333, 50_000):
+        got = group_centroid(Rows(v16, members), chunk)
+        assert np.array_equal(got, old)
+        sims = similarities(Rows(v16, members), old, chunk)
+        # row by row: the same figures whatever the chunking; within float32 rounding of the old ``@``
+        assert np.array_equal(sims, np.einsum("ij,j->i", whole, old))
+        assert np.abs(sims - whole @ old).max() < 1e-5  # |rows| ~ 8 here; unit vectors give < 1e-6
