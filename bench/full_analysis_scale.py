@@ -83,12 +83,19 @@ def digest(db: Path) -> dict[str, Any]:
     described = h.hexdigest()
     for uid, pp in con.execute("SELECT id, pain_point_id FROM opinion_unit ORDER BY id"):
         h.update(f"{uid}:{index.get(pp, -1)};".encode())
+    themes = con.execute(
+        "SELECT t.kind, t.name, t.names, hex(t.centroid), group_concat(p.label, '|') FROM theme t "
+        "LEFT JOIN (SELECT theme_id, label FROM pain_point ORDER BY label) p ON p.theme_id = t.id "
+        "GROUP BY t.id ORDER BY t.kind, t.name, hex(t.centroid)"
+    ).fetchall()
     sentiments = con.execute("SELECT sentiment, count(*) FROM opinion_unit GROUP BY 1 ORDER BY 1").fetchall()
     con.close()
     return {
         "pain_points": len(pps),
         "pain_points_sha256": described,
         "with_assignments_sha256": h.hexdigest(),
+        "themes": len(themes),
+        "themes_sha256": hashlib.sha256(repr(themes).encode()).hexdigest(),
         "sentiments": sentiments,
     }
 
