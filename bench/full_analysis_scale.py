@@ -62,7 +62,8 @@ def replicate(db: Path, copies: int, unrated_copies: bool = False) -> dict[str, 
     out = {
         t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("feedback_item", "opinion_unit")
     }
-    con.execute("VACUUM")
+    if copies > 1:  # --copies 1 re-runs a replicated copy as it is: only its outputs are cleared
+        con.execute("VACUUM")
     con.close()
     return out
 
