@@ -13,8 +13,15 @@ from typing import Literal
 
 import numpy as np
 
-from nlp.themes.clustering import Clustering, ClusterParams, cluster_units
-from nlp.themes.hierarchy import HierarchyParams, group_centroid, merge_near_duplicates, theme_groups
+from nlp.phases import phase
+from nlp.themes.clustering import Clustering, ClusterParams, Rows, cluster_units
+from nlp.themes.hierarchy import (
+    HierarchyParams,
+    group_centroid,
+    merge_near_duplicates,
+    similarities,
+    theme_groups,
+)
 from nlp.themes.labelling import label_clusters
 from nlp.themes.naming import bilingual_name, majority_language, name_themes
 
@@ -54,7 +61,7 @@ def _themes_of_kind(
         [texts[i] for i in idx],
         [languages[i] for i in idx],
         clustering.labels,
-        vectors[idx],
+        Rows(vectors, idx),
         clustering.centroids,
     )
     out = []
@@ -110,9 +117,12 @@ def cluster_themes(
         idx = np.flatnonzero(pol == sign)
         if idx.size == 0:
             continue
-        clustering = cluster_units(vectors[idx], params)
-        clustering = merge_near_duplicates(clustering, vectors[idx], hierarchy.duplicate_sim)
-        out.extend(_themes_of_kind(kind, idx, clustering, texts, languages, vectors, preferred))
+        rows = Rows(vectors, idx)  # no copy of this kind's vectors (1M units: ~1 GB even in float16)
+        with phase("clustering", kind=kind, units=idx.size):
+            clustering = cluster_units(rows, params)
+            clustering = merge_near_duplicates(clustering, rows, hierarchy.duplicate_sim)
+        with phase("labelling_naming", kind=kind):
+            out.extend(_themes_of_kind(kind, idx, clustering, texts, languages, vectors, preferred))
     return out
 
 
@@ -156,12 +166,15 @@ def group_themes(
         for g in range(int(groups.max()) + 1):
             children = tuple(pos[j] for j in np.flatnonzero(groups == g))
             members = tuple(sorted(m for c in children for m in clusters[c].members))
-            centroid = group_centroid(vectors[list(members)])
+            centroid = group_centroid(Rows(vectors, np.asarray(members, dtype=np.int64)))
             parts.append((children, members, centroid))
         names = name_themes(
             [[texts[m] for m in members] for _, members, _ in parts],
             [[languages[m] for m in members] for _, members, _ in parts],
-            [(vectors[list(members)] @ centroid).tolist() for _, members, centroid in parts],
+            [
+                similarities(Rows(vectors, np.asarray(members, dtype=np.int64)), centroid).tolist()
+                for _, members, centroid in parts
+            ],
             preferred=preferred,
             min_words=params.theme_name_words,
         )

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -66,6 +66,29 @@ class Clustering:
     @property
     def n_clusters(self) -> int:
         return int(self.centroids.shape[0])
+
+
+class Rows:
+    """Rows ``index`` of ``matrix`` without a copy of them all: the units of one kind among 1.3M are read
+    a chunk (or a sample) at a time, gathered and widened to float32 on read. Every read gives the values
+    and shape ``matrix[index].astype(float32)[key]`` gives, so results equal those on that copy."""
+
+    def __init__(self, matrix: np.ndarray, index: np.ndarray) -> None:
+        self.matrix = matrix
+        self.index = np.asarray(index, dtype=np.int64)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (int(self.index.shape[0]), int(self.matrix.shape[1]))
+
+    def __len__(self) -> int:
+        return int(self.index.shape[0])
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        return np.asarray(self.matrix[self.index[key]], dtype=np.float32)
+
+
+Matrix = np.ndarray | Rows  # unit vectors: an array (float32, or float16 as the service stores them) or rows
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:
@@ -121,16 +144,33 @@ def _overmerge(x: np.ndarray, params: ClusterParams) -> np.ndarray:
     return np.asarray(merge[km.labels_])
 
 
-def _centroids(x: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+def cluster_sums(x: Matrix, labels: np.ndarray, k: int, chunk: int = 50_000) -> np.ndarray:
+    """float64 sum of each cluster's rows. Rows are added in input order, ``chunk`` at a time: the same sums
+    as one ``add.at`` over all rows, without a masked copy of the whole matrix. ``x`` may be float16: each
+    chunk is widened to float32 first (exact), as a float32 copy of the matrix would have been."""
     sums = np.zeros((k, x.shape[1]), dtype=np.float64)
-    mask = labels >= 0
-    np.add.at(sums, labels[mask], x[mask])
-    return _normalise(sums)
+    for s in range(0, x.shape[0], chunk):
+        lab = labels[s : s + chunk]
+        mask = lab >= 0
+        np.add.at(sums, lab[mask], np.asarray(x[s : s + chunk][mask], dtype=np.float32))
+    return sums
 
 
-def nearest_centroid(
-    x: np.ndarray, centroids: np.ndarray, chunk: int = 50_000
-) -> tuple[np.ndarray, np.ndarray]:
+def _centroids(x: Matrix, labels: np.ndarray, k: int, chunk: int = 50_000) -> np.ndarray:
+    return _normalise(cluster_sums(x, labels, k, chunk))
+
+
+def own_similarity(x: Matrix, centroids: np.ndarray, own: np.ndarray, chunk: int = 50_000) -> np.ndarray:
+    """Cosine of each row to centroid ``own[i]``, ``chunk`` rows at a time: each row's dot product is the one
+    ``einsum`` computes over the whole matrix, without an (n, dim) copy of the gathered centroids."""
+    out = np.empty(x.shape[0], dtype=np.float32)
+    for s in range(0, x.shape[0], chunk):
+        part = np.asarray(x[s : s + chunk], dtype=np.float32)
+        out[s : s + chunk] = np.einsum("ij,ij->i", part, centroids[own[s : s + chunk]])
+    return out
+
+
+def nearest_centroid(x: Matrix, centroids: np.ndarray, chunk: int = 50_000) -> tuple[np.ndarray, np.ndarray]:
     """(index, cosine) of the nearest centroid per row, chunked so memory stays flat for millions of rows."""
     n = x.shape[0]
     idx = np.full(n, UNASSIGNED, dtype=np.int64)
@@ -138,7 +178,7 @@ def nearest_centroid(
     if centroids.shape[0] == 0 or n == 0:
         return idx, sim
     for s in range(0, n, chunk):
-        sims = x[s : s + chunk] @ centroids.T
+        sims = np.asarray(x[s : s + chunk], dtype=np.float32) @ centroids.T
         idx[s : s + chunk] = sims.argmax(axis=1)
         sim[s : s + chunk] = sims.max(axis=1)
     return idx, sim
@@ -183,10 +223,17 @@ def _sample(n: int, cap: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n, size=cap, replace=False))
 
 
-def cluster_units(embeddings: np.ndarray, params: ClusterParams | None = None) -> Clustering:
+def cluster_units(embeddings: Matrix, params: ClusterParams | None = None) -> Clustering:
     """Cluster L2-normalised unit embeddings; see the module docstring for the method and its guarantees."""
     params = params or ClusterParams()
-    x = np.ascontiguousarray(embeddings, dtype=np.float32)
+    # float16 input (the service's stored vectors) stays float16, and ``Rows`` stay uncopied: every step
+    # below widens what it reads to float32 (the sample, or one chunk), which is exact.
+    x: Matrix
+    if isinstance(embeddings, Rows):
+        x = embeddings
+    else:
+        half = np.asarray(embeddings).dtype == np.float16
+        x = np.ascontiguousarray(embeddings, dtype=np.float16 if half else np.float32)
     n = x.shape[0]
     if n == 0:
         return Clustering(
@@ -194,16 +241,18 @@ def cluster_units(embeddings: np.ndarray, params: ClusterParams | None = None) -
         )
     sample = _sample(n, params.sample_cap, params.seed)
     min_size = params.min_size or max(3, math.ceil(0.003 * len(sample)))
-    fit_labels = _fit(x[sample], params, min_size)
+    xs = np.asarray(x[sample], dtype=np.float32)
+    fit_labels = _fit(xs, params, min_size)
     k = int(fit_labels.max()) + 1 if (fit_labels >= 0).any() else 0
-    centroids = _centroids(x[sample], fit_labels, k)
+    centroids = _centroids(xs, fit_labels, k)
 
     # A member far from its cluster's centre was pulled in by smoothing or chaining, not by meaning:
     # release it.
     if k:
         member = fit_labels >= 0
-        fit_sim = np.einsum("ij,ij->i", x[sample], centroids[np.maximum(fit_labels, 0)])
+        fit_sim = np.einsum("ij,ij->i", xs, centroids[np.maximum(fit_labels, 0)])
         fit_labels = np.where(member & (fit_sim < params.assign_min_sim), UNASSIGNED, fit_labels)
+    del xs
     labels = np.full(n, UNASSIGNED, dtype=np.int64)
     labels[sample] = fit_labels
     # Units outside the sample, and those left by the fit, go to the nearest centroid when close enough.
@@ -217,7 +266,7 @@ def cluster_units(embeddings: np.ndarray, params: ClusterParams | None = None) -
         best = left[np.argsort(-sim[left], kind="stable")][: left.size - allowed]
         labels[best] = nearest[best]
     # Refresh centroids on all members so incremental assignment uses the full picture.
-    centroids = _centroids(x, labels, k) if k else centroids
+    centroids = _centroids(x, labels, k, params.chunk) if k else centroids
     own = np.where(labels >= 0, labels, nearest)
-    similarity = np.einsum("ij,ij->i", x, centroids[own]) if k else np.zeros(n, np.float32)
-    return Clustering(labels=labels, centroids=centroids, similarity=similarity.astype(np.float32))
+    similarity = own_similarity(x, centroids, own, params.chunk) if k else np.zeros(n, np.float32)
+    return Clustering(labels=labels, centroids=centroids, similarity=similarity)

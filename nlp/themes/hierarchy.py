@@ -22,7 +22,14 @@ from typing import Literal
 
 import numpy as np
 
-from nlp.themes.clustering import UNASSIGNED, Clustering, nearest_centroid
+from nlp.themes.clustering import (
+    UNASSIGNED,
+    Clustering,
+    Matrix,
+    cluster_sums,
+    nearest_centroid,
+    own_similarity,
+)
 
 
 @dataclass(frozen=True)
@@ -115,12 +122,34 @@ def _average_groups(
     return _renumber(_agglomerate(centroids, distance, "average"), sizes)
 
 
-def group_centroid(vectors: np.ndarray) -> np.ndarray:
-    c = np.asarray(vectors, dtype=np.float64).mean(axis=0)
+def group_centroid(vectors: Matrix, chunk: int = 50_000) -> np.ndarray:
+    """Normalised float64 mean of the rows, ``chunk`` rows at a time (a parent theme can hold most of 1.3M
+    units: no float64 copy of them all). The rows are added one after another in order, which is what
+    ``mean(axis=0)`` over the whole float64 copy does, so the result is the same to the bit."""
+    n = vectors.shape[0]
+    sums = np.zeros((1, vectors.shape[1]), dtype=np.float64)
+    for s in range(0, n, chunk):
+        part = np.asarray(vectors[s : s + chunk], dtype=np.float64)
+        np.add.at(sums, np.zeros(part.shape[0], dtype=np.intp), part)
+    c = sums[0] / n
     return (c / max(float(np.linalg.norm(c)), 1e-12)).astype(np.float32)
 
 
-def merge_near_duplicates(clustering: Clustering, vectors: np.ndarray, min_sim: float) -> Clustering:
+def similarities(vectors: Matrix, centroid: np.ndarray, chunk: int = 50_000) -> np.ndarray:
+    """Cosine of each row to ``centroid``, chunk by chunk, with a row-by-row product (``einsum``): the
+    figures do not depend on the chunking. The matrix-vector product (``@``) used before gave results that
+    depend on how many rows it is handed (BLAS blocks rows), so a chunked ``@`` was not an option; the two
+    differ by float32 rounding only (< 1e-6 on unit vectors), and only the order of near-equal members when
+    a parent theme is named could change (tests/nlp/themes/test_clustering_float16.py)."""
+    n = vectors.shape[0]
+    parts = [
+        np.einsum("ij,j->i", np.asarray(vectors[s : s + chunk], dtype=np.float32), centroid)
+        for s in range(0, n, chunk)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+
+
+def merge_near_duplicates(clustering: Clustering, vectors: Matrix, min_sim: float) -> Clustering:
     """The clustering with near-duplicate clusters merged (centroids, similarity and ids recomputed)."""
     labels = clustering.labels
     k = clustering.centroids.shape[0]
@@ -133,11 +162,9 @@ def merge_near_duplicates(clustering: Clustering, vectors: np.ndarray, min_sim: 
     # group ids are already by decreasing merged size; ties by first cluster (itself by size, first member)
     merged = np.where(labels >= 0, groups[np.maximum(labels, 0)], UNASSIGNED)
     k2 = int(groups.max()) + 1
-    x = np.asarray(vectors, dtype=np.float32)
-    sums = np.zeros((k2, x.shape[1]), dtype=np.float64)
-    np.add.at(sums, merged[merged >= 0], x[merged >= 0])
-    centroids = _normalise(sums).astype(np.float32)
-    nearest, _ = nearest_centroid(x, centroids)
+    # chunked sums and dot products (nlp.themes.clustering): the same figures, no whole-matrix copies
+    centroids = _normalise(cluster_sums(vectors, merged, k2)).astype(np.float32)
+    nearest, _ = nearest_centroid(vectors, centroids)
     own = np.where(merged >= 0, merged, nearest)
-    similarity = np.einsum("ij,ij->i", x, centroids[own]).astype(np.float32)
+    similarity = own_similarity(vectors, centroids, own)
     return Clustering(labels=merged.astype(np.int64), centroids=centroids, similarity=similarity)

@@ -22,6 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from nlp.text.segmentation import lemmatize
+from nlp.themes.clustering import Matrix
 
 # Words that carry no irritant on their own in feedback, on top of the spaCy stopword lists.
 _EXTRA_STOPWORDS = {
@@ -160,9 +161,13 @@ def make_label(keyphrases: Sequence[str], max_words: int = 5) -> str:
     return " · ".join(parts)
 
 
+def _f32(a: np.ndarray) -> np.ndarray:
+    return np.asarray(a, dtype=np.float32)
+
+
 def pick_quotes(
     members: np.ndarray,
-    embeddings: np.ndarray,
+    embeddings: Matrix,
     centroid: np.ndarray,
     texts: Sequence[str],
     n_max: int = 5,
@@ -170,7 +175,8 @@ def pick_quotes(
 ) -> list[int]:
     if members.size == 0:
         return []
-    sims = embeddings[members] @ centroid
+    # float16 matrices (the service's stored vectors) are widened per use: exact, as a float32 copy would be
+    sims = _f32(embeddings[members]) @ centroid
     order = members[np.argsort(-sims, kind="stable")]
     chosen: list[int] = []
     seen: set[str] = set()
@@ -178,7 +184,7 @@ def pick_quotes(
         key = " ".join(texts[i].lower().split())
         if key in seen:
             continue
-        if chosen and float(np.max(embeddings[chosen] @ embeddings[i])) > max_sim:
+        if chosen and float(np.max(_f32(embeddings[chosen]) @ _f32(embeddings[i]))) > max_sim:
             continue
         chosen.append(int(i))
         seen.add(key)
@@ -197,7 +203,7 @@ def label_clusters(
     texts: Sequence[str],
     languages: Sequence[str],
     labels: np.ndarray,
-    embeddings: np.ndarray,
+    embeddings: Matrix,
     centroids: np.ndarray,
     n_keyphrases: int = 5,
     max_units_per_cluster: int = 200,
@@ -212,7 +218,7 @@ def label_clusters(
     sample_of: list[np.ndarray] = []
     for c, m in enumerate(members_of):
         if m.size > max_units_per_cluster:
-            sims = embeddings[m] @ centroids[c]
+            sims = _f32(embeddings[m]) @ centroids[c]
             m = np.sort(m[np.argsort(-sims, kind="stable")[:max_units_per_cluster]])
         sample_of.append(m)
     flat = np.concatenate(sample_of) if sample_of else np.zeros(0, dtype=np.int64)

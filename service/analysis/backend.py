@@ -12,9 +12,10 @@ pipeline's own ``nlp.pipeline.Record`` (``id`` = the feedback id).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, overload
 
 import numpy as np
 
@@ -52,13 +53,95 @@ class UnitForClustering:
     end: int = 0
 
 
-class StackedUnits(list[UnitForClustering]):
-    """Units whose embeddings are the rows of one float32 ``matrix`` (the re-clustering selects them so): a
-    backend can use the matrix as is instead of stacking a copy (2 KB a unit at 512 dimensions)."""
+class StackedUnits(Sequence[UnitForClustering]):
+    """Units as columns (issue 14, 1M items): one ``matrix`` of vectors (row i = unit i; float16 as stored,
+    or float32) and one list or array per field, instead of a Python object per unit with its own vector.
 
-    def __init__(self, units: list[UnitForClustering], matrix: np.ndarray) -> None:
-        super().__init__(units)
+    At 1.3M units a ``UnitForClustering`` per unit, its strings and a float32 row cost ~3 KB a unit; here
+    it is the float16 row (1 KB at 512 dimensions) plus the ids and the text. Repeated values (language,
+    sentiment, stage) share one string object. ``units[i]`` still builds the unit (embedding widened to
+    float32, exactly), for backends that read objects; the production backend reads the columns."""
+
+    def __init__(
+        self,
+        matrix: np.ndarray,
+        unit_ids: list[str],
+        feedback_ids: list[str],
+        texts: list[str],
+        languages: list[str],
+        sentiments: list[str | None],
+        scores: np.ndarray,
+        stages: list[str | None],
+        confidences: np.ndarray,
+        starts: np.ndarray,
+        ends: np.ndarray,
+    ) -> None:
         self.matrix = matrix
+        self.unit_ids, self.feedback_ids, self.texts = unit_ids, feedback_ids, texts
+        self.languages, self.sentiments, self.stages = languages, sentiments, stages
+        self.scores, self.confidences = scores, confidences  # float64, NaN = none stored
+        self.starts, self.ends = starts, ends
+
+    @classmethod
+    def from_units(cls, units: Sequence[UnitForClustering]) -> StackedUnits:
+        """Columns of unit objects (their vectors stacked as float32)."""
+        dim = units[0].embedding.shape[0] if units else 0
+        matrix = np.vstack([u.embedding for u in units]).astype(np.float32) if units else np.zeros((0, dim))
+        return cls(
+            matrix,
+            [u.unit_id for u in units],
+            [u.feedback_id for u in units],
+            [u.text for u in units],
+            [u.language for u in units],
+            [u.sentiment for u in units],
+            _floats([u.sentiment_score for u in units]),
+            [u.stage for u in units],
+            _floats([u.stage_confidence for u in units]),
+            np.array([u.start for u in units], dtype=np.int64),
+            np.array([u.end for u in units], dtype=np.int64),
+        )
+
+    def __len__(self) -> int:
+        return len(self.unit_ids)
+
+    @overload
+    def __getitem__(self, i: int) -> UnitForClustering: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[UnitForClustering]: ...
+
+    def __getitem__(self, i: int | slice) -> UnitForClustering | list[UnitForClustering]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return UnitForClustering(
+            self.unit_ids[i],
+            self.feedback_ids[i],
+            self.texts[i],
+            self.languages[i],
+            self.sentiments[i],
+            self.score(i),
+            self.stages[i],
+            self.confidence(i),
+            np.asarray(self.matrix[i], dtype=np.float32),
+            int(self.starts[i]),
+            int(self.ends[i]),
+        )
+
+    def score(self, i: int) -> float | None:
+        v = float(self.scores[i])
+        return None if math.isnan(v) else v
+
+    def confidence(self, i: int) -> float | None:
+        v = float(self.confidences[i])
+        return None if math.isnan(v) else v
+
+    def key(self, i: int) -> tuple[str, int, int]:
+        """(item, span): what identifies a unit across re-extractions."""
+        return (self.feedback_ids[i], int(self.starts[i]), int(self.ends[i]))
+
+
+def _floats(values: Sequence[float | None]) -> np.ndarray:
+    return np.array([math.nan if v is None else v for v in values], dtype=np.float64)
 
 
 @dataclass(frozen=True)

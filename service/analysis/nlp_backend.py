@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nlp.embeddings import Embedder, get_embedder, resolve_spec
+from nlp.phases import phase
 from nlp.pipeline import RatingScale, Record, cluster_themes, extract_units, provisional_tags, theme_tags
 from nlp.pipeline.extract import candidate_polarity
 from nlp.pipeline.themes import group_themes
@@ -44,14 +45,14 @@ def _load_tagger(settings: Settings, embedder: Embedder, taxonomy: Taxonomy | No
         return None
 
 
-def _stored_tags(u: UnitForClustering) -> UnitTags:
+def _stored_tags(units: StackedUnits, i: int) -> UnitTags:
     """What the stage vote needs of a stored unit (stage probabilities are not stored: hard label ×
     confidence)."""
     return UnitTags(
-        stage=u.stage or UNKNOWN_STAGE,
-        stage_confidence=u.stage_confidence or 0.0,
-        sentiment=u.sentiment or "neutral",  # type: ignore[arg-type]
-        sentiment_score=u.sentiment_score or 0.0,
+        stage=units.stages[i] or UNKNOWN_STAGE,
+        stage_confidence=units.confidence(i) or 0.0,
+        sentiment=units.sentiments[i] or "neutral",  # type: ignore[arg-type]
+        sentiment_score=units.score(i) or 0.0,
         emotion=None,
         emotion_confidence=0.0,
         effort=False,
@@ -103,32 +104,33 @@ class NlpBackend:
     def cluster(self, units: Sequence[UnitForClustering]) -> list[ClusterOut]:
         if not units:
             return []
-        if isinstance(units, StackedUnits):
-            vectors = units.matrix
-        else:
-            vectors = np.vstack([u.embedding for u in units]).astype(np.float32)
+        # Columns (the re-clustering selects them so; other callers' objects are stacked once): the matrix
+        # may be float16 as stored, every step widens what it reads (nlp.themes.clustering).
+        cols = units if isinstance(units, StackedUnits) else StackedUnits.from_units(units)
+        vectors = cols.matrix
         # Same split as extract_units: tagged units follow the candidate rule; provisional tags (no tagger)
         # carry the item's score polarity as their sentiment.
         sign = {"negative": -1, "positive": 1}
         polarity = np.array(
             [
-                candidate_polarity(u.sentiment, u.sentiment_score, u.text, u.language)
+                candidate_polarity(cols.sentiments[i], cols.score(i), cols.texts[i], cols.languages[i])
                 if self.tagger is not None
-                else sign.get(u.sentiment or "", 0)
-                for u in units
+                else sign.get(cols.sentiments[i] or "", 0)
+                for i in range(len(cols))
             ],
             dtype=np.int8,
         )
         out = []
-        texts, languages = [u.text for u in units], [u.language for u in units]
+        texts, languages = cols.texts, cols.languages
         clusters = cluster_themes(texts, languages, vectors, polarity, self.params)
-        parent_of = {
-            child: parent
-            for parent in group_themes(clusters, texts, languages, vectors)
-            for child in parent.children
-        }
+        with phase("parent_themes"):
+            parent_of = {
+                child: parent
+                for parent in group_themes(clusters, texts, languages, vectors)
+                for child in parent.children
+            }
         for n, c in enumerate(clusters):
-            agg = theme_tags([_stored_tags(units[m]) for m in c.members])
+            agg = theme_tags([_stored_tags(cols, m) for m in c.members])
             out.append(
                 ClusterOut(
                     kind=c.kind,

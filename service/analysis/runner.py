@@ -9,6 +9,7 @@ match a pain point merged by a person go to the merge target.
 from __future__ import annotations
 
 import logging
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,13 +21,14 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.sql.elements import ColumnElement  # sqlmodel's select types up to four columns
 from sqlmodel import Session, col, select
 
+from nlp.phases import phase
 from nlp.themes.incremental import PreviousCluster, assign_new_units, match_clusters
 from nlp.themes.naming import majority_language, pick_name
 from service.analysis.backend import (
+    F16_HEADER,
     AnalysisBackend,
     ClusterOut,
     StackedUnits,
-    UnitForClustering,
     from_blob,
     to_blob,
     vector,
@@ -51,11 +53,6 @@ def _resolve(pp_by_id: dict[str, PainPoint], pp_id: str) -> str:
 
 NEW = "__new__"
 ASSIGN_MIN_SIM = 0.55  # nlp.themes.incremental's default: below it a unit waits for the next re-clustering
-
-
-def _key(u: UnitForClustering) -> tuple[str, int, int]:
-    """Units are re-created when re-extracted; (item, span) identifies them across runs."""
-    return (u.feedback_id, u.start, u.end)
 
 
 def _nearest(vectors: np.ndarray, centroids: Sequence[tuple[str, np.ndarray]]) -> list[str | None]:
@@ -93,13 +90,16 @@ class ReclusterResult:
 
 @dataclass
 class _ScopeUnits:
-    """The units in scope as columns: one float32 matrix of vectors (row i = ``units[i]``, whose
-    ``embedding`` is a view of it), their stored assignments, and the ids of units without a vector."""
+    """The units in scope as columns (``StackedUnits``: their float16 vectors in one matrix), their stored
+    assignments, and the ids of units without a vector."""
 
     units: StackedUnits
-    matrix: np.ndarray
     stored: list[str | None]
     no_vector: list[tuple[str, str | None]]
+
+    @property
+    def matrix(self) -> np.ndarray:
+        return self.units.matrix
 
 
 _UNIT_COLUMNS = (
@@ -118,11 +118,19 @@ _UNIT_COLUMNS = (
 )
 
 
+def _vector16(blob: bytes | None) -> np.ndarray | None:
+    """A stored vector as float16 when it was stored so (read as is), else as float32 (an old blob)."""
+    if blob and blob[:4] == F16_HEADER:
+        return np.frombuffer(blob, dtype=np.float16, offset=4)
+    return from_blob(blob)
+
+
 def _scope_units(
     session: Session, workspace_id: str, scope: AnalysisScope, model_id: str, chunk: int = 500
 ) -> _ScopeUnits:
-    """Select the clustering's columns (no ORM object per unit) and decode each vector straight into one
-    preallocated matrix: memory is the matrix plus the texts, not ~12 KB of ORM state and copies a unit."""
+    """Select the clustering's columns (no ORM object, no Python object per unit) and decode each vector
+    straight into one preallocated matrix, float16 as stored (float32 only if some blob is an old float32
+    one): memory is the matrix (1 KB a unit at 512 dimensions), the ids and the texts."""
     where: tuple[ColumnElement[bool], ...] = (
         col(OpinionUnit.workspace_id) == workspace_id,
         col(OpinionUnit.embedding_model) == model_id,
@@ -140,48 +148,88 @@ def _scope_units(
         .order_by(col(FeedbackItem.created_at), col(FeedbackItem.id), col(OpinionUnit.start))
         .execution_options(yield_per=chunk)
     )
-    units: list[UnitForClustering] = []
+    shared: dict[str | None, str | None] = {}  # one string object per distinct language / sentiment / stage
+    ids: list[str] = []
+    fids: list[str] = []
+    texts: list[str] = []
+    langs: list[str] = []
+    sents: list[str | None] = []
+    stages: list[str | None] = []
+    scores = np.empty(total, dtype=np.float64)
+    confs = np.empty(total, dtype=np.float64)
+    starts = np.empty(total, dtype=np.int64)
+    ends = np.empty(total, dtype=np.int64)
     stored: list[str | None] = []
     no_vector: list[tuple[str, str | None]] = []
     matrix: np.ndarray | None = None
     for row in session.execute(stmt):
         (uid, fid, text, lang, sent, score, stage, conf, blob, start, end, pp_id) = row
-        vec = from_blob(blob)
+        vec = _vector16(blob)
         if vec is None:
             no_vector.append((uid, pp_id))
             continue
         if matrix is None:
-            matrix = np.empty((total, vec.shape[0]), dtype=np.float32)
-        i = len(units)
+            matrix = np.empty((total, vec.shape[0]), dtype=vec.dtype)
+        elif vec.dtype == np.float32 and matrix.dtype == np.float16:  # old float32 blobs: widen once, exactly
+            matrix = matrix.astype(np.float32)
+        i = len(ids)
         matrix[i] = vec
-        units.append(UnitForClustering(uid, fid, text, lang, sent, score, stage, conf, matrix[i], start, end))
+        ids.append(uid)
+        fids.append(fid)
+        texts.append(text)
+        langs.append(shared.setdefault(lang, lang) or "")
+        sents.append(shared.setdefault(sent, sent))
+        stages.append(shared.setdefault(stage, stage))
+        scores[i] = math.nan if score is None else score
+        confs[i] = math.nan if conf is None else conf
+        starts[i], ends[i] = start, end
         stored.append(pp_id)
-    matrix = matrix[: len(units)] if matrix is not None else np.empty((0, 0), dtype=np.float32)
-    return _ScopeUnits(StackedUnits(units, matrix), matrix, stored, no_vector)
+    n = len(ids)
+    matrix = matrix[:n] if matrix is not None else np.empty((0, 0), dtype=np.float32)
+    units = StackedUnits(
+        matrix, ids, fids, texts, langs, sents, scores[:n], stages, confs[:n], starts[:n], ends[:n]
+    )
+    return _ScopeUnits(units, stored, no_vector)
 
 
-def _write_assignments(session: Session, changes: list[dict[str, str | None]], chunk: int = 5000) -> None:
-    """Bulk UPDATE by primary key (executemany), only for units whose pain point changed."""
-    for i in range(0, len(changes), chunk):
-        session.execute(update(OpinionUnit), changes[i : i + chunk])
+def _write_assignments(
+    session: Session,
+    unit_ids: Sequence[str],
+    assigned: Sequence[str | None],
+    changed: Sequence[int],
+    cleared: Sequence[str],
+    chunk: int = 5000,
+) -> None:
+    """Bulk UPDATE by primary key (executemany), only for units whose pain point changed (positions
+    ``changed``) and the vector-less units that lose theirs (``cleared``): parameter rows are built one chunk
+    at a time, not one dict per unit for the whole workspace at once."""
+    for i in range(0, len(changed), chunk):
+        rows = [{"id": unit_ids[k], "pain_point_id": assigned[k]} for k in changed[i : i + chunk]]
+        session.execute(update(OpinionUnit), rows)
+    for i in range(0, len(cleared), chunk):
+        session.execute(
+            update(OpinionUnit), [{"id": uid, "pain_point_id": None} for uid in cleared[i : i + chunk]]
+        )
 
 
 def recluster(
     session: Session, workspace_id: str, scope: AnalysisScope, backend: AnalysisBackend
 ) -> ReclusterResult:
     """Cluster every unit in scope and write pain points with stable ids, in one transaction."""
-    selected = _scope_units(session, workspace_id, scope, backend.model_id)
+    with phase("select_units"):
+        selected = _scope_units(session, workspace_id, scope, backend.model_id)
     units, matrix = selected.units, selected.matrix
     result = ReclusterResult(units=len(units) + len(selected.no_vector))
-    clusters = backend.cluster(units) if units else []
-    language = name_language(session.get(Workspace, workspace_id), [u.language for u in units])
+    with phase("cluster", units=len(units)):
+        clusters = backend.cluster(units) if units else []
+    language = name_language(session.get(Workspace, workspace_id), units.languages)
 
     all_pps = session.exec(select(PainPoint).where(PainPoint.workspace_id == workspace_id)).all()
     pp_by_id = {p.id: p for p in all_pps}
     members_now: dict[str, set[tuple[str, int, int]]] = {}
-    for u, pp_id in zip(units, selected.stored, strict=True):
+    for i, pp_id in enumerate(selected.stored):
         if pp_id:
-            members_now.setdefault(pp_id, set()).add(_key(u))
+            members_now.setdefault(pp_id, set()).add(units.key(i))
     for _uid, pp_id in selected.no_vector:
         if pp_id:
             members_now.setdefault(pp_id, set())
@@ -201,7 +249,8 @@ def recluster(
         matching = match_clusters(
             previous,
             np.vstack([clusters[i].centroid for i in idx]).astype(np.float32),
-            [frozenset(_key(units[m]) for m in clusters[i].members) for i in idx],
+            # Member keys only matter against previous members (none on a first analysis: no 1.3M tuples).
+            [frozenset(units.key(m) for m in clusters[i].members) if previous else frozenset() for i in idx],
             make_id=lambda _n: NEW,
         )
         for local, old_id in enumerate(matching.ids):
@@ -234,15 +283,7 @@ def recluster(
     for pp_id, members in members_of.items():
         for m in members:
             assigned[m] = pp_id
-        _describe(
-            pp_by_id[pp_id],
-            cluster_of_pp[pp_id],
-            [units[m] for m in members],
-            units,
-            backend.model_id,
-            now,
-            language,
-        )
+        _describe(pp_by_id[pp_id], cluster_of_pp[pp_id], members, units, backend.model_id, now, language)
         if pp_id not in result.created:
             result.updated.append(pp_id)
 
@@ -267,19 +308,18 @@ def recluster(
             and p.embedding_model == backend.model_id
             and (c := from_blob(p.centroid)) is not None
         ]
-        todo = [i for i, u in enumerate(units) if assigned[i] is None and _unit_kind(u.sentiment) == kind]
+        todo = [
+            i for i, sent in enumerate(units.sentiments) if assigned[i] is None and _unit_kind(sent) == kind
+        ]
         if not todo or not cents:
             continue
         for i, pid in zip(todo, _nearest(matrix[todo], cents), strict=True):
             assigned[i] = pid
-    changes: list[dict[str, str | None]] = [
-        {"id": u.unit_id, "pain_point_id": new}
-        for u, old, new in zip(units, selected.stored, assigned, strict=True)
-        if old != new
-    ]
-    changes += [{"id": uid, "pain_point_id": None} for uid, old in selected.no_vector if old is not None]
-    session.flush()
-    _write_assignments(session, changes)
+    changed = [i for i, (old, new) in enumerate(zip(selected.stored, assigned, strict=True)) if old != new]
+    cleared = [uid for uid, old in selected.no_vector if old is not None]
+    with phase("write_assignments", changes=len(changed) + len(cleared)):
+        session.flush()
+        _write_assignments(session, units.unit_ids, assigned, changed, cleared)
     result.assigned = sum(1 for pid in assigned if pid)
 
     # Untouched pain points that lost every unit disappear; edited or resolved ones stay (closed loop).
@@ -303,32 +343,35 @@ def recluster(
         if cluster.theme is not None:
             draft = drafts.setdefault((cluster.kind, cluster.theme), ThemeDraft(cluster.kind))
             draft.add(pp_id, cluster.centroid, len(members_of[pp_id]), cluster.theme_names)
-    if drafts:
-        session.flush()
-        sync_themes(session, workspace_id, list(drafts.values()), backend.model_id, language, now)
-    session.commit()
+    with phase("themes_commit"):
+        if drafts:
+            session.flush()
+            sync_themes(session, workspace_id, list(drafts.values()), backend.model_id, language, now)
+        session.commit()
     return result
 
 
 def _describe(
     pp: PainPoint,
     cluster: ClusterOut,
-    members: Sequence[UnitForClustering],
-    units: Sequence[UnitForClustering],
+    members: Sequence[int],
+    units: StackedUnits,
     model_id: str,
     now: datetime,
     language: str | None = None,
 ) -> None:
+    """``members``: positions in ``units`` (its columns are read, no unit object is built)."""
+    member_languages = [units.languages[m] for m in members]
     if not pp.label_edited:
         pp.label = cluster.label[:300]
     pp.names = {lang: name[:300] for lang, name in cluster.names.items()} or None
     # a person's name (the edited label) wins; otherwise the workspace's language when the cluster has it
-    generated = pick_name(cluster.names, [m.language for m in members], language) or cluster.name
+    generated = pick_name(cluster.names, member_languages, language) or cluster.name
     pp.name = pp.label if pp.label_edited else (generated[:300] or None)
     if not pp.stage_edited:
         stage, conf, runner_up = cluster.stage, cluster.stage_confidence, cluster.stage_runner_up
         if stage is None:
-            votes = Counter(m.stage for m in members if m.stage)
+            votes = Counter(st for m in members if (st := units.stages[m]))
             ranked = votes.most_common(2)
             if ranked:
                 stage = ranked[0][0]
@@ -337,10 +380,10 @@ def _describe(
         pp.stage, pp.stage_confidence, pp.stage_runner_up = stage, conf, runner_up
     pp.keyphrases = list(cluster.keyphrases)
     pp.quotes = [
-        {"unit_id": units[q].unit_id, "feedback_id": units[q].feedback_id, "text": units[q].text}
+        {"unit_id": units.unit_ids[q], "feedback_id": units.feedback_ids[q], "text": units.texts[q]}
         for q in cluster.quotes[:5]
     ]
-    langs = Counter(m.language for m in members)
+    langs = Counter(member_languages)
     pp.language_mix = {k: v / len(members) for k, v in langs.items()} if members else None
     pp.centroid = to_blob(cluster.centroid)
     pp.embedding_model = model_id

@@ -109,10 +109,14 @@ def run_analysis(job_id: str, task: Any = None) -> None:
     if plan is None:
         return
     # Enqueued outside the job's lock: the last batch starts the re-clustering, which takes that lock.
-    if not plan.batches:
-        finish_analysis(job_id, plan.plan_id)
-    for index, ids in enumerate(plan.batches):
-        extract_analysis_batch(job_id, plan.plan_id, index, ids)
+    # Still beating: at 1M items the 15,625 batch messages take a minute to enqueue on a loaded machine,
+    # longer than ``analysis_stale_after_s``; without a beat the recovery re-planned the job each time
+    # (bench.full_analysis, docs/benchmarks.md "Full analysis at 1M").
+    with heartbeat(_job_lock(job_id), settings.job_heartbeat_s, clear=False):
+        if not plan.batches:
+            finish_analysis(job_id, plan.plan_id)
+        for index, ids in enumerate(plan.batches):
+            extract_analysis_batch(job_id, plan.plan_id, index, ids)
 
 
 @huey.task(retries=2, retry_delay=10, retry_backoff=2, context=True, priority=PRIORITY_JOB)
