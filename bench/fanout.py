@@ -26,8 +26,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bench.datasets import DEFAULT_DIR
+from bench.worker_env import worker_env
+
 ROOT = Path(__file__).resolve().parents[1]
-BANKING77 = ROOT.parent.parent / "shared" / "datasets" / "banking77" / "train.csv"
+BANKING77 = DEFAULT_DIR / "banking77" / "train.csv"
 
 
 def _texts(path: Path, n: int) -> list[str]:
@@ -44,19 +47,7 @@ def _seconds(a: str, b: str) -> float:
 
 def run_once(workers: int, texts: list[str], batch: int, timeout: float, pin: bool = False) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="fm-fanout-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'fm.db'}",
-        "FRICTIONMAP_DATA_DIR": str(tmp),
-        "FRICTIONMAP_QUEUE_URL": "",
-        "FRICTIONMAP_QUEUE_IMMEDIATE": "false",
-        "FRICTIONMAP_WORKER_IN_PROCESS": "false",
-        "FRICTIONMAP_WORKER_THREADS": "1",
-        "FRICTIONMAP_ANALYSIS_BATCH_ITEMS": str(batch),
-        "FRICTIONMAP_REANALYSIS_CRON": "",
-        "FRICTIONMAP_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
+    env = worker_env(tmp, batch, log_level="WARNING")
     py = sys.executable
     subprocess.run([py, "-m", "service.cli", "migrate"], env=env, check=True, cwd=ROOT, capture_output=True)
     procs = []

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.full_analysis_data import DATASETS, generate_items
+from bench.worker_env import worker_env
 
 ROOT = Path(__file__).resolve().parents[1]
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -77,22 +78,6 @@ def _seconds(a: str | None, b: str | None) -> float | None:
     if not a or not b:
         return None
     return round((datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds(), 1)
-
-
-def _env(tmp: Path, batch: int) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'fm.db'}",
-        "FRICTIONMAP_DATA_DIR": str(tmp),
-        "FRICTIONMAP_QUEUE_URL": "",
-        "FRICTIONMAP_QUEUE_IMMEDIATE": "false",
-        "FRICTIONMAP_WORKER_IN_PROCESS": "false",
-        "FRICTIONMAP_WORKER_THREADS": "1",
-        "FRICTIONMAP_ANALYSIS_BATCH_ITEMS": str(batch),
-        "FRICTIONMAP_REANALYSIS_CRON": "",
-        "FRICTIONMAP_LOG_LEVEL": "INFO",
-        "PYTHONPATH": str(ROOT),
-    }
 
 
 def _job_state(job_id: str) -> dict[str, Any]:
@@ -237,7 +222,7 @@ def _stop_time(hhmm: str | None) -> datetime | None:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     tmp = Path(args.dir).resolve()
-    env = _env(tmp, args.batch)
+    env = worker_env(tmp, args.batch)
     os.environ.update(env)  # this process enqueues and reads the job on the same database and queue
     if (tmp / "generated.json").exists():  # generated ahead (``--generate-only``): reused as it is
         data = json.loads((tmp / "generated.json").read_text())

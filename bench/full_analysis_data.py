@@ -21,7 +21,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-DATASETS = Path("/work/shared/datasets")
+from bench.datasets import DEFAULT_DIR
+
+DATASETS = DEFAULT_DIR
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.full_analysis import _env, _stop_time, parse_phases, start_workers, stop_workers, watch
+from bench.full_analysis import _stop_time, parse_phases, start_workers, stop_workers, watch
+from bench.worker_env import worker_env
 
 _CLEARED = ("theme", "pain_point", "read_item_sum", "read_unit_sum", "read_sum_state", "job")
 
@@ -145,7 +146,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     counts = replicate(tmp / "fm.db", args.copies, args.unrated_copies)
     copy_s = round(time.perf_counter() - t0, 1)
     print(json.dumps({"replicated": counts, "copies": args.copies, "s": copy_s}), flush=True)
-    env = _env(tmp, 64)
+    env = worker_env(tmp, 64)
     os.environ.update(env)
     procs = start_workers(tmp, env, 1)
     try:
