@@ -19,21 +19,13 @@ import hashlib
 import json
 from pathlib import Path
 
+from nlp.tagging.taxonomy import load_default_taxonomy
 from training.corpus import DATA_DIR, Unit
 
 HELDOUT_PERCENT = 30
 DEV_PERCENT = 25
 LANGS = ("fr", "en")
-STAGES = (
-    "discovery",
-    "consideration",
-    "purchase",
-    "delivery",
-    "usage",
-    "support",
-    "retention",
-    "advocacy",
-)
+STAGES = tuple(load_default_taxonomy().stage_ids)  # the labels are the default journey's stages
 DOMAINS = (
     "bank",
     "credit_card",
