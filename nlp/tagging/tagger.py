@@ -35,9 +35,8 @@ from nlp.tagging.artifacts import (
 )
 from nlp.tagging.document_expert import DocumentExpert, load_document_expert
 from nlp.tagging.effort_cues import _fold, lexicon_effort_type
-from nlp.tagging.features import LEXICAL_NAMES, build_features, lexical_matrix
+from nlp.tagging.features import build_features
 from nlp.tagging.fusion import SENTIMENT_CLASSES, fuse_sentiment, item_polarity, sentiment_score
-from nlp.tagging.polarity_lexicon import polarity_matrix
 from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes, load_prototypes
 from nlp.tagging.taxonomy import Taxonomy, load_default_taxonomy
 from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
@@ -73,7 +72,6 @@ class EmbeddingTagger:
         self._text_heads = text_heads or {}
         self.document_expert = document_expert  # read by the pipeline's document verdict
         self._ngram_cache: tuple[Any, NgramBatch] | None = None
-        self._lexical_cache: tuple[Any, np.ndarray] | None = None
         self._unions: dict[tuple[int, int], tuple[dict[str, int], dict[str, Any], list[str]]] = {}
         self._analyzers: dict[tuple[int, int], Callable[[str], list[str]]] = {}
         self._model_id = model_id
@@ -174,24 +172,10 @@ class EmbeddingTagger:
     def _features(
         self, embeddings: np.ndarray, texts: Sequence[str], lexical: bool, polarity: bool
     ) -> np.ndarray:
-        """``build_features``, with the text-only columns computed once per batch and shared by every head
-        that reads them (they were recomputed per head: a regex scan of each unit four times)."""
-        if not lexical and not polarity:
-            return build_features(embeddings, texts, False, False)
-        key = tuple(texts)
-        cache = self._lexical_cache  # read once, as in ``_analyzed``
-        if cache is not None and cache[0] == key:
-            both = cache[1]
-        else:
-            both = np.hstack([lexical_matrix(texts), polarity_matrix(texts)])
-            self._lexical_cache = (key, both)
-        n_lex = len(LEXICAL_NAMES)
-        parts = [np.asarray(embeddings, dtype=np.float32)]
-        if lexical:
-            parts.append(both[:, :n_lex])
-        if polarity:
-            parts.append(both[:, n_lex:])
-        return np.hstack(parts)
+        """``build_features``: its text-only columns are computed once per batch and shared by every head
+        that reads them (``features.text_columns``; they were recomputed per head, a regex scan of each unit
+        four times)."""
+        return build_features(embeddings, texts, lexical, polarity)
 
     # -- per-aspect probabilities (also used by training.evaluate) -------------------------------------------
     def _proba(self, name: str, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:

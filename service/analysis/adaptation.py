@@ -12,12 +12,13 @@ items, held-out gain) goes into the job's result, where ``GET /v1/jobs/{id}`` sh
 Bounded memory (issue 10 follow-up). Loading every rated unit with its vector at once grew with the
 workspace (533 MiB peak at 48k rated items, docs/benchmarks.md). Now:
 
-1. rated items are read in keyset chunks of ``CHUNK`` ids (no vectors) into a per-class bottom-k hash sample
+1. rated items are streamed ``CHUNK`` rows at a time (no vectors) into a per-class bottom-k hash sample
    of at most ``max_rated_per_class`` items (``nlp.tagging.rated_sample``: deterministic, order-free);
 2. only the sample's units and vectors are loaded, and the head is fitted on them;
-3. every unit in scope is re-scored in keyset chunks of ``CHUNK`` units (by unit id) and its changes written
-   per chunk. Sampled rated units keep their cross-fitted scores (their own rating never scores their own
-   text); rated items left out of the sample never trained the head, so the full head scores them honestly.
+3. every unit in scope is streamed and re-scored ``CHUNK`` units at a time, its changes written per chunk
+   (one query per pass, each a single walk of the workspace: keyset pages re-walked it per page). Sampled
+   rated units keep their cross-fitted scores (their own rating never scores their own text); rated items
+   left out of the sample never trained the head, so the full head scores them honestly.
 
 Below the cap the sample is every rated item, and the result equals the unchunked computation over items in
 id order (tests/service/analysis/test_sentiment_adaptation.py). Writes only ``sentiment``,
@@ -32,7 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import or_, update
+from sqlalchemy import exists, or_, update
 from sqlmodel import Session, col, select
 
 from nlp.pipeline import RatingScale
@@ -86,40 +87,48 @@ def _stored(u: Any) -> UnitTags:
     )
 
 
-def _embedded_units(workspace_id: str, model_id: str) -> Any:
-    """The workspace's units embedded by the backend's model (what adaptation reads)."""
-    return select(OpinionUnit.feedback_id).where(
-        OpinionUnit.workspace_id == workspace_id,
-        OpinionUnit.embedding_model == model_id,
-        col(OpinionUnit.embedding).is_not(None),
+def _in_scope(workspace_id: str, scope: AnalysisScope) -> Any:
+    """The scope's conditions on ``feedback_item`` itself, for a query that reads or joins that table.
+
+    Not ``feedback_item.id IN (SELECT … scoped items)``: SQLite materialises that list (every item of the
+    workspace) on each execution, which made each page cost O(workspace) and the step quadratic (issue 14)."""
+    return scoped_items(workspace_id, scope).whereclause
+
+
+def _embedded(model_id: str) -> Any:
+    """The item has a unit embedded by the backend's model (what adaptation reads), asked per item of the
+    unit's feedback index."""
+    return (
+        exists()
+        .where(
+            col(OpinionUnit.feedback_id) == col(FeedbackItem.id),
+            col(OpinionUnit.embedding_model) == model_id,
+            col(OpinionUnit.embedding).is_not(None),
+        )
+        .correlate(FeedbackItem)
     )
 
 
 def _rated_sample(
     session: Session, workspace_id: str, scope: AnalysisScope, model_id: str, cap: int, chunk: int
 ) -> BottomKSample:
-    """Pass 1: rated items in scope with embedded units, id keyset pages of ``chunk``, no vectors read."""
+    """Pass 1: rated items in scope with embedded units, one query streamed ``chunk`` rows at a time, no
+    vector read (the sample is order-free, so no ORDER BY either)."""
     sample = BottomKSample(cap)
-    in_scope = scoped_items(workspace_id, scope).with_only_columns(FeedbackItem.id)
-    last = ""
-    while True:
-        page: Sequence[Any] = session.exec(
-            select(FeedbackItem.id, FeedbackItem.rating, FeedbackItem.nps)
-            .where(
-                col(FeedbackItem.id).in_(in_scope),
-                or_(col(FeedbackItem.rating).is_not(None), col(FeedbackItem.nps).is_not(None)),
-                col(FeedbackItem.id).in_(_embedded_units(workspace_id, model_id)),
-                col(FeedbackItem.id) > last,
-            )
-            .order_by(col(FeedbackItem.id))
-            .limit(chunk)
-        ).all()
-        if not page:
-            return sample
+    stmt = (
+        select(FeedbackItem.id, FeedbackItem.rating, FeedbackItem.nps)
+        .where(
+            _in_scope(workspace_id, scope),
+            or_(col(FeedbackItem.rating).is_not(None), col(FeedbackItem.nps).is_not(None)),
+            _embedded(model_id),
+        )
+        .execution_options(yield_per=chunk)
+    )
+    for page in session.execute(stmt).partitions():
         labels = rating_labels([r.rating for r in page], [r.nps for r in page], SERVICE_RATING_SCALE)
         for r, label in zip(page, labels, strict=True):
             sample.offer(r.id, int(label))
-        last = page[-1].id
+    return sample
 
 
 def _sample_units(
@@ -153,40 +162,41 @@ def _sample_units(
 
 
 def _scoped_units(workspace_id: str, scope: AnalysisScope, model_id: str) -> Any:
-    """Embedded units of the items in scope (the existence check; the pages add columns and a keyset)."""
-    in_scope = scoped_items(workspace_id, scope).with_only_columns(FeedbackItem.id)
-    return select(OpinionUnit.id).where(
-        OpinionUnit.workspace_id == workspace_id,
-        OpinionUnit.embedding_model == model_id,
-        col(OpinionUnit.embedding).is_not(None),
-        col(OpinionUnit.feedback_id).in_(in_scope),
+    """Embedded units of the items in scope (the existence check; the pages add columns)."""
+    return (
+        select(OpinionUnit.id)
+        .join(FeedbackItem, col(FeedbackItem.id) == col(OpinionUnit.feedback_id))
+        .where(
+            OpinionUnit.workspace_id == workspace_id,
+            OpinionUnit.embedding_model == model_id,
+            col(OpinionUnit.embedding).is_not(None),
+            _in_scope(workspace_id, scope),
+        )
     )
 
 
 def _unit_pages(
     session: Session, workspace_id: str, scope: AnalysisScope, model_id: str, chunk: int
 ) -> Iterator[Sequence[Any]]:
-    """Pass 3: every embedded unit in scope with its item's rating/NPS, keyset pages on the unit id."""
-    in_scope = scoped_items(workspace_id, scope).with_only_columns(FeedbackItem.id)
-    last = ""
-    while True:
-        page: Sequence[Any] = session.exec(
-            select(*_COLUMNS)  # type: ignore[call-overload]
-            .join(FeedbackItem, col(FeedbackItem.id) == col(OpinionUnit.feedback_id))
-            .where(
-                OpinionUnit.workspace_id == workspace_id,
-                OpinionUnit.embedding_model == model_id,
-                col(OpinionUnit.embedding).is_not(None),
-                col(FeedbackItem.id).in_(in_scope),
-                col(OpinionUnit.id) > last,
-            )
-            .order_by(col(OpinionUnit.id))
-            .limit(chunk)
-        ).all()
-        if not page:
-            return
-        yield page
-        last = page[-1].id
+    """Pass 3: every embedded unit in scope with its item's rating/NPS, one query streamed ``chunk`` rows at
+    a time (a server-side cursor on PostgreSQL).
+
+    Was keyset pages on the unit id, each re-planned as a walk of the workspace's units plus a sort (with
+    the scope's item list materialised): 0.5–1.3 s a page at 300k units, quadratic in the workspace. The
+    re-tagging writes only columns no index and no read condition here involves (sentiment, score,
+    emotion) and only of rows already read, so writing while the cursor is open is safe on both databases."""
+    stmt = (
+        select(*_COLUMNS)  # type: ignore[call-overload]
+        .join(FeedbackItem, col(FeedbackItem.id) == col(OpinionUnit.feedback_id))
+        .where(
+            OpinionUnit.workspace_id == workspace_id,
+            OpinionUnit.embedding_model == model_id,
+            col(OpinionUnit.embedding).is_not(None),
+            _in_scope(workspace_id, scope),
+        )
+        .execution_options(yield_per=chunk)
+    )
+    yield from session.execute(stmt).partitions()
 
 
 def _rescore(
