@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nlp.tagging.effort_cues import EFFORT_TYPES, _fold, cue_vector
-from nlp.tagging.polarity_lexicon import polarity_matrix
+from nlp.tagging.polarity_lexicon import POLARITY_NAMES, polarity_matrix
 
 LEXICAL_SCALE = 0.5
 POLARITY_SCALE = 1.0  # the polarity flags are rare in training data; a larger scale lets L2 give them weight
@@ -71,6 +71,7 @@ def lexical_matrix(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(rows, dtype=np.float32).reshape(len(texts), len(LEXICAL_NAMES)) * scale
 
 
+TEXT_COLUMNS = len(LEXICAL_NAMES) + len(POLARITY_NAMES)  # width of ``text_columns``
 _last_columns: tuple[tuple[str, ...], np.ndarray] | None = None
 
 

@@ -45,6 +45,8 @@ from nlp.tagging.adaptation import (
     adapt_sentiment,
     retag_sentiment,
 )
+from nlp.tagging.features import TEXT_COLUMNS
+from nlp.tagging.fusion import SENTIMENT_CLASSES
 from nlp.tagging.rated_sample import BottomKSample
 from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
 from service.analysis.backend import AnalysisBackend, vector
@@ -68,6 +70,8 @@ _COLUMNS = (
     OpinionUnit.stage_confidence,
     OpinionUnit.effort,
     OpinionUnit.effort_type,
+    OpinionUnit.text_sentiment_proba,
+    OpinionUnit.text_features,
     FeedbackItem.rating,
     FeedbackItem.nps,
 )
@@ -109,6 +113,28 @@ def _embedded(model_id: str) -> Any:
     )
 
 
+def _inputs(
+    rows: Sequence[Any], texts: Sequence[str], vectors: np.ndarray, proba: Proba
+) -> tuple[np.ndarray, np.ndarray]:
+    """(adapted-head features, generic text probabilities) of ``rows``: the extraction's stored copies when
+    every row has them (0013_unit_text_inputs), else computed as the extraction computed them. Re-analysing
+    every unit's text was ~70 % of the re-scoring (docs/benchmarks.md, issue 14)."""
+    width = TEXT_COLUMNS
+    if rows and all(
+        r.text_sentiment_proba is not None
+        and r.text_features is not None
+        and len(r.text_sentiment_proba) == 8 * len(SENTIMENT_CLASSES)
+        and len(r.text_features) == 4 * width
+        for r in rows
+    ):
+        n = len(rows)
+        generic = np.frombuffer(b"".join(r.text_sentiment_proba for r in rows), dtype=np.float64)
+        columns = np.frombuffer(b"".join(r.text_features for r in rows), dtype=np.float32)
+        features = np.hstack([np.asarray(vectors, dtype=np.float32), columns.reshape(n, width)])
+        return features, generic.reshape(n, len(SENTIMENT_CLASSES))
+    return adaptation_features(vectors, texts), proba(texts, vectors)
+
+
 def _rated_sample(
     session: Session, workspace_id: str, scope: AnalysisScope, model_id: str, cap: int, chunk: int
 ) -> BottomKSample:
@@ -133,9 +159,11 @@ def _rated_sample(
 
 def _sample_units(
     session: Session, workspace_id: str, model_id: str, item_ids: Sequence[str], chunk: int
-) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
-    """Pass 2: the sampled items' units (ids, texts, float32 vectors, item row), item-id then span order."""
+) -> tuple[list[str], list[str], np.ndarray, np.ndarray, list[Any]]:
+    """Pass 2: the sampled items' units (ids, texts, float32 vectors, item row, the rows read), item-id then
+    span order."""
     row_of = {item: i for i, item in enumerate(item_ids)}
+    read: list[Any] = []
     ids: list[str] = []
     texts: list[str] = []
     vectors: list[np.ndarray] = []
@@ -143,7 +171,14 @@ def _sample_units(
     for start in range(0, len(item_ids), chunk):
         part = item_ids[start : start + chunk]
         found: Sequence[Any] = session.exec(
-            select(OpinionUnit.id, OpinionUnit.feedback_id, OpinionUnit.text, OpinionUnit.embedding)
+            select(  # type: ignore[call-overload]
+                OpinionUnit.id,
+                OpinionUnit.feedback_id,
+                OpinionUnit.text,
+                OpinionUnit.embedding,
+                OpinionUnit.text_sentiment_proba,
+                OpinionUnit.text_features,
+            )
             .where(
                 OpinionUnit.workspace_id == workspace_id,
                 OpinionUnit.embedding_model == model_id,
@@ -152,13 +187,14 @@ def _sample_units(
             )
             .order_by(col(OpinionUnit.feedback_id), col(OpinionUnit.start))
         ).all()
+        read.extend(found)
         for u in found:
             ids.append(u.id)
             texts.append(u.text)
             vectors.append(vector(u.embedding))
             rows.append(row_of[u.feedback_id])
     matrix = np.vstack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
-    return ids, texts, matrix, np.asarray(rows, dtype=np.int64)
+    return ids, texts, matrix, np.asarray(rows, dtype=np.int64), read
 
 
 def _scoped_units(workspace_id: str, scope: AnalysisScope, model_id: str) -> Any:
@@ -211,7 +247,7 @@ def _rescore(
     for page in pages:
         texts = [u.text for u in page]
         vectors = np.vstack([vector(u.embedding) for u in page])
-        text_proba = adaptation.score(adaptation_features(vectors, texts), proba(texts, vectors))
+        text_proba = adaptation.score(*_inputs(page, texts, vectors, proba))
         for i, u in enumerate(page):
             if u.id in cross_fitted:
                 text_proba[i] = cross_fitted[u.id]
@@ -258,13 +294,19 @@ def adapt_workspace_sentiment(
             return None
         why = f"needs {config.min_per_class} rated items per class (negative {n_neg}, positive {n_pos})"
         return AdaptationReport(False, why, len(item_ids), n_neg, n_pos, 0.0, None, None, 0, None, None)
-    unit_ids, texts, vectors, rows = _sample_units(session, workspace_id, model_id, item_ids, chunk)
-    features = adaptation_features(vectors, texts)
-    adaptation = adapt_sentiment(features, proba(texts, vectors), rows, labels, config)
+    unit_ids, texts, vectors, rows, read = _sample_units(session, workspace_id, model_id, item_ids, chunk)
+    features, generic = _inputs(read, texts, vectors, proba)
+    adaptation = adapt_sentiment(features, generic, rows, labels, config)
     report = adaptation.report
     if report.adapted:
         cross_fitted = dict(zip(unit_ids, adaptation.text_proba, strict=True))
-        del vectors, texts, features  # the sample's arrays are not needed while re-scoring page by page
+        del (
+            vectors,
+            texts,
+            features,
+            generic,
+            read,
+        )  # the sample's arrays are not needed while re-scoring page by page
         changed = _rescore(
             session,
             _unit_pages(session, workspace_id, scope, model_id, chunk),

@@ -34,6 +34,9 @@ class ExtractedUnit:
     language: str
     tags: UnitTags
     embedding: np.ndarray
+    # The sentiment adaptation's text-only inputs (``nlp_backend.adaptation_inputs``), None without a tagger.
+    text_sentiment_proba: np.ndarray | None = None
+    text_features: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,15 @@ def compact_blobs(vectors: np.ndarray) -> list[bytes]:
     (the extraction writes a batch's units at once)."""
     values = np.clip(np.asarray(vectors, dtype=np.float32), -_F16_MAX, _F16_MAX).astype(np.float16)
     return [F16_HEADER + row.tobytes() for row in values]
+
+
+def as_stored(vectors: np.ndarray) -> np.ndarray:
+    """The rows as ``vector`` reads them back after ``compact_blobs`` (float32 of the half values)."""
+    return (
+        np.clip(np.asarray(vectors, dtype=np.float32), -_F16_MAX, _F16_MAX)
+        .astype(np.float16)
+        .astype(np.float32)
+    )
 
 
 def vector(blob: bytes | None) -> np.ndarray:

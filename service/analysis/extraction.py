@@ -194,6 +194,8 @@ def _extract(
                     "effort_type": u.tags.effort_type,
                     "embedding": blob,
                     "embedding_model": backend.model_id,
+                    "text_sentiment_proba": _blob(u.text_sentiment_proba, np.float64),
+                    "text_features": _blob(u.text_features, np.float32),
                     "pain_point_id": previous.get((u.feedback_id, u.start, u.end)),
                     "created_at": now,
                 }
@@ -208,6 +210,10 @@ def _extract(
         logger.info("units of %d item(s) were written concurrently by another task", len(ids))
         return None
     return len(extracted)
+
+
+def _blob(values: np.ndarray | None, dtype: type[np.floating[Any]]) -> bytes | None:
+    return None if values is None else np.asarray(values, dtype=dtype).tobytes()
 
 
 def extract_pending(

@@ -20,11 +20,12 @@ from nlp.pipeline import RatingScale, Record, cluster_themes, extract_units, pro
 from nlp.pipeline.extract import candidate_polarity
 from nlp.pipeline.themes import group_themes
 from nlp.tagging.artifacts import ModelMismatchError
+from nlp.tagging.features import text_columns
 from nlp.tagging.tagger import load_tagger
 from nlp.tagging.taxonomy import Taxonomy
 from nlp.tagging.types import UNKNOWN_STAGE, Tagger, UnitTags
 from nlp.themes.clustering import ClusterParams
-from service.analysis.backend import ClusterOut, ExtractedUnit, StackedUnits, UnitForClustering
+from service.analysis.backend import ClusterOut, ExtractedUnit, StackedUnits, UnitForClustering, as_stored
 from service.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,21 @@ def _stored_tags(units: StackedUnits, i: int) -> UnitTags:
     )
 
 
+def adaptation_inputs(
+    tagger: Tagger | None, texts: Sequence[str], vectors: np.ndarray
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """What the sentiment adaptation reads of each unit besides its vector, computed as it would compute them:
+    the generic head's text probabilities on the vector *as stored* (half precision, read back as float32)
+    and the text's lexical/polarity columns. Stored with the unit so that each analysis of a rated workspace
+    does not re-analyse every unit's text; here they cost one more pass of the sentiment head, the text
+    analysis being the batch's that tagging just did (cached per batch). (None, None) without a tagger
+    that has a sentiment head."""
+    proba = getattr(tagger, "sentiment_proba", None)
+    if proba is None or len(texts) == 0:
+        return None, None
+    return np.asarray(proba(list(texts), as_stored(vectors)), dtype=np.float64), text_columns(list(texts))
+
+
 class NlpBackend:
     def __init__(
         self, embedder: Embedder, tagger: Tagger | None, params: ClusterParams | None = None
@@ -85,6 +101,7 @@ class NlpBackend:
         units = extract_units(records, self.embedder, self.tagger, rating_scale=SERVICE_RATING_SCALE)
         # Stored vectors are the clustering space (``units.vectors``), so clustering, centroids, incremental
         # assignment and split compare like with like; the tags were computed on the raw vectors.
+        proba, features = adaptation_inputs(self.tagger, units.texts, units.vectors)
         out = []
         for i, row in enumerate(units.rows):
             tags = units.tags[i] if units.tags is not None else provisional_tags(int(units.polarity[i]))
@@ -97,6 +114,8 @@ class NlpBackend:
                     units.languages[i],
                     tags,
                     units.vectors[i],
+                    proba[i] if proba is not None else None,
+                    features[i] if features is not None else None,
                 )
             )
         return out

@@ -157,6 +157,10 @@ class OpinionUnit(SQLModel, table=True):
     )
     embedding: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     embedding_model: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    # The sentiment adaptation's text-only inputs, kept from extraction (0013_unit_text_inputs): the generic
+    # head's probabilities on the stored vector (float64 × 3) and the lexical/polarity columns (float32).
+    text_sentiment_proba: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    text_features: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 

@@ -4,19 +4,24 @@ Keyset pages made SQLite re-walk the workspace's units (and materialise the scop
 page: quadratic in the workspace, the cost that kept a 1M-item analysis in this step for over 17 minutes
 (docs/benchmarks.md, issue 14). Checked here as the number of statements, which does not depend on timing:
 one query per pass whatever the chunk size, with the stored result unchanged, on SQLite and PostgreSQL
-(where the stream is a server-side cursor the re-tagging writes beside)."""
+(where the stream is a server-side cursor the re-tagging writes beside). And the extraction keeps the
+step's text-only inputs with each unit (0013_unit_text_inputs), so the re-scoring does not re-analyse every
+unit's text: the stored copies give exactly the recomputed result."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, update
 from sqlmodel import Session, select
 
+from nlp.tagging.features import text_columns
 from service.analysis.adaptation import adapt_workspace_sentiment
+from service.analysis.backend import vector
 from service.analysis.extraction import AnalysisScope
 from service.analysis.nlp_backend import NlpBackend
 from service.models import FeedbackItem, OpinionUnit
@@ -91,3 +96,64 @@ def test_a_scoped_adaptation_retags_only_the_units_in_scope(
     shop_units = [u for u, src in unit_source.items() if src == "shop"]
     assert app_units and all(after[u] == ("neutral", 0.0) for u in app_units)
     assert sum(after[u] != ("neutral", 0.0) for u in shop_units) > len(shop_units) // 2
+
+
+class VectorTagger(FlatTagger):
+    """A generic head that reads the vector (row by row, so any batch gives the same bits): what the stored
+    copy must reproduce."""
+
+    def __init__(self) -> None:
+        self.proba_calls = 0
+
+    def sentiment_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        self.proba_calls += 1
+        z = np.exp(4.0 * np.asarray(embeddings, dtype=np.float64)[:, :3])
+        return np.asarray(z / z.sum(axis=1, keepdims=True))
+
+
+def _clear_inputs(engine: Engine) -> None:
+    with Session(engine) as s:
+        s.execute(update(OpinionUnit).values(text_sentiment_proba=None, text_features=None))
+        s.commit()
+
+
+def test_extraction_stores_the_adaptation_inputs_as_the_adaptation_computes_them(
+    client: TestClient, auth_headers: dict[str, str], engine: Engine, switchable_backend: dict[str, Any]
+) -> None:
+    tagger = VectorTagger()
+    switchable_backend["backend"] = NlpBackend(HashingEmbedder(), tagger=tagger)  # type: ignore[arg-type]
+    ingest(client, auth_headers, _items(25))
+    analyse(client, auth_headers)
+    with Session(engine) as s:
+        units = s.exec(select(OpinionUnit)).all()
+    assert units
+    for u in units:
+        assert u.text_sentiment_proba is not None and u.text_features is not None
+        stored = np.frombuffer(u.text_sentiment_proba, dtype=np.float64)
+        assert np.array_equal(stored, tagger.sentiment_proba([u.text], vector(u.embedding)[None, :])[0])
+        assert np.array_equal(np.frombuffer(u.text_features, dtype=np.float32), text_columns([u.text])[0])
+
+
+def test_stored_inputs_give_the_result_of_recomputing_them_without_reading_the_texts_again(
+    client: TestClient, auth_headers: dict[str, str], engine: Engine, switchable_backend: dict[str, Any]
+) -> None:
+    tagger = VectorTagger()
+    backend = NlpBackend(HashingEmbedder(), tagger=tagger)  # type: ignore[arg-type]
+    switchable_backend["backend"] = backend
+    ingest(client, auth_headers, _items(25))
+    analyse(client, auth_headers)
+    ws = _workspace(engine)
+    results = []
+    for stored in (True, False):
+        if not stored:
+            _clear_inputs(engine)
+        tagger.proba_calls = 0
+        with Session(engine) as s:
+            s.execute(update(OpinionUnit).values(sentiment="neutral", sentiment_score=0.0, emotion=None))
+            s.commit()
+            report = adapt_workspace_sentiment(s, ws, AnalysisScope(), backend, chunk=7)
+        assert report is not None and report.adapted
+        results.append((_stored_sentiment(engine), report.to_json(), tagger.proba_calls))
+    (with_inputs, report_with, calls_with), (recomputed, report_without, calls_without) = results
+    assert with_inputs == recomputed and report_with == report_without
+    assert calls_with == 0 and calls_without > 0  # the generic head ran only where nothing was stored
