@@ -224,17 +224,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     tmp = Path(args.dir).resolve()
     env = worker_env(tmp, args.batch)
     os.environ.update(env)  # this process enqueues and reads the job on the same database and queue
+    migrate = [sys.executable, "-m", "service.cli", "migrate"]
     if (tmp / "generated.json").exists():  # generated ahead (``--generate-only``): reused as it is
         data = json.loads((tmp / "generated.json").read_text())
+        subprocess.run(migrate, env=env, check=True, cwd=ROOT, capture_output=True)  # by an older checkout
     else:
         tmp.mkdir(parents=True, exist_ok=False)
-        subprocess.run(
-            [sys.executable, "-m", "service.cli", "migrate"],
-            env=env,
-            check=True,
-            cwd=ROOT,
-            capture_output=True,
-        )
+        subprocess.run(migrate, env=env, check=True, cwd=ROOT, capture_output=True)
         t_gen = time.perf_counter()
         data = generate_items(env["DATABASE_URL"], f"full-{args.n}", args.n, Path(args.datasets), args.seed)
         data["generate_s"] = round(time.perf_counter() - t_gen, 1)
