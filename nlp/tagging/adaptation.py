@@ -39,8 +39,7 @@ from typing import Any
 import numpy as np
 
 from nlp.tagging.aggregate import DOCUMENT_RULE, DocumentRule, document_polarities
-from nlp.tagging.fusion import SENTIMENT_CLASSES, fuse_sentiment, item_polarity, sentiment_score
-from nlp.tagging.tagger import NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
+from nlp.tagging.retag import fused_sentiments, kept_emotion
 from nlp.tagging.types import UnitTags
 
 
@@ -350,23 +349,19 @@ def retag_sentiment(
     nps: Sequence[int | None],
 ) -> list[UnitTags]:
     """``tags`` with the sentiment of ``text_proba`` (per unit, SENTIMENT_CLASSES order) fused with the unit's
-    item rating/NPS, as the tagger fuses them; an emotion that no longer fits the polarity is dropped.
-    Per unit, so the service can re-tag a workspace one chunk of units at a time."""
+    item rating/NPS, as the tagger fuses them (``nlp.tagging.retag``); an emotion that no longer fits the
+    polarity is dropped."""
+    labels, scores = fused_sentiments(text_proba, ratings, nps)
     out = []
-    for i, t in enumerate(tags):
-        fused = fuse_sentiment(text_proba[i], item_polarity(ratings[i], nps[i]))
-        sentiment = SENTIMENT_CLASSES[int(np.argmax(fused))]
-        allowed: tuple[str, ...] = {"negative": NEGATIVE_EMOTIONS, "positive": POSITIVE_EMOTIONS}.get(
-            sentiment, ()
-        )
-        keep_emotion = t.emotion in allowed
+    for t, sentiment, score in zip(tags, labels, scores, strict=True):
+        keep = kept_emotion(t.emotion, sentiment)
         out.append(
             replace(
                 t,
                 sentiment=sentiment,  # type: ignore[arg-type]
-                sentiment_score=round(sentiment_score(fused), 4),
-                emotion=t.emotion if keep_emotion else None,
-                emotion_confidence=t.emotion_confidence if keep_emotion else 0.0,
+                sentiment_score=score,
+                emotion=t.emotion if keep else None,
+                emotion_confidence=t.emotion_confidence if keep else 0.0,
             )
         )
     return out

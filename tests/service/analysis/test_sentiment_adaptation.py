@@ -17,7 +17,8 @@ from sqlmodel import Session, select
 from nlp.pipeline.adapt import adaptation_features, rating_labels
 from nlp.tagging.adaptation import adapt_unit_tags
 from nlp.tagging.rated_sample import BottomKSample, item_hash
-from service.analysis.adaptation import _stored, adapt_workspace_sentiment
+from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
+from service.analysis.adaptation import adapt_workspace_sentiment
 from service.analysis.backend import vector
 from service.analysis.extraction import AnalysisScope
 from service.analysis.nlp_backend import NlpBackend
@@ -65,6 +66,20 @@ def test_too_few_rated_reviews_leave_tags_alone(
     assert report["adapted"] is False and "negative 5" in report["reason"]
     with Session(engine) as s:
         assert {u.sentiment for u in s.exec(select(OpinionUnit)).all()} == {"neutral"}
+
+
+def _stored(u: Any) -> UnitTags:
+    """A stored unit's tags, as the reference re-tags them."""
+    return UnitTags(
+        stage=u.stage or UNKNOWN_STAGE,
+        stage_confidence=u.stage_confidence or 0.0,
+        sentiment=u.sentiment or "neutral",
+        sentiment_score=u.sentiment_score or 0.0,
+        emotion=u.emotion,
+        emotion_confidence=0.0,
+        effort=bool(u.effort),
+        effort_type=u.effort_type,
+    )
 
 
 def _unchunked(engine: Engine, backend: NlpBackend) -> dict[str, tuple[str, float]]:
