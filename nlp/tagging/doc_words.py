@@ -16,7 +16,7 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -66,9 +66,8 @@ class WordCharHead:
     def _vectorizer(self) -> Any:
         from sklearn.feature_extraction.text import CountVectorizer
 
-        lo, hi = self.char_range
-        return CountVectorizer(
-            analyzer=lambda t: word_char_features(t, (lo, hi)),
+        return CountVectorizer(  # a partial, not a lambda: the head stays picklable once used
+            analyzer=partial(word_char_features, char_range=self.char_range),
             vocabulary={t: i for i, t in enumerate(self.vocabulary)},
             dtype=np.float64,
         )

@@ -50,6 +50,9 @@ def test_head_reproduces_the_fitted_vectorizer_and_survives_save_load(tmp_path: 
     np.testing.assert_allclose(back.predict_proba(unseen), head.predict_proba(unseen), rtol=1e-6)
     s = back.score(["Pas terrible du tout.", "Rien à redire, je recommande."])
     assert s[0] < 0 < s[1]
+    import pickle
+
+    np.testing.assert_allclose(pickle.loads(pickle.dumps(back)).score(unseen), back.score(unseen))
 
 
 def _expert(words: WordCharHead | None, weight: float) -> DocumentExpert:
