@@ -11,7 +11,10 @@ unchanged, so a factual ticket is still neutral.
 
 Trained and chosen on development documents by ``python -m training.compare_sentiment --write``
 (``training/document_expert.py``); shipped as ``docsentiment-v1.npz`` (+ ``docsentiment-text-v1.npz``) next
-to the unit heads. No file: the rule alone, as before. It is applied to text only: with a rating or NPS the
+to the unit heads. No file: the rule alone, as before. A word + character n-gram TF-IDF head of the document
+(``nlp/tagging/doc_words.py``, ``docsentiment-words-v1.npz``, chosen by ``python -m training.document_words``)
+may be mixed into the expert's score with ``word_weight``; without that file the expert is as it was.
+It is applied to text only: with a rating or NPS the
 unit scores already carry the rating prior (``nlp/tagging/fusion.py``) and the expert is not mixed in.
 """
 
@@ -25,6 +28,7 @@ import numpy as np
 
 from nlp.tagging.aggregate import DOCUMENT_RULE, DocumentRule, document_polarities
 from nlp.tagging.artifacts import ARTIFACT_VERSION, ModelMismatchError, TextHead, _softmax
+from nlp.tagging.doc_words import WORDS_NAME, WordCharHead
 from nlp.tagging.types import Sentiment, UnitTags
 
 EXPERT_NAME = "docsentiment"
@@ -44,6 +48,8 @@ class DocumentExpert:
     min_units: int = 2  # documents with fewer units keep the rule alone
     text_weight: float = 0.0  # share of the TF-IDF head inside the expert
     text: TextHead | None = None
+    word_weight: float = 0.0  # share of the word + char TF-IDF head in the expert's score
+    words: WordCharHead | None = None
 
     def proba(self, mean_embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         """(n, 3) probabilities in CLASSES order."""
@@ -56,7 +62,10 @@ class DocumentExpert:
 
     def score(self, mean_embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         p = self.proba(mean_embeddings, texts)
-        return np.asarray(p[:, 2] - p[:, 0])
+        s = np.asarray(p[:, 2] - p[:, 0])
+        if self.words is not None and self.word_weight > 0:
+            s = (1.0 - self.word_weight) * s + self.word_weight * self.words.score(texts)
+        return s
 
     def save(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
@@ -70,7 +79,13 @@ class DocumentExpert:
             blend=np.array(self.blend),
             min_units=np.array(self.min_units),
             text_weight=np.array(self.text_weight),
+            word_weight=np.array(self.word_weight if self.words is not None else 0.0),
         )
+        words_path = directory / f"{WORDS_NAME}-{ARTIFACT_VERSION}.npz"
+        if self.words is not None:
+            self.words.save(directory)
+        elif words_path.exists():
+            words_path.unlink()
         text_path = directory / f"{EXPERT_NAME}-text-{ARTIFACT_VERSION}.npz"
         if self.text is not None:
             TextHead(EXPERT_NAME, *_text_fields(self.text)).save(directory)
@@ -95,6 +110,10 @@ def load_document_expert(directory: Path, expected_model_id: str) -> DocumentExp
                 f"{path.name} was trained on embedding model {model_id!r}, not {expected_model_id!r}"
             )
         text_path = directory / f"{EXPERT_NAME}-text-{ARTIFACT_VERSION}.npz"
+        words_path = directory / f"{WORDS_NAME}-{ARTIFACT_VERSION}.npz"
+        words = WordCharHead.load(words_path) if words_path.exists() else None
+        # Files written before the word head carry no word_weight: the expert as it was.
+        word_weight = float(data["word_weight"]) if "word_weight" in data.files else 0.0
         return DocumentExpert(
             classes=tuple(str(c) for c in data["classes"]),
             coef=data["coef"].astype(np.float32),
@@ -104,6 +123,8 @@ def load_document_expert(directory: Path, expected_model_id: str) -> DocumentExp
             min_units=int(data["min_units"]),
             text_weight=float(data["text_weight"]),
             text=TextHead.load(text_path) if text_path.exists() else None,
+            word_weight=word_weight if words is not None else 0.0,
+            words=words,
         )
 
 

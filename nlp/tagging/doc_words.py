@@ -1,0 +1,150 @@
+"""Word + character n-gram TF-IDF head over a whole document, for the document expert (issue 10, item 1).
+
+Why a second TF-IDF head: the expert's own text head reads character 3–5-grams, which capture word stems but
+not the word pairs that carry a review's verdict ("pas terrible", "sans plus", "rien à redire", "not worth",
+"could be better"). This head reads the accent-folded text as word unigrams and bigrams *and* ``char_wb``
+2–5-grams in one vocabulary (one TF-IDF, one L2 norm), as scikit-learn's ``TfidfVectorizer`` with that
+analyzer fits it; it is stored as vocabulary + idf + logistic weights (no pickle) and applied with a
+fixed-vocabulary count, which reproduces the fitted vectorizer exactly. It is fitted and chosen by
+``python -m training.document_words`` on development documents and shipped as ``docsentiment-words-v1.npz``;
+its score is mixed into the expert's score with the expert's ``word_weight``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache, cached_property, partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlp.tagging.artifacts import ARTIFACT_VERSION, _softmax
+from nlp.tagging.effort_cues import _fold
+
+WORDS_NAME = "docsentiment-words"
+WORD_PREFIX = "w\u2063"  # word features are prefixed so that they never collide with a character n-gram
+CHAR_RANGE = (2, 5)
+_TOKEN = re.compile(r"\w+")
+
+
+@cache
+def _char_wb(lo: int, hi: int) -> Callable[[str], list[str]]:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    analyzer: Callable[[str], list[str]] = CountVectorizer(
+        analyzer="char_wb", ngram_range=(lo, hi)
+    ).build_analyzer()
+    return analyzer
+
+
+def word_char_features(text: str, char_range: tuple[int, int] = CHAR_RANGE) -> list[str]:
+    """Features of one document: folded word unigrams and bigrams (prefixed) and ``char_wb`` n-grams."""
+    folded = _fold(text)
+    words = _TOKEN.findall(folded)
+    feats = [WORD_PREFIX + w for w in words]
+    feats += [f"{WORD_PREFIX}{a} {b}" for a, b in itertools.pairwise(words)]
+    feats += _char_wb(*char_range)(folded)
+    return feats
+
+
+@dataclass(frozen=True)
+class WordCharHead:
+    """Logistic regression over the word + character n-gram TF-IDF of a document's text."""
+
+    classes: tuple[str, ...]
+    vocabulary: tuple[str, ...]
+    idf: np.ndarray
+    coef: np.ndarray  # (n_classes, n_features); one row for a binary fit
+    intercept: np.ndarray
+    char_range: tuple[int, int] = CHAR_RANGE
+
+    @cached_property
+    def _vectorizer(self) -> Any:
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        return CountVectorizer(  # a partial, not a lambda: the head stays picklable once used
+            analyzer=partial(word_char_features, char_range=self.char_range),
+            vocabulary={t: i for i, t in enumerate(self.vocabulary)},
+            dtype=np.float64,
+        )
+
+    def transform(self, texts: Sequence[str]) -> Any:
+        """TF-IDF rows exactly as the fitted ``TfidfVectorizer(sublinear_tf=True)`` gives them."""
+        from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
+
+        x = self._vectorizer.transform(list(texts)).tocsr()
+        x.data = np.log(x.data) + 1.0
+        weighted = x.multiply(self.idf.astype(np.float64)).tocsr()
+        inplace_csr_row_normalize_l2(weighted)
+        return weighted
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        z = np.asarray(self.transform(texts) @ self.coef.T.astype(np.float64)) + self.intercept
+        if self.coef.shape[0] == 1:
+            p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return np.stack([1.0 - p1, p1], axis=1)
+        return np.asarray(_softmax(z))
+
+    def score(self, texts: Sequence[str]) -> np.ndarray:
+        """p(positive) − p(negative) per document."""
+        p = self.predict_proba(texts)
+        return np.asarray(p[:, self.classes.index("positive")] - p[:, self.classes.index("negative")])
+
+    def save(self, directory: Path) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{WORDS_NAME}-{ARTIFACT_VERSION}.npz"
+        np.savez_compressed(
+            path,
+            classes=np.array(self.classes),
+            vocabulary=np.array(self.vocabulary),
+            idf=self.idf.astype(np.float32),
+            coef=self.coef.astype(np.float32),
+            intercept=self.intercept.astype(np.float32),
+            char_range=np.array(self.char_range),
+        )
+        return path
+
+    @classmethod
+    def load(cls, path: Path) -> WordCharHead:
+        with np.load(path, allow_pickle=False) as data:
+            lo, hi = (int(v) for v in data["char_range"])
+            return cls(
+                classes=tuple(str(c) for c in data["classes"]),
+                vocabulary=tuple(str(t) for t in data["vocabulary"]),
+                idf=data["idf"],
+                coef=data["coef"],
+                intercept=data["intercept"],
+                char_range=(lo, hi),
+            )
+
+
+def fit_word_char_head(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    weights: np.ndarray,
+    c: float,
+    min_df: int = 2,
+    max_features: int | None = None,
+) -> WordCharHead:
+    """Fit the vectorizer and a class-balanced logistic regression (training side; scikit-learn)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = TfidfVectorizer(
+        analyzer=word_char_features, sublinear_tf=True, min_df=min_df, max_features=max_features
+    )
+    x = vec.fit_transform(list(texts))
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+    model.fit(x, np.asarray(labels), sample_weight=weights)
+    vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
+    return WordCharHead(
+        tuple(str(k) for k in model.classes_),
+        tuple(vocab),
+        vec.idf_.astype(np.float32),
+        model.coef_.astype(np.float32),
+        model.intercept_.astype(np.float32),
+    )
