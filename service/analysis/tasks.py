@@ -59,6 +59,7 @@ from service.queue import (
     PRIORITY_POST_INGEST,
     PRIORITY_RECOVERY,
     beating,
+    enqueue_all,
     heartbeat,
     huey,
     lost_after,
@@ -115,8 +116,12 @@ def run_analysis(job_id: str, task: Any = None) -> None:
     with heartbeat(_job_lock(job_id), settings.job_heartbeat_s, clear=False):
         if not plan.batches:
             finish_analysis(job_id, plan.plan_id)
-        for index, ids in enumerate(plan.batches):
-            extract_analysis_batch(job_id, plan.plan_id, index, ids)
+        enqueue_all(
+            [
+                extract_analysis_batch.s(job_id, plan.plan_id, index, ids)
+                for index, ids in enumerate(plan.batches)
+            ]
+        )
 
 
 @huey.task(retries=2, retry_delay=10, retry_backoff=2, context=True, priority=PRIORITY_JOB)

@@ -37,11 +37,12 @@ def test_the_job_beats_while_its_batches_are_enqueued(
     job_id = queued_analysis_job(engine, workspace_id)
     alive: list[bool] = []
 
-    def slow_enqueue(job: str, plan_id: str, index: int, ids: list[str]) -> None:
-        time.sleep(0.3)  # each message slower than the stale window, as on the loaded machine at 1M items
-        alive.append(beating(tasks._job_lock(job), lost_after(fast.analysis_stale_after_s, fast)))
+    def slow_enqueue(batches: list[Any], chunk: int = 500) -> None:
+        for _ in batches:
+            time.sleep(0.3)  # each message slower than the stale window, as on the loaded machine at 1M items
+            alive.append(beating(tasks._job_lock(job_id), lost_after(fast.analysis_stale_after_s, fast)))
 
-    monkeypatch.setattr(tasks, "extract_analysis_batch", slow_enqueue)
+    monkeypatch.setattr(tasks, "enqueue_all", slow_enqueue)
     tasks.run_analysis.call_local(job_id)
     assert len(alive) >= 2 and all(alive)
     assert tasks.recover_analysis(fast) == []  # not taken for orphaned right after the enqueue either
