@@ -30,7 +30,7 @@ from nlp.scoring.closed_loop import ClosedLoopReport, closed_loop_report
 from nlp.scoring.priority import PriorityResult
 from nlp.scoring.stats import Moments
 from service.analysis.read_cache import Lru
-from service.analysis.read_freshness import version_for_read
+from service.analysis.read_freshness import SumsBuilding, version_for_read
 from service.analysis.view import ViewFilters, passes, priority_config, scores_sort_key, stage_specs
 from service.models import PainPoint, ReadItemSum, ReadUnitSum, Workspace
 from service.settings import get_settings
@@ -339,6 +339,15 @@ def load_summary(
         sums.stages = stage_aggregates(session, workspace.id, filters)
         sums.pp_channels = pp_channels(session, workspace.id, filters)
     return SummaryView(workspace, filters, version, pps, sums)
+
+
+def load_summary_after_write(session: Session, workspace: Workspace) -> SummaryView:
+    """``load_summary`` for the answer of an applied edit (patch, merge, rename): a workspace whose sums were
+    never built builds them here rather than answer "retry" (``SumsBuilding``) for a write that was done."""
+    try:
+        return load_summary(session, workspace)
+    except SumsBuilding:
+        return load_summary(session, workspace, build_inline=True)
 
 
 def unit_mix(session: Session, view: SummaryView, pp_id: str, column: str) -> Counter[str]:
