@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col
 
@@ -176,11 +176,16 @@ def pp_channels(
 ) -> dict[str, dict[str, int]]:
     """Distinct items per pain point and channel (one pain point's with ``pp_id``)."""
     conds = _where(_I, workspace_id, "pp", filters, grain(filters, by_channel=True))
+    by: Any = _I.c.channel
     if pp_id is not None:
         conds.append(_I.c.key == pp_id)
+        if session.get_bind().dialect.name == "sqlite":
+            # Grouped by ``+channel`` (the same values): else SQLite walks every pain point's rows in the
+            # channel index (already ordered by channel) rather than this one's by key: 45 ms -> 1 ms at 100k.
+            by = literal_column(f"+{_I.name}.channel")
     out: dict[str, dict[str, int]] = {}
     for key, channel, n in session.execute(
-        select(_I.c.key, _I.c.channel, func.sum(_I.c.n_items)).where(*conds).group_by(_I.c.key, _I.c.channel)
+        select(_I.c.key, by, func.sum(_I.c.n_items)).where(*conds).group_by(_I.c.key, by)
     ):
         counts = out.setdefault(key, {})
         counts[channel or "unknown"] = counts.get(channel or "unknown", 0) + int(n)
