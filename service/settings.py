@@ -150,7 +150,8 @@ class Settings(BaseSettings):
         description="A read brings the stored aggregates forward itself only when that reads at most this "
         "many rows (items + units for a full rebuild, 4 per journal row for a delta: a few hundred ms); past "
         "it the read serves the last built version at once, marked stale in the X-Frictionmap-* headers, and "
-        "a background thread of the server builds the new one. Never-built sums are built in the request.",
+        "a background thread of the server builds the new one. Never-built sums past it are built in the "
+        "background too, and reads answer 503 with Retry-After and X-Frictionmap-Building: true until done.",
     )
     analysis_batch_pause_s: float = Field(
         default=0.0,

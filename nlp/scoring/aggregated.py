@@ -47,10 +47,24 @@ class CorpusSums:
 
 
 @dataclass(frozen=True)
+class MentionWindows:
+    """What the score reads of a pain point's mentions per day, added up already (by the database, for
+    the window bounds of ``priority.window_starts``): distinct items in scope, in the trend's recent and
+    baseline windows, and the last day with a mention."""
+
+    n_items: int
+    recent: int
+    baseline: int
+    last_seen: date | None
+
+
+@dataclass(frozen=True)
 class PainPointSums:
     """One pain point's mentions in scope.
 
-    ``items_by_day`` counts distinct items per day; ``kpis`` are the moments of those items' KPIs;
+    ``items_by_day`` counts distinct items per day, or ``windows`` gives those days already added up for
+    the scoring's ``as_of`` (``items_by_day`` is then not read); ``kpis`` are the moments of those items'
+    KPIs;
     ``negativity_sum`` is Σ max(0, −clip(sentiment)) and ``intensity_sum`` Σ emotion intensity × confidence
     over its ``n_units`` units; ``effort_units`` how many of them report effort.
     """
@@ -62,10 +76,11 @@ class PainPointSums:
     intensity_sum: float = 0.0
     effort_units: int = 0
     kpis: Mapping[str, Moments] = field(default_factory=dict)
+    windows: MentionWindows | None = None
 
     @property
     def n_items(self) -> int:
-        return sum(self.items_by_day.values())
+        return self.windows.n_items if self.windows is not None else sum(self.items_by_day.values())
 
 
 def impacts_from_moments(
@@ -106,11 +121,16 @@ def score_from_sums(
         volume = share / max_share if max_share else 0.0
         negativity = pp.negativity_sum / pp.n_units if pp.n_units else 0.0
         intensity = pp.intensity_sum / pp.n_units if pp.n_units else 0.0
-        mention_days = {d: n for d, n in pp.items_by_day.items() if n}
-        trend = trend_detail(mention_days, corpus_days, as_of, config, trend_totals)
+        if pp.windows is not None:
+            counts = {"recent": pp.windows.recent, "baseline": pp.windows.baseline}
+            trend = trend_detail({}, corpus_days, as_of, config, trend_totals, counts)
+            last_seen = pp.windows.last_seen
+        else:
+            mention_days = {d: n for d, n in pp.items_by_day.items() if n}
+            trend = trend_detail(mention_days, corpus_days, as_of, config, trend_totals)
+            last_seen = max(mention_days) if mention_days else None
         impacts = impacts_from_moments(pp.kpis, corpus.kpis)
         effort_share = pp.effort_units / pp.n_units if pp.n_units else 0.0
-        last_seen = max(mention_days) if mention_days else None
         results.append(
             assemble_result(
                 pp.pain_point_id,

@@ -189,9 +189,15 @@ def severity_parts(units: Sequence[UnitSignal]) -> tuple[float, float]:
 _WINDOWS = ("recent", "baseline")
 
 
-def _windows(as_of: date, config: PriorityConfig) -> Callable[[date], str | None]:
+def window_starts(as_of: date, config: PriorityConfig) -> tuple[date, date]:
+    """(first day of the recent window, first day of the baseline window): recent is
+    ``[recent_start, as_of]``, baseline ``[baseline_start, recent_start)``."""
     recent_start = as_of - timedelta(days=config.recent_days - 1)
-    baseline_start = recent_start - timedelta(days=config.baseline_days)
+    return recent_start, recent_start - timedelta(days=config.baseline_days)
+
+
+def _windows(as_of: date, config: PriorityConfig) -> Callable[[date], str | None]:
+    recent_start, baseline_start = window_starts(as_of, config)
 
     def window(d: date) -> str | None:
         if recent_start <= d <= as_of:
@@ -215,13 +221,16 @@ def trend_detail(
     as_of: date,
     config: PriorityConfig,
     totals: dict[str, int] | None = None,
+    counts: Mapping[str, int] | None = None,
 ) -> TrendDetail:
     """Share of feedback in the recent window vs the baseline window just before it.
 
     ``totals`` (from ``window_totals``) saves rescanning the corpus for every pain point. Days may be given
-    as mappings day -> count (stored aggregates).
+    as mappings day -> count (stored aggregates), or already counted per window (``counts``: ``recent``
+    and ``baseline``, added up by the database; ``mention_days`` is then not read).
     """
-    counts = count_by_window(mention_days, _windows(as_of, config), _WINDOWS)
+    if counts is None:
+        counts = count_by_window(mention_days, _windows(as_of, config), _WINDOWS)
     if totals is None:
         totals = window_totals(corpus_days, as_of, config)
     cmp = compare_rates(

@@ -12,7 +12,10 @@ the data's, and ``X-Frictionmap-Stale: true`` when they differ (``service.api.fr
 The worker's ``refresh_scores`` (after every analysis and the debounced refresh after incremental
 assignment) builds in its own task, so reads normally find the sums ready; this only keeps a request off the
 build when a write came from elsewhere (an API merge or split, an erasure, a bare ingest before the refresh).
-Never-built sums have nothing to serve and are built in the request.
+Never-built sums have nothing to serve: a small workspace builds them in the request; a large one (data
+written straight into the database, never analysed through the worker) starts the same background build and
+the read answers ``SumsBuilding`` at once (HTTP 503, ``Retry-After``, ``X-Frictionmap-Building: true``)
+instead of holding the request for the whole first build (minutes at a million items).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from service.analysis.view_delta import MAX_DELTA_FRACTION, workspace_size
-from service.analysis.view_tables import _JOURNAL, _VERSION, data_version, ensure_fresh
+from service.analysis.view_tables import _ITEM, _JOURNAL, _UNIT, _VERSION, data_version, ensure_fresh
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +54,23 @@ class Served:
         return self.served is not None and self.served != self.current
 
 
+# What a read answering ``SumsBuilding`` tells the client to wait before asking again.
+BUILDING_RETRY_AFTER_S = 5
+
+
+class SumsBuilding(Exception):
+    """The workspace's sums were never built and building them is large: a background thread builds them
+    now, and this read has no complete build to serve (answered 503 with ``Retry-After``)."""
+
+    def __init__(self, workspace_id: str, retry_after_s: int = BUILDING_RETRY_AFTER_S) -> None:
+        super().__init__(
+            "this workspace's figures are being built for the first time; nothing was changed, "
+            f"retry in {retry_after_s} s"
+        )
+        self.workspace_id = workspace_id
+        self.retry_after_s = retry_after_s
+
+
 SERVED: ContextVar[Served | None] = ContextVar("frictionmap_served_versions", default=None)
 
 _lock = threading.Lock()
@@ -71,6 +91,16 @@ def pending_rows(session: Session, workspace_id: str, built: int, delta: bool, c
     return size if rows > MAX_DELTA_FRACTION * size else DELTA_ROW_COST * rows
 
 
+def stored_rows(session: Session, workspace_id: str, cap: int) -> int:
+    """Items + units of the workspace, each count stopping at ``cap`` (an index walk of at most ``cap`` rows):
+    what a first build reads, for a workspace whose sums were never built."""
+    total = 0
+    for table in (_ITEM, _UNIT):
+        rows = select(table.c.id).where(table.c.workspace_id == workspace_id).limit(cap).subquery()
+        total += int(session.execute(select(func.count()).select_from(rows)).scalar_one())
+    return total
+
+
 def version_for_read(
     session: Session,
     workspace_id: str,
@@ -79,14 +109,21 @@ def version_for_read(
     inline_max_rows: int | None = None,
 ) -> int:
     """The version of the sums this read uses: the data's (bringing them forward when that is small, or
-    ``inline_max_rows`` is None: the worker), else the last build while a background thread makes the next."""
+    ``inline_max_rows`` is None: the worker), else the last build while a background thread makes the next.
+    Raises ``SumsBuilding`` when there is no last build and the first one is large (it runs in the
+    background)."""
     version, built = data_version(session, workspace_id)
     served = version
     if version != built:
-        if built >= 0 and inline_max_rows is not None:
-            cap = inline_max_rows // DELTA_ROW_COST
-            if pending_rows(session, workspace_id, built, delta, cap) > inline_max_rows:
+        if inline_max_rows is not None:
+            if built < 0:  # nothing in the sums to size the build by: count the rows themselves, capped
+                pending = stored_rows(session, workspace_id, inline_max_rows + 1)
+            else:
+                pending = pending_rows(session, workspace_id, built, delta, inline_max_rows // DELTA_ROW_COST)
+            if pending > inline_max_rows:
                 build_in_background(session, workspace_id, delta)
+                if built < 0:
+                    raise SumsBuilding(workspace_id)
                 served = built
         if served == version:
             served = ensure_fresh(session, workspace_id, max_staleness_s, delta)

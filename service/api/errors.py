@@ -21,6 +21,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from service.analysis.read_freshness import SumsBuilding
+
 logger = logging.getLogger(__name__)
 
 
@@ -131,6 +133,14 @@ def error_body(detail: str, errors: list[FieldError] | None = None) -> dict[str,
 _LOCATIONS = {"body", "query", "path", "header", "cookie"}
 
 
+def building_response(exc: SumsBuilding) -> JSONResponse:
+    """A read of a workspace whose figures are being built for the first time (``read_freshness``): 503
+    with ``Retry-After`` like a busy database (nothing changed, retry), told apart by
+    ``X-Frictionmap-Building: true``."""
+    headers = {"Retry-After": str(exc.retry_after_s), "X-Frictionmap-Building": "true"}
+    return JSONResponse(error_body(str(exc)), status_code=503, headers=headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def _unauthenticated(request: Request) -> JSONResponse | None:
         from service.api.deps import auth_error_before_body  # deps builds on this module
@@ -163,6 +173,10 @@ def install_error_handlers(app: FastAPI) -> None:
         errors = to_field_errors(raw)
         return JSONResponse(error_body(summary(errors), errors), status_code=422)
 
+    @app.exception_handler(SumsBuilding)
+    async def _sums_building(_request: Request, exc: SumsBuilding) -> JSONResponse:
+        return building_response(exc)
+
     @app.exception_handler(OperationalError)
     async def _database_unavailable(_request: Request, exc: OperationalError) -> JSONResponse:
         # Lock timeouts, deadlocks, a restarting server: nothing was committed, retrying is safe (idempotent).
@@ -187,7 +201,8 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     413: "Body larger than the configured limit (`FRICTIONMAP_MAX_BODY_BYTES`).",
     422: "A field breaks a rule; `errors` names each field and rule.",
     429: "Too many requests with this API key; wait `Retry-After` seconds, then retry.",
-    503: "Database busy or unavailable; nothing was stored. Retry after `Retry-After` seconds.",
+    503: "Database busy or unavailable, or (`X-Frictionmap-Building: true`) the workspace's figures are "
+    "being built for the first time; nothing was stored. Retry after `Retry-After` seconds.",
 }
 _RETRY_AFTER = {
     "Retry-After": {

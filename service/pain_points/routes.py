@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from service.analysis.view import ViewFilters
-from service.analysis.view_summary import SummaryView, load_summary
+from service.analysis.view_summary import SummaryView, load_summary, load_summary_after_write
 from service.api.deps import CurrentWorkspace, SessionDep
 from service.api.docs import request_examples
 from service.api.errors import error_responses
@@ -126,8 +126,9 @@ def _detail(session: Session, view: SummaryView, pp: PainPoint) -> PainPointDeta
 
 def _edited(session: Session, workspace: Workspace, pp: PainPoint) -> PainPointDetail:
     """Answer a human edit (patch, merge) with the detail recomputed on the stored state, so the response
-    shows the scores the next list call will show."""
-    return _detail(session, load_summary(session, workspace), pp)
+    shows the scores the next list call will show. The edit is committed: a workspace whose sums were never
+    built builds them here rather than answer "retry" (``SumsBuilding``) for a write that was applied."""
+    return _detail(session, load_summary_after_write(session, workspace), pp)
 
 
 @router.get(

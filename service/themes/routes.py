@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 from sqlmodel import Session
 
 from service.analysis.view import ViewFilters
-from service.analysis.view_summary import load_summary
+from service.analysis.view_summary import load_summary, load_summary_after_write
 from service.api.deps import CurrentWorkspace, SessionDep
 from service.api.docs import request_examples
 from service.api.errors import error_responses
@@ -105,10 +105,16 @@ def list_themes(
     return ThemePage(total=len(out), items=out)
 
 
-def _themes(session: Session, workspace: Workspace, filters: ViewFilters) -> list[ThemeOut]:
+def _themes(
+    session: Session, workspace: Workspace, filters: ViewFilters, after_write: bool = False
+) -> list[ThemeOut]:
     """From the stored read sums and two bounded ``GROUP BY`` queries (``service.themes.summary``), not from
-    every item and unit."""
-    view = load_summary(session, workspace, filters)
+    every item and unit. ``after_write``: the answer of an applied rename (never answers "retry")."""
+    view = (
+        load_summary_after_write(session, workspace)
+        if after_write
+        else load_summary(session, workspace, filters)
+    )
     language = workspace_language(workspace)
     priority = {pid: r.priority for pid, r in view.scores.items()}
     items = {pid: r.n_items for pid, r in view.scores.items()}
@@ -131,7 +137,9 @@ def patch_theme(
     """Give a theme a person's name; `name_edited` turns true and re-analyses keep the name while the theme
     keeps its id (it is matched on its pain points and centroid)."""
     theme = rename_theme(session, workspace.id, theme_id, body.name)
-    found = next((t for t in _themes(session, workspace, ViewFilters()) if t.id == theme.id), None)
+    found = next(
+        (t for t in _themes(session, workspace, ViewFilters(), after_write=True) if t.id == theme.id), None
+    )
     if found is not None:
         return found
     # None of its pain points has mentions left: its name, nothing to aggregate.

@@ -7,10 +7,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from service.analysis.read_freshness import SumsBuilding
+from service.api.errors import building_response
 from service.web.auth import RoleRequired, WebSession, WebUser, read_session, write_session
 from service.web.i18n import LANGUAGES, pick_language, translator
 from service.web.insights import stage_labels
@@ -75,6 +77,18 @@ def redirect(request: Request, url: str, ws: WebSession | None = None) -> Redire
 
 def install_web_error_pages(app: FastAPI) -> None:
     """Web pages answer a too-low role with the app's error page (HTML, 403); the API keeps its JSON body."""
+
+    @app.exception_handler(SumsBuilding)
+    async def _sums_building(request: Request, exc: SumsBuilding) -> Response:
+        """A page of a workspace whose figures are built for the first time: the error page (503) that
+        reloads itself after ``Retry-After``; API paths keep their JSON answer."""
+        if request.url.path.startswith("/v1/"):
+            return building_response(exc)
+        response = page(request, "error.html", None, 503, status=503, message=str(exc))
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        response.headers["Refresh"] = str(exc.retry_after_s)
+        response.headers["X-Frictionmap-Building"] = "true"
+        return response
 
     @app.exception_handler(RoleRequired)
     async def _role_required(request: Request, exc: RoleRequired) -> HTMLResponse:

@@ -1,10 +1,12 @@
 """A read never waits for a large build of the stored sums (``read_freshness``): it serves the last complete
 build, says so in its headers, and a background thread builds the new version, which then equals the full
-scan; small builds and never-built sums stay in the request; the worker's refresh builds inline."""
+scan; small builds stay in the request, large never-built sums are built in the background while the reads
+answer "building" (503); the worker's refresh builds inline."""
 
 from __future__ import annotations
 
 import random
+import threading
 from typing import Any
 
 import pytest
@@ -89,7 +91,7 @@ def test_a_large_rebuild_serves_the_last_build_then_the_new_one(
     assert_same_views(engine, workspace_id)
 
 
-def test_a_small_build_and_never_built_sums_stay_in_the_request(
+def test_a_small_build_and_small_never_built_sums_stay_in_the_request(
     client: TestClient,
     auth_headers: dict[str, str],
     topic_backend: TopicBackend,
@@ -105,16 +107,70 @@ def test_a_small_build_and_never_built_sums_stay_in_the_request(
     assert _versions(response)[2] == "false"
     assert_same_views(engine, workspace_id)
 
-    inline_max(0)
+    inline_max(100)  # the never-built workspace below has fewer items + units than that
     with Session(engine) as session:
         ws, pps = new_workspace(session)
         add_items(session, ws, [*pps, None], 30, seed=5)
         workspace = session.get(Workspace, ws)
         assert workspace is not None
+        assert read_freshness.stored_rows(session, ws, 101) <= 100
         rebuilds = BUILDS["rebuilds"]
-        view = view_summary.load_summary(session, workspace)  # nothing to serve: built here
+        view = view_summary.load_summary(session, workspace)  # nothing to serve, small: built here
         assert BUILDS["rebuilds"] == rebuilds + 1
         assert data_version(session, ws) == (view.version, view.version)
+
+
+def test_large_never_built_sums_build_in_the_background(
+    client: TestClient, engine: Engine, workspace_id: str, auth_headers: dict[str, str], inline_max: Any
+) -> None:
+    """Data written straight into the database, never analysed: the first read does not wait for the whole
+    first build. It starts it in the background and answers 503 ``Retry-After`` with
+    ``X-Frictionmap-Building`` (API and web page alike); once built, the reads equal the full scan."""
+    from tests.service.web.conftest import PASSWORD, USERS, csrf_of, make_users
+
+    make_users(engine)
+    with Session(engine) as session:
+        pps = [PainPoint(workspace_id=workspace_id, label=f"pp{k}") for k in range(4)]
+        session.add_all(pps)
+        session.commit()
+        add_items(session, workspace_id, [*(p.id for p in pps), None], 60, seed=9)
+        assert data_version(session, workspace_id)[1] == -1  # never built
+    inline_max(10)
+    gate = threading.Event()
+    real_build = read_freshness._build
+
+    def held_build(*args: Any) -> None:  # the build waits until the test has seen the "building" answers
+        gate.wait(30)
+        real_build(*args)
+
+    read_freshness.wait_for_builds()
+    rebuilds = BUILDS["rebuilds"]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(read_freshness, "_build", held_build)
+        try:
+            for path in ("/v1/pain-points", "/v1/journey-map?format=json", "/v1/themes"):
+                r = client.get(path, headers=auth_headers)
+                assert r.status_code == 503, (path, r.status_code, r.text)
+                assert r.headers["x-frictionmap-building"] == "true"
+                assert int(r.headers["retry-after"]) > 0
+                assert "built for the first time" in r.json()["detail"]
+            token = csrf_of(client.get("/login").text)
+            client.post("/login", data={"email": USERS["viewer"], "password": PASSWORD, "csrf_token": token})
+            for path in ("/", "/compare?a_channel=web&b_channel=app", "/pain-points"):
+                page = client.get(path)
+                assert page.status_code == 503, (path, page.status_code)
+                assert page.headers["x-frictionmap-building"] == "true"
+                assert "built for the first time" in page.text
+            assert len(read_freshness._building) == 1  # one build for all those reads
+        finally:
+            gate.set()
+            read_freshness.wait_for_builds()
+    assert BUILDS["rebuilds"] == rebuilds + 1
+    fresh = client.get("/v1/pain-points", headers=auth_headers)
+    assert fresh.status_code == 200
+    assert _versions(fresh)[2] == "false"
+    assert client.get("/compare?a_channel=web&b_channel=app").status_code == 200
+    assert_same_views(engine, workspace_id)
 
 
 def test_the_worker_refresh_builds_inline(engine: Engine, inline_max: Any) -> None:
@@ -124,7 +180,7 @@ def test_the_worker_refresh_builds_inline(engine: Engine, inline_max: Any) -> No
         add_items(session, ws, [*pps, None], 40, seed=3)
         workspace = session.get(Workspace, ws)
         assert workspace is not None
-        view_summary.load_summary(session, workspace)
+        rebuild_read_sums(session, ws)  # built once (a read would answer "building" with this limit)
         add_items(session, ws, [*pps, None], 40, seed=4)
         version, built = data_version(session, ws)
         assert version != built
