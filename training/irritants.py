@@ -12,7 +12,7 @@ from its translation):
 - of the rest, ``sha1("dev:" + group) % 100 < DEV_PERCENT`` → the development part on which the stage recipe
   is chosen; the remainder is fitted on.
 
-``data/irritants_more_{fr,en}.jsonl`` (issue 10, third round: 168 more pairs, adding delivery companies,
+``data/irritants_more_{fr,en}.jsonl`` (issue 10, third round: 221 more pairs, adding delivery companies,
 energy, public services and more finance) are training data only: they are split by the dev hash alone, so the
 held-out set stays exactly the 64 pairs it was (adding them to the first files would have put ~30 % of them
 into it and changed the evaluation set between rounds).
