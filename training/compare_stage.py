@@ -108,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     irr, more = parts(load_irritants()), parts(load_irritants(prefix=MORE_PREFIX))
     irr_fit, irr_dev = irr["fit"] + more["fit"], irr["dev"] + more["dev"]
     unit_embedder = CachedEmbedder(embedder)  # the pipeline's units, vectors shared with bench.stages
-    cf = cfpb_documents(DATASETS.resolve() / "cfpb_complaints_sample")
+    cf = cfpb_documents(DATASETS.resolve())
     cf_fit, cf_dev = (document_units(*cf[k], unit_embedder) for k in ("fit", "dev"))
     unit_embedder.save()
     dev_sets = {
