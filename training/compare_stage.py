@@ -185,7 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     out.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     print(f"best: {summary['best']} → {out}", file=sys.stderr)
     if args.write and better:
-        cf_all = document_units(*(a + b for a, b in zip(cf["fit"], cf["dev"], strict=True)), unit_embedder)
+        (fit_texts, fit_stages), (dev_texts, dev_stages) = cf["fit"], cf["dev"]
+        cf_all = document_units(fit_texts + dev_texts, fit_stages + dev_stages, unit_embedder)
         dev = results[best["key"]]
         _ship(embedder, best, dev, train_units, fit_bank, irr_fit + irr_dev, cf_all, best["pw"])
     return 0

@@ -1,4 +1,4 @@
-"""The CFPB split the stage head trains on (fixed, by text) and the pipeline's document vote it is scored by."""
+"""The CFPB split the stage head trains on (fixed, by text) and the document vote it is scored by."""
 
 from __future__ import annotations
 
