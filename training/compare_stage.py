@@ -1,22 +1,28 @@
-"""Stages across industries: Banking77 train queries and the bilingual known irritants, compared on dev data.
+"""Stages across industries: Banking77 train queries, known irritants, CFPB complaints, compared on dev data.
 
-    python -m training.compare_stage [--backend …] [--write]
+    python -m training.compare_stage [--backend …] [--write] [--max-fit N] [--irritant-weights …] …
 
-The shipped stage head (embedding ⊕ char n-gram TF-IDF ⊕ taxonomy prototypes; trained on the seed corpus +
-Banking77 *train* queries labelled with training/mappings/banking77_stages_full.json) against the same recipe
-with the fit part of the bilingual known irritants (training/irritants.py) added as a third source, weighted
-in total like a share of the seed corpus (``irritant weight``). Model selection is on development data only,
-by the mean of three macro-F1: a stable hash part of Banking77 train never fitted on, the seed held-out split
-and the irritants' dev part; the better mean ships with ``--write`` (refitted with the irritants' dev part
-added, the held-out irritants never). CFPB has no train split and the held-out irritants are the evaluation
-set, so neither is ever trained or selected on (``python -m bench.stages`` reports them). Because the shipped
-head has seen the irritants' dev part, re-running this against it scores family A on data it was fitted on
-(its "irritants dev" figure is then not a dev figure): compare a new recipe against family C's rows instead.
+The shipped stage head is embedding ⊕ char n-gram TF-IDF ⊕ taxonomy prototypes, trained on the seed corpus +
+Banking77 *train* queries labelled with training/mappings/banking77_stages_full.json + the fit part of the
+bilingual known irritants (training/irritants.py: the first 197 pairs' fit part and every fit pair of
+``irritants_more``) + (issue 10, third round) the clause units of the CFPB narratives' fit part
+(training/stage_sources.py), each unit labelled with its narrative's stage. Each source is weighted in total
+as a share of the seed corpus. Model selection is on development data only, by the mean of four macro-F1: a
+stable hash part of Banking77 train never fitted on, the seed held-out split, the irritants' dev parts (both
+files) and the CFPB dev narratives scored per document as the pipeline does (mean of unit probabilities). The
+grid (each a comma list; the defaults are the shipped recipe, issue 10 third round, chosen on wider grids
+recorded in docs/benchmarks.md): irritant weight, CFPB weight, class weights (``balanced`` or ``none``),
+``C``, text-blend weight and prototype weight. The best mean ships with ``--write`` if it beats the shipped
+head's, refitted with the dev parts added; the held-out irritants and the CFPB test half are never trained or
+selected on (``python -m bench.stages`` reports them). Because the shipped head has seen the dev parts it was
+refitted on, re-running this against it scores family A on data it was fitted on: compare a new recipe against
+the grid's rows.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import sys
@@ -27,14 +33,16 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import f1_score
 
+from bench.sentiment import CachedEmbedder
 from nlp.tagging.artifacts import backend_slug
 from nlp.tagging.tagger import load_tagger
 from training.compare_sentiment import _fit_lr, _fit_text
 from training.corpus import Unit, load_seed, split
 from training.embedding_cache import embed, load_embedder
-from training.irritants import load_irritants, parts
+from training.irritants import MORE_PREFIX, load_irritants, parts
 from training.model_card import ship_blended_head
 from training.sentiment_real import DATASETS, is_dev, read_rows
+from training.stage_sources import DocUnits, cfpb_documents, document_units
 
 HERE = Path(__file__).resolve().parent
 MAPPING = json.loads((HERE / "mappings" / "banking77_stages_full.json").read_text())["mapping"]
@@ -75,76 +83,102 @@ def _fit(
     return _fit_lr(embed(texts, embedder), y, w, c), _fit_text(texts, y, w)
 
 
+def _floats(text: str) -> list[float]:
+    return [float(v) for v in text.split(",")]
+
+
+def _class_weights(text: str) -> list[str | None]:
+    return [None if v == "none" else v for v in text.split(",")]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.compare_stage")
     parser.add_argument("--backend", default="use-multilingual")
-    parser.add_argument("--max-fit", type=int, default=1500)
+    parser.add_argument("--max-fit", type=int, default=4000, help="Banking77 train queries fitted on")
     parser.add_argument("--max-dev", type=int, default=800)
+    parser.add_argument("--irritant-weights", default="1", help="irritants' total, × the seed corpus")
+    parser.add_argument("--cfpb-weights", default="0,1,2", help="CFPB fit units' total, × the seed corpus")
+    parser.add_argument("--class-weights", default="none")
+    parser.add_argument("--cs", default="8")
+    parser.add_argument("--text-weights", default="0.7")
+    parser.add_argument("--prototype-weights", default="0.2")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
     embedder = load_embedder(args.backend)
     train_units, held = split(load_seed())
     fit_bank, dev_bank = load_banking(args.max_fit, args.max_dev)
-    irr = parts(load_irritants())
+    irr, more = parts(load_irritants()), parts(load_irritants(prefix=MORE_PREFIX))
+    irr_fit, irr_dev = irr["fit"] + more["fit"], irr["dev"] + more["dev"]
+    unit_embedder = CachedEmbedder(embedder)  # the pipeline's units, vectors shared with bench.stages
+    cf = cfpb_documents(DATASETS.resolve())
+    cf_fit, cf_dev = (document_units(*cf[k], unit_embedder) for k in ("fit", "dev"))
+    unit_embedder.save()
     dev_sets = {
         "seed held-out": held,
         "banking77 dev (full mapping)": dev_bank,
-        "irritants dev": irr["dev"],
+        "irritants dev": irr_dev,
     }
     eval_units = [u for units in dev_sets.values() for u in units]
     eval_texts = [u.text for u in eval_units]
     x_eval = embed(eval_texts, embedder)
+    cf_key = "cfpb dev (full mapping, documents)"
     shipped = load_tagger(None, embedder.model_id, encode=embedder.encode)
-    ids, p_shipped = shipped.stage_proba(eval_texts, x_eval)
 
-    def scores(p: np.ndarray, classes: Sequence[str]) -> dict[str, float]:
+    def scores(p: np.ndarray, p_cf: np.ndarray, classes: Sequence[str]) -> dict[str, float]:
         pred = np.array(classes)[p.argmax(axis=1)]
         out, start = {}, 0
         for name, units in dev_sets.items():
             out[name] = _f1([u.stage for u in units], pred[start : start + len(units)])
             start += len(units)
+        out[cf_key] = _f1(cf_dev.labels, np.array(cf_dev.document_predictions(p_cf, classes)))
         return out
 
-    shipped_key = "A shipped (seed + banking77)"
-    results: dict[str, Any] = {shipped_key: scores(p_shipped, ids)}
-    prior_w = shipped._heads["stage"].prior_weight  # the shipped blend, kept as is
+    shipped_key = "A shipped"
+    ids, p_shipped = shipped.stage_proba(eval_texts, x_eval)
+    results: dict[str, Any] = {
+        shipped_key: scores(p_shipped, shipped.stage_proba(cf_dev.texts, cf_dev.x)[1], ids)
+    }
     protos = shipped._prototypes
-    units = train_units + fit_bank + irr["fit"]
-    sizes = [len(train_units), len(fit_bank), len(irr["fit"])]
-    texts = [u.text for u in units]
-    x, y = embed(texts, embedder), np.array([u.stage for u in units])
+    assert protos is not None
+    units = train_units + fit_bank + irr_fit
+    texts = [u.text for u in units] + cf_fit.texts
+    y = np.array([u.stage for u in units] + cf_fit.unit_labels())
+    x = np.vstack([embed([u.text for u in units], embedder), cf_fit.x])
+    sizes = [len(train_units), len(fit_bank), len(irr_fit), len(cf_fit.texts)]
+    n_seed = len(train_units)
     best: dict[str, Any] = {}
-    for iw in (0.25, 0.5, 1.0):
-        w = _weights(sizes, [len(train_units), len(train_units), iw * len(train_units)])
-        text = _fit_text(texts, y, w)
-        for c in (8.0, 32.0):
-            m = _fit_lr(x, y, w, c)
+    for iw, cw, cls_w in itertools.product(
+        _floats(args.irritant_weights), _floats(args.cfpb_weights), _class_weights(args.class_weights)
+    ):
+        w = _weights(sizes, [n_seed, n_seed, iw * n_seed, cw * n_seed])
+        keep = w > 0
+        text = _fit_text([t for t, k in zip(texts, keep, strict=True) if k], y[keep], w[keep], cls_w)
+        pt_eval, pt_cf = text.predict_proba(eval_texts), text.predict_proba(cf_dev.texts)
+        for c in _floats(args.cs):
+            m = _fit_lr(x[keep], y[keep], w[keep], c, cls_w)
             classes = [str(k) for k in m.classes_]
-            pt = text.predict_proba(eval_texts)[:, [list(text.classes).index(k) for k in classes]]
-            prior = (
-                protos.probabilities(x_eval)[:, [protos.stage_ids.index(k) for k in classes]]
-                if protos
-                else None
-            )
-            for wt in (0.3, 0.5, 0.7):
-                p = (1 - wt) * m.predict_proba(x_eval) + wt * pt
-                if prior is not None and prior_w > 0:
-                    p = (1 - prior_w) * p + prior_w * prior
-                key = f"C seed+banking77+irritants iw={iw} C={c} w={wt}"
-                results[key] = scores(p, classes)
+            ti = [list(text.classes).index(k) for k in classes]
+            pi = [protos.stage_ids.index(k) for k in classes]
+            pe_eval, pe_cf = m.predict_proba(x_eval), m.predict_proba(cf_dev.x)
+            prior_eval, prior_cf = protos.probabilities(x_eval)[:, pi], protos.probabilities(cf_dev.x)[:, pi]
+            for wt, pw in itertools.product(_floats(args.text_weights), _floats(args.prototype_weights)):
+                p = (1 - pw) * ((1 - wt) * pe_eval + wt * pt_eval[:, ti]) + pw * prior_eval
+                p_cf = (1 - pw) * ((1 - wt) * pe_cf + wt * pt_cf[:, ti]) + pw * prior_cf
+                key = f"D iw={iw} cw={cw} class_weight={cls_w} C={c} w={wt} pw={pw}"
+                results[key] = scores(p, p_cf, classes)
                 mean = float(np.mean(list(results[key].values())))
                 print(f"  {key}: {results[key]} mean {mean:.4f}", file=sys.stderr, flush=True)
                 if not best or mean > best["mean"]:
-                    best = {"key": key, "mean": mean, "wt": wt, "C": c, "iw": iw}
+                    best = {"key": key, "mean": mean, "wt": wt, "C": c, "iw": iw, "cw": cw, "pw": pw}
+                    best["class_weight"] = cls_w
     shipped_mean = float(np.mean(list(results[shipped_key].values())))
     print(f"  {shipped_key}: {results[shipped_key]} mean {shipped_mean:.4f}", file=sys.stderr)
     better = best["mean"] > shipped_mean
-    fit_rows = {"seed": len(train_units), "banking77": len(fit_bank), "irritants": len(irr["fit"])}
+    fit_rows = dict(zip(("seed", "banking77", "irritants", "cfpb units"), sizes, strict=True))
     summary = {
         "model_id": embedder.model_id,
         "fit_rows": fit_rows,
-        "dev_rows": {k: len(v) for k, v in dev_sets.items()},
-        "prototype_weight": prior_w,
+        "dev_rows": {**{k: len(v) for k, v in dev_sets.items()}, cf_key: len(cf_dev.labels)},
         "results": results,
         "means": {k: round(float(np.mean(list(v.values()))), 4) for k, v in results.items()},
         "best": best["key"] if better else shipped_key,
@@ -153,31 +187,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     out.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     print(f"best: {summary['best']} → {out}", file=sys.stderr)
     if args.write and better:
-        # refit the chosen recipe with the irritants' dev part too (the held-out part stays unseen)
-        ship_units = train_units + fit_bank + irr["fit"] + irr["dev"]
-        ship_sizes = [len(train_units), len(fit_bank), len(irr["fit"]) + len(irr["dev"])]
-        totals = [len(train_units), len(train_units), best["iw"] * len(train_units)]
-        m, text = _fit(ship_units, ship_sizes, totals, best["C"], embedder)
-        directory = HERE / "artifacts" / backend_slug(embedder.model_id)
-        ship_blended_head(
-            directory,
-            "stage",
-            m,
-            text,
-            embedder.model_id,
-            best,
-            {
-                "features": f"embedding ⊕ char n-gram TF-IDF (w={best['wt']}) ⊕ prototypes (w={prior_w})",
-                "file": "stage-v1.npz",
-                "dev": results[best["key"]],
-                "train_sources": {**fit_rows, "irritants": ship_sizes[2]},
-                "irritant_weight": best["iw"],
-                "trained_by": "python -m training.compare_stage --write",
-            },
-            prior_weight=prior_w,
-        )
-        print(f"written to {directory}", file=sys.stderr)
+        (fit_texts, fit_stages), (dev_texts, dev_stages) = cf["fit"], cf["dev"]
+        cf_all = document_units(fit_texts + dev_texts, fit_stages + dev_stages, unit_embedder)
+        dev = results[best["key"]]
+        _ship(embedder, best, dev, train_units, fit_bank, irr_fit + irr_dev, cf_all, best["pw"])
     return 0
+
+
+def _ship(
+    embedder: Any,
+    best: dict[str, Any],
+    dev: dict[str, float],
+    seed: list[Unit],
+    bank: list[Unit],
+    irritants: list[Unit],
+    cf_units: DocUnits,
+    prior_w: float,
+) -> None:
+    """Refit the chosen recipe with the dev parts too (irritants' and CFPB's) and ship it with its card."""
+    base = seed + bank + irritants
+    texts = [u.text for u in base] + cf_units.texts
+    y = np.array([u.stage for u in base] + cf_units.unit_labels())
+    x = np.vstack([embed([u.text for u in base], embedder), cf_units.x])
+    sizes = [len(seed), len(bank), len(irritants), len(cf_units.texts)]
+    w = _weights(sizes, [len(seed), len(seed), best["iw"] * len(seed), best["cw"] * len(seed)])
+    keep = w > 0
+    m = _fit_lr(x[keep], y[keep], w[keep], best["C"], best["class_weight"])
+    text = _fit_text(
+        [t for t, k in zip(texts, keep, strict=True) if k], y[keep], w[keep], best["class_weight"]
+    )
+    directory = HERE / "artifacts" / backend_slug(embedder.model_id)
+    ship_blended_head(
+        directory,
+        "stage",
+        m,
+        text,
+        embedder.model_id,
+        best,
+        {
+            "features": f"embedding ⊕ char n-gram TF-IDF (w={best['wt']}) ⊕ prototypes (w={prior_w})",
+            "file": "stage-v1.npz",
+            "dev": dev,
+            "train_sources": dict(zip(("seed", "banking77", "irritants", "cfpb units"), sizes, strict=True)),
+            "irritant_weight": best["iw"],
+            "cfpb_weight": best["cw"],
+            "class_weight": best["class_weight"],
+            "trained_by": "python -m training.compare_stage --write",
+        },
+        prior_weight=prior_w,
+    )
+    print(f"written to {directory}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,11 @@ from its translation):
   nothing trains on or selects on;
 - of the rest, ``sha1("dev:" + group) % 100 < DEV_PERCENT`` → the development part on which the stage recipe
   is chosen; the remainder is fitted on.
+
+``data/irritants_more_{fr,en}.jsonl`` (issue 10, third round: 221 more pairs, adding delivery companies,
+energy, public services and more finance) are training data only: they are split by the dev hash alone, so the
+held-out set stays exactly the 64 pairs it was (adding them to the first files would have put ~30 % of them
+into it and changed the evaluation set between rounds).
 """
 
 from __future__ import annotations
@@ -42,25 +47,31 @@ DOMAINS = (
     "airline",
     "utilities",
     "saas",
+    "energy",
+    "delivery",
+    "public_services",
 )
+MORE_PREFIX = "irritants_more"  # fit/dev-only pairs: never held out
 
 
 def _bucket(key: str) -> int:
     return int(hashlib.sha1(key.encode("utf-8")).hexdigest()[:8], 16) % 100
 
 
-def part_of(group: str) -> str:
-    """``"heldout"``, ``"dev"`` or ``"fit"`` for a pair group."""
-    if _bucket(group) < HELDOUT_PERCENT:
+def part_of(group: str, can_hold_out: bool = True) -> str:
+    """``"heldout"``, ``"dev"`` or ``"fit"`` for a pair group (never held out for the fit/dev-only files)."""
+    if can_hold_out and _bucket(group) < HELDOUT_PERCENT:
         return "heldout"
     return "dev" if _bucket(f"dev:{group}") < DEV_PERCENT else "fit"
 
 
-def load_irritants(data_dir: Path = DATA_DIR) -> list[Unit]:
-    """Every irritant unit, validated (language, stage, domain, group present)."""
+def load_irritants(data_dir: Path = DATA_DIR, prefix: str = "irritants") -> list[Unit]:
+    """Every irritant unit of ``<prefix>_{fr,en}.jsonl``, validated (language, stage, domain, group present).
+
+    ``prefix=MORE_PREFIX`` loads the fit/dev-only pairs (their units' ``source`` is ``irritants_more``)."""
     units: list[Unit] = []
     for lang in LANGS:
-        path = data_dir / f"irritants_{lang}.jsonl"
+        path = data_dir / f"{prefix}_{lang}.jsonl"
         for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
                 continue
@@ -85,15 +96,15 @@ def load_irritants(data_dir: Path = DATA_DIR) -> list[Unit]:
                     effort_type=None,
                     group=row["group"],
                     domain=row["domain"],
-                    source="irritants",
+                    source=prefix,
                 )
             )
     return units
 
 
 def parts(units: list[Unit]) -> dict[str, list[Unit]]:
-    """``{"fit": …, "dev": …, "heldout": …}`` by the fixed group hashes."""
+    """``{"fit": …, "dev": …, "heldout": …}`` by the fixed group hashes (``irritants_more``: fit/dev)."""
     out: dict[str, list[Unit]] = {"fit": [], "dev": [], "heldout": []}
     for u in units:
-        out[part_of(u.group or u.text)].append(u)
+        out[part_of(u.group or u.text, can_hold_out=u.source != MORE_PREFIX)].append(u)
     return out

@@ -10,7 +10,7 @@ import pytest
 
 from nlp.tagging.taxonomy import load_default_taxonomy
 from training.corpus import load_seed
-from training.irritants import DATA_DIR, load_irritants, part_of, parts
+from training.irritants import DATA_DIR, MORE_PREFIX, load_irritants, part_of, parts
 
 
 def test_every_unit_has_a_default_taxonomy_stage_and_both_languages_of_its_pair() -> None:
@@ -74,3 +74,24 @@ def test_other_heads_never_read_the_irritants() -> None:
     """The seed loader (sentiment, emotion, effort heads) must not pick the irritant files up."""
     seed_texts = {u.text for u in load_seed()}
     assert not seed_texts & {u.text for u in load_irritants()}
+
+
+def test_more_pairs_are_fit_or_dev_only_and_leave_the_held_out_set_unchanged() -> None:
+    """The third round's pairs (irritants_more_*) train and select; the evaluation set stays the 64 pairs."""
+    first = load_irritants()
+    more = load_irritants(prefix=MORE_PREFIX)
+    assert len(more) >= 300 and {u.source for u in more} == {MORE_PREFIX}
+    held_before = [u.text for u in parts(first)["heldout"]]
+    split = parts(first + more)
+    assert [u.text for u in split["heldout"]] == held_before and len(held_before) == 128
+    assert {u.text for u in more} <= {u.text for u in split["fit"] + split["dev"]}
+    assert part_of("irr-saas-007") == "heldout" and part_of("irr-saas-007", can_hold_out=False) != "heldout"
+    stage_of: dict[str, str] = {}
+    langs: dict[str, list[str]] = {}
+    for u in more:
+        assert stage_of.setdefault(u.group or "", u.stage or "") == u.stage
+        langs.setdefault(u.group or "", []).append(u.lang)
+    assert all(sorted(v) == ["en", "fr"] for v in langs.values())
+    assert {u.stage for u in more} == set(load_default_taxonomy().stage_ids)
+    known = {u.text for u in first} | {u.text for u in load_seed()}
+    assert not known & {u.text for u in more}
