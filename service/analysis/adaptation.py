@@ -191,10 +191,11 @@ def _sample_units(
     return ids, texts, matrix, np.asarray(rows, dtype=np.int64), read
 
 
-def _scoped_units(workspace_id: str, scope: AnalysisScope, model_id: str) -> Any:
-    """Embedded units of the items in scope (the existence check; the pages add columns)."""
+def _embedded_in_scope(workspace_id: str, scope: AnalysisScope, model_id: str, *columns: Any) -> Any:
+    """``columns`` of the embedded units of the items in scope (joined to their item: the scope's conditions
+    and the rating/NPS are the item's)."""
     return (
-        select(OpinionUnit.id)
+        select(*columns)
         .join(FeedbackItem, col(FeedbackItem.id) == col(OpinionUnit.feedback_id))
         .where(
             OpinionUnit.workspace_id == workspace_id,
@@ -215,18 +216,8 @@ def _unit_pages(
     the scope's item list materialised): 0.5–1.3 s a page at 300k units, quadratic in the workspace. The
     re-tagging writes only columns no index and no read condition here involves (sentiment, score,
     emotion) and only of rows already read, so writing while the cursor is open is safe on both databases."""
-    stmt = (
-        select(*_COLUMNS)  # type: ignore[call-overload]
-        .join(FeedbackItem, col(FeedbackItem.id) == col(OpinionUnit.feedback_id))
-        .where(
-            OpinionUnit.workspace_id == workspace_id,
-            OpinionUnit.embedding_model == model_id,
-            col(OpinionUnit.embedding).is_not(None),
-            _in_scope(workspace_id, scope),
-        )
-        .execution_options(yield_per=chunk)
-    )
-    yield from session.execute(stmt).partitions()
+    stmt = _embedded_in_scope(workspace_id, scope, model_id, *_COLUMNS)
+    yield from session.execute(stmt.execution_options(yield_per=chunk)).partitions()
 
 
 def _rescore(
@@ -288,7 +279,10 @@ def adapt_workspace_sentiment(
     labels = np.array([label for _, label in chosen], dtype=np.int64)
     n_neg, n_pos = int(np.sum(labels == -1)), int(np.sum(labels == 1))
     if min(n_neg, n_pos) < config.min_per_class:  # nothing will be fitted: read no vector
-        if session.exec(_scoped_units(workspace_id, scope, model_id).limit(1)).first() is None:
+        if (
+            session.exec(_embedded_in_scope(workspace_id, scope, model_id, OpinionUnit.id).limit(1)).first()
+            is None
+        ):
             return None
         why = f"needs {config.min_per_class} rated items per class (negative {n_neg}, positive {n_pos})"
         return AdaptationReport(False, why, len(item_ids), n_neg, n_pos, 0.0, None, None, 0, None, None)

@@ -277,56 +277,6 @@ def compute_sums(session: Session, workspace: Workspace, filters: ViewFilters, l
     return sums
 
 
-def stage_aggregates(session: Session, workspace_id: str, filters: ViewFilters) -> dict[str, StageAggregate]:
-    """The journey map's per-stage figures, as ``view.journey_map`` computes them from every unit."""
-    items: dict[str, dict[str, Any]] = {}
-    for key, channel, n, r_n, r_sum, nps_n, prom, detr in session.execute(
-        select(
-            _I.c.key,
-            _I.c.channel,
-            func.sum(_I.c.n_items),
-            func.sum(_I.c.rating_n),
-            func.sum(_I.c.rating_sum),
-            func.sum(_I.c.nps_n),
-            func.sum(_I.c.nps_promoters),
-            func.sum(_I.c.nps_detractors),
-        )
-        .where(*_where(_I, workspace_id, "stage", filters, grain(filters, by_channel=True)))
-        .group_by(_I.c.key, _I.c.channel)
-    ):
-        acc = items.setdefault(key, {"n": 0, "touch": {}, "r_n": 0, "r_sum": 0.0, "nps": [0, 0, 0]})
-        acc["n"] += int(n)
-        acc["touch"][channel or "unknown"] = acc["touch"].get(channel or "unknown", 0) + int(n)
-        acc["r_n"] += int(r_n)
-        acc["r_sum"] += float(r_sum)
-        acc["nps"] = [a + int(b) for a, b in zip(acc["nps"], (nps_n, prom, detr), strict=True)]
-    out: dict[str, StageAggregate] = {}
-    for key, n_units, sn, ss, eff in session.execute(
-        select(
-            _U.c.key,
-            func.sum(_U.c.n_units),
-            func.sum(_U.c.sentiment_n),
-            func.sum(_U.c.sentiment_sum),
-            func.sum(_U.c.effort_n),
-        )
-        .where(*_where(_U, workspace_id, "stage", filters, grain(filters)))
-        .group_by(_U.c.key)
-    ):
-        acc = items.get(key, {"n": 0, "touch": {}, "r_n": 0, "r_sum": 0.0, "nps": [0, 0, 0]})
-        nps_n, prom, detr = acc["nps"]
-        out[key] = StageAggregate(
-            stage_id=key,
-            n_items=acc["n"],
-            n_units=int(n_units),
-            touchpoints=dict(sorted(acc["touch"].items(), key=lambda kv: (-kv[1], kv[0]))),
-            mean_sentiment=float(ss) / int(sn) if sn else None,
-            mean_rating=acc["r_sum"] / acc["r_n"] if acc["r_n"] else None,
-            nps=100.0 * (prom - detr) / nps_n if nps_n else None,
-            effort_share=int(eff) / int(n_units),
-        )
-    return out
-
-
 def live_pain_points(session: Session, workspace_id: str) -> dict[str, PainPoint]:
     return {
         p.id: p
@@ -364,6 +314,8 @@ def load_summary(
     key = (workspace.id, version, item_filters, config, hash(tuple(live)))
     sums = CACHE.get_or_compute(key, lambda: compute_sums(session, workspace, filters, live))
     if with_stages and sums.stages is None:
+        from service.analysis.view_stages import stage_aggregates  # it reads this module's sum helpers
+
         sums.stages = stage_aggregates(session, workspace.id, filters)
         sums.pp_channels = pp_channels(session, workspace.id, filters)
     return SummaryView(workspace, filters, version, pps, sums)
