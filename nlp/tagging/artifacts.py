@@ -37,6 +37,47 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return np.asarray(e / e.sum(axis=1, keepdims=True))
 
 
+def logistic_proba(z: np.ndarray) -> np.ndarray:
+    """scikit-learn's ``LogisticRegression.predict_proba`` from its decision values ``z`` (n, k): a binary
+    fit has one column, the decision for ``classes[1]``; otherwise the multinomial softmax."""
+    if z.shape[1] == 1:
+        p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
+        return np.stack([1.0 - p1, p1], axis=1)
+    return _softmax(z)
+
+
+TfidfArrays = tuple[tuple[str, ...], tuple[str, ...], np.ndarray, np.ndarray, np.ndarray, tuple[int, int]]
+
+
+def save_tfidf_head(path: Path, arrays: TfidfArrays, range_key: str) -> Path:
+    """A TF-IDF logistic head as (classes, vocabulary, idf, coef, intercept, n-gram range) in one npz, the
+    weights as float32: the layout ``TextHead`` and the document expert's word head both ship."""
+    classes, vocabulary, idf, coef, intercept, ngram_range = arrays
+    named: dict[str, Any] = {
+        "classes": np.array(classes),
+        "vocabulary": np.array(vocabulary),
+        "idf": idf.astype(np.float32),
+        "coef": coef.astype(np.float32),
+        "intercept": intercept.astype(np.float32),
+        range_key: np.array(ngram_range),
+    }
+    np.savez_compressed(path, **named)
+    return path
+
+
+def load_tfidf_head(path: Path, range_key: str) -> TfidfArrays:
+    with np.load(path, allow_pickle=False) as data:
+        lo, hi = (int(v) for v in data[range_key])
+        return (
+            tuple(str(c) for c in data["classes"]),
+            tuple(str(t) for t in data["vocabulary"]),
+            data["idf"],
+            data["coef"],
+            data["intercept"],
+            (lo, hi),
+        )
+
+
 @dataclass(frozen=True)
 class LinearHead:
     """Multinomial (or binary) logistic regression as arrays; ``predict_proba`` matches scikit-learn's."""
@@ -52,11 +93,7 @@ class LinearHead:
     uses_polarity: bool = False  # reads the polarity lexicon columns (nlp/tagging/polarity_lexicon.py)
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
-        z = features @ self.coef.T + self.intercept
-        if self.coef.shape[0] == 1:  # binary: sklearn's decision is for classes[1]
-            p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
-            return np.stack([1.0 - p1, p1], axis=1)
-        return _softmax(z)
+        return logistic_proba(features @ self.coef.T + self.intercept)
 
     def save(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
@@ -204,38 +241,13 @@ class TextHead:
     def predict_proba(
         self, texts: Sequence[str], analyzed: NgramBatch | None = None, mapping: Any = None
     ) -> np.ndarray:
-        z = (
-            np.asarray(self.transform(texts, analyzed, mapping) @ self.coef.T.astype(np.float64))
-            + self.intercept
-        )
-        if self.coef.shape[0] == 1:
-            p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
-            return np.stack([1.0 - p1, p1], axis=1)
-        return _softmax(z)
+        x = self.transform(texts, analyzed, mapping)
+        return logistic_proba(np.asarray(x @ self.coef.T.astype(np.float64)) + self.intercept)
 
     def save(self, directory: Path) -> Path:
-        path = directory / f"{self.name}-text-{ARTIFACT_VERSION}.npz"
-        np.savez_compressed(
-            path,
-            classes=np.array(self.classes),
-            vocabulary=np.array(self.vocabulary),
-            idf=self.idf.astype(np.float32),
-            coef=self.coef.astype(np.float32),
-            intercept=self.intercept.astype(np.float32),
-            ngram_range=np.array(self.ngram_range),
-        )
-        return path
+        arrays = (self.classes, self.vocabulary, self.idf, self.coef, self.intercept, self.ngram_range)
+        return save_tfidf_head(directory / f"{self.name}-text-{ARTIFACT_VERSION}.npz", arrays, "ngram_range")
 
     @classmethod
     def load(cls, path: Path) -> TextHead:
-        with np.load(path, allow_pickle=False) as data:
-            lo, hi = (int(v) for v in data["ngram_range"])
-            return cls(
-                name=path.name.split("-")[0],
-                classes=tuple(str(c) for c in data["classes"]),
-                vocabulary=tuple(str(t) for t in data["vocabulary"]),
-                idf=data["idf"],
-                coef=data["coef"],
-                intercept=data["intercept"],
-                ngram_range=(lo, hi),
-            )
+        return cls(path.name.split("-")[0], *load_tfidf_head(path, "ngram_range"))

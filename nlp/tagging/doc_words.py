@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from nlp.tagging.artifacts import ARTIFACT_VERSION, _softmax
+from nlp.tagging.artifacts import ARTIFACT_VERSION, load_tfidf_head, logistic_proba, save_tfidf_head
 from nlp.tagging.effort_cues import _fold
 
 WORDS_NAME = "docsentiment-words"
@@ -83,11 +83,9 @@ class WordCharHead:
         return weighted
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        z = np.asarray(self.transform(texts) @ self.coef.T.astype(np.float64)) + self.intercept
-        if self.coef.shape[0] == 1:
-            p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
-            return np.stack([1.0 - p1, p1], axis=1)
-        return np.asarray(_softmax(z))
+        return logistic_proba(
+            np.asarray(self.transform(texts) @ self.coef.T.astype(np.float64)) + self.intercept
+        )
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
         """p(positive) − p(negative) per document."""
@@ -96,30 +94,12 @@ class WordCharHead:
 
     def save(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"{WORDS_NAME}-{ARTIFACT_VERSION}.npz"
-        np.savez_compressed(
-            path,
-            classes=np.array(self.classes),
-            vocabulary=np.array(self.vocabulary),
-            idf=self.idf.astype(np.float32),
-            coef=self.coef.astype(np.float32),
-            intercept=self.intercept.astype(np.float32),
-            char_range=np.array(self.char_range),
-        )
-        return path
+        arrays = (self.classes, self.vocabulary, self.idf, self.coef, self.intercept, self.char_range)
+        return save_tfidf_head(directory / f"{WORDS_NAME}-{ARTIFACT_VERSION}.npz", arrays, "char_range")
 
     @classmethod
     def load(cls, path: Path) -> WordCharHead:
-        with np.load(path, allow_pickle=False) as data:
-            lo, hi = (int(v) for v in data["char_range"])
-            return cls(
-                classes=tuple(str(c) for c in data["classes"]),
-                vocabulary=tuple(str(t) for t in data["vocabulary"]),
-                idf=data["idf"],
-                coef=data["coef"],
-                intercept=data["intercept"],
-                char_range=(lo, hi),
-            )
+        return cls(*load_tfidf_head(path, "char_range"))
 
 
 def fit_word_char_head(
