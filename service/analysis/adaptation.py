@@ -82,6 +82,7 @@ _RETAG = (
     .where(_UNITS.c.id == bindparam("uid"))
     .values(sentiment=bindparam("s"), sentiment_score=bindparam("score"), emotion=bindparam("emotion"))
 )
+_F64, _F32 = np.dtype(np.float64).itemsize, np.dtype(np.float32).itemsize  # bytes a stored value
 Proba = Callable[[Sequence[str], np.ndarray], np.ndarray]
 
 
@@ -117,8 +118,8 @@ def _inputs(
     if rows and all(
         r.text_sentiment_proba is not None
         and r.text_features is not None
-        and len(r.text_sentiment_proba) == 8 * len(SENTIMENT_CLASSES)
-        and len(r.text_features) == 4 * width
+        and len(r.text_sentiment_proba) == _F64 * len(SENTIMENT_CLASSES)
+        and len(r.text_features) == _F32 * width
         for r in rows
     ):
         n = len(rows)

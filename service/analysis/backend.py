@@ -189,26 +189,25 @@ def to_blob(vector: np.ndarray) -> bytes:
     return np.asarray(vector, dtype=np.float32).tobytes()
 
 
+def _half(values: np.ndarray) -> np.ndarray:
+    """Float32 values clipped into half precision's range, as half precision: what a unit blob holds."""
+    return np.clip(np.asarray(values, dtype=np.float32), -_F16_MAX, _F16_MAX).astype(np.float16)
+
+
 def to_compact_blob(vector: np.ndarray) -> bytes:
     """Half precision with its header: unit vectors, the bulk of the database."""
-    values = np.clip(np.asarray(vector, dtype=np.float32), -_F16_MAX, _F16_MAX)
-    return F16_HEADER + values.astype(np.float16).tobytes()
+    return F16_HEADER + _half(vector).tobytes()
 
 
 def compact_blobs(vectors: np.ndarray) -> list[bytes]:
     """``to_compact_blob`` of each row of a matrix, byte for byte, with one clip and one conversion for all
     (the extraction writes a batch's units at once)."""
-    values = np.clip(np.asarray(vectors, dtype=np.float32), -_F16_MAX, _F16_MAX).astype(np.float16)
-    return [F16_HEADER + row.tobytes() for row in values]
+    return [F16_HEADER + row.tobytes() for row in _half(vectors)]
 
 
 def as_stored(vectors: np.ndarray) -> np.ndarray:
     """The rows as ``vector`` reads them back after ``compact_blobs`` (float32 of the half values)."""
-    return (
-        np.clip(np.asarray(vectors, dtype=np.float32), -_F16_MAX, _F16_MAX)
-        .astype(np.float16)
-        .astype(np.float32)
-    )
+    return _half(vectors).astype(np.float32)
 
 
 def vector(blob: bytes | None) -> np.ndarray:
