@@ -4,6 +4,7 @@ LIKE wildcards and backslashes taken literally, short queries, erased and edited
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from service.analysis.view import ViewFilters
 from service.db import alembic_config, build_engine
 from service.feedback import search_index
 from service.models import FeedbackItem, Workspace
+from service.web import summary_insights
 from service.web.summary_insights import Verbatim, search_in_scope
 from service.workspaces.security import get_or_create_workspace
 
@@ -103,6 +105,43 @@ def _same_everywhere(session: Session, ws: Workspace, texts: dict[str, str]) -> 
 def test_indexed_and_plain_search_agree(session: Session, corpus: tuple[Workspace, dict[str, str]]) -> None:
     ws, texts = corpus
     _same_everywhere(session, ws, texts)
+
+
+def test_filters_keep_the_in_scope_part_of_the_newest_matches(
+    session: Session, corpus: tuple[Workspace, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search is bounded first (the ``SEARCH_LIMIT`` newest matches in the workspace), then kept to the
+    view's filters, newest first: the oracle is computed from the rows, not from another search."""
+    ws, _ = corpus
+    monkeypatch.setattr(summary_insights, "SEARCH_LIMIT", 4)
+    rows = session.execute(
+        text("SELECT id, text, channel, created_at FROM feedback_item WHERE workspace_id = :w"), {"w": ws.id}
+    ).all()
+    newest = sorted((r for r in rows if "colis" in r.text), key=lambda r: r.created_at, reverse=True)[:4]
+    for filters, keep in (
+        ({}, lambda r: True),
+        ({"channel": "web"}, lambda r: r.channel == "web"),
+        ({"channel": "app"}, lambda r: r.channel == "app"),
+    ):
+        for plain in (False, True):
+            got = [v.id for v in _search(session, ws, "colis", plain=plain, **filters)]
+            assert got == [r.id for r in newest if keep(r)], (filters, plain)
+
+
+def test_one_statement_finds_and_filters_the_matches(
+    session: Session, engine: Engine, corpus: tuple[Workspace, dict[str, str]]
+) -> None:
+    """The matches' columns and their scope come out of the scan that finds them: looking the found ids up
+    again made PostgreSQL scan the whole workspace (a hash join) for a common word."""
+    ws, _ = corpus
+    spy = _captured(engine)
+    seen = next(spy)
+    search_in_scope(session, ws, "colis", ViewFilters(channel="web"))
+    items = re.compile(r"FROM feedback_item\b(?!_fts)")  # the item table, not SQLite's FTS probe
+    reads = [s for s, _ in seen if items.search(s)]
+    assert len(reads) == 1, reads
+    assert len(items.findall(reads[0])) == 1, reads[0]
+    next(spy, None)
 
 
 def test_erased_and_edited_texts_leave_the_index(
