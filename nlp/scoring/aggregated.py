@@ -23,15 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from nlp.scoring.config import PriorityConfig
-from nlp.scoring.priority import (
-    KPI_PREFERENCE,
-    KpiImpact,
-    PriorityResult,
-    assemble_result,
-    trend_detail,
-    window_totals,
-)
+from nlp.scoring.priority import KPI_PREFERENCE, KpiImpact, PriorityResult, assemble_result
 from nlp.scoring.stats import Moments
+from nlp.scoring.trend import trend_detail, window_totals
 
 
 @dataclass(frozen=True)
@@ -49,7 +43,7 @@ class CorpusSums:
 @dataclass(frozen=True)
 class MentionWindows:
     """What the score reads of a pain point's mentions per day, added up already (by the database, for
-    the window bounds of ``priority.window_starts``): distinct items in scope, in the trend's recent and
+    the window bounds of ``trend.window_starts``): distinct items in scope, in the trend's recent and
     baseline windows, and the last day with a mention."""
 
     n_items: int

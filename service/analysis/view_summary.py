@@ -28,8 +28,9 @@ from nlp.journey_map.build import JourneyMap, MapPainPoint, StageAggregate, buil
 from nlp.scoring.aggregated import CorpusSums, MentionWindows, PainPointSums, score_from_sums
 from nlp.scoring.closed_loop import ClosedLoopReport, closed_loop_report
 from nlp.scoring.config import PriorityConfig
-from nlp.scoring.priority import PriorityResult, window_starts
+from nlp.scoring.priority import PriorityResult
 from nlp.scoring.stats import Moments
+from nlp.scoring.trend import window_starts
 from service.analysis.read_cache import Lru
 from service.analysis.read_freshness import SumsBuilding, version_for_read
 from service.analysis.view import ViewFilters, passes, priority_config, scores_sort_key, stage_specs

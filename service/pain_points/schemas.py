@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 
 class TrendOut(BaseModel):
-    """Public view of ``nlp.scoring.priority.TrendDetail``: is the pain point growing (emerging)?"""
+    """Public view of ``nlp.scoring.trend.TrendDetail``: is the pain point growing (emerging)?"""
 
     recent_count: int = Field(description="Items mentioning it in the recent window")
     recent_total: int = Field(description="All feedback items in the recent window")

@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from nlp.scoring.closed_loop import ClosedLoopReport
-from nlp.scoring.priority import weekly_timeline
+from nlp.scoring.trend import weekly_timeline
 from nlp.themes.edits import DegenerateSplitError, TooFewVectorsError, merged_centroid, split_vectors
 from service.analysis.backend import from_blob, to_blob, vector
 from service.analysis.view import ViewFilters, stage_specs

@@ -22,9 +22,9 @@ from nlp.scoring.priority import (
     PriorityConfig,
     UnitSignal,
     score_pain_points,
-    weekly_timeline,
 )
 from nlp.scoring.stats import Moments
+from nlp.scoring.trend import weekly_timeline
 
 EMOTIONS = [None, "anger", "frustration", "joy", "worry", "Confusion", "disappointment"]
 

@@ -14,9 +14,9 @@ from nlp.scoring.priority import (
     PriorityWeights,
     UnitSignal,
     score_pain_points,
-    weekly_timeline,
 )
 from nlp.scoring.stats import compare_rates, welch_difference
+from nlp.scoring.trend import weekly_timeline
 
 AS_OF = date(2026, 6, 30)
 
