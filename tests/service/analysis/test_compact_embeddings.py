@@ -14,9 +14,9 @@ from service.analysis.backend import F16_HEADER, from_blob, to_blob, to_compact_
 from service.analysis.extraction import AnalysisScope, extract_pending
 from service.analysis.runner import recluster
 from service.models import OpinionUnit, PainPoint
+from tests.helpers.analysis_jobs import ingest_without_incremental
 from tests.helpers.journey_backend import TopicBackend
 from tests.service.journey_map.test_journey_api import seed_items
-from tests.service.webhooks.test_webhooks_jobs import ingest_without_incremental
 
 
 def test_compact_blob_round_trip_and_old_blobs() -> None:

@@ -14,9 +14,9 @@ from service.analysis.backend import compact_blobs, from_blob, to_compact_blob
 from service.analysis.extraction import AnalysisScope, as_record, extract_items, extract_pending
 from service.analysis.runner import recluster
 from service.models import FeedbackItem, OpinionUnit
+from tests.helpers.analysis_jobs import ingest_without_incremental
 from tests.helpers.journey_backend import TopicBackend
 from tests.service.journey_map.test_journey_api import seed_items
-from tests.service.webhooks.test_webhooks_jobs import ingest_without_incremental
 
 
 def test_compact_blobs_equal_per_row_blobs() -> None:

@@ -19,11 +19,11 @@ from service.analysis.jobs import finish_job, plan_job, run_batch
 from service.models import FeedbackItem, Job, OpinionUnit
 from service.queue import use_settings
 from service.settings import Settings
+from tests.helpers.analysis_jobs import ingest_without_incremental, queued_analysis_job
 from tests.helpers.imports import wait_for
 from tests.helpers.journey_backend import TopicBackend
 from tests.helpers.worker import enqueue_in_subprocess, kill, start_worker, worker_env
 from tests.service.journey_map.test_journey_api import seed_items
-from tests.service.webhooks.test_webhooks_jobs import ingest_without_incremental, queued_analysis_job
 
 Batched = tuple[TopicBackend, Settings]
 

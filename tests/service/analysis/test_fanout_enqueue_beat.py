@@ -18,8 +18,8 @@ from service.analysis.extraction import AnalysisScope, _pending_ids
 from service.analysis.jobs import plan_job
 from service.models import FeedbackItem
 from service.queue import beating, lost_after, use_settings
+from tests.helpers.analysis_jobs import ingest_without_incremental, queued_analysis_job
 from tests.service.analysis.test_fanout import Batched, _items, batched  # noqa: F401 (fixture)
-from tests.service.webhooks.test_webhooks_jobs import ingest_without_incremental, queued_analysis_job
 
 
 def test_the_job_beats_while_its_batches_are_enqueued(

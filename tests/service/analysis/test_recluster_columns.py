@@ -24,9 +24,9 @@ from service.analysis.extraction import AnalysisScope, extract_pending
 from service.analysis.nlp_backend import NlpBackend
 from service.analysis.runner import _scope_units
 from service.models import OpinionUnit
+from tests.helpers.analysis_jobs import ingest_without_incremental
 from tests.helpers.journey_backend import TopicBackend
 from tests.service.journey_map.test_journey_api import seed_items
-from tests.service.webhooks.test_webhooks_jobs import ingest_without_incremental
 
 
 @pytest.mark.parametrize("old_blobs", [False, True])
