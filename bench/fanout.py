@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.datasets import DEFAULT_DIR
+from bench.full_analysis import start_workers, stop_workers
 from bench.worker_env import worker_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,19 +51,11 @@ def run_once(workers: int, texts: list[str], batch: int, timeout: float, pin: bo
     env = worker_env(tmp, batch, log_level="WARNING")
     py = sys.executable
     subprocess.run([py, "-m", "service.cli", "migrate"], env=env, check=True, cwd=ROOT, capture_output=True)
-    procs = []
+    procs = start_workers(tmp, env, workers)
     try:
-        for n in range(workers):
-            log = (tmp / f"worker{n}.log").open("wb")
-            procs.append(
-                subprocess.Popen(
-                    [py, "-m", "service.cli", "worker"],
-                    env=env,
-                    cwd=ROOT,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
+        if pin:  # worker k on core k (mod the cores there are), so the OS cannot move them onto one core
+            for k, proc in enumerate(procs):
+                os.sched_setaffinity(proc.pid, {k % (os.cpu_count() or 1)})
         code = (
             "import json, sys; from bench.fanout import _analyse; "
             "print(json.dumps(_analyse(sys.argv[1], json.loads(sys.stdin.read()), float(sys.argv[2]))))"
@@ -89,12 +82,7 @@ def run_once(workers: int, texts: list[str], batch: int, timeout: float, pin: bo
         out = json.loads(timed.stdout.strip().splitlines()[-1])
         out["warm_up_workers"] = json.loads(warm.stdout.strip().splitlines()[-1])["workers"]
     finally:
-        for proc in procs:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_workers(procs)
         shutil.rmtree(tmp, ignore_errors=True)
     return {"worker_processes": workers, "pinned": pin, "items": len(texts), "batch_items": batch, **out}
 
