@@ -51,11 +51,8 @@ def run_once(workers: int, texts: list[str], batch: int, timeout: float, pin: bo
     env = worker_env(tmp, batch, log_level="WARNING")
     py = sys.executable
     subprocess.run([py, "-m", "service.cli", "migrate"], env=env, check=True, cwd=ROOT, capture_output=True)
-    procs = start_workers(tmp, env, workers)
+    procs = start_workers(tmp, env, workers, pin=pin)  # pin: worker k on core k (``worker --cpus k``)
     try:
-        if pin:  # worker k on core k (mod the cores there are), so the OS cannot move them onto one core
-            for k, proc in enumerate(procs):
-                os.sched_setaffinity(proc.pid, {k % (os.cpu_count() or 1)})
         code = (
             "import json, sys; from bench.fanout import _analyse; "
             "print(json.dumps(_analyse(sys.argv[1], json.loads(sys.stdin.read()), float(sys.argv[2]))))"

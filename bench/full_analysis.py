@@ -140,11 +140,15 @@ def _progress(
     return line
 
 
-def start_workers(tmp: Path, env: dict[str, str], workers: int) -> list[subprocess.Popen[bytes]]:
-    """``frictionmap worker`` processes of this checkout, each logging to ``tmp/worker<k>.log``."""
+def start_workers(
+    tmp: Path, env: dict[str, str], workers: int, pin: bool = False
+) -> list[subprocess.Popen[bytes]]:
+    """``frictionmap worker`` processes of this checkout, each logging to ``tmp/worker<k>.log``; with ``pin``,
+    worker k runs on CPU k (mod the CPUs there are: ``worker --cpus``, set before any thread or model)."""
+    ncpu = os.cpu_count() or 1
     return [
         subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "worker"],
+            [sys.executable, "-m", "service.cli", "worker", *(["--cpus", str(k % ncpu)] if pin else [])],
             env=env,
             cwd=ROOT,
             stdout=(tmp / f"worker{k}.log").open("wb"),

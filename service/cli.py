@@ -149,12 +149,55 @@ def serve(
     )
 
 
+def parse_cpus(spec: str) -> set[int]:
+    """``"0"``, ``"0-3"``, ``"0,2"`` -> CPU numbers; ValueError with the rule broken."""
+    cpus: set[int] = set()
+    for part in spec.split(","):
+        lo, sep, hi = part.strip().partition("-")
+        if not lo.isdigit() or (sep and not hi.isdigit()):
+            raise ValueError(f"{part.strip()!r} is not a CPU number or range (e.g. 0, 0-3, 0,2)")
+        first, last = int(lo), int(hi) if sep else int(lo)
+        if last < first:
+            raise ValueError(f"range {part.strip()!r} ends before it starts")
+        cpus.update(range(first, last + 1))
+    return cpus
+
+
 @app.command()
-def worker() -> None:
+def worker(
+    cpus: Annotated[
+        str | None,
+        typer.Option(
+            "--cpus",
+            help="Run on these CPUs only (e.g. 0, 0-3, 0,2). Several workers on one machine: give each its "
+            "own cores, or their encoders, which use a thread per CPU they may run on, oversubscribe it.",
+        ),
+    ] = None,
+) -> None:
     """Run a standalone queue consumer (use with FRICTIONMAP_QUEUE_URL=redis://... and
     worker_in_process=false)."""
+    import os
+
     from service.queue import run_consumer
 
+    if cpus is not None:
+        if not hasattr(os, "sched_setaffinity"):
+            typer.echo("frictionmap worker: --cpus: not supported on this platform (Linux only)", err=True)
+            raise typer.Exit(2)
+        allowed = os.sched_getaffinity(0)
+        try:
+            wanted = parse_cpus(cpus)
+        except ValueError as exc:
+            typer.echo(f"frictionmap worker: --cpus: {exc}", err=True)
+            raise typer.Exit(2) from None
+        if not wanted <= allowed:
+            typer.echo(
+                f"frictionmap worker: --cpus: CPU {sorted(wanted - allowed)} not available"
+                f" (this process may use {sorted(allowed)})",
+                err=True,
+            )
+            raise typer.Exit(2)
+        os.sched_setaffinity(0, wanted)  # before any model loads: the encoder sizes its threads on it
     _configure_logging()
     run_consumer(get_settings())
 

@@ -213,3 +213,32 @@ def test_redis_queue_round_trip() -> None:
     finally:
         consumer.stop(graceful=True)
         rh.storage.flush_all()
+
+
+def test_worker_cpus_are_parsed_checked_and_applied(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``frictionmap worker --cpus``: the worker runs on the CPUs given (its encoder then uses one thread per
+    CPU); a malformed or unavailable set exits 2 with the rule, before anything runs."""
+    import os
+
+    from service import cli, queue
+
+    assert cli.parse_cpus("0") == {0}
+    assert cli.parse_cpus("0-2,5") == {0, 1, 2, 5}
+    for bad in ("", "a", "1-", "3-1", "0,,1"):
+        with pytest.raises(ValueError):
+            cli.parse_cpus(bad)
+    seen: list[set[int]] = []
+    monkeypatch.setattr(queue, "run_consumer", lambda _settings: seen.append(os.sched_getaffinity(0)))
+    before = os.sched_getaffinity(0)
+    first = min(before)
+    try:
+        result = CliRunner().invoke(cli_app, ["worker", "--cpus", str(first)])
+        assert result.exit_code == 0, result.output
+        assert seen == [{first}]
+    finally:
+        os.sched_setaffinity(0, before)
+    missing = CliRunner().invoke(cli_app, ["worker", "--cpus", "4096"])
+    assert missing.exit_code == 2 and "4096" in missing.output and "not available" in missing.output
+    malformed = CliRunner().invoke(cli_app, ["worker", "--cpus", "0-x"])
+    assert malformed.exit_code == 2 and "--cpus" in malformed.output
+    assert len(seen) == 1  # neither refused worker ran
