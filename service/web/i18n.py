@@ -302,3 +302,10 @@ def translator(lang: str) -> Callable[..., str]:
         return text.format(**kwargs) if kwargs else text
 
     return t
+
+
+def format_count(value: int, lang: str) -> str:
+    """A count as the page's language writes it: ``12,345`` in English, ``12 345`` (narrow no-break space,
+    as French typography groups digits) in French; so that 100000 is read at a glance."""
+    grouped = f"{int(value):,}"
+    return grouped.replace(",", "\u202f") if lang == "fr" else grouped
