@@ -3,7 +3,7 @@ numbers are in the page for screen readers (``<title>`` on each mark, ``aria-lab
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 from markupsafe import Markup
@@ -13,11 +13,18 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+Fmt = str | Callable[[float], str]  # a ``str.format`` pattern, or a function (the page language's grouping)
+
+
+def _fmt(fmt: Fmt, value: float) -> str:
+    return _e(fmt(value) if callable(fmt) else fmt.format(value))
+
+
 def _short(text: str, limit: int = 26) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def bar_chart(rows: Sequence[tuple[str, float]], label: str, width: int = 560, fmt: str = "{:.0f}") -> Markup:
+def bar_chart(rows: Sequence[tuple[str, float]], label: str, width: int = 560, fmt: Fmt = "{:.0f}") -> Markup:
     """Horizontal bars, one per row, longest bar = largest value."""
     bar_h, gap, label_w = 22, 8, 190
     height = max(1, len(rows)) * (bar_h + gap)
@@ -32,8 +39,8 @@ def bar_chart(rows: Sequence[tuple[str, float]], label: str, width: int = 560, f
             f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" font-size="12">{_e(_short(name))}'
             f"<title>{_e(name)}</title></text>"
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3" class="bar">'
-            f"<title>{_e(name)}: {_e(fmt.format(value))}</title></rect>"
-            f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" font-size="12">{_e(fmt.format(value))}</text>'
+            f"<title>{_e(name)}: {_fmt(fmt, value)}</title></rect>"
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" font-size="12">{_fmt(fmt, value)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -46,7 +53,7 @@ def line_chart(
     width: int = 560,
     height: int = 180,
     y_range: tuple[float, float] | None = None,
-    fmt: str = "{:.0f}",
+    fmt: Fmt = "{:.0f}",
     css_class: str = "line",
 ) -> Markup:
     """A line over labelled x points (weeks); ``None`` values break the line. ``y_range`` fixes the axis
@@ -71,7 +78,7 @@ def line_chart(
         parts.append(
             f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" class="grid"/>'
             f'<text x="{pad_l - 4}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="10">'
-            f"{_e(fmt.format(tick))}</text>"
+            f"{_fmt(fmt, tick)}</text>"
         )
     segment: list[str] = []
     for i, (_, v) in enumerate(points):
@@ -89,7 +96,7 @@ def line_chart(
         if v is not None:
             parts.append(
                 f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" class="dot">'
-                f"<title>{_e(name)}: {_e(fmt.format(v))}</title></circle>"
+                f"<title>{_e(name)}: {_fmt(fmt, v)}</title></circle>"
             )
         gap_to_last = (n - 1 - i) * inner_w / max(1, n - 1)
         if i == n - 1 or (i % step == 0 and gap_to_last >= 85):  # the last date, right-aligned, always shows

@@ -309,3 +309,9 @@ def format_count(value: int, lang: str) -> str:
     as French typography groups digits) in French; so that 100000 is read at a glance."""
     grouped = f"{int(value):,}"
     return grouped.replace(",", "\u202f") if lang == "fr" else grouped
+
+
+def format_signed(value: float, lang: str) -> str:
+    """A score in [-1, 1] with its sign and one decimal: ``+0.4`` in English, ``+0,4`` in French."""
+    text = f"{value:+.1f}"
+    return text.replace(".", ",") if lang == "fr" else text

@@ -13,6 +13,7 @@ from service.models import PainPoint
 from service.web.auth import CurrentUser
 from service.web.charts import bar_chart, line_chart
 from service.web.filters import parse_filters
+from service.web.i18n import format_count, format_signed, translator
 from service.web.render import page, request_language
 from service.web.summary_insights import dimension_values, stage_distribution, weekly_series
 
@@ -33,7 +34,13 @@ def overview(request: Request, user: CurrentUser, db: SessionDep) -> Response:
     pains = ranked_summary(view)
     emerging = [p for p in pains if view.scores[p.id].trend.emerging]
     weeks = weekly_series(db, view)
-    stages = stage_distribution(view, request_language(request, user.session, user))
+    lang = request_language(request, user.session, user)
+    stages = stage_distribution(view, lang)
+    t = translator(lang)
+
+    def count(value: float) -> str:
+        return format_count(round(value), lang)
+
     return page(
         request,
         "overview.html",
@@ -42,13 +49,15 @@ def overview(request: Request, user: CurrentUser, db: SessionDep) -> Response:
         view=view,
         top=pains[:TOP_N],
         emerging=emerging[:TOP_N],
-        stage_chart=bar_chart([(label, n) for _, label, n in stages], "Items per journey stage"),
-        volume_chart=line_chart([(w.monday.isoformat(), float(w.items)) for w in weeks], "Items per week"),
+        stage_chart=bar_chart([(label, n) for _, label, n in stages], t("overview.stages"), fmt=count),
+        volume_chart=line_chart(
+            [(w.monday.isoformat(), float(w.items)) for w in weeks], t("overview.volume"), fmt=count
+        ),
         sentiment_chart=line_chart(
             [(w.monday.isoformat(), w.sentiment) for w in weeks],
-            "Mean sentiment per week",
+            t("overview.sentiment"),
             y_range=(-1.0, 1.0),
-            fmt="{:+.1f}",
+            fmt=lambda v: format_signed(v, lang),
             css_class="line sentiment",
         ),
         n_items=view.sums.total_items,

@@ -24,8 +24,9 @@ from service.pain_points.schemas import PainPointPatch
 from service.web.auth import CsrfChecked, CurrentUser, WebUser, require
 from service.web.charts import line_chart
 from service.web.filters import PageFilters, parse_filters
+from service.web.i18n import format_count, translator
 from service.web.insights import explain, highlight, terms_of
-from service.web.render import page, redirect
+from service.web.render import page, redirect, request_language
 from service.web.summary_insights import (
     Verbatim,
     by_key,
@@ -129,6 +130,7 @@ def _detail_page(
         (p for p in view.pain_points.values() if p.id != pp.id and p.kind == pp.kind),
         key=lambda p: p.label.lower(),
     )
+    lang = request_language(request, user.session, user)
     return page(
         request,
         "pain_point.html",
@@ -144,7 +146,10 @@ def _detail_page(
         offset=offset,
         page_size=FEEDBACK_PAGE,
         trend_chart=line_chart(
-            [(w.isoformat(), float(n)) for w, n in facts.timeline], "Mentions per week", css_class="line"
+            [(w.isoformat(), float(n)) for w, n in facts.timeline],
+            translator(lang)("detail.trend"),
+            css_class="line",
+            fmt=lambda v: format_count(round(v), lang),
         ),
         stages=stage_specs(user.workspace),
         others=others,

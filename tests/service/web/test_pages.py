@@ -185,6 +185,8 @@ def test_french_interface_from_query_then_session_or_browser(
     fr = c.get("/?lang=fr").text
     assert '<html lang="fr">' in fr and "Principaux irritants par priorité" in fr
     assert "Achat / commande / paiement" in fr  # the taxonomy's French stage labels, in charts too
+    assert 'aria-label="Retours par semaine"' in fr and 'aria-label="Sentiment moyen par semaine"' in fr
+    assert "+0.0" not in fr and "+0,0" in fr  # the sentiment axis's middle tick, with a decimal comma
     assert "Utilisation" in c.get("/journey-map").text
     assert "Irritants" in c.get("/pain-points").text  # kept in the session
     assert "Pain points" in c.get("/pain-points?lang=en").text
