@@ -311,7 +311,8 @@ def format_count(value: int, lang: str) -> str:
     return grouped.replace(",", "\u202f") if lang == "fr" else grouped
 
 
-def format_signed(value: float, lang: str) -> str:
-    """A score in [-1, 1] with its sign and one decimal: ``+0.4`` in English, ``+0,4`` in French."""
-    text = f"{value:+.1f}"
-    return text.replace(".", ",") if lang == "fr" else text
+def format_decimal(value: float, lang: str, digits: int = 1, sign: bool = False) -> str:
+    """A decimal as the page's language writes it: ``0.4`` / ``+0.4`` in English, ``0,4`` / ``+0,4`` in
+    French (grouping as ``format_count``)."""
+    text = f"{value:{'+' if sign else ''},.{digits}f}"
+    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text

@@ -13,7 +13,7 @@ from service.models import PainPoint
 from service.web.auth import CurrentUser
 from service.web.charts import bar_chart, line_chart
 from service.web.filters import parse_filters
-from service.web.i18n import format_count, format_signed, translator
+from service.web.i18n import format_count, format_decimal, translator
 from service.web.render import page, request_language
 from service.web.summary_insights import dimension_values, stage_distribution, weekly_series
 
@@ -57,7 +57,7 @@ def overview(request: Request, user: CurrentUser, db: SessionDep) -> Response:
             [(w.monday.isoformat(), w.sentiment) for w in weeks],
             t("overview.sentiment"),
             y_range=(-1.0, 1.0),
-            fmt=lambda v: format_signed(v, lang),
+            fmt=lambda v: format_decimal(v, lang, sign=True),
             css_class="line sentiment",
         ),
         n_items=view.sums.total_items,

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from service.analysis.read_freshness import SumsBuilding
 from service.api.errors import building_response
 from service.web.auth import RoleRequired, WebSession, WebUser, read_session, write_session
-from service.web.i18n import LANGUAGES, format_count, pick_language, translator
+from service.web.i18n import LANGUAGES, format_count, format_decimal, pick_language, translator
 from service.web.insights import stage_labels
 
 HERE = Path(__file__).parent
@@ -55,6 +55,7 @@ def page(
         lang=lang,
         t=translator(lang),
         n=lambda value: format_count(value, lang),
+        dec=lambda value, digits=1, sign=False: format_decimal(value, lang, digits, sign),
         csrf=ws.csrf,
         csrf_field=Markup(f'<input type="hidden" name="csrf_token" value="{ws.csrf}">'),
         path=request.url.path,

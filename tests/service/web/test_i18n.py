@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.web.i18n import format_count, format_signed
+from service.web.i18n import format_count, format_decimal
 
 
 def test_counts_are_grouped_per_language() -> None:
@@ -12,4 +12,7 @@ def test_counts_are_grouped_per_language() -> None:
 
 
 def test_scores_keep_their_sign_and_the_language_decimal_mark() -> None:
-    assert format_signed(0.44, "en") == "+0.4" and format_signed(-0.25, "fr") == "-0,2"
+    assert (
+        format_decimal(0.44, "en", sign=True) == "+0.4" and format_decimal(-0.25, "fr", sign=True) == "-0,2"
+    )
+    assert format_decimal(1234.56, "fr") == "1\u202f234,6" and format_decimal(50.5, "en", 0) == "50"
