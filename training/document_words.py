@@ -104,7 +104,10 @@ def evaluate_mix(
 
 
 def search(
-    backend: str, with_xed: bool, docfit_modes: Sequence[str] = ("none",)
+    backend: str,
+    with_xed: bool,
+    docfit_modes: Sequence[str] = ("none",),
+    nb_alphas: Sequence[float | None] = (None,),
 ) -> tuple[dict[str, Any], DocumentExpert | None]:
     t0 = time.time()
     embedder = load_embedder(backend)
@@ -137,17 +140,18 @@ def search(
         print(f"  shipped expert + word head: {r}", file=sys.stderr, flush=True)
         best = ("shipped expert + word head", r["mean"], None)
     base_parts = fit_parts(with_xed)
-    for c, mode in itertools.product(C_GRID, docfit_modes):
+    for c, mode, nb in itertools.product(C_GRID, docfit_modes, nb_alphas):
         parts, weights = with_docfit(base_parts, mode)
         texts = [u.text for p in parts for u in p]
         labels = [u.sentiment or "" for p in parts for u in p]
-        words = fit_word_char_head(texts, labels, weights, c)
+        words = fit_word_char_head(texts, labels, weights, c, nb_alpha=nb)
         w_scores = {n: words.score(d.texts) for n, d in sets.items()}
         for weight in WORD_WEIGHTS:
             for blend in BLENDS:
                 for k in MIN_UNITS:
                     key = f"C={c} word_weight={weight} blend={blend} min_units={k}"
                     key += "" if mode == "none" else f" docfit={mode}"
+                    key += "" if nb is None else f" nb={nb}"
                     r = evaluate_mix(s, e_scores, w_scores, weight, blend, k)
                     results[key] = r
                     print(f"  {key}: {r}", file=sys.stderr, flush=True)
@@ -163,6 +167,7 @@ def search(
             "with_xed": with_xed,
             "written (docfit)": len(load_docfit()) if docfit_modes != ("none",) else 0,
             "docfit modes": list(docfit_modes),
+            "nb alphas": list(nb_alphas),
         },
         "dev_documents": {k: len(v.texts) for k, v in dev.items()},
         "seconds": round(time.time() - t0, 1),
@@ -181,12 +186,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="none",
         help="comma-separated weightings of the written documents to try: none, unit, source",
     )
+    parser.add_argument(
+        "--nb", default="none", help="comma-separated NB log-count-ratio smoothing α to try (none: plain)"
+    )
     parser.add_argument("--write", action="store_true", help="ship the winner with the expert")
     args = parser.parse_args(argv)
     modes = tuple(args.docfit.split(","))
-    summary, chosen = search(args.backend, args.with_xed, modes)
+    alphas = tuple(None if a == "none" else float(a) for a in args.nb.split(","))
+    summary, chosen = search(args.backend, args.with_xed, modes, alphas)
     REPORTS.mkdir(exist_ok=True)
     suffix = ("-xed" if args.with_xed else "") + ("-docfit" if modes != ("none",) else "")
+    suffix += "-nb" if alphas != (None,) else ""
     out = REPORTS / f"document_words_{backend_slug(summary['model_id'])}{suffix}.json"
     out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"best: {summary['best']} → {out} ({summary['seconds']} s)", file=sys.stderr)
