@@ -113,3 +113,16 @@ def test_nb_scaling_is_folded_into_the_stored_weights() -> None:
     np.testing.assert_allclose(head.predict_proba(new), expected, rtol=1e-4, atol=1e-5)
     plain = _fit()
     assert not np.allclose(head.coef, plain.coef)  # the scaling changed the fit
+
+
+def test_shipped_minilm_expert_reads_english_documents() -> None:
+    """MiniLM (English under ``auto``) ships its own expert: without it, English documents get the rule."""
+    from nlp.tagging.tagger import load_tagger
+
+    expert = load_tagger(None, "sentence-transformers:all-MiniLM-L6-v2").document_expert
+    assert expert is not None and expert.blend > 0 and expert.coef.shape == (3, 384)
+    assert expert.words is not None and 0 < expert.word_weight <= 1
+    s = expert.words.score(
+        ["Could be better: slow refunds and nobody answers.", "Nothing to complain about."]
+    )
+    assert s[0] < 0 < s[1]
