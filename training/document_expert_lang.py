@@ -67,7 +67,13 @@ def _proba(model: Any, x: Any) -> np.ndarray:
     return np.asarray(p[:, [list(model.classes_).index(c) for c in CLASSES]])
 
 
-def search(backend: str, langs: tuple[str, ...]) -> tuple[dict[str, Any], DocumentExpert | None]:
+def search(
+    backend: str,
+    langs: tuple[str, ...],
+    docfit_modes: Sequence[str] = DOCFIT,
+    nb_alpha: float | None = None,
+) -> tuple[dict[str, Any], DocumentExpert | None]:
+    """``nb_alpha``: fit the word heads with NB log-count-ratio scaling (``fit_word_char_head``)."""
     from training.compare_sentiment import _fit_lr, _fit_text
 
     t0 = time.time()
@@ -93,7 +99,7 @@ def search(backend: str, langs: tuple[str, ...]) -> tuple[dict[str, Any], Docume
     rule = evaluate_mix(s, {n: np.zeros(len(d.texts)) for n, d in sets.items()}, None, 0.0, 0.0, 1)
     results: dict[str, Any] = {"rule alone": rule}
     best: tuple[str, float, DocumentExpert | None] = ("rule alone", rule["mean"], None)
-    for mode in DOCFIT:
+    for mode in docfit_modes:
         n = n_base if mode == "none" else n_base + len(docfit)
         w = fit_weights(parts, docfit, mode)
         means, texts, labels = fit_all.means[:n], fit_all.texts[:n], fit_all.labels[:n]
@@ -102,7 +108,9 @@ def search(backend: str, langs: tuple[str, ...]) -> tuple[dict[str, Any], Docume
             k: text.predict_proba(d.texts)[:, [text.classes.index(c) for c in CLASSES]]
             for k, d in sets.items()
         }
-        words: dict[float, WordCharHead] = {c: fit_word_char_head(texts, list(labels), w, c) for c in WORD_C}
+        words: dict[float, WordCharHead] = {
+            c: fit_word_char_head(texts, list(labels), w, c, nb_alpha=nb_alpha) for c in WORD_C
+        }
         w_scores = {c: {k: h.score(d.texts) for k, d in sets.items()} for c, h in words.items()}
         for c in C_GRID:
             m = _fit_lr(means, labels, w, c)
@@ -114,7 +122,7 @@ def search(backend: str, langs: tuple[str, ...]) -> tuple[dict[str, Any], Docume
                 e_scores = {k: v[:, 2] - v[:, 0] for k, v in e.items()}
                 for blend, k in itertools.product(BLENDS, MIN_UNITS):
                     key = f"docfit={mode} C={c} tfidf={tw} word_C={wc} word_weight={ww} blend={blend}"
-                    key += f" min_units={k}"
+                    key += f" min_units={k}" + ("" if nb_alpha is None else f" nb={nb_alpha}")
                     r = evaluate_mix(s, e_scores, w_scores[wc], ww, blend, k)
                     results[key] = r
                     ok = r["banking77 called positive"] <= rule["banking77 called positive"]
@@ -198,11 +206,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.document_expert_lang")
     parser.add_argument("--backend", default="sentence-transformers:all-MiniLM-L6-v2")
     parser.add_argument("--langs", default="en", help="comma-separated languages the space serves")
+    parser.add_argument("--docfit", default=",".join(DOCFIT), help="weightings of the written documents")
+    parser.add_argument("--nb", default="none", help="NB log-count-ratio smoothing α of the word heads")
     parser.add_argument("--write", action="store_true", help="ship the winner (if it beats the rule alone)")
     args = parser.parse_args(argv)
-    summary, chosen = search(args.backend, tuple(args.langs.split(",")))
+    nb = None if args.nb == "none" else float(args.nb)
+    summary, chosen = search(args.backend, tuple(args.langs.split(",")), tuple(args.docfit.split(",")), nb)
     REPORTS.mkdir(exist_ok=True)
-    out = REPORTS / f"document_expert_{backend_slug(summary['model_id'])}.json"
+    suffix = "" if nb is None else "-nb"
+    out = REPORTS / f"document_expert_{backend_slug(summary['model_id'])}{suffix}.json"
     out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"best: {summary['best']} → {out} ({summary['seconds']} s)", file=sys.stderr)
     if args.write and chosen is not None:
