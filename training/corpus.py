@@ -129,3 +129,31 @@ def load_label_csv(path: Path) -> list[Unit]:
     if not units:
         raise ValueError(f"{path}: no labelled rows")
     return units
+
+
+def load_docfit(langs: Iterable[str] = ("fr", "en"), data_dir: Path = DATA_DIR) -> list[Unit]:
+    """Short customer-feedback documents written for the project (``docfit_<lang>.jsonl``: delivery, refunds,
+    billing, apps, support, telecom, bank, insurance, travel; irony, negation, hedged verdicts, complaints in
+    polite sentences) with a document polarity. **Fit-only**: the document heads may fit on them, no
+    development or test set reads them (they are not ``seed_*`` files, so neither ``load_seed`` nor its
+    held-out split sees them)."""
+    units: list[Unit] = []
+    for lang in langs:
+        path = data_dir / f"docfit_{lang}.jsonl"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                units.append(
+                    Unit(
+                        row["text"],
+                        row["lang"],
+                        None,
+                        row["sentiment"],
+                        None,
+                        None,
+                        None,
+                        row.get("group"),
+                        source="docfit",
+                    )
+                )
+    return units

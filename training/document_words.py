@@ -18,6 +18,7 @@ Re-run it after ``training.compare_sentiment --write``, which ships an expert wi
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 import time
@@ -32,7 +33,7 @@ from nlp.tagging.artifacts import backend_slug, read_model_card
 from nlp.tagging.doc_words import fit_word_char_head
 from nlp.tagging.document_expert import EXPERT_NAME, DocumentExpert
 from nlp.tagging.tagger import load_tagger
-from training.corpus import Unit, load_seed, split
+from training.corpus import Unit, load_docfit, load_seed, split
 from training.document_expert import Docs, ExpertSearch, banking_docs, split_docs
 from training.embedding_cache import load_embedder
 from training.model_card import record_head
@@ -51,6 +52,18 @@ def fit_parts(with_xed: bool) -> list[list[Unit]]:
     train, _ = split(load_seed())
     real = load_real(sources=("allocine", "xed-fr", "xed-en") if with_xed else ("allocine",))
     return [[u for u in train if u.sentiment], *real.fit.values()]
+
+
+def with_docfit(parts: list[list[Unit]], mode: str) -> tuple[list[list[Unit]], np.ndarray]:
+    """The fit parts and weights with the written documents (``training/data/docfit_*.jsonl``, fit-only):
+    ``none`` leaves them out, ``unit`` weighs each like a seed unit, ``source`` all of them like the seed."""
+    if mode == "none":
+        return parts, source_weights(parts)
+    docfit = load_docfit()
+    if mode == "source":
+        out = [*parts, docfit]
+        return out, source_weights(out)
+    return [*parts, docfit], np.concatenate([source_weights(parts), np.ones(len(docfit))])
 
 
 def source_weights(parts: Sequence[Sequence[Unit]]) -> np.ndarray:
@@ -90,13 +103,19 @@ def evaluate_mix(
     return out
 
 
-def search(backend: str, with_xed: bool) -> tuple[dict[str, Any], DocumentExpert | None]:
+def search(
+    backend: str,
+    with_xed: bool,
+    docfit_modes: Sequence[str] = ("none",),
+    nb_alphas: Sequence[float | None] = (None,),
+) -> tuple[dict[str, Any], DocumentExpert | None]:
     t0 = time.time()
     embedder = load_embedder(backend)
     tagger = load_tagger(None, embedder.model_id)
     expert = tagger.document_expert
     if expert is None:
         raise SystemExit(f"no document expert for {embedder.model_id}: run training.compare_sentiment")
+    current = expert  # as shipped, with its word head if any: what a new head must beat
     expert = replace(expert, words=None, word_weight=0.0)
     _, held = split(load_seed())
     real = load_real()
@@ -112,18 +131,27 @@ def search(backend: str, with_xed: bool) -> tuple[dict[str, Any], DocumentExpert
     shipped = evaluate_mix(s, e_scores, None, 0.0, expert.blend, expert.min_units)
     results: dict[str, Any] = {"shipped expert": shipped}
     print(f"  shipped expert: {shipped}", file=sys.stderr, flush=True)
-    parts = fit_parts(with_xed)
-    texts = [u.text for p in parts for u in p]
-    labels = [u.sentiment or "" for p in parts for u in p]
-    weights = source_weights(parts)
     best: tuple[str, float, DocumentExpert | None] = ("shipped expert", shipped["mean"], None)
-    for c in C_GRID:
-        words = fit_word_char_head(texts, labels, weights, c)
+    if current.words is not None:
+        now = {n: current.words.score(d.texts) for n, d in sets.items()}
+        results["shipped expert + word head"] = r = evaluate_mix(
+            s, e_scores, now, current.word_weight, current.blend, current.min_units
+        )
+        print(f"  shipped expert + word head: {r}", file=sys.stderr, flush=True)
+        best = ("shipped expert + word head", r["mean"], None)
+    base_parts = fit_parts(with_xed)
+    for c, mode, nb in itertools.product(C_GRID, docfit_modes, nb_alphas):
+        parts, weights = with_docfit(base_parts, mode)
+        texts = [u.text for p in parts for u in p]
+        labels = [u.sentiment or "" for p in parts for u in p]
+        words = fit_word_char_head(texts, labels, weights, c, nb_alpha=nb)
         w_scores = {n: words.score(d.texts) for n, d in sets.items()}
         for weight in WORD_WEIGHTS:
             for blend in BLENDS:
                 for k in MIN_UNITS:
                     key = f"C={c} word_weight={weight} blend={blend} min_units={k}"
+                    key += "" if mode == "none" else f" docfit={mode}"
+                    key += "" if nb is None else f" nb={nb}"
                     r = evaluate_mix(s, e_scores, w_scores, weight, blend, k)
                     results[key] = r
                     print(f"  {key}: {r}", file=sys.stderr, flush=True)
@@ -133,7 +161,14 @@ def search(backend: str, with_xed: bool) -> tuple[dict[str, Any], DocumentExpert
                         best = (key, r["mean"], chosen)
     summary = {
         "model_id": embedder.model_id,
-        "fit_documents": {"seed": len(parts[0]), "real": [len(p) for p in parts[1:]], "with_xed": with_xed},
+        "fit_documents": {
+            "seed": len(base_parts[0]),
+            "real": [len(p) for p in base_parts[1:]],
+            "with_xed": with_xed,
+            "written (docfit)": len(load_docfit()) if docfit_modes != ("none",) else 0,
+            "docfit modes": list(docfit_modes),
+            "nb alphas": list(nb_alphas),
+        },
         "dev_documents": {k: len(v.texts) for k, v in dev.items()},
         "seconds": round(time.time() - t0, 1),
         "results": results,
@@ -146,11 +181,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.document_words")
     parser.add_argument("--backend", default="use-multilingual")
     parser.add_argument("--with-xed", action="store_true", help="also fit on the XED fit lines as documents")
+    parser.add_argument(
+        "--docfit",
+        default="none",
+        help="comma-separated weightings of the written documents to try: none, unit, source",
+    )
+    parser.add_argument(
+        "--nb", default="none", help="comma-separated NB log-count-ratio smoothing α to try (none: plain)"
+    )
     parser.add_argument("--write", action="store_true", help="ship the winner with the expert")
     args = parser.parse_args(argv)
-    summary, chosen = search(args.backend, args.with_xed)
+    modes = tuple(args.docfit.split(","))
+    alphas = tuple(None if a == "none" else float(a) for a in args.nb.split(","))
+    summary, chosen = search(args.backend, args.with_xed, modes, alphas)
     REPORTS.mkdir(exist_ok=True)
-    suffix = "-xed" if args.with_xed else ""
+    suffix = ("-xed" if args.with_xed else "") + ("-docfit" if modes != ("none",) else "")
+    suffix += "-nb" if alphas != (None,) else ""
     out = REPORTS / f"document_words_{backend_slug(summary['model_id'])}{suffix}.json"
     out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"best: {summary['best']} → {out} ({summary['seconds']} s)", file=sys.stderr)

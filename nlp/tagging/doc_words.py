@@ -109,8 +109,13 @@ def fit_word_char_head(
     c: float,
     min_df: int = 2,
     max_features: int | None = None,
+    nb_alpha: float | None = None,
 ) -> WordCharHead:
-    """Fit the vectorizer and a class-balanced logistic regression (training side; scikit-learn)."""
+    """Fit the vectorizer and a class-balanced logistic regression (training side; scikit-learn).
+
+    ``nb_alpha``: NB-SVM style (Wang & Manning 2012) — each TF-IDF feature is scaled by its log-count ratio
+    r = log((α + Σ positive x) / ‖·‖₁) − log((α + Σ negative x) / ‖·‖₁) before the fit. The scaling is folded
+    into the stored weights (coef · r), so the file and the scoring are those of a plain head."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -118,13 +123,21 @@ def fit_word_char_head(
         analyzer=word_char_features, sublinear_tf=True, min_df=min_df, max_features=max_features
     )
     x = vec.fit_transform(list(texts))
+    y = np.asarray(labels)
+    r = np.ones(x.shape[1])
+    if nb_alpha is not None:
+        p = nb_alpha + np.asarray(x[y == "positive"].sum(axis=0)).ravel()
+        q = nb_alpha + np.asarray(x[y == "negative"].sum(axis=0)).ravel()
+        r = np.log(p / p.sum()) - np.log(q / q.sum())
+        x = x.multiply(np.abs(r)).tocsr()  # |r| scales; the sign is left to the fitted weights
+        r = np.abs(r)
     model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
-    model.fit(x, np.asarray(labels), sample_weight=weights)
+    model.fit(x, y, sample_weight=weights)
     vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
     return WordCharHead(
         tuple(str(k) for k in model.classes_),
         tuple(vocab),
         vec.idf_.astype(np.float32),
-        model.coef_.astype(np.float32),
+        (model.coef_ * r).astype(np.float32),
         model.intercept_.astype(np.float32),
     )

@@ -95,3 +95,34 @@ def test_shipped_use_expert_carries_the_word_head() -> None:
     assert expert is not None and expert.words is not None and 0 < expert.word_weight <= 1
     s = expert.words.score(["Pas terrible, je déconseille ce film.", "Rien à redire, un excellent moment."])
     assert s[0] < 0 < s[1]
+
+
+def test_nb_scaling_is_folded_into_the_stored_weights() -> None:
+    texts, labels = [t for t, _ in DOCS], np.array([y for _, y in DOCS])
+    head = fit_word_char_head(texts, labels.tolist(), np.ones(len(DOCS)), 4.0, min_df=1, nb_alpha=1.0)
+    vec = TfidfVectorizer(analyzer=word_char_features, sublinear_tf=True, min_df=1)
+    x = vec.fit_transform(texts)
+    p = 1.0 + np.asarray(x[labels == "positive"].sum(axis=0)).ravel()
+    q = 1.0 + np.asarray(x[labels == "negative"].sum(axis=0)).ravel()
+    r = np.abs(np.log(p / p.sum()) - np.log(q / q.sum()))
+    model = LogisticRegression(C=4.0, max_iter=3000, class_weight="balanced").fit(
+        x.multiply(r).tocsr(), labels
+    )
+    new = ["Pas terrible, rien à voir.", "Great, nothing to complain about."]
+    expected = model.predict_proba(vec.transform(new).multiply(r).tocsr())
+    np.testing.assert_allclose(head.predict_proba(new), expected, rtol=1e-4, atol=1e-5)
+    plain = _fit()
+    assert not np.allclose(head.coef, plain.coef)  # the scaling changed the fit
+
+
+def test_shipped_minilm_expert_reads_english_documents() -> None:
+    """MiniLM (English under ``auto``) ships its own expert: without it, English documents get the rule."""
+    from nlp.tagging.tagger import load_tagger
+
+    expert = load_tagger(None, "sentence-transformers:all-MiniLM-L6-v2").document_expert
+    assert expert is not None and expert.blend > 0 and expert.coef.shape == (3, 384)
+    assert expert.words is not None and 0 < expert.word_weight <= 1
+    s = expert.words.score(
+        ["Could be better: slow refunds and nobody answers.", "Nothing to complain about."]
+    )
+    assert s[0] < 0 < s[1]

@@ -131,3 +131,18 @@ def test_flat_columns_give_the_same_verdicts_as_per_document_lists() -> None:
     )
     assert listed == flat
     assert listed != document_sentiments(docs, embs, texts, None)  # the expert changed some verdicts
+
+
+def test_shipped_minilm_expert_changes_english_verdicts_the_rule_alone_gives() -> None:
+    """The bench and the CLI read ``tagger.document_expert``; with the MiniLM expert shipped, a weakly
+    negative English document whose text and mean embedding read positive is no longer called negative."""
+    from nlp.tagging.tagger import load_tagger
+
+    expert = load_tagger(None, "sentence-transformers:all-MiniLM-L6-v2").document_expert
+    assert expert is not None
+    direction = (expert.coef[2] - expert.coef[0]).astype(np.float32)
+    emb = np.stack([direction, direction]) / np.linalg.norm(direction)
+    text = "Great service, fast delivery, nothing to complain about. Really happy."
+    tags = [_u("negative", -0.12), _u("positive", 0.05)]
+    assert document_sentiments([tags], [emb], [text], None) == ["negative"]
+    assert document_sentiments([tags], [emb], [text], expert) == ["positive"]
