@@ -78,6 +78,43 @@ def load_tfidf_head(path: Path, range_key: str) -> TfidfArrays:
         )
 
 
+def save_linear(
+    path: Path,
+    classes: Sequence[str],
+    coef: np.ndarray,
+    intercept: np.ndarray,
+    model_id: str,
+    **scalars: float | int | bool,
+) -> Path:
+    """One npz layout for every linear head over embeddings (unit heads, the document expert): its classes,
+    float32 weights, the embedding model it was trained on, and its own scalar settings."""
+    arrays: dict[str, Any] = {
+        "classes": np.array(classes),
+        "coef": coef.astype(np.float32),
+        "intercept": intercept.astype(np.float32),
+        "model_id": np.array(model_id),
+        **{key: np.array(value) for key, value in scalars.items()},
+    }
+    np.savez_compressed(path, **arrays)
+    return path
+
+
+def read_linear(
+    data: Any, path: Path, expected_model_id: str
+) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """(classes, coef, intercept) of a ``save_linear`` file; refuses weights trained in another embedding
+    space, where they would score meaningless numbers without an error."""
+    model_id = str(data["model_id"])
+    if model_id != expected_model_id:
+        raise ModelMismatchError(
+            f"{path.name} was trained on embedding model {model_id!r}, but the pipeline embeds with "
+            f"{expected_model_id!r}; retrain under that backend (training/README.md) "
+            "or set FRICTIONMAP_EMBEDDING_BACKEND to the backend the artifacts were trained on"
+        )
+    classes = tuple(str(c) for c in data["classes"])
+    return classes, data["coef"].astype(np.float32), data["intercept"].astype(np.float32)
+
+
 @dataclass(frozen=True)
 class LinearHead:
     """Multinomial (or binary) logistic regression as arrays; ``predict_proba`` matches scikit-learn's."""
@@ -97,36 +134,28 @@ class LinearHead:
 
     def save(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"{self.name}-{ARTIFACT_VERSION}.npz"
-        np.savez_compressed(
-            path,
-            classes=np.array(self.classes),
-            coef=self.coef.astype(np.float32),
-            intercept=self.intercept.astype(np.float32),
-            model_id=np.array(self.model_id),
-            uses_lexical=np.array(self.uses_lexical),
-            text_weight=np.array(self.text_weight),
-            prior_weight=np.array(self.prior_weight),
-            uses_polarity=np.array(self.uses_polarity),
+        return save_linear(
+            directory / f"{self.name}-{ARTIFACT_VERSION}.npz",
+            self.classes,
+            self.coef,
+            self.intercept,
+            self.model_id,
+            uses_lexical=self.uses_lexical,
+            text_weight=self.text_weight,
+            prior_weight=self.prior_weight,
+            uses_polarity=self.uses_polarity,
         )
-        return path
 
     @classmethod
     def load(cls, path: Path, expected_model_id: str) -> LinearHead:
         with np.load(path, allow_pickle=False) as data:
-            model_id = str(data["model_id"])
-            if model_id != expected_model_id:
-                raise ModelMismatchError(
-                    f"{path.name} was trained on embedding model {model_id!r}, but the pipeline embeds with "
-                    f"{expected_model_id!r}; retrain with `python -m training.train all` under that backend "
-                    "or set FRICTIONMAP_EMBEDDING_BACKEND to the backend the artifacts were trained on"
-                )
+            classes, coef, intercept = read_linear(data, path, expected_model_id)
             return cls(
                 name=path.name.split("-")[0],
-                classes=tuple(str(c) for c in data["classes"]),
-                coef=data["coef"].astype(np.float32),
-                intercept=data["intercept"].astype(np.float32),
-                model_id=model_id,
+                classes=classes,
+                coef=coef,
+                intercept=intercept,
+                model_id=expected_model_id,
                 uses_lexical=bool(data["uses_lexical"]),
                 text_weight=float(data["text_weight"]) if "text_weight" in data else 0.0,
                 prior_weight=float(data["prior_weight"]) if "prior_weight" in data else 0.0,

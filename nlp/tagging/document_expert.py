@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from nlp.tagging.aggregate import DOCUMENT_RULE, DocumentRule, document_polarities
-from nlp.tagging.artifacts import ARTIFACT_VERSION, ModelMismatchError, TextHead, _softmax
+from nlp.tagging.artifacts import ARTIFACT_VERSION, TextHead, _softmax, read_linear, save_linear
 from nlp.tagging.doc_words import WORDS_NAME, WordCharHead
 from nlp.tagging.types import Sentiment, UnitTags
 
@@ -70,16 +70,16 @@ class DocumentExpert:
     def save(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"{EXPERT_NAME}-{ARTIFACT_VERSION}.npz"
-        np.savez_compressed(
+        save_linear(
             path,
-            classes=np.array(self.classes),
-            coef=self.coef.astype(np.float32),
-            intercept=self.intercept.astype(np.float32),
-            model_id=np.array(self.model_id),
-            blend=np.array(self.blend),
-            min_units=np.array(self.min_units),
-            text_weight=np.array(self.text_weight),
-            word_weight=np.array(self.word_weight if self.words is not None else 0.0),
+            self.classes,
+            self.coef,
+            self.intercept,
+            self.model_id,
+            blend=self.blend,
+            min_units=self.min_units,
+            text_weight=self.text_weight,
+            word_weight=self.word_weight if self.words is not None else 0.0,
         )
         words_path = directory / f"{WORDS_NAME}-{ARTIFACT_VERSION}.npz"
         if self.words is not None:
@@ -104,21 +104,17 @@ def load_document_expert(directory: Path, expected_model_id: str) -> DocumentExp
     if not path.exists():
         return None
     with np.load(path, allow_pickle=False) as data:
-        model_id = str(data["model_id"])
-        if model_id != expected_model_id:
-            raise ModelMismatchError(
-                f"{path.name} was trained on embedding model {model_id!r}, not {expected_model_id!r}"
-            )
+        classes, coef, intercept = read_linear(data, path, expected_model_id)
         text_path = directory / f"{EXPERT_NAME}-text-{ARTIFACT_VERSION}.npz"
         words_path = directory / f"{WORDS_NAME}-{ARTIFACT_VERSION}.npz"
         words = WordCharHead.load(words_path) if words_path.exists() else None
         # Files written before the word head carry no word_weight: the expert as it was.
         word_weight = float(data["word_weight"]) if "word_weight" in data.files else 0.0
         return DocumentExpert(
-            classes=tuple(str(c) for c in data["classes"]),
-            coef=data["coef"].astype(np.float32),
-            intercept=data["intercept"].astype(np.float32),
-            model_id=model_id,
+            classes=classes,
+            coef=coef,
+            intercept=intercept,
+            model_id=expected_model_id,
             blend=float(data["blend"]),
             min_units=int(data["min_units"]),
             text_weight=float(data["text_weight"]),
