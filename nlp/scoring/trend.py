@@ -27,7 +27,10 @@ class TrendDetail:
     ci_high: float | None
     p_value: float | None
     emerging: bool
-    reason: str
+    reason: str  # in English, for the API
+    # The same reason as a key and its numbers, for a page to say it in its own language.
+    reason_key: str = ""
+    reason_args: tuple[tuple[str, float], ...] = ()
 
 
 _WINDOWS = ("recent", "baseline")
@@ -81,18 +84,24 @@ def trend_detail(
         counts["recent"], totals["recent"], counts["baseline"], totals["baseline"], alternative="greater"
     )
     emerging = False
+    args: tuple[tuple[str, float], ...] = ()
     if not totals["baseline"]:
-        reason = "no feedback in the baseline window: growth cannot be measured"
+        key, reason = "no_baseline", "no feedback in the baseline window: growth cannot be measured"
     elif not totals["recent"]:
-        reason = "no feedback in the recent window"
+        key, reason = "no_recent", "no feedback in the recent window"
     elif counts["recent"] < config.emerging_min_count:
+        key, args = "few_recent", (("min", config.emerging_min_count),)
         reason = f"fewer than {config.emerging_min_count} recent mentions"
     elif cmp.rate_ratio is None or cmp.rate_ratio < config.emerging_min_ratio:
+        key, args = "small_growth", (("ratio", config.emerging_min_ratio),)
         reason = f"share grew less than x{config.emerging_min_ratio:g}"
     elif cmp.p_value is None or cmp.p_value >= config.emerging_alpha:
+        key, args = "not_significant", (("alpha", config.emerging_alpha),)
         reason = f"growth not significant (Fisher one-sided p >= {config.emerging_alpha:g})"
     else:
         emerging = True
+        key = "emerging"
+        args = (("ratio", cmp.rate_ratio), ("p", cmp.p_value), ("alpha", config.emerging_alpha))
         reason = (
             f"share x{cmp.rate_ratio:.2f} vs baseline, Fisher one-sided p={cmp.p_value:.3g}"
             f" < {config.emerging_alpha:g}"
@@ -110,6 +119,8 @@ def trend_detail(
         p_value=cmp.p_value,
         emerging=emerging,
         reason=reason,
+        reason_key=key,
+        reason_args=args,
     )
 
 

@@ -84,6 +84,12 @@ EN: dict[str, str] = {
     "comp.impact": "Impact: customers who mention it rate {diff} points lower on {metric}.",
     "comp.impact_none": "Impact: not enough ratings to measure it yet.",
     "comp.trend": "Trend: {reason}",
+    "trend.no_baseline": "no feedback in the baseline window: growth cannot be measured",
+    "trend.no_recent": "no feedback in the recent window",
+    "trend.few_recent": "fewer than {min} recent mentions",
+    "trend.small_growth": "share grew less than x{ratio}",
+    "trend.not_significant": "growth not significant (Fisher one-sided p >= {alpha})",
+    "trend.emerging": "share x{ratio} vs baseline, Fisher one-sided p={p} < {alpha}",
     "comp.effort": "Effort: {share} of mentions describe customer effort (repeat contacts, waiting).",
     "comp.recency": "Recency: last mentioned {days} days before the latest feedback.",
     "comp.weighted": "points, weight {w}",
@@ -213,6 +219,12 @@ FR: dict[str, str] = {
     "comp.impact": "Impact : les clients qui le mentionnent notent {diff} points de moins ({metric}).",
     "comp.impact_none": "Impact : pas encore assez de notes pour le mesurer.",
     "comp.trend": "Tendance : {reason}",
+    "trend.no_baseline": "aucun retour dans la période de référence : la hausse ne peut pas être mesurée",
+    "trend.no_recent": "aucun retour dans la période récente",
+    "trend.few_recent": "moins de {min} mentions récentes",
+    "trend.small_growth": "part multipliée par moins de {ratio}",
+    "trend.not_significant": "hausse non significative (test de Fisher unilatéral, p ≥ {alpha})",
+    "trend.emerging": "part ×{ratio} par rapport à la référence, test de Fisher unilatéral p = {p} < {alpha}",
     "comp.effort": "Effort : {share} des mentions décrivent un effort du client (relances, attente).",
     "comp.recency": "Récence : dernière mention {days} jours avant le retour le plus récent.",
     "comp.weighted": "points, poids {w}",
@@ -316,3 +328,17 @@ def format_decimal(value: float, lang: str, digits: int = 1, sign: bool = False)
     French (grouping as ``format_count``)."""
     text = f"{value:{'+' if sign else ''},.{digits}f}"
     return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+
+
+def format_percent(share: float, lang: str, digits: int = 0) -> str:
+    """A share as a percentage: ``12.5%`` in English, ``12,5 %`` in French (a narrow no-break space before
+    the sign, as French typography writes it)."""
+    number = format_decimal(100 * share, lang, digits)
+    return f"{number}\u202f%" if lang == "fr" else f"{number}%"
+
+
+def format_general(value: float, lang: str, digits: int = 3) -> str:
+    """A statistic with ``digits`` significant digits (``0.05``, ``1.5``, ``3.2e-05``), with the language's
+    decimal mark."""
+    text = f"{value:.{digits}g}"
+    return text.replace(".", ",") if lang == "fr" else text

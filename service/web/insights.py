@@ -12,7 +12,9 @@ from html import escape
 from markupsafe import Markup
 
 from nlp.scoring.priority import PriorityResult
+from nlp.scoring.trend import TrendDetail
 from service.models import Workspace
+from service.web.i18n import format_count, format_decimal, format_general, format_percent
 from service.workspaces.taxonomy import workspace_taxonomy
 
 SEARCH_LIMIT = 2000
@@ -69,21 +71,37 @@ class ComponentLine:
     points: float
 
 
-def explain(result: PriorityResult, t: Callable[..., str]) -> list[ComponentLine]:
+def trend_reason(trend: TrendDetail, t: Callable[..., str], lang: str) -> str:
+    """Why a pain point is (or is not) emerging, in the page's language; the API's English ``reason``
+    where the key is unknown (a result computed before the keys existed)."""
+    if not trend.reason_key:
+        return trend.reason
+    args = {name: format_general(value, lang) for name, value in trend.reason_args}
+    given = dict(trend.reason_args)
+    if trend.reason_key == "few_recent":
+        args["min"] = format_count(int(given["min"]), lang)
+    if trend.reason_key == "emerging":  # the API's reason gives the growth with two decimals
+        args["ratio"] = format_decimal(given["ratio"], lang, 2)
+    return t(f"trend.{trend.reason_key}", **args)
+
+
+def explain(result: PriorityResult, t: Callable[..., str], lang: str = "en") -> list[ComponentLine]:
     """Each component of the priority in a sentence, with its weight and the points it adds (priority =
-    100 × Σ weight × component, weights normalised)."""
+    100 × Σ weight × component, weights normalised); numbers written as the page's language writes them."""
     c = result.components
     impact = next((i for i in result.impacts if i.metric == result.impact_metric), None)
     sentences = {
-        "volume": t("comp.volume", share=f"{result.share:.1%}", n=result.n_items),
-        "severity": t("comp.severity", neg=f"{result.negativity:.0%}"),
+        "volume": t(
+            "comp.volume", share=format_percent(result.share, lang, 1), n=format_count(result.n_items, lang)
+        ),
+        "severity": t("comp.severity", neg=format_percent(result.negativity, lang)),
         "impact": (
-            t("comp.impact", diff=f"{impact.difference:.2f}", metric=impact.metric)
+            t("comp.impact", diff=format_decimal(impact.difference, lang, 2), metric=impact.metric)
             if impact is not None and impact.difference is not None
             else t("comp.impact_none")
         ),
-        "trend": t("comp.trend", reason=result.trend.reason),
-        "effort": t("comp.effort", share=f"{result.effort_share:.0%}"),
+        "trend": t("comp.trend", reason=trend_reason(result.trend, t, lang)),
+        "effort": t("comp.effort", share=format_percent(result.effort_share, lang)),
         "recency": t(
             "comp.recency",
             days=result.days_since_last_seen if result.days_since_last_seen is not None else "–",

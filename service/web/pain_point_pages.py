@@ -154,7 +154,7 @@ def _detail_page(
         stages=stage_specs(user.workspace),
         others=others,
         error=error,
-        explain=lambda t: explain(result, t),
+        explain=lambda t: explain(result, t, lang),
     )
 
 

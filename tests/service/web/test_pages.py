@@ -92,6 +92,12 @@ def test_detail_explains_the_score_and_shows_trend_quotes_feedback(
     assert "<mark>" in html
     assert f'Feedback that mentions it <small class="muted">{api["items"]}</small>' in html
     assert "Mark the pain point resolved" in html
+    assert f"Trend: {api['score']['trend']['reason']}" in html  # the API's words, in English
+    fr = sign_in("editor").get(f"/pain-points/{card['id']}?lang=fr").text  # editors see the form
+    assert "Tendance : " in fr and api["score"]["trend"]["reason"] not in fr  # said in French
+    impact = next(i for i in api["score"]["impacts"] if i["metric"] == "rating")
+    assert f"notent {impact['difference']:.2f}".replace(".", ",") in fr  # the French decimal mark
+    assert ">Achat / commande / paiement</option>" in fr  # the stage choices in French too
 
 
 def test_editor_renames_restages_merges_and_splits(
