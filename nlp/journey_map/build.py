@@ -71,7 +71,8 @@ class MomentOfTruth:
     stage: str
     reason: Literal["sentiment_drop", "highest_impact"]
     value: float
-    explanation: str
+    explanation: str  # in English, for the exports
+    previous_stage: str | None = None  # the stage before a sentiment drop, for pages in other languages
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,7 @@ def moments_of_truth(
                 "sentiment_drop",
                 round(drop, 4),
                 f"mean sentiment drops by {drop:.2f} from {before.label} to {at.label}",
+                previous_stage=before.id,
             )
         )
     cost: dict[str, float] = {}

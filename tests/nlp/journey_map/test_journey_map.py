@@ -74,6 +74,8 @@ def test_assembly_order_moments_and_unassigned() -> None:
     assert jm.stages[3].pain_points[0].id == "p4"
     reasons = {m.reason: m.stage for m in jm.moments_of_truth}
     assert reasons == {"sentiment_drop": "purchase", "highest_impact": "purchase"}
+    drop = next(m for m in jm.moments_of_truth if m.reason == "sentiment_drop")
+    assert drop.previous_stage == "discovery"  # named by id, for pages that say it in their language
     assert purchase.moment_of_truth and not jm.stages[0].moment_of_truth
     assert jm.total_items == 75
 

@@ -172,6 +172,11 @@ def test_journey_map_page_and_exports_with_the_session_cookie(
     for stage in doc["stages"]:
         for p in stage["pain_points"]:
             assert f'href="/pain-points/{p["id"]}"' in html
+    moments = doc["moments_of_truth"]
+    assert moments and all(m["explanation"] in html for m in moments)  # the export's English words
+    fr = c.get("/journey-map?lang=fr").text
+    assert not any(m["explanation"] in fr for m in moments)  # said in French on a French page
+    assert any(w in fr for w in ("le sentiment moyen baisse de", "coûtent le plus en KPI"))
     for fmt in ("csv", "mermaid", "theydo", "html"):
         r = c.get("/journey-map/export", params={"format": fmt})
         api = client.get("/v1/journey-map", params={"format": fmt}, headers=auth_headers)
