@@ -96,7 +96,11 @@ def explain(result: PriorityResult, t: Callable[..., str], lang: str = "en") -> 
         ),
         "severity": t("comp.severity", neg=format_percent(result.negativity, lang)),
         "impact": (
-            t("comp.impact", diff=format_decimal(impact.difference, lang, 2), metric=impact.metric)
+            t(
+                "comp.impact",
+                diff=format_decimal(impact.difference, lang, 2),
+                metric=t(f"metric.{impact.metric}"),
+            )
             if impact is not None and impact.difference is not None
             else t("comp.impact_none")
         ),

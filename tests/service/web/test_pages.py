@@ -96,7 +96,7 @@ def test_detail_explains_the_score_and_shows_trend_quotes_feedback(
     fr = sign_in("editor").get(f"/pain-points/{card['id']}?lang=fr").text  # editors see the form
     assert "Tendance : " in fr and api["score"]["trend"]["reason"] not in fr  # said in French
     impact = next(i for i in api["score"]["impacts"] if i["metric"] == "rating")
-    assert f"notent {impact['difference']:.2f}".replace(".", ",") in fr  # the French decimal mark
+    assert f"notent {impact['difference']:.2f} points de moins (note)".replace(".", ",") in fr  # decimal mark
     assert ">Achat / commande / paiement</option>" in fr  # the stage choices in French too
 
 
