@@ -224,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 key += f" bal={bal}" if bal else ""
                 results[key] = scores(p, p_cf, classes)
                 mean = float(np.mean(list(results[key].values())))
+                if key == args.reference:
+                    confusion[key] = confusions(p, p_cf, classes)
                 print(f"  {key}: {results[key]} mean {mean:.4f}", file=sys.stderr, flush=True)
                 if not best or mean > best["mean"]:
                     best = {"key": key, "mean": mean, "wt": wt, "C": c, "iw": iw, "cw": cw, "pw": pw}
