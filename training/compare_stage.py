@@ -168,9 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def predictions(p: np.ndarray, p_cf: np.ndarray, classes: Sequence[str]) -> dict[str, tuple[list, list]]:
         pred = np.array(classes)[p.argmax(axis=1)]
-        out, start = {}, 0
+        out: dict[str, tuple[list, list]] = {}
+        start = 0
         for name, units in dev_sets.items():
-            out[name] = ([u.stage for u in units], list(pred[start : start + len(units)]))
+            out[name] = ([str(u.stage) for u in units], list(pred[start : start + len(units)]))
             start += len(units)
         doc_pred = np.array(cf_dev.document_predictions(p_cf, classes))
         out[cf_key] = (cf_dev.labels, list(doc_pred))
