@@ -70,6 +70,18 @@ def document_units(texts: Sequence[str], labels: Sequence[str], embedder: Embedd
     return DocUnits(list(units.texts), np.asarray(units.embeddings), np.asarray(units.rows), list(labels))
 
 
+def strict_texts(root: Path) -> set[str]:
+    """Narratives whose Issue the strict mapping (cfpb_stages.json) keeps: their stage is the same under
+    both mappings (tested), so a strict dev score is the full-mapping vote restricted to these documents.
+    The strict set is half one Issue (the credit bureau's investigation, ``support``) whose stories read
+    like the full mapping's biggest ``usage`` Issue (incorrect information on a report), which is why a
+    head chosen on the full mapping alone can lose it."""
+    from bench.sentiment_data import cfpb, mapping
+
+    strict = mapping("cfpb_stages.json")["mapping"]
+    return {d.text for d in cfpb(root) if d.label in strict}
+
+
 def cfpb_documents(root: Path) -> dict[str, tuple[list[str], list[str]]]:
     """``{"fit"|"dev"|"test": (narratives, stages)}`` under the full mapping (every Issue has a stage)."""
     from bench.sentiment_data import cfpb, mapping
