@@ -20,12 +20,26 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Float, and_, case, cast, delete, func, insert, literal, select, true, update
+from sqlalchemy import (
+    Date,
+    Float,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from nlp.scoring.priority import EMOTION_INTENSITY
+from service.analysis.view_bulk import bulk_pragmas, delete_sums
 from service.models import (
     FeedbackItem,
     OpinionUnit,
@@ -240,14 +254,21 @@ def _theme_map(workspace_id: str) -> Any:
 
 
 def rollup_selects(workspace_id: str, sources: dict[str, Any] | None = None) -> list[tuple[Any, Any]]:
-    """(sum table, ``SELECT``) pairs adding the coarse grains up from ``full`` rows: the sum tables' own (a
-    rebuild), or ``sources[table name]``, a table of the same columns (a delta's scratch rows)."""
+    """(sum table, ``SELECT``) pairs adding the coarse grains up, in the order they must run.
+
+    A rebuild (``sources`` None) rolls ``channel`` up from the sum tables' own ``full`` rows and ``day`` from
+    the ``channel`` rows just written (the same integers: a channel row is the sum of its full rows; at 1M
+    items ~10x fewer rows to read than the full grain). A delta passes ``sources[table name]``, a scratch
+    table of ``full`` rows, and rolls both grains up from it."""
     out = []
     for table in (_ITEM_SUM, _UNIT_SUM):
         names = [c.name for c in table.columns if c.name != "id"]
         measures = names[names.index("language") + 1 :]
-        full = (sources or {}).get(table.name, table).alias("f")
-        for grain, kept in (("day", ()), ("channel", ("channel",))):
+        for grain, kept, below in (("channel", ("channel",), "full"), ("day", (), "channel")):
+            if sources is not None:
+                full, below = sources[table.name].alias("f"), "full"
+            else:
+                full = table.alias("f")
             dims = [full.c[d] if d in kept else literal(ROLLED_UP) for d in _DIMS]
             out.append(
                 (
@@ -261,7 +282,7 @@ def rollup_selects(workspace_id: str, sources: dict[str, Any] | None = None) -> 
                         *dims,
                         *(func.sum(full.c[m]) for m in measures),
                     )
-                    .where(full.c.workspace_id == workspace_id, full.c.grain == "full")
+                    .where(full.c.workspace_id == workspace_id, full.c.grain == below)
                     .group_by(
                         full.c.workspace_id, full.c.kind, full.c.key, full.c.day, *(full.c[d] for d in kept)
                     ),
@@ -324,10 +345,11 @@ def rebuild_read_sums(session: Session, workspace_id: str) -> int:
     forward, ``view_delta``). The journal is emptied: the rows it named are in the sums now."""
     dialect = session.get_bind().dialect.name
     version, _, _ = lock_state(session, workspace_id)
-    session.execute(delete(_ITEM_SUM).where(_ITEM_SUM.c.workspace_id == workspace_id))
-    session.execute(delete(_UNIT_SUM).where(_UNIT_SUM.c.workspace_id == workspace_id))
-    for stmt in _rebuild_statements(workspace_id, dialect):
-        session.execute(stmt)
+    with bulk_pragmas(session):
+        for table in (_ITEM_SUM, _UNIT_SUM):
+            delete_sums(session, table, workspace_id)
+        for stmt in _rebuild_statements(workspace_id, dialect):
+            session.execute(stmt)
     session.execute(delete(_JOURNAL).where(_JOURNAL.c.workspace_id == workspace_id))
     after = session.execute(
         select(_VERSION.c.version).where(_VERSION.c.workspace_id == workspace_id)
