@@ -288,7 +288,33 @@ def rollup_selects(workspace_id: str, sources: dict[str, Any] | None = None) -> 
                     ),
                 )
             )
-    return out
+    source = _ITEM_SUM if sources is None else sources[_ITEM_SUM.name]
+    return [*out, (_ITEM_SUM, _dims_select(workspace_id, source))]
+
+
+DIMS_GRAIN = "dims"  # ``read_item_sum`` kind ``all`` per distinct dimension values (the filter drop-downs)
+
+
+def _dims_select(workspace_id: str, source: Any) -> Any:
+    """The corpus rows added up over the days (day fixed at 1970-01-01), one per distinct (channel, source,
+    segment, language): the filter drop-downs read these ~100 rows instead of DISTINCT over the ``full``
+    corpus rows (~44,000 at a year of 1M items; 25–35 ms per cold Compare). Kind ``all`` only."""
+    f = source.alias("f")
+    names = [c.name for c in _ITEM_SUM.columns if c.name != "id"]
+    measures = names[names.index("language") + 1 :]
+    return (
+        select(
+            f.c.workspace_id,
+            literal(DIMS_GRAIN),
+            f.c.kind,
+            f.c.key,
+            literal(date(1970, 1, 1), Date),
+            *(f.c[d] for d in _DIMS),
+            *(func.sum(f.c[m]) for m in measures),
+        )
+        .where(f.c.workspace_id == workspace_id, f.c.grain == "full", f.c.kind == "all")
+        .group_by(f.c.workspace_id, f.c.kind, f.c.key, *(f.c[d] for d in _DIMS))
+    )
 
 
 def _rollups(workspace_id: str) -> list[Any]:

@@ -2,7 +2,8 @@
 statements write: the ``day`` grain rolled up from the ``channel`` rows equals the ``day`` grain rolled up
 from the ``full`` rows (integers exactly, float sums to 1e-9), the whole-table delete is taken only when the
 workspace owns every row (another workspace's sums survive a rebuild untouched), and the SQLite settings
-the rebuild changes are restored on its connection, also when it fails."""
+the rebuild changes are restored on its connection, also when it fails; the filter drop-downs read from
+the ``dims`` corpus rows (0014) equal the DISTINCT over the ``full`` rows, after a rebuild and a delta."""
 
 from __future__ import annotations
 
@@ -17,11 +18,16 @@ from service.analysis.view_bulk import REBUILD_CACHE_KIB, delete_sums
 from service.analysis.view_tables import (
     _ITEM_SUM,
     _UNIT_SUM,
+    BUILDS,
+    DIMS_GRAIN,
     _theme_map,
+    ensure_fresh,
     rebuild_read_sums,
     rollup_selects,
     sum_selects,
 )
+from service.models import Workspace
+from service.web import summary_insights
 from tests.service.analysis.test_read_sum_delta import add_items, assert_same_sums, new_workspace, sums
 
 
@@ -128,3 +134,45 @@ def test_sqlite_settings_are_off_during_the_rebuild_and_restored(
             rebuild_read_sums(session, ws)
         session.rollback()
         assert _pragmas(session) == before
+
+
+def _distinct_full(session: Session, ws: str) -> dict[str, list[str]]:
+    """The drop-downs as they were read before the ``dims`` rows: DISTINCT over the ``full`` corpus rows."""
+    out = {}
+    for dim in ("source", "channel", "segment", "language"):
+        rows = session.execute(
+            select(_ITEM_SUM.c[dim])
+            .where(_ITEM_SUM.c.workspace_id == ws, _ITEM_SUM.c.grain == "full", _ITEM_SUM.c.kind == "all")
+            .distinct()
+        )
+        out[dim] = sorted({str(v) for (v,) in rows if v})
+    return out
+
+
+def test_drop_downs_from_the_dims_rows_equal_the_full_rows_after_rebuild_and_delta(engine: Engine) -> None:
+    with Session(engine) as session:
+        ws, pps = new_workspace(session)
+        add_items(session, ws, [*pps, None], 60, seed=16)
+        rebuild_read_sums(session, ws)
+        workspace = session.get(Workspace, ws)
+        assert workspace is not None
+        dims_rows = session.execute(
+            select(func.count()).where(
+                _ITEM_SUM.c.workspace_id == ws, _ITEM_SUM.c.grain == DIMS_GRAIN, _ITEM_SUM.c.kind == "all"
+            )
+        ).scalar_one()
+        assert 0 < dims_rows <= 3 * 3 * 3 * 2  # channels x sources x segments x languages of add_items
+        got = summary_insights.dimension_values(session, workspace)
+        assert got == _distinct_full(session, ws) and got["channel"] == ["app", "web"]
+        before = BUILDS["applied_deltas"]
+        add_items(session, ws, [*pps, None], 10, seed=17, channels=("phone",), segments=("enterprise",))
+        ensure_fresh(session, ws)
+        assert BUILDS["applied_deltas"] == before + 1
+        got = summary_insights.dimension_values(session, workspace)
+        assert got == _distinct_full(session, ws)
+        assert "phone" in got["channel"] and "enterprise" in got["segment"]
+        # sums built before 0014 have no ``dims`` rows: the values still come (from the full rows)
+        session.execute(delete(_ITEM_SUM).where(_ITEM_SUM.c.grain == DIMS_GRAIN))
+        summary_insights._VALUES.clear()
+        assert summary_insights.dimension_values(session, workspace) == got
+        session.rollback()
