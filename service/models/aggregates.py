@@ -93,9 +93,9 @@ class _SumKey(SQLModel):
 class ReadItemSum(_SumKey, table=True):
     __tablename__ = "read_item_sum"
     # The unique grain key (uq_read_item_sum_grain, an expression index over coalesced channel and segment)
-    # is created by 0009_read_sum_delta only: its NULL stand-in is spelled per dialect.
+    # is created by 0009_read_sum_delta only: its NULL stand-in is spelled per dialect. It also serves the
+    # look-ups by (workspace, grain, kind, key): 0014 dropped the index of just those columns.
     __table_args__ = (
-        Index("ix_read_item_sum_ws_grain_kind_key", "workspace_id", "grain", "kind", "key"),
         # a view filtered by channel reads that channel's rows only (0012_theme_sums)
         Index("ix_read_item_sum_ws_grain_kind_channel", "workspace_id", "grain", "kind", "channel", "day"),
     )
@@ -117,9 +117,9 @@ class ReadItemSum(_SumKey, table=True):
 class ReadUnitSum(_SumKey, table=True):
     __tablename__ = "read_unit_sum"
     # The unique grain key (uq_read_unit_sum_grain, an expression index over coalesced channel and segment)
-    # is created by 0009_read_sum_delta only: its NULL stand-in is spelled per dialect.
+    # is created by 0009_read_sum_delta only: its NULL stand-in is spelled per dialect. It also serves the
+    # look-ups by (workspace, grain, kind, key): 0014 dropped the index of just those columns.
     __table_args__ = (
-        Index("ix_read_unit_sum_ws_grain_kind_key", "workspace_id", "grain", "kind", "key"),
         # a view filtered by channel reads that channel's rows only (0012_theme_sums)
         Index("ix_read_unit_sum_ws_grain_kind_channel", "workspace_id", "grain", "kind", "channel", "day"),
     )
