@@ -39,7 +39,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from nlp.scoring.priority import EMOTION_INTENSITY
-from service.analysis.view_bulk import bulk_pragmas, delete_sums
+from service.analysis.view_bulk import bulk_pragmas, checkpoint_after_rebuild, delete_sums
 from service.models import (
     FeedbackItem,
     OpinionUnit,
@@ -388,6 +388,7 @@ def rebuild_read_sums(session: Session, workspace_id: str) -> int:
         )
     mark_built(session, workspace_id, version)
     session.commit()
+    checkpoint_after_rebuild(session)
     BUILDS["rebuilds"] += 1
     return version
 

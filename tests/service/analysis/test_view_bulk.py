@@ -7,6 +7,7 @@ the ``dims`` corpus rows (0014) equal the DISTINCT over the ``full`` rows, after
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -176,3 +177,19 @@ def test_drop_downs_from_the_dims_rows_equal_the_full_rows_after_rebuild_and_del
         summary_insights._VALUES.clear()
         assert summary_insights.dimension_values(session, workspace) == got
         session.rollback()
+
+
+def test_a_rebuild_leaves_no_write_ahead_log_behind(engine: Engine) -> None:
+    """SQLite: the rebuild's frames are copied into the database file and the WAL emptied, so that reads do
+    not look every page up in a large WAL's index until the next write (cold Compare at 1M: 426-450 ms CPU
+    with the WAL of a rebuild, 282-378 ms without)."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write-ahead log")
+    database = engine.url.database
+    assert database and database != ":memory:"
+    with Session(engine) as session:
+        ws, pps = new_workspace(session)
+        add_items(session, ws, [*pps, None], 200, seed=21, days=30)
+        rebuild_read_sums(session, ws)
+        assert os.path.getsize(f"{database}-wal") == 0
+        assert sums(session, ws)  # the sums are in the database file
