@@ -149,6 +149,9 @@ def serve(
     )
 
 
+MAX_CPU = 8191  # Linux builds have at most 8,192 CPUs (NR_CPUS)
+
+
 def parse_cpus(spec: str) -> set[int]:
     """``"0"``, ``"0-3"``, ``"0,2"`` -> CPU numbers; ValueError with the rule broken."""
     cpus: set[int] = set()
@@ -159,6 +162,8 @@ def parse_cpus(spec: str) -> set[int]:
         first, last = int(lo), int(hi) if sep else int(lo)
         if last < first:
             raise ValueError(f"range {part.strip()!r} ends before it starts")
+        if last > MAX_CPU:
+            raise ValueError(f"CPU {last} is beyond {MAX_CPU}, the largest CPU number Linux allows")
         cpus.update(range(first, last + 1))
     return cpus
 

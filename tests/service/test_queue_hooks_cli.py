@@ -224,7 +224,7 @@ def test_worker_cpus_are_parsed_checked_and_applied(monkeypatch: pytest.MonkeyPa
 
     assert cli.parse_cpus("0") == {0}
     assert cli.parse_cpus("0-2,5") == {0, 1, 2, 5}
-    for bad in ("", "a", "1-", "3-1", "0,,1"):
+    for bad in ("", "a", "1-", "3-1", "0,,1", "-1", "0-99999999999", " 1 2"):
         with pytest.raises(ValueError):
             cli.parse_cpus(bad)
     seen: list[set[int]] = []
