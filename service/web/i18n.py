@@ -332,8 +332,7 @@ def translator(lang: str) -> Callable[..., str]:
 def format_count(value: int, lang: str) -> str:
     """A count as the page's language writes it: ``12,345`` in English, ``12 345`` (narrow no-break space,
     as French typography groups digits) in French; so that 100000 is read at a glance."""
-    grouped = f"{int(value):,}"
-    return grouped.replace(",", "\u202f") if lang == "fr" else grouped
+    return format_decimal(int(value), lang, 0)
 
 
 def format_decimal(value: float, lang: str, digits: int = 1, sign: bool = False) -> str:

@@ -76,8 +76,8 @@ def trend_reason(trend: TrendDetail, t: Callable[..., str], lang: str) -> str:
     where the key is unknown (a result computed before the keys existed)."""
     if not trend.reason_key:
         return trend.reason
-    args = {name: format_general(value, lang) for name, value in trend.reason_args}
     given = dict(trend.reason_args)
+    args = {name: format_general(value, lang) for name, value in given.items()}
     if trend.reason_key == "few_recent":
         args["min"] = format_count(int(given["min"]), lang)
     if trend.reason_key == "emerging":  # the API's reason gives the growth with two decimals
