@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, select, text
 from sqlmodel import Session
 
 from service.analysis import view_tables
@@ -190,6 +190,8 @@ def test_a_rebuild_leaves_no_write_ahead_log_behind(engine: Engine) -> None:
     with Session(engine) as session:
         ws, pps = new_workspace(session)
         add_items(session, ws, [*pps, None], 200, seed=21, days=30)
+        timeout = session.execute(text("PRAGMA busy_timeout")).scalar_one()
         rebuild_read_sums(session, ws)
         assert os.path.getsize(f"{database}-wal") == 0
+        assert session.execute(text("PRAGMA busy_timeout")).scalar_one() == timeout  # restored
         assert sums(session, ws)  # the sums are in the database file
