@@ -7,6 +7,7 @@ and cold Compare")."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -64,21 +65,33 @@ def delete_sums(session: Session, table: Any, workspace_id: str) -> str:
     return "rows"
 
 
-def checkpoint_after_rebuild(session: Session) -> None:
-    """SQLite, after a rebuild's commit: copy the write-ahead log into the database file and empty it.
+CHECKPOINT_WAITS_S = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)  # pauses between tries while readers hold the WAL
+
+
+def checkpoint_after_rebuild(session: Session, waits: tuple[float, ...] = CHECKPOINT_WAITS_S) -> bool:
+    """SQLite, after a rebuild's commit: copy the write-ahead log into the database file and empty it;
+    True when the log was emptied.
 
     A rebuild at 1M items leaves ~1 GB of frames in the WAL, and the automatic checkpoint cannot finish while
     readers hold older snapshots, so until the next write every read looks each page up in the WAL's index
     first: a cold Compare at 1M took 426-450 ms CPU with such a WAL and 282-378 ms once it was checkpointed
     (docs/benchmarks.md, "Reads at 1M on the merged main"). ``TRUNCATE`` holds the writer lock while it waits
-    for readers, so it runs without a busy timeout: with a reader still on an older snapshot it does what a
-    passive checkpoint does and returns at once, instead of blocking every writer for the connection's 30 s.
-    PostgreSQL: nothing."""
+    for readers, so each try runs without a busy timeout: with a reader still on an older snapshot it does
+    what a passive checkpoint does and returns at once, instead of blocking every writer for the
+    connection's 30 s. Readers of the web pages last milliseconds, so it tries again after short pauses
+    (~3 s in all, writers free in between); a 3 GB WAL was left behind by the one try while a benchmark
+    polled the sums. PostgreSQL: nothing."""
     if session.get_bind().dialect.name != "sqlite":
-        return
+        return True
     timeout = session.execute(text("PRAGMA busy_timeout")).scalar_one()
     session.execute(text("PRAGMA busy_timeout = 0"))
     try:
-        session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        for pause in (*waits, None):
+            busy = session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+            if busy is None or not busy[0]:
+                return True
+            if pause is not None:
+                time.sleep(pause)
+        return False
     finally:
         session.execute(text(f"PRAGMA busy_timeout = {int(timeout)}"))

@@ -270,6 +270,9 @@ def rollup_selects(workspace_id: str, sources: dict[str, Any] | None = None) -> 
             else:
                 full = table.alias("f")
             dims = [full.c[d] if d in kept else literal(ROLLED_UP) for d in _DIMS]
+            # kind, then the kept dimensions, then key and day: the order of the channel index, so the rows
+            # one channel's view reads are written side by side (a rebuild inserts them in this order)
+            order = [full.c.workspace_id, full.c.kind, *(full.c[d] for d in kept), full.c.key, full.c.day]
             out.append(
                 (
                     table,
@@ -283,9 +286,8 @@ def rollup_selects(workspace_id: str, sources: dict[str, Any] | None = None) -> 
                         *(func.sum(full.c[m]) for m in measures),
                     )
                     .where(full.c.workspace_id == workspace_id, full.c.grain == below)
-                    .group_by(
-                        full.c.workspace_id, full.c.kind, full.c.key, full.c.day, *(full.c[d] for d in kept)
-                    ),
+                    .group_by(*order)
+                    .order_by(*order),
                 )
             )
     source = _ITEM_SUM if sources is None else sources[_ITEM_SUM.name]

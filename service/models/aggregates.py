@@ -96,8 +96,10 @@ class ReadItemSum(_SumKey, table=True):
     # is created by 0009_read_sum_delta only: its NULL stand-in is spelled per dialect. It also serves the
     # look-ups by (workspace, grain, kind, key): 0014 dropped the index of just those columns.
     __table_args__ = (
-        # a view filtered by channel reads that channel's rows only (0012_theme_sums)
-        Index("ix_read_item_sum_ws_grain_kind_channel", "workspace_id", "grain", "kind", "channel", "day"),
+        # a view filtered by channel reads that channel's rows only, grouped by key (0012, 0015)
+        Index(
+            "ix_read_item_sum_ws_grain_kind_channel", "workspace_id", "grain", "kind", "channel", "key", "day"
+        ),
     )
 
     n_items: int = Field(sa_column=Column(Integer, nullable=False))
@@ -120,8 +122,10 @@ class ReadUnitSum(_SumKey, table=True):
     # is created by 0009_read_sum_delta only: its NULL stand-in is spelled per dialect. It also serves the
     # look-ups by (workspace, grain, kind, key): 0014 dropped the index of just those columns.
     __table_args__ = (
-        # a view filtered by channel reads that channel's rows only (0012_theme_sums)
-        Index("ix_read_unit_sum_ws_grain_kind_channel", "workspace_id", "grain", "kind", "channel", "day"),
+        # a view filtered by channel reads that channel's rows only, grouped by key (0012, 0015)
+        Index(
+            "ix_read_unit_sum_ws_grain_kind_channel", "workspace_id", "grain", "kind", "channel", "key", "day"
+        ),
     )
 
     n_units: int = Field(sa_column=Column(Integer, nullable=False))

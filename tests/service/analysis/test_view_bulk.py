@@ -8,14 +8,16 @@ the ``dims`` corpus rows (0014) equal the DISTINCT over the ``full`` rows, after
 from __future__ import annotations
 
 import os
+import sqlite3
+from functools import partial
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, delete, func, insert, select, text
 from sqlmodel import Session
 
-from service.analysis import view_tables
-from service.analysis.view_bulk import REBUILD_CACHE_KIB, delete_sums
+from service.analysis import view_bulk, view_tables
+from service.analysis.view_bulk import REBUILD_CACHE_KIB, checkpoint_after_rebuild, delete_sums
 from service.analysis.view_tables import (
     _ITEM_SUM,
     _UNIT_SUM,
@@ -195,3 +197,40 @@ def test_a_rebuild_leaves_no_write_ahead_log_behind(engine: Engine) -> None:
         assert os.path.getsize(f"{database}-wal") == 0
         assert session.execute(text("PRAGMA busy_timeout")).scalar_one() == timeout  # restored
         assert sums(session, ws)  # the sums are in the database file
+
+
+def test_the_checkpoint_waits_out_a_short_reader_on_an_older_snapshot(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader that began before the rebuild's commit blocks the first try (it still reads the old pages);
+    once it ends (here: during the first pause), the next try empties the WAL, without waiting for a next
+    write. One try only, as before, leaves the rebuild's frames in the WAL."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write-ahead log")
+    database = engine.url.database
+    assert database and database != ":memory:"
+    with Session(engine) as session:
+        ws, pps = new_workspace(session)
+        add_items(session, ws, [*pps, None], 120, seed=23, days=30)
+        for waits, emptied in (((), False), ((0.01, 0.01), True)):
+            reader = sqlite3.connect(database, isolation_level=None)
+            reader.execute("BEGIN")
+            reader.execute("SELECT count(*) FROM feedback_item").fetchone()  # holds its snapshot
+            pauses: list[float] = []
+
+            def pause(
+                seconds: float, reader: sqlite3.Connection = reader, pauses: list[float] = pauses
+            ) -> None:
+                pauses.append(seconds)
+                reader.rollback()  # the reader ends while the rebuild waits
+
+            monkeypatch.setattr(view_bulk.time, "sleep", pause)
+            monkeypatch.setattr(
+                view_tables, "checkpoint_after_rebuild", partial(checkpoint_after_rebuild, waits=waits)
+            )
+            try:
+                rebuild_read_sums(session, ws)
+            finally:
+                reader.close()
+            assert (os.path.getsize(f"{database}-wal") == 0) is emptied, waits
+            assert pauses == list(waits[:1])  # the first try was blocked; the second, if any, was not
