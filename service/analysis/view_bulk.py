@@ -7,6 +7,7 @@ and cold Compare")."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, text
 from sqlmodel import Session
+
+logger = logging.getLogger(__name__)
 
 # SQLite page cache for a rebuild's connection (KiB, negative as ``PRAGMA cache_size`` takes it): the
 # default 2 MB makes every index insert and every ``GROUP BY`` sorter spill go through the OS page cache.
@@ -86,12 +89,18 @@ def checkpoint_after_rebuild(session: Session, waits: tuple[float, ...] = CHECKP
     timeout = session.execute(text("PRAGMA busy_timeout")).scalar_one()
     session.execute(text("PRAGMA busy_timeout = 0"))
     try:
+        result = None
         for pause in (*waits, None):
-            busy = session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).first()
-            if busy is None or not busy[0]:
+            result = session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+            if result is None or not result[0]:
                 return True
             if pause is not None:
                 time.sleep(pause)
+        logger.warning(
+            "the write-ahead log was not emptied after a rebuild (busy, frames, copied: %s); reads look pages"
+            " up in it until a later checkpoint",
+            tuple(result) if result is not None else None,
+        )
         return False
     finally:
         session.execute(text(f"PRAGMA busy_timeout = {int(timeout)}"))
