@@ -181,14 +181,20 @@ def test_drop_downs_from_the_dims_rows_equal_the_full_rows_after_rebuild_and_del
         session.rollback()
 
 
-def test_a_rebuild_leaves_no_write_ahead_log_behind(engine: Engine) -> None:
-    """SQLite: the rebuild's frames are copied into the database file and the WAL emptied, so that reads do
-    not look every page up in a large WAL's index until the next write (cold Compare at 1M: 426-450 ms CPU
-    with the WAL of a rebuild, 282-378 ms without)."""
+def _wal_database(engine: Engine) -> str:
+    """The SQLite file whose ``-wal`` the test reads (skips on PostgreSQL)."""
     if engine.dialect.name != "sqlite":
         pytest.skip("SQLite's write-ahead log")
     database = engine.url.database
     assert database and database != ":memory:"
+    return database
+
+
+def test_a_rebuild_leaves_no_write_ahead_log_behind(engine: Engine) -> None:
+    """SQLite: the rebuild's frames are copied into the database file and the WAL emptied, so that reads do
+    not look every page up in a large WAL's index until the next write (cold Compare at 1M: 426-450 ms CPU
+    with the WAL of a rebuild, 282-378 ms without)."""
+    database = _wal_database(engine)
     with Session(engine) as session:
         ws, pps = new_workspace(session)
         add_items(session, ws, [*pps, None], 200, seed=21, days=30)
@@ -205,10 +211,7 @@ def test_the_checkpoint_waits_out_a_short_reader_on_an_older_snapshot(
     """A reader that began before the rebuild's commit blocks the first try (it still reads the old pages);
     once it ends (here: during the first pause), the next try empties the WAL, without waiting for a next
     write. One try only, as before, leaves the rebuild's frames in the WAL."""
-    if engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's write-ahead log")
-    database = engine.url.database
-    assert database and database != ":memory:"
+    database = _wal_database(engine)
     with Session(engine) as session:
         ws, pps = new_workspace(session)
         add_items(session, ws, [*pps, None], 120, seed=23, days=30)
