@@ -73,7 +73,7 @@ CHECKPOINT_WAITS_S = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)  # pauses between tries whi
 
 def checkpoint_after_rebuild(session: Session, waits: tuple[float, ...] = CHECKPOINT_WAITS_S) -> bool:
     """SQLite, after a rebuild's commit: copy the write-ahead log into the database file and empty it;
-    True when the log was emptied.
+    True when every frame was copied.
 
     A rebuild at 1M items leaves ~1 GB of frames in the WAL, and the automatic checkpoint cannot finish while
     readers hold older snapshots, so until the next write every read looks each page up in the WAL's index
@@ -81,9 +81,11 @@ def checkpoint_after_rebuild(session: Session, waits: tuple[float, ...] = CHECKP
     (docs/benchmarks.md, "Reads at 1M on the merged main"). ``TRUNCATE`` holds the writer lock while it waits
     for readers, so each try runs without a busy timeout: with a reader still on an older snapshot it does
     what a passive checkpoint does and returns at once, instead of blocking every writer for the
-    connection's 30 s. Readers of the web pages last milliseconds, so it tries again after short pauses
-    (~3 s in all, writers free in between); a 3 GB WAL was left behind by the one try while a benchmark
-    polled the sums. PostgreSQL: nothing."""
+    connection's 30 s. Readers of the web pages last milliseconds, so while a reader on a snapshot older
+    than the commit keeps frames from being copied it tries again after short pauses (~3 s in all, writers
+    free in between). Readers that began after the commit do not stop the copy, only the truncation: once
+    every frame is copied, reads find their pages in the database file (the WAL's index is skipped) and
+    the file is emptied by a later checkpoint. PostgreSQL: nothing."""
     if session.get_bind().dialect.name != "sqlite":
         return True
     timeout = session.execute(text("PRAGMA busy_timeout")).scalar_one()
@@ -92,12 +94,12 @@ def checkpoint_after_rebuild(session: Session, waits: tuple[float, ...] = CHECKP
         result = None
         for pause in (*waits, None):
             result = session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).first()
-            if result is None or not result[0]:
-                return True
+            if result is None or not result[0] or result[1] == result[2]:
+                return True  # emptied, or every frame copied (readers on the new snapshot keep the file)
             if pause is not None:
                 time.sleep(pause)
         logger.warning(
-            "the write-ahead log was not emptied after a rebuild (busy, frames, copied: %s); reads look pages"
+            "the write-ahead log was not copied after a rebuild (busy, frames, copied: %s); reads look pages"
             " up in it until a later checkpoint",
             tuple(result) if result is not None else None,
         )

@@ -237,3 +237,32 @@ def test_the_checkpoint_waits_out_a_short_reader_on_an_older_snapshot(
                 reader.close()
             assert (os.path.getsize(f"{database}-wal") == 0) is emptied, waits
             assert pauses == list(waits[:1])  # the first try was blocked; the second, if any, was not
+
+
+def test_a_reader_on_the_new_snapshot_does_not_hold_the_rebuild(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader that began after the commit stops only the truncation: every frame is copied at the first
+    try (its later reads skip the WAL's index), so the rebuild does not pause, and the file stays."""
+    database = _wal_database(engine)
+    with Session(engine) as session:
+        ws, pps = new_workspace(session)
+        add_items(session, ws, [*pps, None], 120, seed=24, days=30)
+        reader = sqlite3.connect(database, isolation_level=None)
+        pauses: list[float] = []
+        copied: list[bool] = []
+        monkeypatch.setattr(view_bulk.time, "sleep", pauses.append)
+
+        def after_commit(session: Session) -> bool:
+            reader.execute("BEGIN")
+            reader.execute("SELECT count(*) FROM read_item_sum").fetchone()  # the new snapshot
+            copied.append(checkpoint_after_rebuild(session, waits=(0.01, 0.01)))
+            return copied[-1]
+
+        monkeypatch.setattr(view_tables, "checkpoint_after_rebuild", after_commit)
+        try:
+            rebuild_read_sums(session, ws)
+        finally:
+            reader.close()
+        assert copied == [True] and pauses == []
+        assert os.path.getsize(f"{database}-wal") > 0  # not truncated: the reader was in it
