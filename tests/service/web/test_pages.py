@@ -325,7 +325,7 @@ def test_journey_map_filters_apply_to_the_page_and_its_exports(
     c = sign_in("viewer")
     html = c.get("/journey-map", params={"channel": "app"}).text
     assert '<option value="app" selected>' in html
-    assert "/journey-map/export?channel=app&amp;format=csv" in html
+    assert "/journey-map/export?channel=app&amp;format=csv&amp;lang=en" in html
     mine = c.get("/journey-map/export", params={"channel": "app", "format": "csv"}).text
     api = client.get("/v1/journey-map", params={"channel": "app", "format": "csv"}, headers=auth_headers).text
     everything = client.get("/v1/journey-map", params={"format": "csv"}, headers=auth_headers).text
