@@ -74,7 +74,6 @@ CSV_COLUMNS = [
 ]
 
 
-CsvStyle = Literal["ids", "labels"]
 CSV_STYLES: tuple[str, ...] = ("ids", "labels")
 
 
