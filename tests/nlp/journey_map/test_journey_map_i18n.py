@@ -7,6 +7,7 @@ import io
 import json
 import re
 import string
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -217,3 +218,40 @@ def test_a_large_count_is_grouped_in_the_entries() -> None:
     )
     page = render(jm, "html")
     assert f"123{NNBSP}456 retours (50{NNBSP}%)" in page and f"200{NNBSP}000 retours" in page
+
+
+class _Balance(HTMLParser):
+    """Every element closed in order (void elements aside), and the root's ``lang``."""
+
+    VOID = frozenset({"meta", "br", "hr", "img", "input", "link"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.lang: list[str | None] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "html":
+            self.lang.append(dict(attrs).get("lang"))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        pass  # <rect/>, <line/>: opened and closed at once
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack.pop() != tag:
+            self.errors.append(tag)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_html_is_well_formed_in_both_languages(lang: str) -> None:
+    hostile = 'Remboursement "jamais" <script>alert(1)</script> : voir #3 ; =cmd'
+    page = render(sample_map(hostile, lang=lang), "html")
+    checker = _Balance()
+    checker.feed(page)
+    checker.close()
+    assert checker.errors == [] and checker.stack == [] and checker.lang == [lang]
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert page.count('<meta charset="utf-8">') == 1
