@@ -17,6 +17,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal
 
+from nlp.i18n import LANGUAGES
+from nlp.journey_map.catalog import moment_explanation, translator
+
 UNASSIGNED_STAGE = "unknown"
 #: Items without a channel are counted under this name by the service; no customer met a touchpoint called
 #: "unknown", so the map leaves it out of the touchpoint layer (the items still count in the stage's volume).
@@ -71,7 +74,7 @@ class MomentOfTruth:
     stage: str
     reason: Literal["sentiment_drop", "highest_impact"]
     value: float
-    explanation: str  # in English, for the exports
+    explanation: str  # in the map's language (``build_journey_map(lang=...)``)
     previous_stage: str | None = None  # the stage before a sentiment drop, for pages in other languages
 
 
@@ -100,6 +103,7 @@ class JourneyMap:
     stages: list[MapStage]
     moments_of_truth: list[MomentOfTruth]
     total_items: int
+    lang: str = "en"  # the language of its labels and explanations; renderers write their words in it
 
 
 def build_journey_map(
@@ -113,15 +117,21 @@ def build_journey_map(
     filters: Mapping[str, str] | None = None,
     generated_at: datetime | None = None,
     total_items: int | None = None,
+    lang: str = "en",
 ) -> JourneyMap:
-    """Stages in the given (taxonomy) order; anything on an unknown stage goes to a trailing stage."""
+    """Stages in the given (taxonomy) order; anything on an unknown stage goes to a trailing stage.
+
+    ``stages`` carry their labels in ``lang`` already (the taxonomy is bilingual); ``lang`` names the
+    trailing Unassigned stage and words the moments of truth, so every renderer reads one language."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}")
     known = {s.id for s in stages}
     specs = list(stages)
     has_unassigned = any(p.stage not in known for p in [*pain_points, *opportunities]) or any(
         k not in known and (a.n_items or a.n_units) for k, a in aggregates.items()
     )
     if has_unassigned:
-        specs.append(StageSpec(UNASSIGNED_STAGE, "Unassigned"))
+        specs.append(StageSpec(UNASSIGNED_STAGE, translator(lang)("unassigned")))
 
     def stage_of(p: MapPainPoint) -> str:
         return p.stage if p.stage in known else UNASSIGNED_STAGE
@@ -157,7 +167,7 @@ def build_journey_map(
                 opportunities=opps,
             )
         )
-    moments = moments_of_truth(out, pain_points, known)
+    moments = moments_of_truth(out, pain_points, known, lang)
     flagged = {m.stage for m in moments}
     out = [_with_flag(s, s.id in flagged) for s in out]
     return JourneyMap(
@@ -167,6 +177,7 @@ def build_journey_map(
         stages=out,
         moments_of_truth=moments,
         total_items=total_items if total_items is not None else sum(s.n_items for s in out),
+        lang=lang,
     )
 
 
@@ -210,7 +221,7 @@ def _with_flag(stage: MapStage, flag: bool) -> MapStage:
 
 
 def moments_of_truth(
-    stages: Sequence[MapStage], pain_points: Sequence[MapPainPoint], known: set[str]
+    stages: Sequence[MapStage], pain_points: Sequence[MapPainPoint], known: set[str], lang: str = "en"
 ) -> list[MomentOfTruth]:
     """The stage with the steepest sentiment drop, and the one whose pain points cost the most KPI."""
     moments: list[MomentOfTruth] = []
@@ -231,7 +242,7 @@ def moments_of_truth(
                 at.id,
                 "sentiment_drop",
                 round(drop, 4),
-                f"mean sentiment drops by {drop:.2f} from {before.label} to {at.label}",
+                moment_explanation("sentiment_drop", drop, at.label, before.label, lang),
                 previous_stage=before.id,
             )
         )
@@ -247,7 +258,7 @@ def moments_of_truth(
                 stage_id,
                 "highest_impact",
                 round(value, 4),
-                f"pain points at {label} cost the most KPI (sum of rating drop × share of feedback)",
+                moment_explanation("highest_impact", value, label, None, lang),
             )
         )
     return moments

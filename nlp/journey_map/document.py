@@ -46,7 +46,7 @@ class StageJson(BaseModel):
     """One stage of the map with its layers."""
 
     id: str = Field(description="Stage id (`unknown` for the Unassigned column).")
-    label: str = Field(description="Stage name.")
+    label: str = Field(description="Stage name in the map's language (`lang`).")
     order: int = Field(description="Position in the journey, from 0.")
     items: int = Field(description="Feedback items with an opinion on this stage.")
     units: int = Field(description="Opinion units tagged with this stage.")
@@ -75,7 +75,7 @@ class MomentJson(BaseModel):
         " points)."
     )
     value: float = Field(description="The drop in sentiment, or the KPI cost.")
-    explanation: str = Field(description="Why, in words.")
+    explanation: str = Field(description="Why, in words, in the map's language (`lang`).")
 
 
 class JourneyMapDocument(BaseModel):
@@ -83,7 +83,7 @@ class JourneyMapDocument(BaseModel):
     ``mean_rating`` (1..5), ``nps`` (-100..100) and ``effort_share`` (0..1), null when no data."""
 
     schema_version: str = Field(description="Version of this document's shape.")
-    title: str = Field(description="Title of the map.")
+    title: str = Field(description="Title of the map, in its language (`lang`).")
     generated_at: str = Field(description="When it was drawn (ISO 8601, UTC).")
     filters: dict[str, str] = Field(
         description="Filters applied (channel, source, segment, language, period)."

@@ -11,7 +11,9 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
+from nlp.i18n import format_count, format_decimal, format_percent
 from nlp.journey_map.build import UNASSIGNED_STAGE, JourneyMap, MapPainPoint, MapStage, MomentOfTruth
+from nlp.journey_map.catalog import translator
 
 #: Narrowest stage column: ~18 characters of a bold 13 px label, so French words such as
 #: "remboursement" or "dysfonctionnement" fit on one line.
@@ -45,8 +47,8 @@ def _e(text: Any) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-def _fmt(x: float | None, spec: str = ".2f", none: str = "–") -> str:
-    return none if x is None else format(x, spec)
+def _num(x: float | None, lang: str, digits: int = 2, sign: bool = False) -> str:
+    return "–" if x is None else format_decimal(x, lang, digits, sign)
 
 
 def _wrap(text: str, width: int, max_lines: int) -> list[str]:
@@ -77,8 +79,10 @@ def emotion_curve_svg(
     width: int = 1200,
     height: int = 220,
     moments: Sequence[MomentOfTruth] = (),
+    lang: str = "en",
 ) -> str:
-    """Mean sentiment per stage as a polyline on a -1..1 axis; stages without data leave a gap."""
+    """Mean sentiment per stage as a polyline on a -1..1 axis; stages without data leave a gap. Labels
+    are the stages' own (already in ``lang``); ``lang`` writes the numbers and the accessible name."""
     n = max(1, len(stages))
     # No side padding: stage i is centred at (i + 0.5) / n of the width, like the stage columns below it.
     pad_l, pad_r, pad_t, pad_b = 0, 0, 22, 44
@@ -92,7 +96,7 @@ def emotion_curve_svg(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-label="Emotion curve: mean sentiment per stage">',
+        f'role="img" aria-label="{_e(translator(lang)("map.curve_label"))}">',
         f'<rect x="{pad_l}" y="{pad_t}" width="{inner_w}" height="{inner_h / 2:.1f}" fill="#effcf6"/>',
         f'<rect x="{pad_l}" y="{y(0):.1f}" width="{inner_w}" height="{inner_h / 2:.1f}" fill="#fff5f5"/>',
     ]
@@ -141,29 +145,36 @@ def emotion_curve_svg(
             )
             parts.append(
                 f'<circle cx="{x(i):.1f}" cy="{y(s.emotion):.1f}" r="7" fill="{color}"{ring}>'
-                f"<title>{_e(_circle_title(s, moments))}</title></circle>"
+                f"<title>{_e(_circle_title(s, moments, lang))}</title></circle>"
                 f'<text x="{x(i):.1f}" y="{y(s.emotion) - 12:.1f}" text-anchor="middle" font-size="11" '
-                f'fill="#52606d">{s.emotion:+.2f}</text>'
+                f'fill="#52606d">{_num(s.emotion, lang, sign=True)}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _circle_title(stage: MapStage, moments: Sequence[MomentOfTruth]) -> str:
-    title = f"{stage.label}: {stage.emotion:+.2f}" if stage.emotion is not None else stage.label
+def _circle_title(stage: MapStage, moments: Sequence[MomentOfTruth], lang: str) -> str:
+    t = translator(lang)
+    title = stage.label
+    if stage.emotion is not None:
+        title += t("colon") + _num(stage.emotion, lang, sign=True)
     reasons = moment_reasons(stage, moments)
-    return title + ("; moment of truth: " + "; ".join(reasons) if reasons else "")
+    return title + (t("map.moment_title") + "; ".join(reasons) if reasons else "")
 
 
-def _html_entry(p: MapPainPoint) -> str:
+def _html_entry(p: MapPainPoint, lang: str) -> str:
+    t = translator(lang)
     bar = max(2.0, min(100.0, p.priority if p.kind == "pain_point" else 100 * min(1.0, 5 * p.share)))
-    meta = [f"{p.n_items} items ({p.share:.0%})"]
+    meta = [t("map.entry_items", n=format_count(p.n_items, lang), share=format_percent(p.share, lang))]
     if p.kind == "pain_point":
-        meta.insert(0, f"priority {p.priority:.0f}")
+        meta.insert(0, t("map.entry_priority", value=format_decimal(p.priority, lang, 0)))
         if p.impact is not None:
-            meta.append(f"rating −{p.impact:.2f}" if p.impact > 0 else f"rating {-p.impact:+.2f}")
-    em = ' <span class="em">▲ emerging</span>' if p.emerging else ""
-    quote = f'<div class="small">“{_e(p.quote)}”</div>' if p.quote else ""
+            drop = "−" + _num(p.impact, lang) if p.impact > 0 else _num(-p.impact, lang, sign=True)
+            meta.append(f"{t('journey.rating')} {drop}")
+    em = f' <span class="em">▲ {_e(t("pp.emerging"))}</span>' if p.emerging else ""
+    opening, closing = ("«\u00a0", "\u00a0»") if lang == "fr" else ("“", "”")
+    quote = f'<div class="small">{opening}{_e(p.quote)}{closing}</div>' if p.quote else ""
+
     return (
         f'<li><span class="pp-label">{_e(p.label)}</span>{em}'
         f'<div class="bar"><i style="width:{bar:.0f}%"></i></div>'
@@ -172,21 +183,27 @@ def _html_entry(p: MapPainPoint) -> str:
 
 
 def to_html(jm: JourneyMap) -> str:
+    """The page in the map's language (``jm.lang``): its ``<html lang>``, words and number formats."""
+    lang = jm.lang
+    t = translator(lang)
     cols = max(1, len(jm.stages))
+    none = f'<li class="empty">{_e(t("map.none"))}</li>'
     stage_html = []
     for s in jm.stages:
+        effort = "–" if s.effort_share is None else format_percent(s.effort_share, lang)
         kpis = [
-            f"Emotion {_fmt(s.emotion, '+.2f')}",
-            f"Rating {_fmt(s.mean_rating)}",
-            f"NPS {_fmt(s.nps, '+.0f')}",
-            f"Effort {_fmt(s.effort_share, '.0%')}",
+            f"{t('map.kpi.emotion')} {_num(s.emotion, lang, sign=True)}",
+            f"{t('map.kpi.rating')} {_num(s.mean_rating, lang)}",
+            f"{t('map.kpi.nps')} {_num(s.nps, lang, 0, sign=True)}",
+            f"{t('map.kpi.effort')} {effort}",
+            t("map.items", n=format_count(s.n_items, lang)),
         ]
-        tps = ", ".join(f"{t} ({n})" for t, n in s.touchpoints) or "–"
-        pps = "".join(_html_entry(p) for p in s.pain_points) or '<li class="empty">none</li>'
-        opps = "".join(_html_entry(o) for o in s.opportunities) or '<li class="empty">none</li>'
+        tps = ", ".join(f"{tp} ({format_count(n, lang)})" for tp, n in s.touchpoints) or "–"
+        pps = "".join(_html_entry(p, lang) for p in s.pain_points) or none
+        opps = "".join(_html_entry(o, lang) for o in s.opportunities) or none
         reasons = moment_reasons(s, jm.moments_of_truth)
         badge = (
-            '<div class="badge">moment of truth</div>'
+            f'<div class="badge">{_e(t("map.moment_badge"))}</div>'
             + "".join(f'<div class="why">{_e(r)}</div>' for r in reasons)
             if s.moment_of_truth
             else ""
@@ -194,31 +211,36 @@ def to_html(jm: JourneyMap) -> str:
         classes = "stage" + (" mot" if s.moment_of_truth else "") + ("" if s.n_items else " empty-stage")
         stage_html.append(
             f'<section class="{classes}"><h2>{_e(s.label)}</h2>{badge}'
-            f'<div class="kpis">{"".join(f"<span>{_e(k)}</span>" for k in kpis)}'
-            f"<span>{s.n_items} items</span></div>"
-            f'<div class="tp"><b>Touchpoints</b>: {_e(tps)}</div>'
-            f"<h3>Pain points</h3><ol>{pps}</ol>"
-            f'<h3>Opportunities</h3><ol class="opp">{opps}</ol></section>'
+            f'<div class="kpis">{"".join(f"<span>{_e(k)}</span>" for k in kpis)}</div>'
+            f'<div class="tp"><b>{_e(t("map.touchpoints"))}</b>{_e(t("colon"))}{_e(tps)}</div>'
+            f"<h3>{_e(t('map.pain_points'))}</h3><ol>{pps}</ol>"
+            f'<h3>{_e(t("journey.opportunities"))}</h3><ol class="opp">{opps}</ol></section>'
         )
     moments = "".join(f"<li>{_e(m.explanation)}</li>" for m in jm.moments_of_truth)
-    filters = ", ".join(f"{k}={v}" for k, v in sorted(jm.filters.items())) or "none"
+    filters = ", ".join(f"{t('filter.' + k)}={v}" for k, v in sorted(jm.filters.items())) or t("map.none")
+    meta = t(
+        "map.meta",
+        n=format_count(jm.total_items, lang),
+        filters=filters,
+        at=jm.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    curve = emotion_curve_svg(jm.stages, moments=jm.moments_of_truth, lang=lang)
+    no_moments = f"<li>{_e(t('map.no_moments'))}</li>"
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
+        f'<html lang="{_e(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{_e(jm.title)}</title><style>{_CSS}"
         f".grid{{grid-template-columns:repeat({cols},minmax({MIN_COLUMN_REM}rem,1fr))}}"
         f".board-inner{{min-width:calc({cols} * {MIN_COLUMN_REM}rem + {(cols - 1) * _GAP_PX}px)}}"
         "</style></head><body>"
-        f"<header><h1>{_e(jm.title)}</h1>"
-        f'<div class="meta">{jm.total_items} feedback items · filters: {_e(filters)} · generated '
-        f"{_e(jm.generated_at.strftime('%Y-%m-%d %H:%M UTC'))}</div></header>"
+        f'<header><h1>{_e(jm.title)}</h1><div class="meta">{_e(meta)}</div></header>'
         '<div class="board"><div class="board-inner">'
-        f'<div class="curve">{emotion_curve_svg(jm.stages, moments=jm.moments_of_truth)}</div>'
+        f'<div class="curve">{curve}</div>'
         f'<div class="grid">{"".join(stage_html)}</div>'
         "</div></div>"
-        f"<footer><b>Moments of truth</b><ul>{moments or '<li>none detected</li>'}</ul>"
-        "Emotion = mean sentiment of the stage's opinion units (−1..+1). Priority 0–100 combines volume, "
-        "severity, impact, trend, effort and recency.</footer>"
+        f"<footer><b>{_e(t('journey.moments'))}</b>"
+        f"<ul>{moments or no_moments}</ul>"
+        f"{_e(t('map.footer'))}</footer>"
         "</body></html>\n"
     )

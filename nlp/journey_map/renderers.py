@@ -12,6 +12,10 @@
   ``Opportunities``), ``weight`` (1..5 from the priority), ``tags`` and ``groupTags`` carrying the stage.
 
 ``json`` is :mod:`.document` and ``html`` is :mod:`.html`.
+
+Every format speaks the map's language (``JourneyMap.lang``, words from :mod:`.catalog`) where people read
+it; what programs parse stays put: csv column ids (unless ``style="labels"``), TheyDo's keys, ``type`` and
+tag prefixes, ids, statuses and kinds. ``docs/architecture.md`` records the decision per format.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ import json
 import math
 from typing import Any, Literal
 
+from nlp.i18n import format_count, format_decimal, format_percent
 from nlp.journey_map.build import JourneyMap, MapPainPoint
+from nlp.journey_map.catalog import translator
 from nlp.journey_map.document import round_or_none, to_json
 from nlp.journey_map.html import to_html
 
@@ -68,6 +74,9 @@ CSV_COLUMNS = [
 ]
 
 
+CSV_STYLES: tuple[str, ...] = ("ids", "labels")
+
+
 def _cell(value: Any) -> Any:
     """Neutralise spreadsheet formula injection in text cells; numbers pass as they are."""
     if value is None:
@@ -76,18 +85,40 @@ def _cell(value: Any) -> Any:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return value
+    return _safe_text(value)
+
+
+def _safe_text(value: Any) -> str:
     text = str(value)
     if text and text[0] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
     return text
 
 
-def to_csv(jm: JourneyMap) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+def _label_cell(value: Any, column: str, lang: str) -> Any:
+    """A cell for people: yes/no, kind and status in words, numbers with the language's decimal mark and no
+    grouping (a spreadsheet set to that language still reads them as numbers)."""
+    t = translator(lang)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return t("map.yes" if value else "map.no")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return repr(value).replace(".", ",") if lang == "fr" else repr(value)
+    if column == "kind":
+        return t("kind.pain" if value == "pain_point" else "kind.opportunity")
+    if column == "status" and t(f"status.{value}") != f"status.{value}":
+        return t(f"status.{value}")
+    return _safe_text(value)
+
+
+def _csv_rows(jm: JourneyMap) -> list[list[Any]]:
+    """The rows' raw values in ``CSV_COLUMNS`` order, before either style writes them."""
+    rows: list[list[Any]] = []
     for s in jm.stages:
-        stage_cells = [
+        stage_cells: list[Any] = [
             s.order,
             s.id,
             s.label,
@@ -99,35 +130,54 @@ def to_csv(jm: JourneyMap) -> str:
             "; ".join(f"{t} ({n})" for t, n in s.touchpoints),
             s.moment_of_truth,
         ]
-        rows = [(p, i + 1) for i, p in enumerate(s.pain_points)] + [
+        entries = [(p, i + 1) for i, p in enumerate(s.pain_points)] + [
             (o, i + 1) for i, o in enumerate(s.opportunities)
         ]
-        if not rows:
-            writer.writerow([_cell(c) for c in stage_cells] + [""] * (len(CSV_COLUMNS) - len(stage_cells)))
-        for p, rank in rows:
-            writer.writerow(
-                [_cell(c) for c in stage_cells]
-                + [
-                    _cell(c)
-                    for c in (
-                        p.kind,
-                        rank,
-                        p.id,
-                        p.label,
-                        round(p.priority, 2),
-                        p.n_items,
-                        round_or_none(p.share),
-                        round_or_none(p.mean_sentiment),
-                        round_or_none(p.trend_ratio),
-                        p.emerging,
-                        round_or_none(p.impact),
-                        p.status,
-                        "; ".join(p.keyphrases),
-                        "; ".join(p.segments),
-                    )
+        if not entries:
+            rows.append(stage_cells + [None] * (len(CSV_COLUMNS) - len(stage_cells)))
+        for p, rank in entries:
+            rows.append(
+                [
+                    *stage_cells,
+                    p.kind,
+                    rank,
+                    p.id,
+                    p.label,
+                    round(p.priority, 2),
+                    p.n_items,
+                    round_or_none(p.share),
+                    round_or_none(p.mean_sentiment),
+                    round_or_none(p.trend_ratio),
+                    p.emerging,
+                    round_or_none(p.impact),
+                    p.status,
+                    "; ".join(p.keyphrases),
+                    "; ".join(p.segments),
                 ]
             )
-    return buf.getvalue()
+    return rows
+
+
+def to_csv(jm: JourneyMap, style: str = "ids") -> str:
+    """``ids`` (the default, for integrators): the stable ``CSV_COLUMNS`` header, ids and true/false as
+    values, numbers with a dot; only data labels (stage names) follow the map's language. ``labels`` (for
+    people): headers and values in ``jm.lang``, its decimal mark, ``;`` between cells in French (whose
+    spreadsheets read ``,`` as the decimal mark) and a byte-order mark so they open the file as UTF-8."""
+    if style not in CSV_STYLES:
+        raise ValueError(f"csv style must be one of {', '.join(CSV_STYLES)}")
+    buf = io.StringIO()
+    if style == "ids":
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(CSV_COLUMNS)
+        for row in _csv_rows(jm):
+            writer.writerow([_cell(c) for c in row])
+        return buf.getvalue()
+    t = translator(jm.lang)
+    writer = csv.writer(buf, delimiter=";" if jm.lang == "fr" else ",", lineterminator="\r\n")
+    writer.writerow([t(f"csv.{c}") for c in CSV_COLUMNS])
+    for row in _csv_rows(jm):
+        writer.writerow([_label_cell(c, col, jm.lang) for c, col in zip(row, CSV_COLUMNS, strict=True)])
+    return "\ufeff" + buf.getvalue()
 
 
 # ---------------------------------------------------------------- mermaid
@@ -153,13 +203,14 @@ def mermaid_score(mean_sentiment: float | None) -> int:
 
 def to_mermaid(jm: JourneyMap, include_opportunities: bool = True) -> str:
     lines = ["journey", f"    title {_mermaid_text(jm.title)}"]
+    customers = _mermaid_text(translator(jm.lang)("map.customers"), actor=True)
     for s in jm.stages:
         entries = list(s.pain_points) + (list(s.opportunities) if include_opportunities else [])
         if not entries:
             continue
         lines.append(f"    section {_mermaid_text(s.label)}")
         for p in entries:
-            actors = ", ".join(_mermaid_text(a, actor=True) for a in p.segments) or "Customers"
+            actors = ", ".join(_mermaid_text(a, actor=True) for a in p.segments) or customers
             lines.append(f"      {_mermaid_text(p.label)}: {mermaid_score(p.mean_sentiment)}: {actors}")
     return "\n".join(lines) + "\n"
 
@@ -172,18 +223,23 @@ def theydo_weight(priority: float) -> int:
     return max(1, min(5, math.ceil(max(priority, 0.0) / 20))) if priority > 0 else 1
 
 
-def _theydo_description(p: MapPainPoint, stage_label: str) -> str:
-    parts = [f"Stage: {stage_label}.", f"Mentioned in {p.n_items} feedback items ({p.share:.1%})."]
+def _theydo_description(p: MapPainPoint, stage_label: str, lang: str) -> str:
+    t = translator(lang)
+    parts = [
+        t("map.td.stage", stage=stage_label),
+        t("map.td.mentioned", n=format_count(p.n_items, lang), share=format_percent(p.share, lang, 1)),
+    ]
     if p.kind == "pain_point":
-        parts.append(f"Priority {p.priority:.0f}/100.")
+        parts.append(t("map.td.priority", value=format_decimal(p.priority, lang, 0)))
         if p.impact is not None:
-            parts.append(f"KPI drop when mentioned: {p.impact:.2f}.")
+            parts.append(t("map.td.impact", value=format_decimal(p.impact, lang, 2)))
         if p.trend_ratio is not None:
-            parts.append(f"Trend x{p.trend_ratio:.2f}{' (emerging)' if p.emerging else ''}.")
+            emerging = f" ({t('pp.emerging')})" if p.emerging else ""
+            parts.append(t("map.td.trend", ratio=format_decimal(p.trend_ratio, lang, 2), emerging=emerging))
     if p.keyphrases:
-        parts.append("Keyphrases: " + ", ".join(p.keyphrases) + ".")
+        parts.append(t("map.td.keyphrases", phrases=", ".join(p.keyphrases)))
     if p.quote:
-        parts.append(f"Quote: “{p.quote}”")
+        parts.append(t("map.td.quote", quote=p.quote))
     return " ".join(parts)
 
 
@@ -198,7 +254,7 @@ def to_theydo(jm: JourneyMap) -> dict[str, Any]:
                 {
                     "importKey": f"frictionmap-{p.kind}-{p.id}",
                     "title": " ".join(p.label.split()),
-                    "description": _theydo_description(p, s.label),
+                    "description": _theydo_description(p, s.label, jm.lang),
                     "type": "Pains" if p.kind == "pain_point" else "Opportunities",
                     "weight": theydo_weight(p.priority)
                     if p.kind == "pain_point"
@@ -214,11 +270,12 @@ def to_theydo(jm: JourneyMap) -> dict[str, Any]:
     }
 
 
-def render(jm: JourneyMap, fmt: str) -> str:
+def render(jm: JourneyMap, fmt: str, csv_style: str = "ids") -> str:
+    """``jm`` in ``fmt``, in the map's language (``jm.lang``); ``csv_style`` only applies to ``csv``."""
     if fmt == "json":
         return json.dumps(to_json(jm), ensure_ascii=False, indent=2)
     if fmt == "csv":
-        return to_csv(jm)
+        return to_csv(jm, csv_style)
     if fmt == "mermaid":
         return to_mermaid(jm)
     if fmt == "theydo":

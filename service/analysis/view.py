@@ -98,9 +98,11 @@ def priority_config(workspace: Workspace) -> PriorityConfig:
         return PriorityConfig()
 
 
-def stage_specs(workspace: Workspace) -> list[StageSpec]:
-    """Stages in journey order from the workspace taxonomy (the default one when none was PUT)."""
-    return [StageSpec(s.id, s.label.en) for s in workspace_taxonomy(workspace).stages]
+def stage_specs(workspace: Workspace, lang: str = "en") -> list[StageSpec]:
+    """Stages in journey order from the workspace taxonomy (the default one when none was PUT), labelled in
+    ``lang`` (the taxonomy names each stage in English and French)."""
+    stages = workspace_taxonomy(workspace).stages
+    return [StageSpec(s.id, s.label.fr if lang == "fr" else s.label.en) for s in stages]
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col
 
 from nlp.journey_map.build import JourneyMap, MapPainPoint, StageAggregate, build_journey_map
+from nlp.journey_map.catalog import translator as map_translator
 from nlp.scoring.aggregated import CorpusSums, MentionWindows, PainPointSums, score_from_sums
 from nlp.scoring.closed_loop import ClosedLoopReport, closed_loop_report
 from nlp.scoring.config import PriorityConfig
@@ -391,19 +392,22 @@ def map_entry(view: SummaryView, p: PainPoint) -> MapPainPoint:
 
 
 def journey_map(
-    view: SummaryView, top_n: int = 5, entries: Sequence[MapPainPoint] | None = None
+    view: SummaryView, top_n: int = 5, entries: Sequence[MapPainPoint] | None = None, lang: str = "en"
 ) -> JourneyMap:
     """``view.journey_map`` on sums (``load_summary(..., with_stages=True)``); ``entries`` replaces its pain
-    points (parent themes, ``?group_by=theme``: ``service.themes.summary.theme_map_entries``)."""
+    points (parent themes, ``?group_by=theme``: ``service.themes.summary.theme_map_entries``). ``lang`` is
+    the reader's: stage labels, title and explanations in it (pain point names follow the workspace's name
+    language, as on every page)."""
     if entries is None:
         entries = [map_entry(view, p) for p in visible(view) if view.n_units(p.id)]
     return build_journey_map(
-        stage_specs(view.workspace),
+        stage_specs(view.workspace, lang),
         view.sums.stages or {},
         [e for e in entries if e.kind == "pain_point"],
         [e for e in entries if e.kind == "opportunity"],
-        title=f"{view.workspace.name} — customer journey",
+        title=map_translator(lang)("map.title", name=view.workspace.name),
         top_n=top_n,
         filters=view.filters.item_filters(),
         total_items=view.sums.total_items,
+        lang=lang,
     )

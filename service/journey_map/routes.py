@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from nlp.journey_map.document import JourneyMapDocument
@@ -15,13 +15,14 @@ from service.analysis.view import ViewFilters
 from service.api.deps import CurrentWorkspace, SessionDep
 from service.api.params import QueryDate, check_period
 from service.themes.summary import theme_map_entries, theme_views
+from service.web.i18n import pick_language
 
 router = APIRouter(tags=["journey map"])
 TAGS = [
     {
         "name": "journey map",
         "description": "Stages in order with touchpoints, emotion curve, KPIs, top pain points, opportunities"
-        " and moments of truth; `format=json|csv|mermaid|theydo|html`.",
+        " and moments of truth; `format=json|csv|mermaid|theydo|html`, in English or French (`lang`).",
     }
 ]
 
@@ -40,6 +41,21 @@ class MapQuery(BaseModel):
     source: str | None = Field(default=None, max_length=100, description="Only feedback from this source")
     segment: str | None = Field(default=None, max_length=100, description="Only this segment / persona")
     language: str | None = Field(default=None, pattern="^(fr|en|other)$", description="`fr`, `en` or `other`")
+    lang: Literal["en", "fr"] | None = Field(
+        default=None,
+        description="Language of what people read: stage labels, title, moments of truth, the html page,"
+        " Mermaid's default actor, TheyDo descriptions, csv headers and values with `csv_style=labels`;"
+        " numbers written as that language writes them where they are text. Default: the web app's rule"
+        " for a caller without a signed-in user: the first of `Accept-Language` it knows, else `en`. JSON"
+        " keys, ids, statuses, kinds, csv column ids and TheyDo's schema never depend on it (not to be"
+        " confused with `language`, a filter on the feedback).",
+    )
+    csv_style: Literal["ids", "labels"] = Field(
+        default="ids",
+        description="`ids`: stable column ids, ids and true/false as values, numbers with a dot (for"
+        " integrators). `labels`: headers and values in `lang`, its decimal mark, `;` between cells in"
+        " French, UTF-8 byte-order mark (for spreadsheets).",
+    )
     since: QueryDate | None = Field(default=None, description="Period start, YYYY-MM-DD (inclusive)")
     until: QueryDate | None = Field(default=None, description="Period end, YYYY-MM-DD (inclusive)")
 
@@ -70,7 +86,7 @@ class MapQuery(BaseModel):
     },
 )
 def get_journey_map(
-    workspace: CurrentWorkspace, session: SessionDep, q: Annotated[MapQuery, Query()]
+    request: Request, workspace: CurrentWorkspace, session: SessionDep, q: Annotated[MapQuery, Query()]
 ) -> Response:
     filters = ViewFilters.model_validate(
         q.model_dump(
@@ -79,9 +95,10 @@ def get_journey_map(
     )
     summary = view_summary.load_summary(session, workspace, filters, with_stages=True)
     entries = theme_map_entries(theme_views(session, summary)) if q.group_by == "theme" else None
-    jm = view_summary.journey_map(summary, top_n=q.top, entries=entries)
-    headers = {}
+    lang = pick_language(q.lang, None, None, request.headers.get("accept-language", ""))
+    jm = view_summary.journey_map(summary, top_n=q.top, entries=entries, lang=lang)
+    headers = {"Content-Language": lang, "Vary": "Accept-Language"}
     if q.format in ("csv", "html"):
         ext = {"csv": "csv", "html": "html"}[q.format]
         headers["Content-Disposition"] = f'inline; filename="journey-map.{ext}"'
-    return Response(render(jm, q.format), media_type=MEDIA_TYPES[q.format], headers=headers)
+    return Response(render(jm, q.format, q.csv_style), media_type=MEDIA_TYPES[q.format], headers=headers)

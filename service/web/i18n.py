@@ -3,15 +3,34 @@
 A small dict rather than gettext: some hundred short strings, read by templates through ``t(key)``. The
 language comes from ``?lang=fr|en`` (then kept in the session), else the user's setting, else the browser's
 ``Accept-Language``, else English. A missing French string falls back to English, never to the key.
+
+The words the journey map's exports share with the pages (moments of truth, statuses, stage headings) live in
+``nlp.journey_map.catalog`` and are merged here, so each entry has one home; numbers are written by
+``nlp.i18n`` for both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-LANGUAGES = ("en", "fr")
+from nlp.i18n import LANGUAGES, format_count, format_decimal, format_general, format_percent
+from nlp.i18n import translator as _translator
+from nlp.journey_map import catalog as map_catalog
 
-EN: dict[str, str] = {
+__all__ = [
+    "CATALOGUE",
+    "EN",
+    "FR",
+    "LANGUAGES",
+    "format_count",
+    "format_decimal",
+    "format_general",
+    "format_percent",
+    "pick_language",
+    "translator",
+]
+
+_WEB_EN: dict[str, str] = {
     "app": "Frictionmap",
     "skip": "Skip to content",
     "nav.overview": "Overview",
@@ -34,7 +53,6 @@ EN: dict[str, str] = {
     "overview.stages": "Where feedback lands on the journey",
     "overview.volume": "Feedback per week",
     "overview.sentiment": "Mean sentiment per week",
-    "overview.items": "feedback items",
     "overview.empty": "No analysed feedback yet: send feedback through the API or an import, then run an "
     "analysis.",
     "pp.label": "Pain point",
@@ -46,20 +64,12 @@ EN: dict[str, str] = {
     "pp.owner": "Owner",
     "pp.due": "Due date",
     "pp.kind": "Kind",
-    "pp.emerging": "emerging",
     "pp.none": "No pain point matches these filters.",
     "pp.search": "Search the verbatims",
     "pp.matches": "{n} verbatims contain “{q}”",
-    "filters": "Filters",
     "filter.apply": "Apply",
     "filter.reset": "Reset",
     "filter.any": "any",
-    "filter.since": "From",
-    "filter.until": "To",
-    "filter.source": "Source",
-    "filter.channel": "Channel",
-    "filter.segment": "Segment",
-    "filter.language": "Language",
     "filter.theme": "Theme",
     "filter.sort": "Sort by",
     "share_view": "This view's address can be shared: the filters are in the URL.",
@@ -83,13 +93,10 @@ EN: dict[str, str] = {
     "comp.severity": "Severity: {neg} of its mentions are negative.",
     "comp.impact": "Impact: customers who mention it rate {diff} points lower on {metric}.",
     "comp.impact_none": "Impact: not enough ratings to measure it yet.",
-    "colon": ": ",
     "metric.rating": "rating",
     "metric.nps": "NPS",
     "metric.csat": "CSAT",
     "comp.trend": "Trend: {reason}",
-    "mot.sentiment_drop": "mean sentiment drops by {drop} from {before} to {at}",
-    "mot.highest_impact": "pain points at {at} cost the most KPI (sum of rating drop × share of feedback)",
     "trend.no_baseline": "no feedback in the baseline window: growth cannot be measured",
     "trend.no_recent": "no feedback in the recent window",
     "trend.few_recent": "fewer than {min} recent mentions",
@@ -100,15 +107,8 @@ EN: dict[str, str] = {
     "comp.recency": "Recency: last mentioned {days} days before the latest feedback.",
     "comp.weighted": "points, weight {w}",
     "detail.full_text": "Full text",
-    "status.open": "open",
-    "status.in_progress": "in progress",
-    "status.resolved": "resolved",
-    "journey.curve": "Emotion curve",
     "journey.export": "Export",
-    "journey.moments": "Moments of truth",
-    "journey.effort": "effort",
-    "journey.opportunities": "Opportunities",
-    "journey.rating": "rating",
+    "journey.export_sheet": "CSV for spreadsheets",
     "compare.left": "Left",
     "compare.right": "Right",
     "compare.dimension": "Compare by",
@@ -141,18 +141,16 @@ EN: dict[str, str] = {
     "kind": "Kind",
     "name": "Name",
     "language": "Interface language",
-    "unassigned": "Unassigned",
     "sources.schedule": "Schedule",
     "sources.last_run": "Last run",
     "sort.priority": "priority",
     "sort.volume": "volume",
     "sort.trend": "trend",
     "sort.impact": "impact",
-    "kind.pain": "pain point",
-    "kind.opportunity": "opportunity",
 }
 
-FR: dict[str, str] = {
+_WEB_FR: dict[str, str] = {
+    "app": "Frictionmap",
     "skip": "Aller au contenu",
     "nav.overview": "Vue d'ensemble",
     "nav.pain_points": "Irritants",
@@ -174,7 +172,6 @@ FR: dict[str, str] = {
     "overview.stages": "Où se situent les retours sur le parcours",
     "overview.volume": "Retours par semaine",
     "overview.sentiment": "Sentiment moyen par semaine",
-    "overview.items": "retours",
     "overview.empty": "Aucun retour analysé : envoyez des retours par l'API ou un import, puis lancez une "
     "analyse.",
     "pp.label": "Irritant",
@@ -186,20 +183,12 @@ FR: dict[str, str] = {
     "pp.owner": "Responsable",
     "pp.due": "Échéance",
     "pp.kind": "Type",
-    "pp.emerging": "émergent",
     "pp.none": "Aucun irritant ne correspond à ces filtres.",
     "pp.search": "Rechercher dans les verbatims",
     "pp.matches": "{n} verbatims contiennent « {q} »",
-    "filters": "Filtres",
     "filter.apply": "Appliquer",
     "filter.reset": "Réinitialiser",
     "filter.any": "tous",
-    "filter.since": "Du",
-    "filter.until": "Au",
-    "filter.source": "Source",
-    "filter.channel": "Canal",
-    "filter.segment": "Segment",
-    "filter.language": "Langue",
     "filter.theme": "Thème",
     "filter.sort": "Trier par",
     "share_view": "L'adresse de cette vue peut être partagée : les filtres sont dans l'URL.",
@@ -224,14 +213,10 @@ FR: dict[str, str] = {
     "comp.severity": "Gravité : {neg} de ses mentions sont négatives.",
     "comp.impact": "Impact : les clients qui le mentionnent notent {diff} points de moins ({metric}).",
     "comp.impact_none": "Impact : pas encore assez de notes pour le mesurer.",
-    "colon": "\u00a0: ",
     "metric.rating": "note",
     "metric.nps": "NPS",
     "metric.csat": "CSAT",
     "comp.trend": "Tendance : {reason}",
-    "mot.sentiment_drop": "le sentiment moyen baisse de {drop} entre {before} et {at}",
-    "mot.highest_impact": "les irritants de l'étape {at} coûtent le plus en KPI "
-    "(somme de la baisse de note × part des retours)",
     "trend.no_baseline": "aucun retour dans la période de référence : la hausse ne peut pas être mesurée",
     "trend.no_recent": "aucun retour dans la période récente",
     "trend.few_recent": "moins de {min} mentions récentes",
@@ -242,15 +227,8 @@ FR: dict[str, str] = {
     "comp.recency": "Récence : dernière mention {days} jours avant le retour le plus récent.",
     "comp.weighted": "points, poids {w}",
     "detail.full_text": "Texte complet",
-    "status.open": "ouvert",
-    "status.in_progress": "en cours",
-    "status.resolved": "résolu",
-    "journey.curve": "Courbe d'émotion",
     "journey.export": "Exporter",
-    "journey.moments": "Moments de vérité",
-    "journey.effort": "effort",
-    "journey.opportunities": "Opportunités",
-    "journey.rating": "note",
+    "journey.export_sheet": "CSV pour tableur",
     "compare.left": "Gauche",
     "compare.right": "Droite",
     "compare.dimension": "Comparer par",
@@ -284,17 +262,17 @@ FR: dict[str, str] = {
     "kind": "Type",
     "name": "Nom",
     "language": "Langue de l'interface",
-    "unassigned": "Non classé",
     "sources.schedule": "Planification",
     "sources.last_run": "Dernier import",
     "sort.priority": "priorité",
     "sort.volume": "volume",
     "sort.trend": "tendance",
     "sort.impact": "impact",
-    "kind.pain": "irritant",
-    "kind.opportunity": "opportunité",
 }
 
+#: Web entries first, then the exports' (a key in both would be one entry written twice: a test forbids it).
+EN: dict[str, str] = {**_WEB_EN, **map_catalog.EN}
+FR: dict[str, str] = {**_WEB_FR, **map_catalog.FR}
 CATALOGUE = {"en": EN, "fr": FR}
 
 
@@ -320,37 +298,5 @@ def pick_language(query: str | None, session_lang: str | None, user_lang: str | 
 
 
 def translator(lang: str) -> Callable[..., str]:
-    table = CATALOGUE.get(lang, EN)
-
-    def t(key: str, **kwargs: object) -> str:
-        text = table.get(key) or EN.get(key) or key
-        return text.format(**kwargs) if kwargs else text
-
-    return t
-
-
-def format_count(value: int, lang: str) -> str:
-    """A count as the page's language writes it: ``12,345`` in English, ``12 345`` (narrow no-break space,
-    as French typography groups digits) in French; so that 100000 is read at a glance."""
-    return format_decimal(int(value), lang, 0)
-
-
-def format_decimal(value: float, lang: str, digits: int = 1, sign: bool = False) -> str:
-    """A decimal as the page's language writes it: ``0.4`` / ``+0.4`` in English, ``0,4`` / ``+0,4`` in
-    French (grouping as ``format_count``)."""
-    text = f"{value:{'+' if sign else ''},.{digits}f}"
-    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
-
-
-def format_percent(share: float, lang: str, digits: int = 0) -> str:
-    """A share as a percentage: ``12.5%`` in English, ``12,5 %`` in French (a narrow no-break space before
-    the sign, as French typography writes it)."""
-    number = format_decimal(100 * share, lang, digits)
-    return f"{number}\u202f%" if lang == "fr" else f"{number}%"
-
-
-def format_general(value: float, lang: str, digits: int = 3) -> str:
-    """A statistic with ``digits`` significant digits (``0.05``, ``1.5``, ``3.2e-05``), with the language's
-    decimal mark."""
-    text = f"{value:.{digits}g}"
-    return text.replace(".", ",") if lang == "fr" else text
+    """``t(key, **args)`` for a page in ``lang`` (English where a French entry is missing)."""
+    return _translator(CATALOGUE, lang)

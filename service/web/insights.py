@@ -14,7 +14,7 @@ from markupsafe import Markup
 from nlp.scoring.priority import PriorityResult
 from nlp.scoring.trend import TrendDetail
 from service.models import Workspace
-from service.web.i18n import format_count, format_decimal, format_general, format_percent
+from service.web.i18n import format_count, format_decimal, format_general, format_percent, translator
 from service.workspaces.taxonomy import workspace_taxonomy
 
 SEARCH_LIMIT = 2000
@@ -32,7 +32,7 @@ def stage_labels(workspace: Workspace, lang: str = "en") -> dict[str, str]:
     labels = {
         s.id: (s.label.fr if lang == "fr" else s.label.en) for s in workspace_taxonomy(workspace).stages
     }
-    return labels | {"unknown": "Non classé" if lang == "fr" else "Unassigned"}
+    return labels | {"unknown": translator(lang)("unassigned")}
 
 
 def like_pattern(q: str) -> str:

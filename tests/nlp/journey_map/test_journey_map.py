@@ -22,9 +22,15 @@ STAGES = [
     StageSpec("purchase", "Purchase"),
     StageSpec("delivery", "Delivery: last mile"),
 ]
+#: The same stages as a workspace's taxonomy labels them in French (the service passes them translated).
+FR_STAGES = [
+    StageSpec("discovery", "Découverte"),
+    StageSpec("purchase", "Achat"),
+    StageSpec("delivery", "Livraison"),
+]
 
 
-def sample_map(label: str = "Card declined at checkout"):
+def sample_map(label: str = "Card declined at checkout", lang: str = "en", total_items: int | None = None):
     aggs = {
         "discovery": StageAggregate("discovery", 20, 25, {"web": 15, "social": 5}, 0.4, 4.2, 30.0, 0.05),
         "purchase": StageAggregate("purchase", 30, 40, {"web": 20, "app": 10}, -0.5, 2.1, -40.0, 0.3),
@@ -54,7 +60,7 @@ def sample_map(label: str = "Card declined at checkout"):
     ]
     opps = [MapPainPoint("o1", "Helpful reviews", "discovery", 0.0, 9, 0.12, 0.7, kind="opportunity")]
     return build_journey_map(
-        STAGES,
+        FR_STAGES if lang == "fr" else STAGES,
         aggs,
         pps,
         opps,
@@ -62,6 +68,8 @@ def sample_map(label: str = "Card declined at checkout"):
         top_n=5,
         filters={"channel": "web"},
         generated_at=datetime(2026, 6, 1, tzinfo=UTC),
+        total_items=total_items,
+        lang=lang,
     )
 
 

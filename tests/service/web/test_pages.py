@@ -178,8 +178,9 @@ def test_journey_map_page_and_exports_with_the_session_cookie(
     assert not any(m["explanation"] in fr for m in moments)  # said in French on a French page
     assert any(w in fr for w in ("le sentiment moyen baisse de", "coûtent le plus en KPI"))
     for fmt in ("csv", "mermaid", "theydo", "html"):
+        # The session now reads French: an export without ``lang`` follows it, as the API's ``lang=fr``.
         r = c.get("/journey-map/export", params={"format": fmt})
-        api = client.get("/v1/journey-map", params={"format": fmt}, headers=auth_headers)
+        api = client.get("/v1/journey-map", params={"format": fmt, "lang": "fr"}, headers=auth_headers)
         assert r.status_code == 200, fmt
         assert r.headers["content-type"] == api.headers["content-type"]
         if fmt == "csv":
@@ -325,7 +326,7 @@ def test_journey_map_filters_apply_to_the_page_and_its_exports(
     c = sign_in("viewer")
     html = c.get("/journey-map", params={"channel": "app"}).text
     assert '<option value="app" selected>' in html
-    assert "/journey-map/export?channel=app&amp;format=csv" in html
+    assert "/journey-map/export?channel=app&amp;format=csv&amp;lang=en" in html
     mine = c.get("/journey-map/export", params={"channel": "app", "format": "csv"}).text
     api = client.get("/v1/journey-map", params={"channel": "app", "format": "csv"}, headers=auth_headers).text
     everything = client.get("/v1/journey-map", params={"format": "csv"}, headers=auth_headers).text
