@@ -7,8 +7,7 @@ Stage: for the default taxonomy (the stages the head was trained on) the trained
 taxonomy with other stages, similarity to that taxonomy's descriptions and examples decides
 (nlp/tagging/prototypes.py). Below the confidence threshold a unit's stage is ``unknown``; its probabilities
 are still reported so a pain point can aggregate them.
-Sentiment: head probabilities, pulled toward the polarity of a set verdict expression ("sans plus", "pas
-déçu": nlp/tagging/hedges.py), fused with the item's rating/NPS (nlp/tagging/fusion.py).
+Sentiment: head probabilities fused with the item's rating/NPS (nlp/tagging/fusion.py).
 Emotion: head restricted to the emotions compatible with the fused polarity; none for neutral units.
 Effort: head over embedding + bilingual cues; the type comes from the cue lexicon when a cue is present,
 otherwise from the effort-type head.
@@ -38,7 +37,6 @@ from nlp.tagging.document_expert import DocumentExpert, load_document_expert
 from nlp.tagging.effort_cues import _fold, lexicon_effort_type
 from nlp.tagging.features import build_features
 from nlp.tagging.fusion import SENTIMENT_CLASSES, fuse_sentiment, item_polarity, sentiment_score
-from nlp.tagging.hedges import apply_hedges
 from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes, load_prototypes
 from nlp.tagging.taxonomy import Taxonomy, load_default_taxonomy
 from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
@@ -216,8 +214,7 @@ class EmbeddingTagger:
         for k, c in enumerate(SENTIMENT_CLASSES):
             if c in head.classes:
                 out[:, k] = p[:, head.classes.index(c)]
-        # Set verdict expressions ("sans plus", "pas déçu") the encoder misreads: nlp/tagging/hedges.py.
-        return apply_hedges(out, texts)
+        return out
 
     def emotion_proba(
         self, texts: Sequence[str], embeddings: np.ndarray
