@@ -12,6 +12,8 @@ Rows:
 - sentiment: Allociné test (FR, polar macro-F1: neutral counts as a miss), XED polarity proxy (FR/EN lines
   whose Plutchik labels are all negative or all positive), seed held-out (FR/EN, 3 classes);
 - emotion: XED test (FR/EN), Plutchik → product mapping in training/mappings/xed_emotions.json;
+- comparable sets: XED French test lines and their English source lines (``--sets xed-parallel``,
+  bench/sentiment_parallel.py), with the English − French gap and its bootstrap interval;
 - stage: Banking77 test and CFPB narratives whose category maps to a stage (training/mappings/);
 - complaint recall: share of truly negative documents with at least one unit entering the pain-point
   clustering, and the precision that costs (share of selected documents that are truly negative).
@@ -45,6 +47,7 @@ from bench.sentiment_data import (
     xed_plutchik_target,
     xed_polarity,
 )
+from bench.sentiment_parallel import bench_parallel
 from nlp.embeddings import Embedder, get_embedder, resolve_spec
 from nlp.pipeline import ExtractedUnits, Record, extract_units, theme_tags
 from nlp.tagging.artifacts import backend_slug
@@ -340,7 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--sets",
         default="allocine,xed,seed,stages",
-        help="comma-separated subset (xed-fr / xed-en: one language)",
+        help="comma-separated subset (xed-fr / xed-en: one language; xed-parallel: the FR/EN test pairs)",
     )
     parser.add_argument("--json", type=Path, help="write the rows as JSON here")
     parser.add_argument("--write-docs", action="store_true", help="replace the section in docs/benchmarks.md")
@@ -358,6 +361,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if "xed" in wanted or f"xed-{lang}" in wanted:
                 log(f"xed {lang}")
                 bench_xed(runner, table, root, lang, args.limit)
+        if "xed-parallel" in wanted:
+            log("xed parallel test pairs")
+            same = Runner("use-multilingual", args.models_dir)
+            same.embedders, same.taggers = runner.embedders, runner.taggers  # one cache file per encoder
+            bench_parallel(runner, same, table, root)
         if "seed" in wanted:
             log("seed held-out")
             bench_seed(runner, table)

@@ -16,6 +16,9 @@ split, never fitted on) and with the shipped artifacts:
   (a per-language prior correction of the gate), and the emotion head's per-language class bias fitted on one
   half of the French dev lines and scored on the other (2-fold, by a hash of the text), against no bias on the
   same halves;
+- ``soft gate`` and ``gate-only shift`` (branch i10-fr): the emotion decided without the hard polarity gate
+  (each emotion weighed by the probability of its polarity), or with the gate's polarity shifted for the
+  emotion only, and how many units would then carry an emotion of the other polarity than their sentiment;
 - ``twins``: French dev lines whose nearest English train line (cosine in the multilingual space) is a near
   translation — XED French labels are projected from the English subtitles, so the two sets are parallel — and
   how often the twin carries the same label.
@@ -44,6 +47,7 @@ REPORTS = Path(__file__).resolve().parent / "reports"
 BACK: dict[str, str] = MAPPING["product_to_plutchik"]
 NEG_PLUTCHIK = ("anger", "fear", "sadness")
 SHIFTS = (-0.4, -0.2, 0.0, 0.2, 0.4)
+SOFT_GAMMAS = (0.25, 0.5, 1.0, 2.0)
 BIAS_GRID = tuple(np.round(np.arange(-1.0, 1.01, 0.2), 2))
 
 
@@ -63,6 +67,23 @@ def gated(p_sent: np.ndarray, p_emo: np.ndarray, classes: Sequence[str]) -> list
         j = int(np.argmax(np.where(neg if k == 0 else ~neg, pe, -1.0)))
         out.append(BACK.get(classes[j], "none"))
     return out
+
+
+def soft_gated(p_sent: np.ndarray, p_emo: np.ndarray, classes: Sequence[str], gamma: float) -> list[str]:
+    """A soft gate: every emotion weighed by p(its polarity)^gamma instead of only those of the argmax
+    polarity (neutral units still get none). It can give a negative unit a positive emotion."""
+    neg = np.array([c in NEGATIVE_EMOTIONS for c in classes])
+    weighted = p_emo * np.where(neg[None, :], p_sent[:, [0]], p_sent[:, [2]]) ** gamma
+    return [
+        "none" if int(np.argmax(ps)) == 1 else BACK.get(classes[int(np.argmax(w))], "none")
+        for ps, w in zip(p_sent, weighted, strict=True)
+    ]
+
+
+def contradictions(p_sent: np.ndarray, emotion_polarity: np.ndarray) -> float:
+    """Share of all units that are polar and whose emotion's polarity (−1/+1) is not their sentiment's."""
+    k = p_sent.argmax(axis=1) - 1
+    return round(float(np.mean((k != 0) & (emotion_polarity != k))), 4)
 
 
 def _half(texts: Sequence[str]) -> np.ndarray:
@@ -106,6 +127,19 @@ def language_report(tagger: EmbeddingTagger, units: list[Unit], x: np.ndarray) -
     for s in SHIFTS:
         shifted = p_sent * np.exp([-s / 2, 0.0, s / 2])
         shifts[f"{s:+.1f}"] = _f1(y, gated(shifted, p_emo, classes))
+    neg = np.array([c in NEGATIVE_EMOTIONS for c in classes])
+    head_polarity = np.where(neg[p_emo.argmax(axis=1)], -1, 1)
+    soft = {f"gamma={g}": _f1(y, soft_gated(p_sent, p_emo, classes, g)) for g in SOFT_GAMMAS}
+    gate_only = {}
+    for s in SHIFTS:
+        if s == 0.0:
+            continue
+        shifted = p_sent * np.exp([-s / 2, 0.0, s / 2])
+        moved = np.where(shifted.argmax(axis=1) != p_sent.argmax(axis=1), 1.0, 0.0).mean()
+        gate_only[f"{s:+.1f}"] = {
+            "gated": _f1(y, gated(shifted, p_emo, classes)),
+            "units whose gate polarity differs from their sentiment": round(float(moved), 4),
+        }
     half = _half(texts)
     cv, same = [], []
     for k in (0, 1):
@@ -119,6 +153,11 @@ def language_report(tagger: EmbeddingTagger, units: list[Unit], x: np.ndarray) -
         "true classes": dict(Counter(y).most_common()),
         "gated (product)": _f1(y, gated(p_sent, p_emo, classes)),
         "head alone (no gate)": _f1(y, [BACK.get(classes[int(j)], "none") for j in p_emo.argmax(axis=1)]),
+        "… head alone: polar units whose emotion contradicts their sentiment": contradictions(
+            p_sent, head_polarity
+        ),
+        "soft gate (emotion × p(its polarity)^gamma)": soft,
+        "gate-only shift toward positive (the unit's sentiment unchanged)": gate_only,
         "oracle polarity": _f1(y, gated(oracle, p_emo, classes)),
         "sentiment verdict on": gate,
         "sentiment log-odds shift toward positive → gated": shifts,

@@ -15,7 +15,9 @@ to the unit heads. No file: the rule alone, as before. A word + character n-gram
 (``nlp/tagging/doc_words.py``, ``docsentiment-words-v1.npz``, chosen by ``python -m training.document_words``)
 may be mixed into the expert's score with ``word_weight``; without that file the expert is as it was.
 It is applied to text only: with a rating or NPS the
-unit scores already carry the rating prior (``nlp/tagging/fusion.py``) and the expert is not mixed in.
+unit scores already carry the rating prior (``nlp/tagging/fusion.py``) and the expert is not mixed in. For the
+same text-only documents, a grade the writer states in the text ("Ma note : 2/5",
+``nlp/tagging/stated_score.py``) is the verdict, with or without an expert.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import numpy as np
 from nlp.tagging.aggregate import DOCUMENT_RULE, DocumentRule, document_polarities
 from nlp.tagging.artifacts import ARTIFACT_VERSION, TextHead, _softmax, read_linear, save_linear
 from nlp.tagging.doc_words import WORDS_NAME, WordCharHead
+from nlp.tagging.stated_score import stated_polarities
 from nlp.tagging.types import Sentiment, UnitTags
 
 EXPERT_NAME = "docsentiment"
@@ -192,17 +195,21 @@ def document_sentiments_flat(
     r = np.asarray(rows, dtype=np.int64)
     pol = np.array([{"negative": -1, "positive": 1}.get(t.sentiment, 0) for t in tags], dtype=np.int64)
     score = np.array([t.sentiment_score for t in tags], dtype=np.float64)
+    text_only = np.ones(n_docs, dtype=bool) if use_expert is None else np.asarray(use_expert, dtype=bool)
     if expert is None or expert.blend <= 0 or not n_docs:
         verdict = document_polarities(pol, score, r, n_docs)
-        return [_LABELS[int(v)] for v in verdict]
-    apply = np.bincount(r, minlength=n_docs)[:n_docs] >= expert.min_units
-    if use_expert is not None:
-        apply &= np.asarray(use_expert, dtype=bool)
-    pick = np.flatnonzero(apply)
-    expert_score = np.zeros(n_docs)
-    if pick.size:
-        keep = apply[r]
-        means = mean_rows(np.asarray(embeddings, dtype=np.float32)[keep], r[keep], n_docs)[pick]
-        expert_score[pick] = expert.score(means, [texts[i] for i in pick.tolist()])
-    verdict = blended_polarities(pol, score, r, n_docs, expert_score, expert.blend, expert.min_units, apply)
+    else:
+        apply = (np.bincount(r, minlength=n_docs)[:n_docs] >= expert.min_units) & text_only
+        pick = np.flatnonzero(apply)
+        expert_score = np.zeros(n_docs)
+        if pick.size:
+            keep = apply[r]
+            means = mean_rows(np.asarray(embeddings, dtype=np.float32)[keep], r[keep], n_docs)[pick]
+            expert_score[pick] = expert.score(means, [texts[i] for i in pick.tolist()])
+        verdict = blended_polarities(
+            pol, score, r, n_docs, expert_score, expert.blend, expert.min_units, apply
+        )
+    # A grade the writer states in the text is the verdict (text-only documents; nlp/tagging/stated_score.py).
+    stated = stated_polarities(texts) if n_docs else np.zeros(0, dtype=np.int8)
+    verdict = np.where(text_only & (stated != 0), stated, verdict)
     return [_LABELS[int(v)] for v in verdict]
