@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from bench.sentiment import SECTION_END, SECTION_START, Table, _f1, _recall_precision, render, write_section
+from bench.sentiment import (
+    SECTION_END,
+    SECTION_START,
+    Table,
+    _f1,
+    _recall_precision,
+    render,
+    three_class,
+    write_section,
+)
 from bench.sentiment_data import Labelled, mapping, sample, xed_plutchik_target, xed_polarity
 
 
@@ -82,3 +91,19 @@ def test_render_and_section(tmp_path: Path) -> None:
     text = doc.read_text(encoding="utf-8")
     assert text.count(SECTION_START) == 1 and text.count(SECTION_END) == 1
     assert "0.9000" in text and "0.1235" not in text and text.startswith("# Bench\n\nintro")
+
+
+def test_three_class_proxy_metrics() -> None:
+    truth = ["negative", "negative", "positive", "positive", "neutral", "neutral"]
+    pred = ["negative", "neutral", "negative", "positive", "neutral", "positive"]
+    out = three_class(truth, pred)
+    assert out["neg-vs-pos accuracy (neutral verdict = miss)"] == (4, 0.5)
+    # among the three polar lines called polar, two have the right sign
+    assert out["neg-vs-pos accuracy among lines called polar"] == (3, 0.6667)
+    assert out["neutral lines kept neutral"] == (2, 0.5)
+    assert out["3-class macro-F1"][0] == 6
+    assert out["3-class macro-F1"][1] == _f1(truth, pred, ["negative", "neutral", "positive"])
+    perfect = three_class(truth, truth)
+    assert all(v == 1.0 for _, v in perfect.values())
+    # no polar truth: accuracies fall to 0 instead of dividing by zero
+    assert three_class(["neutral"], ["neutral"])["neg-vs-pos accuracy (neutral verdict = miss)"] == (0, 0.0)
