@@ -32,6 +32,7 @@ MIN_UNIT_CHARS = 12
 MIN_UNIT_WORDS = 3
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,47 @@ def _meaningful(fragment: str) -> bool:
     return len(fragment) >= MIN_UNIT_CHARS and len(_WORD.findall(fragment)) >= MIN_UNIT_WORDS
 
 
+def _join_short_sentences(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """English: a sentence too short to be a unit ("Thanks!", "Seriously?", "Wow.", a lone "#fail") is joined
+    to the sentence after it (the last one to the one before), instead of being dropped.
+
+    Why: short messages to brands carry their verdict in exactly such sentences. "@JetBlue thanks!
+    #greatservice http://t.co/x" kept only "greatservice http://t.co/x", and "@USAirways seriously? 2 hrs
+    delay and no info" lost its tone: the short sentence fell below the unit bar and, since the message had
+    another unit, nothing kept it. A link does not make a sentence long enough, and a sentence the
+    sentencizer cut inside a hashtag ("on hold!! #" | "fail") is joined to the rest of it. Joined, it
+    stays inside one contiguous span (offsets stay exact) and reads in context. French keeps its
+    behaviour (its figures were chosen with it)."""
+    if len(sentences) < 2:
+        return sentences
+    out: list[tuple[int, int]] = []
+    pending: int | None = None  # start of the sentences waiting to be joined to the next one
+    for a, b in sentences:
+        start = a if pending is None else pending
+        if _complete(text, start, b):
+            out.append((start, b))
+            pending = None
+        else:
+            pending = start
+    if pending is not None:
+        end = sentences[-1][1]
+        if out and not _complete(text, pending, end):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((pending, end))
+    return out
+
+
+def _complete(text: str, start: int, end: int) -> bool:
+    """Long enough to stand alone once links are set aside, and not cut inside a hashtag or a mention."""
+    x, y = trim(text, start, end)
+    return _meaningful(_URL.sub(" ", text[x:y])) and not text[x:y].endswith(("#", "@"))
+
+
 def _units_from_sentences(text: str, sentences: list[tuple[int, int]], language: str) -> list[UnitSpan]:
     units: list[UnitSpan] = []
+    if language != "fr":
+        sentences = _join_short_sentences(text, sentences)
     for s_start, s_end in sentences:
         clauses = clause_spans(text, s_start, s_end, language)
         # A sentence left whole keeps the sentence-level bar; clauses cut from a mixed sentence already

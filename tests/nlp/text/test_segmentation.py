@@ -196,3 +196,30 @@ def test_french_sentences_need_only_the_senter() -> None:
         reference = [[(s.start_char, s.end_char) for s in d.sents] for d in nlp.pipe(texts)]
     assert _sentence_spans(texts, "fr") == reference
     assert max(len(r) for r in reference) > 1
+
+
+def test_english_short_sentences_join_the_next_instead_of_vanishing() -> None:
+    # Before: "@JetBlue thanks!" (two words) fell below the unit bar and the message kept only the hashtag.
+    assert _check_offsets("@JetBlue thanks! #greatservice http://t.co/abc", "en") == [
+        "@JetBlue thanks! #greatservice http://t.co/abc"
+    ]
+    wow = "Wow. That was the best flight ever."
+    assert _check_offsets(wow, "en") == [wow]
+    # the last short sentence joins the one before it; a link alone is not a sentence
+    assert _check_offsets("The flight was delayed two hours. Ugh. http://t.co/x", "en") == [
+        "The flight was delayed two hours. Ugh. http://t.co/x"
+    ]
+    # a hashtag the sentencizer cut after "!!" stays whole, and full sentences stay separate units
+    assert _check_offsets("@united thanks for nothing. 3 hours on hold!! #fail http://t.co/xyz", "en") == [
+        "@united thanks for nothing.",
+        "3 hours on hold!! #fail http://t.co/xyz",
+    ]
+    assert _check_offsets("@united #UnitedAirlines is the best! Love the crew.", "en") == [
+        "@united #UnitedAirlines is the best!",
+        "Love the crew.",
+    ]
+
+
+def test_french_short_sentences_keep_their_behaviour() -> None:
+    # French figures were chosen with the old bar: a short sentence beside a unit is still left out.
+    assert _check_offsets("Nul. Le film est beaucoup trop long.", "fr") == ["Le film est beaucoup trop long."]
