@@ -12,7 +12,8 @@ Rows:
 - sentiment: Allociné test (FR, polar macro-F1: neutral counts as a miss), XED polarity proxy (FR/EN lines
   whose Plutchik labels are all negative or all positive), XED EN three-class proxy (those lines plus the
   lines annotated neutral: the nearest held set to issue 10's English target, short messages in three
-  classes; see :func:`three_class`), seed held-out (FR/EN, 3 classes);
+  classes; see :func:`three_class`), the same lines in message form (a brand handle first, a link on half of
+  them; ``--sets xed-en-messages``, not in the default sets), seed held-out (FR/EN, 3 classes);
 - emotion: XED test (FR/EN), Plutchik → product mapping in training/mappings/xed_emotions.json;
 - stage: Banking77 test and CFPB narratives whose category maps to a stage (training/mappings/);
 - complaint recall: share of truly negative documents with at least one unit entering the pain-point
@@ -41,6 +42,7 @@ from bench.sentiment_data import (
     banking77_all,
     cfpb,
     mapping,
+    message_form,
     sample,
     stage_maps,
     xed,
@@ -61,6 +63,7 @@ SECTION_START = "<!-- bench-sentiment:start -->"
 SECTION_END = "<!-- bench-sentiment:end -->"
 POLAR = ("negative", "positive")
 THREE = ("negative", "neutral", "positive")
+SETS = ("allocine", "xed", "xed-fr", "xed-en", "xed-en-messages", "seed", "stages")
 
 
 def log(msg: str) -> None:
@@ -284,6 +287,21 @@ def bench_xed(r: Runner, t: Table, root: Path, lang: str, limit: int | None) -> 
     t.add("… tagged negative only: precision", len(judged), old_prec)
 
 
+def bench_xed_messages(r: Runner, t: Table, root: Path, limit: int | None) -> None:
+    """The XED EN three-class lines in message form (``sentiment_data.message_form``): the same labels, with
+    the handle and link a message to a brand carries."""
+    docs = [d for d in xed(root, "en") if xed_polarity(d.label) is not None]
+    docs = [Labelled(message_form(d.text), "en", d.label) for d in sample(docs, limit)]
+    model, out = r.documents(docs)
+    truth = [xed_polarity(d.label) or "" for d in docs]
+    t.at("sentiment", "xed-en-test, message form (3-class proxy)", "en", model)
+    for metric, (n, value) in three_class(truth, [o.sentiment for o in out]).items():
+        t.add(metric, n, value)
+    neg = [y == "negative" for y in truth]
+    t.at("complaint recall", "xed-en-test, message form", "en", model)
+    t.add("negative lines selected", sum(neg), _recall_precision(neg, [o.candidate for o in out])[0])
+
+
 def bench_seed(r: Runner, t: Table) -> None:
     _, held = split(load_seed())
     for lang in ("fr", "en"):
@@ -369,7 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--sets",
         default="allocine,xed,seed,stages",
-        help="comma-separated subset (xed-fr / xed-en: one language)",
+        help="comma-separated subset of " + ", ".join(SETS) + " (xed-fr / xed-en: one language)",
     )
     parser.add_argument("--json", type=Path, help="write the rows as JSON here")
     parser.add_argument("--write-docs", action="store_true", help="replace the section in docs/benchmarks.md")
@@ -378,6 +396,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.perf_counter()
     runner = Runner(args.backend, args.models_dir)
     wanted = set(args.sets.split(","))
+    unknown = sorted(wanted - set(SETS))
+    if unknown:
+        parser.error(f"--sets: unknown set(s) {', '.join(unknown)}; known: {', '.join(SETS)}")
     table = Table()
     try:
         if "allocine" in wanted:
@@ -387,6 +408,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if "xed" in wanted or f"xed-{lang}" in wanted:
                 log(f"xed {lang}")
                 bench_xed(runner, table, root, lang, args.limit)
+        if "xed-en-messages" in wanted:
+            log("xed en, message form")
+            bench_xed_messages(runner, table, root, args.limit)
         if "seed" in wanted:
             log("seed held-out")
             bench_seed(runner, table)

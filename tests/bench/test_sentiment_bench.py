@@ -12,11 +12,12 @@ from bench.sentiment import (
     Table,
     _f1,
     _recall_precision,
+    main,
     render,
     three_class,
     write_section,
 )
-from bench.sentiment_data import Labelled, mapping, sample, xed_plutchik_target, xed_polarity
+from bench.sentiment_data import Labelled, mapping, message_form, sample, xed_plutchik_target, xed_polarity
 
 
 @pytest.mark.parametrize(
@@ -107,3 +108,18 @@ def test_three_class_proxy_metrics() -> None:
     assert all(v == 1.0 for _, v in perfect.values())
     # no polar truth: accuracies fall to 0 instead of dividing by zero
     assert three_class(["neutral"], ["neutral"])["neg-vs-pos accuracy (neutral verdict = miss)"] == (0, 0.0)
+
+
+def test_unknown_set_is_refused_before_any_work(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--sets", "xed-en,xed-en-message"])
+    assert exc.value.code == 2
+    assert "unknown set(s) xed-en-message" in capsys.readouterr().err
+
+
+def test_message_form_keeps_the_line_and_adds_addressing() -> None:
+    lines = [f"The flight {i} was late." for i in range(30)]
+    forms = [message_form(x) for x in lines]
+    assert forms == [message_form(x) for x in lines]  # stable
+    assert all(f.startswith("@") and x in f for f, x in zip(forms, lines, strict=True))
+    assert 0 < sum("http://t.co/" in f for f in forms) < len(forms)
