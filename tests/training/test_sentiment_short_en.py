@@ -83,9 +83,15 @@ def test_score_docs_reads_document_verdicts() -> None:
 
 
 def test_guards_refuse_a_candidate_that_lowers_a_benchmark_row() -> None:
-    def res(seed: float, kept: float, polar: float, recall: float) -> dict[str, dict[str, float]]:
+    def res(
+        seed: float, kept: float, polar: float, recall: float, seed_recall: float = 0.99
+    ) -> dict[str, dict[str, float]]:
         return {
-            "seed held-out": {"3-class macro-F1": seed, "neutral kept neutral": kept},
+            "seed held-out": {
+                "3-class macro-F1": seed,
+                "neutral kept neutral": kept,
+                "complaint recall": seed_recall,
+            },
             "xed-en dev": {"polar macro-F1": polar, "complaint recall": recall, "complaint recall SE": 0.008},
         }
 
@@ -95,3 +101,4 @@ def test_guards_refuse_a_candidate_that_lowers_a_benchmark_row() -> None:
     assert not allowed(res(0.8, 0.75, 0.75, 0.95), shipped)  # fewer neutral units kept
     assert not allowed(res(0.8, 0.8, 0.69, 0.95), shipped)  # XED polar lower
     assert not allowed(res(0.8, 0.8, 0.75, 0.905), shipped)  # recall − SE below 0.90
+    assert not allowed(res(0.8, 0.8, 0.75, 0.95, seed_recall=0.98), shipped)  # seed complaint recall lower
