@@ -10,7 +10,10 @@ would print.
 
 Rows:
 - sentiment: Allociné test (FR, polar macro-F1: neutral counts as a miss), XED polarity proxy (FR/EN lines
-  whose Plutchik labels are all negative or all positive), seed held-out (FR/EN, 3 classes);
+  whose Plutchik labels are all negative or all positive), XED EN three-class proxy (those lines plus the
+  lines annotated neutral: the nearest held set to issue 10's English target, short messages in three
+  classes; see :func:`three_class`), the same lines in message form (a brand handle first, a link on half of
+  them; ``--sets xed-en-messages``, not in the default sets), seed held-out (FR/EN, 3 classes);
 - emotion: XED test (FR/EN), Plutchik → product mapping in training/mappings/xed_emotions.json;
 - comparable sets: XED French test lines and their English source lines (``--sets xed-parallel``,
   bench/sentiment_parallel.py), with the English − French gap and its bootstrap interval;
@@ -41,6 +44,7 @@ from bench.sentiment_data import (
     banking77_all,
     cfpb,
     mapping,
+    message_form,
     sample,
     stage_maps,
     xed,
@@ -62,6 +66,7 @@ SECTION_START = "<!-- bench-sentiment:start -->"
 SECTION_END = "<!-- bench-sentiment:end -->"
 POLAR = ("negative", "positive")
 THREE = ("negative", "neutral", "positive")
+SETS = ("allocine", "xed", "xed-fr", "xed-en", "xed-en-messages", "xed-parallel", "seed", "stages")
 
 
 def log(msg: str) -> None:
@@ -178,6 +183,28 @@ def _recall_precision(truth_negative: Sequence[bool], selected: Sequence[bool]) 
     return round(recall, 4), round(precision, 4)
 
 
+def three_class(truth: Sequence[str], pred: Sequence[str]) -> dict[str, tuple[int, float]]:
+    """Issue 10's English figures for short messages, ``{metric: (n, value)}``: 3-class macro-F1, and
+    negative-vs-positive accuracy over the truly polar lines — strict (a neutral verdict is a miss) and
+    among the lines the pipeline called polar (the choice of sign alone) — plus the share of neutral lines
+    kept neutral (what the strict accuracy trades against)."""
+    polar = [(y, p) for y, p in zip(truth, pred, strict=True) if y in POLAR]
+    called = [(y, p) for y, p in polar if p in POLAR]
+    neutral = [p == "neutral" for y, p in zip(truth, pred, strict=True) if y == "neutral"]
+    return {
+        "3-class macro-F1": (len(truth), _f1(truth, pred, THREE)),
+        "neg-vs-pos accuracy (neutral verdict = miss)": (
+            len(polar),
+            round(sum(y == p for y, p in polar) / max(len(polar), 1), 4),
+        ),
+        "neg-vs-pos accuracy among lines called polar": (
+            len(called),
+            round(sum(y == p for y, p in called) / max(len(called), 1), 4),
+        ),
+        "neutral lines kept neutral": (len(neutral), round(sum(neutral) / max(len(neutral), 1), 4)),
+    }
+
+
 class Table:
     """The benchmark's rows, added by one set at a time."""
 
@@ -236,6 +263,11 @@ def bench_xed(r: Runner, t: Table, root: Path, lang: str, limit: int | None) -> 
     t.at("sentiment", f"{name} (polarity proxy)", lang, model)
     t.add("polar macro-F1", len(pn), _f1([y for y, _ in pn], [o.sentiment for _, o in pn], POLAR))
     t.add("share predicted neutral", len(pn), sum(o.sentiment == "neutral" for _, o in pn) / max(len(pn), 1))
+    three = [(y, o.sentiment) for y, o in polar if y in THREE]
+    if any(y == "neutral" for y, _ in three):  # English: XED has human-labelled neutral lines
+        t.at("sentiment", f"{name} (3-class proxy)", lang, model)
+        for metric, (n, value) in three_class([y for y, _ in three], [p for _, p in three]).items():
+            t.add(metric, n, value)
     to_plutchik = mapping("xed_emotions.json")["product_to_plutchik"]
     scored = [(y, o) for d, o in zip(docs, out, strict=True) if (y := xed_plutchik_target(d.label))]
     labels = sorted({y for y, _ in scored})
@@ -256,6 +288,21 @@ def bench_xed(r: Runner, t: Table, root: Path, lang: str, limit: int | None) -> 
     )
     t.add("… tagged negative only: negative lines selected", sum(y == "negative" for y, _ in judged), old_rec)
     t.add("… tagged negative only: precision", len(judged), old_prec)
+
+
+def bench_xed_messages(r: Runner, t: Table, root: Path, limit: int | None) -> None:
+    """The XED EN three-class lines in message form (``sentiment_data.message_form``): the same labels, with
+    the handle and link a message to a brand carries."""
+    docs = [d for d in xed(root, "en") if xed_polarity(d.label) is not None]
+    docs = [Labelled(message_form(d.text), "en", d.label) for d in sample(docs, limit)]
+    model, out = r.documents(docs)
+    truth = [xed_polarity(d.label) or "" for d in docs]
+    t.at("sentiment", "xed-en-test, message form (3-class proxy)", "en", model)
+    for metric, (n, value) in three_class(truth, [o.sentiment for o in out]).items():
+        t.add(metric, n, value)
+    neg = [y == "negative" for y in truth]
+    t.at("complaint recall", "xed-en-test, message form", "en", model)
+    t.add("negative lines selected", sum(neg), _recall_precision(neg, [o.candidate for o in out])[0])
 
 
 def bench_seed(r: Runner, t: Table) -> None:
@@ -343,7 +390,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--sets",
         default="allocine,xed,seed,stages",
-        help="comma-separated subset (xed-fr / xed-en: one language; xed-parallel: the FR/EN test pairs)",
+        help="comma-separated subset of "
+        + ", ".join(SETS)
+        + " (xed-fr / xed-en: one language; xed-parallel: the FR/EN test pairs)",
     )
     parser.add_argument("--json", type=Path, help="write the rows as JSON here")
     parser.add_argument("--write-docs", action="store_true", help="replace the section in docs/benchmarks.md")
@@ -352,6 +401,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.perf_counter()
     runner = Runner(args.backend, args.models_dir)
     wanted = set(args.sets.split(","))
+    unknown = sorted(wanted - set(SETS))
+    if unknown:
+        parser.error(f"--sets: unknown set(s) {', '.join(unknown)}; known: {', '.join(SETS)}")
     table = Table()
     try:
         if "allocine" in wanted:
@@ -366,6 +418,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             same = Runner("use-multilingual", args.models_dir)
             same.embedders, same.taggers = runner.embedders, runner.taggers  # one cache file per encoder
             bench_parallel(runner, same, table, root)
+        if "xed-en-messages" in wanted:
+            log("xed en, message form")
+            bench_xed_messages(runner, table, root, args.limit)
         if "seed" in wanted:
             log("seed held-out")
             bench_seed(runner, table)

@@ -7,6 +7,7 @@ training/mappings/ so that whoever reads a figure can check what it measured.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from dataclasses import dataclass
@@ -63,6 +64,18 @@ def xed_polarity(label: str) -> str | None:
     if parts <= set(spec["positive"]):
         return "positive"
     return None
+
+
+MESSAGE_HANDLES = ("@SkyJetAir", "@PacificWings", "@NorthTel", "@BlueRiverBank")
+
+
+def message_form(text: str) -> str:
+    """The line as a short message to a brand: a (made-up) handle first and, on half of the lines, a link
+    last; stable per text. Issue 10's English target is tweets to brands, which the held sets lack; this
+    keeps the human labels and adds the addressing every such message carries."""
+    h = int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16)
+    link = f" http://t.co/{h:08x}" if h % 2 else ""
+    return f"{MESSAGE_HANDLES[h % len(MESSAGE_HANDLES)]} {text}{link}"
 
 
 def xed_plutchik_target(label: str) -> str | None:

@@ -6,8 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from bench.sentiment import SECTION_END, SECTION_START, Table, _f1, _recall_precision, render, write_section
-from bench.sentiment_data import Labelled, mapping, sample, xed_plutchik_target, xed_polarity
+from bench.sentiment import (
+    SECTION_END,
+    SECTION_START,
+    Table,
+    _f1,
+    _recall_precision,
+    main,
+    render,
+    three_class,
+    write_section,
+)
+from bench.sentiment_data import Labelled, mapping, message_form, sample, xed_plutchik_target, xed_polarity
 
 
 @pytest.mark.parametrize(
@@ -82,3 +92,34 @@ def test_render_and_section(tmp_path: Path) -> None:
     text = doc.read_text(encoding="utf-8")
     assert text.count(SECTION_START) == 1 and text.count(SECTION_END) == 1
     assert "0.9000" in text and "0.1235" not in text and text.startswith("# Bench\n\nintro")
+
+
+def test_three_class_proxy_metrics() -> None:
+    truth = ["negative", "negative", "positive", "positive", "neutral", "neutral"]
+    pred = ["negative", "neutral", "negative", "positive", "neutral", "positive"]
+    out = three_class(truth, pred)
+    assert out["neg-vs-pos accuracy (neutral verdict = miss)"] == (4, 0.5)
+    # among the three polar lines called polar, two have the right sign
+    assert out["neg-vs-pos accuracy among lines called polar"] == (3, 0.6667)
+    assert out["neutral lines kept neutral"] == (2, 0.5)
+    assert out["3-class macro-F1"][0] == 6
+    assert out["3-class macro-F1"][1] == _f1(truth, pred, ["negative", "neutral", "positive"])
+    perfect = three_class(truth, truth)
+    assert all(v == 1.0 for _, v in perfect.values())
+    # no polar truth: accuracies fall to 0 instead of dividing by zero
+    assert three_class(["neutral"], ["neutral"])["neg-vs-pos accuracy (neutral verdict = miss)"] == (0, 0.0)
+
+
+def test_unknown_set_is_refused_before_any_work(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--sets", "xed-en,xed-en-message"])
+    assert exc.value.code == 2
+    assert "unknown set(s) xed-en-message" in capsys.readouterr().err
+
+
+def test_message_form_keeps_the_line_and_adds_addressing() -> None:
+    lines = [f"The flight {i} was late." for i in range(30)]
+    forms = [message_form(x) for x in lines]
+    assert forms == [message_form(x) for x in lines]  # stable
+    assert all(f.startswith("@") and x in f for f, x in zip(forms, lines, strict=True))
+    assert 0 < sum("http://t.co/" in f for f in forms) < len(forms)

@@ -196,3 +196,42 @@ def test_french_sentences_need_only_the_senter() -> None:
         reference = [[(s.start_char, s.end_char) for s in d.sents] for d in nlp.pipe(texts)]
     assert _sentence_spans(texts, "fr") == reference
     assert max(len(r) for r in reference) > 1
+
+
+def test_english_short_sentences_join_the_next_instead_of_vanishing() -> None:
+    # Before: "@JetBlue thanks!" (two words) fell below the unit bar and the message kept only the hashtag.
+    assert _check_offsets("@JetBlue thanks! #greatservice http://t.co/abc", "en") == ["thanks! #greatservice"]
+    wow = "Wow. That was the best flight ever."
+    assert _check_offsets(wow, "en") == [wow]
+    # the last short sentence joins the one before it; a link alone is not a sentence
+    assert _check_offsets("The flight was delayed two hours. Ugh. http://t.co/x", "en") == [
+        "The flight was delayed two hours. Ugh."
+    ]
+    # a hashtag the sentencizer cut after "!!" stays whole, and full sentences stay separate units
+    assert _check_offsets("@united thanks for nothing. 3 hours on hold!! #fail http://t.co/xyz", "en") == [
+        "thanks for nothing.",
+        "3 hours on hold!! #fail",
+    ]
+
+
+def test_english_units_leave_out_opening_handles_and_closing_links() -> None:
+    assert _check_offsets("@united #UnitedAirlines is the best! Love the crew.", "en") == [
+        "#UnitedAirlines is the best!",
+        "Love the crew.",
+    ]
+    assert _check_offsets(".@AmericanAir @united my bag is lost http://t.co/a http://t.co/b", "en") == [
+        "my bag is lost"
+    ]
+    assert _check_offsets("@SouthwestAir: flight cancelled again", "en") == ["flight cancelled again"]
+    # a handle inside the sentence is content; a message that is only a handle stays as it is
+    assert _check_offsets("Thanks @united for the upgrade", "en") == ["Thanks @united for the upgrade"]
+    assert _check_offsets("@united", "en") == ["@united"]
+    # French text is never touched
+    assert _check_offsets("@sncf encore un train supprimé ce matin", "fr") == [
+        "@sncf encore un train supprimé ce matin"
+    ]
+
+
+def test_french_short_sentences_keep_their_behaviour() -> None:
+    # French figures were chosen with the old bar: a short sentence beside a unit is still left out.
+    assert _check_offsets("Nul. Le film est beaucoup trop long.", "fr") == ["Le film est beaucoup trop long."]
