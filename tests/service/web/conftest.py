@@ -51,16 +51,21 @@ def analysed(
     return analyse(client, auth_headers)
 
 
+def log_in(client: TestClient, role: str, password: str = PASSWORD) -> TestClient:
+    """Signs ``client`` in as the user of ``role`` through the form (its cookie jar keeps the session)."""
+    token = csrf_of(client.get("/login").text)
+    r = client.post(
+        "/login",
+        data={"email": USERS[role], "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    return client
+
+
 @pytest.fixture
 def sign_in(client: TestClient) -> Callable[[str], TestClient]:
     def _sign_in(role: str, password: str = PASSWORD) -> TestClient:
-        token = csrf_of(client.get("/login").text)
-        r = client.post(
-            "/login",
-            data={"email": USERS[role], "password": password, "csrf_token": token},
-            follow_redirects=False,
-        )
-        assert r.status_code == 303, r.text
-        return client
+        return log_in(client, role, password)
 
     return _sign_in

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 from fastapi.testclient import TestClient
 
 from nlp.journey_map.renderers import CSV_COLUMNS
-from tests.service.web.conftest import PASSWORD, USERS, csrf_of
+from tests.service.web.conftest import log_in
 
 NNBSP = "\u202f"
 
@@ -26,14 +26,7 @@ def _fresh_sign_in(client: TestClient, role: str, accept_language: str = "") -> 
     fresh = TestClient(client.app)
     if accept_language:
         fresh.headers["Accept-Language"] = accept_language
-    token = csrf_of(fresh.get("/login").text)
-    r = fresh.post(
-        "/login",
-        data={"email": USERS[role], "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    return fresh
+    return log_in(fresh, role)
 
 
 def test_french_page_links_download_french_exports(
