@@ -24,6 +24,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Callable
 from typing import Any, Literal
 
 from nlp.i18n import format_count, format_decimal, format_percent
@@ -95,10 +96,10 @@ def _safe_text(value: Any) -> str:
     return text
 
 
-def _label_cell(value: Any, column: str, lang: str) -> Any:
-    """A cell for people: yes/no, kind and status in words, numbers with the language's decimal mark and no
-    grouping (a spreadsheet set to that language still reads them as numbers)."""
-    t = translator(lang)
+def _label_cell(value: Any, column: str, lang: str, t: Callable[..., str]) -> Any:
+    """A cell for people: yes/no, kind and status in words (``t``: the map's translator), numbers with the
+    language's decimal mark and no grouping (a spreadsheet set to that language still reads them as
+    numbers)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -176,7 +177,7 @@ def to_csv(jm: JourneyMap, style: str = "ids") -> str:
     writer = csv.writer(buf, delimiter=";" if jm.lang == "fr" else ",", lineterminator="\r\n")
     writer.writerow([t(f"csv.{c}") for c in CSV_COLUMNS])
     for row in _csv_rows(jm):
-        writer.writerow([_label_cell(c, col, jm.lang) for c, col in zip(row, CSV_COLUMNS, strict=True)])
+        writer.writerow([_label_cell(c, col, jm.lang, t) for c, col in zip(row, CSV_COLUMNS, strict=True)])
     return "\ufeff" + buf.getvalue()
 
 

@@ -210,6 +210,9 @@ def document_sentiments_flat(
             pol, score, r, n_docs, expert_score, expert.blend, expert.min_units, apply
         )
     # A grade the writer states in the text is the verdict (text-only documents; nlp/tagging/stated_score.py).
-    stated = stated_polarities(texts) if n_docs else np.zeros(0, dtype=np.int8)
-    verdict = np.where(text_only & (stated != 0), stated, verdict)
+    stated = np.zeros(n_docs, dtype=np.int8)
+    read = np.flatnonzero(text_only)  # a rated document's verdict is its rating's: its text is not scanned
+    if read.size:
+        stated[read] = stated_polarities([texts[i] for i in read.tolist()])
+    verdict = np.where(stated != 0, stated, verdict)
     return [_LABELS[int(v)] for v in verdict]

@@ -32,9 +32,10 @@ MIN_UNIT_CHARS = 12
 MIN_UNIT_WORDS = 3
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_LINK = r"(?:https?://|www\.)\S+"
+_URL = re.compile(_LINK, re.IGNORECASE)
 _LEADING_HANDLES = re.compile(r"(?:\.?@\w+[\s,:;.!?-]*)+")
-_TRAILING_LINKS = re.compile(r"(?:\s*(?:https?://|www\.)\S+)+\s*$", re.IGNORECASE)
+_TRAILING_LINKS = re.compile(rf"(?:\s*{_LINK})+\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,12 @@ from html import escape
 
 from markupsafe import Markup
 
+from nlp.journey_map.build import UNASSIGNED_STAGE
 from nlp.scoring.priority import PriorityResult
 from nlp.scoring.trend import TrendDetail
+from service.analysis.view import stage_specs
 from service.models import Workspace
 from service.web.i18n import format_count, format_decimal, format_general, format_percent, translator
-from service.workspaces.taxonomy import workspace_taxonomy
 
 SEARCH_LIMIT = 2000
 
@@ -28,11 +29,10 @@ class Week:
 
 
 def stage_labels(workspace: Workspace, lang: str = "en") -> dict[str, str]:
-    """Stage id -> label in the interface's language (the taxonomy is bilingual)."""
-    labels = {
-        s.id: (s.label.fr if lang == "fr" else s.label.en) for s in workspace_taxonomy(workspace).stages
-    }
-    return labels | {"unknown": translator(lang)("unassigned")}
+    """Stage id -> label in the interface's language (the taxonomy is bilingual): the journey map's stage
+    specs, and the trailing Unassigned stage."""
+    labels = {s.id: s.label for s in stage_specs(workspace, lang)}
+    return labels | {UNASSIGNED_STAGE: translator(lang)("unassigned")}
 
 
 def like_pattern(q: str) -> str:
