@@ -34,7 +34,8 @@ from typing import Any
 import numpy as np
 
 from bench.datasets import DEFAULT_DIR
-from bench.sentiment import CachedEmbedder, write_section
+from bench.recording import CachedEmbedder
+from bench.sentiment import write_section
 from bench.sentiment_data import allocine
 from nlp.embeddings import get_embedder
 from nlp.pipeline import Record, extract_units

@@ -37,7 +37,7 @@ import numpy as np
 from sklearn.metrics import f1_score
 
 from bench.datasets import DEFAULT_DIR
-from bench.recording import Recording
+from bench.recording import CachedEmbedder
 from bench.sentiment_data import (
     Labelled,
     allocine,
@@ -52,15 +52,13 @@ from bench.sentiment_data import (
     xed_polarity,
 )
 from bench.sentiment_parallel import bench_parallel
-from nlp.embeddings import Embedder, get_embedder, resolve_spec
+from nlp.embeddings import get_embedder, resolve_spec
 from nlp.pipeline import ExtractedUnits, Record, extract_units, theme_tags
-from nlp.tagging.artifacts import backend_slug
 from nlp.tagging.document_expert import document_sentiments
 from nlp.tagging.tagger import EmbeddingTagger, load_tagger
 from training.corpus import load_seed, split
 
 ROOT = Path(__file__).resolve().parents[1]
-CACHE_DIR = ROOT / "training" / ".cache"
 BENCH_DOC = ROOT / "docs" / "benchmarks.md"
 SECTION_START = "<!-- bench-sentiment:start -->"
 SECTION_END = "<!-- bench-sentiment:end -->"
@@ -71,34 +69,6 @@ SETS = ("allocine", "xed", "xed-fr", "xed-en", "xed-en-messages", "xed-parallel"
 
 def log(msg: str) -> None:
     print(f"[bench.sentiment {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-class CachedEmbedder(Recording):
-    """Remembers vectors across runs (training/.cache, git-ignored): before/after comparisons re-tag the same
-    texts, and the encoders are deterministic functions of the text."""
-
-    def __init__(self, inner: Embedder) -> None:
-        super().__init__(inner)
-        self.path = CACHE_DIR / f"bench-{backend_slug(inner.model_id)}.npz"
-        self.dirty = False
-        if self.path.exists():
-            with np.load(self.path, allow_pickle=False) as data:
-                self.memory = dict(zip(data["texts"].tolist(), data["vectors"], strict=True))
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        known = len(self.memory)
-        out = super().encode(texts)
-        self.dirty = self.dirty or len(self.memory) > known
-        return out.astype(np.float32)
-
-    def save(self) -> None:
-        if self.dirty:
-            CACHE_DIR.mkdir(exist_ok=True)
-            np.savez(
-                self.path, texts=np.array(list(self.memory)), vectors=np.stack(list(self.memory.values()))
-            )
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from pathlib import Path
 from sklearn.metrics import f1_score
 
 from bench.datasets import DEFAULT_DIR
-from bench.sentiment import CachedEmbedder, Runner, Table, log
+from bench.recording import CachedEmbedder
+from bench.sentiment import Runner, Table, log
 from bench.sentiment_data import Labelled, banking77_all, cfpb, mapping, sample, stage_maps
 from nlp.tagging.tagger import load_tagger
 from training.corpus import Unit, load_seed, split

@@ -1,7 +1,7 @@
 """``python -m bench.themes``: pain points and parent themes vs human labels (issue 11).
 
 Per set: units extracted once (``auto`` embedding backend, no tagger: every item is a complaint candidate;
-vectors cached on disk by ``bench.sentiment.CachedEmbedder``), then for each hierarchy setting the number of
+vectors cached on disk by ``bench.recording.CachedEmbedder``), then for each hierarchy setting the number of
 pain points and themes, V-measure of the documents' pain point against the fine labels, V-measure of their
 theme against the coarse labels (and the fine ones), and the share of documents in no pain point / no theme.
 
@@ -32,7 +32,7 @@ from sklearn.metrics import v_measure_score
 from bench.datasets import DEFAULT_DIR, LabeledSet, load
 from bench.datasets import _read as read_csv
 from bench.naming import _flat, load_fixture, shares_word
-from bench.sentiment import CACHE_DIR, CachedEmbedder
+from bench.recording import CACHE_DIR, CachedEmbedder
 from nlp.embeddings import get_embedder, resolve_spec
 from nlp.pipeline import Record
 from nlp.pipeline.extract import ExtractedUnits, extract_units, item_languages

@@ -48,3 +48,28 @@ def format_general(value: float, lang: str, digits: int = 3) -> str:
     decimal mark."""
     text = f"{value:.{digits}g}"
     return text.replace(".", ",") if lang == "fr" else text
+
+
+def pick_language(query: str | None, session_lang: str | None, user_lang: str | None, accept: str) -> str:
+    """``?lang=`` first, then what this session or the user chose, then the browser's first known tag.
+
+    Here, not in the web app, because the API's exports negotiate their language by the same rule as the pages
+    (an API request passes no session and no user setting).
+    """
+    for choice in (query, session_lang, user_lang):
+        if choice in LANGUAGES:
+            return choice
+    ranked = []
+    for n, part in enumerate(accept.split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        ranked.append((-q, n, tag.strip().lower()[:2]))
+    for _, _, tag in sorted(ranked):
+        if tag in LANGUAGES:
+            return tag
+    return "en"

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from nlp.i18n import pick_language
 from nlp.journey_map.document import JourneyMapDocument
 from nlp.journey_map.renderers import MEDIA_TYPES, render
 from service.analysis import view_summary
@@ -15,7 +16,6 @@ from service.analysis.view import ViewFilters
 from service.api.deps import CurrentWorkspace, SessionDep
 from service.api.params import QueryDate, check_period
 from service.themes.summary import theme_map_entries, theme_views
-from service.web.i18n import pick_language
 
 router = APIRouter(tags=["journey map"])
 TAGS = [

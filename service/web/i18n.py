@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from nlp.i18n import LANGUAGES, format_count, format_decimal, format_general, format_percent
+from nlp.i18n import LANGUAGES, format_count, format_decimal, format_general, format_percent, pick_language
 from nlp.i18n import translator as _translator
 from nlp.journey_map import catalog as map_catalog
 
@@ -274,27 +274,6 @@ _WEB_FR: dict[str, str] = {
 EN: dict[str, str] = {**_WEB_EN, **map_catalog.EN}
 FR: dict[str, str] = {**_WEB_FR, **map_catalog.FR}
 CATALOGUE = {"en": EN, "fr": FR}
-
-
-def pick_language(query: str | None, session_lang: str | None, user_lang: str | None, accept: str) -> str:
-    """``?lang=`` first, then what this session or the user chose, then the browser's first known tag."""
-    for choice in (query, session_lang, user_lang):
-        if choice in LANGUAGES:
-            return choice
-    ranked = []
-    for n, part in enumerate(accept.split(",")):
-        tag, _, params = part.strip().partition(";")
-        q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                q = 0.0
-        ranked.append((-q, n, tag.strip().lower()[:2]))
-    for _, _, tag in sorted(ranked):
-        if tag in LANGUAGES:
-            return tag
-    return "en"
 
 
 def translator(lang: str) -> Callable[..., str]:
