@@ -348,7 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.write and better:
         (fit_texts, fit_stages), (dev_texts, dev_stages) = cf["fit"], cf["dev"]
         cf_all = document_units(fit_texts + dev_texts, fit_stages + dev_stages, unit_embedder)
-        dev = results[best["key"]]
+        chosen = variants[fr_best] if fr_best is not None and "fr" in best else {}
+        dev = {**chosen.get("scores", results[best["key"]]), **chosen.get("by_lang", by_lang[best["key"]])}
         _ship(embedder, best, dev, train_units, fit_bank, irr_fit + irr_dev, cf_all, best["pw"])
     return 0
 
@@ -373,9 +374,22 @@ def _ship(
     w = _source_weights(sizes, totals, cf_units.unit_labels(), best["balance"])
     keep = w > 0
     m = _fit_lr(x[keep], y[keep], w[keep], best["C"], best["class_weight"])
-    text = _fit_text(
-        [t for t, k in zip(texts, keep, strict=True) if k], y[keep], w[keep], best["class_weight"]
-    )
+    kept = [t for t, k in zip(texts, keep, strict=True) if k]
+    text = _fit_text(kept, y[keep], w[keep], best["class_weight"])
+    fr = best.get("fr")
+    lang_text: dict[str, Any] = {}
+    if fr is not None:  # fifth round: the French rows' own blend (and char head)
+        if fr["em"] != 1:
+            raise ValueError("a French embedding head is not shippable: the tagger has one per space")
+        if fr["m"] != 1:
+            langs = [u.lang for u in base] + ["en"] * len(cf_units.texts)
+            kept_langs = [v for v, k in zip(langs, keep, strict=True) if k]
+            fr_w = lang_fit_weights(w[keep], kept_langs, fr["m"])
+            lang_text[FR] = _fit_text(kept, y[keep], fr_w, best["class_weight"])
+    features = f"embedding ⊕ char n-gram TF-IDF (w={best['wt']}) ⊕ prototypes (w={prior_w})"
+    if fr is not None:
+        own = f", own char head (French rows × {fr['m']})" if fr["m"] != 1 else ""
+        features += f"; French units: w={fr['wt']}, prototypes w={fr['pw']}{own}"
     directory = HERE / "artifacts" / backend_slug(embedder.model_id)
     ship_blended_head(
         directory,
@@ -385,7 +399,7 @@ def _ship(
         embedder.model_id,
         best,
         {
-            "features": f"embedding ⊕ char n-gram TF-IDF (w={best['wt']}) ⊕ prototypes (w={prior_w})",
+            "features": features,
             "file": "stage-v1.npz",
             "dev": dev,
             "train_sources": dict(zip(("seed", "banking77", "irritants", "cfpb units"), sizes, strict=True)),
@@ -393,9 +407,12 @@ def _ship(
             "cfpb_weight": best["cw"],
             "class_weight": best["class_weight"],
             "cfpb_balance": best["balance"],
+            "french_blend": fr,
             "trained_by": "python -m training.compare_stage --write",
         },
         prior_weight=prior_w,
+        lang_blend=((FR, fr["wt"], fr["pw"]),) if fr is not None else (),
+        lang_text=lang_text,
     )
     print(f"written to {directory}", file=sys.stderr)
 
