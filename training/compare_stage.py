@@ -226,8 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return {k: _confusion(y, pred) for k, (y, pred) in predictions(p, p_cf, classes).items()}
 
     shipped_key = "A shipped"
-    ids, p_shipped = shipped.stage_proba(eval_texts, x_eval)
-    p_shipped_cf = shipped.stage_proba(cf_dev.texts, cf_dev.x)[1]
+    ids, p_shipped = shipped.stage_proba(eval_texts, x_eval, eval_langs)
+    p_shipped_cf = shipped.stage_proba(cf_dev.texts, cf_dev.x, ["en"] * len(cf_dev.texts))[1]
     results: dict[str, Any] = {shipped_key: scores(p_shipped, p_shipped_cf, ids)}
     by_lang: dict[str, dict[str, float]] = {shipped_key: lang_scores(p_shipped, ids)}
     fr_rows: dict[str, dict[str, Any]] = {}  # base key → its French variants (fifth round)
