@@ -92,7 +92,7 @@ def evaluate_seed(tagger: EmbeddingTagger, embedder_spec: str) -> dict[str, Any]
     res: dict[str, Any] = {"n_units": len(held)}
 
     # Stage: argmax (the unknown threshold is reported separately as coverage/accuracy on covered units).
-    _, p_stage = tagger.stage_proba(texts, x)
+    _, p_stage = tagger.stage_proba(texts, x, [u.lang for u in held])  # a per-language blend applies
     stage_pred = [stages[i] for i in p_stage.argmax(axis=1)]
     stage_true = [u.stage or "" for u in held]
     res["stage"] = classification_report(stage_true, stage_pred, stages)
@@ -179,7 +179,7 @@ def evaluate_banking77(
     texts = [r["text"] for r in rows]
     x = embed(texts, get_embedder(spec))
     stages = tagger.taxonomy.stage_ids
-    _, p = tagger.stage_proba(texts, x)
+    _, p = tagger.stage_proba(texts, x, ["en"] * len(texts))
     pred = [stages[i] for i in p.argmax(axis=1)]
     truth = [mapping[r["category"]] for r in rows]
     labels = [s for s in stages if s in set(truth)]

@@ -45,12 +45,18 @@ def ship_blended_head(
     best: dict[str, Any],
     card_entry: dict[str, Any],
     prior_weight: float = 0.0,
+    lang_blend: tuple[tuple[str, float, float], ...] = (),
+    lang_text: dict[str, Any] | None = None,
 ) -> None:
     """Save a fitted scikit-learn logistic ``model`` as the embedding head ``name`` blended with its char
     n-gram ``text`` head (weight ``best["wt"]``), and record it in the model card with ``card_entry``.
 
+    ``lang_blend`` (language, text weight, prior weight) and ``lang_text`` (language → its own char head) are
+    the stage head's per-language blend (issue 10, round 5); a language's char head file left by an earlier
+    run and not written now is removed, so that a stale one is never read.
+
     ``training.compare_emotion`` and ``training.compare_stage`` ship their winners this way."""
-    from nlp.tagging.artifacts import LinearHead, TextHead
+    from nlp.tagging.artifacts import ARTIFACT_VERSION, LinearHead, TextHead
 
     classes = tuple(str(k) for k in model.classes_)
     LinearHead(
@@ -62,8 +68,15 @@ def ship_blended_head(
         False,
         best["wt"],
         prior_weight,
+        lang_blend=lang_blend,
     ).save(directory)
     TextHead(name, text.classes, text.vocabulary, text.idf, text.coef, text.intercept).save(directory)
+    own = lang_text or {}
+    for lang, h in own.items():
+        TextHead(name, h.classes, h.vocabulary, h.idf, h.coef, h.intercept).save(directory, lang)
+    for stale in directory.glob(f"{name}-text-*-{ARTIFACT_VERSION}.npz"):
+        if stale.name.removeprefix(f"{name}-text-").removesuffix(f"-{ARTIFACT_VERSION}.npz") not in own:
+            stale.unlink()
     record_head(
         directory,
         name,

@@ -84,7 +84,7 @@ def save_linear(
     coef: np.ndarray,
     intercept: np.ndarray,
     model_id: str,
-    **scalars: float | int | bool,
+    **scalars: float | int | bool | np.ndarray,
 ) -> Path:
     """One npz layout for every linear head over embeddings (unit heads, the document expert): its classes,
     float32 weights, the embedding model it was trained on, and its own scalar settings."""
@@ -115,6 +115,14 @@ def read_linear(
     return classes, data["coef"].astype(np.float32), data["intercept"].astype(np.float32)
 
 
+def _read_lang_blend(data: Any) -> tuple[tuple[str, float, float], ...]:
+    """A head's per-language blend, or () for files written before it existed (one blend for all)."""
+    if "blend_langs" not in data:
+        return ()
+    rows = zip(data["blend_langs"], data["blend_text_weights"], data["blend_prior_weights"], strict=True)
+    return tuple((str(lang), float(t), float(q)) for lang, t, q in rows)
+
+
 @dataclass(frozen=True)
 class LinearHead:
     """Multinomial (or binary) logistic regression as arrays; ``predict_proba`` matches scikit-learn's."""
@@ -128,12 +136,36 @@ class LinearHead:
     text_weight: float = 0.0  # share of the companion TextHead in the blended probabilities
     prior_weight: float = 0.0  # share of the taxonomy prototypes (stage head only)
     uses_polarity: bool = False  # reads the polarity lexicon columns (nlp/tagging/polarity_lexicon.py)
+    # (language, text weight, prior weight) replacing the two weights above for that language's units (the
+    # stage head, issue 10 round 5: French irritants wanted another blend than an English-dominated dev mean
+    # chose). Files without it load as () — one blend for every language, the behaviour before.
+    lang_blend: tuple[tuple[str, float, float], ...] = ()
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
         return logistic_proba(features @ self.coef.T + self.intercept)
 
+    def blend_weights(self, languages: Sequence[str] | None, n: int) -> tuple[Any, Any]:
+        """(text weight, prior weight) for ``n`` units: the head's two scalars, or — with a per-language blend
+        and the units' languages — one weight per unit (arrays of shape (n,))."""
+        if not self.lang_blend or languages is None:
+            return self.text_weight, self.prior_weight
+        text = np.full(n, self.text_weight)
+        prior = np.full(n, self.prior_weight)
+        langs = np.asarray(languages, dtype=object)
+        for lang, text_weight, prior_weight in self.lang_blend:
+            rows = langs == lang
+            text[rows], prior[rows] = text_weight, prior_weight
+        return text, prior
+
     def save(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
+        blend: dict[str, Any] = {}
+        if self.lang_blend:
+            blend = {
+                "blend_langs": np.array([v[0] for v in self.lang_blend]),
+                "blend_text_weights": np.array([v[1] for v in self.lang_blend], dtype=float),
+                "blend_prior_weights": np.array([v[2] for v in self.lang_blend], dtype=float),
+            }
         return save_linear(
             directory / f"{self.name}-{ARTIFACT_VERSION}.npz",
             self.classes,
@@ -144,6 +176,7 @@ class LinearHead:
             text_weight=self.text_weight,
             prior_weight=self.prior_weight,
             uses_polarity=self.uses_polarity,
+            **blend,
         )
 
     @classmethod
@@ -160,6 +193,7 @@ class LinearHead:
                 text_weight=float(data["text_weight"]) if "text_weight" in data else 0.0,
                 prior_weight=float(data["prior_weight"]) if "prior_weight" in data else 0.0,
                 uses_polarity=bool(data["uses_polarity"]) if "uses_polarity" in data else False,
+                lang_blend=_read_lang_blend(data),
             )
 
 
@@ -273,9 +307,12 @@ class TextHead:
         x = self.transform(texts, analyzed, mapping)
         return logistic_proba(np.asarray(x @ self.coef.T.astype(np.float64)) + self.intercept)
 
-    def save(self, directory: Path) -> Path:
+    def save(self, directory: Path, lang: str | None = None) -> Path:
+        """``<name>-text-v1.npz``, or with ``lang`` that language's own head ``<name>-text-<lang>-v1.npz``
+        (read only for a head whose ``lang_blend`` names the language)."""
         arrays = (self.classes, self.vocabulary, self.idf, self.coef, self.intercept, self.ngram_range)
-        return save_tfidf_head(directory / f"{self.name}-text-{ARTIFACT_VERSION}.npz", arrays, "ngram_range")
+        stem = f"{self.name}-text-{lang}" if lang else f"{self.name}-text"
+        return save_tfidf_head(directory / f"{stem}-{ARTIFACT_VERSION}.npz", arrays, "ngram_range")
 
     @classmethod
     def load(cls, path: Path) -> TextHead:

@@ -49,6 +49,15 @@ PROTOTYPE_STAGE_THRESHOLD = 0.30
 EFFORT_THRESHOLD = 0.5
 
 
+def _mix(a: np.ndarray, b: np.ndarray, weight: Any) -> np.ndarray:
+    """``(1 − weight)·a + weight·b`` for a scalar weight or one weight per row, each factor in its operand's
+    dtype as a Python float scalar would be: rows whose weight equals the scalar come out bit-identical."""
+    if not isinstance(weight, np.ndarray):
+        return np.asarray((1.0 - weight) * a + weight * b)
+    keep, take = (1.0 - weight).astype(a.dtype)[:, None], weight.astype(b.dtype)[:, None]
+    return np.asarray(keep * a + take * b)
+
+
 def shipped_models_dir() -> Path:
     """Artifacts committed with the code (training/artifacts), used when no models_dir is configured."""
     return Path(__file__).resolve().parents[2] / "training" / "artifacts"
@@ -178,30 +187,51 @@ class EmbeddingTagger:
         return build_features(embeddings, texts, lexical, polarity)
 
     # -- per-aspect probabilities (also used by training.evaluate) -------------------------------------------
-    def _proba(self, name: str, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    def _proba(
+        self, name: str, embeddings: np.ndarray, texts: Sequence[str], languages: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """The head's probabilities blended with its char n-gram head's; with the units' ``languages`` and a
+        head that has a per-language blend, each unit gets its language's text weight, and the units of a
+        language with its own char head (``<name>-text-<lang>``) that head's probabilities."""
         head = self._heads[name]
         p = head.predict_proba(self._features(embeddings, texts, head.uses_lexical, head.uses_polarity))
         text_head = self._text_heads.get(name)
-        if text_head is None or head.text_weight <= 0:
+        text_weight = head.blend_weights(languages, len(texts))[0]
+        if text_head is None or not np.any(np.asarray(text_weight) > 0):
             return p
         analyzed = self._analyzed(texts, text_head.ngram_range)
-        mapping = self._union(text_head.ngram_range)[1][name]
-        pt = text_head.predict_proba(texts, analyzed, mapping=mapping)[
-            :, [text_head.classes.index(c) for c in head.classes]
-        ]
-        return np.asarray((1.0 - head.text_weight) * p + head.text_weight * pt)
+        maps = self._union(text_head.ngram_range)[1]
+        cols = [text_head.classes.index(c) for c in head.classes]
+        pt = text_head.predict_proba(texts, analyzed, mapping=maps[name])[:, cols]
+        if not isinstance(text_weight, np.ndarray):
+            return np.asarray((1.0 - text_weight) * p + text_weight * pt)
+        langs = np.asarray(languages, dtype=object)
+        for lang, _, _ in head.lang_blend:
+            own = self._text_heads.get(f"{name}@{lang}")
+            rows = np.flatnonzero(langs == lang)
+            if own is None or not rows.size or own.ngram_range != text_head.ngram_range:
+                continue
+            sub = NgramBatch(analyzed.counts[rows], analyzed.vocabulary)
+            pt[rows] = own.predict_proba([], sub, mapping=maps[f"{name}@{lang}"])[
+                :, [own.classes.index(c) for c in head.classes]
+            ]
+        return _mix(p, pt, text_weight)
 
-    def stage_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> tuple[list[str], np.ndarray]:
-        """(stage ids in taxonomy order, probabilities (n, n_stages))."""
+    def stage_proba(
+        self, texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str] | None = None
+    ) -> tuple[list[str], np.ndarray]:
+        """(stage ids in taxonomy order, probabilities (n, n_stages)); ``languages`` (the units' own, as the
+        pipeline knows them) selects a per-language blend where the head has one."""
         ids = self.taxonomy.stage_ids
         if self.uses_trained_stage_head:
             head = self._heads["stage"]
-            p = self._proba("stage", embeddings, texts)[:, [head.classes.index(s) for s in ids]]
-            if self._prototypes is not None and head.prior_weight > 0:
+            p = self._proba("stage", embeddings, texts, languages)[:, [head.classes.index(s) for s in ids]]
+            prior_weight = head.blend_weights(languages, len(texts))[1]
+            if self._prototypes is not None and np.any(np.asarray(prior_weight) > 0):
                 prior = self._prototypes.probabilities(embeddings)[
                     :, [self._prototypes.stage_ids.index(s) for s in ids]
                 ]
-                p = (1.0 - head.prior_weight) * p + head.prior_weight * prior
+                p = _mix(p, prior, prior_weight)
             return ids, p
         assert self._prototypes is not None
         return ids, self._prototypes.probabilities(embeddings)
@@ -245,7 +275,7 @@ class EmbeddingTagger:
             raise ValueError("tag: nps must align with texts")
         if n == 0:
             return []
-        stage_ids, p_stage = self.stage_proba(texts, embeddings)
+        stage_ids, p_stage = self.stage_proba(texts, embeddings, languages)
         p_sent = self.sentiment_proba(texts, embeddings)
         emo_classes, p_emo = self.emotion_proba(texts, embeddings)
         p_effort = self.effort_proba(texts, embeddings)
@@ -330,6 +360,11 @@ def load_tagger(
         for name in HEAD_NAMES
         if (path := directory / f"{name}-text-{ARTIFACT_VERSION}.npz").exists()
     }
+    for name, head in heads.items():  # a language's own char head (issue 10 round 5), keyed "<name>@<lang>"
+        for lang, _, _ in head.lang_blend:
+            path = directory / f"{name}-text-{lang}-{ARTIFACT_VERSION}.npz"
+            if path.exists():
+                text_heads[f"{name}@{lang}"] = TextHead.load(path)
     card = read_model_card(directory)
     taxonomy = taxonomy or load_default_taxonomy()
     prototypes = load_prototypes(

@@ -44,3 +44,35 @@ def test_source_weights_balance_only_the_last_source() -> None:
 def test_confusion_counts_each_truth_by_prediction() -> None:
     got = _confusion(["support", "support", "usage"], ["usage", "support", "usage"])
     assert got == {"support": {"usage": 1, "support": 1}, "usage": {"usage": 1}}
+
+
+def test_french_blend_moves_french_rows_only() -> None:
+    from training.stage_lang import blend, lang_blend
+
+    rng = np.random.default_rng(0)
+    pe, pt, prior = (rng.dirichlet(np.ones(3), size=4) for _ in range(3))
+    langs = ["fr", "en", "fr", "en"]
+    base = blend(pe, pt, prior, 0.7, 0.2)
+    got = lang_blend(base, langs, pe, pt, prior, 0.5, 0.1)
+    assert np.array_equal(got[[1, 3]], base[[1, 3]])
+    assert np.allclose(got[[0, 2]], (0.9 * (0.5 * pe + 0.5 * pt) + 0.1 * prior)[[0, 2]])
+    assert np.allclose(got.sum(axis=1), 1.0)
+
+
+def test_french_fit_weight_keeps_the_total_and_scales_french_rows() -> None:
+    from training.stage_lang import lang_fit_weights
+
+    w = np.array([1.0, 1.0, 2.0, 4.0])
+    got = lang_fit_weights(w, ["fr", "en", "fr", "en"], 4.0)
+    assert got.sum() == pytest.approx(w.sum())
+    assert got[0] / got[1] == pytest.approx(4.0) and got[2] / got[3] == pytest.approx(2.0)
+    assert np.allclose(lang_fit_weights(w, ["en"] * 4, 4.0), w)
+
+
+def test_per_language_scores_split_a_set_and_average_one_language() -> None:
+    from training.stage_lang import lang_mean, per_language
+
+    got = per_language(["a", "b", "a"], ["a", "a", "a"], ["fr", "en", "fr"])
+    assert got == {"en": (["b"], ["a"]), "fr": (["a", "a"], ["a", "a"])}
+    scores = {"seed held-out [fr]": 0.6, "irritants dev [fr]": 0.8, "irritants dev [en]": 0.1}
+    assert lang_mean(scores) == pytest.approx(0.7)

@@ -56,3 +56,36 @@ def test_record_head_rerenders_the_markdown_of_a_full_card(tmp_path: Path) -> No
     record_head(tmp_path, "docsentiment", {"features": "mean unit embedding", "blend": 0.5})
     md = (tmp_path / "model_card.md").read_text(encoding="utf-8")
     assert "| stage | embedding | 2 | 1.0 |" in md and "| docsentiment | mean unit embedding | 0 |  |" in md
+
+
+def test_ship_blended_head_writes_a_languages_blend_and_char_head_and_drops_a_stale_one(
+    tmp_path: Path,
+) -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from nlp.tagging.artifacts import LinearHead, TextHead
+    from training.model_card import ship_blended_head
+
+    (tmp_path / CARD_NAME).write_text(json.dumps({"heads": {}}), encoding="utf-8")
+    x = np.array([[0.0, 1.0], [1.0, 0.0], [0.1, 0.9], [0.9, 0.1]], dtype=np.float32)
+    model = LogisticRegression().fit(x, ["support", "usage", "support", "usage"])
+    text = SimpleNamespace(
+        classes=("support", "usage"),
+        vocabulary=("ab",),
+        idf=np.ones(1, dtype=np.float32),
+        coef=np.zeros((1, 1), dtype=np.float32),
+        intercept=np.zeros(1, dtype=np.float32),
+    )
+    own = SimpleNamespace(**{**vars(text), "coef": np.ones((1, 1), dtype=np.float32)})
+    best = {"wt": 0.7, "C": 8.0}
+    blend = (("fr", 0.6, 0.1),)
+    ship_blended_head(tmp_path, "stage", model, text, "m-1", best, {}, 0.2, blend, {"fr": own})
+    head = LinearHead.load(tmp_path / "stage-v1.npz", "m-1")
+    assert head.lang_blend == blend and head.text_weight == 0.7 and head.prior_weight == 0.2
+    assert TextHead.load(tmp_path / "stage-text-fr-v1.npz").coef[0, 0] == 1.0
+    # a later ship without the French char head removes the file (its blend would otherwise read it)
+    ship_blended_head(tmp_path, "stage", model, text, "m-1", best, {}, 0.2, blend)
+    assert sorted(p.name for p in tmp_path.glob("stage*.npz")) == ["stage-text-v1.npz", "stage-v1.npz"]
