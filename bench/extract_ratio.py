@@ -32,6 +32,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench.worker_env import BATCH_ITEMS
+
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = Path(os.environ.get("FRICTIONMAP_DATASETS", ROOT.parent.parent / "shared" / "datasets"))
 SETS = {
@@ -244,7 +246,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
     ap.add_argument("--n", type=int, default=2000)
-    ap.add_argument("--batch", type=int, default=64, help="items per batch task (analysis_batch_items)")
+    ap.add_argument(
+        "--batch", type=int, default=BATCH_ITEMS, help="items per batch task (analysis_batch_items)"
+    )
     args = ap.parse_args()
     for name in args.sets:
         print(json.dumps(run(name, args.n, args.batch)), flush=True)

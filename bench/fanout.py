@@ -28,7 +28,7 @@ from typing import Any
 
 from bench.datasets import DEFAULT_DIR
 from bench.full_analysis import start_workers, stop_workers
-from bench.worker_env import worker_env
+from bench.worker_env import BATCH_ITEMS, worker_env
 
 ROOT = Path(__file__).resolve().parents[1]
 BANKING77 = DEFAULT_DIR / "banking77" / "train.csv"
@@ -143,7 +143,7 @@ def main() -> None:
     p = argparse.ArgumentParser(prog="python -m bench.fanout", description=__doc__.split("\n")[0])
     p.add_argument("--n", type=int, default=2000, help="Banking77 train rows")
     p.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker process counts to time")
-    p.add_argument("--batch", type=int, default=64, help="items per extraction batch task")
+    p.add_argument("--batch", type=int, default=BATCH_ITEMS, help="items per extraction batch task")
     p.add_argument("--timeout", type=float, default=1800)
     p.add_argument("--data", type=Path, default=BANKING77)
     p.add_argument("--pin", action="store_true", help="pin each worker process to one core")

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.full_analysis_data import DATASETS, generate_items
-from bench.worker_env import worker_env
+from bench.worker_env import BATCH_ITEMS, worker_env
 
 ROOT = Path(__file__).resolve().parents[1]
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -266,7 +266,7 @@ def main() -> None:
     p = argparse.ArgumentParser(prog="python -m bench.full_analysis", description=__doc__.split("\n")[0])
     p.add_argument("--n", type=int, default=20_000, help="items generated into the database")
     p.add_argument("--workers", type=int, default=1, help="worker processes")
-    p.add_argument("--batch", type=int, default=64, help="items per extraction batch task")
+    p.add_argument("--batch", type=int, default=BATCH_ITEMS, help="items per extraction batch task")
     p.add_argument("--every", type=float, default=15.0, help="seconds between progress lines")
     p.add_argument("--stop-at", default=None, help="HH:MM UTC: stop there and report what was reached")
     p.add_argument("--dir", required=True, help="new directory for the database, queue, logs and results")

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.full_analysis import _stop_time, parse_phases, start_workers, stop_workers, watch
-from bench.worker_env import worker_env
+from bench.worker_env import BATCH_ITEMS, worker_env
 
 _CLEARED = ("theme", "pain_point", "read_item_sum", "read_unit_sum", "read_sum_state", "job")
 
@@ -146,13 +146,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     counts = replicate(tmp / "fm.db", args.copies, args.unrated_copies)
     copy_s = round(time.perf_counter() - t0, 1)
     print(json.dumps({"replicated": counts, "copies": args.copies, "s": copy_s}), flush=True)
-    env = worker_env(tmp, 64)
+    env = worker_env(tmp, BATCH_ITEMS)
     os.environ.update(env)
     procs = start_workers(tmp, env, 1)
     try:
         time.sleep(args.warm_s)  # the worker's imports (not the models: the finish task loads those)
         job_id = _enqueue_finish(data["workspace_id"], counts["feedback_item"], counts["opinion_unit"])
-        watched = watch(tmp, job_id, procs, counts["feedback_item"], 64, args.every, _stop_time(args.stop_at))
+        watched = watch(
+            tmp, job_id, procs, counts["feedback_item"], BATCH_ITEMS, args.every, _stop_time(args.stop_at)
+        )
     finally:
         stop_workers(procs)
     result = {

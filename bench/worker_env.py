@@ -7,7 +7,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from service.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[1]
+#: The benches measure what a user gets: the service's own default batch size, not a copy of it.
+BATCH_ITEMS: int = Settings.model_fields["analysis_batch_items"].default
 
 
 def worker_env(tmp: Path, batch: int, log_level: str = "INFO") -> dict[str, str]:
