@@ -60,6 +60,7 @@ def test_test_rows_are_the_benchmarks_and_message_form_keeps_labels(tmp_path: Pa
     assert dict(clean)["test line 2"] == "neutral" and dict(clean)["test line 6"] == "positive"
     assert [y for _, y in messages] == [y for _, y in clean]
     assert [t for t, _ in messages] == [message_form(t) for t, _ in clean]
+    assert [t for t, _ in sets["message form, addressing stripped"]] == [t for t, _ in clean]
 
 
 def test_metrics_three_class_and_polar() -> None:
