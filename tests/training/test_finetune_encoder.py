@@ -18,7 +18,9 @@ from training.finetune_encoder import (
     load_classifier,
     metrics,
     minilm_path,
+    neutral_shift,
     predict,
+    shifted,
     task_data,
     train,
 )
@@ -76,6 +78,22 @@ def test_metrics_three_class_and_polar() -> None:
     assert set(polar) == {"polar macro-F1"} and polar["polar macro-F1"] == round((2 / 3) / 2, 4)
 
 
+def test_neutral_shift_is_chosen_on_the_given_rows_and_only_with_a_neutral_class() -> None:
+    labels = ("negative", "neutral", "positive")
+    # neutral lines score neutral 0.5 below the polar logit: argmax calls them polar, a shift fixes it
+    logits = np.array([[2.0, 0.0, 0.0], [0.0, 0.0, 2.0], [1.0, 0.5, 0.0], [0.0, 0.5, 1.0]], dtype=np.float32)
+    truth = ["negative", "positive", "neutral", "neutral"]
+    assert shifted(labels, logits, 0.0) == ["negative", "positive", "negative", "positive"]
+    shift = neutral_shift(labels, logits, truth)
+    assert 0.5 < shift < 1.5 and shifted(labels, logits, shift) == truth
+    assert (
+        neutral_shift(
+            ("negative", "positive"), logits[:, :2], ["negative", "positive", "negative", "negative"]
+        )
+        == 0.0
+    )
+
+
 def test_batches_cover_every_row_once_with_similar_lengths() -> None:
     lengths = [random.Random(3).randint(1, 60) for _ in range(500)]
     plan = batches(lengths, 16, random.Random(1))
@@ -125,6 +143,6 @@ def test_two_steps_lower_the_loss_and_touch_only_the_top(model: Classifier) -> N
     assert loss() < before - 0.01
     assert torch.equal(model.bert.encoder.layer[0].attention.self.query.weight, frozen)
     assert not torch.equal(model.bert.encoder.layer[-1].output.dense.weight, top)
-    assert predict(model, states).shape == (4,)
+    assert predict(model, states).shape == (4, 3)
     with pytest.raises(ValueError):
         load_classifier(2, 7, 32, seed=1)
