@@ -146,3 +146,12 @@ def test_two_steps_lower_the_loss_and_touch_only_the_top(model: Classifier) -> N
     assert predict(model, states).shape == (4, 3)
     with pytest.raises(ValueError):
         load_classifier(2, 7, 32, seed=1)
+
+
+def test_hybrid_keeps_the_pipelines_neutral_and_takes_the_fine_tuned_sign() -> None:
+    from training.finetune_hybrid import hybrid
+
+    logits = np.array([[2.0, 5.0, 0.0], [0.0, 5.0, 1.0], [3.0, 0.0, 1.0], [0.0, 9.0, 1.0]], dtype=np.float32)
+    pipeline = ["negative", "negative", "positive", "neutral"]
+    # the neutral logit never decides; the pipeline's sign never survives a polar verdict
+    assert hybrid(pipeline, logits) == ["negative", "positive", "negative", "neutral"]
