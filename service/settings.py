@@ -159,9 +159,9 @@ class Settings(BaseSettings):
         description="Pause after each committed extraction batch of an analysis job, to leave the "
         "database and CPU to the API on small hosts.",
     )
-    # 128, not 64: each batch pays fixed costs (a tagging call, the batch's reads and commit); at 128 extraction
-    # runs at 0.65 of raw encoding speed on Banking77 (0.60-0.64 at 64) and two pinned workers still share a
-    # 4,000-item job evenly (1.81x one). docs/benchmarks.md, "Extraction batch size".
+    # 128, not 64: each batch pays fixed costs (a tagging call, the batch's reads and commit); at 128
+    # extraction runs at 0.65 of raw encoding speed on Banking77 (0.60-0.64 at 64) and two pinned workers
+    # still share a 4,000-item job evenly (1.81x one). docs/benchmarks.md, "Extraction batch size".
     analysis_batch_items: int = Field(
         default=128,
         ge=0,
