@@ -137,6 +137,7 @@ def test_killed_worker_finishes_the_analysis(
 
     env = worker_env(
         settings,
+        FRICTIONMAP_ANALYSIS_BATCH_ITEMS="64",  # the 4 batches this test kills inside, whatever the default
         FRICTIONMAP_ANALYSIS_BATCH_PAUSE_S="0.5",
         FRICTIONMAP_ANALYSIS_STALE_AFTER_S="2",
         FRICTIONMAP_JOB_HEARTBEAT_S="0.5",
@@ -199,7 +200,10 @@ def test_killed_worker_resumes_within_a_minute_with_default_settings(
     # A 3 s pause inside each batch (after its units are written, before it is counted) leaves the kill a wide
     # window on a loaded CI machine, where this polling process can be starved for a second.
     env = worker_env(
-        settings, FRICTIONMAP_ANALYSIS_BATCH_PAUSE_S="3", FRICTIONMAP_WEBHOOK_ALLOW_PRIVATE_URLS="true"
+        settings,
+        FRICTIONMAP_ANALYSIS_BATCH_ITEMS="64",  # 4 batches, so that one is still to come after the kill
+        FRICTIONMAP_ANALYSIS_BATCH_PAUSE_S="3",
+        FRICTIONMAP_WEBHOOK_ALLOW_PRIVATE_URLS="true",
     )
     for name in ("FRICTIONMAP_ANALYSIS_STALE_AFTER_S", "FRICTIONMAP_JOB_HEARTBEAT_S"):
         env.pop(name, None)  # the defaults
