@@ -201,20 +201,35 @@ class EmbeddingTagger:
             return p
         analyzed = self._analyzed(texts, text_head.ngram_range)
         maps = self._union(text_head.ngram_range)[1]
-        cols = [text_head.classes.index(c) for c in head.classes]
-        pt = text_head.predict_proba(texts, analyzed, mapping=maps[name])[:, cols]
-        if not isinstance(text_weight, np.ndarray):
-            return np.asarray((1.0 - text_weight) * p + text_weight * pt)
-        langs = np.asarray(languages, dtype=object)
-        for lang, _, _ in head.lang_blend:
-            own = self._text_heads.get(f"{name}@{lang}")
-            rows = np.flatnonzero(langs == lang)
-            if own is None or not rows.size or own.ngram_range != text_head.ngram_range:
-                continue
+        # Each unit is read by one char head: its language's own where the head has one, else the shared one
+        # (TF-IDF rows are independent, so a row's probabilities do not depend on which rows share its call).
+        owners: list[tuple[str, TextHead, np.ndarray]] = []
+        if isinstance(text_weight, np.ndarray):
+            langs = np.asarray(languages, dtype=object)
+            for lang, _, _ in head.lang_blend:
+                own = self._text_heads.get(f"{name}@{lang}")
+                rows = np.flatnonzero(langs == lang)
+                if own is not None and rows.size and own.ngram_range == text_head.ngram_range:
+                    owners.append((f"{name}@{lang}", own, rows))
+        if not owners:
+            pt = text_head.predict_proba(texts, analyzed, mapping=maps[name])
+            pt = pt[:, [text_head.classes.index(c) for c in head.classes]]
+            return _mix(p, pt, text_weight)
+        shared = np.ones(len(texts), dtype=bool)
+        for _, _, rows in owners:
+            shared[rows] = False
+        owners.append((name, text_head, np.flatnonzero(shared)))
+
+        def read(key: str, tail: TextHead, rows: np.ndarray) -> np.ndarray:
             sub = NgramBatch(analyzed.counts[rows], analyzed.vocabulary)
-            pt[rows] = own.predict_proba([], sub, mapping=maps[f"{name}@{lang}"])[
-                :, [own.classes.index(c) for c in head.classes]
+            return tail.predict_proba([], sub, mapping=maps[key])[
+                :, [tail.classes.index(c) for c in head.classes]
             ]
+
+        parts = [(rows, read(key, tail, rows)) for key, tail, rows in owners if rows.size]
+        pt = np.empty((len(texts), len(head.classes)), dtype=parts[0][1].dtype)
+        for rows, block in parts:
+            pt[rows] = block
         return _mix(p, pt, text_weight)
 
     def stage_proba(
