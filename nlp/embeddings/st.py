@@ -18,7 +18,7 @@ import numpy as np
 from nlp.embeddings._base import MINILM_NAME, MINILM_SPEC, ST_PREFIX, _normalise, _threads
 
 
-def _resolve_st_path(name: str) -> tuple[str, str]:
+def resolve_st_path(name: str) -> tuple[str, str]:
     """(load path, model id). The bundled MiniLM is found through its package, never via the hub."""
     short = name.removeprefix("sentence-transformers/")
     if short == MINILM_NAME:
@@ -39,7 +39,7 @@ class SentenceTransformerEmbedder:
         # harness) does not silently halve throughput, and so numpy/BLAS inside the same process is not
         # oversubscribed by an inter-op pool.
         torch.set_num_threads(_threads())
-        path, model_id = _resolve_st_path(name)
+        path, model_id = resolve_st_path(name)
         self._model = SentenceTransformer(path, device="cpu")
         self._model_id = model_id
         self._batch_size = batch_size
