@@ -21,6 +21,7 @@ from sqlalchemy import func, text, update
 from sqlmodel import Session, col, select
 
 from nlp.phases import phase
+from service.analysis import batch_ranges
 from service.analysis.adaptation import adapt_workspace_sentiment
 from service.analysis.backend import AnalysisBackend
 from service.analysis.backend_factory import get_backend
@@ -274,7 +275,8 @@ def plan_job(
             "plan": plan.plan_id,
             "items": len(pending),
             "batches": len(plan.batches),
-            "done": [],
+            "done_ranges": [],
+            "done_count": 0,
             "units": 0,
             "workers": {},
             "clustering": not plan.batches,
@@ -308,18 +310,26 @@ def _record_batch(session: Session, job_id: str, plan_id: str, index: int, units
     one caller: the one whose batch completed the plan, which then starts the re-clustering."""
     job = _lock_job(session, job_id)
     state = _fanout(job) if job is not None else {}
-    if job is None or job.state != "running" or state.get("plan") != plan_id or index in state["done"]:
+    done = batch_ranges.done_ranges(state)
+    if (
+        job is None
+        or job.state != "running"
+        or state.get("plan") != plan_id
+        or batch_ranges.contains(done, index)
+    ):
         session.commit()
         return False
-    state["done"] = [*state["done"], index]
+    done = batch_ranges.add(done, index)
+    state.pop("done", None)  # a job planned before the ranges: its list is replaced by them
+    state["done_ranges"], state["done_count"] = done, batch_ranges.count(done)
     state["units"] += units
     state["workers"] = {**state["workers"], worker: state["workers"].get(worker, 0) + 1}
-    last = len(state["done"]) == state["batches"] and not state["clustering"]
+    last = state["done_count"] == state["batches"] and not state["clustering"]
     if last:
         state["clustering"] = True
         state["extracted_at"] = utcnow().isoformat()
-    frac = len(state["done"]) / max(1, state["batches"])
-    message = f"extracted {len(state['done'])}/{state['batches']} batches"
+    frac = state["done_count"] / max(1, state["batches"])
+    message = f"extracted {state['done_count']}/{state['batches']} batches"
     _checkpoint(
         session, job, 0.05 + 0.65 * frac, "cluster" if last else "extract", message=message, **{FANOUT: state}
     )

@@ -89,11 +89,11 @@ def test_batches_count_once_and_one_of_them_starts_clustering(
         assert run_batch(s, job_id, plan.plan_id, 0, plan.batches[0], settings, "w2") is False
     assert _spans(engine, workspace_id) == units_after_first and len(backend.calls) == calls
     fanout = _job(engine, job_id).result["fanout"]  # type: ignore[index]
-    assert fanout["done"] == [0] and fanout["workers"] == {"w1": 1}
+    assert fanout["done_ranges"] == [[0, 1]] and fanout["done_count"] == 1 and fanout["workers"] == {"w1": 1}
     # a batch of a replaced plan (a recovery planned again) does nothing
     with Session(engine) as s:
         assert run_batch(s, job_id, "another-plan", 1, plan.batches[1], settings, "w1") is False
-    assert _job(engine, job_id).result["fanout"]["done"] == [0]  # type: ignore[index]
+    assert _job(engine, job_id).result["fanout"]["done_ranges"] == [[0, 1]]  # type: ignore[index]
     lasts = []
     for index in range(1, len(plan.batches)):
         with Session(engine) as s:
@@ -114,6 +114,39 @@ def test_batches_count_once_and_one_of_them_starts_clustering(
     assert job.state == "done" and job.progress == 1.0 and job.attempts == 1
     assert job.result is not None and job.result["units"] == len(_expected_spans(engine, workspace_id))
     assert job.result["fanout"]["units"] == job.result["units"]
+
+
+def test_a_job_planned_with_the_old_done_list_carries_on(
+    client: TestClient, auth_headers: dict[str, str], workspace_id: str, engine: Engine, batched: Batched
+) -> None:
+    """A job planned by the version that kept ``done`` as a list of indices, still in flight when the
+    workers are upgraded: its done batches still count once, and its list is replaced by ranges."""
+    _, settings = batched
+    ingest_without_incremental(client, auth_headers, seed_items())
+    job_id = queued_analysis_job(engine, workspace_id)
+    with Session(engine) as s:
+        plan = plan_job(s, job_id, settings)
+    assert plan is not None and len(plan.batches) >= 3
+    with Session(engine) as s:
+        assert run_batch(s, job_id, plan.plan_id, 0, plan.batches[0], settings, "w1") is False
+        job = s.get(Job, job_id)
+        assert job is not None and job.result is not None
+        old = {k: v for k, v in job.result["fanout"].items() if k not in ("done_ranges", "done_count")}
+        job.result = {**job.result, "fanout": {**old, "done": [0]}}
+        s.add(job)
+        s.commit()
+    with Session(engine) as s:  # batch 0 again: already done under the old layout
+        assert run_batch(s, job_id, plan.plan_id, 0, plan.batches[0], settings, "w2") is False
+    assert _job(engine, job_id).result["fanout"]["done"] == [0]  # type: ignore[index]  # untouched
+    with Session(engine) as s:
+        assert run_batch(s, job_id, plan.plan_id, 1, plan.batches[1], settings, "w2") is False
+    fanout = _job(engine, job_id).result["fanout"]  # type: ignore[index]
+    assert "done" not in fanout and fanout["done_ranges"] == [[0, 2]] and fanout["done_count"] == 2
+    lasts = []
+    for index in range(2, len(plan.batches)):
+        with Session(engine) as s:
+            lasts.append(run_batch(s, job_id, plan.plan_id, index, plan.batches[index], settings, "w1"))
+    assert lasts[-1] is True and not any(lasts[:-1])
 
 
 def _all_items(engine: Engine, workspace_id: str) -> list[FeedbackItem]:
@@ -191,7 +224,7 @@ def test_two_workers_share_the_batches(
     tail = "\n".join(log.read_text()[-1500:] for log in logs)
     assert job.state == "done" and job.error is None, tail
     fanout = job.result["fanout"]  # type: ignore[index]
-    assert sorted(fanout["done"]) == list(range(8)) and fanout["batches"] == 8
+    assert fanout["done_ranges"] == [[0, 8]] and fanout["done_count"] == fanout["batches"] == 8
     assert len(fanout["workers"]) == 2 and all(n >= 1 for n in fanout["workers"].values()), fanout
     assert sum(fanout["workers"].values()) == 8
     expected = _expected_spans(engine, workspace_id)
