@@ -261,7 +261,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=CACHE / "errors.json")
     args = parser.parse_args(argv)
     sets = build_sets()
-    figures = {name: round(figure(d, shipped_verdict(d)), 4) for name, d in sets.items() if name != "banking77"}
+    figures = {
+        name: round(figure(d, shipped_verdict(d)), 4) for name, d in sets.items() if name != "banking77"
+    }
     print(json.dumps(figures, indent=1), file=sys.stderr)
     report = {"shipped dev figures": figures, "allocine dev": error_buckets(sets["allocine dev"])}
     args.json.parent.mkdir(parents=True, exist_ok=True)
