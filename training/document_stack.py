@@ -294,6 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
         else:
             rows[name] = [round(figure(d, base), 4), round(figure(d, v), 4)]
+        rows[f"{name}: verdicts changed"] = int((v != base).sum())
     report["dev"] = rows
     report["seconds"] = round(time.time() - t0, 1)
     print(json.dumps(report, indent=1, ensure_ascii=False))
