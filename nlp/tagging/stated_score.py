@@ -14,6 +14,12 @@ disagreed with the label was 12/20 on a negative review). With these rules, the 
 that state a grade with a verdict all agree with the reviewer's stars (14 negative, 10 positive), and no
 text of Banking77 train, the CFPB sample, XED train (FR/EN) or the written fit documents states one (checked
 by script, issue 10, branch i10-fr).
+
+Stars ("je mets une étoile", "4 étoiles pour ce film", "I'd give it zero stars") are grades out of 5, read
+only in two grading forms: after a first-person grading cue ("je mets", "j'ai mis", "je lui accorde", "I'd
+give it", "vaut", "mérite"), or opening a sentence and followed by its reason ("Une étoile pour l'accueil",
+"1 star because…"). Stars named anywhere else describe something ("décevant pour un hôtel 5 étoiles", "le
+casting était 5 étoiles", "ceux qui ont mis 1 étoile") and are left alone.
 """
 
 from __future__ import annotations
@@ -37,16 +43,41 @@ _CUE = re.compile(
     re.IGNORECASE,
 )
 _END = re.compile(_SCORE + r"[\s.!)]*$")
+_STAR_COUNT = {"zero": 0.0, "un": 1.0, "une": 1.0, "one": 1.0, "a": 1.0, "deux": 2.0, "two": 2.0}
+_STAR_COUNT |= {"trois": 3.0, "three": 3.0, "quatre": 4.0, "four": 4.0, "cinq": 5.0, "five": 5.0}
+_STAR_COUNT |= {"demi": 0.5, "demie": 0.5, "half": 0.5, "half a": 0.5}
+_STARS = (
+    r"(\d(?:[.,]5)?|zero|une?|one|deux|two|trois|three|quatre|four|cinq|five|demie?|half(?: a)?)"
+    r"(\s+et\s+demie?)?\s*(?:petites?\s+)?(?:etoiles?|stars?)\b"
+)
+_STAR_CUE = re.compile(
+    r"(?:\bje (?:lui |le |la |leur )?(?:mets|met|mettrai|mettrais|donne|donnerai|donnerais|accorde|attribue"
+    r"|note)\b|\bj'?\s?ai (?:mis|mit|donne|accorde|attribue|note)\b"
+    r"|\bi(?:'d| would|'ll| will)? (?:give|rate)\b(?: (?:it|this|them|him|her|you))?"
+    r"|\b(?:vaut|merite|deserves|worth)\b)[^.!?\d]{0,20}?\b" + _STARS,
+    re.IGNORECASE,
+)
+_STAR_REASON = re.compile(
+    r"(?:^|[.!?;:]\s*|\bmais\s+|\bbut\s+)" + _STARS + r"[\s,]+(?:pour|car|parce|for|because)\b",
+    re.IGNORECASE,
+)
 
 
 def stated_polarity(text: str) -> int:
     """−1 / +1 for a stated grade (the last one, if several), 0 for none or a middling one."""
     folded = _fold(text)
-    found = [*_CUE.finditer(folded), *_END.finditer(folded)]
-    if not found:
+    grades = [
+        (m.start(1), _number(m.group(1)), float(m.group(2)))
+        for m in (*_CUE.finditer(folded), *_END.finditer(folded))
+    ]
+    grades += [
+        (m.start(1), _stars(m.group(1), m.group(2)), 5.0)
+        for m in (*_STAR_CUE.finditer(folded), *_STAR_REASON.finditer(folded))
+    ]
+    if not grades:
         return 0
-    last = max(found, key=lambda m: m.start(1))
-    share = float(last.group(1).replace(",", ".")) / float(last.group(2))
+    _, value, scale = max(grades)
+    share = value / scale
     if share > 1.0:
         return 0
     if share >= POSITIVE_SHARE:
@@ -54,6 +85,15 @@ def stated_polarity(text: str) -> int:
     if share <= NEGATIVE_SHARE:
         return -1
     return 0
+
+
+def _number(digits: str) -> float:
+    return float(digits.replace(",", "."))
+
+
+def _stars(count: str, half: str | None) -> float:
+    value = _STAR_COUNT[count] if count in _STAR_COUNT else _number(count)
+    return value + (0.5 if half else 0.0)
 
 
 def stated_polarities(texts: Sequence[str]) -> np.ndarray:

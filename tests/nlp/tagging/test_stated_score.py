@@ -32,6 +32,21 @@ from nlp.tagging.types import UnitTags
         ("Ma note : 15/10 tellement c'est bien", 0),  # over the scale
         ("Il manquait 2/5 des pièces dans le colis, le SAV ne répond pas", 0),  # no cue, not at the end
         ("", 0),
+        # stars: grades out of 5 in a grading form only
+        ("Colis arrivé cassé. Je mets une étoile car le SAV ne répond pas.", -1),
+        ("4 étoiles pour la rapidité de livraison.", 1),
+        ("Bon produit. Mais une étoile pour l'emballage.", -1),
+        ("I'd give it zero stars if I could.", -1),
+        ("One star because the app keeps crashing.", -1),
+        ("Je lui accorde malgré tout cinq étoiles.", 1),
+        ("J'ai mis une demi étoile.", -1),
+        ("Je mets 1 étoile et demie pour l'accueil.", -1),
+        ("Je mets 3 étoiles, correct sans plus.", 0),  # middling
+        ("Décevant pour un hôtel 5 étoiles.", 0),  # a hotel's class, not a grade
+        ("Hôtel 4 étoiles, chambre sale, personnel désagréable.", 0),
+        ("Le casting était 5 étoiles mais le scénario est nul", 0),
+        ("Ceux qui ont mis 1 étoile n'ont rien compris, c'est génial", 0),  # someone else's grade
+        ("Vous êtes une star, merci pour tout", 0),
     ],
 )
 def test_stated_polarity(text: str, polarity: int) -> None:
