@@ -29,6 +29,7 @@ from bench.metrics import scores
 from bench.recording import Recording
 from nlp.embeddings import MINILM_SPEC, USE_SPEC, get_embedder, resolve_spec
 from nlp.pipeline import AnalysisResult, analyze_records, contextualize
+from nlp.tagging.split_space import sentiment_space_for
 from nlp.tagging.tagger import tagger_loader
 from nlp.text.language import detect_language
 from nlp.themes.clustering import ClusterParams, cluster_units
@@ -64,7 +65,7 @@ def run_ours(texts: list[str], spec: str, tagging: bool = True) -> tuple[Analysi
     shipped artifacts for the resolved embedder, only problem units mined), so the headline row is that."""
     get_embedder.cache_clear()  # cold: model load is part of the wall time, as for BERTopic
     t = time.perf_counter()
-    loader = tagger_loader() if tagging else None
+    loader = tagger_loader(sentiment_space=sentiment_space_for(spec)) if tagging else None
     res = analyze_records([{"text": x} for x in texts], embedder=spec, tagger_loader=loader)
     return res, time.perf_counter() - t
 

@@ -227,6 +227,14 @@ def analyze(
     language: Annotated[
         str | None, typer.Option("--language", help="fr or en: language of the names (default: the data's).")
     ] = None,
+    sentiment_space: Annotated[
+        str,
+        typer.Option(
+            "--sentiment-space",
+            help="Space the sentiment heads read: auto (USE when the auto backend picks MiniLM), same, "
+            "or an embedding spec.",
+        ),
+    ] = "auto",
 ) -> None:
     """Run the whole pipeline on a CSV/.xlsx/JSONL file, without a server or database; JSON out, progress
     on stderr. Bad input (missing file or column) exits 2 with the reason on stderr.
@@ -252,6 +260,7 @@ def analyze(
             models_dir=settings.models_dir,
             sheet=sheet,
             language=language,
+            sentiment_space=sentiment_space,
         )
     except InputError as exc:
         typer.echo(f"frictionmap analyze: {exc}", err=True)
