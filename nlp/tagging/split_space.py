@@ -172,7 +172,7 @@ def sentiment_space_for(embedding_spec: str | Embedder, setting: str = DEFAULT_S
     return setting.strip()
 
 
-def polar_space_spec(setting: str, pipeline_model_id: str, get: EmbedderGetter = get_embedder) -> str | None:
+def polar_space_spec(setting: str, pipeline_model_id: str, get: EmbedderGetter | None = None) -> str | None:
     """The spec of the space sentiment is read in, or None for the pipeline's own space.
 
     ``setting``: ``auto`` (the measured default: :data:`AUTO_POLAR_SPACE`), ``same`` (one space, as before),
@@ -184,7 +184,7 @@ def polar_space_spec(setting: str, pipeline_model_id: str, get: EmbedderGetter =
         return AUTO_POLAR_SPACE.get(pipeline_model_id)
     if setting in (AUTO_SPEC, ""):
         raise ValueError("sentiment space: expected 'auto', 'same' or an embedding spec")
-    return None if get(setting).model_id == pipeline_model_id else setting
+    return None if (get or get_embedder)(setting).model_id == pipeline_model_id else setting
 
 
 def load_split_tagger(
@@ -192,16 +192,16 @@ def load_split_tagger(
     setting: str,
     models_dir: Path | str | None = None,
     moved: Collection[str] | None = None,
-    get: EmbedderGetter = get_embedder,
+    get: EmbedderGetter | None = None,
 ) -> EmbeddingTagger | SplitSpaceTagger:
     """``primary`` (the pipeline space's tagger) itself, or a :class:`SplitSpaceTagger` reading sentiment in
     the space ``setting`` names (:func:`polar_space_spec`). Under ``auto``, a second space without artifacts
     in ``models_dir`` keeps the single space (with a warning); a space named explicitly must have them.
-    ``get``: spec → embedder (the benches pass a cached one)."""
+    ``get``: spec → embedder (default ``get_embedder``; the benches pass a cached one)."""
     spec = polar_space_spec(setting, primary.model_id, get)
     if spec is None:
         return primary
-    embedder = get(spec)
+    embedder = (get or get_embedder)(spec)
     try:
         polar = load_tagger(models_dir, embedder.model_id, taxonomy=primary.taxonomy, encode=embedder.encode)
     except ModelMismatchError as exc:
