@@ -102,8 +102,8 @@ English: MiniLM, or USE — mixed workspaces, the service, and the CLI's ``auto`
 sentiment is read in the USE space by nlp/tagging/split_space.py). With the heads retrained on every real
 train row (issue 10, branch i10-heads): French 0.20 (dev recall 0.923 ± 0.012, precision 0.780; 0.15 kept
 0.898), English 0.20 (MiniLM 0.909 ± 0.008, 0.15 kept 0.894; USE 0.911 at 0.15, 0.928 ± 0.007 at 0.20).
-Figures: training/reports/candidates.json, docs/benchmarks.md. Without a tagger the item's score decides instead (``score_polarity``), in the CLI and in
-the service alike.
+Figures: training/reports/candidates.json, docs/benchmarks.md. Without a tagger the item's score decides
+instead (``score_polarity``), in the CLI and in the service alike.
 """
 
 
