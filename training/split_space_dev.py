@@ -33,7 +33,7 @@ import numpy as np
 
 from bench.datasets import DEFAULT_DIR
 from bench.recording import CachedEmbedder
-from bench.sentiment import POLAR, _f1, _recall_precision, three_class
+from bench.sentiment import POLAR, THREE, _f1, _recall_precision, three_class
 from bench.sentiment_data import (
     Labelled,
     mapping,
@@ -48,6 +48,7 @@ from nlp.tagging.document_expert import DocumentExpert, document_sentiments_flat
 from nlp.tagging.split_space import SplitSpaceTagger
 from nlp.tagging.tagger import EmbeddingTagger, load_tagger
 from nlp.tagging.types import Tagger
+from training.corpus import load_seed, split
 from training.sentiment_real import is_dev, read_rows
 
 REPORT = Path(__file__).resolve().parent / "reports" / "split_space_dev.json"
@@ -61,6 +62,12 @@ def dev_lines(root: Path) -> list[Labelled]:
         for d in xed(root, "en", "train")
         if is_dev(d.text) and (xed_polarity(d.label) is not None or xed_plutchik_target(d.label))
     ]
+
+
+def seed_units() -> list[Labelled]:
+    """The seed corpus's held-out English units (the split earlier rounds selected on)."""
+    _, held = split(load_seed())
+    return [Labelled(u.text, "en", u.sentiment or "") for u in held if u.lang == "en" and u.sentiment]
 
 
 def banking_sample(root: Path) -> list[Labelled]:
@@ -134,6 +141,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--datasets", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--json", type=Path, default=REPORT)
+    parser.add_argument(
+        "--weights",
+        help="round 2: comma-separated shares of the USE sentiment probabilities in a mix with MiniLM's "
+        "(emotion and effort in MiniLM, MiniLM expert), scored with the seed held-out English units too",
+    )
     args = parser.parse_args(argv)
     root = args.datasets.resolve()
     lines = dev_lines(root)
@@ -149,18 +161,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     def in_use(texts: Sequence[str], emb: np.ndarray) -> np.ndarray:
         return use.encode(list(texts))
 
-    split = {m: SplitSpaceTagger(t_mini, t_use, use, m) for m in (("sentiment",), ("sentiment", "emotion"))}
     variants: list[tuple[str, CachedEmbedder, Tagger, DocumentExpert | None, Vectors]] = [
-        ("MiniLM (shipped auto)", mini, t_mini, t_mini.document_expert, own),
-        ("USE everything (reference)", use, t_use, t_use.document_expert, own),
+        ("MiniLM (shipped auto)", mini, t_mini, t_mini.document_expert, own)
     ]
-    for moved, composite in split.items():
-        name = "+".join(moved)
-        variants += [
-            (f"split: {name} in USE, MiniLM expert", mini, composite, t_mini.document_expert, own),
-            (f"split: {name} in USE, USE expert", mini, composite, t_use.document_expert, in_use),
-            (f"split: {name} in USE, no expert", mini, composite, None, own),
-        ]
+    if args.weights:
+        for w in [float(x) for x in args.weights.split(",")]:
+            mixed = SplitSpaceTagger(t_mini, t_use, use, ("sentiment",), sentiment_weight=w)
+            variants.append((f"split: USE sentiment share {w}", mini, mixed, t_mini.document_expert, own))
+    else:
+        variants.append(("USE everything (reference)", use, t_use, t_use.document_expert, own))
+        composites = {
+            m: SplitSpaceTagger(t_mini, t_use, use, m) for m in (("sentiment",), ("sentiment", "emotion"))
+        }
+        for moved, composite in composites.items():
+            name = "+".join(moved)
+            variants += [
+                (f"split: {name} in USE, MiniLM expert", mini, composite, t_mini.document_expert, own),
+                (f"split: {name} in USE, USE expert", mini, composite, t_use.document_expert, in_use),
+                (f"split: {name} in USE, no expert", mini, composite, None, own),
+            ]
     report: dict[str, Any] = {"n_lines": len(lines), "n_banking77_train": len(bank), "variants": {}}
     try:
         for name, embedder, tagger, expert, vectors in variants:
@@ -170,6 +189,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 verdicts(lines, embedder, tagger, expert, vectors),
                 verdicts(messages, embedder, tagger, expert, vectors),
             )
+            if args.weights:
+                seed = seed_units()
+                so = verdicts(seed, embedder, tagger, expert, vectors)
+                truth = [d.label for d in seed]
+                row["seed held-out en 3-class macro-F1"] = _f1(truth, [o["sentiment"] for o in so], THREE)
+                neg = [
+                    o["sentiment"] == "negative"
+                    for d, o in zip(seed, so, strict=True)
+                    if d.label == "negative"
+                ]
+                row["seed held-out en negatives called negative"] = round(sum(neg) / len(neg), 4)
             b = verdicts(bank, embedder, tagger, expert, vectors)
             row["banking77 train: rows with a candidate"] = round(sum(o["candidate"] for o in b) / len(b), 4)
             row["banking77 train: verdict positive"] = round(

@@ -124,6 +124,24 @@ def test_sentiment_proba_reads_its_own_space_once_per_batch(two_spaces: Path) ->
     np.testing.assert_array_equal(p, polar.sentiment_proba(TEXTS, SecondEmbedder().encode(TEXTS)))
 
 
+def test_a_sentiment_mix_of_both_spaces(two_spaces: Path) -> None:
+    primary, polar = _pair(two_spaces)
+    second = SecondEmbedder()
+    emb = HashingEmbedder().encode(TEXTS)
+    mixed = SplitSpaceTagger(primary, polar, second, sentiment_weight=0.25)
+    expected = 0.75 * primary.sentiment_proba(TEXTS, emb) + 0.25 * polar.sentiment_proba(
+        TEXTS, second.encode(TEXTS)
+    )
+    np.testing.assert_allclose(mixed.sentiment_proba(TEXTS, emb), expected, rtol=0, atol=1e-12)
+    tags = mixed.tag(TEXTS, emb, LANGS)
+    scores = [round(float(p[2] - p[0]), 4) for p in expected]
+    assert [t.sentiment_score for t in tags] == scores
+    assert [t.stage_probs for t in tags] == [t.stage_probs for t in primary.tag(TEXTS, emb, LANGS)]
+    for bad in (0.0, 1.5):
+        with pytest.raises(ValueError, match="sentiment_weight"):
+            SplitSpaceTagger(primary, polar, second, sentiment_weight=bad)
+
+
 def test_mismatched_spaces_are_still_refused(two_spaces: Path) -> None:
     primary, polar = _pair(two_spaces)
     with pytest.raises(ValueError, match="second space"):
@@ -164,14 +182,17 @@ def test_the_setting(two_spaces: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         assert load_split_tagger(primary, "auto", only_first, get=get) is primary
     with pytest.raises(ModelMismatchError):
         load_split_tagger(primary, "b", only_first, get=get)
-    assert isinstance(load_split_tagger(primary, "auto", two_spaces, get=get), SplitSpaceTagger)
+    auto = load_split_tagger(primary, "auto", two_spaces, get=get)
+    assert isinstance(auto, SplitSpaceTagger) and auto.sentiment_weight == split_space.AUTO_SENTIMENT_WEIGHT
+    named = load_split_tagger(primary, "b", two_spaces, get=get)
+    assert isinstance(named, SplitSpaceTagger) and named.sentiment_weight == 1.0
 
 
 def test_pipeline_tags_sentiment_from_the_second_space(
     two_spaces: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``analyze_records`` with the loader the CLI builds under ``auto``: units' sentiment is the second
-    space's, their stage the pipeline's; with ``same`` (and in the service) one space as before."""
+    """``analyze_records`` with the loader the CLI builds under ``auto``: units' sentiment is the mix with
+    the second space's, their stage the pipeline's; with ``same`` (and in the service) one space as before."""
     monkeypatch.setitem(split_space.AUTO_POLAR_SPACE, "test-hashing", "b")
     monkeypatch.setattr(split_space, "get_embedder", lambda spec: SecondEmbedder())
     records = [{"text": t, "language": lang} for t, lang in zip(TEXTS, LANGS, strict=True)]
@@ -184,9 +205,13 @@ def test_pipeline_tags_sentiment_from_the_second_space(
     texts = [u.text for u in split_run.units]
     langs = [u.language for u in split_run.units]
     own = primary.tag(texts, first.encode(texts), langs)
-    other = polar.tag(texts, SecondEmbedder().encode(texts), langs)
+    mixed = SplitSpaceTagger(
+        primary, polar, SecondEmbedder(), sentiment_weight=split_space.AUTO_SENTIMENT_WEIGHT
+    )
+    other = mixed.tag(texts, first.encode(texts), langs)
     assert [u.sentiment for u in split_run.units] == [t.sentiment for t in other]
     assert [u.sentiment_score for u in split_run.units] == [t.sentiment_score for t in other]
+    assert [u.sentiment_score for u in split_run.units] != [t.sentiment_score for t in own]
     assert [u.stage for u in split_run.units] == [t.stage for t in own]
     assert [u.sentiment for u in one_run.units] == [t.sentiment for t in own]
     assert split_run.model_id == one_run.model_id == "test-hashing"
@@ -219,5 +244,6 @@ def test_cli_auto_on_english_reads_sentiment_in_use_and_the_service_does_not(tmp
     result = run_analyze(path, out=tmp_path / "out.json", progress=False)
     assert result.model_id == mini.model_id
     texts = [u.text for u in result.units]
-    expected = split.polar.tag(texts, get_embedder(USE_SPEC).encode(texts), ["en"] * len(texts))
+    expected = split.tag(texts, mini.encode(texts), ["en"] * len(texts))
+    assert split.sentiment_weight == split_space.AUTO_SENTIMENT_WEIGHT
     assert [u.sentiment_score for u in result.units] == [t.sentiment_score for t in expected]
