@@ -231,10 +231,10 @@ def analyze(
         str,
         typer.Option(
             "--sentiment-space",
-            help="Space the sentiment heads read: auto (USE when the auto backend picks MiniLM), same, "
-            "or an embedding spec.",
+            help="Space the sentiment heads read: same (default), auto (opt-in: with the auto backend on "
+            "English, mixed with the USE heads), or an embedding spec.",
         ),
-    ] = "auto",
+    ] = "same",
 ) -> None:
     """Run the whole pipeline on a CSV/.xlsx/JSONL file, without a server or database; JSON out, progress
     on stderr. Bad input (missing file or column) exits 2 with the reason on stderr.

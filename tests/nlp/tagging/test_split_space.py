@@ -155,8 +155,11 @@ def test_mismatched_spaces_are_still_refused(two_spaces: Path) -> None:
 
 
 def test_the_setting(two_spaces: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert sentiment_space_for("auto") == "auto"
-    assert sentiment_space_for(MINILM_SPEC) == "same"  # an explicit backend: one space, as the service
+    assert sentiment_space_for("auto") == "same"  # the default setting: one space (opt-in below)
+    assert sentiment_space_for("auto", "auto") == "auto"
+    assert (
+        sentiment_space_for(MINILM_SPEC, "auto") == "same"
+    )  # an explicit backend: one space, as the service
     assert sentiment_space_for(HashingEmbedder()) == "same"
     assert sentiment_space_for("auto", "same") == "same"
     assert sentiment_space_for(MINILM_SPEC, USE_SPEC) == USE_SPEC  # named explicitly: honoured
@@ -219,20 +222,26 @@ def test_pipeline_tags_sentiment_from_the_second_space(
 
 @pytest.mark.slow
 def test_cli_auto_on_english_reads_sentiment_in_use_and_the_service_does_not(tmp_path: Path) -> None:
-    """The shipped artifacts: ``frictionmap analyze`` on an English file (``auto`` → MiniLM) tags sentiment
-    with the USE heads; an explicit backend and the service's loader keep one space."""
+    """The shipped artifacts: ``frictionmap analyze`` on an English file (``auto`` → MiniLM) tags in one space
+    by default and mixes in the USE sentiment heads with ``--sentiment-space auto``; an explicit backend and
+    the service's loader keep one space."""
     from nlp.embeddings import get_embedder
     from nlp.tagging.tagger import shipped_models_dir
     from service.analysis.nlp_backend import _load_tagger
     from service.settings import Settings
 
     mini = get_embedder(MINILM_SPEC)
-    split = tagger_loader(sentiment_space=sentiment_space_for("auto"))(mini)
+    split = tagger_loader(sentiment_space=sentiment_space_for("auto", "auto"))(mini)
     assert isinstance(split, SplitSpaceTagger)
     assert split.model_id == mini.model_id and split.polar_model_id.startswith("use-multilingual@")
-    assert isinstance(tagger_loader(sentiment_space=sentiment_space_for(MINILM_SPEC))(mini), EmbeddingTagger)
+    assert isinstance(
+        tagger_loader(sentiment_space=sentiment_space_for(MINILM_SPEC, "auto"))(mini), EmbeddingTagger
+    )
+    assert isinstance(tagger_loader(sentiment_space=sentiment_space_for("auto"))(mini), EmbeddingTagger)
     use = get_embedder(USE_SPEC)
-    assert isinstance(tagger_loader(sentiment_space=sentiment_space_for("auto"))(use), EmbeddingTagger)
+    assert isinstance(
+        tagger_loader(sentiment_space=sentiment_space_for("auto", "auto"))(use), EmbeddingTagger
+    )
     settings = Settings(embedding_backend=MINILM_SPEC, models_dir=shipped_models_dir())
     assert isinstance(_load_tagger(settings, mini, None), EmbeddingTagger)
 
@@ -241,7 +250,14 @@ def test_cli_auto_on_english_reads_sentiment_in_use_and_the_service_does_not(tmp
     path = tmp_path / "in.csv"
     lines = ["My parcel never arrived and nobody answers.", "Great support, thanks a lot!"] * 3
     path.write_text("text\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    result = run_analyze(path, out=tmp_path / "out.json", progress=False)
+    default = run_analyze(path, out=tmp_path / "default.json", progress=False)
+    one = split.primary.tag(
+        [u.text for u in default.units],
+        mini.encode([u.text for u in default.units]),
+        ["en"] * len(default.units),
+    )
+    assert [u.sentiment_score for u in default.units] == [t.sentiment_score for t in one]
+    result = run_analyze(path, out=tmp_path / "out.json", progress=False, sentiment_space="auto")
     assert result.model_id == mini.model_id
     texts = [u.text for u in result.units]
     expected = split.tag(texts, mini.encode(texts), ["en"] * len(texts))
