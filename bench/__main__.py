@@ -184,7 +184,12 @@ def main(argv: list[str] | None = None) -> int:
         ]
         add(
             ds.name,
-            f"Frictionmap defaults: auto ({res.model_id}), tagging on",
+            f"Frictionmap defaults: auto ({res.model_id}), tagging on"
+            + (
+                ""
+                if a.sentiment_space == DEFAULT_SENTIMENT_SPACE
+                else f", --sentiment-space {a.sentiment_space}"
+            ),
             doc_predictions(res),
             wall,
             ds.labels,
