@@ -29,6 +29,7 @@ from bench.metrics import scores
 from bench.recording import Recording
 from nlp.embeddings import MINILM_SPEC, USE_SPEC, get_embedder, resolve_spec
 from nlp.pipeline import AnalysisResult, analyze_records, contextualize
+from nlp.tagging.split_space import DEFAULT_SENTIMENT_SPACE, sentiment_space_for
 from nlp.tagging.tagger import tagger_loader
 from nlp.text.language import detect_language
 from nlp.themes.clustering import ClusterParams, cluster_units
@@ -59,12 +60,14 @@ def docs_from_units(unit_rows: list[int], labels: np.ndarray, sims: np.ndarray, 
     return out
 
 
-def run_ours(texts: list[str], spec: str, tagging: bool = True) -> tuple[AnalysisResult, float]:
+def run_ours(
+    texts: list[str], spec: str, tagging: bool = True, sentiment_space: str = DEFAULT_SENTIMENT_SPACE
+) -> tuple[AnalysisResult, float]:
     """One cold run; ``tagging=True`` is what ``frictionmap analyze`` does by default (tagger loaded from the
     shipped artifacts for the resolved embedder, only problem units mined), so the headline row is that."""
     get_embedder.cache_clear()  # cold: model load is part of the wall time, as for BERTopic
     t = time.perf_counter()
-    loader = tagger_loader() if tagging else None
+    loader = tagger_loader(sentiment_space=sentiment_space_for(spec, sentiment_space)) if tagging else None
     res = analyze_records([{"text": x} for x in texts], embedder=spec, tagger_loader=loader)
     return res, time.perf_counter() - t
 
@@ -116,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--no-use", action="store_true", help="skip the run with use-multilingual forced")
     p.add_argument("--no-untagged", action="store_true", help="skip the extra row with tagging off")
+    p.add_argument(
+        "--sentiment-space",
+        default=DEFAULT_SENTIMENT_SPACE,
+        help="space the sentiment heads read under auto (as the CLI's flag; default: the CLI's)",
+    )
     p.add_argument("--json", type=Path, default=Path("bench/results/latest.json"))
     a = p.parse_args(argv)
     grid = [int(x) for x in a.bertopic_grid.split(",") if x]
@@ -165,17 +173,23 @@ def main(argv: list[str] | None = None) -> int:
         label_info = ", ".join(f"{k} ({len(set(v))})" for k, v in ds.labels.items())
         log(f"{ds.name}: {len(ds.texts)} documents, labels {label_info}")
 
-        res, wall = run_ours(ds.texts, "auto")
+        res, wall = run_ours(ds.texts, "auto", sentiment_space=a.sentiment_space)
         # re-run on the same input (vectors replayed, see Recording) to check identical pain points
         rec = Recording(get_embedder(resolve_spec("auto", [detect_language(x) for x in ds.texts])))
         rec.memory = {u.text: res.embeddings[i] for i, u in enumerate(res.units)}
-        res2 = analyze_records([{"text": x} for x in ds.texts], embedder=rec, tagger_loader=tagger_loader())
+        loader = tagger_loader(sentiment_space=sentiment_space_for("auto", a.sentiment_space))
+        res2 = analyze_records([{"text": x} for x in ds.texts], embedder=rec, tagger_loader=loader)
         same = doc_predictions(res) == doc_predictions(res2) and [t.label for t in res.pain_points] == [
             t.label for t in res2.pain_points
         ]
         add(
             ds.name,
-            f"Frictionmap defaults: auto ({res.model_id}), tagging on",
+            f"Frictionmap defaults: auto ({res.model_id}), tagging on"
+            + (
+                ""
+                if a.sentiment_space == DEFAULT_SENTIMENT_SPACE
+                else f", --sentiment-space {a.sentiment_space}"
+            ),
             doc_predictions(res),
             wall,
             ds.labels,

@@ -55,6 +55,12 @@ from bench.sentiment_parallel import bench_parallel
 from nlp.embeddings import get_embedder, resolve_spec
 from nlp.pipeline import ExtractedUnits, Record, extract_units, theme_tags
 from nlp.tagging.document_expert import document_sentiments
+from nlp.tagging.split_space import (
+    DEFAULT_SENTIMENT_SPACE,
+    SplitSpaceTagger,
+    load_split_tagger,
+    sentiment_space_for,
+)
 from nlp.tagging.tagger import EmbeddingTagger, load_tagger
 from training.corpus import load_seed, split
 
@@ -85,25 +91,41 @@ class DocOut:
 
 
 class Runner:
-    """One embedder and tagger per resolved backend, shared by every set."""
+    """One embedder and tagger per resolved backend, shared by every set.
 
-    def __init__(self, backend: str, models_dir: Path | None) -> None:
+    The tagger is the CLI's: under the ``auto`` backend, sentiment is read in the space
+    ``sentiment_space`` names (``nlp.tagging.split_space.sentiment_space_for``: by default the USE space
+    when ``auto`` picks MiniLM); a forced backend reads every aspect in its own space unless told so."""
+
+    def __init__(
+        self, backend: str, models_dir: Path | None, sentiment_space: str = DEFAULT_SENTIMENT_SPACE
+    ) -> None:
         self.backend = backend
         self.models_dir = models_dir
+        self.sentiment_space = sentiment_space_for(backend, sentiment_space)
         self.embedders: dict[str, CachedEmbedder] = {}
-        self.taggers: dict[str, EmbeddingTagger] = {}
+        self.taggers: dict[str, EmbeddingTagger | SplitSpaceTagger] = {}
 
     def spec_for(self, langs: Sequence[str]) -> str:
         return resolve_spec(self.backend, list(langs))
 
+    def embedder(self, spec: str) -> CachedEmbedder:
+        """The (cached) embedder of ``spec``, shared by the pipeline space and a second sentiment space."""
+        if spec not in self.embedders:
+            self.embedders[spec] = CachedEmbedder(get_embedder(spec))
+        return self.embedders[spec]
+
+    def load_tagger(self, spec: str) -> EmbeddingTagger | SplitSpaceTagger:
+        emb = self.embedder(spec)
+        primary = load_tagger(self.models_dir, emb.model_id, encode=emb.inner.encode)
+        return load_split_tagger(primary, self.sentiment_space, self.models_dir, get=self.embedder)
+
     def extract(self, docs: Sequence[Labelled]) -> tuple[ExtractedUnits, list[list[int]]]:
         """The pipeline's units of ``docs`` (tagged) and, per document, the indices of its units."""
         spec = self.spec_for([d.lang for d in docs])
-        if spec not in self.embedders:
-            self.embedders[spec] = CachedEmbedder(get_embedder(spec))
-            emb = self.embedders[spec]
-            self.taggers[spec] = load_tagger(self.models_dir, emb.model_id, encode=emb.inner.encode)
-        embedder, tagger = self.embedders[spec], self.taggers[spec]
+        if spec not in self.taggers:
+            self.taggers[spec] = self.load_tagger(spec)
+        embedder, tagger = self.embedder(spec), self.taggers[spec]
         records = [Record(text=d.text, language=d.lang) for d in docs]
         units = extract_units(records, embedder, tagger, languages=[d.lang for d in docs])
         assert units.tags is not None
@@ -358,6 +380,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--models-dir", type=Path, help="tagging artifacts (default: the shipped ones)")
     parser.add_argument(
+        "--sentiment-space",
+        default=DEFAULT_SENTIMENT_SPACE,
+        help="space the sentiment heads read (as the CLI's flag; default: what the CLI uses)",
+    )
+    parser.add_argument(
         "--sets",
         default="allocine,xed,seed,stages",
         help="comma-separated subset of "
@@ -369,7 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.datasets.resolve()
     t0 = time.perf_counter()
-    runner = Runner(args.backend, args.models_dir)
+    runner = Runner(args.backend, args.models_dir, args.sentiment_space)
     wanted = set(args.sets.split(","))
     unknown = sorted(wanted - set(SETS))
     if unknown:

@@ -28,7 +28,7 @@ from bench.datasets import DEFAULT_DIR
 from bench.recording import CachedEmbedder
 from bench.sentiment import Runner, Table, log
 from bench.sentiment_data import Labelled, banking77_all, cfpb, mapping, sample, stage_maps
-from nlp.tagging.tagger import load_tagger
+from nlp.tagging.split_space import DEFAULT_SENTIMENT_SPACE
 from training.corpus import Unit, load_seed, split
 from training.irritants import load_irritants, parts
 from training.stage_sources import cfpb_part
@@ -95,21 +95,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         help="also score these artifacts (before → after in one run: the units are embedded once)",
     )
+    parser.add_argument(
+        "--sentiment-space",
+        default=DEFAULT_SENTIMENT_SPACE,
+        help="space the sentiment heads read (as the CLI's flag; the stage is always the backend's)",
+    )
     parser.add_argument("--limit", type=int, help="documents per real set (fixed sample); default: all")
     parser.add_argument("--sets", default="banking77,cfpb,seed,irritants", help="comma-separated subset")
     parser.add_argument("--json", type=Path, help="write the rows as JSON here")
     args = parser.parse_args(argv)
     wanted = args.sets.split(",")
     t0 = time.perf_counter()
-    runs = {"after": Runner(args.backend, args.models_dir)}
+    runs = {"after": Runner(args.backend, args.models_dir, args.sentiment_space)}
     if args.baseline_models_dir:
-        runs = {"before": Runner(args.backend, args.baseline_models_dir), **runs}
+        runs = {"before": Runner(args.backend, args.baseline_models_dir, args.sentiment_space), **runs}
     rows: list[dict[str, object]] = []
     shared: dict[str, CachedEmbedder] = {}
     for heads, runner in runs.items():
         for spec, emb in shared.items():  # one embedding cache for both sets of heads
             runner.embedders[spec] = emb
-            runner.taggers[spec] = load_tagger(runner.models_dir, emb.model_id, encode=emb.inner.encode)
+            runner.taggers[spec] = runner.load_tagger(spec)
         table = Table()
         try:
             if "seed" in wanted:

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from nlp.embeddings import Embedder
 from nlp.pipeline import AnalysisResult, Record, analyze_records
+from nlp.tagging.split_space import DEFAULT_SENTIMENT_SPACE, sentiment_space_for
 from nlp.tagging.tagger import tagger_loader
 from nlp.text.tabular import TableError, read_csv
 from nlp.text.tabular import records as table_records
@@ -137,10 +138,15 @@ def run_analyze(
     models_dir: str | Path | None = None,
     sheet: str | None = None,
     language: str | None = None,
+    sentiment_space: str = DEFAULT_SENTIMENT_SPACE,
 ) -> AnalysisResult:
     """Analyse one file and write the JSON to ``out`` (stdout when ``None``). Raises ``InputError``.
 
     ``language``: fr or en, the language of the themes' ``name`` (default: the majority language of the file).
+    ``sentiment_space``: where the unit sentiment is read (nlp/tagging/split_space.py): ``same`` (default)
+    the pipeline's space; ``auto`` (opt-in), with the ``auto`` embedding backend, mixed with the USE heads
+    when the file is embedded with MiniLM (an explicit backend reads every aspect in its own space); or a
+    spec.
     """
     if language not in (None, *NAME_LANGUAGES):
         raise InputError(f"--language: must be one of {', '.join(NAME_LANGUAGES)}, got {language!r}")
@@ -149,7 +155,8 @@ def run_analyze(
         raise InputError(f"input: file {str(path)!r} does not exist")
     records = load_records(path, text_column, id_column, rating_column, date_column, sheet)
     show = progress if progress is not None else len(records) >= PROGRESS_MIN_RECORDS
-    loader = tagger_loader(models_dir) if tagging else None
+    space = sentiment_space_for(embedding_backend, sentiment_space)
+    loader = tagger_loader(models_dir, sentiment_space=space) if tagging else None
     result = analyze_records(
         records,
         embedder=embedding_backend,
@@ -183,6 +190,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-tagging", action="store_true", help="skip stage/sentiment/emotion/effort tags")
     parser.add_argument("--models-dir", help="tagging artifacts (default: the ones in training/artifacts)")
     parser.add_argument(
+        "--sentiment-space",
+        default=DEFAULT_SENTIMENT_SPACE,
+        help="embedding space the sentiment heads read: same (default: the pipeline's), auto (opt-in: with "
+        "the auto backend on English, mixed with the USE heads) or an embedding spec",
+    )
+    parser.add_argument(
         "--language", choices=NAME_LANGUAGES, help="language of the names (default: the data's majority)"
     )
     args = parser.parse_args(argv)
@@ -191,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             args.input, args.text_column, args.id_column, args.rating_column, args.date_column, args.out,
             embedding_backend=args.embedding_backend, tagging=not args.no_tagging, models_dir=args.models_dir,
             sheet=args.sheet,
-            language=args.language,
+            language=args.language, sentiment_space=args.sentiment_space,
         )  # fmt: skip
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -227,6 +227,14 @@ def analyze(
     language: Annotated[
         str | None, typer.Option("--language", help="fr or en: language of the names (default: the data's).")
     ] = None,
+    sentiment_space: Annotated[
+        str | None,
+        typer.Option(
+            "--sentiment-space",
+            help="Space the sentiment heads read: same (default), auto (opt-in: with the auto backend on "
+            "English, mixed with the USE heads), or an embedding spec.",
+        ),
+    ] = None,
 ) -> None:
     """Run the whole pipeline on a CSV/.xlsx/JSONL file, without a server or database; JSON out, progress
     on stderr. Bad input (missing file or column) exits 2 with the reason on stderr.
@@ -234,6 +242,7 @@ def analyze(
     from pydantic import ValidationError
 
     from nlp.analyze_cli import InputError, run_analyze
+    from nlp.tagging.split_space import DEFAULT_SENTIMENT_SPACE
 
     try:
         settings = get_settings()
@@ -252,6 +261,7 @@ def analyze(
             models_dir=settings.models_dir,
             sheet=sheet,
             language=language,
+            sentiment_space=sentiment_space or DEFAULT_SENTIMENT_SPACE,
         )
     except InputError as exc:
         typer.echo(f"frictionmap analyze: {exc}", err=True)

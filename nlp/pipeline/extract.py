@@ -98,11 +98,12 @@ complaints. Calibrated by ``python -m training.calibrate_candidates`` on develop
 fitted on (XED FR/EN dev lines, a stable part of the *train* splits; Banking77 *train* queries) as the
 smallest value at which each language keeps ≥ 90 % of its truly negative lines with a one-standard-error
 margin (recall − SE ≥ 0.90), in every embedding space that language can be tagged in (French: USE;
-English: MiniLM alone, USE in mixed workspaces). With the heads retrained on every real train row (issue 10,
-branch i10-heads): French 0.20 (dev recall 0.923 ± 0.012, precision 0.780; 0.15 kept 0.898), English 0.20
-(MiniLM 0.909 ± 0.008, 0.15 kept 0.894; USE 0.911 at 0.15). Figures: training/reports/candidates.json,
-docs/benchmarks.md. Without a tagger the item's score decides instead (``score_polarity``), in the CLI and in
-the service alike.
+English: MiniLM, or USE — mixed workspaces, the service, and the CLI's ``auto`` on English corpora, whose
+sentiment is read in the USE space by nlp/tagging/split_space.py). With the heads retrained on every real
+train row (issue 10, branch i10-heads): French 0.20 (dev recall 0.923 ± 0.012, precision 0.780; 0.15 kept
+0.898), English 0.20 (MiniLM 0.909 ± 0.008, 0.15 kept 0.894; USE 0.911 at 0.15, 0.928 ± 0.007 at 0.20).
+Figures: training/reports/candidates.json, docs/benchmarks.md. Without a tagger the item's score decides
+instead (``score_polarity``), in the CLI and in the service alike.
 """
 
 

@@ -34,19 +34,20 @@ from nlp.tagging.artifacts import (
     read_model_card,
 )
 from nlp.tagging.document_expert import DocumentExpert, load_document_expert
-from nlp.tagging.effort_cues import _fold, lexicon_effort_type
+from nlp.tagging.effort_cues import _fold
 from nlp.tagging.features import build_features
-from nlp.tagging.fusion import SENTIMENT_CLASSES, fuse_sentiment, item_polarity, sentiment_score
+from nlp.tagging.fusion import SENTIMENT_CLASSES
 from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes, load_prototypes
 from nlp.tagging.taxonomy import Taxonomy, load_default_taxonomy
-from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
+from nlp.tagging.types import Tagger, UnitTags
+from nlp.tagging.unit_tags import EFFORT_THRESHOLD as EFFORT_THRESHOLD
+from nlp.tagging.unit_tags import NEGATIVE_EMOTIONS as NEGATIVE_EMOTIONS
+from nlp.tagging.unit_tags import POSITIVE_EMOTIONS as POSITIVE_EMOTIONS
+from nlp.tagging.unit_tags import AspectProbabilities, assemble_tags
 
 REQUIRED_HEADS = ("stage", "sentiment", "emotion", "effort")
-NEGATIVE_EMOTIONS = ("frustration", "anger", "disappointment", "confusion", "worry")
-POSITIVE_EMOTIONS = ("satisfaction", "delight", "trust")
 DEFAULT_STAGE_THRESHOLD = 0.35
 PROTOTYPE_STAGE_THRESHOLD = 0.30
-EFFORT_THRESHOLD = 0.5
 
 
 def _mix(a: np.ndarray, b: np.ndarray, weight: Any) -> np.ndarray:
@@ -270,6 +271,16 @@ class EmbeddingTagger:
         head = self._heads["effort"]
         return self._proba("effort", embeddings, texts)[:, head.classes.index("effort")]
 
+    def effort_type_proba(
+        self, texts: Sequence[str], embeddings: np.ndarray
+    ) -> tuple[tuple[str, ...] | None, np.ndarray | None]:
+        """The effort-type head's (classes, probabilities); (None, None) without one (a customer file may
+        hold a single effort type: the lexicon names it)."""
+        head = self._heads.get("effort_type")
+        if head is None:
+            return None, None
+        return head.classes, self._proba("effort_type", embeddings, texts)
+
     # -- the contract --------------------------------------------------------------------------------------
     def tag(
         self,
@@ -279,73 +290,63 @@ class EmbeddingTagger:
         ratings: Sequence[float | None] | None = None,
         nps: Sequence[int | None] | None = None,
     ) -> list[UnitTags]:
-        n = len(texts)
-        if embeddings.shape[0] != n or len(languages) != n:
-            raise ValueError(
-                f"tag: {n} texts but {embeddings.shape[0]} embeddings and {len(languages)} languages"
-            )
-        if ratings is not None and len(ratings) != n:
-            raise ValueError("tag: ratings must align with texts")
-        if nps is not None and len(nps) != n:
-            raise ValueError("tag: nps must align with texts")
-        if n == 0:
+        check_batch(texts, embeddings, languages, ratings, nps)
+        if not texts:
             return []
-        stage_ids, p_stage = self.stage_proba(texts, embeddings, languages)
-        p_sent = self.sentiment_proba(texts, embeddings)
-        emo_classes, p_emo = self.emotion_proba(texts, embeddings)
-        p_effort = self.effort_proba(texts, embeddings)
-        # The type head is optional: a customer file may hold a single effort type (the lexicon names it).
-        type_head = self._heads.get("effort_type")
-        p_type = self._proba("effort_type", embeddings, texts) if type_head is not None else None
+        space = (self, embeddings)
+        return assemble_tags(texts, gather_probabilities(texts, languages, space, space), ratings, nps)
 
-        masks = {
-            "negative": np.array([c in NEGATIVE_EMOTIONS for c in emo_classes]),
-            "positive": np.array([c in POSITIVE_EMOTIONS for c in emo_classes]),
-        }
-        out: list[UnitTags] = []
-        for i in range(n):
-            top = int(np.argmax(p_stage[i]))
-            conf = float(p_stage[i, top])
-            stage = stage_ids[top] if conf >= self.stage_threshold else UNKNOWN_STAGE
 
-            polarity = item_polarity(ratings[i] if ratings else None, nps[i] if nps else None)
-            ps = fuse_sentiment(p_sent[i], polarity)
-            sentiment = SENTIMENT_CLASSES[int(np.argmax(ps))]
+TaggerInSpace = tuple[EmbeddingTagger, np.ndarray]
+"""A tagger and the batch's vectors in its space."""
 
-            emotion: str | None = None
-            emo_conf = 0.0
-            allowed = {"negative": NEGATIVE_EMOTIONS, "positive": POSITIVE_EMOTIONS}.get(sentiment, ())
-            if allowed:
-                mask = masks[sentiment]
-                masked = np.where(mask, p_emo[i], 0.0)
-                total = float(masked.sum())
-                if total > 0:
-                    j = int(np.argmax(masked))
-                    emotion, emo_conf = emo_classes[j], float(masked[j] / total)
 
-            lex_type = lexicon_effort_type(texts[i])
-            effort = bool(p_effort[i] >= EFFORT_THRESHOLD)
-            model_type = (
-                type_head.classes[int(np.argmax(p_type[i]))]
-                if type_head is not None and p_type is not None
-                else None
-            )
-            effort_type = (lex_type or model_type) if effort else None
+def check_batch(
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    languages: Sequence[str],
+    ratings: Sequence[float | None] | None,
+    nps: Sequence[int | None] | None,
+) -> None:
+    """``tag``'s argument checks (every column aligned with the texts), shared by every tagger."""
+    n = len(texts)
+    if embeddings.shape[0] != n or len(languages) != n:
+        raise ValueError(
+            f"tag: {n} texts but {embeddings.shape[0]} embeddings and {len(languages)} languages"
+        )
+    if ratings is not None and len(ratings) != n:
+        raise ValueError("tag: ratings must align with texts")
+    if nps is not None and len(nps) != n:
+        raise ValueError("tag: nps must align with texts")
 
-            out.append(
-                UnitTags(
-                    stage=stage,
-                    stage_confidence=round(conf, 4),
-                    sentiment=sentiment,  # type: ignore[arg-type]
-                    sentiment_score=round(sentiment_score(ps), 4),
-                    emotion=emotion,
-                    emotion_confidence=round(emo_conf, 4),
-                    effort=effort,
-                    effort_type=effort_type,
-                    stage_probs={s: round(float(p), 4) for s, p in zip(stage_ids, p_stage[i], strict=True)},
-                )
-            )
-        return out
+
+def gather_probabilities(
+    texts: Sequence[str],
+    languages: Sequence[str],
+    stage: TaggerInSpace,
+    polar: TaggerInSpace,
+    emotion: TaggerInSpace | None = None,
+    effort: TaggerInSpace | None = None,
+) -> AspectProbabilities:
+    """Every aspect's probabilities, each read by the tagger (and vectors) given for it: ``stage`` the
+    stage; ``polar`` the sentiment, and emotion and effort unless ``emotion`` / ``effort`` name another.
+    The single-space tagger passes itself for all of them; nlp/tagging/split_space.py passes two spaces."""
+    emotion = emotion or polar
+    effort = effort or polar
+    stage_ids, p_stage = stage[0].stage_proba(texts, stage[1], languages)
+    emo_classes, p_emo = emotion[0].emotion_proba(texts, emotion[1])
+    type_classes, p_type = effort[0].effort_type_proba(texts, effort[1])
+    return AspectProbabilities(
+        stage_ids=stage_ids,
+        stage=p_stage,
+        stage_threshold=stage[0].stage_threshold,
+        sentiment=polar[0].sentiment_proba(texts, polar[1]),
+        emotion_classes=emo_classes,
+        emotion=p_emo,
+        effort=effort[0].effort_proba(texts, effort[1]),
+        effort_type_classes=type_classes,
+        effort_type=p_type,
+    )
 
 
 def load_tagger(
@@ -404,16 +405,25 @@ def load_tagger(
 
 
 def tagger_loader(
-    models_dir: Path | str | None = None, taxonomy: Taxonomy | None = None
-) -> Callable[[Embedder], EmbeddingTagger | None]:
+    models_dir: Path | str | None = None,
+    taxonomy: Taxonomy | None = None,
+    sentiment_space: str = "same",
+) -> Callable[[Embedder], Tagger | None]:
     """For ``analyze_records(tagger_loader=...)``: the tagger for whichever embedder the pipeline resolved,
-    or None (with a warning) when no artifacts were trained in that space — mining still runs, untagged."""
+    or None (with a warning) when no artifacts were trained in that space — mining still runs, untagged.
 
-    def load(embedder: Embedder) -> EmbeddingTagger | None:
+    ``sentiment_space``: where sentiment is read — ``same`` (the pipeline's space), ``auto`` (the USE space
+    when the pipeline embeds with MiniLM; the CLI's default under ``auto``, see
+    ``nlp.tagging.split_space.sentiment_space_for``), or an embedding spec."""
+    # Imported here: split_space builds on this module's tagger.
+    from nlp.tagging.split_space import load_split_tagger
+
+    def load(embedder: Embedder) -> Tagger | None:
         try:
-            return load_tagger(models_dir, embedder.model_id, taxonomy=taxonomy, encode=embedder.encode)
+            tagger = load_tagger(models_dir, embedder.model_id, taxonomy=taxonomy, encode=embedder.encode)
         except ModelMismatchError as exc:
             warnings.warn(f"tagging disabled: {exc}", stacklevel=2)
             return None
+        return load_split_tagger(tagger, sentiment_space, models_dir)
 
     return load

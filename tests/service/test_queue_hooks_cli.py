@@ -15,6 +15,7 @@ from huey import MemoryHuey
 from sqlmodel import Session
 from typer.testing import CliRunner
 
+from nlp.tagging.split_space import DEFAULT_SENTIMENT_SPACE
 from service.cli import app as cli_app
 from service.feedback import hooks
 from service.queue import _ThreadConsumer, build_huey, huey, load_task_modules
@@ -182,6 +183,10 @@ def test_cli_analyze_delegates_to_nlp(tmp_path: Path, monkeypatch: pytest.Monkey
     # An explicit FRICTIONMAP_EMBEDDING_BACKEND is honoured; the default "auto" lets the CLI choose per file.
     assert kwargs[0]["embedding_backend"] == "sentence-transformers:all-MiniLM-L6-v2"
     assert Settings.model_fields["embedding_backend"].default == "auto"
+    assert kwargs[0]["sentiment_space"] == DEFAULT_SENTIMENT_SPACE == "same"  # one space unless asked
+    again = CliRunner().invoke(cli_app, ["analyze", str(data), "--sentiment-space", "auto"])
+    assert again.exit_code == 0, again.output
+    assert kwargs[1]["sentiment_space"] == "auto"
 
 
 @pytest.mark.redis

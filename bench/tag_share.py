@@ -1,0 +1,65 @@
+"""``python -m bench.tag_share``: what tagging adds to the CLI pipeline's wall time (issue 10: ≤ 25 %).
+
+For each set, ``analyze_records`` as ``frictionmap analyze`` runs it (``auto`` backend, the CLI's tagger for
+``--sentiment-space``), models warm (one untimed run first), ``--repeats`` timed runs; per run the pipeline's
+own step timers: ``tag`` (the tagger's calls, a second encoder pass included when sentiment is read in
+another space) against the rest of ``total``. Reported: the median of each over the runs, and
+``tag / (total − tag)`` — the share tagging adds to the pipeline's wall time. Sets: Banking77 test queries
+(short) and CFPB narratives (long), the first ``--n`` documents of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.datasets import DEFAULT_DIR
+from bench.sentiment_data import banking77_all, cfpb
+from nlp.pipeline import analyze_records
+from nlp.tagging.split_space import DEFAULT_SENTIMENT_SPACE, sentiment_space_for
+from nlp.tagging.tagger import tagger_loader
+
+LOADERS = {"banking77": banking77_all, "cfpb": cfpb}
+
+
+def measure(texts: Sequence[str], sentiment_space: str, repeats: int) -> dict[str, Any]:
+    loader = tagger_loader(sentiment_space=sentiment_space_for("auto", sentiment_space))
+    records = [{"text": t} for t in texts]
+    analyze_records(records, embedder="auto", tagger_loader=loader)  # warm: models loaded, caches filled
+    runs = [analyze_records(records, embedder="auto", tagger_loader=loader).timings for _ in range(repeats)]
+    med = {k: round(statistics.median(r[k] for r in runs), 3) for k in ("embed", "tag", "total")}
+    shares = [r["tag"] / (r["total"] - r["tag"]) for r in runs]
+    return {
+        **med,
+        "tag_added_share_median": round(statistics.median(shares), 4),
+        "tag_added_share_runs": [round(s, 4) for s in shares],
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.tag_share", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--datasets", type=Path, default=DEFAULT_DIR)
+    parser.add_argument("--sets", default="banking77,cfpb")
+    parser.add_argument("--n", type=int, default=1000, help="first N documents of each set")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sentiment-space", default=DEFAULT_SENTIMENT_SPACE)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    out: dict[str, Any] = {"sentiment_space": args.sentiment_space, "n": args.n, "sets": {}}
+    for name in args.sets.split(","):
+        texts = [d.text for d in LOADERS[name](args.datasets.resolve())[: args.n]]
+        out["sets"][name] = measure(texts, args.sentiment_space, args.repeats)
+        print(name, json.dumps(out["sets"][name]), file=sys.stderr, flush=True)
+    print(json.dumps(out, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
