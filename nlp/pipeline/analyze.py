@@ -25,6 +25,7 @@ from nlp.scoring.priority import PriorityConfig
 from nlp.tagging.aggregate import PainPointTags, aggregate_pain_point, effort_by_stage
 from nlp.tagging.document_expert import DocumentExpert, document_sentiments_flat
 from nlp.tagging.types import Tagger, UnitTags
+from nlp.tagging.unit_tags import NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
 from nlp.themes.clustering import ClusterParams
 from nlp.themes.naming import majority_language
 
@@ -136,9 +137,12 @@ def _documents(
         if tags is not None and members:
             member_tags = [tags[i] for i in members]
             doc_tags = theme_tags(member_tags)
-            doc_stage, doc_emotion = doc_tags.stage, doc_tags.dominant_emotion
+            doc_stage = doc_tags.stage
             doc_effort = doc_tags.effort_share > 0
             doc_sentiment = sentiments[row]
+            doc_emotion = document_emotion(member_tags, doc_sentiment) or (
+                doc_tags.dominant_emotion if doc_sentiment == "neutral" else None
+            )
         elif rec.rating is not None:
             polarity = score_polarity(rec.rating, rec.nps, scale)
             doc_sentiment = {-1: "negative", 0: "neutral", 1: "positive"}[polarity]
@@ -156,6 +160,20 @@ def _documents(
             )
         )
     return documents
+
+
+def document_emotion(tags: Sequence[UnitTags], sentiment: str | None) -> str | None:
+    """The most frequent emotion among a polar document's units that fits its verdict; None for a neutral or
+    unknown verdict (the caller keeps the plain majority there).
+
+    Why: units carry emotions of both signs ("Delivery was fast, but the refund never arrived": satisfaction,
+    frustration), and a plain majority could name "satisfaction" for a document called negative. The unit
+    tagger never lets an emotion contradict its unit's sentiment; the document follows the same gate."""
+    allowed = {"negative": NEGATIVE_EMOTIONS, "positive": POSITIVE_EMOTIONS}.get(sentiment or "")
+    if allowed is None:
+        return None
+    counts = Counter(t.emotion for t in tags if t.emotion in allowed)
+    return counts.most_common(1)[0][0] if counts else None  # ties: the first met, as theme_tags
 
 
 def _ranked(pairs: Sequence[tuple[str | None, float | None]]) -> list[str]:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from nlp.pipeline import Record, analyze_records, contextualize
+from nlp.pipeline.analyze import document_emotion
 from nlp.tagging.types import UnitTags
 
 COMPLAINTS = {
@@ -120,6 +121,33 @@ def test_tagger_drives_candidates_and_fields(hashing_embedder) -> None:
     assert {p.sentiment for p in res.pain_points} == {"negative"}
     assert "delivery" in {p.stage for p in res.pain_points}
     assert res.opportunities and res.units[0].emotion == "frustration"
+
+
+def _unit(sentiment: str, emotion: str | None) -> UnitTags:
+    return UnitTags(
+        stage="delivery",
+        stage_confidence=0.9,
+        sentiment=sentiment,  # type: ignore[arg-type]
+        sentiment_score=0.0,
+        emotion=emotion,
+        emotion_confidence=0.7,
+        effort=False,
+        effort_type=None,
+    )
+
+
+def test_a_documents_emotion_fits_its_verdict() -> None:
+    """ "Delivery was fast, but the refund never arrived, again": satisfaction once, frustration once, anger
+    once; a negative document names a negative emotion even where a positive one comes first or ties."""
+    tags = [
+        _unit("positive", "satisfaction"),
+        _unit("positive", "satisfaction"),
+        _unit("negative", "frustration"),
+    ]
+    assert document_emotion(tags, "negative") == "frustration"
+    assert document_emotion(tags, "positive") == "satisfaction"
+    assert document_emotion(tags, "neutral") is None and document_emotion(tags, None) is None
+    assert document_emotion([_unit("positive", "delight")], "negative") is None
 
 
 def test_tagger_in_another_space_is_refused(hashing_embedder) -> None:
