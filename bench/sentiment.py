@@ -54,6 +54,7 @@ from bench.sentiment_data import (
 from bench.sentiment_parallel import bench_parallel
 from nlp.embeddings import get_embedder, resolve_spec
 from nlp.pipeline import ExtractedUnits, Record, extract_units, theme_tags
+from nlp.pipeline.analyze import document_emotion
 from nlp.tagging.document_expert import document_sentiments
 from nlp.tagging.split_space import (
     DEFAULT_SENTIMENT_SPACE,
@@ -153,7 +154,8 @@ class Runner:
             agg = theme_tags(tags)
             n_cand = int(sum(units.polarity[i] == -1 for i in idx))
             neg = any(x.sentiment == "negative" for x in tags)
-            out.append(DocOut(sentiment, agg.stage, agg.dominant_emotion, n_cand > 0, neg, len(idx), n_cand))
+            emotion = document_emotion(tags, sentiment)  # the pipeline's own document emotion
+            out.append(DocOut(sentiment, agg.stage, emotion, n_cand > 0, neg, len(idx), n_cand))
         return units.model_id, out
 
     def save(self) -> None:

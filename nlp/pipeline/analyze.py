@@ -140,9 +140,7 @@ def _documents(
             doc_stage = doc_tags.stage
             doc_effort = doc_tags.effort_share > 0
             doc_sentiment = sentiments[row]
-            doc_emotion = document_emotion(member_tags, doc_sentiment) or (
-                doc_tags.dominant_emotion if doc_sentiment == "neutral" else None
-            )
+            doc_emotion = document_emotion(member_tags, doc_sentiment)
         elif rec.rating is not None:
             polarity = score_polarity(rec.rating, rec.nps, scale)
             doc_sentiment = {-1: "negative", 0: "neutral", 1: "positive"}[polarity]
@@ -163,17 +161,15 @@ def _documents(
 
 
 def document_emotion(tags: Sequence[UnitTags], sentiment: str | None) -> str | None:
-    """The most frequent emotion among a polar document's units that fits its verdict; None for a neutral or
-    unknown verdict (the caller keeps the plain majority there).
+    """The most frequent emotion among a polar document's units that fits its verdict (None if none does);
+    for a neutral or unknown verdict, the most frequent of all (ties: the first met, as ``theme_tags``).
 
     Why: units carry emotions of both signs ("Delivery was fast, but the refund never arrived": satisfaction,
     frustration), and a plain majority could name "satisfaction" for a document called negative. The unit
     tagger never lets an emotion contradict its unit's sentiment; the document follows the same gate."""
     allowed = {"negative": NEGATIVE_EMOTIONS, "positive": POSITIVE_EMOTIONS}.get(sentiment or "")
-    if allowed is None:
-        return None
-    counts = Counter(t.emotion for t in tags if t.emotion in allowed)
-    return counts.most_common(1)[0][0] if counts else None  # ties: the first met, as theme_tags
+    counts = Counter(t.emotion for t in tags if t.emotion and (allowed is None or t.emotion in allowed))
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _ranked(pairs: Sequence[tuple[str | None, float | None]]) -> list[str]:
