@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from nlp.embeddings import Embedder
+from nlp.embeddings import Embedder, check_spec
 from nlp.pipeline import AnalysisResult, Record, analyze_records
-from nlp.tagging.split_space import DEFAULT_SENTIMENT_SPACE, sentiment_space_for
+from nlp.tagging.split_space import DEFAULT_SENTIMENT_SPACE, check_sentiment_space, sentiment_space_for
 from nlp.tagging.tagger import tagger_loader
 from nlp.text.tabular import TableError, read_csv
 from nlp.text.tabular import records as table_records
@@ -150,6 +150,15 @@ def run_analyze(
     """
     if language not in (None, *NAME_LANGUAGES):
         raise InputError(f"--language: must be one of {', '.join(NAME_LANGUAGES)}, got {language!r}")
+    try:  # before the file is read and a model loaded
+        if isinstance(embedding_backend, str):
+            check_spec(embedding_backend)
+    except ValueError as exc:
+        raise InputError(f"--embedding-backend: {exc}") from exc
+    try:
+        check_sentiment_space(sentiment_space)
+    except ValueError as exc:
+        raise InputError(f"--sentiment-space: {exc}") from exc
     path = Path(input_path)
     if not path.is_file():
         raise InputError(f"input: file {str(path)!r} does not exist")

@@ -29,7 +29,7 @@ from nlp.embeddings._base import (
     Embedder,
     encode_unique,
 )
-from nlp.embeddings.registry import BACKENDS, get_embedder, resolve_spec
+from nlp.embeddings.registry import BACKENDS, check_spec, get_embedder, resolve_spec
 
 __all__ = [
     "AUTO_SPEC",
@@ -39,6 +39,7 @@ __all__ = [
     "ST_PREFIX",
     "USE_SPEC",
     "Embedder",
+    "check_spec",
     "encode_unique",
     "get_embedder",
     "resolve_spec",

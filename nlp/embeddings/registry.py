@@ -59,6 +59,28 @@ def _split_spec(spec: str) -> tuple[str, str]:
     return head + sep, arg
 
 
+def check_spec(spec: str) -> str:
+    """``spec`` stripped, or ``ValueError`` naming the rule, without loading anything: a typo in a command
+    line must be refused before the file is read and a model loaded (``concat:`` checks each part)."""
+    spec = spec.strip()
+    if spec == AUTO_SPEC:
+        return spec
+    key, arg = _split_spec(spec)
+    if key not in BACKENDS:
+        raise ValueError(
+            f"unknown spec {spec!r}; expected 'auto', 'use-multilingual' or "
+            "'sentence-transformers:<model name or local path>'"
+        )
+    if key != USE_SPEC and not arg.strip():
+        raise ValueError(f"{key!r} needs a model name or local path")
+    if key == CONCAT_PREFIX:
+        for part in arg.split("+"):
+            if part.strip() == AUTO_SPEC:
+                raise ValueError("'auto' cannot be a part of 'concat:'")
+            check_spec(part)
+    return spec
+
+
 def resolve_spec(spec: str, languages: Sequence[str] | None = None) -> str:
     """Turn ``auto`` into a concrete spec; any other spec passes through (stripped).
 

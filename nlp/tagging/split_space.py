@@ -40,7 +40,15 @@ from typing import Any
 
 import numpy as np
 
-from nlp.embeddings import AUTO_SPEC, MINILM_SPEC, USE_SPEC, Embedder, encode_unique, get_embedder
+from nlp.embeddings import (
+    AUTO_SPEC,
+    MINILM_SPEC,
+    USE_SPEC,
+    Embedder,
+    check_spec,
+    encode_unique,
+    get_embedder,
+)
 from nlp.tagging.artifacts import ModelMismatchError
 from nlp.tagging.document_expert import DocumentExpert
 from nlp.tagging.tagger import EmbeddingTagger, check_batch, gather_probabilities, load_tagger
@@ -198,6 +206,20 @@ def sentiment_space_for(embedding_spec: str | Embedder, setting: str = DEFAULT_S
     ):
         return SENTIMENT_SPACE_SAME
     return setting.strip()
+
+
+def check_sentiment_space(setting: str) -> str:
+    """``setting`` stripped, or ``ValueError`` naming the rule (nothing loaded): ``same``, ``auto`` or an
+    embedding spec other than ``auto``."""
+    setting = setting.strip()
+    if setting in (SENTIMENT_SPACE_SAME, SENTIMENT_SPACE_AUTO):
+        return setting
+    if not setting:
+        raise ValueError("expected 'same', 'auto' or an embedding spec, got ''")
+    try:
+        return check_spec(setting)
+    except ValueError as exc:
+        raise ValueError(f"expected 'same', 'auto' or an embedding spec: {exc}") from exc
 
 
 def polar_space_spec(setting: str, pipeline_model_id: str, get: EmbedderGetter | None = None) -> str | None:

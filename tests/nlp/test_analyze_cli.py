@@ -105,6 +105,35 @@ def test_language_flag_is_checked(tmp_path: Path) -> None:
         run_analyze(src, language="de")
 
 
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        (["--embedding-backend", "minilm"], "--embedding-backend: unknown spec 'minilm'"),
+        (["--embedding-backend", "sentence-transformers:"], "needs a model name"),
+        (["--embedding-backend", "concat:use-multilingual+bar"], "unknown spec 'bar'"),
+        (["--sentiment-space", "use"], "--sentiment-space: expected 'same', 'auto' or an embedding spec"),
+        (["--sentiment-space", " "], "--sentiment-space: expected"),
+    ],
+)
+def test_bad_backend_or_sentiment_space_is_exit_2_before_any_model_loads(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    flags: list[str],
+    named: str,
+) -> None:
+    src = tmp_path / "in.csv"
+    _write_csv(src)
+
+    def no_model(*_a: object, **_k: object) -> None:
+        raise AssertionError("a model was loaded for a refused command line")
+
+    monkeypatch.setattr("nlp.analyze_cli.analyze_records", no_model)
+    assert main([str(src), "--text-column", "avis", *flags]) == 2
+    err = capsys.readouterr().err
+    assert named in err and "Traceback" not in err
+
+
 def test_priority_and_components_as_the_api(tmp_path: Path, hashing_embedder) -> None:
     src, out = tmp_path / "in.csv", tmp_path / "out.json"
     _write_csv(src)

@@ -147,6 +147,15 @@ def test_cli_analyze_bad_embedding_backend_is_exit_2(tmp_path: Path, monkeypatch
     assert "embedding_backend" in result.stderr and "sentence-transformers:" in result.stderr
 
 
+def test_cli_analyze_bad_sentiment_space_is_exit_2(tmp_path: Path) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text("text\nLivraison en retard\n", encoding="utf-8")
+    result = CliRunner().invoke(cli_app, ["analyze", str(data), "--sentiment-space", "use"])
+    assert result.exit_code == 2, result.output
+    assert "--sentiment-space" in result.stderr and "'same', 'auto'" in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_cli_analyze_delegates_to_nlp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import types
 
