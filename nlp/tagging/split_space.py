@@ -71,9 +71,12 @@ class SplitSpaceTagger:
         polar_embedder: Embedder,
         moved: Collection[str] = ("sentiment",),
         sentiment_weight: float = 1.0,
+        sentiment_gate: float | None = None,
     ) -> None:
         if not 0.0 < sentiment_weight <= 1.0:
             raise ValueError(f"sentiment_weight must be in (0, 1], got {sentiment_weight}")
+        if sentiment_gate is not None and not 0.0 < sentiment_gate <= 1.0:
+            raise ValueError(f"sentiment_gate must be in (0, 1] or None, got {sentiment_gate}")
         unknown = sorted(set(moved) - set(MOVABLE))
         if unknown or "sentiment" not in moved:
             raise ValueError(f"moved aspects must include sentiment, within {MOVABLE}; got {sorted(moved)}")
@@ -87,7 +90,8 @@ class SplitSpaceTagger:
         self._embedder = polar_embedder
         self.moved = frozenset(moved)
         self.sentiment_weight = sentiment_weight
-        self._cache: tuple[tuple[str, ...], np.ndarray] | None = None
+        self.sentiment_gate = sentiment_gate
+        self._cache: tuple[dict[str, int], np.ndarray] | None = None
 
     @property
     def model_id(self) -> str:
@@ -110,15 +114,26 @@ class SplitSpaceTagger:
         return self.primary.document_expert
 
     def polar_vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """The texts' vectors in the second space; the last batch's are kept (``tag`` then the adaptation's
-        ``sentiment_proba`` over the same texts encode once)."""
-        key = tuple(texts)
+        """The texts' vectors in the second space; the last encoded batch's are kept, so ``tag`` then the
+        adaptation's ``sentiment_proba`` over the same texts (or any part of them) encode once."""
         cache = self._cache  # read once: another thread may replace it
-        if cache is not None and cache[0] == key:
-            return cache[1]
-        vectors = encode_unique(self._embedder, key)
-        self._cache = (key, vectors)
+        if cache is not None:
+            index, known = cache
+            rows = [index.get(t, -1) for t in texts]
+            if -1 not in rows:
+                return known[np.asarray(rows, dtype=np.int64)]
+        vectors = encode_unique(self._embedder, texts)
+        self._cache = ({t: i for i, t in enumerate(texts)}, vectors)
         return vectors
+
+    def gated(self, own: np.ndarray) -> np.ndarray:
+        """Which units get the second opinion: all without a gate; with one, those whose pipeline-space
+        (text-only) sentiment is uncertain, its top-class probability below ``sentiment_gate``. The rest keep
+        the pipeline space's probabilities and are never encoded in the second space (issue 10: a convex mix
+        can only move an outcome the first head is unsure of, and the second encoder pass is the cost)."""
+        if self.sentiment_gate is None:
+            return np.ones(own.shape[0], dtype=bool)
+        return np.asarray(own.max(axis=1) < self.sentiment_gate)
 
     def _space(
         self, aspect: str, embeddings: np.ndarray, texts: Sequence[str]
@@ -136,15 +151,26 @@ class SplitSpaceTagger:
         """The second space's sentiment probabilities over the texts' own vectors in that space, mixed with
         the pipeline space's (over ``embeddings``) at ``1 − sentiment_weight``; at weight 1 the
         ``embeddings`` are not read (the adaptation hands over the clustering vectors)."""
-        own = self.primary.sentiment_proba(texts, embeddings) if self.sentiment_weight < 1.0 else None
+        own = self.primary.sentiment_proba(texts, embeddings) if self._reads_own else None
         return self._mixed(own, texts)
 
+    @property
+    def _reads_own(self) -> bool:
+        return self.sentiment_weight < 1.0 or self.sentiment_gate is not None
+
     def _mixed(self, own: np.ndarray | None, texts: Sequence[str]) -> np.ndarray:
-        other = self.polar.sentiment_proba(texts, self.polar_vectors(texts))
+        """The one rule ``tag`` and ``sentiment_proba`` share: the gated units (:meth:`gated`, over the
+        pipeline space's probabilities of the vectors each was handed) get the mix, the rest ``own``."""
         if own is None:
-            return other
-        w = self.sentiment_weight
-        return np.asarray((1.0 - w) * own + w * other)
+            return self.polar.sentiment_proba(texts, self.polar_vectors(texts))
+        rows = np.flatnonzero(self.gated(own))
+        out = np.array(own, dtype=np.float64, copy=True)
+        if rows.size:
+            sub = [texts[i] for i in rows.tolist()]
+            other = self.polar.sentiment_proba(sub, self.polar_vectors(sub))
+            w = self.sentiment_weight
+            out[rows] = (1.0 - w) * out[rows] + w * other
+        return out
 
     def emotion_proba(
         self, texts: Sequence[str], embeddings: np.ndarray
@@ -175,7 +201,7 @@ class SplitSpaceTagger:
             emotion=self._space("emotion", embeddings, texts),
             effort=self._space("effort", embeddings, texts),
         )
-        own = p.sentiment if self.sentiment_weight < 1.0 else None
+        own = p.sentiment if self._reads_own else None
         p = replace(p, sentiment=self._mixed(own, texts))
         return assemble_tags(texts, p, ratings, nps)
 
