@@ -220,6 +220,11 @@ AUTO_POLAR_SPACE: dict[str, str] = {MINILM_SPEC: USE_SPEC}
 # (the share that raised XED EN dev without lowering the seed corpus's held-out English units).
 AUTO_MOVED: tuple[str, ...] = ("sentiment",)
 AUTO_SENTIMENT_WEIGHT = 0.25
+# ... and only for the units whose MiniLM sentiment is uncertain (top-class probability below this; the others
+# keep MiniLM's and are never encoded in USE): the cheapest gate of round 3 (training/split_space_dev.py
+# --gates; docs/benchmarks.md, "a gated second opinion") whose dev 3-class figures stay within 0.003 of the
+# ungated mix. It sends about half the short Banking77 queries' units to USE instead of all of them.
+AUTO_SENTIMENT_GATE = 0.6
 EmbedderGetter = Callable[[str], Embedder]
 
 
@@ -272,8 +277,9 @@ def load_split_tagger(
 ) -> EmbeddingTagger | SplitSpaceTagger:
     """``primary`` (the pipeline space's tagger) itself, or a :class:`SplitSpaceTagger` reading sentiment in
     the space ``setting`` names (:func:`polar_space_spec`): under ``auto`` mixed with the pipeline space's at
-    :data:`AUTO_SENTIMENT_WEIGHT`, a space named explicitly alone. Under ``auto``, a second space without
-    artifacts in ``models_dir`` keeps the single space (with a warning); one named explicitly must have them.
+    :data:`AUTO_SENTIMENT_WEIGHT` for the units below :data:`AUTO_SENTIMENT_GATE`, a space named explicitly
+    alone (every unit). Under ``auto``, a second space without artifacts in ``models_dir`` keeps the single
+    space (with a warning); one named explicitly must have them.
     ``get``: spec → embedder (default ``get_embedder``; the benches pass a cached one)."""
     spec = polar_space_spec(setting, primary.model_id, get)
     if spec is None:
@@ -286,5 +292,8 @@ def load_split_tagger(
             raise
         warnings.warn(f"sentiment read in the pipeline's space: {exc}", stacklevel=2)
         return primary
-    weight = AUTO_SENTIMENT_WEIGHT if setting.strip() == SENTIMENT_SPACE_AUTO else 1.0
-    return SplitSpaceTagger(primary, polar, embedder, AUTO_MOVED if moved is None else moved, weight)
+    if setting.strip() == SENTIMENT_SPACE_AUTO:
+        weight, gate = AUTO_SENTIMENT_WEIGHT, AUTO_SENTIMENT_GATE
+    else:
+        weight, gate = 1.0, None
+    return SplitSpaceTagger(primary, polar, embedder, AUTO_MOVED if moved is None else moved, weight, gate)
