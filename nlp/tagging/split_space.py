@@ -8,7 +8,10 @@ better (USE calls many plain complaints neutral). So the stage, emotion and effo
 pipeline's MiniLM vectors by that space's tagger, and the sentiment probabilities are a mix of that tagger's
 and the USE tagger's over USE vectors this tagger encodes itself from the unit texts (one USE pass per unit,
 about 7× cheaper than the MiniLM pass the pipeline already paid). The share and the aspects were chosen on
-development data (training/split_space_dev.py).
+development data (training/split_space_dev.py). Under ``auto`` (the CLI's default) only the units whose
+MiniLM sentiment is uncertain get the mix and are encoded in USE (:meth:`SplitSpaceTagger.gated`, branch
+i10-gate: a convex mix can only move an outcome the first head is unsure of; the gate too was chosen on
+development data).
 
 The contract, coupling by coupling:
 - ``model_id`` is the *pipeline's* space (the vectors ``tag`` receives), so extract.py's refusal of a tagger
@@ -18,13 +21,14 @@ The contract, coupling by coupling:
   sentiment that was fused here (the mix, then the rating), whichever space each came from.
 - ``sentiment_proba`` (the generic head of the per-workspace adaptation, nlp/pipeline/adapt.py) mixes the
   same way: the second space over its own vectors of the texts, the pipeline space's over the vectors it is
-  handed (the clustering vectors, as for the single-space tagger). The adapted head itself is fitted on the
+  handed (the clustering vectors, as for the single-space tagger), the gate included (one rule: it reads the
+  pipeline space's probabilities of the vectors each call is handed). The adapted head itself is fitted on the
   vectors the caller holds (MiniLM): it is the corpus's own head, not a shipped one.
 - ``document_expert`` is the pipeline space's (it reads the mean of the units' pipeline vectors, as analyze.py
   hands them over); chosen against the USE expert on development data.
 - Candidate threshold: English was calibrated in both spaces (training/reports/candidates.json) and the mix
-  keeps its XED EN dev recall at 0.20 above 0.90 with the one-SE margin, so ``PAIN_CANDIDATE_MAX_SCORE``
-  applies unchanged.
+  keeps its XED EN dev recall at 0.20 above 0.90 with the one-SE margin (ungated 0.921, gated 0.918 ± 0.008),
+  so ``PAIN_CANDIDATE_MAX_SCORE`` applies unchanged.
 - The service never builds one (service/analysis/nlp_backend.py loads a single-space tagger, and its ``auto``
   is USE): its stored tags, re-tagging and adaptation read one space. Nor does an explicitly named embedding
   backend (:func:`sentiment_space_for`), so the CLI and the service agree whenever they name the same one.
@@ -208,10 +212,11 @@ class SplitSpaceTagger:
 
 SENTIMENT_SPACE_AUTO = "auto"
 SENTIMENT_SPACE_SAME = "same"
-# Not the default (docs/benchmarks.md, same section): every labelled row rose, but the second encoder pass
-# made tagging add 25.7 % to the warm pipeline's wall time on short English queries (Banking77; target 25 %).
-# ``auto`` is the opt-in; flipping this constant makes it the CLI's default.
-DEFAULT_SENTIMENT_SPACE = SENTIMENT_SPACE_SAME
+# The CLI's default since the gate (docs/benchmarks.md, "a gated second opinion for English sentiment"):
+# ungated, the second encoder pass made tagging add 25.7 % to the warm pipeline's wall time on short English
+# queries (Banking77; target 25 %); gated (:data:`AUTO_SENTIMENT_GATE`), about half the units are encoded
+# and tagging adds about half as much. ``same`` (one space, as the service) stays a setting.
+DEFAULT_SENTIMENT_SPACE = SENTIMENT_SPACE_AUTO
 # ``auto``: the space ``auto`` embedded with → the space its sentiment is read in, where measured better
 # (docs/benchmarks.md, "English sentiment in the USE space under auto"). A space not listed keeps its heads.
 AUTO_POLAR_SPACE: dict[str, str] = {MINILM_SPEC: USE_SPEC}

@@ -144,7 +144,8 @@ def test_a_sentiment_mix_of_both_spaces(two_spaces: Path) -> None:
             SplitSpaceTagger(primary, polar, second, sentiment_weight=bad)
 
 
-GATED_TEXTS = TEXTS + [
+GATED_TEXTS = [
+    *TEXTS,
     "Refund still not received after three weeks.",
     "Thanks, the agent was very helpful.",
     "I changed my address yesterday.",
@@ -225,7 +226,7 @@ def test_mismatched_spaces_are_still_refused(two_spaces: Path) -> None:
 
 
 def test_the_setting(two_spaces: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert sentiment_space_for("auto") == "same"  # the default setting: one space (opt-in below)
+    assert sentiment_space_for("auto") == "auto"  # the default setting: the gated split under auto
     assert sentiment_space_for("auto", "auto") == "auto"
     assert (
         sentiment_space_for(MINILM_SPEC, "auto") == "same"
@@ -298,9 +299,9 @@ def test_pipeline_tags_sentiment_from_the_second_space(
 
 @pytest.mark.slow
 def test_cli_auto_on_english_reads_sentiment_in_use_and_the_service_does_not(tmp_path: Path) -> None:
-    """The shipped artifacts: ``frictionmap analyze`` on an English file (``auto`` → MiniLM) tags in one space
-    by default and mixes in the USE sentiment heads with ``--sentiment-space auto``; an explicit backend and
-    the service's loader keep one space."""
+    """The shipped artifacts: ``frictionmap analyze`` on an English file (``auto`` → MiniLM) mixes in the USE
+    sentiment heads by default (gated) and tags in one space with ``--sentiment-space same``; an explicit
+    backend and the service's loader keep one space."""
     from nlp.embeddings import get_embedder
     from nlp.tagging.tagger import shipped_models_dir
     from service.analysis.nlp_backend import _load_tagger
@@ -313,7 +314,9 @@ def test_cli_auto_on_english_reads_sentiment_in_use_and_the_service_does_not(tmp
     assert isinstance(
         tagger_loader(sentiment_space=sentiment_space_for(MINILM_SPEC, "auto"))(mini), EmbeddingTagger
     )
-    assert isinstance(tagger_loader(sentiment_space=sentiment_space_for("auto"))(mini), EmbeddingTagger)
+    assert isinstance(tagger_loader(sentiment_space=sentiment_space_for("auto"))(mini), SplitSpaceTagger)
+    one_space = tagger_loader(sentiment_space=sentiment_space_for("auto", "same"))(mini)
+    assert isinstance(one_space, EmbeddingTagger)
     use = get_embedder(USE_SPEC)
     assert isinstance(
         tagger_loader(sentiment_space=sentiment_space_for("auto", "auto"))(use), EmbeddingTagger
@@ -326,16 +329,17 @@ def test_cli_auto_on_english_reads_sentiment_in_use_and_the_service_does_not(tmp
     path = tmp_path / "in.csv"
     lines = ["My parcel never arrived and nobody answers.", "Great support, thanks a lot!"] * 3
     path.write_text("text\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    default = run_analyze(path, out=tmp_path / "default.json", progress=False)
+    single = run_analyze(path, out=tmp_path / "same.json", progress=False, sentiment_space="same")
     one = split.primary.tag(
-        [u.text for u in default.units],
-        mini.encode([u.text for u in default.units]),
-        ["en"] * len(default.units),
+        [u.text for u in single.units],
+        mini.encode([u.text for u in single.units]),
+        ["en"] * len(single.units),
     )
-    assert [u.sentiment_score for u in default.units] == [t.sentiment_score for t in one]
-    result = run_analyze(path, out=tmp_path / "out.json", progress=False, sentiment_space="auto")
+    assert [u.sentiment_score for u in single.units] == [t.sentiment_score for t in one]
+    result = run_analyze(path, out=tmp_path / "out.json", progress=False)  # the default: auto
     assert result.model_id == mini.model_id
     texts = [u.text for u in result.units]
     expected = split.tag(texts, mini.encode(texts), ["en"] * len(texts))
     assert split.sentiment_weight == split_space.AUTO_SENTIMENT_WEIGHT
+    assert split.sentiment_gate == split_space.AUTO_SENTIMENT_GATE
     assert [u.sentiment_score for u in result.units] == [t.sentiment_score for t in expected]
