@@ -95,8 +95,9 @@ class Runner:
     """One embedder and tagger per resolved backend, shared by every set.
 
     The tagger is the CLI's: under the ``auto`` backend, sentiment is read in the space ``sentiment_space``
-    names (``split_space.sentiment_space_for``: ``same``, the default, or the opt-in ``auto``, which mixes
-    in USE when ``auto`` picks MiniLM); a forced backend reads every aspect in its own space unless told."""
+    names (``split_space.sentiment_space_for``: ``auto``, the default, which mixes in USE for the units
+    MiniLM is unsure of when ``auto`` picks MiniLM, or ``same``); a forced backend reads every aspect in its
+    own space unless told."""
 
     def __init__(
         self, backend: str, models_dir: Path | None, sentiment_space: str = DEFAULT_SENTIMENT_SPACE

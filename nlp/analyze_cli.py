@@ -143,10 +143,10 @@ def run_analyze(
     """Analyse one file and write the JSON to ``out`` (stdout when ``None``). Raises ``InputError``.
 
     ``language``: fr or en, the language of the themes' ``name`` (default: the majority language of the file).
-    ``sentiment_space``: where the unit sentiment is read (nlp/tagging/split_space.py): ``same`` (default)
-    the pipeline's space; ``auto`` (opt-in), with the ``auto`` embedding backend, mixed with the USE heads
-    when the file is embedded with MiniLM (an explicit backend reads every aspect in its own space); or a
-    spec.
+    ``sentiment_space``: where the unit sentiment is read (nlp/tagging/split_space.py): ``auto`` (default),
+    with the ``auto`` embedding backend, mixed with the USE heads for the units MiniLM is unsure of when the
+    file is embedded with MiniLM (an explicit backend reads every aspect in its own space); ``same`` the
+    pipeline's space alone; or a spec.
     """
     if language not in (None, *NAME_LANGUAGES):
         raise InputError(f"--language: must be one of {', '.join(NAME_LANGUAGES)}, got {language!r}")
@@ -201,8 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sentiment-space",
         default=DEFAULT_SENTIMENT_SPACE,
-        help="embedding space the sentiment heads read: same (default: the pipeline's), auto (opt-in: with "
-        "the auto backend on English, mixed with the USE heads) or an embedding spec",
+        help="embedding space the sentiment heads read: auto (default: with the auto backend on English, "
+        "mixed with the USE heads where MiniLM is unsure), same (the pipeline's alone) or an embedding spec",
     )
     parser.add_argument(
         "--language", choices=NAME_LANGUAGES, help="language of the names (default: the data's majority)"

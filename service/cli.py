@@ -231,8 +231,8 @@ def analyze(
         str | None,
         typer.Option(
             "--sentiment-space",
-            help="Space the sentiment heads read: same (default), auto (opt-in: with the auto backend on "
-            "English, mixed with the USE heads), or an embedding spec.",
+            help="Space the sentiment heads read: auto (default: with the auto backend on English, mixed "
+            "with the USE heads where MiniLM is unsure), same (the pipeline's alone), or an embedding spec.",
         ),
     ] = None,
 ) -> None:

@@ -20,6 +20,14 @@ only one applied): the ``w`` with the best mean of the XED EN dev and seed held-
 macro-F1 among those where neither falls below MiniLM alone and complaint recall stays ≥ 0.90 (none: do not
 ship).
 
+Round 3, issue 10's gate (``--gates none,0.95,0.9,0.85,0.8,0.7,0.6``, branch i10-gate): the round-2 mix
+(``w`` = 0.25) applied only to the units whose MiniLM sentiment is uncertain (top-class probability below
+the gate; ``none`` = every unit, the ungated mix), the others keeping MiniLM's probabilities and never
+encoded in USE. Reported per dev set: the share of units sent to USE. Rule, fixed before the run: the
+cheapest gate (smallest share of the Banking77 train units sent to USE: the short queries on which the cost
+target is measured) whose XED EN dev and seed held-out English 3-class macro-F1 are both within 0.003 of the
+ungated mix, neither below MiniLM alone, and complaint recall stays ≥ 0.90 (none: the gate is not shipped).
+
 Data: XED EN *train* lines in the stable 20 % hash dev part (``training.sentiment_real.is_dev``; the heads
 never fitted on them), labelled as ``bench.sentiment`` labels its test lines; the same lines in message form;
 a fixed sample of Banking77 *train* queries (each a problem or request: share entering the pain-point
@@ -53,7 +61,7 @@ from bench.sentiment_data import (
 from nlp.embeddings import MINILM_SPEC, USE_SPEC, get_embedder
 from nlp.pipeline import Record, extract_units, theme_tags
 from nlp.tagging.document_expert import DocumentExpert, document_sentiments_flat
-from nlp.tagging.split_space import SplitSpaceTagger
+from nlp.tagging.split_space import AUTO_SENTIMENT_WEIGHT, SplitSpaceTagger
 from nlp.tagging.tagger import EmbeddingTagger, load_tagger
 from nlp.tagging.types import Tagger
 from training.corpus import load_seed, split
@@ -93,10 +101,17 @@ def verdicts(
     tagger: Tagger,
     expert: DocumentExpert | None,
     vectors: Vectors,
+    shares: dict[str, float] | None = None,
 ) -> list[dict[str, Any]]:
-    """Per document: verdict, dominant emotion, whether a unit enters the pain-point clustering."""
+    """Per document: verdict, dominant emotion, whether a unit enters the pain-point clustering. ``shares``
+    (a gated split tagger): filled with the share of units sent to the second space and the share the
+    ungated mix could move at all (:func:`movable`)."""
     units = extract_units([Record(text=d.text, language=d.lang) for d in docs], embedder, tagger)
     assert units.tags is not None
+    if shares is not None and isinstance(tagger, SplitSpaceTagger):
+        own = tagger.primary.sentiment_proba(units.texts, units.embeddings)
+        shares["sent to USE"] = round(float(tagger.gated(own).mean()), 4)
+        shares["movable by the ungated mix"] = round(float(movable(own, tagger.sentiment_weight).mean()), 4)
     sentiments = document_sentiments_flat(
         units.tags,
         units.rows,
@@ -119,6 +134,16 @@ def verdicts(
             }
         )
     return out
+
+
+def movable(own: np.ndarray, w: float, threshold: float = 0.2) -> np.ndarray:
+    """Units whose class or candidate status a ``w`` mix with any second opinion could change (before a
+    rating): top-class margin below ``w / (1 − w)``, or a score within reach of the candidate threshold
+    (English 0.20) — the bound no gate needs to exceed to reproduce the ungated mix's discrete outcomes."""
+    top2 = np.sort(own, axis=1)[:, -2:]
+    score = own[:, 2] - own[:, 0]
+    near = (score >= (threshold - w) / (1 - w)) & (score < (threshold + w) / (1 - w))
+    return np.asarray((top2[:, 1] - top2[:, 0] < w / (1 - w)) | near)
 
 
 def score(
@@ -154,6 +179,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="round 2: comma-separated shares of the USE sentiment probabilities in a mix with MiniLM's "
         "(emotion and effort in MiniLM, MiniLM expert), scored with the seed held-out English units too",
     )
+    parser.add_argument(
+        "--gates",
+        help="round 3: comma-separated MiniLM top-class probabilities below which a unit gets the USE "
+        "opinion (the mix at AUTO_SENTIMENT_WEIGHT); 'none' = every unit (the ungated mix)",
+    )
     args = parser.parse_args(argv)
     root = args.datasets.resolve()
     lines = dev_lines(root)
@@ -176,6 +206,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for w in [float(x) for x in args.weights.split(",")]:
             mixed = SplitSpaceTagger(t_mini, t_use, use, ("sentiment",), sentiment_weight=w)
             variants.append((f"split: USE sentiment share {w}", mini, mixed, t_mini.document_expert, own))
+    elif args.gates:
+        for g in args.gates.split(","):
+            gate = None if g.strip() == "none" else float(g)
+            gated = SplitSpaceTagger(
+                t_mini, t_use, use, ("sentiment",), AUTO_SENTIMENT_WEIGHT, sentiment_gate=gate
+            )
+            name = f"split w={AUTO_SENTIMENT_WEIGHT}, gate {g.strip()}"
+            variants.append((name, mini, gated, t_mini.document_expert, own))
     else:
         variants.append(("USE everything (reference)", use, t_use, t_use.document_expert, own))
         composites = {
@@ -192,14 +230,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         for name, embedder, tagger, expert, vectors in variants:
             print(f"[split_space_dev] {name}", file=sys.stderr, flush=True)
+            sh: dict[str, dict[str, float]] = {k: {} for k in ("xed", "message", "seed", "banking77")}
             row = score(
                 lines,
-                verdicts(lines, embedder, tagger, expert, vectors),
-                verdicts(messages, embedder, tagger, expert, vectors),
+                verdicts(lines, embedder, tagger, expert, vectors, sh["xed"]),
+                verdicts(messages, embedder, tagger, expert, vectors, sh["message"]),
             )
-            if args.weights:
+            if args.weights or args.gates:
                 seed = seed_units()
-                so = verdicts(seed, embedder, tagger, expert, vectors)
+                so = verdicts(seed, embedder, tagger, expert, vectors, sh["seed"])
                 truth = [d.label for d in seed]
                 row["seed held-out en 3-class macro-F1"] = _f1(truth, [o["sentiment"] for o in so], THREE)
                 neg = [
@@ -208,22 +247,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                     if d.label == "negative"
                 ]
                 row["seed held-out en negatives called negative"] = round(sum(neg) / len(neg), 4)
-            b = verdicts(bank, embedder, tagger, expert, vectors)
+            b = verdicts(bank, embedder, tagger, expert, vectors, sh["banking77"])
             row["banking77 train: rows with a candidate"] = round(sum(o["candidate"] for o in b) / len(b), 4)
             row["banking77 train: verdict positive"] = round(
                 sum(o["sentiment"] == "positive" for o in b) / len(b), 4
             )
+            row |= {f"{k}: {m}": v for k, d in sh.items() for m, v in d.items()}
             report["variants"][name] = row
             print(json.dumps(row), file=sys.stderr, flush=True)
     finally:
         mini.save()
         use.save()
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    keys = list(next(iter(report["variants"].values())))
+    keys = list(dict.fromkeys(k for row in report["variants"].values() for k in row))
     print("| variant | " + " | ".join(keys) + " |")
     print("|---" * (len(keys) + 1) + "|")
     for name, row in report["variants"].items():
-        print(f"| {name} | " + " | ".join(f"{row[k]:.4f}" for k in keys) + " |")
+        print(f"| {name} | " + " | ".join(f"{row[k]:.4f}" if k in row else "" for k in keys) + " |")
     return 0
 
 

@@ -412,8 +412,9 @@ def tagger_loader(
     """For ``analyze_records(tagger_loader=...)``: the tagger for whichever embedder the pipeline resolved,
     or None (with a warning) when no artifacts were trained in that space — mining still runs, untagged.
 
-    ``sentiment_space``: where sentiment is read — ``same`` (the pipeline's space), ``auto`` (the USE space
-    when the pipeline embeds with MiniLM; the CLI's default under ``auto``, see
+    ``sentiment_space``: where sentiment is read — ``same`` (the pipeline's space; this loader's default, as
+    the service), ``auto`` (the USE space mixed in for the units MiniLM is unsure of, when the pipeline embeds
+    with MiniLM; the CLI's default under ``auto``, see
     ``nlp.tagging.split_space.sentiment_space_for``), or an embedding spec."""
     # Imported here: split_space builds on this module's tagger.
     from nlp.tagging.split_space import load_split_tagger

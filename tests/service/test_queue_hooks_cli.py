@@ -192,10 +192,10 @@ def test_cli_analyze_delegates_to_nlp(tmp_path: Path, monkeypatch: pytest.Monkey
     # An explicit FRICTIONMAP_EMBEDDING_BACKEND is honoured; the default "auto" lets the CLI choose per file.
     assert kwargs[0]["embedding_backend"] == "sentence-transformers:all-MiniLM-L6-v2"
     assert Settings.model_fields["embedding_backend"].default == "auto"
-    assert kwargs[0]["sentiment_space"] == DEFAULT_SENTIMENT_SPACE == "same"  # one space unless asked
-    again = CliRunner().invoke(cli_app, ["analyze", str(data), "--sentiment-space", "auto"])
+    assert kwargs[0]["sentiment_space"] == DEFAULT_SENTIMENT_SPACE == "auto"  # the gated split (issue 10)
+    again = CliRunner().invoke(cli_app, ["analyze", str(data), "--sentiment-space", "same"])
     assert again.exit_code == 0, again.output
-    assert kwargs[1]["sentiment_space"] == "auto"
+    assert kwargs[1]["sentiment_space"] == "same"
 
 
 @pytest.mark.redis

@@ -49,9 +49,11 @@ class CountingEmbedder(SecondEmbedder):
     def __init__(self) -> None:
         super().__init__()
         self.calls = 0
+        self.seen: list[str] = []
 
     def encode(self, texts):  # type: ignore[no-untyped-def]
         self.calls += 1
+        self.seen += list(texts)
         return super().encode(texts)
 
 
@@ -142,6 +144,75 @@ def test_a_sentiment_mix_of_both_spaces(two_spaces: Path) -> None:
             SplitSpaceTagger(primary, polar, second, sentiment_weight=bad)
 
 
+GATED_TEXTS = [
+    *TEXTS,
+    "Refund still not received after three weeks.",
+    "Thanks, the agent was very helpful.",
+    "I changed my address yesterday.",
+    "Card declined again at the shop.",
+]
+
+
+def test_a_gate_sends_only_the_uncertain_units_to_the_second_space(two_spaces: Path) -> None:
+    """With a gate, a unit whose pipeline-space top-class probability is below it gets the mix, the others
+    keep the pipeline space's probabilities; only the gated units are encoded, once for ``tag`` and the
+    adaptation's ``sentiment_proba`` of the same batch."""
+    primary, polar = _pair(two_spaces)
+    emb = HashingEmbedder().encode(GATED_TEXTS)
+    own = primary.sentiment_proba(GATED_TEXTS, emb)
+    top = own.max(axis=1)
+    gate = float(np.median(top))  # half the units on each side
+    below = top < gate
+    assert 0 < below.sum() < len(GATED_TEXTS)
+    second = CountingEmbedder()
+    gated = SplitSpaceTagger(primary, polar, second, sentiment_weight=0.25, sentiment_gate=gate)
+    np.testing.assert_array_equal(gated.gated(own), below)
+    tags = gated.tag(GATED_TEXTS, emb, ["en"] * len(GATED_TEXTS))
+    assert second.calls == 1
+    assert sorted(second.seen) == sorted(t for t, b in zip(GATED_TEXTS, below, strict=True) if b)
+    p = gated.sentiment_proba(GATED_TEXTS, emb)
+    assert second.calls == 1  # the same batch: the kept vectors
+    ungated = SplitSpaceTagger(primary, polar, SecondEmbedder(), sentiment_weight=0.25)
+    mixed = ungated.sentiment_proba(GATED_TEXTS, emb)
+    np.testing.assert_array_equal(p[~below], own[~below])  # confident: the pipeline space's, untouched
+    np.testing.assert_allclose(p[below], mixed[below], rtol=0, atol=1e-12)  # uncertain: the ungated mix
+    # tag() and sentiment_proba apply the one rule: the tags' scores are the probabilities' scores
+    assert [t.sentiment_score for t in tags] == [round(float(r[2] - r[0]), 4) for r in p]
+    # a gate above every top-class probability is the ungated mix; one below all of them, one space
+    everyone = SplitSpaceTagger(primary, polar, SecondEmbedder(), sentiment_weight=0.25, sentiment_gate=1.0)
+    np.testing.assert_allclose(everyone.sentiment_proba(GATED_TEXTS, emb), mixed, rtol=0, atol=1e-12)
+    nobody = CountingEmbedder()
+    low = float(top.min())
+    none_sent = SplitSpaceTagger(primary, polar, nobody, sentiment_weight=0.25, sentiment_gate=low)
+    np.testing.assert_array_equal(none_sent.sentiment_proba(GATED_TEXTS, emb), own)
+    assert nobody.calls == 0
+    for bad in (0.0, 1.2):
+        with pytest.raises(ValueError, match="sentiment_gate"):
+            SplitSpaceTagger(primary, polar, SecondEmbedder(), sentiment_weight=0.25, sentiment_gate=bad)
+
+
+def test_the_gate_reads_the_vectors_each_call_is_handed(two_spaces: Path) -> None:
+    """The adaptation hands ``sentiment_proba`` the clustering vectors: the gate is applied to the pipeline
+    space's probabilities of those (the same rule as ``tag``, over other vectors); units encoded for the
+    batch's ``tag`` are not encoded again, others are."""
+    primary, polar = _pair(two_spaces)
+    emb = HashingEmbedder().encode(GATED_TEXTS)
+    other_vectors = HashingEmbedder().encode([t.upper() + " again" for t in GATED_TEXTS])
+    gate = float(np.median(primary.sentiment_proba(GATED_TEXTS, emb).max(axis=1)))
+    second = CountingEmbedder()
+    gated = SplitSpaceTagger(primary, polar, second, sentiment_weight=0.25, sentiment_gate=gate)
+    gated.tag(GATED_TEXTS, emb, ["en"] * len(GATED_TEXTS))
+    p = gated.sentiment_proba(GATED_TEXTS, other_vectors)
+    own = primary.sentiment_proba(GATED_TEXTS, other_vectors)
+    below = own.max(axis=1) < gate
+    np.testing.assert_array_equal(p[~below], own[~below])
+    expected = 0.75 * own[below] + 0.25 * polar.sentiment_proba(
+        [t for t, b in zip(GATED_TEXTS, below, strict=True) if b],
+        SecondEmbedder().encode([t for t, b in zip(GATED_TEXTS, below, strict=True) if b]),
+    )
+    np.testing.assert_allclose(p[below], expected, rtol=0, atol=1e-12)
+
+
 def test_mismatched_spaces_are_still_refused(two_spaces: Path) -> None:
     primary, polar = _pair(two_spaces)
     with pytest.raises(ValueError, match="second space"):
@@ -155,7 +226,7 @@ def test_mismatched_spaces_are_still_refused(two_spaces: Path) -> None:
 
 
 def test_the_setting(two_spaces: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert sentiment_space_for("auto") == "same"  # the default setting: one space (opt-in below)
+    assert sentiment_space_for("auto") == "auto"  # the default setting: the gated split under auto
     assert sentiment_space_for("auto", "auto") == "auto"
     assert (
         sentiment_space_for(MINILM_SPEC, "auto") == "same"
@@ -187,8 +258,10 @@ def test_the_setting(two_spaces: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         load_split_tagger(primary, "b", only_first, get=get)
     auto = load_split_tagger(primary, "auto", two_spaces, get=get)
     assert isinstance(auto, SplitSpaceTagger) and auto.sentiment_weight == split_space.AUTO_SENTIMENT_WEIGHT
+    assert auto.sentiment_gate == split_space.AUTO_SENTIMENT_GATE  # auto: the gated mix
     named = load_split_tagger(primary, "b", two_spaces, get=get)
     assert isinstance(named, SplitSpaceTagger) and named.sentiment_weight == 1.0
+    assert named.sentiment_gate is None  # named explicitly: that space alone, for every unit
 
 
 def test_pipeline_tags_sentiment_from_the_second_space(
@@ -209,7 +282,11 @@ def test_pipeline_tags_sentiment_from_the_second_space(
     langs = [u.language for u in split_run.units]
     own = primary.tag(texts, first.encode(texts), langs)
     mixed = SplitSpaceTagger(
-        primary, polar, SecondEmbedder(), sentiment_weight=split_space.AUTO_SENTIMENT_WEIGHT
+        primary,
+        polar,
+        SecondEmbedder(),
+        sentiment_weight=split_space.AUTO_SENTIMENT_WEIGHT,
+        sentiment_gate=split_space.AUTO_SENTIMENT_GATE,
     )
     other = mixed.tag(texts, first.encode(texts), langs)
     assert [u.sentiment for u in split_run.units] == [t.sentiment for t in other]
@@ -222,9 +299,9 @@ def test_pipeline_tags_sentiment_from_the_second_space(
 
 @pytest.mark.slow
 def test_cli_auto_on_english_reads_sentiment_in_use_and_the_service_does_not(tmp_path: Path) -> None:
-    """The shipped artifacts: ``frictionmap analyze`` on an English file (``auto`` → MiniLM) tags in one space
-    by default and mixes in the USE sentiment heads with ``--sentiment-space auto``; an explicit backend and
-    the service's loader keep one space."""
+    """The shipped artifacts: ``frictionmap analyze`` on an English file (``auto`` → MiniLM) mixes in the USE
+    sentiment heads by default (gated) and tags in one space with ``--sentiment-space same``; an explicit
+    backend and the service's loader keep one space."""
     from nlp.embeddings import get_embedder
     from nlp.tagging.tagger import shipped_models_dir
     from service.analysis.nlp_backend import _load_tagger
@@ -237,7 +314,9 @@ def test_cli_auto_on_english_reads_sentiment_in_use_and_the_service_does_not(tmp
     assert isinstance(
         tagger_loader(sentiment_space=sentiment_space_for(MINILM_SPEC, "auto"))(mini), EmbeddingTagger
     )
-    assert isinstance(tagger_loader(sentiment_space=sentiment_space_for("auto"))(mini), EmbeddingTagger)
+    assert isinstance(tagger_loader(sentiment_space=sentiment_space_for("auto"))(mini), SplitSpaceTagger)
+    one_space = tagger_loader(sentiment_space=sentiment_space_for("auto", "same"))(mini)
+    assert isinstance(one_space, EmbeddingTagger)
     use = get_embedder(USE_SPEC)
     assert isinstance(
         tagger_loader(sentiment_space=sentiment_space_for("auto", "auto"))(use), EmbeddingTagger
@@ -250,16 +329,17 @@ def test_cli_auto_on_english_reads_sentiment_in_use_and_the_service_does_not(tmp
     path = tmp_path / "in.csv"
     lines = ["My parcel never arrived and nobody answers.", "Great support, thanks a lot!"] * 3
     path.write_text("text\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    default = run_analyze(path, out=tmp_path / "default.json", progress=False)
+    single = run_analyze(path, out=tmp_path / "same.json", progress=False, sentiment_space="same")
     one = split.primary.tag(
-        [u.text for u in default.units],
-        mini.encode([u.text for u in default.units]),
-        ["en"] * len(default.units),
+        [u.text for u in single.units],
+        mini.encode([u.text for u in single.units]),
+        ["en"] * len(single.units),
     )
-    assert [u.sentiment_score for u in default.units] == [t.sentiment_score for t in one]
-    result = run_analyze(path, out=tmp_path / "out.json", progress=False, sentiment_space="auto")
+    assert [u.sentiment_score for u in single.units] == [t.sentiment_score for t in one]
+    result = run_analyze(path, out=tmp_path / "out.json", progress=False)  # the default: auto
     assert result.model_id == mini.model_id
     texts = [u.text for u in result.units]
     expected = split.tag(texts, mini.encode(texts), ["en"] * len(texts))
     assert split.sentiment_weight == split_space.AUTO_SENTIMENT_WEIGHT
+    assert split.sentiment_gate == split_space.AUTO_SENTIMENT_GATE
     assert [u.sentiment_score for u in result.units] == [t.sentiment_score for t in expected]
