@@ -141,9 +141,13 @@ class ImportMapping(BaseModel):
     def _known_encoding(cls, value: str | None) -> str | None:
         if value is not None:
             try:
-                codecs.lookup(value)
+                info = codecs.lookup(value)
             except LookupError as exc:
                 raise ValueError(f"unknown encoding {value!r}") from exc
+            # base64, rot13, zlib... are codecs but not text encodings (bytes.decode refuses them): the run
+            # failed on them with an internal error. CPython marks them, as bytes.decode reads it.
+            if not getattr(info, "_is_text_encoding", True):
+                raise ValueError(f"{value!r} is not a text encoding")
         return value
 
     @field_validator("open_ended", "metadata")
