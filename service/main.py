@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
@@ -25,6 +25,7 @@ from service.api.docs import install_docs
 from service.api.errors import ErrorResponse, document_errors, install_error_handlers
 from service.api.freshness import FreshnessHeadersMiddleware
 from service.api.limits import BodySizeLimitMiddleware
+from service.api.param_guard import reject_nul_parameters
 from service.db import DatabaseNotMigratedError, get_engine, migration_status
 from service.feedback.schemas import BatchResult, FeedbackBatchIn, FeedbackIn, ItemResult
 from service.settings import Settings, get_settings
@@ -189,6 +190,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=tags,
         contact={"name": "Frictionmap"},
         lifespan=lifespan,
+        dependencies=[Depends(reject_nul_parameters)],  # PostgreSQL cannot hold a NUL: a 422, not a 500
         docs_url=None,  # served by install_docs from packaged assets: no CDN
         redoc_url=None,
     )

@@ -36,6 +36,8 @@ MAX_EXAMPLES = int(os.environ.get("FRICTIONMAP_SCHEMATHESIS_EXAMPLES", "8"))
 #: A local search harder runs in chunks (each under a quarter of an hour): a regex over operation labels
 #: such as ``"POST /v1/imports"``; empty (CI) walks every operation.
 OPERATIONS = re.compile(os.environ.get("FRICTIONMAP_SCHEMATHESIS_OPERATIONS", ""))
+#: ``postgres`` runs the search on the PostgreSQL test database: it refuses what SQLite stores (a NUL in text).
+DATABASE = os.environ.get("FRICTIONMAP_SCHEMATHESIS_DB", "sqlite")
 _HEADERS: dict[str, str] = {}
 
 SEED = [
@@ -48,14 +50,22 @@ SEED = [
 
 
 @pytest.fixture
-def api_schema(sqlite_url: str, tmp_path: Path) -> Iterator[Any]:
+def database_url(request: pytest.FixtureRequest) -> str:
+    """SQLite (CI); the session's fresh PostgreSQL schema with ``FRICTIONMAP_SCHEMATHESIS_DB=postgres``."""
+    fixture = "_postgres_base" if DATABASE == "postgres" else "sqlite_url"
+    url: str = request.getfixturevalue(fixture)
+    return url
+
+
+@pytest.fixture
+def api_schema(database_url: str, tmp_path: Path) -> Iterator[Any]:
     from service.analysis import backend_factory as backend_mod
     from service.feedback.ingest import ingest_items
     from service.queue import use_settings
     from service.workspaces.security import create_api_key, get_or_create_workspace
 
     conf = Settings(
-        database_url=sqlite_url,
+        database_url=database_url,
         data_dir=tmp_path / "data",
         queue_immediate=True,
         worker_in_process=False,
