@@ -259,8 +259,8 @@ def xlsx_files(draw: st.DrawFn, columns: list[str]) -> bytes:
 
 
 def any_file(columns: list[str], list_key: str | None = None) -> st.SearchStrategy[bytes]:
-    """Any of the above, or plain random bytes. ``columns[:VALID]`` is a header (CSV) or the keys (JSON, dotted
-    for nesting) of a valid export of the type; the rest are other names it may hold."""
+    """Any of the above, or plain random bytes. ``columns[:VALID]`` is a header (CSV) or the keys (JSON,
+    dotted for nesting) of a valid export of the type; the rest are other names it may hold."""
     return st.one_of(
         csv_bytes(columns),
         json_bytes(columns, list_key),

@@ -36,7 +36,7 @@ MAX_EXAMPLES = int(os.environ.get("FRICTIONMAP_SCHEMATHESIS_EXAMPLES", "8"))
 #: A local search harder runs in chunks (each under a quarter of an hour): a regex over operation labels
 #: such as ``"POST /v1/imports"``; empty (CI) walks every operation.
 OPERATIONS = re.compile(os.environ.get("FRICTIONMAP_SCHEMATHESIS_OPERATIONS", ""))
-#: ``postgres`` runs the search on the PostgreSQL test database: it refuses what SQLite stores (a NUL in text).
+#: ``postgres`` runs the search on the PostgreSQL test database, which refuses what SQLite stores (a NUL).
 DATABASE = os.environ.get("FRICTIONMAP_SCHEMATHESIS_DB", "sqlite")
 _HEADERS: dict[str, str] = {}
 

@@ -1,4 +1,4 @@
-"""Property: whatever bytes an import parser reads, it yields rows or row errors or raises ``ImportFileError``.
+"""Property: whatever bytes an import parser reads, it yields rows (or row errors) or raises ImportFileError.
 
 Any other exception ends the run as "internal error, see the worker log" with no reason a user can act on.
 The files are near-valid exports of every source type (tests/helpers/fuzz_files.py) plus random bytes. CI runs
