@@ -24,8 +24,8 @@ from service import __version__
 from service.api.docs import install_docs
 from service.api.errors import ErrorResponse, document_errors, install_error_handlers
 from service.api.freshness import FreshnessHeadersMiddleware
+from service.api.input_guard import reject_unstorable_input
 from service.api.limits import BodySizeLimitMiddleware
-from service.api.param_guard import reject_nul_parameters
 from service.db import DatabaseNotMigratedError, get_engine, migration_status
 from service.feedback.schemas import BatchResult, FeedbackBatchIn, FeedbackIn, ItemResult
 from service.settings import Settings, get_settings
@@ -190,7 +190,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=tags,
         contact={"name": "Frictionmap"},
         lifespan=lifespan,
-        dependencies=[Depends(reject_nul_parameters)],  # PostgreSQL cannot hold a NUL: a 422, not a 500
+        dependencies=[Depends(reject_unstorable_input)],  # a NUL or lone surrogate: a 422, not a 500
         docs_url=None,  # served by install_docs from packaged assets: no CDN
         redoc_url=None,
     )

@@ -2,7 +2,7 @@
 it), never a 500 — on SQLite and on PostgreSQL, which refuses a NUL that SQLite stores.
 
 A NUL in a filter (``/pain-points?channel=%00``), in the search box (``q``) or in a pain point id reached a
-PostgreSQL query and answered 500; it is now a 422 naming the parameter (service/api/param_guard.py). The
+PostgreSQL query and answered 500; it is now a 422 naming the parameter (service/api/input_guard.py). The
 property walks every GET page with parameters drawn from its real names and hostile values; CI runs a few
 derandomized examples per page, ``FRICTIONMAP_FUZZ_EXAMPLES`` searches harder.
 """
