@@ -23,7 +23,12 @@ from fastapi import Request
 from nlp.text.storable import text_problem
 from service.api.errors import ApiError, field_error
 
-_SUSPECT = re.compile(rb"\\u(0000|d[89a-f])", re.IGNORECASE)
+# A NUL escape, a high surrogate escape not followed by a low one, or a low one not preceded by a high one:
+# escaped emoji (a valid pair, as Python's json.dumps writes them) do not cost a second parse.
+_SUSPECT = re.compile(
+    rb"\\u0000|\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}",
+    re.IGNORECASE,
+)
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 

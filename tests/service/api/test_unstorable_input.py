@@ -98,3 +98,12 @@ def test_a_location_under_an_unknown_users_home_is_a_422(
         "location",
         "allowed_dir",
     )
+
+
+def test_an_escaped_surrogate_pair_is_ordinary_text(client: TestClient, auth_headers: dict[str, str]) -> None:
+    """Python's ``json.dumps`` escapes an emoji as a surrogate pair: that is valid text, stored as sent."""
+    raw = json.dumps({"text": "Livraison parfaite \U0001f600", "external_id": "emoji-1"}).encode()
+    assert b"\\ud83d\\ude00" in raw
+    headers = {**auth_headers, "Content-Type": "application/json"}
+    response = client.post("/v1/feedback", content=raw, headers=headers)
+    assert response.status_code in (200, 201), response.text
