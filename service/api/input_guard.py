@@ -1,12 +1,12 @@
 """One rule for every parameter and body field: text the database can store, else a 422 naming the field.
 
 PostgreSQL text and JSONB cannot hold a NUL character, and no driver can encode a lone surrogate (JSON's
-``"\\ud800"``). Both reached queries unchecked: ``?channel=%00``, ``/v1/feedback/%00``, a source ``name``, an
-analysis ``scope.segment`` or merge ``source_ids`` holding ``"\\u0000"`` answered 500 on PostgreSQL (SQLite,
-where Schemathesis runs, stored them), and a lone surrogate answered 500 on both. The feedback fields carry
-the rule per field (``CleanStr`` in service/feedback/schemas.py); everything else gets it here, as one
-app-wide dependency, so that a field or route added later cannot miss it. The rule names are the same:
-``no_nul`` and ``utf8``; the field is the parameter name or the body's dotted path (``scope.segment``).
+``"\\ud800"``). A NUL reached queries unchecked: ``?channel=%00``, ``/v1/feedback/%00``, a source ``name``,
+an analysis ``scope.segment`` or a merge ``target_id`` holding ``"\\u0000"`` answered 500 on PostgreSQL
+(SQLite, where Schemathesis runs, stored them). The feedback fields carry the rule per field (``CleanStr`` in
+service/feedback/schemas.py); everything else gets it here, as one app-wide dependency, so that a field or
+route added later cannot miss it. The rule names are the same: ``no_nul`` and ``utf8``; the field is the
+parameter name or the body's dotted path (``scope.segment``).
 
 Bodies are only decoded a second time when their bytes hold such an escape, so ingestion pays one regex scan.
 """

@@ -1,9 +1,11 @@
 """Text no database can store — a NUL, a lone surrogate — is a 422 naming the field, on every route.
 
 Found by running Schemathesis on PostgreSQL (``FRICTIONMAP_SCHEMATHESIS_DB=postgres``) and by hand after it:
-each body below answered 500 on PostgreSQL (``DataError``: text and JSONB refuse ``\\u0000``), and with a
-lone surrogate on SQLite too (``UnicodeEncodeError``). The guard is service/api/input_guard.py, plus the
-rule on ``Taxonomy`` and ``ImportMapping`` fields (nlp/text/storable.py) for text that arrives inside a value.
+a ``"\\u0000"`` in a source's ``name``, ``feedback_source``, ``location`` or ``mapping``, an analysis
+``scope``, a merge ``target_id`` or a taxonomy label answered 500 on PostgreSQL (``DataError``: text and
+JSONB refuse it; SQLite stored it). The other cases below were already a 422 through their own validation;
+they pin that the one guard (service/api/input_guard.py) names the same field and rule everywhere. Lone
+surrogates in bodies were already refused; the guard now names them ``utf8`` like the feedback fields.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
      "feedback_source"),
     ("POST", "/v1/webhooks", {"url": "https://93.184.216.34/h", "secret": "{v}"}, "secret"),
     ("POST", "/v1/erasures", {"external_id": "{v}"}, "external_id"),
-    ("POST", "/v1/pain-points/merge", {"source_ids": ["{v}"], "target_id": "x"}, "source_ids.0"),
+    ("POST", "/v1/pain-points/merge", {"source_ids": ["x"], "target_id": "{v}"}, "target_id"),
     ("POST", "/v1/analyses", {"scope": {"segment": "{v}"}}, "scope.segment"),
     ("PUT", "/v1/priority-config", {"weights": {"{v}": 1}}, "weights.{v}"),
     ("POST", "/v1/feedback", {"text": "x", "metadata": {"{v}": "y"}}, "metadata.{v}"),
