@@ -17,6 +17,7 @@ from nlp.embeddings import Embedder, check_spec
 from nlp.pipeline import AnalysisResult, Record, analyze_records
 from nlp.tagging.split_space import DEFAULT_SENTIMENT_SPACE, check_sentiment_space, sentiment_space_for
 from nlp.tagging.tagger import tagger_loader
+from nlp.text.nesting import MAX_DEPTH, too_deep
 from nlp.text.tabular import TableError, read_csv
 from nlp.text.tabular import records as table_records
 from nlp.text.workbook import sheet_rows
@@ -33,17 +34,7 @@ class InputError(ValueError):
 def _rows(path: Path, sheet: str | None = None) -> Iterator[dict[str, Any]]:
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
-        with path.open(encoding="utf-8-sig") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"input: line {n} is not valid JSON ({exc.msg})") from exc
-                if not isinstance(obj, dict):
-                    raise InputError(f"input: line {n} must be a JSON object")
-                yield obj
+        yield from _json_lines(path)
         return
     if suffix not in (".csv", ".tsv", ".txt", ".xlsx"):
         raise InputError(
@@ -55,6 +46,35 @@ def _rows(path: Path, sheet: str | None = None) -> Iterator[dict[str, Any]]:
         yield from table_records(sheet_rows(path, sheet)) if suffix == ".xlsx" else read_csv(path)
     except TableError as exc:
         raise InputError(f"input: {exc}") from None
+
+
+def _json_lines(path: Path) -> Iterator[dict[str, Any]]:
+    """Objects of a JSON Lines file. A non-UTF-8 byte, an integer over 4,300 digits (a bare ``ValueError``)
+    and nesting past the recursion limit each escaped as a traceback; each is an ``InputError`` naming the
+    line."""
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                bad = raw[exc.start : exc.start + 1]
+                raise InputError(f"input: line {n} is not UTF-8 (invalid byte {bad!r})") from None
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                deep = too_deep(obj)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"input: line {n} is not valid JSON ({exc.msg})") from exc
+            except ValueError as exc:
+                raise InputError(f"input: line {n} is not valid JSON ({exc})") from None
+            except RecursionError:
+                deep = True
+            if deep:
+                raise InputError(f"input: line {n} nests deeper than {MAX_DEPTH} levels")
+            if not isinstance(obj, dict):
+                raise InputError(f"input: line {n} must be a JSON object")
+            yield obj
 
 
 def load_records(

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
@@ -24,6 +24,7 @@ from service import __version__
 from service.api.docs import install_docs
 from service.api.errors import ErrorResponse, document_errors, install_error_handlers
 from service.api.freshness import FreshnessHeadersMiddleware
+from service.api.input_guard import reject_unstorable_input
 from service.api.limits import BodySizeLimitMiddleware
 from service.db import DatabaseNotMigratedError, get_engine, migration_status
 from service.feedback.schemas import BatchResult, FeedbackBatchIn, FeedbackIn, ItemResult
@@ -189,6 +190,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=tags,
         contact={"name": "Frictionmap"},
         lifespan=lifespan,
+        dependencies=[Depends(reject_unstorable_input)],  # a NUL or lone surrogate: a 422, not a 500
         docs_url=None,  # served by install_docs from packaged assets: no CDN
         redoc_url=None,
     )

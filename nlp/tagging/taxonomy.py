@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from nlp.tagging.types import UNKNOWN_STAGE
+from nlp.text.storable import StorableStr  # PUT /v1/taxonomy with a "\\u0000" label was a 500 on PostgreSQL
 
 SLUG_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 LANGUAGES = ("en", "fr")
@@ -33,8 +34,8 @@ class Bilingual(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    en: str = Field(min_length=1, max_length=500, description="English text.")
-    fr: str = Field(min_length=1, max_length=500, description="Texte en français.")
+    en: StorableStr = Field(min_length=1, max_length=500, description="English text.")
+    fr: StorableStr = Field(min_length=1, max_length=500, description="Texte en français.")
 
 
 class BilingualExamples(BaseModel):
@@ -42,12 +43,12 @@ class BilingualExamples(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    en: list[str] = Field(
+    en: list[StorableStr] = Field(
         min_length=1,
         max_length=MAX_EXAMPLES,
         description="Example phrases customers write in English about this stage.",
     )
-    fr: list[str] = Field(
+    fr: list[StorableStr] = Field(
         min_length=1,
         max_length=MAX_EXAMPLES,
         description="Exemples de phrases que les clients écrivent en français sur cette étape.",

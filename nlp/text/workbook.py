@@ -8,6 +8,7 @@ Cells become the strings a CSV export of the same sheet would hold, so one colum
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Generator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -15,6 +16,21 @@ from typing import Any, BinaryIO
 from xml.etree.ElementTree import ParseError
 
 from nlp.text.tabular import TableError
+
+#: What openpyxl lets escape from a damaged ZIP or XML: a flipped byte in a compressed part raises
+#: ``zlib.error``, a cut one ``EOFError``, an unknown compression method ``NotImplementedError`` and an
+#: encrypted entry ``RuntimeError``; each used to end ``frictionmap analyze`` or an import in a traceback.
+_CORRUPT = (
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    ParseError,
+    ValueError,
+    EOFError,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+)
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # CFB container: legacy .xls, or an .xlsx encrypted with a password
@@ -63,7 +79,7 @@ def sheet_rows(source: Path | BinaryIO, sheet: str | None = None) -> Generator[l
         raise WorkbookError("the file is not an .xlsx workbook (no ZIP signature)")
     try:
         book = load_workbook(source, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ParseError, ValueError) as exc:
+    except (*_CORRUPT, InvalidFileException) as exc:
         raise WorkbookError(
             f"the file is a ZIP archive but not a readable .xlsx workbook: corrupt or incomplete "
             f"({type(exc).__name__}: {exc})"
@@ -82,7 +98,7 @@ def sheet_rows(source: Path | BinaryIO, sheet: str | None = None) -> Generator[l
         try:
             for values in ws.iter_rows(values_only=True):
                 yield [cell_text(v) for v in values]
-        except (zipfile.BadZipFile, KeyError, OSError, ParseError, ValueError) as exc:
+        except _CORRUPT as exc:
             raise WorkbookError(f"the .xlsx workbook is corrupt ({type(exc).__name__}: {exc})") from None
     finally:
         book.close()

@@ -42,7 +42,10 @@ def classify_location(location: str) -> str:
 
 def check_local_path(location: str, allowed_dirs: Sequence[Path]) -> Path:
     """Resolve a local path and require it to sit under one of ``allowed_dirs`` (symlinks resolved)."""
-    path = Path(location).expanduser().resolve()
+    try:
+        path = Path(location).expanduser().resolve()
+    except (RuntimeError, OSError) as exc:  # "~nobody/x": no such user's home; a symlink loop (was a 500)
+        raise ValueError(f"location {location[:200]!r} cannot be resolved to a path: {exc}") from None
     roots = [Path(d).expanduser().resolve() for d in allowed_dirs]
     if not any(path == root or root in path.parents for root in roots):
         allowed = ", ".join(str(r) for r in roots) or "none configured"

@@ -226,7 +226,7 @@ def _commit_chunk(
         read += 1
         if record.error is not None:
             rejected += 1
-            rejected_rows.append(record.error.to_json())
+            rejected_rows.append({k: _shown(v) for k, v in record.error.to_json().items()})
         for item in record.items:
             payloads.append(to_feedback(item, run.type, run.feedback_source, settings.max_text_chars))
             owners.append((record.number, item.external_id))
@@ -248,7 +248,9 @@ def _commit_chunk(
             duplicate += 1
         else:
             rejected += 1
-            rejected_rows.append({"row": number, "reason": result.reason, "external_id": external_id})
+            rejected_rows.append(
+                {"row": number, "reason": _shown(result.reason), "external_id": _shown(external_id)}
+            )
     run.read += read
     run.created += created
     run.duplicate += duplicate
@@ -268,7 +270,9 @@ def _stored_external_ids(
     session: Session, workspace_id: str, source: str, external_ids: list[str]
 ) -> set[str]:
     found: set[str] = set()
-    unique = sorted(set(external_ids))
+    # An id the database cannot hold (a lone surrogate from JSON, a NUL) cannot be stored either: it is left
+    # to ingest, which rejects its row. Sent in the query, the driver raised and the whole run failed.
+    unique = sorted({e for e in external_ids if _storable(e)})
     for start in range(0, len(unique), 500):  # stay under SQLite's bound-parameter limit
         batch = unique[start : start + 500]
         stmt = select(FeedbackItem.external_id).where(
@@ -278,6 +282,23 @@ def _stored_external_ids(
         )
         found.update(e for e in session.exec(stmt).all() if e is not None)
     return found
+
+
+def _storable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
+def _shown(value: Any) -> Any:
+    """A rejected row's reason or id as the database and a JSON answer can hold it: a lone surrogate or a NUL
+    quoted from the file (``rating '\x00' is not a number``) is written escaped. Stored raw, it failed the
+    run's commit (PostgreSQL) or the job's JSON answer (a 500)."""
+    if not isinstance(value, str) or _storable(value):
+        return value
+    return value.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
 
 def counts(run: SourceRun) -> dict[str, Any]:
@@ -315,7 +336,7 @@ def _sync_job(session: Session, run: SourceRun, *, started: bool = False) -> Non
 
 
 def _finish(session: Session, run: SourceRun, state: str, error: str | None) -> None:
-    run.state, run.error, run.finished_at = state, error, utcnow()
+    run.state, run.error, run.finished_at = state, _shown(error), utcnow()
     _sync_job(session, run)
     session.add(run)
     if run.source_id is not None:

@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 
 import ijson
 
+from nlp.text.nesting import MAX_DEPTH, too_deep
 from service.imports.parsers.mapped import FieldSpec, Resolved, build_item, resolve
 from service.imports.parsers.textio import fingerprint, read_prefix
 from service.imports.parsers.types import (
@@ -25,6 +26,31 @@ from service.imports.parsers.types import (
     ParsedRow,
     RowError,
 )
+
+_OPEN = ("start_map", "start_array")
+_CLOSE = ("end_map", "end_array")
+
+
+def _check_depth(fh: BinaryIO, start: int) -> None:
+    """Refuse a document nested deeper than ``MAX_DEPTH`` before ijson builds items from it.
+
+    ijson's ``items`` builds a prefix string per level, so its time and memory grow with the square of the
+    depth, within each buffer it reads, before any event reaches a Python guard; ``basic_parse`` builds no
+    prefix and scans 300,000 levels in a fraction of a second. Syntax errors are left to the real pass.
+    """
+    fh.seek(start)
+    depth = 0
+    try:
+        for event, _ in ijson.basic_parse(fh):
+            if event in _OPEN:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise ImportFileError(f"the JSON nests deeper than {MAX_DEPTH} levels: not an export")
+            elif event in _CLOSE:
+                depth -= 1
+    except ijson.JSONError:
+        pass
+    fh.seek(start)
 
 
 def get_path(obj: Any, path: str) -> Any:
@@ -92,13 +118,17 @@ class JsonParser:
         else:
             yield from self._document(fh, bom, body[:1] == b"[", file_id, resume)
 
-    @staticmethod
-    def _first_line_is_object(prefix: bytes) -> bool:
+    def _first_line_is_object(self, prefix: bytes) -> bool:
+        """JSON Lines when the first line is a whole object, unless it is the ``{list_key: [...]}`` document
+        itself written on one line (API responses are compact: they were read as one bad record)."""
         line = prefix.lstrip().split(b"\n", 1)[0]
         try:
-            return isinstance(json.loads(line), dict)
-        except ValueError:
+            first = json.loads(line)
+        except (ValueError, RecursionError):
             return False
+        if not isinstance(first, dict):
+            return False
+        return not (self.list_key and isinstance(first.get(self.list_key), list))
 
     def _emit(self, number: int, obj: Any, checkpoint: Checkpoint) -> ParsedRow:
         if not isinstance(obj, dict):
@@ -131,6 +161,9 @@ class JsonParser:
             checkpoint = Checkpoint(number, offset, file_id)
             try:
                 obj = json.loads(raw)
+                deep = too_deep(obj)
+            except RecursionError:
+                deep = True
             except ValueError as exc:
                 if not raw.endswith(b"\n") and not fh.read(1):
                     raise ImportFileError(
@@ -138,14 +171,18 @@ class JsonParser:
                     ) from None
                 yield ParsedRow(number, [], RowError(number, f"invalid JSON: {exc}"), checkpoint)
                 continue
+            if deep:
+                reason = f"record nests deeper than {MAX_DEPTH} levels"
+                yield ParsedRow(number, [], RowError(number, reason), checkpoint)
+                continue
             yield self._emit(number, obj, checkpoint)
 
     def _first_for_mapping(self, raw: bytes) -> None:
         try:
             obj = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             return
-        if isinstance(obj, dict):
+        if isinstance(obj, dict) and not too_deep(obj):
             self.prepare(obj)
 
     def _document(
@@ -155,7 +192,7 @@ class JsonParser:
             raise ImportFileError("expected JSON Lines (one object per line) or a JSON array of objects")
         item_prefix = "item" if is_array else f"{self.list_key}.item"
         skip = start.row if start is not None else 0
-        fh.seek(bom)
+        _check_depth(fh, bom)
         number = 0
         try:
             for obj in ijson.items(fh, item_prefix, use_float=True):

@@ -237,7 +237,14 @@ class ZendeskJson(JsonParser):
         if subject and description.startswith(subject):
             parts = [description]
         requester = obj.get("requester_id")
-        for comment in obj.get("comments") or []:
+        comments = obj.get("comments") or []
+        if not isinstance(
+            comments, list
+        ):  # iterating a number raised TypeError: the run ended "internal error"
+            return RowError(
+                number, f"comments must be a JSON array, got {type(comments).__name__}", external_id or None
+            )
+        for comment in comments:
             if not isinstance(comment, dict) or comment.get("public") is False:
                 continue
             if requester is not None and comment.get("author_id") not in (None, requester):

@@ -44,7 +44,7 @@ class TextFormat:
     @property
     def ascii_newlines(self) -> bool:
         """Whether a ``\\n`` byte always ends a line (true for UTF-8 and single-byte codecs)."""
-        return not self.encoding.lower().replace("_", "-").startswith("utf-16")
+        return not self.encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32"))
 
 
 def read_prefix(fh: BinaryIO, size: int = PREFIX_BYTES) -> bytes:
@@ -73,12 +73,17 @@ def detect_format(prefix: bytes, forced_encoding: str | None = None) -> TextForm
             raise ImportFileError(f"the file is binary, not a text export: it looks like {what}")
     if prefix.startswith(codecs.BOM_UTF8):
         return TextFormat("utf-8", len(codecs.BOM_UTF8))
+    # Before UTF-16: UTF-32-LE's BOM starts with UTF-16-LE's, and was read as UTF-16 text full of NULs.
+    if prefix.startswith(codecs.BOM_UTF32_LE):
+        return TextFormat("utf-32-le", 4)
+    if prefix.startswith(codecs.BOM_UTF32_BE):
+        return TextFormat("utf-32-be", 4)
     if prefix.startswith(codecs.BOM_UTF16_LE):
         return TextFormat("utf-16-le", 2)
     if prefix.startswith(codecs.BOM_UTF16_BE):
         return TextFormat("utf-16-be", 2)
     if forced_encoding:
-        return TextFormat(forced_encoding, 0)
+        return _forced(prefix, forced_encoding)
     if b"\x00" in prefix:
         raise ImportFileError("the file is binary, not a text export: it contains NUL bytes")
     # A valid UTF-8 prefix is UTF-8: charset detectors sometimes call such a prefix "ascii" or a
@@ -100,6 +105,16 @@ def detect_format(prefix: bytes, forced_encoding: str | None = None) -> TextForm
     if any(m.encoding in western and m.percent_chaos <= best.percent_chaos + 1.0 for m in matches):
         return TextFormat("cp1252", 0)
     encoding = best.encoding
+    return TextFormat(encoding, 0)
+
+
+def _forced(prefix: bytes, encoding: str) -> TextFormat:
+    """The format ``mapping.encoding`` names, refused up front when the file's start does not decode in it:
+    a BOM-less ``utf-16``/``utf-32`` file or a non-file codec (``idna``) raised ``UnicodeError`` mid-run."""
+    try:
+        codecs.getincrementaldecoder(encoding)(errors="replace").decode(prefix, final=True)
+    except (UnicodeError, LookupError) as exc:
+        raise ImportFileError(f"the file cannot be read in mapping.encoding {encoding!r}: {exc}") from None
     return TextFormat(encoding, 0)
 
 
@@ -127,7 +142,7 @@ def iter_lines(fh: BinaryIO, fmt: TextFormat, start: int | None = None) -> Itera
             offset += len(raw)
             try:
                 text = raw.decode(encoding)
-            except UnicodeDecodeError:
+            except UnicodeError:  # UnicodeDecodeError, or a codec's own UnicodeError
                 text = raw.decode("cp1252", errors="replace")
             yield text, offset
         return

@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from nlp.text.storable import StorableStr
+
 
 class ImportFileError(ValueError):
     """The file as a whole cannot be imported (binary, wrong columns, truncated, bad JSON).
@@ -107,27 +109,45 @@ class ImportMapping(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    external_id: str | None = Field(default=None, description="Column holding the platform's review id.")
-    text: str | None = Field(default=None, description="Column holding the review / comment body.")
-    title: str | None = Field(default=None, description="Column holding a title, prepended to the text.")
-    rating: str | None = Field(default=None, description="Column holding a star rating or score.")
-    created_at: str | None = Field(
+    external_id: StorableStr | None = Field(
+        default=None, description="Column holding the platform's review id."
+    )
+    text: StorableStr | None = Field(default=None, description="Column holding the review / comment body.")
+    title: StorableStr | None = Field(
+        default=None, description="Column holding a title, prepended to the text."
+    )
+    rating: StorableStr | None = Field(default=None, description="Column holding a star rating or score.")
+    created_at: StorableStr | None = Field(
         default=None, description="Column holding the date the feedback was written."
     )
-    language: str | None = Field(default=None, description="Column holding a language hint (fr, en, ...).")
-    nps: str | None = Field(default=None, description="Column holding a 0–10 likelihood-to-recommend answer.")
-    csat: str | None = Field(
+    language: StorableStr | None = Field(
+        default=None, description="Column holding a language hint (fr, en, ...)."
+    )
+    nps: StorableStr | None = Field(
+        default=None, description="Column holding a 0–10 likelihood-to-recommend answer."
+    )
+    csat: StorableStr | None = Field(
         default=None, description="Column holding a satisfaction score (scale: csat_scale)."
     )
-    metadata: list[str] | None = Field(default=None, description="Columns copied as is into item metadata.")
-    respondent_id: str | None = Field(default=None, description="Survey: column identifying the respondent.")
-    open_ended: list[str] | None = Field(default=None, description="Survey: the open-ended question columns.")
+    metadata: list[StorableStr] | None = Field(
+        default=None, description="Columns copied as is into item metadata."
+    )
+    respondent_id: StorableStr | None = Field(
+        default=None, description="Survey: column identifying the respondent."
+    )
+    open_ended: list[StorableStr] | None = Field(
+        default=None, description="Survey: the open-ended question columns."
+    )
     rating_scale: RatingScale | None = Field(default=None, description="Scale of the rating column.")
     csat_scale: RatingScale | None = Field(default=None, description="Scale of the CSAT column.")
     date_order: DateOrder | None = Field(default=None, description="Order of day/month in numeric dates.")
-    delimiter: str | None = Field(default=None, description="CSV delimiter; read from the header when unset.")
-    encoding: str | None = Field(default=None, description="File encoding; detected when unset.")
-    sheet: str | None = Field(default=None, description="Worksheet of an .xlsx file; the first when unset.")
+    delimiter: StorableStr | None = Field(
+        default=None, description="CSV delimiter; read from the header when unset."
+    )
+    encoding: StorableStr | None = Field(default=None, description="File encoding; detected when unset.")
+    sheet: StorableStr | None = Field(
+        default=None, description="Worksheet of an .xlsx file; the first when unset."
+    )
 
     @field_validator("delimiter")
     @classmethod
@@ -141,9 +161,13 @@ class ImportMapping(BaseModel):
     def _known_encoding(cls, value: str | None) -> str | None:
         if value is not None:
             try:
-                codecs.lookup(value)
+                info = codecs.lookup(value)
             except LookupError as exc:
                 raise ValueError(f"unknown encoding {value!r}") from exc
+            # base64, rot13, zlib... are codecs but not text encodings (bytes.decode refuses them): the run
+            # failed on them with an internal error. CPython marks them, as bytes.decode reads it.
+            if not getattr(info, "_is_text_encoding", True):
+                raise ValueError(f"{value!r} is not a text encoding")
         return value
 
     @field_validator("open_ended", "metadata")

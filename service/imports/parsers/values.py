@@ -100,6 +100,13 @@ def parse_date(raw: object, order: DateOrder = "auto") -> datetime | None:
     """
     if raw is None:
         return None
+    try:  # an epoch or an offset can push a parsed date past year 1 or 9999
+        return _parse_date(raw, order)
+    except (OverflowError, OSError):
+        raise ValueError(f"date {str(raw)[:40]!r} is outside the years 1 to 9999") from None
+
+
+def _parse_date(raw: object, order: DateOrder) -> datetime | None:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         return _from_epoch(float(raw))
     text = str(raw).strip()
@@ -169,7 +176,10 @@ def infer_date_order(values: list[str]) -> DateOrder | None:
 def _from_epoch(value: float) -> datetime:
     if value > 1e11:  # milliseconds: Play exports "Millis Since Epoch"
         value /= 1000.0
-    return datetime.fromtimestamp(value, tz=UTC)
+    try:  # NaN, infinity and far epochs raise ValueError, OverflowError or OSError, none naming the rule
+        return datetime.fromtimestamp(value, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(f"Unix epoch {value!r} is outside the years 1 to 9999") from None
 
 
 def _as_utc(value: datetime) -> datetime:
