@@ -19,6 +19,7 @@ import argparse
 import json
 import re
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,8 @@ from nlp.tagging.effort_cues import _fold
 from nlp.tagging.stated_score import stated_polarities
 from training.document_expert import _f1
 
-CACHE = Path("/tmp/i10-frpol/dev")
+# Development sets as the shipped models tag them (rebuilt when missing; delete it after retraining).
+CACHE = Path(tempfile.gettempdir()) / "frictionmap-document-dev"
 # A document-level contrast: a clause that opens with (or a sentence that turns on) one of these markers.
 _CONTRAST = re.compile(
     r"\b(?:mais|cependant|pourtant|toutefois|neanmoins|par contre|en revanche|sauf que|malgre|meme si"
