@@ -14,14 +14,20 @@ from pydantic_core import PydanticCustomError
 
 
 def text_problem(text: str) -> tuple[str, str] | None:
-    """``(rule, message)`` when ``text`` cannot be stored, else None."""
-    if "\x00" in text:
-        return "no_nul", "must not contain NUL characters"
+    """``(rule, message)`` when ``text`` cannot be stored, else None (a lone surrogate is named first)."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         return "utf8", "must be valid UTF-8 text (unpaired surrogate found)"
+    if "\x00" in text:
+        return "no_nul", "must not contain NUL characters"
     return None
+
+
+def escaped(text: str) -> str:
+    """``text`` as a database and a JSON answer can hold it, to quote it back: a lone surrogate written as
+    ``\\udXXX``, a NUL as ``\\x00``; storable text unchanged."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
 
 def storable(text: str) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 from fastapi import Request
 
-from nlp.text.storable import text_problem
+from nlp.text.storable import escaped, text_problem
 from service.api.errors import ApiError, field_error
 
 # A NUL escape, a high surrogate escape not followed by a low one, or a low one not preceded by a high one:
@@ -48,15 +48,11 @@ def _strings(value: Any) -> Iterator[tuple[str, str]]:
             stack.extend((f"{path}.{i}" if path else str(i), child) for i, child in enumerate(node))
 
 
-def _shown(name: str) -> str:
-    return name.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
-
-
 async def _refuse(request: Request, field: str, problem: tuple[str, str]) -> ApiError:
     from service.api.deps import auth_error_before_body  # deps builds on the errors module, as this does
 
     denied = await auth_error_before_body(request)  # a caller without a key learns that first
-    return denied if denied is not None else field_error(422, _shown(field), *problem)
+    return denied if denied is not None else field_error(422, escaped(field), *problem)
 
 
 async def reject_unstorable_input(request: Request) -> None:

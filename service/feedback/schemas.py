@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -22,6 +21,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from nlp.text.storable import StorableStr
 from service.api.errors import FieldError
 
 FeedbackKind = Literal["review", "ticket", "survey", "other"]
@@ -34,18 +34,8 @@ MAX_METADATA_DEPTH = 32
 FUTURE_TOLERANCE = timedelta(days=1)
 
 
-def _encodable(value: str) -> str:
-    """Reject what PostgreSQL cannot store: lone surrogates (``"\\ud800"`` in JSON) and NUL characters."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise PydanticCustomError("utf8", "must be valid UTF-8 text (unpaired surrogate found)") from exc
-    if "\x00" in value:
-        raise PydanticCustomError("no_nul", "must not contain NUL characters")
-    return value
-
-
-CleanStr = Annotated[str, AfterValidator(_encodable)]
+# The one storable-text rule (nlp/text/storable.py), under the name the feedback schemas have used.
+CleanStr = StorableStr
 
 _LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 

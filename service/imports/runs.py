@@ -21,6 +21,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, or_, select
 
+from nlp.text.storable import escaped, text_problem
 from service.db import get_engine
 from service.feedback import hooks
 from service.feedback.ingest import ingest_items
@@ -272,7 +273,7 @@ def _stored_external_ids(
     found: set[str] = set()
     # An id the database cannot hold (a lone surrogate from JSON, a NUL) cannot be stored either: it is left
     # to ingest, which rejects its row. Sent in the query, the driver raised and the whole run failed.
-    unique = sorted({e for e in external_ids if _storable(e)})
+    unique = sorted({e for e in external_ids if text_problem(e) is None})
     for start in range(0, len(unique), 500):  # stay under SQLite's bound-parameter limit
         batch = unique[start : start + 500]
         stmt = select(FeedbackItem.external_id).where(
@@ -284,21 +285,11 @@ def _stored_external_ids(
     return found
 
 
-def _storable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return "\x00" not in text
-
-
 def _shown(value: Any) -> Any:
     """A rejected row's reason or id as the database and a JSON answer can hold it: a lone surrogate or a NUL
     quoted from the file (``rating '\x00' is not a number``) is written escaped. Stored raw, it failed the
     run's commit (PostgreSQL) or the job's JSON answer (a 500)."""
-    if not isinstance(value, str) or _storable(value):
-        return value
-    return value.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+    return escaped(value) if isinstance(value, str) else value
 
 
 def counts(run: SourceRun) -> dict[str, Any]:
