@@ -1,4 +1,5 @@
-"""How deep a JSON record may nest, shared by ``frictionmap analyze`` and the service's JSON importers.
+"""How deep a JSON record may nest, shared by ``frictionmap analyze``, the service's JSON importers and the
+feedback schemas' metadata check (its own, lower limit).
 
 Exports nest records a few levels deep (a Zendesk ticket: 4). Deeper input is refused rather than processed:
 ijson's memory grows with the square of the depth (a 200 KB document 100,000 levels deep took 24 GB),
@@ -13,11 +14,12 @@ MAX_DEPTH = 64
 
 
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
-    """Whether a decoded value nests more than ``limit`` containers (iteratively: no recursion to exhaust)."""
+    """Whether a value nests more than ``limit`` lists, tuples or objects (a scalar nests 0, ``{}`` 1),
+    walked without recursion and stopping at the first container past the limit."""
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, dict | list):
+        if isinstance(node, dict | list | tuple):
             if depth >= limit:
                 return True
             stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))

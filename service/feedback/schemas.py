@@ -21,6 +21,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from nlp.text.nesting import too_deep
 from nlp.text.storable import StorableStr
 from service.api.errors import FieldError
 
@@ -56,23 +57,6 @@ def language_hint(value: str | None) -> LanguageHint | None:
     if primary in ("en", "eng"):
         return "en"
     return "other"
-
-
-def json_depth(value: Any) -> int:
-    """Nesting depth of lists and objects, walked without recursion (a scalar is 0, ``{}`` is 1)."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, list | tuple):
-            children = node
-        else:
-            continue
-        deepest = max(deepest, depth + 1)
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
 
 
 class FeedbackIn(BaseModel):
@@ -225,7 +209,7 @@ class FeedbackIn(BaseModel):
     def _metadata_depth(cls, value: Any) -> Any:
         """Checked before anything walks the object: 600 levels fit in 16 KiB and overflow the stack of
         every recursive step after (serialising, redacting, storing)."""
-        if json_depth(value) > MAX_METADATA_DEPTH:
+        if too_deep(value, MAX_METADATA_DEPTH):
             raise PydanticCustomError(
                 "max_depth", "must be nested at most {max} levels deep", {"max": MAX_METADATA_DEPTH}
             )
