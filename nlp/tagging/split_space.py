@@ -268,7 +268,7 @@ def polar_space_spec(setting: str, pipeline_model_id: str, get: EmbedderGetter |
         return None
     if setting == SENTIMENT_SPACE_AUTO:
         return AUTO_POLAR_SPACE.get(pipeline_model_id)
-    if setting in (AUTO_SPEC, ""):
+    if not setting:
         raise ValueError("sentiment space: expected 'auto', 'same' or an embedding spec")
     return None if (get or get_embedder)(setting).model_id == pipeline_model_id else setting
 
