@@ -17,7 +17,7 @@ from nlp.embeddings import Embedder, check_spec
 from nlp.pipeline import AnalysisResult, Record, analyze_records
 from nlp.tagging.split_space import DEFAULT_SENTIMENT_SPACE, check_sentiment_space, sentiment_space_for
 from nlp.tagging.tagger import tagger_loader
-from nlp.text.nesting import MAX_DEPTH, too_deep
+from nlp.text.nesting import MAX_DEPTH, TooDeepError, loads_record
 from nlp.text.tabular import TableError, read_csv
 from nlp.text.tabular import records as table_records
 from nlp.text.workbook import sheet_rows
@@ -62,16 +62,13 @@ def _json_lines(path: Path) -> Iterator[dict[str, Any]]:
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
-                deep = too_deep(obj)
+                obj = loads_record(line)
+            except TooDeepError:
+                raise InputError(f"input: line {n} nests deeper than {MAX_DEPTH} levels") from None
             except json.JSONDecodeError as exc:
                 raise InputError(f"input: line {n} is not valid JSON ({exc.msg})") from exc
             except ValueError as exc:
                 raise InputError(f"input: line {n} is not valid JSON ({exc})") from None
-            except RecursionError:
-                deep = True
-            if deep:
-                raise InputError(f"input: line {n} nests deeper than {MAX_DEPTH} levels")
             if not isinstance(obj, dict):
                 raise InputError(f"input: line {n} must be a JSON object")
             yield obj

@@ -8,6 +8,7 @@ ijson's memory grows with the square of the depth (a 200 KB document 100,000 lev
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 MAX_DEPTH = 64
@@ -24,3 +25,19 @@ def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
                 return True
             stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
     return False
+
+
+class TooDeepError(ValueError):
+    """A JSON record nested past :data:`MAX_DEPTH` (``json``'s own ``RecursionError`` included)."""
+
+
+def loads_record(raw: str | bytes) -> Any:
+    """``json.loads`` of one record, refusing nesting past :data:`MAX_DEPTH` with :class:`TooDeepError`;
+    invalid JSON raises ``ValueError`` as ``json.loads`` does (catch ``TooDeepError`` first)."""
+    try:
+        obj = json.loads(raw)
+    except RecursionError:
+        raise TooDeepError(f"nests deeper than {MAX_DEPTH} levels") from None
+    if too_deep(obj):
+        raise TooDeepError(f"nests deeper than {MAX_DEPTH} levels")
+    return obj

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 
 import ijson
 
-from nlp.text.nesting import MAX_DEPTH, too_deep
+from nlp.text.nesting import MAX_DEPTH, TooDeepError, loads_record
 from service.imports.parsers.mapped import FieldSpec, Resolved, build_item, resolve
 from service.imports.parsers.textio import fingerprint, read_prefix
 from service.imports.parsers.types import (
@@ -160,10 +160,11 @@ class JsonParser:
             number += 1
             checkpoint = Checkpoint(number, offset, file_id)
             try:
-                obj = json.loads(raw)
-                deep = too_deep(obj)
-            except RecursionError:
-                deep = True
+                obj = loads_record(raw)
+            except TooDeepError:
+                reason = f"record nests deeper than {MAX_DEPTH} levels"
+                yield ParsedRow(number, [], RowError(number, reason), checkpoint)
+                continue
             except ValueError as exc:
                 if not raw.endswith(b"\n") and not fh.read(1):
                     raise ImportFileError(
@@ -171,18 +172,14 @@ class JsonParser:
                     ) from None
                 yield ParsedRow(number, [], RowError(number, f"invalid JSON: {exc}"), checkpoint)
                 continue
-            if deep:
-                reason = f"record nests deeper than {MAX_DEPTH} levels"
-                yield ParsedRow(number, [], RowError(number, reason), checkpoint)
-                continue
             yield self._emit(number, obj, checkpoint)
 
     def _first_for_mapping(self, raw: bytes) -> None:
         try:
-            obj = json.loads(raw)
-        except (ValueError, RecursionError):
+            obj = loads_record(raw)
+        except ValueError:  # TooDeepError included
             return
-        if isinstance(obj, dict) and not too_deep(obj):
+        if isinstance(obj, dict):
             self.prepare(obj)
 
     def _document(
