@@ -238,9 +238,8 @@ class ZendeskJson(JsonParser):
             parts = [description]
         requester = obj.get("requester_id")
         comments = obj.get("comments") or []
-        if not isinstance(
-            comments, list
-        ):  # iterating a number raised TypeError: the run ended "internal error"
+        # A number here raised TypeError when iterated: the run ended "internal error".
+        if not isinstance(comments, list):
             return RowError(
                 number, f"comments must be a JSON array, got {type(comments).__name__}", external_id or None
             )
