@@ -52,6 +52,7 @@ from bench.sentiment_data import (
     xed_polarity,
 )
 from bench.sentiment_parallel import bench_parallel
+from bench.sentiment_written import bench_written
 from nlp.embeddings import get_embedder, resolve_spec
 from nlp.pipeline import ExtractedUnits, Record, extract_units, theme_tags
 from nlp.pipeline.analyze import document_emotion
@@ -71,7 +72,7 @@ SECTION_START = "<!-- bench-sentiment:start -->"
 SECTION_END = "<!-- bench-sentiment:end -->"
 POLAR = ("negative", "positive")
 THREE = ("negative", "neutral", "positive")
-SETS = ("allocine", "xed", "xed-fr", "xed-en", "xed-en-messages", "xed-parallel", "seed", "stages")
+SETS = ("allocine", "xed", "xed-fr", "xed-en", "xed-en-messages", "xed-parallel", "seed", "written", "stages")
 
 
 def log(msg: str) -> None:
@@ -389,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--sets",
-        default="allocine,xed,seed,stages",
+        default="allocine,xed,seed,written,stages",
         help="comma-separated subset of "
         + ", ".join(SETS)
         + " (xed-fr / xed-en: one language; xed-parallel: the FR/EN test pairs)",
@@ -424,6 +425,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "seed" in wanted:
             log("seed held-out")
             bench_seed(runner, table)
+        if "written" in wanted:
+            log("written reviews")
+            bench_written(runner, table)
         if "stages" in wanted:
             log("banking77 / cfpb")
             bench_stages(runner, table, root, args.limit)
