@@ -145,14 +145,23 @@ def _ordered(p: np.ndarray, classes: Sequence[str]) -> np.ndarray:
 
 
 def compare(
-    backend: str, sources: tuple[str, ...], max_fit: int | None, doc_expert: bool = True
+    backend: str,
+    sources: tuple[str, ...],
+    max_fit: int | None,
+    doc_expert: bool = True,
+    dev_only: tuple[str, ...] = (),
 ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``dev_only``: sources whose development part is scored but which are not fitted on (so that a run
+    without a source and a run with it are judged on the same development sets)."""
     t0 = time.time()
     embedder = load_embedder(backend)
     train_units, held = split(load_seed())
     train_units = [u for u in train_units if u.sentiment]
     held = [u for u in held if u.sentiment]
-    real = load_real(sources=sources, max_fit=max_fit)
+    real = load_real(sources=tuple(dict.fromkeys(sources + dev_only)), max_fit=max_fit)
+    for source in dev_only:
+        if source not in sources:
+            del real.fit[source]
     dev = DevSet(embedder, held, real, "allocine" in sources)
     parts = [train_units, *real.fit.values()]
     units = [u for p in parts for u in p]
@@ -279,11 +288,14 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
 
 
 def _write_expert(directory: Path, best: dict[str, Any], summary: dict[str, Any]) -> None:
-    """Ship the document expert the search chose, or remove a stale one (the rule alone won)."""
+    """Ship the document expert the search chose, or remove a stale one (the rule alone won); a run that
+    skipped the search (``--no-doc-expert``) leaves the shipped expert as it is."""
     from nlp.tagging.document_expert import EXPERT_NAME
 
     expert = best.get("expert")
     found = summary.get("document_expert")
+    if found is None:
+        return
     if expert is not None and found is not None:
         expert.save(directory)
         record_head(
@@ -315,18 +327,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.compare_sentiment")
     parser.add_argument("--backend", default="use-multilingual")
     parser.add_argument("--sources", default="allocine,xed-fr,xed-en", help="real train sets to add")
+    parser.add_argument(
+        "--dev-only", default="", help="sources scored on their development part but not fitted on"
+    )
     parser.add_argument("--max-fit", type=int, default=0, help="cap on fit rows per real source (0: all)")
     parser.add_argument("--no-doc-expert", action="store_true", help="skip the document expert search")
     parser.add_argument("--write", action="store_true", help="write the winner into training/artifacts")
+    parser.add_argument("--report-suffix", default="", help="appended to the report's file name")
     args = parser.parse_args(argv)
     summary, best = compare(
         args.backend,
         tuple(s for s in args.sources.split(",") if s),
         args.max_fit or None,
         not args.no_doc_expert,
+        tuple(s for s in args.dev_only.split(",") if s),
     )
     REPORTS.mkdir(exist_ok=True)
-    out = REPORTS / f"sentiment_comparison_{backend_slug(summary['model_id'])}.json"
+    out = REPORTS / f"sentiment_comparison_{backend_slug(summary['model_id'])}{args.report_suffix}.json"
     out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"best: {summary['best']} → {out}", file=sys.stderr)
     if args.write:

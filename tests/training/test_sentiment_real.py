@@ -41,3 +41,27 @@ def test_load_real_reads_train_splits_only(tmp_path: Path) -> None:
     assert {u.sentiment for u in xed_units} == {"negative", "positive", "neutral"}
     assert all(is_dev(u.text) for u in real.dev["xed-en"])
     assert not any(is_dev(u.text) for u in real.fit["xed-en"])
+
+
+def test_review_units_keep_their_unit_label_and_split_by_text(tmp_path: Path) -> None:
+    from training.sentiment_real import review_units
+
+    lines = [
+        '{"text": "Le produit est défectueux.", "lang": "fr", "sentiment": "negative"}',
+        '{"text": "Pas mal du tout.", "lang": "fr", "sentiment": "positive"}',
+        "",
+    ]
+    (tmp_path / "reviews_fr.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    units = review_units("fr", "reviews-fr", tmp_path)
+    assert [(u.text, u.lang, u.sentiment, u.source) for u in units] == [
+        ("Le produit est défectueux.", "fr", "negative", "reviews-fr"),
+        ("Pas mal du tout.", "fr", "positive", "reviews-fr"),
+    ]
+
+
+def test_shipped_review_units_are_split_like_the_real_sets() -> None:
+    real = load_real(sources=("reviews-fr", "reviews-en"))
+    for source in ("reviews-fr", "reviews-en"):
+        assert real.fit[source] and real.dev[source]
+        assert all(is_dev(u.text) for u in real.dev[source])
+        assert {u.sentiment for u in real.fit[source]} == {"negative", "neutral", "positive"}
