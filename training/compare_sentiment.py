@@ -53,10 +53,13 @@ REAL_SHARE = 1.0  # each real source weighs (in total) REAL_SHARE × the seed co
 DEV_DOCS: int | None = None  # Allociné dev reviews scored as documents (None: all of them)
 
 
-def _weights(parts: Sequence[list[Unit]], n_seed: int) -> np.ndarray:
+def _weights(parts: Sequence[list[Unit]], n_seed: int, shares: Sequence[float] | None = None) -> np.ndarray:
+    """Seed rows weigh 1 each; each other part weighs, in total, its share (default ``REAL_SHARE``) × the
+    seed corpus's size."""
     out = []
     for k, part in enumerate(parts):
-        w = 1.0 if k == 0 else REAL_SHARE * n_seed / max(len(part), 1)
+        share = REAL_SHARE if shares is None or k == 0 else shares[k - 1]
+        w = 1.0 if k == 0 else share * n_seed / max(len(part), 1)
         out.append(np.full(len(part), w))
     return np.concatenate(out) if out else np.zeros(0)
 
@@ -150,9 +153,11 @@ def compare(
     max_fit: int | None,
     doc_expert: bool = True,
     dev_only: tuple[str, ...] = (),
+    shares: dict[str, float] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """``dev_only``: sources whose development part is scored but which are not fitted on (so that a run
-    without a source and a run with it are judged on the same development sets)."""
+    without a source and a run with it are judged on the same development sets); ``shares``: a source's
+    total weight as a multiple of the seed corpus's size where it is not ``REAL_SHARE``."""
     t0 = time.time()
     embedder = load_embedder(backend)
     train_units, held = split(load_seed())
@@ -167,7 +172,7 @@ def compare(
     units = [u for p in parts for u in p]
     texts = [u.text for u in units]
     y = np.array([u.sentiment for u in units])
-    w = _weights(parts, len(train_units))
+    w = _weights(parts, len(train_units), [(shares or {}).get(k, REAL_SHARE) for k in real.fit])
     x_emb = embed(texts, embedder)
     n_seed = len(train_units)
     print(f"[{backend}] fit rows: {len(units)} ({n_seed} seed), dev: {list(dev.sentences)}", file=sys.stderr)
@@ -234,6 +239,7 @@ def compare(
         "seconds": {"unit head": unit_seconds, "total": round(time.time() - t0, 1)},
         "model_id": embedder.model_id,
         "sources": list(sources),
+        "shares": {k: (shares or {}).get(k, REAL_SHARE) for k in real.fit},
         "fit_rows": {"seed": n_seed, **{k: len(v) for k, v in real.fit.items()}},
         "dev_rows": {"seed held-out": len(held), **{k: len(v) for k, v in real.dev.items()}},
         "results": results,
@@ -323,12 +329,30 @@ def _write_expert(directory: Path, best: dict[str, Any], summary: dict[str, Any]
             (directory / name).unlink()
 
 
+def _shares(parser: argparse.ArgumentParser, text: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for item in filter(None, text.split(",")):
+        name, _, value = item.partition("=")
+        try:
+            out[name] = float(value)
+        except ValueError:
+            parser.error(f"--share: {item!r} is not source=number")
+        if not 0 < out[name] <= 10:
+            parser.error(f"--share: {name}'s share must be in (0, 10], got {value}")
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.compare_sentiment")
     parser.add_argument("--backend", default="use-multilingual")
     parser.add_argument("--sources", default="allocine,xed-fr,xed-en", help="real train sets to add")
     parser.add_argument(
         "--dev-only", default="", help="sources scored on their development part but not fitted on"
+    )
+    parser.add_argument(
+        "--share",
+        default="",
+        help="source=share,… a source's total weight as a multiple of the seed corpus's (default 1)",
     )
     parser.add_argument("--max-fit", type=int, default=0, help="cap on fit rows per real source (0: all)")
     parser.add_argument("--no-doc-expert", action="store_true", help="skip the document expert search")
@@ -341,6 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.max_fit or None,
         not args.no_doc_expert,
         tuple(s for s in args.dev_only.split(",") if s),
+        _shares(parser, args.share),
     )
     REPORTS.mkdir(exist_ok=True)
     out = REPORTS / f"sentiment_comparison_{backend_slug(summary['model_id'])}{args.report_suffix}.json"

@@ -86,3 +86,20 @@ def test_a_run_that_skipped_the_expert_search_keeps_the_shipped_expert(tmp_path)
     # A search that ran and found the rule alone better still removes the stale expert.
     _write_expert(tmp_path, {"expert": None}, {"document_expert": {"best": "rule alone"}})
     assert not shipped.exists()
+
+
+def test_a_source_share_scales_its_total_weight() -> None:
+    seed, a, b = [_u(i) for i in range(10)], [_u(i) for i in range(40)], [_u(i) for i in range(20)]
+    w = _weights([seed, a, b], len(seed), [1.0, 0.25])
+    assert np.isclose(w[10:50].sum(), 10) and np.isclose(w[50:].sum(), 2.5)
+
+
+def test_share_option_refuses_what_is_not_a_share() -> None:
+    import pytest
+
+    from training.compare_sentiment import main
+
+    for bad in ("reviews-fr", "reviews-fr=x", "reviews-fr=0", "reviews-fr=-1"):
+        with pytest.raises(SystemExit) as stop:
+            main(["--share", bad])
+        assert stop.value.code == 2
