@@ -53,3 +53,31 @@ def test_gated_emotion_follows_the_unit_polarity_as_the_tagger_does() -> None:
     p_sent = np.array([[0.6, 0.3, 0.1], [0.5, 0.2, 0.3], [0.1, 0.8, 0.1]])
     # negative unit: delight is out of reach, anger/worry tie → first (anger); confusion has no Plutchik twin
     assert gated(p_sent, p_emo, classes) == ["anger", "none", "none"]
+
+
+def test_written_development_set_is_reported_apart_from_the_others() -> None:
+    from training.document_words import WRITTEN_DEV
+
+    rng = np.random.default_rng(5)
+    dev = {
+        "dev": _docs(rng, 20, ["negative", "positive"] * 10),
+        WRITTEN_DEV: _docs(rng, 10, ["negative"] * 10),
+    }
+    bank = _docs(rng, 10, ["neutral"] * 10)
+    search = ExpertSearch(_proba, dev, bank, "m")  # type: ignore[arg-type]
+    bare = DocumentExpert(
+        ("negative", "neutral", "positive"), np.zeros((3, 3), np.float32), np.zeros(3), "m", 0.5, 1
+    )
+    scores = {n: bare.score(d.means, d.texts) for n, d in {**dev, "banking77": bank}.items()}
+    got = evaluate_mix(search, scores, None, 0.0, 0.5, 1)
+    assert got["mean without written"] == got["dev"]
+    assert got["mean"] == round((got["dev"] + got[WRITTEN_DEV]) / 2, 4)
+
+
+def test_dev_written_refuses_the_written_documents_as_fit_data_too() -> None:
+    import pytest
+
+    from training.document_words import search
+
+    with pytest.raises(SystemExit, match="choose one"):
+        search("use-multilingual", False, ("unit",), (None,), dev_written=True)
