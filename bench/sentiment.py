@@ -13,7 +13,7 @@ Rows:
   whose Plutchik labels are all negative or all positive), XED EN three-class proxy (those lines plus the
   lines annotated neutral: the nearest held set to issue 10's English target, short messages in three
   classes; see :func:`three_class`), the same lines in message form (a brand handle first, a link on half of
-  them; ``--sets xed-en-messages``, not in the default sets), seed held-out (FR/EN, 3 classes);
+  them; ``--sets xed-en-messages``), seed held-out (FR/EN, 3 classes), written reviews (``--sets written``);
 - emotion: XED test (FR/EN), Plutchik → product mapping in training/mappings/xed_emotions.json;
 - comparable sets: XED French test lines and their English source lines (``--sets xed-parallel``,
   bench/sentiment_parallel.py), with the English − French gap and its bootstrap interval;
