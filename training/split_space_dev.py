@@ -182,9 +182,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--gates",
         help="round 3: comma-separated MiniLM top-class probabilities below which a unit gets the USE "
-        "opinion (the mix at AUTO_SENTIMENT_WEIGHT); 'none' = every unit (the ungated mix)",
+        "opinion (the mix at --weight); 'none' = every unit (the ungated mix)",
+    )
+    parser.add_argument(
+        "--weight",
+        type=float,
+        default=AUTO_SENTIMENT_WEIGHT,
+        help="with --gates: the USE share of the gated mix (default: the shipped one)",
     )
     args = parser.parse_args(argv)
+    if not 0.0 < args.weight <= 1.0:
+        parser.error(f"--weight: a share in (0, 1], got {args.weight}")
     root = args.datasets.resolve()
     lines = dev_lines(root)
     messages = [Labelled(message_form(d.text), d.lang, d.label) for d in lines]
@@ -209,10 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.gates:
         for g in args.gates.split(","):
             gate = None if g.strip() == "none" else float(g)
-            gated = SplitSpaceTagger(
-                t_mini, t_use, use, ("sentiment",), AUTO_SENTIMENT_WEIGHT, sentiment_gate=gate
-            )
-            name = f"split w={AUTO_SENTIMENT_WEIGHT}, gate {g.strip()}"
+            gated = SplitSpaceTagger(t_mini, t_use, use, ("sentiment",), args.weight, sentiment_gate=gate)
+            name = f"split w={args.weight}, gate {g.strip()}"
             variants.append((name, mini, gated, t_mini.document_expert, own))
     else:
         variants.append(("USE everything (reference)", use, t_use, t_use.document_expert, own))
