@@ -41,6 +41,7 @@ from nlp.text.segmentation import split_units_batch
 from training.corpus import Unit, load_seed, split
 from training.embedding_cache import embed, load_embedder
 from training.model_card import record_head
+from training.sentiment_lang import add_french_args, card_entry, french_args, score_french
 from training.sentiment_real import RealSets, load_real
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -51,6 +52,7 @@ C_GRID = (2.0, 8.0)
 TEXT_WEIGHTS = (0.2, 0.35, 0.5)
 REAL_SHARE = 1.0  # each real source weighs (in total) REAL_SHARE × the seed corpus's size
 DEV_DOCS: int | None = None  # Allociné dev reviews scored as documents (None: all of them)
+DOCS = "allocine dev (documents)"
 
 
 def _weights(parts: Sequence[list[Unit]], n_seed: int, shares: Sequence[float] | None = None) -> np.ndarray:
@@ -111,11 +113,13 @@ class DevSet:
 
     def __init__(self, embedder: Embedder, held: list[Unit], real: RealSets, allocine: bool) -> None:
         self.sentences: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+        self.langs: dict[str, list[str]] = {}  # each set's rows' languages (documents: their units')
         for name, units in [("seed held-out", held), *[(f"{k} dev", v) for k, v in real.dev.items()]]:
             if name.startswith("allocine"):
                 continue
             texts = [u.text for u in units]
             self.sentences[name] = (texts, np.array([u.sentiment for u in units]), embed(texts, embedder))
+            self.langs[name] = [u.lang for u in units]
         self.docs: tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None = None
         if allocine and "allocine" in real.dev:
             docs = real.dev["allocine"][:DEV_DOCS]
@@ -123,21 +127,41 @@ class DevSet:
             rows = np.array([i for i, sp in enumerate(spans) for _ in sp])
             texts = [s.text for sp in spans for s in sp]
             self.docs = (texts, rows, np.array([u.sentiment for u in docs]), embed(texts, embedder))
+            self.langs[DOCS] = ["fr"] * len(texts)
+
+    def probabilities(self, proba: Any) -> dict[str, np.ndarray]:
+        """``proba(texts, vectors) -> (n, 3)`` (CLASSES order) of each set's rows (documents: their units)."""
+        out = {name: proba(texts, x) for name, (texts, _, x) in self.sentences.items()}
+        if self.docs is not None:
+            out[DOCS] = proba(self.docs[0], self.docs[3])
+        return out
 
     def scores(self, proba: Any) -> dict[str, float]:
         """``proba(texts, vectors) -> (n, 3)`` in CLASSES order; macro-F1 per development set."""
-        out: dict[str, float] = {}
-        for name, (texts, y, x) in self.sentences.items():
-            pred = np.array(CLASSES)[proba(texts, x).argmax(axis=1)]
+        return self.scored(self.probabilities(proba))
+
+    def scored(self, probs: dict[str, np.ndarray], by_lang: bool = False) -> dict[str, float]:
+        """Macro-F1 per development set of :meth:`probabilities`; ``by_lang``: a set of several languages
+        also scored per language (``"<set> [<lang>]"``)."""
+
+        def f1(y: np.ndarray, pred: np.ndarray) -> float:
             labels = [c for c in CLASSES if c in set(y)]
-            out[name] = float(f1_score(y, pred, labels=labels, average="macro", zero_division=0))
+            return float(f1_score(y, pred, labels=labels, average="macro", zero_division=0))
+
+        out: dict[str, float] = {}
+        for name, (_, y, _) in self.sentences.items():
+            pred = np.array(CLASSES)[probs[name].argmax(axis=1)]
+            out[name] = f1(y, pred)
+            langs = np.asarray(self.langs[name], dtype=object)
+            for lang in sorted(set(self.langs[name])) if by_lang and len(set(self.langs[name])) > 1 else ():
+                out[f"{name} [{lang}]"] = f1(y[langs == lang], pred[langs == lang])
         if self.docs is not None:
-            texts, rows, y, x = self.docs
-            p = proba(texts, x)
+            _, rows, y, _ = self.docs
+            p = probs[DOCS]
             # The pipeline's document rule (the one the CLI, the benchmarks and the adaptation apply).
             verdict = document_polarities(p.argmax(axis=1) - 1, p[:, 2] - p[:, 0], rows, len(y))
             pred = np.array(CLASSES)[verdict + 1]
-            out["allocine dev (documents)"] = float(
+            out[DOCS] = float(
                 f1_score(y, pred, labels=["negative", "positive"], average="macro", zero_division=0)
             )
         return {k: round(v, 4) for k, v in out.items()}
@@ -154,10 +178,13 @@ def compare(
     doc_expert: bool = True,
     dev_only: tuple[str, ...] = (),
     shares: dict[str, float] | None = None,
+    french: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """``dev_only``: sources whose development part is scored but which are not fitted on (so that a run
     without a source and a run with it are judged on the same development sets); ``shares``: a source's
-    total weight as a multiple of the seed corpus's size where it is not ``REAL_SHARE``."""
+    total weight as a multiple of the seed corpus's size where it is not ``REAL_SHARE``; ``french``:
+    (French text weights, French up-weighting factors) to score a French char head after family D
+    (training/sentiment_lang.py)."""
     t0 = time.time()
     embedder = load_embedder(backend)
     train_units, held = split(load_seed())
@@ -215,6 +242,11 @@ def compare(
     text = _fit_text(texts, y, w)
     for wt in TEXT_WEIGHTS:
         consider("D ensemble", c_best, head, text, wt)
+    best["french"], french_summary = None, None
+    if french is not None and best["family"] == "D ensemble":
+        french_summary, best["french"] = score_french(
+            dev, best, (texts, y, w, [u.lang for u in units]), french, _fit_text, _ordered
+        )
     unit_seconds = round(time.time() - t0, 1)
     expert_summary: dict[str, Any] | None = None
     best["expert"] = None
@@ -245,6 +277,7 @@ def compare(
         "results": results,
         "best": best["key"],
         "document_expert": expert_summary,
+        "french_char": french_summary,
     }
     return summary, best
 
@@ -253,6 +286,7 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
     directory = ARTIFACTS / backend_slug(summary["model_id"])
     head: LinearHead = best["head"]
     text: TextHead | None = best["text"]
+    french: dict[str, Any] | None = best.get("french")
     head = LinearHead(
         head.name,
         head.classes,
@@ -263,6 +297,7 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
         best["text_weight"] if text is not None else 0.0,
         0.0,
         head.uses_polarity,
+        lang_blend=(("fr", french["wt"], 0.0),) if french is not None else (),
     )
     head.save(directory)
     stale = directory / "sentiment-text-v1.npz"
@@ -270,6 +305,11 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
         text.save(directory)
     elif stale.exists():
         stale.unlink()
+    stale_fr = directory / "sentiment-text-fr-v1.npz"
+    if french is not None and french["text"] is not None:
+        french["text"].save(directory, "fr")
+    elif stale_fr.exists():
+        stale_fr.unlink()
     _write_expert(directory, best, summary)
     record_head(
         directory,
@@ -287,6 +327,7 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
             + (" + polarity lexicon" if head.uses_polarity else "")
             + (f" ⊕ char n-gram TF-IDF (w={head.text_weight})" if text is not None else ""),
             "file": "sentiment-v1.npz",
+            "french_blend": card_entry(french, summary.get("french_char")),
             "trained_by": "python -m training.compare_sentiment --write",
         },
     )
@@ -358,7 +399,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-doc-expert", action="store_true", help="skip the document expert search")
     parser.add_argument("--write", action="store_true", help="write the winner into training/artifacts")
     parser.add_argument("--report-suffix", default="", help="appended to the report's file name")
+    add_french_args(parser)
     args = parser.parse_args(argv)
+    french = french_args(parser, args)
     summary, best = compare(
         args.backend,
         tuple(s for s in args.sources.split(",") if s),
@@ -366,6 +409,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         not args.no_doc_expert,
         tuple(s for s in args.dev_only.split(",") if s),
         _shares(parser, args.share),
+        french,
     )
     REPORTS.mkdir(exist_ok=True)
     out = REPORTS / f"sentiment_comparison_{backend_slug(summary['model_id'])}{args.report_suffix}.json"

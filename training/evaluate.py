@@ -123,7 +123,7 @@ def evaluate_seed(tagger: EmbeddingTagger, embedder_spec: str) -> dict[str, Any]
         for k, v in _by_lang(held, sent_true, sent_pred, sent_labels).items()
     }
     polar = [i for i, u in enumerate(held) if u.sentiment in ("negative", "positive")]
-    p_sent = tagger.sentiment_proba(texts, x)
+    p_sent = tagger.sentiment_proba(texts, x, [u.lang for u in held])  # as tag() reads it
     neg_pos_pred = ["negative" if p_sent[i, 0] >= p_sent[i, 2] else "positive" for i in polar]
     res["sentiment"]["neg_vs_pos_accuracy"] = round(
         float(np.mean([neg_pos_pred[k] == sent_true[i] for k, i in enumerate(polar)])), 4

@@ -17,6 +17,7 @@ from nlp.pipeline.extract import ExtractedUnits, _polarity_from_tags
 from nlp.pipeline.records import RatingScale, Record, infer_rating_scale, score_polarity
 from nlp.tagging.adaptation import AdaptationConfig, AdaptationReport, adapt_unit_tags
 from nlp.tagging.features import build_features
+from nlp.tagging.tagger import sentiment_reader
 from nlp.tagging.types import Tagger
 
 
@@ -48,7 +49,8 @@ def adapt_extracted(
 ) -> tuple[ExtractedUnits, AdaptationReport | None]:
     """``units`` with adapted sentiment (and candidate polarity) when the corpus has enough rated items;
     None as the report when there is nothing to adapt (no tagger, or no sentiment head to blend with)."""
-    proba = getattr(tagger, "sentiment_proba", None)
+    # The generic head reads the units' languages (a per-language blend, as tagging applied it).
+    proba = sentiment_reader(tagger, units.languages)
     if units.tags is None or proba is None:
         return units, None
     scale = rating_scale or infer_rating_scale([r.rating for r in records])

@@ -151,27 +151,33 @@ class SplitSpaceTagger:
     ) -> tuple[list[str], np.ndarray]:
         return self.primary.stage_proba(texts, embeddings, languages)
 
-    def sentiment_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+    def sentiment_proba(
+        self, texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str] | None = None
+    ) -> np.ndarray:
         """The second space's sentiment probabilities over the texts' own vectors in that space, mixed with
         the pipeline space's (over ``embeddings``) at ``1 − sentiment_weight``; at weight 1 the
-        ``embeddings`` are not read (the adaptation hands over the clustering vectors)."""
-        own = self.primary.sentiment_proba(texts, embeddings) if self._reads_own else None
-        return self._mixed(own, texts)
+        ``embeddings`` are not read (the adaptation hands over the clustering vectors). ``languages`` (the
+        units' own) reach both spaces' heads (a per-language blend where a head has one)."""
+        own = self.primary.sentiment_proba(texts, embeddings, languages) if self._reads_own else None
+        return self._mixed(own, texts, languages)
 
     @property
     def _reads_own(self) -> bool:
         return self.sentiment_weight < 1.0 or self.sentiment_gate is not None
 
-    def _mixed(self, own: np.ndarray | None, texts: Sequence[str]) -> np.ndarray:
+    def _mixed(
+        self, own: np.ndarray | None, texts: Sequence[str], languages: Sequence[str] | None = None
+    ) -> np.ndarray:
         """The one rule ``tag`` and ``sentiment_proba`` share: the gated units (:meth:`gated`, over the
         pipeline space's probabilities of the vectors each was handed) get the mix, the rest ``own``."""
         if own is None:
-            return self.polar.sentiment_proba(texts, self.polar_vectors(texts))
+            return self.polar.sentiment_proba(texts, self.polar_vectors(texts), languages)
         rows = np.flatnonzero(self.gated(own))
         out = np.array(own, dtype=np.float64, copy=True)
         if rows.size:
             sub = [texts[i] for i in rows.tolist()]
-            other = self.polar.sentiment_proba(sub, self.polar_vectors(sub))
+            langs = None if languages is None else [languages[i] for i in rows.tolist()]
+            other = self.polar.sentiment_proba(sub, self.polar_vectors(sub), langs)
             w = self.sentiment_weight
             out[rows] = (1.0 - w) * out[rows] + w * other
         return out
@@ -206,7 +212,7 @@ class SplitSpaceTagger:
             effort=self._space("effort", embeddings, texts),
         )
         own = p.sentiment if self._reads_own else None
-        p = replace(p, sentiment=self._mixed(own, texts))
+        p = replace(p, sentiment=self._mixed(own, texts, languages))
         return assemble_tags(texts, p, ratings, nps)
 
 

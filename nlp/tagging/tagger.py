@@ -15,6 +15,7 @@ otherwise from the effort-type head.
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -252,9 +253,13 @@ class EmbeddingTagger:
         assert self._prototypes is not None
         return ids, self._prototypes.probabilities(embeddings)
 
-    def sentiment_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+    def sentiment_proba(
+        self, texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """(n, 3) in SENTIMENT_CLASSES order; ``languages`` (the units' own) selects a per-language blend and
+        a language's own char head where the head has them (without: the shared blend, bit-identical)."""
         head = self._heads["sentiment"]
-        p = self._proba("sentiment", embeddings, texts)
+        p = self._proba("sentiment", embeddings, texts, languages)
         # A head retrained on a customer's labels may lack a class (no neutral examples): probability 0.
         out = np.zeros((p.shape[0], len(SENTIMENT_CLASSES)))
         for k, c in enumerate(SENTIMENT_CLASSES):
@@ -295,6 +300,20 @@ class EmbeddingTagger:
             return []
         space = (self, embeddings)
         return assemble_tags(texts, gather_probabilities(texts, languages, space, space), ratings, nps)
+
+
+def sentiment_reader(
+    tagger: Any, languages: Sequence[str] | None
+) -> Callable[[Sequence[str], np.ndarray], np.ndarray] | None:
+    """``tagger.sentiment_proba`` as ``(texts, vectors) -> probabilities`` over the units whose
+    ``languages`` are given (aligned with the texts it will be called with), so that a per-language blend
+    applies, as in ``tag``; a tagger whose ``sentiment_proba`` takes no languages is read as it is. None
+    without a sentiment head."""
+    proba = getattr(tagger, "sentiment_proba", None)
+    if proba is None or languages is None or "languages" not in inspect.signature(proba).parameters:
+        return proba
+    langs = list(languages)
+    return lambda texts, vectors: np.asarray(proba(texts, vectors, langs))
 
 
 TaggerInSpace = tuple[EmbeddingTagger, np.ndarray]
@@ -340,7 +359,7 @@ def gather_probabilities(
         stage_ids=stage_ids,
         stage=p_stage,
         stage_threshold=stage[0].stage_threshold,
-        sentiment=polar[0].sentiment_proba(texts, polar[1]),
+        sentiment=polar[0].sentiment_proba(texts, polar[1], languages),
         emotion_classes=emo_classes,
         emotion=p_emo,
         effort=effort[0].effort_proba(texts, effort[1]),

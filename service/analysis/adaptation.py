@@ -113,7 +113,9 @@ def _inputs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(adapted-head features, generic text probabilities) of ``rows``: the extraction's stored copies when
     every row has them (0013_unit_text_inputs), else computed as the extraction computed them. Re-analysing
-    every unit's text was ~70 % of the re-scoring (docs/benchmarks.md, issue 14)."""
+    every unit's text was ~70 % of the re-scoring (docs/benchmarks.md, issue 14). The stored copies were read
+    with the units' languages (``nlp_backend.adaptation_inputs``: a per-language sentiment blend applies); the
+    fallback, for units stored before them, does not read the units' languages: the shared blend."""
     width = TEXT_COLUMNS
     if rows and all(
         r.text_sentiment_proba is not None

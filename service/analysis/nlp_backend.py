@@ -21,7 +21,7 @@ from nlp.pipeline.extract import candidate_polarity
 from nlp.pipeline.themes import group_themes
 from nlp.tagging.artifacts import ModelMismatchError
 from nlp.tagging.features import text_columns
-from nlp.tagging.tagger import load_tagger
+from nlp.tagging.tagger import load_tagger, sentiment_reader
 from nlp.tagging.taxonomy import Taxonomy
 from nlp.tagging.types import UNKNOWN_STAGE, Tagger, UnitTags
 from nlp.themes.clustering import ClusterParams
@@ -62,7 +62,10 @@ def _stored_tags(units: StackedUnits, i: int) -> UnitTags:
 
 
 def adaptation_inputs(
-    tagger: Tagger | None, texts: Sequence[str], vectors: np.ndarray
+    tagger: Tagger | None,
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    languages: Sequence[str] | None = None,
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """What the sentiment adaptation reads of each unit besides its vector, computed as it would compute them:
     the generic head's text probabilities on the vector *as stored* (half precision, read back as float32)
@@ -70,7 +73,7 @@ def adaptation_inputs(
     does not re-analyse every unit's text; here they cost one more pass of the sentiment head, the text
     analysis being the batch's that tagging just did (cached per batch). (None, None) without a tagger
     that has a sentiment head."""
-    proba = getattr(tagger, "sentiment_proba", None)
+    proba = sentiment_reader(tagger, languages)  # the units' languages: a per-language blend applies
     if proba is None or len(texts) == 0:
         return None, None
     return np.asarray(proba(list(texts), as_stored(vectors)), dtype=np.float64), text_columns(list(texts))
@@ -101,7 +104,7 @@ class NlpBackend:
         units = extract_units(records, self.embedder, self.tagger, rating_scale=SERVICE_RATING_SCALE)
         # Stored vectors are the clustering space (``units.vectors``), so clustering, centroids, incremental
         # assignment and split compare like with like; the tags were computed on the raw vectors.
-        proba, features = adaptation_inputs(self.tagger, units.texts, units.vectors)
+        proba, features = adaptation_inputs(self.tagger, units.texts, units.vectors, units.languages)
         out = []
         for i, row in enumerate(units.rows):
             tags = units.tags[i] if units.tags is not None else provisional_tags(int(units.polarity[i]))

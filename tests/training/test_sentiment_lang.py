@@ -1,0 +1,72 @@
+"""``training.compare_sentiment --french-char`` (training/sentiment_lang.py): the option's bad values, the
+French re-blend that leaves English rows untouched, and the committed selection rule."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from training.compare_sentiment import main
+from training.sentiment_lang import decide, figure_langs, french_heads, relang
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--french-char", "abc"],
+        ["--french-char", "0.2,1.5"],
+        ["--french-char", "-0.1"],
+        ["--french-char", "nan"],
+        ["--french-char="],
+        ["--french-char", "0.5", "--french-up", "0.5"],
+        ["--french-char", "0.5", "--french-up", "x"],
+        ["--french-up", "3"],  # needs --french-char
+    ],
+)
+def test_bad_french_options_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    assert "--french" in capsys.readouterr().err
+
+
+def test_relang_reblends_french_rows_only() -> None:
+    rng = np.random.default_rng(0)
+    pe = {"s": rng.random((4, 3)), "d": rng.random((2, 3))}
+    pt = {"s": rng.random((4, 3)), "d": rng.random((2, 3))}
+    base = {k: 0.5 * pe[k] + 0.5 * pt[k] for k in pe}
+    langs = {"s": ["fr", "en", "fr", "en"], "d": ["en", "en"]}
+    out = relang(base, pe, pt, langs, 0.2)
+    assert np.array_equal(out["s"][[1, 3]], base["s"][[1, 3]]) and np.array_equal(out["d"], base["d"])
+    np.testing.assert_allclose(out["s"][[0, 2]], (0.8 * pe["s"] + 0.2 * pt["s"])[[0, 2]])
+
+
+def test_figures_by_language() -> None:
+    scores = {"seed": 0.1, "seed [fr]": 0.2, "seed [en]": 0.3, "xed-fr dev": 0.4, "xed-en dev": 0.5}
+    langs = {"seed": ["fr", "en"], "xed-fr dev": ["fr"], "xed-en dev": ["en"]}
+    assert figure_langs(scores, langs) == (["seed [fr]", "xed-fr dev"], ["seed [en]", "xed-en dev"])
+
+
+def test_the_committed_rule() -> None:
+    fr, en = ["a [fr]", "b"], ["c [en]"]
+    base = {"a [fr]": 0.70, "b": 0.60, "c [en]": 0.80}
+    assert decide(base, {**base, "a [fr]": 0.71}, fr, en)[0]  # mean +0.005
+    assert not decide(base, {**base, "a [fr]": 0.709}, fr, en)[0]  # mean +0.0045
+    assert not decide(base, {"a [fr]": 0.75, "b": 0.589, "c [en]": 0.80}, fr, en)[0]  # b falls 0.011
+    assert decide(base, {"a [fr]": 0.75, "b": 0.591, "c [en]": 0.80}, fr, en)[0]  # b falls 0.009
+    assert not decide(base, {"a [fr]": 0.75, "b": 0.60, "c [en]": 0.8001}, fr, en)[0]  # English moved
+
+
+def test_french_heads_fit_on_french_rows_or_up_weighted_rows() -> None:
+    seen: list[tuple[list[str], np.ndarray]] = []
+
+    def fit(texts, y, w):  # type: ignore[no-untyped-def]
+        seen.append((list(texts), np.asarray(w)))
+        return object()
+
+    texts, y = ["un", "one", "deux"], np.array(["negative", "positive", "negative"])
+    heads = french_heads(texts, y, np.array([1.0, 1.0, 2.0]), ["fr", "en", "fr"], fit, (3.0,))
+    assert list(heads) == ["fr-only", "all fr×3"]
+    assert seen[0][0] == ["un", "deux"] and seen[0][1].tolist() == [1.0, 2.0]
+    w = seen[1][1]
+    assert np.isclose(w.sum(), 4.0) and np.isclose(w[0] / w[1], 3.0) and np.isclose(w[2] / w[1], 6.0)
