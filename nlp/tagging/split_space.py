@@ -27,8 +27,8 @@ The contract, coupling by coupling:
 - ``document_expert`` is the pipeline space's (it reads the mean of the units' pipeline vectors, as analyze.py
   hands them over); chosen against the USE expert on development data.
 - Candidate threshold: English was calibrated in both spaces (training/reports/candidates.json) and the mix
-  keeps its XED EN dev recall at 0.20 above 0.90 with the one-SE margin (ungated 0.921, gated 0.918 ± 0.008),
-  so ``PAIN_CANDIDATE_MAX_SCORE`` applies unchanged.
+  keeps its XED EN dev recall at 0.20 above 0.90 with the one-SE margin (w 0.25: ungated 0.921, gated 0.918 ±
+  0.008; w 0.5, gate 0.6: 0.928), so ``PAIN_CANDIDATE_MAX_SCORE`` applies unchanged.
 - The service never builds one (service/analysis/nlp_backend.py loads a single-space tagger, and its ``auto``
   is USE): its stored tags, re-tagging and adaptation read one space. Nor does an explicitly named embedding
   backend (:func:`sentiment_space_for`), so the CLI and the service agree whenever they name the same one.
@@ -228,13 +228,16 @@ DEFAULT_SENTIMENT_SPACE = SENTIMENT_SPACE_AUTO
 AUTO_POLAR_SPACE: dict[str, str] = {MINILM_SPEC: USE_SPEC}
 # What ``auto`` moves, chosen on development data (same section; training/reports/split_space_dev*.json):
 # sentiment only (emotion read better in MiniLM), mixed with the MiniLM head's at this share of the USE head
-# (the share that raised XED EN dev without lowering the seed corpus's held-out English units).
+# (the share that raised XED EN dev without lowering the seed corpus's held-out English units; 0.25 until
+# the USE head was refitted with written review units, after which the same selection picks 0.5:
+# docs/benchmarks.md, "written review units", round 5).
 AUTO_MOVED: tuple[str, ...] = ("sentiment",)
-AUTO_SENTIMENT_WEIGHT = 0.25
+AUTO_SENTIMENT_WEIGHT = 0.5
 # ... and only for the units whose MiniLM sentiment is uncertain (top-class probability below this; the others
 # keep MiniLM's and are never encoded in USE): the cheapest gate of round 3 (training/split_space_dev.py
 # --gates; docs/benchmarks.md, "a gated second opinion") whose dev 3-class figures stay within 0.003 of the
-# ungated mix. It sends about half the short Banking77 queries' units to USE instead of all of them.
+# ungated mix (re-chosen at 0.5: still 0.6). It sends about half the short Banking77 queries' units to USE
+# instead of all of them.
 AUTO_SENTIMENT_GATE = 0.6
 EmbedderGetter = Callable[[str], Embedder]
 
