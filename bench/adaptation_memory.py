@@ -30,7 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 class FlatTagger:
     """A generic sentiment head that knows nothing of the domain (the adapted head has to learn it)."""
 
-    def sentiment_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+    def sentiment_proba(
+        self, texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str] | None = None
+    ) -> np.ndarray:
         return np.tile([0.35, 0.30, 0.35], (len(texts), 1))
 
 

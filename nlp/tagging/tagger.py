@@ -15,7 +15,6 @@ otherwise from the effort-type head.
 
 from __future__ import annotations
 
-import inspect
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -307,10 +306,9 @@ def sentiment_reader(
 ) -> Callable[[Sequence[str], np.ndarray], np.ndarray] | None:
     """``tagger.sentiment_proba`` as ``(texts, vectors) -> probabilities`` over the units whose
     ``languages`` are given (aligned with the texts it will be called with), so that a per-language blend
-    applies, as in ``tag``; a tagger whose ``sentiment_proba`` takes no languages is read as it is. None
-    without a sentiment head."""
+    applies, as in ``tag``. None without a sentiment head."""
     proba = getattr(tagger, "sentiment_proba", None)
-    if proba is None or languages is None or "languages" not in inspect.signature(proba).parameters:
+    if proba is None or languages is None:
         return proba
     langs = list(languages)
     return lambda texts, vectors: np.asarray(proba(texts, vectors, langs))

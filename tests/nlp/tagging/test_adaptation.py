@@ -147,7 +147,9 @@ class FlatTagger:
 
     model_id = "test-hashing"
 
-    def sentiment_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+    def sentiment_proba(
+        self, texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str] | None = None
+    ) -> np.ndarray:
         return _flat_generic(len(texts))
 
     def tag(self, texts, embeddings, languages, ratings=None, nps=None) -> list[UnitTags]:  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -108,13 +107,6 @@ def test_the_adaptations_generic_head_reads_the_units_languages(shared_models: P
     assert read is not None
     assert np.array_equal(read(TEXTS, x), after.sentiment_proba(TEXTS, x, LANGS))
     assert sentiment_reader(after, None) == after.sentiment_proba
-
-    class Flat:  # a tagger whose sentiment_proba takes no languages is read as it is
-        def sentiment_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
-            return np.tile([0.3, 0.4, 0.3], (len(texts), 1))
-
-    flat = Flat()
-    assert sentiment_reader(flat, LANGS) == flat.sentiment_proba
     assert sentiment_reader(object(), LANGS) is None
 
 

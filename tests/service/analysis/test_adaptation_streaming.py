@@ -105,7 +105,9 @@ class VectorTagger(FlatTagger):
     def __init__(self) -> None:
         self.proba_calls = 0
 
-    def sentiment_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+    def sentiment_proba(
+        self, texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str] | None = None
+    ) -> np.ndarray:
         self.proba_calls += 1
         z = np.exp(4.0 * np.asarray(embeddings, dtype=np.float64)[:, :3])
         return np.asarray(z / z.sum(axis=1, keepdims=True))
