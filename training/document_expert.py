@@ -37,7 +37,8 @@ C_GRID = (2.0, 8.0)
 TEXT_WEIGHTS = (0.0, 0.35)
 N_BANKING = 500
 
-Proba = Callable[[Sequence[str], np.ndarray], np.ndarray]  # unit texts, unit vectors → (n, 3) CLASSES order
+# (unit texts, unit vectors[, unit languages]) → (n, 3) in CLASSES order
+Proba = Callable[..., np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Docs:
     rows: np.ndarray
     unit_vectors: np.ndarray
     means: np.ndarray
+    unit_langs: tuple[str, ...] = ()  # each unit's language (its document's), for per-language heads
 
     @property
     def counts(self) -> np.ndarray:
@@ -68,6 +70,7 @@ def split_docs(units: Sequence[Unit], embedder: Embedder) -> Docs:
         rows,
         vectors,
         mean_rows(vectors, rows, len(units)),
+        tuple(u.lang for u, sp in zip(units, spans, strict=True) for _ in sp),
     )
 
 
@@ -87,13 +90,22 @@ def _f1(y: np.ndarray, verdict: np.ndarray) -> float:
 class ExpertSearch:
     """Fits candidate experts and scores every (expert, blend, min_units) on the development documents."""
 
-    def __init__(self, proba: Proba, dev: dict[str, Docs], banking: Docs, model_id: str) -> None:
+    def __init__(
+        self, proba: Proba, dev: dict[str, Docs], banking: Docs, model_id: str, by_language: bool = False
+    ) -> None:
+        """``by_language``: ``proba`` also takes the units' languages (a tagger's ``sentiment_proba``), so
+        that a head with a per-language blend reads development units as the pipeline reads them."""
         self.dev = dev
         self.banking = banking
         self.model_id = model_id
         self.unit: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for name, d in [*dev.items(), ("banking77", banking)]:
-            p = proba(d.unit_texts, d.unit_vectors)
+            args = (
+                (d.unit_texts, d.unit_vectors, list(d.unit_langs))
+                if by_language
+                else (d.unit_texts, d.unit_vectors)
+            )
+            p = proba(*args)
             self.unit[name] = (p.argmax(axis=1) - 1, p[:, 2] - p[:, 0])
 
     def verdicts(self, name: str, d: Docs, expert: DocumentExpert | None, blend: float, k: int) -> np.ndarray:

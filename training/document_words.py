@@ -140,7 +140,7 @@ def search(
         dev_parts[WRITTEN_DEV] = load_docfit()
     dev = {name: split_docs(units, embedder) for name, units in dev_parts.items()}
     bank = banking_docs(embedder)
-    s = ExpertSearch(tagger.sentiment_proba, dev, bank, embedder.model_id)
+    s = ExpertSearch(tagger.sentiment_proba, dev, bank, embedder.model_id, by_language=True)
     sets = {**dev, "banking77": bank}
     e_scores = {n: expert.score(d.means, d.texts) for n, d in sets.items()}
     shipped = evaluate_mix(s, e_scores, None, 0.0, expert.blend, expert.min_units)

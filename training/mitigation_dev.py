@@ -107,7 +107,7 @@ def run(space: str, factors: Sequence[float]) -> dict[str, Any]:
     sets["banking77"] = banking_docs(embedder)
     unit = {}
     for name, d in sets.items():
-        p = tagger.sentiment_proba(d.unit_texts, d.unit_vectors)
+        p = tagger.sentiment_proba(d.unit_texts, d.unit_vectors, list(d.unit_langs))
         es = expert.score(d.means, d.texts) if expert is not None else None
         unit[name] = (p.argmax(axis=1) - 1, p[:, 2] - p[:, 0], es)
     out: dict[str, Any] = {}

@@ -49,3 +49,20 @@ def test_rule_alone_is_the_document_rule_and_the_expert_can_fix_what_it_misses()
     full = search.evaluate(expert, 0.9, 1)
     assert full["dev"] > alone["dev"] and full["mean"] == full["dev"]
     assert 0.0 <= full["banking77 called positive"] <= 1.0
+
+
+def test_by_language_hands_each_unit_its_language() -> None:
+    import dataclasses
+
+    rng = np.random.default_rng(3)
+    dev = _docs(rng, 6, ["negative", "positive"] * 3)
+    dev = dataclasses.replace(dev, unit_langs=tuple("fr" if r % 2 else "en" for r in dev.rows))
+    bank = dataclasses.replace(_docs(rng, 4, ["neutral"] * 4), unit_langs=("en",) * 12)
+    seen: list[list[str]] = []
+
+    def proba(texts: list[str], x: np.ndarray, languages: list[str]) -> np.ndarray:
+        seen.append(languages)
+        return _proba(texts, x)
+
+    ExpertSearch(proba, {"dev": dev}, bank, "m", by_language=True)
+    assert seen == [list(dev.unit_langs), ["en"] * 12]
