@@ -114,7 +114,7 @@ def fit_bias(
 def language_report(tagger: EmbeddingTagger, units: list[Unit], x: np.ndarray) -> dict[str, Any]:
     texts = [u.text for u in units]
     y = [BACK[u.emotion or ""] for u in units]
-    p_sent = tagger.sentiment_proba(texts, x)
+    p_sent = tagger.sentiment_proba(texts, x, [u.lang for u in units])  # per-language heads, as tag() reads
     classes, p_emo = tagger.emotion_proba(texts, x)
     truth_pol = ["negative" if t in NEG_PLUTCHIK else "positive" for t in y]
     oracle = np.array([[1.0, 0, 0] if t == "negative" else [0, 0, 1.0] for t in truth_pol])
