@@ -42,7 +42,7 @@ from training.corpus import Unit, load_seed, split
 from training.embedding_cache import embed, load_embedder
 from training.model_card import record_head
 from training.sentiment_lang import add_french_args, card_entry, french_args, score_french
-from training.sentiment_real import RealSets, load_real
+from training.sentiment_real import RealSets, clause_units, load_real
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 REPORTS = Path(__file__).resolve().parent / "reports"
@@ -179,12 +179,14 @@ def compare(
     dev_only: tuple[str, ...] = (),
     shares: dict[str, float] | None = None,
     french: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
+    allocine_clauses: bool = False,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """``dev_only``: sources whose development part is scored but which are not fitted on (so that a run
     without a source and a run with it are judged on the same development sets); ``shares``: a source's
     total weight as a multiple of the seed corpus's size where it is not ``REAL_SHARE``; ``french``:
     (French text weights, French up-weighting factors) to score a French char head after family D
-    (training/sentiment_lang.py)."""
+    (training/sentiment_lang.py); ``allocine_clauses``: fit on the clauses of the Allociné fit reviews (each
+    with its review's label; the source's total weight unchanged) instead of whole reviews."""
     t0 = time.time()
     embedder = load_embedder(backend)
     train_units, held = split(load_seed())
@@ -194,6 +196,8 @@ def compare(
     for source in dev_only:
         if source not in sources:
             del real.fit[source]
+    if allocine_clauses and "allocine" in real.fit:
+        real.fit["allocine"] = clause_units(real.fit["allocine"])
     dev = DevSet(embedder, held, real, "allocine" in sources)
     parts = [train_units, *real.fit.values()]
     units = [u for p in parts for u in p]
@@ -271,6 +275,7 @@ def compare(
         "seconds": {"unit head": unit_seconds, "total": round(time.time() - t0, 1)},
         "model_id": embedder.model_id,
         "sources": list(sources),
+        "allocine_clauses": allocine_clauses,
         "shares": {k: (shares or {}).get(k, REAL_SHARE) for k in real.fit},
         "fit_rows": {"seed": n_seed, **{k: len(v) for k, v in real.fit.items()}},
         "dev_rows": {"seed held-out": len(held), **{k: len(v) for k, v in real.dev.items()}},
@@ -399,9 +404,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-doc-expert", action="store_true", help="skip the document expert search")
     parser.add_argument("--write", action="store_true", help="write the winner into training/artifacts")
     parser.add_argument("--report-suffix", default="", help="appended to the report's file name")
+    parser.add_argument(
+        "--allocine-clauses", action="store_true", help="fit on Allociné reviews' clauses, not whole reviews"
+    )
     add_french_args(parser)
     args = parser.parse_args(argv)
     french = french_args(parser, args)
+    if args.allocine_clauses and ("allocine" not in args.sources.split(",") or not args.no_doc_expert):
+        parser.error("--allocine-clauses needs allocine among --sources and --no-doc-expert")
     summary, best = compare(
         args.backend,
         tuple(s for s in args.sources.split(",") if s),
@@ -410,6 +420,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tuple(s for s in args.dev_only.split(",") if s),
         _shares(parser, args.share),
         french,
+        args.allocine_clauses,
     )
     REPORTS.mkdir(exist_ok=True)
     out = REPORTS / f"sentiment_comparison_{backend_slug(summary['model_id'])}{args.report_suffix}.json"

@@ -6,7 +6,8 @@ used to choose the model family, its regularisation and blend weights, and the p
 threshold; the rest is fitted on. Sources:
 
 - Allociné train (French reviews; negative/positive from stars; no neutral). Whole reviews are embedded as
-  one text for training; development reviews are scored like the pipeline scores a document (clauses, mean).
+  one text for training (``clause_units``: their clauses instead, each with its review's label; issue 10,
+  docs/benchmarks.md); development reviews are scored like the pipeline scores a document (clauses, mean).
 - XED train, French and English, reduced to a polarity with training/mappings/xed_emotions.json (lines whose
   Plutchik labels are all negative or all positive; English also has human-labelled neutral lines).
 - ``reviews-fr`` / ``reviews-en``: review, ticket and message units written for the project
@@ -23,7 +24,7 @@ import hashlib
 import json
 import os
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from training.corpus import Unit
@@ -105,3 +106,18 @@ def load_real(
         fit[source] = fitted
         dev[source] = [u for u in units if is_dev(u.text)]
     return RealSets(fit, dev)
+
+
+def clause_units(units: list[Unit], min_words: int = 0) -> list[Unit]:
+    """The clauses of each unit (``split_units_batch`` with the unit's language, as the pipeline cuts a
+    document), each carrying its unit's label, language and source; clauses of fewer than ``min_words``
+    words are dropped (a unit left without any keeps nothing)."""
+    from nlp.text.segmentation import split_units_batch
+
+    spans = split_units_batch([u.text for u in units], [u.lang for u in units])
+    return [
+        replace(u, text=s.text)
+        for u, sp in zip(units, spans, strict=True)
+        for s in sp
+        if len(s.text.split()) >= min_words
+    ]

@@ -65,3 +65,28 @@ def test_shipped_review_units_are_split_like_the_real_sets() -> None:
         assert real.fit[source] and real.dev[source]
         assert all(is_dev(u.text) for u in real.dev[source])
         assert {u.sentiment for u in real.fit[source]} == {"negative", "neutral", "positive"}
+
+
+def test_clause_units_carry_their_review_label_language_and_source() -> None:
+    from training.corpus import Unit
+    from training.sentiment_real import clause_units
+
+    good = Unit(
+        "Le film est magnifique. Mais la fin est beaucoup trop longue.",
+        "fr",
+        None,
+        "positive",
+        None,
+        None,
+        None,
+    )
+    bad = Unit(
+        "Scénario ennuyeux, acteurs fades.", "fr", None, "negative", None, None, None, source="allocine"
+    )
+    units = clause_units([good, bad])
+    assert len(units) >= 3
+    assert next(u.text for u in units if u.sentiment == "positive").startswith("Le film est magnifique")
+    for u in units:
+        source = good if u.text in good.text else bad
+        assert u.sentiment == source.sentiment and u.lang == "fr" and u.source == source.source
+    assert all(len(u.text.split()) >= 3 for u in clause_units([good, bad], min_words=3))

@@ -103,3 +103,33 @@ def test_share_option_refuses_what_is_not_a_share() -> None:
         with pytest.raises(SystemExit) as stop:
             main(["--share", bad])
         assert stop.value.code == 2
+
+
+def test_allocine_clauses_keep_the_source_weight_and_refuse_bad_combinations() -> None:
+    import pytest
+
+    from training.compare_sentiment import main
+    from training.sentiment_real import clause_units
+
+    seed = [_u(i) for i in range(10)]
+    reviews = [
+        Unit(
+            f"Le film {i} est magnifique. Mais la fin est beaucoup trop longue.",
+            "fr",
+            None,
+            "positive",
+            None,
+            None,
+            None,
+        )
+        for i in range(4)
+    ]
+    clauses = clause_units(reviews)
+    assert len(clauses) > len(reviews)
+    for part in (reviews, clauses):
+        w = _weights([seed, part], len(seed))
+        assert np.isclose(w[10:].sum(), 10)
+    for bad in (["--allocine-clauses"], ["--allocine-clauses", "--no-doc-expert", "--sources", "xed-fr"]):
+        with pytest.raises(SystemExit) as stop:
+            main(bad)
+        assert stop.value.code == 2
