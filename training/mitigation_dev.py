@@ -36,8 +36,9 @@ from nlp.tagging.document_expert import blended_polarities
 from nlp.tagging.effort_cues import _fold
 from nlp.tagging.tagger import load_tagger
 from training.corpus import load_docfit, load_seed, split
-from training.document_expert import Docs, _f1, banking_docs, split_docs
+from training.document_expert import Docs, ExpertSearch, _f1, banking_docs, split_docs
 from training.embedding_cache import load_embedder
+from training.sentiment_lang import parse_weights
 from training.sentiment_real import load_real
 
 REPORTS = Path(__file__).resolve().parent / "reports"
@@ -77,12 +78,13 @@ def mitigated(texts: Sequence[str]) -> np.ndarray:
     return np.array([bool(_MITIGATED.search(_fold(t))) for t in texts], dtype=bool)
 
 
-def damped_scores(scores: np.ndarray | Sequence[float], texts: Sequence[str], factor: float) -> np.ndarray:
-    """Unit scores for the document verdict: a hedged unit's *negative* score times ``factor`` (1: as is)."""
+def damped_scores(scores: np.ndarray | Sequence[float], hedged: np.ndarray, factor: float) -> np.ndarray:
+    """Unit scores for the document verdict: a hedged unit's (``hedged``: :func:`mitigated` of the unit
+    texts) *negative* score times ``factor`` (1: as is)."""
     s = np.asarray(scores, dtype=np.float64)
-    if factor == 1.0 or not len(texts):
+    if factor == 1.0 or not len(s):
         return s
-    return np.where(mitigated(texts) & (s < 0), s * factor, s)
+    return np.where(np.asarray(hedged, dtype=bool) & (s < 0), s * factor, s)
 
 
 def dev_sets(space: str) -> dict[str, list[Any]]:
@@ -103,21 +105,22 @@ def run(space: str, factors: Sequence[float]) -> dict[str, Any]:
     embedder = load_embedder(space)
     tagger = load_tagger(None, embedder.model_id)
     expert = tagger.document_expert
-    sets: dict[str, Docs] = {n: split_docs(u, embedder) for n, u in dev_sets(space).items()}
-    sets["banking77"] = banking_docs(embedder)
-    unit = {}
-    for name, d in sets.items():
-        p = tagger.sentiment_proba(d.unit_texts, d.unit_vectors, list(d.unit_langs))
-        es = expert.score(d.means, d.texts) if expert is not None else None
-        unit[name] = (p.argmax(axis=1) - 1, p[:, 2] - p[:, 0], es)
+    dev = {n: split_docs(u, embedder) for n, u in dev_sets(space).items()}
+    # The shipped unit verdicts, each unit read in its language, as the expert search reads them.
+    search = ExpertSearch(tagger.sentiment_proba, dev, banking_docs(embedder), embedder.model_id, True)
+    sets: dict[str, Docs] = {**dev, "banking77": search.banking}
+    hedged = {name: mitigated(d.unit_texts) for name, d in sets.items()}
+    expert_scores = {
+        n: expert.score(d.means, d.texts) if expert is not None else None for n, d in sets.items()
+    }
+    blend, k = (expert.blend, expert.min_units) if expert is not None else (0.0, 1)
     out: dict[str, Any] = {}
     for factor in factors:
         row: dict[str, float] = {}
         for name, d in sets.items():
-            pol, score, es = unit[name]
-            damped = damped_scores(score, d.unit_texts, factor)
-            blend, k = (expert.blend, expert.min_units) if expert is not None else (0.0, 1)
-            v = blended_polarities(pol, damped, d.rows, len(d.texts), es, blend, k)
+            pol, score = search.unit[name]
+            damped = damped_scores(score, hedged[name], factor)
+            v = blended_polarities(pol, damped, d.rows, len(d.texts), expert_scores[name], blend, k)
             if name == "banking77":
                 row["banking77 called positive"] = round(float((v == 1).mean()), 4)
             else:
@@ -132,12 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.mitigation_dev")
     parser.add_argument("--factors", default=",".join(str(f) for f in FACTORS))
     args = parser.parse_args(argv)
-    try:
-        factors = [float(f) for f in args.factors.split(",")]
-    except ValueError:
-        parser.error("--factors: comma-separated numbers in [0, 1]")
-    if not factors or any(not 0.0 <= f <= 1.0 for f in factors):
-        parser.error("--factors: comma-separated numbers in [0, 1]")
+    factors = parse_weights(parser, "--factors", args.factors, 0.0, 1.0)
     report = {space: run(space, factors) for space in (USE_SPEC, MINILM_SPEC)}
     REPORTS.mkdir(exist_ok=True)
     path = REPORTS / "mitigation_dev.json"

@@ -24,9 +24,9 @@ def test_hedged_units_in_both_languages() -> None:
 
 def test_only_negative_scores_of_hedged_units_are_damped() -> None:
     texts = ["Un peu cher.", "Un peu magique, j'adore.", "Cher."]
-    got = damped_scores(np.array([-0.8, 0.6, -0.8]), texts, 0.5)
+    got = damped_scores(np.array([-0.8, 0.6, -0.8]), mitigated(texts), 0.5)
     np.testing.assert_allclose(got, [-0.4, 0.6, -0.8])
-    np.testing.assert_allclose(damped_scores([-0.8], ["Un peu cher."], 1.0), [-0.8])
+    np.testing.assert_allclose(damped_scores([-0.8], mitigated(["Un peu cher."]), 1.0), [-0.8])
 
 
 @pytest.mark.parametrize("bad", ["x", "1.5", "-0.1", ""])
