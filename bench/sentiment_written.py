@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from bench.sentiment import Runner, Table
 
 DATA = Path(__file__).resolve().parents[1] / "training" / "data"
-POLAR = ("negative", "positive")
 
 
 def written_reviews(lang: str, data: Path = DATA) -> list[Labelled]:
@@ -33,7 +32,7 @@ def written_reviews(lang: str, data: Path = DATA) -> list[Labelled]:
 
 
 def bench_written(r: Runner, t: Table) -> None:
-    from bench.sentiment import _f1, _recall_precision
+    from bench.sentiment import POLAR, _f1, _recall_precision
 
     for lang in ("fr", "en"):
         docs = written_reviews(lang)

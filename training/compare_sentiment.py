@@ -348,7 +348,7 @@ def _write_expert(directory: Path, best: dict[str, Any], summary: dict[str, Any]
     found = summary.get("document_expert")
     if found is None:
         return
-    if expert is not None and found is not None:
+    if expert is not None:
         expert.save(directory)
         record_head(
             directory,
