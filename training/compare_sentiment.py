@@ -42,7 +42,7 @@ from training.corpus import Unit, load_seed, split
 from training.embedding_cache import embed, load_embedder
 from training.model_card import record_head
 from training.sentiment_lang import add_french_args, card_entry, french_args, score_french
-from training.sentiment_real import RealSets, clause_units, load_real
+from training.sentiment_real import REAL_SOURCES, RealSets, clause_units, is_source, load_real
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 REPORTS = Path(__file__).resolve().parent / "reports"
@@ -249,7 +249,12 @@ def compare(
     best["french"], french_summary = None, None
     if french is not None and best["family"] == "D ensemble":
         french_summary, best["french"] = score_french(
-            dev, best, (texts, y, w, [u.lang for u in units]), french, _fit_text, _ordered
+            dev,
+            best,
+            (texts, y, w, [u.lang for u in units], [u.source for u in units]),
+            french,
+            _fit_text,
+            _ordered,
         )
     unit_seconds = round(time.time() - t0, 1)
     expert_summary: dict[str, Any] | None = None
@@ -383,6 +388,8 @@ def _shares(parser: argparse.ArgumentParser, text: str) -> dict[str, float]:
             out[name] = float(value)
         except ValueError:
             parser.error(f"--share: {item!r} is not source=number")
+        if not is_source(name):
+            parser.error(f"--share: unknown source {name!r}")
         if not 0 < out[name] <= 10:
             parser.error(f"--share: {name}'s share must be in (0, 10], got {value}")
     return out
@@ -410,6 +417,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_french_args(parser)
     args = parser.parse_args(argv)
     french = french_args(parser, args)
+    named = [s for s in (*args.sources.split(","), *args.dev_only.split(",")) if s]
+    bad = [s for s in named if not is_source(s)]
+    if bad:
+        parser.error(f"--sources/--dev-only: unknown {bad} (real: {', '.join(REAL_SOURCES)}; <stem>-<lang>)")
     if args.allocine_clauses and ("allocine" not in args.sources.split(",") or not args.no_doc_expert):
         parser.error("--allocine-clauses needs allocine among --sources and --no-doc-expert")
     summary, best = compare(

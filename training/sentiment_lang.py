@@ -88,11 +88,17 @@ def french_heads(
     langs: Sequence[str],
     fit_text: Callable[[Sequence[str], np.ndarray, np.ndarray], TextHead],
     ups: Sequence[float],
+    sources: Sequence[str] = (),
 ) -> dict[str, TextHead]:
-    """The French char heads to score: ``fr-only`` (the French fit rows, their own weights) and, per factor
-    in ``ups``, ``all fr×k`` (every row, the French ones × k, rescaled to the same total)."""
+    """The French char heads to score: ``fr-only`` (the French fit rows, their own weights); where Allociné is
+    among ``sources`` (each row's), ``fr-units`` (the same without Allociné's whole movie reviews, so the
+    head learns from unit-length text alone); and, per factor in ``ups``, ``all fr×k`` (every row, the French
+    ones × k, rescaled to the same total)."""
     rows = np.flatnonzero(is_lang(langs))
     out = {"fr-only": fit_text([texts[int(i)] for i in rows], y[rows], w[rows])}
+    if "allocine" in sources:
+        units = [int(i) for i in rows if sources[int(i)] != "allocine"]
+        out["fr-units"] = fit_text([texts[i] for i in units], y[units], w[units])
     for k in ups:
         out[f"all fr×{k:g}"] = fit_text(texts, y, lang_fit_weights(w, langs, k))
     return out
@@ -180,16 +186,16 @@ def french_variant(
 def score_french(
     dev: Any,
     best: dict[str, Any],
-    fit: tuple[list[str], np.ndarray, np.ndarray, list[str]],
+    fit: tuple[list[str], np.ndarray, np.ndarray, list[str], list[str]],
     french: French,
     fit_text: Callable[[Sequence[str], np.ndarray, np.ndarray], TextHead],
     ordered: Callable[[np.ndarray, Sequence[str]], np.ndarray],
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The French variant of the chosen family D blend, scored on ``dev`` (compare_sentiment's DevSet);
-    ``fit``: the fit rows' (texts, labels, weights, languages)."""
+    ``fit``: the fit rows' (texts, labels, weights, languages, sources)."""
     head, text = best["head"], best["text"]
-    texts, y, w, langs = fit
-    heads = french_heads(texts, y, w, langs, fit_text, french[1])
+    texts, y, w, langs, sources = fit
+    heads = french_heads(texts, y, w, langs, fit_text, french[1], sources)
 
     def chars(h: TextHead) -> Probs:
         return dict(dev.probabilities(lambda t, x: ordered(h.predict_proba(t), h.classes)))

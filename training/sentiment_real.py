@@ -10,11 +10,13 @@ threshold; the rest is fitted on. Sources:
   docs/benchmarks.md); development reviews are scored like the pipeline scores a document (clauses, mean).
 - XED train, French and English, reduced to a polarity with training/mappings/xed_emotions.json (lines whose
   Plutchik labels are all negative or all positive; English also has human-labelled neutral lines).
-- ``reviews-fr`` / ``reviews-en``: review, ticket and message units written for the project
-  (``training/data/reviews_<lang>.jsonl``; products, sellers, restaurants, hotels, travel, telecom, bank,
-  insurance) with a unit sentiment, because the real sets are movie reviews and subtitles and the heads read
-  plain product complaints ("Le produit est défectueux.") as positive. Not real data: the same hash split
-  gives them a development part, reported beside the real ones, never the only one a choice rests on.
+- Written sources ``<stem>-<lang>`` (``training/data/<stem>_<lang>.jsonl``, stems in ``WRITTEN_STEMS``):
+  review, ticket and message units written for the project with a unit sentiment, because the real sets are
+  movie reviews and subtitles and the heads read plain product complaints ("Le produit est défectueux.") as
+  positive — ``reviews-fr`` / ``reviews-en`` (products, sellers, restaurants, hotels, travel, telecom, bank,
+  insurance), ``products-fr`` (French product and service reviews as shoppers type them), ``messages-en``
+  (English public messages to brands, three classes). Not real data: the same hash split gives them a
+  development part, reported beside the real ones, never the only one a choice rests on.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ WRITTEN_DIR = Path(__file__).resolve().parent / "data"
 DEV_PERCENT = 20
 NEGATIVE_PLUTCHIK = frozenset({"anger", "disgust", "fear", "sadness"})
 POSITIVE_PLUTCHIK = frozenset({"joy", "trust"})
+REAL_SOURCES = ("allocine", "xed-fr", "xed-en")
+WRITTEN_STEMS = ("reviews", "products", "messages")
+LANGS = ("fr", "en")
 
 
 @dataclass(frozen=True)
@@ -71,27 +76,38 @@ def _unit(text: str, lang: str, sentiment: str, source: str) -> Unit:
     return Unit(text, lang, None, sentiment, None, None, None, source=source)
 
 
-def review_units(lang: str, source: str, data_dir: Path = WRITTEN_DIR) -> list[Unit]:
-    path = data_dir / f"reviews_{lang}.jsonl"
+def is_source(name: str) -> bool:
+    """Whether ``load_real`` knows ``name`` (a real train set or ``<written stem>-<lang>``)."""
+    stem, _, lang = name.partition("-")
+    return name in REAL_SOURCES or (stem in WRITTEN_STEMS and lang in LANGS)
+
+
+def written_units(source: str, data_dir: Path = WRITTEN_DIR) -> list[Unit]:
+    """The units of written source ``<stem>-<lang>``, from ``<stem>_<lang>.jsonl``."""
+    stem, _, lang = source.partition("-")
+    path = data_dir / f"{stem}_{lang}.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [_unit(r["text"], lang, r["sentiment"], source) for r in rows]
 
 
 def load_real(
     root: Path = DATASETS,
-    sources: tuple[str, ...] = ("allocine", "xed-fr", "xed-en"),
+    sources: tuple[str, ...] = REAL_SOURCES,
     max_fit: int | None = None,
 ) -> RealSets:
     """``max_fit``: cap on each source's fit rows (a fixed sample), to keep training within minutes on two
     shared cores; development rows are never capped."""
     fit: dict[str, list[Unit]] = {}
     dev: dict[str, list[Unit]] = {}
+    unknown = [s for s in sources if not is_source(s)]
+    if unknown:
+        raise ValueError(f"unknown sentiment sources {unknown}: real sets {REAL_SOURCES} or <stem>-<lang>")
     for source in sources:
         if source == "allocine":
             rows = read_rows(root.resolve() / "allocine_fr_sample" / "train.csv")
             units = [_unit(r["text"], "fr", r["label"], source) for r in rows]
-        elif source.startswith("reviews-"):
-            units = review_units(source.split("-")[1], source)
+        elif source.split("-")[0] in WRITTEN_STEMS:
+            units = written_units(source)
         else:
             lang = source.split("-")[1]
             rows = read_rows(root.resolve() / f"xed_{lang}_emotion" / "train.csv")

@@ -70,3 +70,19 @@ def test_french_heads_fit_on_french_rows_or_up_weighted_rows() -> None:
     assert seen[0][0] == ["un", "deux"] and seen[0][1].tolist() == [1.0, 2.0]
     w = seen[1][1]
     assert np.isclose(w.sum(), 4.0) and np.isclose(w[0] / w[1], 3.0) and np.isclose(w[2] / w[1], 6.0)
+
+
+def test_french_heads_add_a_unit_length_head_without_allocine_reviews() -> None:
+    seen: list[list[str]] = []
+
+    def fit(texts, y, w):  # type: ignore[no-untyped-def]
+        seen.append(list(texts))
+        return object()
+
+    texts = ["un film long", "one", "deux", "trois"]
+    y = np.array(["positive", "positive", "negative", "negative"])
+    langs, sources = ["fr", "en", "fr", "fr"], ["allocine", "xed-en", "reviews-fr", "xed-fr"]
+    heads = french_heads(texts, y, np.ones(4), langs, fit, (), sources)
+    assert list(heads) == ["fr-only", "fr-units"]
+    assert seen == [["un film long", "deux", "trois"], ["deux", "trois"]]
+    assert list(french_heads(texts, y, np.ones(4), langs, fit, ())) == ["fr-only"]  # no sources: no Allociné

@@ -44,7 +44,7 @@ def test_load_real_reads_train_splits_only(tmp_path: Path) -> None:
 
 
 def test_review_units_keep_their_unit_label_and_split_by_text(tmp_path: Path) -> None:
-    from training.sentiment_real import review_units
+    from training.sentiment_real import written_units
 
     lines = [
         '{"text": "Le produit est défectueux.", "lang": "fr", "sentiment": "negative"}',
@@ -52,7 +52,7 @@ def test_review_units_keep_their_unit_label_and_split_by_text(tmp_path: Path) ->
         "",
     ]
     (tmp_path / "reviews_fr.jsonl").write_text("\n".join(lines), encoding="utf-8")
-    units = review_units("fr", "reviews-fr", tmp_path)
+    units = written_units("reviews-fr", tmp_path)
     assert [(u.text, u.lang, u.sentiment, u.source) for u in units] == [
         ("Le produit est défectueux.", "fr", "negative", "reviews-fr"),
         ("Pas mal du tout.", "fr", "positive", "reviews-fr"),

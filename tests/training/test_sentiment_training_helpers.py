@@ -99,10 +99,25 @@ def test_share_option_refuses_what_is_not_a_share() -> None:
 
     from training.compare_sentiment import main
 
-    for bad in ("reviews-fr", "reviews-fr=x", "reviews-fr=0", "reviews-fr=-1"):
+    bad_shares = ("reviews-fr", "reviews-fr=x", "reviews-fr=0", "reviews-fr=-1", "tweets-en=1", "foo-de=1")
+    for bad in bad_shares:
         with pytest.raises(SystemExit) as stop:
             main(["--share", bad])
         assert stop.value.code == 2
+
+
+def test_unknown_sources_exit_2_before_any_model_loads() -> None:
+    import pytest
+
+    from training.compare_sentiment import main
+    from training.sentiment_real import load_real
+
+    for bad in (["--sources", "allocine,imdb"], ["--dev-only", "products-es"], ["--sources", "messages"]):
+        with pytest.raises(SystemExit) as stop:
+            main(bad)
+        assert stop.value.code == 2
+    with pytest.raises(ValueError, match="unknown sentiment sources"):
+        load_real(sources=("reviews-de",))
 
 
 def test_allocine_clauses_keep_the_source_weight_and_refuse_bad_combinations() -> None:
