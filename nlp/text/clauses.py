@@ -52,7 +52,7 @@ MIN_CLAUSE_CHARS = 8
 MIN_CLAUSE_WORDS = 2  # words besides the leading markers
 
 _PUNCT_BEFORE = re.compile(r"[,;:–—…(]\s*(?:(?:and|et)\s+)?$", re.IGNORECASE)
-_AND_BEFORE = re.compile(r"(?:and|et)\s+$", re.IGNORECASE)
+_AND_BEFORE = re.compile(r"\b(?:and|et)\s+$", re.IGNORECASE)
 # ", and" / ", et" + two words adds a new opinion ("…, et le service n'a jamais répondu").
 _COMMA_AND = re.compile(r",\s*(?=(?:and|et)\s+\w+\s+\w+)", re.IGNORECASE)
 _WORD = re.compile(r"\w+", re.UNICODE)

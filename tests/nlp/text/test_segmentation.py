@@ -36,6 +36,22 @@ def test_french_sentences_and_markers() -> None:
     ]
 
 
+def test_a_word_ending_in_et_or_and_before_the_marker_is_not_cut() -> None:
+    # "and"/"et" joins the new clause only as a word: "bracelet mais" once gave "Joli bracel" | "et mais …".
+    assert _check_offsets("Joli bracelet mais il a cassé au bout d'une semaine.", "fr") == [
+        "Joli bracelet",
+        "mais il a cassé au bout d'une semaine.",
+    ]
+    assert _check_offsets("I love the new jacket but the zip broke on day two.", "en") == [
+        "I love the new jacket",
+        "but the zip broke on day two.",
+    ]
+    assert _check_offsets("Good price, and however the box arrived torn.", "en") == [
+        "Good price",
+        "and however the box arrived torn.",
+    ]
+
+
 def test_par_contre_and_however() -> None:
     assert (
         len(_check_offsets("Le prix est correct, par contre la livraison a pris trois semaines.", "fr")) == 2
