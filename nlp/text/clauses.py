@@ -65,6 +65,8 @@ _NOT_ONLY = re.compile(r"\b(?:not only|non seulement|pas seulement|not just)\b",
 _ALSO_AFTER = re.compile(r"\s+(?:also|aussi|également|as well|even)\b", re.IGNORECASE)
 _INTERJECTION = re.compile(r"\s+(?:oui|non|si)\s*(?:[,.!?…]|$)", re.IGNORECASE)
 _MORE_AND_MORE = re.compile(r"\s+en plus\b", re.IGNORECASE)
+# "moins bien que l'ancien", "aussi bien que prévu": a comparison, not the concession "bien que".
+_COMPARATIVE = re.compile(r"\b(?:moins|plus|aussi|autant|si)\s*$", re.IGNORECASE)
 _TRIM = " \t\r\n,;:-–—"
 
 
@@ -112,6 +114,8 @@ def _blocked(text: str, sentence_start: int, match: re.Match[str]) -> bool:
     if marker in ("but", "mais") and _NOT_ONLY.search(before) and _ALSO_AFTER.match(after):
         return True
     if marker == "mais" and _INTERJECTION.match(after):
+        return True
+    if marker == "bien que" and _COMPARATIVE.search(before):
         return True
     return marker == "de plus" and bool(_MORE_AND_MORE.match(after))
 

@@ -36,6 +36,10 @@ _LINK = r"(?:https?://|www\.)\S+"
 _URL = re.compile(_LINK, re.IGNORECASE)
 _LEADING_HANDLES = re.compile(r"(?:\.?@\w+[\s,:;.!?-]*)+")
 _TRAILING_LINKS = re.compile(rf"(?:\s*{_LINK})+\s*$", re.IGNORECASE)
+_TERMINAL = re.compile(r"[.!?…][\"'»)\]]*$")
+_HYPHEN_END = re.compile(r"\w-$")
+_WORD_START = re.compile(r"\w")
+_DASH_START = re.compile(r"[-–—]\s")
 
 
 @dataclass(frozen=True)
@@ -80,31 +84,62 @@ def _meaningful(fragment: str) -> bool:
     return len(fragment) >= MIN_UNIT_CHARS and len(_WORD.findall(fragment)) >= MIN_UNIT_WORDS
 
 
-def _join_short_sentences(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """English: a sentence too short to be a unit ("Thanks!", "Seriously?", "Wow.", a lone "#fail") is joined
-    to the sentence after it (the last one to the one before), instead of being dropped.
+def _mend_french_sentences(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """French: undo the statistical senter's cuts inside a hyphenated word ("Celui-" | "ci est parfait") and
+    before a dash that links two words on one line ("Vol Paris" | "- Athènes annulé sans prévenir").
+
+    Why: each cut left a fragment too short to be a unit, so its words ("Celui", "Vol Paris") vanished and
+    the unit read "ci est parfait". A cut after terminal punctuation or across a line break (dash bullets)
+    stays."""
+    out: list[tuple[int, int]] = []
+    for a, b in sentences:
+        if out:
+            pa, pb = out[-1]
+            before, after = text[pa:pb].rstrip(), text[a:b]
+            same_line = "\n" not in text[pb:a] and not _TERMINAL.search(before)
+            if same_line and (
+                (_HYPHEN_END.search(before) and _WORD_START.match(after)) or _DASH_START.match(after)
+            ):
+                out[-1] = (pa, b)
+                continue
+        out.append((a, b))
+    return out
+
+
+def _join_short_sentences(
+    text: str, sentences: list[tuple[int, int]], language: str
+) -> list[tuple[int, int]]:
+    """A sentence too short to be a unit ("Thanks!", "Seriously?", "Wow.", "Nul.", a lone "#fail") is joined
+    to the sentence after it (the last one to the one before), instead of being dropped. English needs the
+    unit bar (three words); French needs the clause bar (two words besides markers), so "Trop cher." and
+    "À éviter." stay units of their own.
 
     Why: short messages to brands carry their verdict in exactly such sentences. "@JetBlue thanks!
     #greatservice http://t.co/x" kept only "greatservice http://t.co/x", and "@USAirways seriously? 2 hrs
     delay and no info" lost its tone: the short sentence fell below the unit bar and, since the message had
     another unit, nothing kept it. A link does not make a sentence long enough, and a sentence the
     sentencizer cut inside a hashtag ("on hold!! #" | "fail") is joined to the rest of it. Joined, it
-    stays inside one contiguous span (offsets stay exact) and reads in context. French keeps its
-    behaviour (its figures were chosen with it)."""
+    stays inside one contiguous span (offsets stay exact) and reads in context. French short sentences used
+    to be dropped the same way: "Super produit. Trop cher." lost its complaint, "Livraison rapide. Nul. Il ne
+    marche pas." kept only the last sentence (issue 10)."""
     if len(sentences) < 2:
         return sentences
+
+    def complete(start: int, end: int) -> bool:
+        return _complete(text, start, end) if language != "fr" else carries_opinion(text[start:end])
+
     out: list[tuple[int, int]] = []
     pending: int | None = None  # start of the sentences waiting to be joined to the next one
     for a, b in sentences:
         start = a if pending is None else pending
-        if _complete(text, start, b):
+        if complete(start, b):
             out.append((start, b))
             pending = None
         else:
             pending = start
     if pending is not None:
         end = sentences[-1][1]
-        if out and not _complete(text, pending, end):
+        if out and not complete(pending, end):
             out[-1] = (out[-1][0], end)
         else:
             out.append((pending, end))
@@ -136,13 +171,14 @@ def _strip_addressing(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _units_from_sentences(text: str, sentences: list[tuple[int, int]], language: str) -> list[UnitSpan]:
     spans: list[tuple[int, int]] = []
-    if language != "fr":
-        sentences = _join_short_sentences(text, sentences)
+    if language == "fr":
+        sentences = _mend_french_sentences(text, sentences)
+    sentences = _join_short_sentences(text, sentences, language)
     for s_start, s_end in sentences:
         clauses = clause_spans(text, s_start, s_end, language)
-        # A sentence left whole keeps the sentence-level bar; clauses cut from a mixed sentence already
-        # passed the clause bar (two words besides the marker), so "Bon produit" survives as a unit.
-        keep = _meaningful if len(clauses) == 1 else carries_opinion
+        # An English sentence left whole keeps the sentence-level bar; clauses cut from a mixed sentence, and
+        # French sentences, pass the clause bar (two words besides the marker): "Bon produit" is a unit.
+        keep = _meaningful if len(clauses) == 1 and language != "fr" else carries_opinion
         spans.extend((a, b) for a, b in clauses if keep(text[a:b]))
     if not spans:
         # A very short review ("Nul.") is still feedback: keep the whole trimmed text as one unit if it has

@@ -248,6 +248,42 @@ def test_english_units_leave_out_opening_handles_and_closing_links() -> None:
     ]
 
 
-def test_french_short_sentences_keep_their_behaviour() -> None:
-    # French figures were chosen with the old bar: a short sentence beside a unit is still left out.
-    assert _check_offsets("Nul. Le film est beaucoup trop long.", "fr") == ["Le film est beaucoup trop long."]
+def test_french_short_sentences_are_units_or_join_the_next_instead_of_vanishing() -> None:
+    # Before: a French sentence under three words beside a unit was dropped ("Trop cher." lost its complaint).
+    assert _check_offsets("Super produit. Trop cher.", "fr") == ["Super produit.", "Trop cher."]
+    assert _check_offsets("Produit reçu en retard. À éviter.", "fr") == [
+        "Produit reçu en retard.",
+        "À éviter.",
+    ]
+    # one word is below the clause bar: it joins the sentence after it (the last one, the one before)
+    assert _check_offsets("Nul. Le film est beaucoup trop long.", "fr") == [
+        "Nul. Le film est beaucoup trop long."
+    ]
+    assert _check_offsets("Le film est beaucoup trop long. Bof.", "fr") == [
+        "Le film est beaucoup trop long. Bof."
+    ]
+    assert _check_offsets("Nul.", "fr") == ["Nul."]
+
+
+def test_french_senter_cuts_inside_a_word_or_at_a_linking_dash_are_undone() -> None:
+    assert _check_offsets("Celui-ci est parfait, je recommande.", "fr") == [
+        "Celui-ci est parfait, je recommande."
+    ]
+    assert _check_offsets("Vol Paris - Athènes annulé sans prévenir.", "fr") == [
+        "Vol Paris - Athènes annulé sans prévenir."
+    ]
+    # a line break or terminal punctuation before the dash keeps the cut
+    from nlp.text.segmentation import _mend_french_sentences
+
+    text = "Bon produit.\n- la livraison a pris trois semaines"
+    assert _mend_french_sentences(text, [(0, 12), (13, len(text))]) == [(0, 12), (13, len(text))]
+
+
+def test_comparative_bien_que_is_not_a_concession() -> None:
+    assert _check_offsets("Ce modèle est moins bien que l'ancien, il chauffe vite.", "fr") == [
+        "Ce modèle est moins bien que l'ancien, il chauffe vite."
+    ]
+    assert _check_offsets("Le produit est correct bien que la notice soit illisible.", "fr") == [
+        "Le produit est correct",
+        "bien que la notice soit illisible.",
+    ]
