@@ -15,8 +15,10 @@ threshold; the rest is fitted on. Sources:
   movie reviews and subtitles and the heads read plain product complaints ("Le produit est défectueux.") as
   positive — ``reviews-fr`` / ``reviews-en`` (products, sellers, restaurants, hotels, travel, telecom, bank,
   insurance), ``products-fr`` (French product and service reviews as shoppers type them), ``messages-en``
-  (English public messages to brands, three classes). Not real data: the same hash split gives them a
-  development part, reported beside the real ones, never the only one a choice rests on.
+  (English public messages to brands, three classes), ``vocab-fr`` (everyday French complaint and praise
+  words in plain, negated and intensified use: "déçu", "défectueux", "pas mal"). Not real data: the same
+  hash split gives them a development part, reported beside the real ones, never the only one a choice
+  rests on.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ DEV_PERCENT = 20
 NEGATIVE_PLUTCHIK = frozenset({"anger", "disgust", "fear", "sadness"})
 POSITIVE_PLUTCHIK = frozenset({"joy", "trust"})
 REAL_SOURCES = ("allocine", "xed-fr", "xed-en")
-WRITTEN_STEMS = ("reviews", "products", "messages")
+WRITTEN_STEMS = ("reviews", "products", "messages", "vocab")
 LANGS = ("fr", "en")
 
 
