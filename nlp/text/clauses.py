@@ -68,6 +68,7 @@ _MORE_AND_MORE = re.compile(r"\s+en plus\b", re.IGNORECASE)
 # "moins bien que l'ancien", "aussi bien que prévu": a comparison, not the concession "bien que".
 _COMPARATIVE = re.compile(r"\b(?:moins|plus|aussi|autant|si)\s*$", re.IGNORECASE)
 _TRIM = " \t\r\n,;:-–—"
+_BULLETS = "*•·"  # trimmed only as a token of their own ("* léger"), not in "4*" or "*très*"
 
 
 def _alternation(markers: Iterable[str]) -> re.Pattern[str]:
@@ -89,9 +90,14 @@ _MARKER_WORDS = {
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Strip whitespace and dangling punctuation so the unit reads cleanly but offsets stay exact."""
-    while start < end and text[start] in _TRIM:
+    while start < end and (
+        text[start] in _TRIM or (text[start] in _BULLETS and (start + 1 == end or text[start + 1].isspace()))
+    ):
         start += 1
-    while end > start and text[end - 1] in _TRIM:
+    while end > start and (
+        text[end - 1] in _TRIM
+        or (text[end - 1] in _BULLETS and (end - 1 == start or text[end - 2].isspace()))
+    ):
         end -= 1
     return start, end
 

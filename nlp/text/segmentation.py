@@ -40,6 +40,9 @@ _TERMINAL = re.compile(r"[.!?…][\"'»)\]]*$")
 _HYPHEN_END = re.compile(r"\w-$")
 _WORD_START = re.compile(r"\w")
 _DASH_START = re.compile(r"[-–—]\s")
+_NEWLINES = re.compile(r"\n[ \t\n]*")
+_BULLET = re.compile(r"[ \t]*[-*•–—·+]\s")
+_HEADER = re.compile(r":\s*$")
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,32 @@ def _mend_french_sentences(text: str, sentences: list[tuple[int, int]]) -> list[
     return out
 
 
+def _split_lines(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A blank line, a line break after terminal punctuation, and a line break before or after a bullet
+    ("- prix", "* léger", "• cheap") end a sentence.
+
+    Why: neither the French senter nor the English sentencizer cut there, so "Pros:\\n- price\\n- fast
+    shipping\\nCons:\\n- damaged packaging" was one unit holding both the praise and the complaint, and
+    "* bonne qualité\\n* mais taille petit" gave a unit ending in the next bullet's "*"; the French senter
+    also missed "arrivé à temps.\\nLe livreur était impoli." A single line break inside running text (a
+    hard-wrapped e-mail) is not a cut."""
+    out: list[tuple[int, int]] = []
+    for a, b in sentences:
+        start = a
+        for m in _NEWLINES.finditer(text, a, b):
+            line = text.rfind("\n", a, m.start()) + 1 or a
+            if (
+                m.group().count("\n") > 1
+                or _TERMINAL.search(text, a, m.start())
+                or _BULLET.match(text, m.end())
+                or _BULLET.match(text, line)
+            ):
+                out.append((start, m.start()))
+                start = m.end()
+        out.append((start, b))
+    return [(a, b) for a, b in out if text[a:b].strip()]
+
+
 def _join_short_sentences(
     text: str, sentences: list[tuple[int, int]], language: str
 ) -> list[tuple[int, int]]:
@@ -130,7 +159,19 @@ def _join_short_sentences(
 
     out: list[tuple[int, int]] = []
     pending: int | None = None  # start of the sentences waiting to be joined to the next one
-    for a, b in sentences:
+    heading = False  # whether the pending sentences open with a heading
+    for i, (a, b) in enumerate(sentences):
+        if i + 1 < len(sentences) and _HEADER.search(text, a, b):
+            # A heading ("Cons:", "Points négatifs :") opens the lines after it; a short line waiting before
+            # it closes the previous group ("* autonomie" stays with "Avantages :", not "Inconvénients :").
+            if pending is not None:
+                if out and not heading:
+                    out[-1] = (out[-1][0], sentences[i - 1][1])
+                else:
+                    out.append((pending, sentences[i - 1][1]))
+            pending, heading = a, True
+            continue
+        heading = heading and pending is not None
         start = a if pending is None else pending
         if complete(start, b):
             out.append((start, b))
@@ -173,7 +214,7 @@ def _units_from_sentences(text: str, sentences: list[tuple[int, int]], language:
     spans: list[tuple[int, int]] = []
     if language == "fr":
         sentences = _mend_french_sentences(text, sentences)
-    sentences = _join_short_sentences(text, sentences, language)
+    sentences = _join_short_sentences(text, _split_lines(text, sentences), language)
     for s_start, s_end in sentences:
         clauses = clause_spans(text, s_start, s_end, language)
         # An English sentence left whole keeps the sentence-level bar; clauses cut from a mixed sentence, and

@@ -287,3 +287,35 @@ def test_comparative_bien_que_is_not_a_concession() -> None:
         "Le produit est correct",
         "bien que la notice soit illisible.",
     ]
+
+
+def test_bullets_blank_lines_and_headings_end_sentences() -> None:
+    # Before: a pros/cons list was one unit holding the praise and the complaint, and a bullet "*" was left at
+    # the end of the unit before it.
+    pros_cons = "Pros:\n- price\n- fast shipping\nCons:\n- damaged packaging\n- manual only in German"
+    assert _check_offsets(pros_cons, "en") == [
+        "Pros:\n- price\n- fast shipping",
+        "Cons:\n- damaged packaging",
+        "manual only in German",
+    ]
+    # a short bullet before a heading stays with the group above it, not with the next heading
+    avantages = "Avantages :\n* léger\n* autonomie\nInconvénients :\n* écran trop sombre\n* cher"
+    assert _check_offsets(avantages, "fr") == [
+        "Avantages :\n* léger\n* autonomie",
+        "Inconvénients :\n* écran trop sombre\n* cher",
+    ]
+    assert _check_offsets("* bonne qualité\n* mais taille petit", "fr") == [
+        "bonne qualité",
+        "mais taille petit",
+    ]
+    assert _check_offsets("* good quality\n* but runs small", "en") == ["good quality", "but runs small"]
+    # a line break after a full stop ends the sentence (the French senter missed it); a wrapped line does not
+    assert _check_offsets("Le colis est arrivé à temps.\nLe livreur était impoli.", "fr") == [
+        "Le colis est arrivé à temps.",
+        "Le livreur était impoli.",
+    ]
+    wrapped = "The parcel arrived two weeks late and\nthe box was open when it came."
+    assert _check_offsets(wrapped, "en") == [wrapped]
+    # a star that is part of a word is not a bullet
+    hotel = "Hôtel 4* très bien situé, mais bruyant la nuit"
+    assert _check_offsets(hotel, "fr") == ["Hôtel 4* très bien situé", "mais bruyant la nuit"]
