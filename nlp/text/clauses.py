@@ -51,7 +51,9 @@ _CONCESSION_OPENERS = {
 MIN_CLAUSE_CHARS = 8
 MIN_CLAUSE_WORDS = 2  # words besides the leading markers
 
-_PUNCT_BEFORE = re.compile(r"[,;:–—…(]\s*(?:(?:and|et)\s+)?$", re.IGNORECASE)
+# After punctuation an adverb opens a clause: a comma, a dash (also a spaced "-" or "--"), and a sentence end
+# inside a span that joined a short sentence to the next ("Great product. However, shipping took 10 days.").
+_PUNCT_BEFORE = re.compile(r"(?:[,;:–—…(.!?]|\s--?)\s*(?:(?:and|et)\s+)?$", re.IGNORECASE)
 _AND_BEFORE = re.compile(r"\b(?:and|et)\s+$", re.IGNORECASE)
 # ", and" / ", et" + two words adds a new opinion ("…, et le service n'a jamais répondu").
 _COMMA_AND = re.compile(r",\s*(?=(?:and|et)\s+\w+\s+\w+)", re.IGNORECASE)

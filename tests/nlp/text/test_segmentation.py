@@ -319,3 +319,20 @@ def test_bullets_blank_lines_and_headings_end_sentences() -> None:
     # a star that is part of a word is not a bullet
     hotel = "Hôtel 4* très bien situé, mais bruyant la nuit"
     assert _check_offsets(hotel, "fr") == ["Hôtel 4* très bien situé", "mais bruyant la nuit"]
+
+
+def test_an_adverb_after_a_sentence_end_or_a_spaced_dash_opens_a_clause() -> None:
+    # Before: "Great product." (under the English sentence bar) was joined to the next sentence, and
+    # "However" after its full stop did not cut: the praise and the complaint made one unit.
+    assert _check_offsets("Great product. However, shipping took 10 days.", "en") == [
+        "Great product.",
+        "However, shipping took 10 days.",
+    ]
+    assert _check_offsets("The app is great -- however, it crashes on login.", "en") == [
+        "The app is great",
+        "however, it crashes on login.",
+    ]
+    # inside a clause the adverb still does not cut
+    assert _check_offsets("The refund has not yet been processed by the bank.", "en") == [
+        "The refund has not yet been processed by the bank."
+    ]
