@@ -40,6 +40,10 @@ _TERMINAL = re.compile(r"[.!?…][\"'»)\]]*$")
 _HYPHEN_END = re.compile(r"\w-$")
 _WORD_START = re.compile(r"\w")
 _DASH_START = re.compile(r"[-–—]\s")
+_ABBREVIATION = re.compile(
+    r"(?<![\w.])(?:ex|env|cf|vs|approx|etc|réf|ref|tél|tel|qté|min|max|nb|no|resp|incl|esp|ca)\.$",
+    re.IGNORECASE,
+)
 _NEWLINES = re.compile(r"\n[ \t\n]*")
 _BULLET = re.compile(r"[ \t]*[-*•–—·+]\s")
 _HEADER = re.compile(r":\s*$")
@@ -87,22 +91,28 @@ def _meaningful(fragment: str) -> bool:
     return len(fragment) >= MIN_UNIT_CHARS and len(_WORD.findall(fragment)) >= MIN_UNIT_WORDS
 
 
-def _mend_french_sentences(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """French: undo the statistical senter's cuts inside a hyphenated word ("Celui-" | "ci est parfait") and
+def _mend_sentences(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Undo the French senter's cuts inside a hyphenated word ("Celui-" | "ci est parfait") and
     before a dash that links two words on one line ("Vol Paris" | "- Athènes annulé sans prévenir").
 
     Why: each cut left a fragment too short to be a unit, so its words ("Celui", "Vol Paris") vanished and
     the unit read "ci est parfait". A cut after terminal punctuation or across a line break (dash bullets)
-    stays."""
+    stays.
+
+    Both languages: a cut after an abbreviation's full stop ("env.", "p. ex.", "vs.", "etc.", "approx.")
+    before a lower-case word or a number on the same line is undone: "Délai annoncé env." | "3 jours, reçu
+    en 3 semaines." cut one sentence in two."""
     out: list[tuple[int, int]] = []
     for a, b in sentences:
         if out:
             pa, pb = out[-1]
-            before, after = text[pa:pb].rstrip(), text[a:b]
-            same_line = "\n" not in text[pb:a] and not _TERMINAL.search(before)
-            if same_line and (
+            before, after = text[pa:pb].rstrip(), text[a:b].lstrip()
+            same_line = "\n" not in text[pb:a]
+            linked = not _TERMINAL.search(before) and (
                 (_HYPHEN_END.search(before) and _WORD_START.match(after)) or _DASH_START.match(after)
-            ):
+            )
+            abbreviated = _ABBREVIATION.search(before) and (after[:1].islower() or after[:1].isdigit())
+            if same_line and (linked or abbreviated):
                 out[-1] = (pa, b)
                 continue
         out.append((a, b))
@@ -212,8 +222,7 @@ def _strip_addressing(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _units_from_sentences(text: str, sentences: list[tuple[int, int]], language: str) -> list[UnitSpan]:
     spans: list[tuple[int, int]] = []
-    if language == "fr":
-        sentences = _mend_french_sentences(text, sentences)
+    sentences = _mend_sentences(text, sentences)
     sentences = _join_short_sentences(text, _split_lines(text, sentences), language)
     for s_start, s_end in sentences:
         clauses = clause_spans(text, s_start, s_end, language)

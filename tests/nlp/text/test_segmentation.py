@@ -273,10 +273,10 @@ def test_french_senter_cuts_inside_a_word_or_at_a_linking_dash_are_undone() -> N
         "Vol Paris - Athènes annulé sans prévenir."
     ]
     # a line break or terminal punctuation before the dash keeps the cut
-    from nlp.text.segmentation import _mend_french_sentences
+    from nlp.text.segmentation import _mend_sentences
 
     text = "Bon produit.\n- la livraison a pris trois semaines"
-    assert _mend_french_sentences(text, [(0, 12), (13, len(text))]) == [(0, 12), (13, len(text))]
+    assert _mend_sentences(text, [(0, 12), (13, len(text))]) == [(0, 12), (13, len(text))]
 
 
 def test_comparative_bien_que_is_not_a_concession() -> None:
@@ -336,3 +336,16 @@ def test_an_adverb_after_a_sentence_end_or_a_spaced_dash_opens_a_clause() -> Non
     assert _check_offsets("The refund has not yet been processed by the bank.", "en") == [
         "The refund has not yet been processed by the bank."
     ]
+
+
+def test_a_cut_after_an_abbreviation_inside_a_sentence_is_undone() -> None:
+    # Before: the senter / sentencizer ended a sentence at "env.", "p. ex.", "vs.", "approx." and the unit was
+    # cut in two ("Délai annoncé env." | "3 jours, reçu en 3 semaines.").
+    whole = [
+        ("Délai annoncé env. 3 jours, reçu en 3 semaines.", "fr"),
+        ("J'ai eu des frais cachés, p. ex. la livraison à 9,90€.", "fr"),
+        ("Le modèle 2023 vs. le 2022 : aucune différence.", "fr"),
+        ("Delivery took approx. 3 weeks, unacceptable.", "en"),
+    ]
+    for text, lang in whole:
+        assert _check_offsets(text, lang) == [text], text
