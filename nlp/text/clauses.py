@@ -38,9 +38,11 @@ _STRONG = {
 _WEAK = {
     "fr": [
         "cependant", "pourtant", "toutefois", "néanmoins", "en plus", "de plus", "par ailleurs", "d'ailleurs",
-        "en outre",
+        "en outre", "sauf",
     ],
-    "en": ["however", "though", "yet", "also", "plus", "in addition", "moreover", "besides", "still"],
+    "en": [
+        "however", "though", "yet", "also", "plus", "in addition", "moreover", "besides", "still", "except",
+    ],
 }  # fmt: skip
 # A clause that opens with one of these is a subordinate concession: its main clause follows the first comma.
 _CONCESSION_OPENERS = {
@@ -69,6 +71,8 @@ _INTERJECTION = re.compile(r"\s+(?:oui|non|si)\s*(?:[,.!?…]|$)", re.IGNORECASE
 _MORE_AND_MORE = re.compile(r"\s+en plus\b", re.IGNORECASE)
 # "moins bien que l'ancien", "aussi bien que prévu": a comparison, not the concession "bien que".
 _COMPARATIVE = re.compile(r"\b(?:moins|plus|aussi|autant|si)\s*$", re.IGNORECASE)
+_SAUF_PHRASE = re.compile(r"\s+(?:erreur|avis contraire|mention contraire|indication contraire)\b", re.I)
+_ASIDE_GOES_ON = re.compile(r"[,;(]\s*\w")
 _TRIM = " \t\r\n,;:-–—"
 _BULLETS = "*•·"  # trimmed only as a token of their own ("* léger"), not in "4*" or "*très*"
 
@@ -113,10 +117,14 @@ def carries_opinion(fragment: str) -> bool:
     return len(fragment) >= MIN_CLAUSE_CHARS and len(words) - lead >= MIN_CLAUSE_WORDS
 
 
-def _blocked(text: str, sentence_start: int, match: re.Match[str]) -> bool:
+def _blocked(text: str, sentence_start: int, match: re.Match[str], end: int) -> bool:
     """Fixed phrases in which a marker does not open a new opinion."""
     marker = match.group(0).lower()
     before, after = text[sentence_start : match.start()], text[match.end() : match.end() + 12]
+    if marker in ("sauf", "except"):
+        # ", sauf la notice." is a reservation (weak marker: after punctuation only); "sauf erreur de ma
+        # part" and an aside the sentence goes on after (", except the shoes, arrived on time") are not.
+        return bool(_SAUF_PHRASE.match(after) or _ASIDE_GOES_ON.search(text, match.end(), end))
     if marker == "but" and _BUT_EXCEPT.search(before):
         return True
     if marker in ("but", "mais") and _NOT_ONLY.search(before) and _ALSO_AFTER.match(after):
@@ -132,7 +140,7 @@ def _marker_cuts(text: str, start: int, end: int, language: str) -> set[int]:
     cuts: set[int] = set()
     for m in _PATTERNS[language].finditer(text, start, end):
         before = text[start : m.start()]
-        if not before.strip() or _blocked(text, start, m):
+        if not before.strip() or _blocked(text, start, m, end):
             continue
         punct = _PUNCT_BEFORE.search(before)
         if m.group(0).lower() in _WEAK_SET[language] and punct is None:

@@ -349,3 +349,24 @@ def test_a_cut_after_an_abbreviation_inside_a_sentence_is_undone() -> None:
     ]
     for text, lang in whole:
         assert _check_offsets(text, lang) == [text], text
+
+
+def test_a_reservation_after_a_comma_sauf_except_is_its_own_clause() -> None:
+    # Before: "sauf" / "except" alone were no markers, so praise and reservation made one unit.
+    assert _check_offsets("Le produit est top, sauf le bouton qui se bloque.", "fr") == [
+        "Le produit est top",
+        "sauf le bouton qui se bloque.",
+    ]
+    assert _check_offsets("Everything is fine, except for the noise at night.", "en") == [
+        "Everything is fine",
+        "except for the noise at night.",
+    ]
+    # not without a comma, not "sauf erreur de ma part", not in an aside the sentence goes on after
+    whole = [
+        ("C'est tout sauf pratique pour un usage quotidien.", "fr"),
+        ("Je n'ai rien reçu, sauf erreur de ma part, depuis le 3 mars.", "fr"),
+        ("All items, except the shoes, arrived on time.", "en"),
+        ("Everything except the charger works fine.", "en"),
+    ]
+    for text, lang in whole:
+        assert _check_offsets(text, lang) == [text], text
