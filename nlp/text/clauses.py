@@ -85,13 +85,10 @@ def _alternation(markers: Iterable[str]) -> re.Pattern[str]:
 _PATTERNS = {lang: _alternation(_STRONG[lang] + _WEAK[lang]) for lang in ("fr", "en")}
 _WEAK_SET = {lang: {m.lower() for m in _WEAK[lang]} for lang in ("fr", "en")}
 _OPENERS = {lang: _alternation(_CONCESSION_OPENERS[lang]) for lang in ("fr", "en")}
-_MARKER_WORDS = {
-    w.lower().replace("’", "'")
-    for group in (_STRONG, _WEAK)
-    for markers in group.values()
-    for m in markers
-    for w in _WORD.findall(m)
-} | {"and", "et", "d"}
+# Markers a clause may open with, as whole phrases: "but the manual" has two words besides "but" (the "the"
+# of "on the other hand" is no marker by itself).
+_ALL_MARKERS = [m for group in (_STRONG, _WEAK) for markers in group.values() for m in markers]
+_LEADING_MARKER = re.compile(r"\W*" + _alternation([*_ALL_MARKERS, "and", "et"]).pattern, re.IGNORECASE)
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -110,11 +107,10 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def carries_opinion(fragment: str) -> bool:
     """Whether a clause can stand alone: two words besides its leading markers ("but ok" cannot)."""
-    words = _WORD.findall(fragment)
-    lead = 0
-    while lead < len(words) and words[lead].lower() in _MARKER_WORDS:
-        lead += 1
-    return len(fragment) >= MIN_CLAUSE_CHARS and len(words) - lead >= MIN_CLAUSE_WORDS
+    lead, normal = 0, fragment.replace("’", "'")
+    while (m := _LEADING_MARKER.match(normal, lead)) is not None and m.end() > lead:
+        lead = m.end()
+    return len(fragment) >= MIN_CLAUSE_CHARS and len(_WORD.findall(fragment, lead)) >= MIN_CLAUSE_WORDS
 
 
 def _blocked(text: str, sentence_start: int, match: re.Match[str], end: int) -> bool:

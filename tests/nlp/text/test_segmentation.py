@@ -370,3 +370,13 @@ def test_a_reservation_after_a_comma_sauf_except_is_its_own_clause() -> None:
     ]
     for text, lang in whole:
         assert _check_offsets(text, lang) == [text], text
+
+
+def test_only_whole_marker_phrases_are_discounted_from_a_clause() -> None:
+    # Before: every word of a marker phrase counted as a marker ("the" of "on the other hand", "en" of "en
+    # plus"), so "but the noise!" and "mais en travaux." had one word left and were glued back.
+    assert _check_offsets("Nice hotel but the noise!", "en") == ["Nice hotel", "but the noise!"]
+    assert _check_offsets("Very good, except the manual.", "en") == ["Very good", "except the manual."]
+    assert _check_offsets("Bon hôtel mais en travaux.", "fr") == ["Bon hôtel", "mais en travaux."]
+    # markers alone are still no clause
+    assert _check_offsets("Ça marche bien, mais en plus.", "fr") == ["Ça marche bien, mais en plus."]
