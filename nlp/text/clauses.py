@@ -58,7 +58,11 @@ MIN_CLAUSE_WORDS = 2  # words besides the leading markers
 _PUNCT_BEFORE = re.compile(r"(?:[,;:–—…(.!?]|\s--?)\s*(?:(?:and|et)\s+)?$", re.IGNORECASE)
 _AND_BEFORE = re.compile(r"\b(?:and|et)\s+$", re.IGNORECASE)
 # ", and" / ", et" + two words adds a new opinion ("…, et le service n'a jamais répondu").
-_COMMA_AND = re.compile(r",\s*(?=(?:and|et)\s+\w+\s+\w+)", re.IGNORECASE)
+# Not "and so on" / "et ainsi de suite": the end of a list, not a new opinion.
+_COMMA_AND = re.compile(
+    r",\s*(?=(?:and|et)\s+\w+\s+\w+)(?!(?:and|et)\s+(?:so\s+on|so\s+forth|the\s+like|ainsi\s+de\s+suite)\b)",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Words before "but" that make it mean "except"/"only": "all but unusable", "nothing but problems".
 _BUT_EXCEPT = re.compile(
@@ -69,6 +73,8 @@ _NOT_ONLY = re.compile(r"\b(?:not only|non seulement|pas seulement|not just)\b",
 _ALSO_AFTER = re.compile(r"\s+(?:also|aussi|également|as well|even)\b", re.IGNORECASE)
 _INTERJECTION = re.compile(r"\s+(?:oui|non|si)\s*(?:[,.!?…]|$)", re.IGNORECASE)
 _MORE_AND_MORE = re.compile(r"\s+en plus\b", re.IGNORECASE)
+_HOWEVER_MUCH = re.compile(r"\s+(?:much|many|long|hard|often|far|little|few|bad|good)\b", re.IGNORECASE)
+_AMOUNT = re.compile(r"[\d$€£%][\s,]*$")  # "$20, plus shipping": arithmetic, not "moreover"
 # "moins bien que l'ancien", "aussi bien que prévu": a comparison, not the concession "bien que".
 _COMPARATIVE = re.compile(r"\b(?:moins|plus|aussi|autant|si)\s*$", re.IGNORECASE)
 _SAUF_PHRASE = re.compile(r"\s+(?:erreur|avis contraire|mention contraire|indication contraire)\b", re.I)
@@ -128,6 +134,10 @@ def _blocked(text: str, sentence_start: int, match: re.Match[str], end: int) -> 
     if marker == "mais" and _INTERJECTION.match(after):
         return True
     if marker == "bien que" and _COMPARATIVE.search(before):
+        return True
+    if marker == "however" and _HOWEVER_MUCH.match(after):
+        return True  # "however much I pay": no matter how
+    if marker == "plus" and _AMOUNT.search(before):
         return True
     return marker == "de plus" and bool(_MORE_AND_MORE.match(after))
 

@@ -380,3 +380,16 @@ def test_only_whole_marker_phrases_are_discounted_from_a_clause() -> None:
     assert _check_offsets("Bon hôtel mais en travaux.", "fr") == ["Bon hôtel", "mais en travaux."]
     # markers alone are still no clause
     assert _check_offsets("Ça marche bien, mais en plus.", "fr") == ["Ça marche bien, mais en plus."]
+
+
+def test_list_ends_no_matter_how_and_added_costs_are_not_new_clauses() -> None:
+    # Before: each was cut, separating a subject or an amount from the rest of its clause.
+    whole = [
+        ("Cables, chargers, and so on, all broken.", "en"),
+        ("Câbles, chargeurs, et ainsi de suite, tout est cassé.", "fr"),
+        ("The new app, however much I pay, keeps crashing.", "en"),
+        ("It costs $20, plus shipping and taxes.", "en"),
+    ]
+    for text, lang in whole:
+        assert _check_offsets(text, lang) == [text], text
+    assert _check_offsets("Decent product, plus it's cheap.", "en") == ["Decent product", "plus it's cheap."]
