@@ -173,9 +173,15 @@ def _concession_cuts(text: str, bounds: list[int], language: str) -> set[int]:
 
 
 def _inside_brackets(text: str, start: int, cut: int) -> bool:
-    """An aside "(Raimu, Fernandel, et ici Rellys)" or a quotation «…» is not where a new opinion starts."""
+    """An aside "(Raimu, Fernandel, et ici Rellys)" or a quotation («…», "…", “…”) is not where a new opinion
+    starts."""
     before = text[start:cut]
-    return before.count("(") > before.count(")") or before.count("«") > before.count("»")
+    return (
+        before.count("(") > before.count(")")
+        or before.count("«") > before.count("»")
+        or before.count("“") > before.count("”")
+        or (before.count('"') % 2 == 1 and '"' in text[cut:])
+    )
 
 
 def clause_spans(text: str, start: int, end: int, language: str) -> list[tuple[int, int]]:

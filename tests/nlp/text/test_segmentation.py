@@ -393,3 +393,18 @@ def test_list_ends_no_matter_how_and_added_costs_are_not_new_clauses() -> None:
     for text, lang in whole:
         assert _check_offsets(text, lang) == [text], text
     assert _check_offsets("Decent product, plus it's cheap.", "en") == ["Decent product", "plus it's cheap."]
+
+
+def test_a_marker_inside_double_quotes_does_not_cut() -> None:
+    # Before: only «…» counted as a quotation; "…" was cut through ('… "it\'s fine' | 'but slow" and …').
+    whole = [
+        ('The agent told me "it\'s fine but slow" and hung up.', "en"),
+        ("Le vendeur m'a dit \"c'est bien mais lent\" et a raccroché.", "fr"),
+        ("The agent told me “it's fine but slow” and hung up.", "en"),
+    ]
+    for text, lang in whole:
+        assert _check_offsets(text, lang) == [text], text
+    assert _check_offsets("The agent said \"it's normal\" but it's not normal at all.", "en") == [
+        'The agent said "it\'s normal"',
+        "but it's not normal at all.",
+    ]
