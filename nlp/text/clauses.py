@@ -74,6 +74,12 @@ _ALSO_AFTER = re.compile(r"\s+(?:also|aussi|également|as well|even)\b", re.IGNO
 _INTERJECTION = re.compile(r"\s+(?:oui|non|si)\s*(?:[,.!?…]|$)", re.IGNORECASE)
 _MORE_AND_MORE = re.compile(r"\s+en plus\b", re.IGNORECASE)
 _HOWEVER_MUCH = re.compile(r"\s+(?:much|many|long|hard|often|far|little|few|bad|good)\b", re.IGNORECASE)
+_VERB_AFTER_ASIDE = re.compile(
+    r"\s*,\s*(?:is|are|was|were|has|have|had|does|did|will|would|can|could|remains?|seems?|looks?|est|sont|"
+    r"était|étaient|a|ont|avait|avaient|reste|restent|semble|semblent|sera|seront|n['’]|ne)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?…]+\s+")
 _AMOUNT = re.compile(r"[\d$€£%][\s,]*$")  # "$20, plus shipping": arithmetic, not "moreover"
 # "moins bien que l'ancien", "aussi bien que prévu": a comparison, not the concession "bien que".
 _COMPARATIVE = re.compile(r"\b(?:moins|plus|aussi|autant|si)\s*$", re.IGNORECASE)
@@ -150,6 +156,13 @@ def _marker_cuts(text: str, start: int, end: int, language: str) -> set[int]:
             continue
         punct = _PUNCT_BEFORE.search(before)
         if m.group(0).lower() in _WEAK_SET[language] and punct is None:
+            continue
+        if _VERB_AFTER_ASIDE.match(text, m.end(), end):
+            # "Battery life, however, is poor": an aside between a subject and its verb; the contrasted clause
+            # starts with the subject, after the last sentence end if there is one, else it is the sentence.
+            ends = list(_SENTENCE_END.finditer(before))
+            if ends:
+                cuts.add(start + ends[-1].end())
             continue
         # ", and however …" / "…, et en plus …": the "and" belongs to the new clause.
         joined = _AND_BEFORE.search(before)

@@ -408,3 +408,23 @@ def test_a_marker_inside_double_quotes_does_not_cut() -> None:
         'The agent said "it\'s normal"',
         "but it's not normal at all.",
     ]
+
+
+def test_an_aside_between_subject_and_verb_does_not_cut_the_subject_off() -> None:
+    # Before: "L'autonomie" | "par contre, est faible." — the subject was cut from its verb.
+    assert _check_offsets("L'autonomie, par contre, est faible.", "fr") == [
+        "L'autonomie, par contre, est faible."
+    ]
+    assert _check_offsets("Fonctionne bien. L'autonomie, par contre, est faible.", "fr") == [
+        "Fonctionne bien.",
+        "L'autonomie, par contre, est faible.",
+    ]
+    assert _check_offsets("Works great. Battery life, however, is poor.", "en") == [
+        "Works great.",
+        "Battery life, however, is poor.",
+    ]
+    # a marker between two clauses still cuts
+    assert _check_offsets("The room was fine, however, the breakfast was awful.", "en") == [
+        "The room was fine",
+        "however, the breakfast was awful.",
+    ]
