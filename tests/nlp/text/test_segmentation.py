@@ -428,3 +428,40 @@ def test_an_aside_between_subject_and_verb_does_not_cut_the_subject_off() -> Non
         "The room was fine",
         "however, the breakfast was awful.",
     ]
+
+
+def test_every_word_of_tricky_feedback_lands_in_a_unit() -> None:
+    import re
+
+    tricky = [
+        (
+            "Points positifs :\n- prix\n- livraison rapide\nPoints négatifs :\n- emballage abîmé\n- notice",
+            "fr",
+        ),
+        ("J'ai appelé le sav 4 fois, ex. le 3 mai, etc. Personne ne rappelle :(", "fr"),
+        ("Celui-ci est top. Trop cher. Nul. Sauf erreur de ma part, rien reçu le 12/03 à 14h30 !!!", "fr"),
+        ("Mme Dupont (très sympa) m'a dit « c'est normal » mais non, 29,99€ c'est trop.", "fr"),
+        ("@AmazonHelp thanks! Great product. However, the box was torn... :( https://t.co/x", "en"),
+        ("Pros:\n* price\n* fast\nCons:\n* approx. 3 weeks vs. 2 days promised, etc.", "en"),
+        ('Mr. Smith said "fine but slow" and so on. 3.5/5, plus $20 shipping!!! #fail', "en"),
+        ("not only cheap but also sturdy, all but perfect, nothing but praise :)", "en"),
+    ]
+    out = split_units_batch([t for t, _ in tricky], [lang for _, lang in tricky])
+    for (text, lang), units in zip(tricky, out, strict=True):
+        covered = set()
+        for u in units:
+            assert text[u.start : u.end] == u.text
+            covered.update(range(u.start, u.end))
+        skip = set()
+        if lang == "en":  # leading handles and trailing links are left out on purpose
+            lead = re.match(r"(?:\.?@\w+[\s,:;.!?-]*)+", text)
+            tail = re.search(r"(?:\s*https?://\S+)+\s*$", text)
+            skip = set(range(lead.end() if lead else 0)) | set(
+                range(tail.start() if tail else len(text), len(text))
+            )
+        lost = [
+            m.group()
+            for m in re.finditer(r"\w+", text)
+            if not set(range(m.start(), m.end())) <= covered | skip
+        ]
+        assert not lost, (text, lost, [u.text for u in units])
