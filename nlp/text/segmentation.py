@@ -210,12 +210,19 @@ def _strip_addressing(text: str, start: int, end: int) -> tuple[int, int]:
     Why: messages to brands open with the brand's handle, and the sentence encoder reads it as content.
     Measured on development lines given a leading handle (and a link on half of them): English 3-class
     macro-F1 fell from 0.758 to 0.692 and complaint recall from 0.914 to 0.877 (docs/benchmarks.md, issue 10,
-    branch i10-en3). Handles inside a sentence ("thanks @united for ...") and hashtags are kept."""
+    branch i10-en3). Handles inside a sentence ("thanks @united for ...") and hashtags are kept, and so are
+    handles and links at the edge of a unit that are not the message's edge: "Bought on www.shop.com, but
+    the invoice never came." lost its link from the clause "Bought on"."""
     lead = _LEADING_HANDLES.match(text, start, end)
-    if lead is not None and lead.end() > start and _WORD.search(text, lead.end(), end):
+    if (
+        lead is not None
+        and lead.end() > start
+        and _WORD.search(text, lead.end(), end)
+        and not text[:start].strip()
+    ):
         start = lead.end()
     tail = _TRAILING_LINKS.search(text, start, end)
-    if tail is not None and _WORD.search(text, start, tail.start()):
+    if tail is not None and _WORD.search(text, start, tail.start()) and not text[end:].strip():
         end = tail.start()
     return trim(text, start, end)
 

@@ -465,3 +465,15 @@ def test_every_word_of_tricky_feedback_lands_in_a_unit() -> None:
             if not set(range(m.start(), m.end())) <= covered | skip
         ]
         assert not lost, (text, lost, [u.text for u in units])
+
+
+def test_only_the_message_s_own_opening_handles_and_closing_links_are_left_out() -> None:
+    # Before: a clause ending in a link mid-message lost it ("Bought on" | "but the invoice never came.").
+    assert _check_offsets("Bought on www.shop.com, but the invoice never came.", "en") == [
+        "Bought on www.shop.com",
+        "but the invoice never came.",
+    ]
+    assert _check_offsets("@united thanks for nothing. 3 hours on hold!! #fail http://t.co/xyz", "en") == [
+        "thanks for nothing.",
+        "3 hours on hold!! #fail",
+    ]
