@@ -45,7 +45,7 @@ _ABBREVIATION = re.compile(
     re.IGNORECASE,
 )
 _NEWLINES = re.compile(r"\n[ \t\n]*")
-_BULLET = re.compile(r"[ \t]*[-*•–—·+]\s")
+_BULLET = re.compile(r"[ \t]*(?:[-*•–—·+]|\d{1,2}[.)])\s")  # "- x", "* x", "1. x", "2) x"
 _HEADER = re.compile(r":\s*$")
 
 

@@ -477,3 +477,18 @@ def test_only_the_message_s_own_opening_handles_and_closing_links_are_left_out()
         "thanks for nothing.",
         "3 hours on hold!! #fail",
     ]
+
+
+def test_a_numbered_list_item_keeps_its_number() -> None:
+    # Before: "1. Livraison rapide\n2." | "Produit conforme\n3." | "Mais SAV injoignable" (each number went to
+    # the unit above it).
+    assert _check_offsets("1. Livraison rapide\n2. Produit conforme\n3. Mais SAV injoignable", "fr") == [
+        "1. Livraison rapide",
+        "2. Produit conforme",
+        "3. Mais SAV injoignable",
+    ]
+    assert _check_offsets("1) Fast delivery\n2) Product as described\n3) But support unreachable", "en") == [
+        "1) Fast delivery",
+        "2) Product as described",
+        "3) But support unreachable",
+    ]
