@@ -79,6 +79,8 @@ _VERB_AFTER_ASIDE = re.compile(
     r"était|étaient|a|ont|avait|avaient|reste|restent|semble|semblent|sera|seront|n['’]|ne)\b",
     re.IGNORECASE,
 )
+_OPEN_BEFORE = re.compile(r"([(«“\[])\s*$")  # not '"', which closes as often as it opens
+_CLOSING = {"(": ")", "«": "»", "“": "”", "[": "]"}
 _SENTENCE_END = re.compile(r"[.!?…]+\s+")
 _AMOUNT = re.compile(r"[\d$€£%][\s,]*$")  # "$20, plus shipping": arithmetic, not "moreover"
 # "moins bien que l'ancien", "aussi bien que prévu": a comparison, not the concession "bien que".
@@ -163,6 +165,14 @@ def _marker_cuts(text: str, start: int, end: int, language: str) -> set[int]:
             ends = list(_SENTENCE_END.finditer(before))
             if ends:
                 cuts.add(start + ends[-1].end())
+            continue
+        opened = _OPEN_BEFORE.search(before)
+        if opened is not None:
+            # "I recommend it (but not for tight budgets).": the bracket opens the clause when it closes at
+            # the sentence's end; inside an aside that goes on ("(mais poli) a fini par") there is no cut.
+            close = text.find(_CLOSING[opened.group(1)], m.end(), end)
+            if close >= 0 and not text[close + 1 : end].strip(" .!?…"):
+                cuts.add(start + opened.start())
             continue
         # ", and however …" / "…, et en plus …": the "and" belongs to the new clause.
         joined = _AND_BEFORE.search(before)

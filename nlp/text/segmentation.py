@@ -44,6 +44,7 @@ _ABBREVIATION = re.compile(
     r"(?<![\w.])(?:ex|env|cf|vs|approx|etc|réf|ref|tél|tel|qté|min|max|nb|no|resp|incl|esp|ca)\.$",
     re.IGNORECASE,
 )
+_OPENING_END = re.compile(r"[(«“\[]\s*$")
 _NEWLINES = re.compile(r"\n[ \t\n]*")
 _BULLET = re.compile(r"[ \t]*(?:[-*•–—·+]|\d{1,2}[.)])\s")  # "- x", "* x", "1. x", "2) x"
 _HEADER = re.compile(r":\s*$")
@@ -101,11 +102,16 @@ def _mend_sentences(text: str, sentences: list[tuple[int, int]]) -> list[tuple[i
 
     Both languages: a cut after an abbreviation's full stop ("env.", "p. ex.", "vs.", "etc.", "approx.")
     before a lower-case word or a number on the same line is undone: "Délai annoncé env." | "3 jours, reçu
-    en 3 semaines." cut one sentence in two."""
+    en 3 semaines." cut one sentence in two. An opening bracket the model left at a sentence's end goes to
+    the next one ("I recommend it! (" | "but not for tight budgets)")."""
     out: list[tuple[int, int]] = []
     for a, b in sentences:
         if out:
             pa, pb = out[-1]
+            opened = _OPENING_END.search(text, pa, pb)
+            if opened is not None and opened.start() > pa:  # "it! (" | "but not for me)": the bracket opens
+                pb, a = opened.start(), opened.start()
+                out[-1] = (pa, pb)
             before, after = text[pa:pb].rstrip(), text[a:b].lstrip()
             same_line = "\n" not in text[pb:a]
             linked = not _TERMINAL.search(before) and (

@@ -492,3 +492,18 @@ def test_a_numbered_list_item_keeps_its_number() -> None:
         "2) Product as described",
         "3) But support unreachable",
     ]
+
+
+def test_an_opening_bracket_goes_with_the_clause_it_opens() -> None:
+    # Before: "I recommend it! (" | "but not for tight budgets)" — the bracket was left on the unit before.
+    assert _check_offsets("I recommend it! (but not for tight budgets)", "en") == [
+        "I recommend it!",
+        "(but not for tight budgets)",
+    ]
+    assert _check_offsets("I recommend it (but not for tight budgets).", "en") == [
+        "I recommend it",
+        "(but not for tight budgets).",
+    ]
+    # an aside the sentence goes on after is still not cut
+    aside = "Le support (mais poli au téléphone) a fini par me rembourser."
+    assert _check_offsets(aside, "fr") == [aside]
