@@ -81,7 +81,7 @@ _VERB_AFTER_ASIDE = re.compile(
 )
 _OPEN_BEFORE = re.compile(r"([(«“\[])\s*$")  # not '"', which closes as often as it opens
 _CLOSING = {"(": ")", "«": "»", "“": "”", "[": "]"}
-_SENTENCE_END = re.compile(r"[.!?…]+\s+")
+_SENTENCE_END = re.compile(r"[.!?…;]+\s+")
 _AMOUNT = re.compile(r"[\d$€£%][\s,]*$")  # "$20, plus shipping": arithmetic, not "moreover"
 # "moins bien que l'ancien", "aussi bien que prévu": a comparison, not the concession "bien que".
 _COMPARATIVE = re.compile(r"\b(?:moins|plus|aussi|autant|si)\s*$", re.IGNORECASE)
@@ -159,9 +159,11 @@ def _marker_cuts(text: str, start: int, end: int, language: str) -> set[int]:
         punct = _PUNCT_BEFORE.search(before)
         if m.group(0).lower() in _WEAK_SET[language] and punct is None:
             continue
-        if _VERB_AFTER_ASIDE.match(text, m.end(), end):
-            # "Battery life, however, is poor": an aside between a subject and its verb; the contrasted clause
-            # starts with the subject, after the last sentence end if there is one, else it is the sentence.
+        comma = text.find(",", m.end(), end)
+        if before.rstrip().endswith(",") and comma >= 0 and _VERB_AFTER_ASIDE.match(text, comma, end):
+            # "Battery life, however, is poor", "The room, although small, was spotless": an aside between a
+            # subject and its verb; the contrasted clause starts with the subject, after the last sentence end
+            # or semicolon if there is one, else it is the sentence.
             ends = list(_SENTENCE_END.finditer(before))
             if ends:
                 cuts.add(start + ends[-1].end())
@@ -190,7 +192,7 @@ def _concession_cuts(text: str, bounds: list[int], language: str) -> set[int]:
         if opener is None:
             continue
         comma = re.compile(r"[,;]").search(text, opener.end(), b)
-        if comma is not None:
+        if comma is not None and not _VERB_AFTER_ASIDE.match(text, comma.start(), b):  # "although small, was"
             cuts.add(comma.end())
     return cuts
 

@@ -507,3 +507,19 @@ def test_an_opening_bracket_goes_with_the_clause_it_opens() -> None:
     # an aside the sentence goes on after is still not cut
     aside = "Le support (mais poli au téléphone) a fini par me rembourser."
     assert _check_offsets(aside, "fr") == [aside]
+
+
+def test_a_concession_set_off_between_subject_and_verb_is_an_aside() -> None:
+    # Before: "The room, although small" | "was spotless." — the subject was cut from its verb.
+    whole = [
+        ("The hotel room, although small, was spotless.", "en"),
+        ("La chambre, bien que petite, était impeccable.", "fr"),
+        ("The food, but not the service, was great.", "en"),
+    ]
+    for text, lang in whole:
+        assert _check_offsets(text, lang) == [text], text
+    # the aside's clause starts after a semicolon
+    assert _check_offsets("It's cheap; the quality, though, is awful.", "en") == [
+        "It's cheap",
+        "the quality, though, is awful.",
+    ]
