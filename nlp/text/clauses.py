@@ -56,6 +56,7 @@ MIN_CLAUSE_WORDS = 2  # words besides the leading markers
 # After punctuation an adverb opens a clause: a comma, a dash (also a spaced "-" or "--"), and a sentence end
 # inside a span that joined a short sentence to the next ("Great product. However, shipping took 10 days.").
 _PUNCT_BEFORE = re.compile(r"(?:[,;:–—…(.!?]|\s--?)\s*(?:(?:and|et)\s+)?$", re.IGNORECASE)
+_LINE_START = re.compile(r"\n\s*$")  # "thanks :)\nHowever the size …": a capitalised adverb opening a line
 _AND_BEFORE = re.compile(r"\b(?:and|et)\s+$", re.IGNORECASE)
 # ", and" / ", et" + two words adds a new opinion ("…, et le service n'a jamais répondu").
 # Not "and so on" / "et ainsi de suite": the end of a list, not a new opinion.
@@ -156,8 +157,8 @@ def _marker_cuts(text: str, start: int, end: int, language: str) -> set[int]:
         before = text[start : m.start()]
         if not before.strip() or _blocked(text, start, m, end):
             continue
-        punct = _PUNCT_BEFORE.search(before)
-        if m.group(0).lower() in _WEAK_SET[language] and punct is None:
+        punct = _PUNCT_BEFORE.search(before) or (_LINE_START.search(before) and m.group(0)[0].isupper())
+        if m.group(0).lower() in _WEAK_SET[language] and not punct:
             continue
         comma = text.find(",", m.end(), end)
         if before.rstrip().endswith(",") and comma >= 0 and _VERB_AFTER_ASIDE.match(text, comma, end):

@@ -523,3 +523,14 @@ def test_a_concession_set_off_between_subject_and_verb_is_an_aside() -> None:
         "It's cheap",
         "the quality, though, is awful.",
     ]
+
+
+def test_a_capitalised_adverb_opening_a_line_opens_a_clause() -> None:
+    # Before: no punctuation before "However", so thanks and complaint made one unit.
+    assert _check_offsets("Received, thanks :)\nHowever the size is too big.", "en") == [
+        "Received, thanks :)",
+        "However the size is too big.",
+    ]
+    # a hard-wrapped line that goes on in lower case is not cut
+    wrapped = "I would\nalso like to know when the parcel will arrive."
+    assert _check_offsets(wrapped, "en") == [wrapped]
