@@ -2,14 +2,17 @@
 
 A mixed review ("Bon produit, mais des frais de livraison cachés au dernier moment.") holds a positive and a
 negative opinion; as one unit its sentiment is an average and the complaint is lost to mining, which only
-clusters problem units. So a sentence is cut before its contrast markers, with three guards:
+clusters problem units. So a sentence is cut before its contrast markers, with four guards:
 
 * **Conjunctions vs adverbs.** Conjunctions ("mais", "but", "sauf que", "even though") open a clause wherever
   they stand. Adverbs ("pourtant", "however", "yet", "also", "de plus") often sit inside a clause ("il avait
   pourtant promis", "not yet refunded", "de plus en plus cher"), so they cut only after a comma, semicolon,
-  colon or dash.
+  colon, dash, a sentence end inside a joined span, or (capitalised) at the start of a line.
 * **Fixed phrases** never cut: "non seulement … mais aussi", "not only … but also", "all/nothing/anything
-  but", "can't help but", "mais oui/non/si" as an interjection.
+  but", "can't help but", "mais oui/non/si" as an interjection, "sauf erreur", "and so on", "however
+  much", "$20, plus shipping".
+* **Asides** are not clauses: a marker inside brackets or quotes, or set off by commas between a subject
+  and its verb ("L'autonomie, par contre, est faible"; "The room, although small, was spotless").
 * **Short fragments** ("but ok", "mais bon") are glued back to their neighbour: a fragment needs two words
   besides its markers to carry an opinion of its own ("Bon produit" does; "Top" does not).
 
