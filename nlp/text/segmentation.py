@@ -40,6 +40,14 @@ _TERMINAL = re.compile(r"[.!?…][\"'»)\]]*$")
 _HYPHEN_END = re.compile(r"\w-$")
 _WORD_START = re.compile(r"\w")
 _DASH_START = re.compile(r"[-–—]\s")
+_ABBREVIATION = re.compile(
+    r"(?<![\w.])(?:ex|env|cf|vs|approx|etc|réf|ref|tél|tel|qté|min|max|nb|no|resp|incl|esp|ca)\.$",
+    re.IGNORECASE,
+)
+_OPENING_END = re.compile(r"[(«“\[]\s*$")
+_NEWLINES = re.compile(r"\n[ \t\n]*")
+_BULLET = re.compile(r"[ \t]*(?:[-*•–—·+]|\d{1,2}[.)])\s")  # "- x", "* x", "1. x", "2) x"
+_HEADER = re.compile(r":\s*$")
 
 
 @dataclass(frozen=True)
@@ -84,26 +92,63 @@ def _meaningful(fragment: str) -> bool:
     return len(fragment) >= MIN_UNIT_CHARS and len(_WORD.findall(fragment)) >= MIN_UNIT_WORDS
 
 
-def _mend_french_sentences(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """French: undo the statistical senter's cuts inside a hyphenated word ("Celui-" | "ci est parfait") and
+def _mend_sentences(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Undo the French senter's cuts inside a hyphenated word ("Celui-" | "ci est parfait") and
     before a dash that links two words on one line ("Vol Paris" | "- Athènes annulé sans prévenir").
 
     Why: each cut left a fragment too short to be a unit, so its words ("Celui", "Vol Paris") vanished and
     the unit read "ci est parfait". A cut after terminal punctuation or across a line break (dash bullets)
-    stays."""
+    stays.
+
+    Both languages: a cut after an abbreviation's full stop ("env.", "p. ex.", "vs.", "etc.", "approx.")
+    before a lower-case word or a number on the same line is undone: "Délai annoncé env." | "3 jours, reçu
+    en 3 semaines." cut one sentence in two. An opening bracket the model left at a sentence's end goes to
+    the next one ("I recommend it! (" | "but not for tight budgets)")."""
     out: list[tuple[int, int]] = []
     for a, b in sentences:
         if out:
             pa, pb = out[-1]
-            before, after = text[pa:pb].rstrip(), text[a:b]
-            same_line = "\n" not in text[pb:a] and not _TERMINAL.search(before)
-            if same_line and (
+            opened = _OPENING_END.search(text, pa, pb)
+            if opened is not None and opened.start() > pa:  # "it! (" | "but not for me)": the bracket opens
+                pb, a = opened.start(), opened.start()
+                out[-1] = (pa, pb)
+            before, after = text[pa:pb].rstrip(), text[a:b].lstrip()
+            same_line = "\n" not in text[pb:a]
+            linked = not _TERMINAL.search(before) and (
                 (_HYPHEN_END.search(before) and _WORD_START.match(after)) or _DASH_START.match(after)
-            ):
+            )
+            abbreviated = _ABBREVIATION.search(before) and (after[:1].islower() or after[:1].isdigit())
+            if same_line and (linked or abbreviated):
                 out[-1] = (pa, b)
                 continue
         out.append((a, b))
     return out
+
+
+def _split_lines(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A blank line, a line break after terminal punctuation, and a line break before or after a bullet
+    ("- prix", "* léger", "• cheap") end a sentence.
+
+    Why: neither the French senter nor the English sentencizer cut there, so "Pros:\\n- price\\n- fast
+    shipping\\nCons:\\n- damaged packaging" was one unit holding both the praise and the complaint, and
+    "* bonne qualité\\n* mais taille petit" gave a unit ending in the next bullet's "*"; the French senter
+    also missed "arrivé à temps.\\nLe livreur était impoli." A single line break inside running text (a
+    hard-wrapped e-mail) is not a cut."""
+    out: list[tuple[int, int]] = []
+    for a, b in sentences:
+        start = a
+        for m in _NEWLINES.finditer(text, a, b):
+            line = text.rfind("\n", a, m.start()) + 1 or a
+            if (
+                m.group().count("\n") > 1
+                or _TERMINAL.search(text, a, m.start())
+                or _BULLET.match(text, m.end())
+                or _BULLET.match(text, line)
+            ):
+                out.append((start, m.start()))
+                start = m.end()
+        out.append((start, b))
+    return [(a, b) for a, b in out if text[a:b].strip()]
 
 
 def _join_short_sentences(
@@ -130,7 +175,19 @@ def _join_short_sentences(
 
     out: list[tuple[int, int]] = []
     pending: int | None = None  # start of the sentences waiting to be joined to the next one
-    for a, b in sentences:
+    heading = False  # whether the pending sentences open with a heading
+    for i, (a, b) in enumerate(sentences):
+        if i + 1 < len(sentences) and _HEADER.search(text, a, b):
+            # A heading ("Cons:", "Points négatifs :") opens the lines after it; a short line waiting before
+            # it closes the previous group ("* autonomie" stays with "Avantages :", not "Inconvénients :").
+            if pending is not None:
+                if out and not heading:
+                    out[-1] = (out[-1][0], sentences[i - 1][1])
+                else:
+                    out.append((pending, sentences[i - 1][1]))
+            pending, heading = a, True
+            continue
+        heading = heading and pending is not None
         start = a if pending is None else pending
         if complete(start, b):
             out.append((start, b))
@@ -159,21 +216,27 @@ def _strip_addressing(text: str, start: int, end: int) -> tuple[int, int]:
     Why: messages to brands open with the brand's handle, and the sentence encoder reads it as content.
     Measured on development lines given a leading handle (and a link on half of them): English 3-class
     macro-F1 fell from 0.758 to 0.692 and complaint recall from 0.914 to 0.877 (docs/benchmarks.md, issue 10,
-    branch i10-en3). Handles inside a sentence ("thanks @united for ...") and hashtags are kept."""
+    branch i10-en3). Handles inside a sentence ("thanks @united for ...") and hashtags are kept, and so are
+    handles and links at the edge of a unit that are not the message's edge: "Bought on www.shop.com, but
+    the invoice never came." lost its link from the clause "Bought on"."""
     lead = _LEADING_HANDLES.match(text, start, end)
-    if lead is not None and lead.end() > start and _WORD.search(text, lead.end(), end):
+    if (
+        lead is not None
+        and lead.end() > start
+        and _WORD.search(text, lead.end(), end)
+        and not text[:start].strip()
+    ):
         start = lead.end()
     tail = _TRAILING_LINKS.search(text, start, end)
-    if tail is not None and _WORD.search(text, start, tail.start()):
+    if tail is not None and _WORD.search(text, start, tail.start()) and not text[end:].strip():
         end = tail.start()
     return trim(text, start, end)
 
 
 def _units_from_sentences(text: str, sentences: list[tuple[int, int]], language: str) -> list[UnitSpan]:
     spans: list[tuple[int, int]] = []
-    if language == "fr":
-        sentences = _mend_french_sentences(text, sentences)
-    sentences = _join_short_sentences(text, sentences, language)
+    sentences = _mend_sentences(text, sentences)
+    sentences = _join_short_sentences(text, _split_lines(text, sentences), language)
     for s_start, s_end in sentences:
         clauses = clause_spans(text, s_start, s_end, language)
         # An English sentence left whole keeps the sentence-level bar; clauses cut from a mixed sentence, and
