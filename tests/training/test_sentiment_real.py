@@ -60,8 +60,9 @@ def test_review_units_keep_their_unit_label_and_split_by_text(tmp_path: Path) ->
 
 
 def test_shipped_review_units_are_split_like_the_real_sets() -> None:
-    real = load_real(sources=("reviews-fr", "reviews-en"))
-    for source in ("reviews-fr", "reviews-en"):
+    sources = ("reviews-fr", "reviews-en", "products-fr", "messages-en", "vocab-fr")
+    real = load_real(sources=sources)
+    for source in sources:
         assert real.fit[source] and real.dev[source]
         assert all(is_dev(u.text) for u in real.dev[source])
         assert {u.sentiment for u in real.fit[source]} == {"negative", "neutral", "positive"}
