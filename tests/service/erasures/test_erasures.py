@@ -15,6 +15,11 @@ from service.feedback.ingest import ingest_items
 from service.models import ErasureTombstone, FeedbackItem, OpinionUnit, PainPoint, Workspace
 from service.settings import Settings
 
+# The customer reference: with a space, so it can never occur by chance inside a UUID, a timestamp or a
+# base64 cursor of a response that must not echo it (a "c-1" did, in "…eb1c-113d…"), and ASCII, so an echo
+# would read the same in JSON.
+REF = "client zq 7"
+
 
 def _post(client: TestClient, headers: dict[str, str], items: list[dict[str, object]]) -> dict[str, object]:
     r = client.post("/v1/feedback", json={"items": items}, headers=headers)
@@ -29,13 +34,13 @@ def _seed(client: TestClient, headers: dict[str, str]) -> list[str]:
             "text": "Colis perdu, remboursement refusé.",
             "external_id": "z1",
             "source": "zendesk",
-            "customer_ref": "c-1",
+            "customer_ref": REF,
         },
         {
             "text": "Toujours pas de remboursement.",
             "external_id": "z2",
             "source": "zendesk",
-            "customer_ref": "c-1",
+            "customer_ref": REF,
         },
         {
             "text": "Application lente au paiement.",
@@ -80,12 +85,12 @@ def test_erase_by_customer_removes_items_units_quotes_and_recounts(
     ids = _seed(client, auth_headers)
     point_id = _with_units_and_quotes(session, workspace_id, ids)
 
-    r = client.post("/v1/erasures", json={"customer_ref": "c-1"}, headers=auth_headers)
+    r = client.post("/v1/erasures", json={"customer_ref": REF}, headers=auth_headers)
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["scope"] == "customer"
     assert body["counts"] == {"items": 2, "units": 2, "quotes": 2, "pain_points": 1}
-    assert "c-1" not in r.text
+    assert REF not in r.text
 
     session.expire_all()
     left = {i.id for i in session.exec(select(FeedbackItem)).all()}
@@ -114,7 +119,7 @@ def test_resend_and_reimport_are_rejected_as_erased(
     client: TestClient, auth_headers: dict[str, str], workspace_id: str, session: Session, settings: Settings
 ) -> None:
     _seed(client, auth_headers)
-    client.post("/v1/erasures", json={"customer_ref": "c-1"}, headers=auth_headers)
+    client.post("/v1/erasures", json={"customer_ref": REF}, headers=auth_headers)
     client.post("/v1/erasures", json={"source": "trustpilot", "external_id": "t1"}, headers=auth_headers)
     client.post("/v1/erasures", json={"source": "typeform", "external_id": "not-yet"}, headers=auth_headers)
 
@@ -123,9 +128,9 @@ def test_resend_and_reimport_are_rejected_as_erased(
             "text": "Colis perdu, remboursement refusé.",
             "external_id": "z1",
             "source": "zendesk",
-            "customer_ref": "c-1",
+            "customer_ref": REF,
         },
-        {"text": "Un autre message du même client.", "customer_ref": "c-1"},  # new item, erased customer
+        {"text": "Un autre message du même client.", "customer_ref": REF},  # new item, erased customer
         {"text": "Même id, texte corrigé.", "external_id": "t1", "source": "trustpilot"},
         {"text": "Arrivé après la demande.", "external_id": "not-yet", "source": "typeform"},
         {
@@ -174,7 +179,7 @@ def test_list_erasures_holds_no_personal_data(
     client: TestClient, auth_headers: dict[str, str], other_auth_headers: dict[str, str], session: Session
 ) -> None:
     _seed(client, auth_headers)
-    client.post("/v1/erasures", json={"customer_ref": "c-1"}, headers=auth_headers)
+    client.post("/v1/erasures", json={"customer_ref": REF}, headers=auth_headers)
     client.post("/v1/erasures", json={"source": "zendesk", "external_id": "z9"}, headers=auth_headers)
     page = client.get("/v1/erasures", params={"limit": 1}, headers=auth_headers)
     assert page.status_code == 200
@@ -183,19 +188,17 @@ def test_list_erasures_holds_no_personal_data(
     second = client.get("/v1/erasures", params={"cursor": first["next_cursor"]}, headers=auth_headers).json()
     assert [e["scope"] for e in second["items"]] == ["customer"] and second["next_cursor"] is None
     assert client.get("/v1/erasures", headers=other_auth_headers).json()["items"] == []
-    for needle in ("c-1", "z9", "zendesk"):
+    for needle in (REF, "z9", "zendesk"):
         assert needle not in page.text + str(second)
     hashes = session.exec(select(ErasureTombstone.key_hash)).all()
-    assert hashes and all(len(h) == 64 and "c-1" not in h for h in hashes)
+    assert hashes and all(len(h) == 64 and REF not in h for h in hashes)
 
 
 def test_tombstones_are_per_workspace(
     client: TestClient, auth_headers: dict[str, str], other_auth_headers: dict[str, str]
 ) -> None:
-    client.post("/v1/erasures", json={"customer_ref": "c-1"}, headers=auth_headers)
-    r = client.post(
-        "/v1/feedback", json={"text": "Bonjour", "customer_ref": "c-1"}, headers=other_auth_headers
-    )
+    client.post("/v1/erasures", json={"customer_ref": REF}, headers=auth_headers)
+    r = client.post("/v1/feedback", json={"text": "Bonjour", "customer_ref": REF}, headers=other_auth_headers)
     assert r.status_code == 201
 
 
