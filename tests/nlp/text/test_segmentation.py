@@ -10,6 +10,12 @@ def _check_offsets(text: str, language: str) -> list[str]:
     return [u.text for u in units]
 
 
+def _assert_whole(items: list[tuple[str, str]]) -> None:
+    """Each (text, language) stays one unit, the whole text."""
+    for text, lang in items:
+        assert _check_offsets(text, lang) == [text], text
+
+
 def test_english_sentences_and_contrast_clauses() -> None:
     text = (
         "The app is great but it crashes every time I open my statement. "
@@ -157,8 +163,7 @@ def test_fixed_phrases_do_not_split() -> None:
         ("Il a dit oui mais non, rien n'a changé depuis.", "fr"),
         ("Le support (lent, mais poli au téléphone) a fini par me rembourser.", "fr"),
     ]
-    for text, lang in whole:
-        assert _check_offsets(text, lang) == [text], text
+    _assert_whole(whole)
 
 
 def test_adverbs_inside_a_clause_do_not_split() -> None:
@@ -171,8 +176,7 @@ def test_adverbs_inside_a_clause_do_not_split() -> None:
         ("I would also like to know when my parcel will arrive.", "en"),
         ("I haven't received my refund yet.", "en"),
     ]
-    for text, lang in whole:
-        assert _check_offsets(text, lang) == [text], text
+    _assert_whole(whole)
 
 
 def test_factual_sentences_stay_one_unit() -> None:
@@ -183,8 +187,7 @@ def test_factual_sentences_stay_one_unit() -> None:
         ("J'ai contacté le support par téléphone puis par e-mail.", "fr"),
         ("My card was charged twice for the same order last week.", "en"),
     ]
-    for text, lang in whole:
-        assert _check_offsets(text, lang) == [text], text
+    _assert_whole(whole)
 
 
 def test_fragments_too_short_for_an_opinion_are_glued() -> None:
@@ -347,8 +350,7 @@ def test_a_cut_after_an_abbreviation_inside_a_sentence_is_undone() -> None:
         ("Le modèle 2023 vs. le 2022 : aucune différence.", "fr"),
         ("Delivery took approx. 3 weeks, unacceptable.", "en"),
     ]
-    for text, lang in whole:
-        assert _check_offsets(text, lang) == [text], text
+    _assert_whole(whole)
 
 
 def test_a_reservation_after_a_comma_sauf_except_is_its_own_clause() -> None:
@@ -368,8 +370,7 @@ def test_a_reservation_after_a_comma_sauf_except_is_its_own_clause() -> None:
         ("All items, except the shoes, arrived on time.", "en"),
         ("Everything except the charger works fine.", "en"),
     ]
-    for text, lang in whole:
-        assert _check_offsets(text, lang) == [text], text
+    _assert_whole(whole)
 
 
 def test_only_whole_marker_phrases_are_discounted_from_a_clause() -> None:
@@ -390,8 +391,7 @@ def test_list_ends_no_matter_how_and_added_costs_are_not_new_clauses() -> None:
         ("The new app, however much I pay, keeps crashing.", "en"),
         ("It costs $20, plus shipping and taxes.", "en"),
     ]
-    for text, lang in whole:
-        assert _check_offsets(text, lang) == [text], text
+    _assert_whole(whole)
     assert _check_offsets("Decent product, plus it's cheap.", "en") == ["Decent product", "plus it's cheap."]
 
 
@@ -402,8 +402,7 @@ def test_a_marker_inside_double_quotes_does_not_cut() -> None:
         ("Le vendeur m'a dit \"c'est bien mais lent\" et a raccroché.", "fr"),
         ("The agent told me “it's fine but slow” and hung up.", "en"),
     ]
-    for text, lang in whole:
-        assert _check_offsets(text, lang) == [text], text
+    _assert_whole(whole)
     assert _check_offsets("The agent said \"it's normal\" but it's not normal at all.", "en") == [
         'The agent said "it\'s normal"',
         "but it's not normal at all.",
@@ -448,7 +447,7 @@ def test_every_word_of_tricky_feedback_lands_in_a_unit() -> None:
     ]
     out = split_units_batch([t for t, _ in tricky], [lang for _, lang in tricky])
     for (text, lang), units in zip(tricky, out, strict=True):
-        covered = set()
+        covered: set[int] = set()
         for u in units:
             assert text[u.start : u.end] == u.text
             covered.update(range(u.start, u.end))
@@ -516,8 +515,7 @@ def test_a_concession_set_off_between_subject_and_verb_is_an_aside() -> None:
         ("La chambre, bien que petite, était impeccable.", "fr"),
         ("The food, but not the service, was great.", "en"),
     ]
-    for text, lang in whole:
-        assert _check_offsets(text, lang) == [text], text
+    _assert_whole(whole)
     # the aside's clause starts after a semicolon
     assert _check_offsets("It's cheap; the quality, though, is awful.", "en") == [
         "It's cheap",
