@@ -74,7 +74,8 @@ def xed_sentiment(label: str) -> str | None:
     return None
 
 
-def _unit(text: str, lang: str, sentiment: str, source: str) -> Unit:
+def labelled_unit(text: str, lang: str, sentiment: str, source: str = "seed") -> Unit:
+    """A unit carrying only a sentiment label (no stage, emotion or effort), as every real source gives."""
     return Unit(text, lang, None, sentiment, None, None, None, source=source)
 
 
@@ -89,7 +90,7 @@ def written_units(source: str, data_dir: Path = WRITTEN_DIR) -> list[Unit]:
     stem, _, lang = source.partition("-")
     path = data_dir / f"{stem}_{lang}.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [_unit(r["text"], lang, r["sentiment"], source) for r in rows]
+    return [labelled_unit(r["text"], lang, r["sentiment"], source) for r in rows]
 
 
 def load_real(
@@ -107,14 +108,14 @@ def load_real(
     for source in sources:
         if source == "allocine":
             rows = read_rows(root.resolve() / "allocine_fr_sample" / "train.csv")
-            units = [_unit(r["text"], "fr", r["label"], source) for r in rows]
+            units = [labelled_unit(r["text"], "fr", r["label"], source) for r in rows]
         elif source.split("-")[0] in WRITTEN_STEMS:
             units = written_units(source)
         else:
             lang = source.split("-")[1]
             rows = read_rows(root.resolve() / f"xed_{lang}_emotion" / "train.csv")
             units = [
-                _unit(r["text"], lang, s, source)
+                labelled_unit(r["text"], lang, s, source)
                 for r in rows
                 if (s := xed_sentiment(r["label"])) is not None
             ]

@@ -69,21 +69,10 @@ def test_shipped_review_units_are_split_like_the_real_sets() -> None:
 
 
 def test_clause_units_carry_their_review_label_language_and_source() -> None:
-    from training.corpus import Unit
-    from training.sentiment_real import clause_units
+    from training.sentiment_real import clause_units, labelled_unit
 
-    good = Unit(
-        "Le film est magnifique. Mais la fin est beaucoup trop longue.",
-        "fr",
-        None,
-        "positive",
-        None,
-        None,
-        None,
-    )
-    bad = Unit(
-        "Scénario ennuyeux, acteurs fades.", "fr", None, "negative", None, None, None, source="allocine"
-    )
+    good = labelled_unit("Le film est magnifique. Mais la fin est beaucoup trop longue.", "fr", "positive")
+    bad = labelled_unit("Scénario ennuyeux, acteurs fades.", "fr", "negative", source="allocine")
     units = clause_units([good, bad])
     assert len(units) >= 3
     assert next(u.text for u in units if u.sentiment == "positive").startswith("Le film est magnifique")

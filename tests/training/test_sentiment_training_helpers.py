@@ -124,19 +124,11 @@ def test_allocine_clauses_keep_the_source_weight_and_refuse_bad_combinations() -
     import pytest
 
     from training.compare_sentiment import main
-    from training.sentiment_real import clause_units
+    from training.sentiment_real import clause_units, labelled_unit
 
     seed = [_u(i) for i in range(10)]
     reviews = [
-        Unit(
-            f"Le film {i} est magnifique. Mais la fin est beaucoup trop longue.",
-            "fr",
-            None,
-            "positive",
-            None,
-            None,
-            None,
-        )
+        labelled_unit(f"Le film {i} est magnifique. Mais la fin est beaucoup trop longue.", "fr", "positive")
         for i in range(4)
     ]
     clauses = clause_units(reviews)
