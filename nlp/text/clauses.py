@@ -83,7 +83,9 @@ _VERB_AFTER_ASIDE = re.compile(
     r"était|étaient|a|ont|avait|avaient|reste|restent|semble|semblent|sera|seront|n['’]|ne)\b",
     re.IGNORECASE,
 )
-_OPEN_BEFORE = re.compile(r"([(«“\[])\s*$")  # not '"', which closes as often as it opens
+# An opening bracket or quotation mark ending a span (not '"', which closes as often as it opens); the
+# sentence mend in nlp.text.segmentation reads the same one.
+OPEN_BRACKET_END = re.compile(r"([(«“\[])\s*$")
 _CLOSING = {"(": ")", "«": "»", "“": "”", "[": "]"}
 _SENTENCE_END = re.compile(r"[.!?…;]+\s+")
 _AMOUNT = re.compile(r"[\d$€£%][\s,]*$")  # "$20, plus shipping": arithmetic, not "moreover"
@@ -172,7 +174,7 @@ def _marker_cuts(text: str, start: int, end: int, language: str) -> set[int]:
             if ends:
                 cuts.add(start + ends[-1].end())
             continue
-        opened = _OPEN_BEFORE.search(before)
+        opened = OPEN_BRACKET_END.search(before)
         if opened is not None:
             # "I recommend it (but not for tight budgets).": the bracket opens the clause when it closes at
             # the sentence's end; inside an aside that goes on ("(mais poli) a fini par") there is no cut.

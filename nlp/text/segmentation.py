@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from nlp.text.clauses import carries_opinion, clause_spans, trim
+from nlp.text.clauses import OPEN_BRACKET_END, carries_opinion, clause_spans, trim
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -44,7 +44,6 @@ _ABBREVIATION = re.compile(
     r"(?<![\w.])(?:ex|env|cf|vs|approx|etc|réf|ref|tél|tel|qté|min|max|nb|no|resp|incl|esp|ca)\.$",
     re.IGNORECASE,
 )
-_OPENING_END = re.compile(r"[(«“\[]\s*$")
 _NEWLINES = re.compile(r"\n[ \t\n]*")
 _BULLET = re.compile(r"[ \t]*(?:[-*•–—·+]|\d{1,2}[.)])\s")  # "- x", "* x", "1. x", "2) x"
 _HEADER = re.compile(r":\s*$")
@@ -108,7 +107,7 @@ def _mend_sentences(text: str, sentences: list[tuple[int, int]]) -> list[tuple[i
     for a, b in sentences:
         if out:
             pa, pb = out[-1]
-            opened = _OPENING_END.search(text, pa, pb)
+            opened = OPEN_BRACKET_END.search(text, pa, pb)
             if opened is not None and opened.start() > pa:  # "it! (" | "but not for me)": the bracket opens
                 pb, a = opened.start(), opened.start()
                 out[-1] = (pa, pb)
