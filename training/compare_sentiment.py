@@ -39,9 +39,11 @@ from nlp.tagging.effort_cues import _fold
 from nlp.tagging.features import build_features
 from nlp.text.segmentation import split_units_batch
 from training.corpus import Unit, load_seed, split
+from training.document_expert import write_expert
 from training.embedding_cache import embed, load_embedder
 from training.model_card import record_head
 from training.sentiment_lang import add_french_args, card_entry, french_args, score_french
+from training.sentiment_lang_ship import save_french_head, shipped_best, write_french_blend
 from training.sentiment_real import REAL_SOURCES, RealSets, clause_units, is_source, load_real
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -178,15 +180,18 @@ def compare(
     doc_expert: bool = True,
     dev_only: tuple[str, ...] = (),
     shares: dict[str, float] | None = None,
-    french: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
+    french: tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]] | None = None,
     allocine_clauses: bool = False,
+    on_shipped: bool = False,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """``dev_only``: sources whose development part is scored but which are not fitted on (so that a run
     without a source and a run with it are judged on the same development sets); ``shares``: a source's
     total weight as a multiple of the seed corpus's size where it is not ``REAL_SHARE``; ``french``:
     (French text weights, French up-weighting factors) to score a French char head after family D
     (training/sentiment_lang.py); ``allocine_clauses``: fit on the clauses of the Allociné fit reviews (each
-    with its review's label; the source's total weight unchanged) instead of whole reviews."""
+    with its review's label; the source's total weight unchanged) instead of whole reviews; ``on_shipped``:
+    no family is fitted, the French variants are scored on the shipped head (training/sentiment_lang_ship.py).
+    """
     t0 = time.time()
     embedder = load_embedder(backend)
     train_units, held = split(load_seed())
@@ -226,26 +231,28 @@ def compare(
         if not best or mean > best["dev_mean"]:
             best.update(key=key, dev_mean=mean, head=head, text=text, text_weight=wt, family=family)
 
-    for family, rows, polarity in (
-        ("A seed", slice(0, n_seed), False),
-        ("B seed+real", slice(None), False),
-        ("C +lexicon", slice(None), True),
-    ):
-        x = build_features(x_emb[rows], texts[rows], True, polarity)
-        for c in C_GRID:
-            m = _fit_lr(x, y[rows], w[rows], c)
-            head = _sentiment_head(m, embedder.model_id, polarity)
-            consider(family, c, head, None, 0.0)
-    # D: the best C head blended with a char n-gram TF-IDF model of the same rows.
-    c_best = max((r for r in results.values() if r["family"] == "C +lexicon"), key=lambda r: r["dev_mean"])[
-        "C"
-    ]
-    x = build_features(x_emb, texts, True, True)
-    m = _fit_lr(x, y, w, c_best)
-    head = _sentiment_head(m, embedder.model_id, True)
-    text = _fit_text(texts, y, w)
-    for wt in TEXT_WEIGHTS:
-        consider("D ensemble", c_best, head, text, wt)
+    if on_shipped:
+        best.update(shipped_best(ARTIFACTS, embedder.model_id))
+    else:
+        for family, rows, polarity in (
+            ("A seed", slice(0, n_seed), False),
+            ("B seed+real", slice(None), False),
+            ("C +lexicon", slice(None), True),
+        ):
+            x = build_features(x_emb[rows], texts[rows], True, polarity)
+            for c in C_GRID:
+                m = _fit_lr(x, y[rows], w[rows], c)
+                head = _sentiment_head(m, embedder.model_id, polarity)
+                consider(family, c, head, None, 0.0)
+        # D: the best C head blended with a char n-gram TF-IDF model of the same rows.
+        lexicon = [r for r in results.values() if r["family"] == "C +lexicon"]
+        c_best = max(lexicon, key=lambda r: r["dev_mean"])["C"]
+        x = build_features(x_emb, texts, True, True)
+        m = _fit_lr(x, y, w, c_best)
+        head = _sentiment_head(m, embedder.model_id, True)
+        text = _fit_text(texts, y, w)
+        for wt in TEXT_WEIGHTS:
+            consider("D ensemble", c_best, head, text, wt)
     best["french"], french_summary = None, None
     if french is not None and best["family"] == "D ensemble":
         french_summary, best["french"] = score_french(
@@ -315,12 +322,8 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
         text.save(directory)
     elif stale.exists():
         stale.unlink()
-    stale_fr = directory / "sentiment-text-fr-v1.npz"
-    if french is not None and french["text"] is not None:
-        french["text"].save(directory, "fr")
-    elif stale_fr.exists():
-        stale_fr.unlink()
-    _write_expert(directory, best, summary)
+    save_french_head(directory, french["text"] if french is not None else None)
+    write_expert(directory, best, summary)
     record_head(
         directory,
         "sentiment",
@@ -342,42 +345,6 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
         },
     )
     return directory
-
-
-def _write_expert(directory: Path, best: dict[str, Any], summary: dict[str, Any]) -> None:
-    """Ship the document expert the search chose, or remove a stale one (the rule alone won); a run that
-    skipped the search (``--no-doc-expert``) leaves the shipped expert as it is."""
-    from nlp.tagging.document_expert import EXPERT_NAME
-
-    expert = best.get("expert")
-    found = summary.get("document_expert")
-    if found is None:
-        return
-    if expert is not None:
-        expert.save(directory)
-        record_head(
-            directory,
-            EXPERT_NAME,
-            {
-                "C": float(found["best"].split()[0].removeprefix("C=")),
-                "classes": list(expert.classes),
-                "blend": expert.blend,
-                "min_units": expert.min_units,
-                "text_weight": expert.text_weight,
-                "choice": found["best"],
-                "dev": found["results"][found["best"]],
-                "dev_rule_alone": found["results"]["rule alone"],
-                "fit_documents": found["fit_documents"],
-                "features": "mean unit embedding"
-                + (f" ⊕ char n-gram TF-IDF of the document (w={expert.text_weight})" if expert.text else ""),
-                "file": f"{EXPERT_NAME}-v1.npz",
-                "trained_by": "python -m training.compare_sentiment --write",
-            },
-        )
-        return
-    for name in (f"{EXPERT_NAME}-v1.npz", f"{EXPERT_NAME}-text-v1.npz"):
-        if (directory / name).exists():
-            (directory / name).unlink()
 
 
 def _shares(parser: argparse.ArgumentParser, text: str) -> dict[str, float]:
@@ -423,6 +390,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--sources/--dev-only: unknown {bad} (real: {', '.join(REAL_SOURCES)}; <stem>-<lang>)")
     if args.allocine_clauses and ("allocine" not in args.sources.split(",") or not args.no_doc_expert):
         parser.error("--allocine-clauses needs allocine among --sources and --no-doc-expert")
+    if args.on_shipped and not args.no_doc_expert:
+        parser.error("--on-shipped needs --no-doc-expert (the shipped document expert is kept)")
     summary, best = compare(
         args.backend,
         tuple(s for s in args.sources.split(",") if s),
@@ -432,13 +401,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         _shares(parser, args.share),
         french,
         args.allocine_clauses,
+        args.on_shipped,
     )
     REPORTS.mkdir(exist_ok=True)
     out = REPORTS / f"sentiment_comparison_{backend_slug(summary['model_id'])}{args.report_suffix}.json"
     out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"best: {summary['best']} → {out}", file=sys.stderr)
     if args.write:
-        print(f"written to {write_best(best, summary)}", file=sys.stderr)
+        if args.on_shipped:
+            written = write_french_blend(ARTIFACTS, best, summary)
+        else:
+            written = write_best(best, summary)
+        print(f"written to {written}", file=sys.stderr)
     return 0
 
 

@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,7 @@ from nlp.tagging.document_expert import DocumentExpert, blended_polarities, mean
 from nlp.text.segmentation import split_units_batch
 from training.corpus import Unit
 from training.embedding_cache import embed
+from training.model_card import record_head
 from training.sentiment_real import DATASETS, read_rows
 
 CLASSES = ("negative", "neutral", "positive")
@@ -199,3 +201,39 @@ def search(
         "best": best_key,
     }
     return summary, best_expert
+
+
+def write_expert(directory: Path, best: dict[str, Any], summary: dict[str, Any]) -> None:
+    """Ship the document expert the search chose, or remove a stale one (the rule alone won); a run that
+    skipped the search (``--no-doc-expert``) leaves the shipped expert as it is."""
+    from nlp.tagging.document_expert import EXPERT_NAME
+
+    expert = best.get("expert")
+    found = summary.get("document_expert")
+    if found is None:
+        return
+    if expert is not None:
+        expert.save(directory)
+        record_head(
+            directory,
+            EXPERT_NAME,
+            {
+                "C": float(found["best"].split()[0].removeprefix("C=")),
+                "classes": list(expert.classes),
+                "blend": expert.blend,
+                "min_units": expert.min_units,
+                "text_weight": expert.text_weight,
+                "choice": found["best"],
+                "dev": found["results"][found["best"]],
+                "dev_rule_alone": found["results"]["rule alone"],
+                "fit_documents": found["fit_documents"],
+                "features": "mean unit embedding"
+                + (f" ⊕ char n-gram TF-IDF of the document (w={expert.text_weight})" if expert.text else ""),
+                "file": f"{EXPERT_NAME}-v1.npz",
+                "trained_by": "python -m training.compare_sentiment --write",
+            },
+        )
+        return
+    for name in (f"{EXPERT_NAME}-v1.npz", f"{EXPERT_NAME}-text-v1.npz"):
+        if (directory / name).exists():
+            (directory / name).unlink()

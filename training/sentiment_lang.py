@@ -10,6 +10,11 @@ construction and the French variant is chosen on French dev figures alone.
 Rule (committed before the runs): ship the French variant iff the mean of the French dev figures (xed-fr dev,
 Allociné dev documents, reviews-fr dev, the French half of the seed held-out split) rises by ≥ ``MIN_GAIN``,
 no English dev figure changes, and no French dev figure falls by more than ``MAX_DROP``.
+
+``--french-words`` adds word heads with negation scope (``nlp.tagging.doc_words.scoped_word_features``) to the
+candidates, one per C; ``--on-shipped`` scores the French variants on the shipped sentiment head and shared
+char head instead of refitting them (a refit on another machine is not the shipped head: lbfgs at tol 1e-3),
+and its ``--write`` changes only the French blend (training/sentiment_lang_ship.py).
 """
 
 from __future__ import annotations
@@ -22,14 +27,18 @@ from typing import Any
 import numpy as np
 
 from nlp.tagging.artifacts import TextHead
+from nlp.tagging.doc_words import WordCharHead, fit_word_char_head
 from nlp.tagging.features import build_features
 from training.stage_lang import FR, lang_fit_weights
 
 FR_TEXT_WEIGHTS = (0.2, 0.35, 0.5, 0.65)
+WORD_C = (2.0, 8.0)
 MIN_GAIN = 0.005
 MAX_DROP = 0.01
 Probs = dict[str, np.ndarray]
-French = tuple[tuple[float, ...], tuple[float, ...]]  # (French text weights, French up-weighting factors)
+# (French text weights, French up-weighting factors, word heads' C values)
+French = tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]
+SurfaceHead = TextHead | WordCharHead
 
 
 def add_french_args(parser: argparse.ArgumentParser) -> None:
@@ -47,16 +56,36 @@ def add_french_args(parser: argparse.ArgumentParser) -> None:
         default="",
         help="with --french-char: also a char head on every row, French × k in [1, 20]",
     )
+    words = ",".join(f"{c:g}" for c in WORD_C)
+    parser.add_argument(
+        "--french-words",
+        nargs="?",
+        const=words,
+        default="",
+        help="with --french-char: also word heads with negation scope on the French rows, at these C values "
+        f"in [0.01, 100] (default {words})",
+    )
+    parser.add_argument(
+        "--on-shipped",
+        action="store_true",
+        help="with --french-char: score the French variants on the shipped head (no refit); --write then "
+        "changes only the French blend",
+    )
 
 
 def french_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> French | None:
     """The parsed ``--french-char`` / ``--french-up`` (bad values exit 2); None without ``--french-char``."""
     if args.french_char is None:
-        if args.french_up:
-            parser.error("--french-up needs --french-char")
+        for option, value in (("--french-up", args.french_up), ("--french-words", args.french_words)):
+            if value:
+                parser.error(f"{option} needs --french-char")
+        if args.on_shipped:
+            parser.error("--on-shipped needs --french-char")
         return None
     weights = parse_weights(parser, "--french-char", args.french_char, 0.0, 1.0)
-    return weights, parse_weights(parser, "--french-up", args.french_up, 1.0, 20.0) if args.french_up else ()
+    ups = parse_weights(parser, "--french-up", args.french_up, 1.0, 20.0) if args.french_up else ()
+    cs = parse_weights(parser, "--french-words", args.french_words, 0.01, 100.0) if args.french_words else ()
+    return weights, ups, cs
 
 
 def parse_weights(
@@ -89,18 +118,25 @@ def french_heads(
     fit_text: Callable[[Sequence[str], np.ndarray, np.ndarray], TextHead],
     ups: Sequence[float],
     sources: Sequence[str] = (),
-) -> dict[str, TextHead]:
-    """The French char heads to score: ``fr-only`` (the French fit rows, their own weights); where Allociné is
-    among ``sources`` (each row's), ``fr-units`` (the same without Allociné's whole movie reviews, so the
-    head learns from unit-length text alone); and, per factor in ``ups``, ``all fr×k`` (every row, the French
-    ones × k, rescaled to the same total)."""
+    word_cs: Sequence[float] = (),
+) -> dict[str, SurfaceHead]:
+    """The French heads to score: ``fr-only`` (a char head on the French fit rows, their own weights); where
+    Allociné is among ``sources`` (each row's), ``fr-units`` (the same without Allociné's whole movie reviews,
+    so the head learns from unit-length text alone); per factor in ``ups``, ``all fr×k`` (every row, the
+    French ones × k, rescaled to the same total); per C in ``word_cs``, ``fr-words C=c`` (a word head with
+    negation scope on the French fit rows)."""
     rows = np.flatnonzero(is_lang(langs))
-    out = {"fr-only": fit_text([texts[int(i)] for i in rows], y[rows], w[rows])}
+    fr_texts = [texts[int(i)] for i in rows]
+    out: dict[str, SurfaceHead] = {"fr-only": fit_text(fr_texts, y[rows], w[rows])}
     if "allocine" in sources:
         units = [int(i) for i in rows if sources[int(i)] != "allocine"]
         out["fr-units"] = fit_text([texts[i] for i in units], y[units], w[units])
     for k in ups:
         out[f"all fr×{k:g}"] = fit_text(texts, y, lang_fit_weights(w, langs, k))
+    for c in word_cs:
+        out[f"fr-words C={c:g}"] = fit_word_char_head(
+            fr_texts, list(y[rows]), w[rows], c, features="scoped_words"
+        )
     return out
 
 
@@ -149,7 +185,7 @@ def french_variant(
     pt_shared: Probs,
     wt: float,
     own: dict[str, Probs],
-    heads: dict[str, TextHead],
+    heads: dict[str, SurfaceHead],
     weights: Sequence[float],
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Score the shared blend (``wt`` everywhere: the baseline) and every (French char head, French weight),
@@ -195,9 +231,9 @@ def score_french(
     ``fit``: the fit rows' (texts, labels, weights, languages, sources)."""
     head, text = best["head"], best["text"]
     texts, y, w, langs, sources = fit
-    heads = french_heads(texts, y, w, langs, fit_text, french[1], sources)
+    heads = french_heads(texts, y, w, langs, fit_text, french[1], sources, french[2])
 
-    def chars(h: TextHead) -> Probs:
+    def chars(h: SurfaceHead) -> Probs:
         return dict(dev.probabilities(lambda t, x: ordered(h.predict_proba(t), h.classes)))
 
     pe = dev.probabilities(
@@ -222,10 +258,12 @@ def card_entry(french: dict[str, Any] | None, summary: dict[str, Any] | None) ->
     """The model card's ``french_blend`` of the sentiment head (None: one blend for every language)."""
     if french is None or summary is None:
         return None
+    text = french["text"]
+    kind = "words" if isinstance(text, WordCharHead) else "text"
     return {
         "text_weight": french["wt"],
         "char_head": summary["best"].split(" w_fr=")[0],
-        "file": "sentiment-text-fr-v1.npz" if french["text"] is not None else None,
+        "file": f"sentiment-{kind}-fr-v1.npz" if text is not None else None,
         "dev": summary["results"][summary["best"]]["dev"],
         "dev_baseline": summary["baseline"]["dev"],
     }

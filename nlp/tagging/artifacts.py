@@ -49,9 +49,11 @@ def logistic_proba(z: np.ndarray) -> np.ndarray:
 TfidfArrays = tuple[tuple[str, ...], tuple[str, ...], np.ndarray, np.ndarray, np.ndarray, tuple[int, int]]
 
 
-def save_tfidf_head(path: Path, arrays: TfidfArrays, range_key: str) -> Path:
+def save_tfidf_head(
+    path: Path, arrays: TfidfArrays, range_key: str, extra: dict[str, np.ndarray] | None = None
+) -> Path:
     """A TF-IDF logistic head as (classes, vocabulary, idf, coef, intercept, n-gram range) in one npz, the
-    weights as float32: the layout ``TextHead`` and the document expert's word head both ship."""
+    weights as float32: the layout ``TextHead`` and the word heads both ship (``extra``: their own keys)."""
     classes, vocabulary, idf, coef, intercept, ngram_range = arrays
     named: dict[str, Any] = {
         "classes": np.array(classes),
@@ -60,6 +62,7 @@ def save_tfidf_head(path: Path, arrays: TfidfArrays, range_key: str) -> Path:
         "coef": coef.astype(np.float32),
         "intercept": intercept.astype(np.float32),
         range_key: np.array(ngram_range),
+        **(extra or {}),
     }
     np.savez_compressed(path, **named)
     return path

@@ -8,6 +8,11 @@ analyzer fits it; it is stored as vocabulary + idf + logistic weights (no pickle
 fixed-vocabulary count, which reproduces the fitted vectorizer exactly. It is fitted and chosen by
 ``python -m training.document_words`` on development documents and shipped as ``docsentiment-words-v1.npz``;
 its score is mixed into the expert's score with the expert's ``word_weight``.
+
+The same head class, with ``features="scoped_words"`` (:func:`scoped_word_features`: word unigrams marked when
+a negation precedes them, word bigrams, no character n-grams), is a candidate French *unit* text head
+(``sentiment-words-fr-v1.npz``, chosen by ``training.compare_sentiment --french-words``): a character n-gram
+head reads "déçu" through n-grams it shares with "décor" and cannot tell "pas déçu" from "très déçu".
 """
 
 from __future__ import annotations
@@ -24,11 +29,15 @@ import numpy as np
 
 from nlp.tagging.artifacts import ARTIFACT_VERSION, load_tfidf_head, logistic_proba, save_tfidf_head
 from nlp.tagging.effort_cues import _fold
+from nlp.tagging.polarity_lexicon import NEGATION_WINDOW, is_negator
 
 WORDS_NAME = "docsentiment-words"
 WORD_PREFIX = "w\u2063"  # word features are prefixed so that they never collide with a character n-gram
 CHAR_RANGE = (2, 5)
 _TOKEN = re.compile(r"\w+")
+_SCOPED_TOKEN = re.compile(r"\w+(?:'t)?|[.,;:!?()\n]")
+_SCOPE_ENDS = frozenset(".,;:!?()\n")
+NEGATED = "\u00ac"  # marks a word inside a negation's scope: "pas déçu" reads "¬decu", not "decu"
 
 
 @cache
@@ -51,9 +60,37 @@ def word_char_features(text: str, char_range: tuple[int, int] = CHAR_RANGE) -> l
     return feats
 
 
+def scoped_word_features(text: str) -> list[str]:
+    """Folded word unigrams, each marked with ``NEGATED`` when a negator ("pas", "jamais", "not", "n't", …)
+    stands at most ``NEGATION_WINDOW`` words before it in the same clause (punctuation ends the scope), and
+    plain word bigrams ("pas mal", "rien redire")."""
+    words: list[str] = []
+    feats: list[str] = []
+    last: int | None = None  # position of the last negator in this clause
+    for token in _SCOPED_TOKEN.findall(_fold(text)):
+        if token in _SCOPE_ENDS:
+            last = None
+            continue
+        negator = is_negator(token)
+        scoped = last is not None and len(words) - last <= NEGATION_WINDOW and not negator
+        feats.append(WORD_PREFIX + (NEGATED if scoped else "") + token)
+        if negator:
+            last = len(words)
+        words.append(token)
+    feats += [f"{WORD_PREFIX}{a} {b}" for a, b in itertools.pairwise(words)]
+    return feats
+
+
+FEATURES: dict[str, Callable[..., list[str]]] = {
+    "word_char": word_char_features,
+    "scoped_words": scoped_word_features,
+}
+
+
 @dataclass(frozen=True)
 class WordCharHead:
-    """Logistic regression over the word + character n-gram TF-IDF of a document's text."""
+    """Logistic regression over the word (+ character) n-gram TF-IDF of a text; ``features`` names the
+    analyzer in ``FEATURES`` (stored in the file; files without it are ``word_char``)."""
 
     classes: tuple[str, ...]
     vocabulary: tuple[str, ...]
@@ -61,13 +98,19 @@ class WordCharHead:
     coef: np.ndarray  # (n_classes, n_features); one row for a binary fit
     intercept: np.ndarray
     char_range: tuple[int, int] = CHAR_RANGE
+    features: str = "word_char"
 
     @cached_property
     def _vectorizer(self) -> Any:
         from sklearn.feature_extraction.text import CountVectorizer
 
+        analyzer = (
+            partial(word_char_features, char_range=self.char_range)
+            if self.features == "word_char"
+            else FEATURES[self.features]
+        )
         return CountVectorizer(  # a partial, not a lambda: the head stays picklable once used
-            analyzer=partial(word_char_features, char_range=self.char_range),
+            analyzer=analyzer,
             vocabulary={t: i for i, t in enumerate(self.vocabulary)},
             dtype=np.float64,
         )
@@ -92,14 +135,20 @@ class WordCharHead:
         p = self.predict_proba(texts)
         return np.asarray(p[:, self.classes.index("positive")] - p[:, self.classes.index("negative")])
 
-    def save(self, directory: Path) -> Path:
+    def save(self, directory: Path, stem: str = WORDS_NAME) -> Path:
+        """``<stem>-v1.npz`` (default: the document expert's word head)."""
         directory.mkdir(parents=True, exist_ok=True)
         arrays = (self.classes, self.vocabulary, self.idf, self.coef, self.intercept, self.char_range)
-        return save_tfidf_head(directory / f"{WORDS_NAME}-{ARTIFACT_VERSION}.npz", arrays, "char_range")
+        extra = {"features": np.array(self.features)}
+        return save_tfidf_head(directory / f"{stem}-{ARTIFACT_VERSION}.npz", arrays, "char_range", extra)
 
     @classmethod
     def load(cls, path: Path) -> WordCharHead:
-        return cls(*load_tfidf_head(path, "char_range"))
+        with np.load(path, allow_pickle=False) as data:
+            features = str(data["features"]) if "features" in data.files else "word_char"
+        if features not in FEATURES:
+            raise ValueError(f"{path}: unknown word features {features!r} (known: {sorted(FEATURES)})")
+        return cls(*load_tfidf_head(path, "char_range"), features=features)
 
 
 def fit_word_char_head(
@@ -110,6 +159,7 @@ def fit_word_char_head(
     min_df: int = 2,
     max_features: int | None = None,
     nb_alpha: float | None = None,
+    features: str = "word_char",
 ) -> WordCharHead:
     """Fit the vectorizer and a class-balanced logistic regression (training side; scikit-learn).
 
@@ -120,7 +170,7 @@ def fit_word_char_head(
     from sklearn.linear_model import LogisticRegression
 
     vec = TfidfVectorizer(
-        analyzer=word_char_features, sublinear_tf=True, min_df=min_df, max_features=max_features
+        analyzer=FEATURES[features], sublinear_tf=True, min_df=min_df, max_features=max_features
     )
     x = vec.fit_transform(list(texts))
     y = np.asarray(labels)
@@ -140,4 +190,5 @@ def fit_word_char_head(
         vec.idf_.astype(np.float32),
         (model.coef_ * r).astype(np.float32),
         model.intercept_.astype(np.float32),
+        features=features,
     )

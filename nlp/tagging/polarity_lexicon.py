@@ -56,12 +56,17 @@ _NEG = _NEGATIVE
 _TOKEN = re.compile(r"[a-z]+(?:'t)?")
 
 
+def is_negator(token: str) -> bool:
+    """A folded token that opens a negation's scope."""
+    return token in _NEGATORS or token.endswith("n't")
+
+
 def _counts(text: str) -> tuple[int, int, int, int]:
     tokens = _TOKEN.findall(_fold(text))
     pos = neg = neg_pos = neg_neg = 0
     last_negation = -10
     for i, tok in enumerate(tokens):
-        if tok in _NEGATORS or tok.endswith("n't"):
+        if is_negator(tok):
             last_negation = i
         negated = 0 < i - last_negation <= NEGATION_WINDOW
         if tok in _POS:

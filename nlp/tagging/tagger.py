@@ -39,6 +39,7 @@ from nlp.tagging.features import build_features
 from nlp.tagging.fusion import SENTIMENT_CLASSES
 from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes, load_prototypes
 from nlp.tagging.taxonomy import Taxonomy, load_default_taxonomy
+from nlp.tagging.text_heads import SurfaceHead, load_text_heads
 from nlp.tagging.types import Tagger, UnitTags
 from nlp.tagging.unit_tags import EFFORT_THRESHOLD as EFFORT_THRESHOLD
 from nlp.tagging.unit_tags import NEGATIVE_EMOTIONS as NEGATIVE_EMOTIONS
@@ -72,7 +73,7 @@ class EmbeddingTagger:
         taxonomy: Taxonomy | None = None,
         prototypes: StagePrototypes | None = None,
         card: dict[str, Any] | None = None,
-        text_heads: dict[str, TextHead] | None = None,
+        text_heads: dict[str, SurfaceHead] | None = None,
         document_expert: DocumentExpert | None = None,
     ) -> None:
         missing = [n for n in REQUIRED_HEADS if n not in heads]
@@ -166,7 +167,11 @@ class EmbeddingTagger:
             return cached
         from scipy.sparse import csr_matrix
 
-        heads = {n: h for n, h in self._text_heads.items() if h.ngram_range == ngram_range}
+        heads = {
+            n: h
+            for n, h in self._text_heads.items()
+            if isinstance(h, TextHead) and h.ngram_range == ngram_range
+        }
         vocabulary = sorted({g for h in heads.values() for g in h.vocabulary})
         index = {g: i for i, g in enumerate(vocabulary)}
         maps = {}
@@ -198,19 +203,19 @@ class EmbeddingTagger:
         p = head.predict_proba(self._features(embeddings, texts, head.uses_lexical, head.uses_polarity))
         text_head = self._text_heads.get(name)
         text_weight = head.blend_weights(languages, len(texts))[0]
-        if text_head is None or not np.any(np.asarray(text_weight) > 0):
+        if not isinstance(text_head, TextHead) or not np.any(np.asarray(text_weight) > 0):
             return p
         analyzed = self._analyzed(texts, text_head.ngram_range)
         maps = self._union(text_head.ngram_range)[1]
         # Each unit is read by one char head: its language's own where the head has one, else the shared one
         # (TF-IDF rows are independent, so a row's probabilities do not depend on which rows share its call).
-        owners: list[tuple[str, TextHead, np.ndarray]] = []
+        owners: list[tuple[str, SurfaceHead, np.ndarray]] = []
         if isinstance(text_weight, np.ndarray):
             langs = np.asarray(languages, dtype=object)
             for lang, _, _ in head.lang_blend:
                 own = self._text_heads.get(f"{name}@{lang}")
                 rows = np.flatnonzero(langs == lang)
-                if own is not None and rows.size and own.ngram_range == text_head.ngram_range:
+                if own is not None and rows.size:
                     owners.append((f"{name}@{lang}", own, rows))
         if not owners:
             pt = text_head.predict_proba(texts, analyzed, mapping=maps[name])
@@ -221,11 +226,12 @@ class EmbeddingTagger:
             shared[rows] = False
         owners.append((name, text_head, np.flatnonzero(shared)))
 
-        def read(key: str, tail: TextHead, rows: np.ndarray) -> np.ndarray:
-            sub = NgramBatch(analyzed.counts[rows], analyzed.vocabulary)
-            return tail.predict_proba([], sub, mapping=maps[key])[
-                :, [tail.classes.index(c) for c in head.classes]
-            ]
+        def read(key: str, tail: SurfaceHead, rows: np.ndarray) -> np.ndarray:
+            if isinstance(tail, TextHead) and tail.ngram_range == text_head.ngram_range:
+                p = tail.predict_proba([], NgramBatch(analyzed.counts[rows], analyzed.vocabulary), maps[key])
+            else:  # a word head, or a char head of another range: its own pass over its rows' texts
+                p = tail.predict_proba([texts[int(i)] for i in rows])
+            return p[:, [tail.classes.index(c) for c in head.classes]]
 
         parts = [(rows, read(key, tail, rows)) for key, tail, rows in owners if rows.size]
         pt = np.empty((len(texts), len(head.classes)), dtype=parts[0][1].dtype)
@@ -388,16 +394,7 @@ def load_tagger(
             raise FileNotFoundError(
                 f"{path}: required tagging head missing; run `python -m training.train all`"
             )
-    text_heads = {
-        name: TextHead.load(path)
-        for name in HEAD_NAMES
-        if (path := directory / f"{name}-text-{ARTIFACT_VERSION}.npz").exists()
-    }
-    for name, head in heads.items():  # a language's own char head (issue 10 round 5), keyed "<name>@<lang>"
-        for lang, _, _ in head.lang_blend:
-            path = directory / f"{name}-text-{lang}-{ARTIFACT_VERSION}.npz"
-            if path.exists():
-                text_heads[f"{name}@{lang}"] = TextHead.load(path)
+    text_heads = load_text_heads(directory, heads)
     card = read_model_card(directory)
     taxonomy = taxonomy or load_default_taxonomy()
     prototypes = load_prototypes(

@@ -1,0 +1,71 @@
+"""``compare_sentiment --french-char … --on-shipped``: the French blend scored on, and written onto, the
+shipped sentiment head (issue 10 R3).
+
+Why: refitting the shipped recipe on another machine does not give the shipped head (lbfgs at tol 1e-3 moves
+dev figures by up to 0.004 and can change the chosen C), so a French head judged against a refit would be
+judged against a head nobody ships. Here the embedding head and the shared char head are read from
+``training/artifacts``; only the French text head and its weight are chosen (the French rule of
+``training.sentiment_lang``), and ``--write`` changes only the head's French blend, the French head's file and
+the card's ``french_blend``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from nlp.tagging.artifacts import ARTIFACT_VERSION, LinearHead, TextHead, backend_slug, read_model_card
+from nlp.tagging.doc_words import WordCharHead
+from nlp.tagging.text_heads import lang_text_path
+from training.model_card import record_head
+from training.sentiment_lang import card_entry
+
+FR = "fr"
+
+
+def shipped_best(artifacts: Path, model_id: str) -> dict[str, Any]:
+    """The shipped sentiment head and its shared char head as ``compare_sentiment``'s ``best``."""
+    directory = artifacts / backend_slug(model_id)
+    head = LinearHead.load(directory / f"sentiment-{ARTIFACT_VERSION}.npz", model_id)
+    text_path = directory / f"sentiment-text-{ARTIFACT_VERSION}.npz"
+    if not text_path.exists() or head.text_weight <= 0:
+        raise SystemExit(f"--on-shipped: {directory} has no blended sentiment head (no shared char head)")
+    return {
+        "key": "shipped",
+        "family": "D ensemble",
+        "head": head,
+        "text": TextHead.load(text_path),
+        "text_weight": head.text_weight,
+        "dev_mean": None,
+    }
+
+
+def save_french_head(directory: Path, text: TextHead | WordCharHead | None) -> None:
+    """The French head's file (``sentiment-text-fr`` for a char head, ``sentiment-words-fr`` for a word
+    head); the other kind's file, or both when ``text`` is None (French units read the shared blend), is
+    removed so that a stale one is never read."""
+    keep = None
+    if isinstance(text, WordCharHead):
+        keep = text.save(directory, f"sentiment-words-{FR}")
+    elif isinstance(text, TextHead):
+        keep = text.save(directory, FR)
+    for kind in ("text", "words"):
+        path = lang_text_path(directory, "sentiment", FR, kind)
+        if path != keep and path.exists():
+            path.unlink()
+
+
+def write_french_blend(artifacts: Path, best: dict[str, Any], summary: dict[str, Any]) -> Path:
+    """Write the chosen French blend onto the shipped head (or remove a shipped one the rule no longer
+    keeps); everything else on disk is left as it is."""
+    directory = artifacts / backend_slug(summary["model_id"])
+    head: LinearHead = best["head"]
+    french: dict[str, Any] | None = best.get("french")
+    blend = ((FR, french["wt"], 0.0),) if french is not None else ()
+    replace(head, lang_blend=blend).save(directory)
+    save_french_head(directory, french["text"] if french is not None else None)
+    entry = dict(read_model_card(directory)["heads"]["sentiment"])
+    entry["french_blend"] = card_entry(french, summary.get("french_char"))
+    record_head(directory, "sentiment", entry)
+    return directory
