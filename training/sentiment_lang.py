@@ -124,7 +124,8 @@ def french_heads(
     Allociné is among ``sources`` (each row's), ``fr-units`` (the same without Allociné's whole movie reviews,
     so the head learns from unit-length text alone); per factor in ``ups``, ``all fr×k`` (every row, the
     French ones × k, rescaled to the same total); per C in ``word_cs``, ``fr-words C=c`` (a word head with
-    negation scope on the French fit rows)."""
+    negation scope on the French fit rows) and ``fr-wordchar C=c`` (the same words and ``char_wb`` 2–5-grams
+    in one head, R4)."""
     rows = np.flatnonzero(is_lang(langs))
     fr_texts = [texts[int(i)] for i in rows]
     out: dict[str, SurfaceHead] = {"fr-only": fit_text(fr_texts, y[rows], w[rows])}
@@ -134,9 +135,9 @@ def french_heads(
     for k in ups:
         out[f"all fr×{k:g}"] = fit_text(texts, y, lang_fit_weights(w, langs, k))
     for c in word_cs:
-        out[f"fr-words C={c:g}"] = fit_word_char_head(
-            fr_texts, list(y[rows]), w[rows], c, features="scoped_words"
-        )
+        for label, features in (("fr-words", "scoped_words"), ("fr-wordchar", "scoped_word_char")):
+            fit = fit_word_char_head(fr_texts, list(y[rows]), w[rows], c, features=features)
+            out[f"{label} C={c:g}"] = fit
     return out
 
 

@@ -81,10 +81,17 @@ def scoped_word_features(text: str) -> list[str]:
     return feats
 
 
+def scoped_word_char_features(text: str, char_range: tuple[int, int] = CHAR_RANGE) -> list[str]:
+    """:func:`scoped_word_features` and the ``char_wb`` n-grams of :func:`word_char_features` in one list."""
+    return scoped_word_features(text) + _char_wb(*char_range)(_fold(text))
+
+
 FEATURES: dict[str, Callable[..., list[str]]] = {
     "word_char": word_char_features,
     "scoped_words": scoped_word_features,
+    "scoped_word_char": scoped_word_char_features,
 }
+_WITH_CHARS = frozenset({"word_char", "scoped_word_char"})
 
 
 @dataclass(frozen=True)
@@ -104,11 +111,9 @@ class WordCharHead:
     def _vectorizer(self) -> Any:
         from sklearn.feature_extraction.text import CountVectorizer
 
-        analyzer = (
-            partial(word_char_features, char_range=self.char_range)
-            if self.features == "word_char"
-            else FEATURES[self.features]
-        )
+        analyzer = FEATURES[self.features]
+        if self.features in _WITH_CHARS:
+            analyzer = partial(analyzer, char_range=self.char_range)
         return CountVectorizer(  # a partial, not a lambda: the head stays picklable once used
             analyzer=analyzer,
             vocabulary={t: i for i, t in enumerate(self.vocabulary)},

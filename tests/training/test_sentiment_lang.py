@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from nlp.tagging.doc_words import WordCharHead
 from training.compare_sentiment import main
 from training.sentiment_lang import decide, figure_langs, french_heads, relang
 
@@ -21,6 +22,10 @@ from training.sentiment_lang import decide, figure_langs, french_heads, relang
         ["--french-char", "0.5", "--french-up", "0.5"],
         ["--french-char", "0.5", "--french-up", "x"],
         ["--french-up", "3"],  # needs --french-char
+        ["--french-words", "2"],  # needs --french-char
+        ["--on-shipped"],  # needs --french-char
+        ["--french-char", "0.5", "--french-words", "0"],
+        ["--french-char", "0.5", "--french-words", "2,abc"],
     ],
 )
 def test_bad_french_options_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -86,3 +91,21 @@ def test_french_heads_add_a_unit_length_head_without_allocine_reviews() -> None:
     assert list(heads) == ["fr-only", "fr-units"]
     assert seen == [["un film long", "deux", "trois"], ["deux", "trois"]]
     assert list(french_heads(texts, y, np.ones(4), langs, fit, ())) == ["fr-only"]  # no sources: no Allociné
+
+
+def test_on_shipped_keeps_the_shipped_document_expert(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--french-char", "0.5", "--on-shipped"])
+    assert exc.value.code == 2 and "--on-shipped needs --no-doc-expert" in capsys.readouterr().err
+
+
+def test_french_heads_add_word_heads_with_negation_scope_on_the_french_rows() -> None:
+    texts = ["Très déçu.", "Great.", "Pas déçu du tout.", "Déçu par la batterie.", "Jamais déçue."]
+    y = np.array(["negative", "positive", "positive", "negative", "positive"])
+    langs = ["fr", "en", "fr", "fr", "fr"]
+    heads = french_heads(texts, y, np.ones(5), langs, lambda t, y, w: object(), (), (), (2.0, 8.0))
+    assert list(heads) == ["fr-only", "fr-words C=2", "fr-wordchar C=2", "fr-words C=8", "fr-wordchar C=8"]
+    words, chars = heads["fr-words C=8"], heads["fr-wordchar C=8"]
+    assert isinstance(words, WordCharHead) and words.features == "scoped_words"
+    assert isinstance(chars, WordCharHead) and chars.features == "scoped_word_char"
+    assert not any("great" in v for v in words.vocabulary + chars.vocabulary)  # French rows only

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from nlp.tagging.artifacts import ARTIFACT_VERSION, LinearHead, TextHead, backend_slug
+from nlp.tagging.doc_words import WordCharHead, fit_word_char_head
 from nlp.tagging.split_space import SplitSpaceTagger
 from nlp.tagging.tagger import load_tagger, sentiment_reader
 from tests.conftest import HashingEmbedder
@@ -121,3 +122,33 @@ def test_the_split_space_tagger_passes_the_languages_to_the_second_space(
     expected = 0.75 * primary.sentiment_proba(TEXTS, x) + 0.25 * french.sentiment_proba(TEXTS, x, LANGS)
     np.testing.assert_allclose(split.sentiment_proba(TEXTS, x, LANGS), expected, rtol=0, atol=1e-12)
     assert [t.sentiment_score for t in split.tag(TEXTS, x, LANGS)] == _scores(expected)
+
+
+def test_a_french_word_head_is_read_for_french_units_only(shared_models: Path, tmp_path: Path) -> None:
+    """Issue 10 R3: the French head may be a word head with negation scope (``sentiment-words-fr``)."""
+    directory = _french(shared_models, tmp_path, own_fr=False) / backend_slug(MODEL)
+    units = [u for u in load_seed() if u.sentiment and u.lang == "fr"]
+    words = fit_word_char_head(
+        [u.text for u in units],
+        [u.sentiment for u in units],
+        np.ones(len(units)),
+        8.0,
+        features="scoped_words",
+    )
+    words.save(directory, "sentiment-words-fr")
+    before, after = load_tagger(shared_models, MODEL), load_tagger(tmp_path, MODEL)
+    own = after._text_heads["sentiment@fr"]
+    assert isinstance(own, WordCharHead) and own.features == "scoped_words"
+    x = HashingEmbedder().encode(TEXTS)
+    p0, p1 = before.sentiment_proba(TEXTS, x, LANGS), after.sentiment_proba(TEXTS, x, LANGS)
+    assert np.array_equal(p0[EN], p1[EN])
+    head = after._heads["sentiment"]
+    pe = head.predict_proba(after._features(x, TEXTS, head.uses_lexical, head.uses_polarity))
+    pt = own.predict_proba(TEXTS)[:, [own.classes.index(c) for c in head.classes]]
+    order = [head.classes.index(c) for c in ("negative", "neutral", "positive")]
+    np.testing.assert_allclose(p1[FR], ((1 - W_FR) * pe + W_FR * pt)[FR][:, order], atol=1e-12)
+    # a French char head beside it is ambiguous: refused rather than one silently preferred
+    text = TextHead.load(directory / f"sentiment-text-{ARTIFACT_VERSION}.npz")
+    text.save(directory, lang="fr")
+    with pytest.raises(ValueError, match="keep one"):
+        load_tagger(tmp_path, MODEL)
