@@ -42,7 +42,7 @@ from training.corpus import Unit, load_seed, split
 from training.document_expert import write_expert
 from training.embedding_cache import embed, load_embedder
 from training.model_card import record_head
-from training.sentiment_lang import add_french_args, card_entry, french_args, score_french
+from training.sentiment_lang import French, add_french_args, card_entry, french_args, score_french
 from training.sentiment_lang_ship import save_french_head, shipped_best, write_french_blend
 from training.sentiment_real import REAL_SOURCES, RealSets, clause_units, is_source, load_real
 
@@ -180,7 +180,7 @@ def compare(
     doc_expert: bool = True,
     dev_only: tuple[str, ...] = (),
     shares: dict[str, float] | None = None,
-    french: tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]] | None = None,
+    french: French | None = None,
     allocine_clauses: bool = False,
     on_shipped: bool = False,
 ) -> tuple[dict[str, Any], dict[str, Any]]:

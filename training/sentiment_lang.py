@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -36,9 +36,17 @@ WORD_C = (2.0, 8.0)
 MIN_GAIN = 0.005
 MAX_DROP = 0.01
 Probs = dict[str, np.ndarray]
-# (French text weights, French up-weighting factors, word heads' C values)
-French = tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]
+KINDS = ("fr-only", "fr-units", "all", "fr-words", "fr-wordchar")  # a candidate's label up to " C=" / " fr×"
 SurfaceHead = TextHead | WordCharHead
+
+
+class French(NamedTuple):
+    """The parsed French options: text weights, up-weighting factors, word heads' C, candidate kinds."""
+
+    weights: tuple[float, ...]
+    ups: tuple[float, ...] = ()
+    word_cs: tuple[float, ...] = ()
+    kinds: tuple[str, ...] = KINDS
 
 
 def add_french_args(parser: argparse.ArgumentParser) -> None:
@@ -66,6 +74,11 @@ def add_french_args(parser: argparse.ArgumentParser) -> None:
         f"in [0.01, 100] (default {words})",
     )
     parser.add_argument(
+        "--french-kinds",
+        default=",".join(KINDS),
+        help=f"with --french-char: the candidate kinds to fit and score (of {', '.join(KINDS)}; default all)",
+    )
+    parser.add_argument(
         "--on-shipped",
         action="store_true",
         help="with --french-char: score the French variants on the shipped head (no refit); --write then "
@@ -85,7 +98,11 @@ def french_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Fr
     weights = parse_weights(parser, "--french-char", args.french_char, 0.0, 1.0)
     ups = parse_weights(parser, "--french-up", args.french_up, 1.0, 20.0) if args.french_up else ()
     cs = parse_weights(parser, "--french-words", args.french_words, 0.01, 100.0) if args.french_words else ()
-    return weights, ups, cs
+    kinds = tuple(k for k in (v.strip() for v in args.french_kinds.split(",")) if k)
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown or not kinds:
+        parser.error(f"--french-kinds: unknown or none {unknown} (known: {', '.join(KINDS)})")
+    return French(weights, ups, cs, kinds)
 
 
 def parse_weights(
@@ -119,25 +136,29 @@ def french_heads(
     ups: Sequence[float],
     sources: Sequence[str] = (),
     word_cs: Sequence[float] = (),
+    kinds: Sequence[str] = KINDS,
 ) -> dict[str, SurfaceHead]:
     """The French heads to score: ``fr-only`` (a char head on the French fit rows, their own weights); where
     Allociné is among ``sources`` (each row's), ``fr-units`` (the same without Allociné's whole movie reviews,
     so the head learns from unit-length text alone); per factor in ``ups``, ``all fr×k`` (every row, the
     French ones × k, rescaled to the same total); per C in ``word_cs``, ``fr-words C=c`` (a word head with
     negation scope on the French fit rows) and ``fr-wordchar C=c`` (the same words and ``char_wb`` 2–5-grams
-    in one head, R4)."""
+    in one head, R4); only the ``kinds`` asked for."""
     rows = np.flatnonzero(is_lang(langs))
     fr_texts = [texts[int(i)] for i in rows]
-    out: dict[str, SurfaceHead] = {"fr-only": fit_text(fr_texts, y[rows], w[rows])}
-    if "allocine" in sources:
+    out: dict[str, SurfaceHead] = {}
+    if "fr-only" in kinds:
+        out["fr-only"] = fit_text(fr_texts, y[rows], w[rows])
+    if "allocine" in sources and "fr-units" in kinds:
         units = [int(i) for i in rows if sources[int(i)] != "allocine"]
         out["fr-units"] = fit_text([texts[i] for i in units], y[units], w[units])
-    for k in ups:
+    for k in ups if "all" in kinds else ():
         out[f"all fr×{k:g}"] = fit_text(texts, y, lang_fit_weights(w, langs, k))
     for c in word_cs:
         for label, features in (("fr-words", "scoped_words"), ("fr-wordchar", "scoped_word_char")):
-            fit = fit_word_char_head(fr_texts, list(y[rows]), w[rows], c, features=features)
-            out[f"{label} C={c:g}"] = fit
+            if label in kinds:
+                fit = fit_word_char_head(fr_texts, list(y[rows]), w[rows], c, features=features)
+                out[f"{label} C={c:g}"] = fit
     return out
 
 
@@ -232,7 +253,7 @@ def score_french(
     ``fit``: the fit rows' (texts, labels, weights, languages, sources)."""
     head, text = best["head"], best["text"]
     texts, y, w, langs, sources = fit
-    heads = french_heads(texts, y, w, langs, fit_text, french[1], sources, french[2])
+    heads = french_heads(texts, y, w, langs, fit_text, french.ups, sources, french.word_cs, french.kinds)
 
     def chars(h: SurfaceHead) -> Probs:
         return dict(dev.probabilities(lambda t, x: ordered(h.predict_proba(t), h.classes)))
@@ -249,7 +270,7 @@ def score_french(
         best["text_weight"],
         own,
         heads,
-        french[0],
+        french.weights,
     )
     print(f"  french: {summary['best']} ships={summary['ships']} ({summary['why']})", file=sys.stderr)
     return summary, chosen

@@ -26,6 +26,8 @@ from training.sentiment_lang import decide, figure_langs, french_heads, relang
         ["--on-shipped"],  # needs --french-char
         ["--french-char", "0.5", "--french-words", "0"],
         ["--french-char", "0.5", "--french-words", "2,abc"],
+        ["--french-char", "0.5", "--french-kinds", "fr-words,bag"],
+        ["--french-char", "0.5", "--french-kinds", ","],
     ],
 )
 def test_bad_french_options_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -109,3 +111,6 @@ def test_french_heads_add_word_heads_with_negation_scope_on_the_french_rows() ->
     assert isinstance(words, WordCharHead) and words.features == "scoped_words"
     assert isinstance(chars, WordCharHead) and chars.features == "scoped_word_char"
     assert not any("great" in v for v in words.vocabulary + chars.vocabulary)  # French rows only
+    fit = lambda t, y, w: object()  # noqa: E731
+    only = french_heads(texts, y, np.ones(5), langs, fit, (3.0,), (), (2.0,), ["fr-wordchar"])
+    assert list(only) == ["fr-wordchar C=2"]

@@ -77,14 +77,14 @@ def test_xed_weights_total_the_seed_size_and_can_weigh_languages_equally() -> No
 
 
 def test_a_run_that_skipped_the_expert_search_keeps_the_shipped_expert(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from training.compare_sentiment import _write_expert
+    from training.document_expert import write_expert
 
     shipped = tmp_path / "docsentiment-v1.npz"
     shipped.write_bytes(b"shipped")
-    _write_expert(tmp_path, {"expert": None}, {"document_expert": None})
+    write_expert(tmp_path, {"expert": None}, {"document_expert": None})
     assert shipped.read_bytes() == b"shipped"
     # A search that ran and found the rule alone better still removes the stale expert.
-    _write_expert(tmp_path, {"expert": None}, {"document_expert": {"best": "rule alone"}})
+    write_expert(tmp_path, {"expert": None}, {"document_expert": {"best": "rule alone"}})
     assert not shipped.exists()
 
 
