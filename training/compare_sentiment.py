@@ -35,6 +35,7 @@ from sklearn.metrics import f1_score
 from nlp.embeddings import Embedder
 from nlp.tagging.aggregate import document_polarities
 from nlp.tagging.artifacts import LinearHead, TextHead, backend_slug
+from nlp.tagging.document_expert import blended_polarities, load_document_expert, mean_rows
 from nlp.tagging.effort_cues import _fold
 from nlp.tagging.features import build_features
 from nlp.text.segmentation import split_units_batch
@@ -44,7 +45,7 @@ from training.embedding_cache import embed, load_embedder
 from training.model_card import record_head
 from training.sentiment_lang import French, add_french_args, card_entry, french_args, score_french
 from training.sentiment_lang_ship import save_french_head, shipped_best, write_french_blend
-from training.sentiment_real import REAL_SOURCES, RealSets, clause_units, is_source, load_real
+from training.sentiment_real import REAL_SOURCES, RealSets, clause_units, is_source, load_real, parse_shares
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 REPORTS = Path(__file__).resolve().parent / "reports"
@@ -113,7 +114,11 @@ def _fit_text(
 class DevSet:
     """Development data, embedded once: sentences (seed held-out, XED dev) and Allociné dev documents."""
 
-    def __init__(self, embedder: Embedder, held: list[Unit], real: RealSets, allocine: bool) -> None:
+    def __init__(
+        self, embedder: Embedder, held: list[Unit], real: RealSets, allocine: bool, expert: Any = None
+    ) -> None:
+        """``expert``: a shipped ``DocumentExpert``; Allociné dev documents then get the pipeline's verdict
+        (the expert blended into the unit rule, ``blended_polarities``) instead of the unit rule alone."""
         self.sentences: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
         self.langs: dict[str, list[str]] = {}  # each set's rows' languages (documents: their units')
         for name, units in [("seed held-out", held), *[(f"{k} dev", v) for k, v in real.dev.items()]]:
@@ -123,6 +128,7 @@ class DevSet:
             self.sentences[name] = (texts, np.array([u.sentiment for u in units]), embed(texts, embedder))
             self.langs[name] = [u.lang for u in units]
         self.docs: tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.expert: tuple[Any, np.ndarray] | None = None
         if allocine and "allocine" in real.dev:
             docs = real.dev["allocine"][:DEV_DOCS]
             spans = split_units_batch([u.text for u in docs], ["fr"] * len(docs))
@@ -130,6 +136,9 @@ class DevSet:
             texts = [s.text for sp in spans for s in sp]
             self.docs = (texts, rows, np.array([u.sentiment for u in docs]), embed(texts, embedder))
             self.langs[DOCS] = ["fr"] * len(texts)
+            if expert is not None:
+                means = mean_rows(self.docs[3], rows, len(docs))
+                self.expert = (expert, expert.score(means, [u.text for u in docs]))
 
     def probabilities(self, proba: Any) -> dict[str, np.ndarray]:
         """``proba(texts, vectors) -> (n, 3)`` (CLASSES order) of each set's rows (documents: their units)."""
@@ -161,7 +170,12 @@ class DevSet:
             _, rows, y, _ = self.docs
             p = probs[DOCS]
             # The pipeline's document rule (the one the CLI, the benchmarks and the adaptation apply).
-            verdict = document_polarities(p.argmax(axis=1) - 1, p[:, 2] - p[:, 0], rows, len(y))
+            pol, score = p.argmax(axis=1) - 1, p[:, 2] - p[:, 0]
+            if self.expert is not None:
+                ex, es = self.expert
+                verdict = blended_polarities(pol, score, rows, len(y), es, ex.blend, ex.min_units)
+            else:
+                verdict = document_polarities(pol, score, rows, len(y))
             pred = np.array(CLASSES)[verdict + 1]
             out[DOCS] = float(
                 f1_score(y, pred, labels=["negative", "positive"], average="macro", zero_division=0)
@@ -183,6 +197,7 @@ def compare(
     french: French | None = None,
     allocine_clauses: bool = False,
     on_shipped: bool = False,
+    docs_with_expert: bool = False,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """``dev_only``: sources whose development part is scored but which are not fitted on (so that a run
     without a source and a run with it are judged on the same development sets); ``shares``: a source's
@@ -190,7 +205,8 @@ def compare(
     (French text weights, French up-weighting factors) to score a French char head after family D
     (training/sentiment_lang.py); ``allocine_clauses``: fit on the clauses of the Allociné fit reviews (each
     with its review's label; the source's total weight unchanged) instead of whole reviews; ``on_shipped``:
-    no family is fitted, the French variants are scored on the shipped head (training/sentiment_lang_ship.py).
+    no family is fitted, the French variants are scored on the shipped head (training/sentiment_lang_ship.py);
+    ``docs_with_expert``: Allociné dev documents read through the shipped document expert (``DevSet``).
     """
     t0 = time.time()
     embedder = load_embedder(backend)
@@ -203,7 +219,12 @@ def compare(
             del real.fit[source]
     if allocine_clauses and "allocine" in real.fit:
         real.fit["allocine"] = clause_units(real.fit["allocine"])
-    dev = DevSet(embedder, held, real, "allocine" in sources)
+    expert = None
+    if docs_with_expert:
+        expert = load_document_expert(ARTIFACTS / backend_slug(embedder.model_id), embedder.model_id)
+        if expert is None:
+            raise SystemExit("--docs-with-expert: no shipped document expert for this backend")
+    dev = DevSet(embedder, held, real, "allocine" in sources, expert)
     parts = [train_units, *real.fit.values()]
     units = [u for p in parts for u in p]
     texts = [u.text for u in units]
@@ -288,6 +309,7 @@ def compare(
         "model_id": embedder.model_id,
         "sources": list(sources),
         "allocine_clauses": allocine_clauses,
+        "allocine_docs_read": "unit rule + shipped document expert" if expert is not None else "unit rule",
         "shares": {k: (shares or {}).get(k, REAL_SHARE) for k in real.fit},
         "fit_rows": {"seed": n_seed, **{k: len(v) for k, v in real.fit.items()}},
         "dev_rows": {"seed held-out": len(held), **{k: len(v) for k, v in real.dev.items()}},
@@ -347,21 +369,6 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
     return directory
 
 
-def _shares(parser: argparse.ArgumentParser, text: str) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for item in filter(None, text.split(",")):
-        name, _, value = item.partition("=")
-        try:
-            out[name] = float(value)
-        except ValueError:
-            parser.error(f"--share: {item!r} is not source=number")
-        if not is_source(name):
-            parser.error(f"--share: unknown source {name!r}")
-        if not 0 < out[name] <= 10:
-            parser.error(f"--share: {name}'s share must be in (0, 10], got {value}")
-    return out
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.compare_sentiment")
     parser.add_argument("--backend", default="use-multilingual")
@@ -381,6 +388,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--allocine-clauses", action="store_true", help="fit on Allociné reviews' clauses, not whole reviews"
     )
+    parser.add_argument(
+        "--docs-with-expert",
+        action="store_true",
+        help="with --on-shipped: Allociné dev documents read through the shipped document expert",
+    )
     add_french_args(parser)
     args = parser.parse_args(argv)
     french = french_args(parser, args)
@@ -392,16 +404,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--allocine-clauses needs allocine among --sources and --no-doc-expert")
     if args.on_shipped and not args.no_doc_expert:
         parser.error("--on-shipped needs --no-doc-expert (the shipped document expert is kept)")
+    if args.docs_with_expert and not args.on_shipped:
+        parser.error("--docs-with-expert needs --on-shipped (the shipped expert belongs to the shipped head)")
     summary, best = compare(
         args.backend,
         tuple(s for s in args.sources.split(",") if s),
         args.max_fit or None,
         not args.no_doc_expert,
         tuple(s for s in args.dev_only.split(",") if s),
-        _shares(parser, args.share),
+        parse_shares(parser, args.share),
         french,
         args.allocine_clauses,
         args.on_shipped,
+        args.docs_with_expert,
     )
     REPORTS.mkdir(exist_ok=True)
     out = REPORTS / f"sentiment_comparison_{backend_slug(summary['model_id'])}{args.report_suffix}.json"

@@ -23,6 +23,7 @@ threshold; the rest is fitted on. Sources:
 
 from __future__ import annotations
 
+import argparse
 import csv
 import hashlib
 import json
@@ -140,3 +141,20 @@ def clause_units(units: list[Unit], min_words: int = 0) -> list[Unit]:
         for s in sp
         if len(s.text.split()) >= min_words
     ]
+
+
+def parse_shares(parser: argparse.ArgumentParser, text: str) -> dict[str, float]:
+    """``--share source=number,…``: each named source's total weight (a multiple of the seed corpus's size,
+    in (0, 10]); a bad item exits 2."""
+    out: dict[str, float] = {}
+    for item in filter(None, text.split(",")):
+        name, _, value = item.partition("=")
+        try:
+            out[name] = float(value)
+        except ValueError:
+            parser.error(f"--share: {item!r} is not source=number")
+        if not is_source(name):
+            parser.error(f"--share: unknown source {name!r}")
+        if not 0 < out[name] <= 10:
+            parser.error(f"--share: {name}'s share must be in (0, 10], got {value}")
+    return out

@@ -78,3 +78,51 @@ def test_no_french_variant_removes_the_french_blend_and_files(artifacts: Path) -
     assert not list(directory.glob("sentiment-*-fr-*.npz"))
     entry = json.loads((directory / "model_card.json").read_text(encoding="utf-8"))["heads"]["sentiment"]
     assert entry["french_blend"] is None
+
+
+def test_allocine_documents_can_be_read_through_the_shipped_expert(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--docs-with-expert``: the dev documents get the pipeline's verdict (expert blended into the rule)."""
+    from sklearn.metrics import f1_score
+
+    from nlp.tagging.document_expert import blended_polarities, document_polarities
+    from tests.conftest import HashingEmbedder
+    from training import compare_sentiment as cs
+    from training.corpus import Unit
+    from training.sentiment_real import RealSets
+
+    monkeypatch.setattr(cs, "embed", lambda texts, embedder: embedder.encode(list(texts)))
+    texts = ["Film lent. Mais les acteurs sont bons.", "Nul, une perte de temps.", "Superbe. Je recommande."]
+    labels = ("positive", "negative", "positive")
+    docs = [Unit(t, "fr", None, y, None, None, None) for t, y in zip(texts, labels, strict=True)]
+    real = RealSets({}, {"allocine": docs})
+    held = [Unit("Colis reçu.", "fr", None, "neutral", None, None, None)]
+
+    class Expert:  # the shipped DocumentExpert's interface: blend, min_units, score(means, texts)
+        blend, min_units = 0.75, 2
+
+        def score(self, means: np.ndarray, doc_texts: list[str]) -> np.ndarray:
+            assert doc_texts == texts and means.shape[0] == 3
+            return np.array([1.0, -1.0, 1.0])
+
+    embedder = HashingEmbedder()
+    plain, read = cs.DevSet(embedder, held, real, True), cs.DevSet(embedder, held, real, True, Expert())
+    unit_texts, rows = plain.docs[0], plain.docs[1]  # type: ignore[index]
+    p = np.tile([0.6, 0.1, 0.3], (len(unit_texts), 1))  # every unit negative
+    pol, score = p.argmax(axis=1) - 1, p[:, 2] - p[:, 0]
+    assert document_polarities(pol, score, rows, 3).tolist() == [-1, -1, -1]
+    expected = blended_polarities(pol, score, rows, 3, np.array([1.0, -1.0, 1.0]), 0.75, 2)
+    assert expected.tolist() != [-1, -1, -1]  # the expert turns the two-unit positive reviews
+    seed = {"seed held-out": np.array([[0.1, 0.8, 0.1]])}
+    got = read.scored({**seed, cs.DOCS: p})[cs.DOCS]
+    pred = np.array(["negative", "neutral", "positive"])[expected + 1]
+    polar = ["negative", "positive"]
+    assert got == round(float(f1_score(labels, pred, labels=polar, average="macro", zero_division=0)), 4)
+    assert plain.scored({**seed, cs.DOCS: p})[cs.DOCS] < got
+
+
+def test_docs_with_expert_needs_the_shipped_head(capsys: pytest.CaptureFixture[str]) -> None:
+    from training.compare_sentiment import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--no-doc-expert", "--docs-with-expert"])
+    assert exc.value.code == 2 and "--docs-with-expert needs --on-shipped" in capsys.readouterr().err
