@@ -43,7 +43,7 @@ from training.corpus import Unit, load_seed, split
 from training.document_expert import write_expert
 from training.embedding_cache import embed, load_embedder
 from training.model_card import record_head
-from training.sentiment_lang import French, add_french_args, card_entry, french_args, score_french
+from training.sentiment_lang import French, add_french_args, card_entry, card_key, french_args, score_french
 from training.sentiment_lang_ship import save_french_head, shipped_best, write_french_blend
 from training.sentiment_real import REAL_SOURCES, RealSets, clause_units, is_source, load_real, parse_shares
 
@@ -326,6 +326,7 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
     head: LinearHead = best["head"]
     text: TextHead | None = best["text"]
     french: dict[str, Any] | None = best.get("french")
+    lang = (summary.get("french_char") or {}).get("blend_lang", "fr")
     head = LinearHead(
         head.name,
         head.classes,
@@ -336,7 +337,7 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
         best["text_weight"] if text is not None else 0.0,
         0.0,
         head.uses_polarity,
-        lang_blend=(("fr", french["wt"], 0.0),) if french is not None else (),
+        lang_blend=((lang, french["wt"], 0.0),) if french is not None else (),
     )
     head.save(directory)
     stale = directory / "sentiment-text-v1.npz"
@@ -344,7 +345,8 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
         text.save(directory)
     elif stale.exists():
         stale.unlink()
-    save_french_head(directory, french["text"] if french is not None else None)
+    for other in ("fr", "en"):  # a refit head drops every language's own blend but the one chosen now
+        save_french_head(directory, french["text"] if french is not None and other == lang else None, other)
     write_expert(directory, best, summary)
     record_head(
         directory,
@@ -362,7 +364,7 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
             + (" + polarity lexicon" if head.uses_polarity else "")
             + (f" ⊕ char n-gram TF-IDF (w={head.text_weight})" if text is not None else ""),
             "file": "sentiment-v1.npz",
-            "french_blend": card_entry(french, summary.get("french_char")),
+            card_key(lang): card_entry(french, summary.get("french_char")),
             "trained_by": "python -m training.compare_sentiment --write",
         },
     )

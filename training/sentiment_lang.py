@@ -36,7 +36,9 @@ WORD_C = (2.0, 8.0)
 MIN_GAIN = 0.005
 MAX_DROP = 0.01
 Probs = dict[str, np.ndarray]
-KINDS = ("fr-only", "fr-units", "all", "fr-words", "fr-wordchar")  # a candidate's label up to " C=" / " fr×"
+KINDS = ("only", "units", "all", "words", "wordchar")  # labels "<lang>-<kind>", "all <lang>×k"
+LANGS = ("fr", "en")
+NAMES = {"fr": "French", "en": "English"}
 SurfaceHead = TextHead | WordCharHead
 
 
@@ -47,6 +49,7 @@ class French(NamedTuple):
     ups: tuple[float, ...] = ()
     word_cs: tuple[float, ...] = ()
     kinds: tuple[str, ...] = KINDS
+    lang: str = FR  # the language whose units get their own blend (``--blend-lang``)
 
 
 def add_french_args(parser: argparse.ArgumentParser) -> None:
@@ -76,7 +79,15 @@ def add_french_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--french-kinds",
         default=",".join(KINDS),
-        help=f"with --french-char: the candidate kinds to fit and score (of {', '.join(KINDS)}; default all)",
+        help=f"with --french-char: the candidate kinds to fit and score (of {', '.join(KINDS)}, optionally "
+        "prefixed '<lang>-'; default all)",
+    )
+    parser.add_argument(
+        "--blend-lang",
+        default=FR,
+        choices=LANGS,
+        help="with --french-char: the language whose units get their own blend (default fr; the --french-* "
+        "options then apply to it)",
     )
     parser.add_argument(
         "--on-shipped",
@@ -98,11 +109,12 @@ def french_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Fr
     weights = parse_weights(parser, "--french-char", args.french_char, 0.0, 1.0)
     ups = parse_weights(parser, "--french-up", args.french_up, 1.0, 20.0) if args.french_up else ()
     cs = parse_weights(parser, "--french-words", args.french_words, 0.01, 100.0) if args.french_words else ()
-    kinds = tuple(k for k in (v.strip() for v in args.french_kinds.split(",")) if k)
+    given = [v.strip() for v in args.french_kinds.split(",") if v.strip()]
+    kinds = tuple(k.removeprefix(f"{args.blend_lang}-") for k in given)
     unknown = [k for k in kinds if k not in KINDS]
     if unknown or not kinds:
         parser.error(f"--french-kinds: unknown or none {unknown} (known: {', '.join(KINDS)})")
-    return French(weights, ups, cs, kinds)
+    return French(weights, ups, cs, kinds, args.blend_lang)
 
 
 def parse_weights(
@@ -137,36 +149,39 @@ def french_heads(
     sources: Sequence[str] = (),
     word_cs: Sequence[float] = (),
     kinds: Sequence[str] = KINDS,
+    lang: str = FR,
 ) -> dict[str, SurfaceHead]:
     """The French heads to score: ``fr-only`` (a char head on the French fit rows, their own weights); where
     Allociné is among ``sources`` (each row's), ``fr-units`` (the same without Allociné's whole movie reviews,
     so the head learns from unit-length text alone); per factor in ``ups``, ``all fr×k`` (every row, the
     French ones × k, rescaled to the same total); per C in ``word_cs``, ``fr-words C=c`` (a word head with
     negation scope on the French fit rows) and ``fr-wordchar C=c`` (the same words and ``char_wb`` 2–5-grams
-    in one head, R4); only the ``kinds`` asked for."""
-    rows = np.flatnonzero(is_lang(langs))
-    fr_texts = [texts[int(i)] for i in rows]
+    in one head, R4); only the ``kinds`` asked for. ``lang``: the blend's language (labels ``<lang>-…``)."""
+    rows = np.flatnonzero(is_lang(langs, lang))
+    own_texts = [texts[int(i)] for i in rows]
     out: dict[str, SurfaceHead] = {}
-    if "fr-only" in kinds:
-        out["fr-only"] = fit_text(fr_texts, y[rows], w[rows])
-    if "allocine" in sources and "fr-units" in kinds:
+    if "only" in kinds:
+        out[f"{lang}-only"] = fit_text(own_texts, y[rows], w[rows])
+    if "units" in kinds and any(sources[int(i)] == "allocine" for i in rows if sources):
         units = [int(i) for i in rows if sources[int(i)] != "allocine"]
-        out["fr-units"] = fit_text([texts[i] for i in units], y[units], w[units])
+        out[f"{lang}-units"] = fit_text([texts[i] for i in units], y[units], w[units])
     for k in ups if "all" in kinds else ():
-        out[f"all fr×{k:g}"] = fit_text(texts, y, lang_fit_weights(w, langs, k))
+        out[f"all {lang}×{k:g}"] = fit_text(texts, y, lang_fit_weights(w, langs, k, lang))
     for c in word_cs:
-        for label, features in (("fr-words", "scoped_words"), ("fr-wordchar", "scoped_word_char")):
-            if label in kinds:
-                fit = fit_word_char_head(fr_texts, list(y[rows]), w[rows], c, features=features)
-                out[f"{label} C={c:g}"] = fit
+        for kind, features in (("words", "scoped_words"), ("wordchar", "scoped_word_char")):
+            if kind in kinds:
+                fit = fit_word_char_head(own_texts, list(y[rows]), w[rows], c, features=features)
+                out[f"{lang}-{kind} C={c:g}"] = fit
     return out
 
 
-def relang(base: Probs, pe: Probs, pt: Probs, langs: dict[str, Sequence[str]], wt: float) -> Probs:
-    """``base`` with each set's French rows re-blended ``(1 − wt)·pe + wt·pt``; other rows untouched."""
+def relang(
+    base: Probs, pe: Probs, pt: Probs, langs: dict[str, Sequence[str]], wt: float, lang: str = FR
+) -> Probs:
+    """``base`` with each set's ``lang`` rows re-blended ``(1 − wt)·pe + wt·pt``; other rows untouched."""
     out = {}
     for name, p in base.items():
-        rows = is_lang(langs[name])
+        rows = is_lang(langs[name], lang)
         q = p.copy()
         if rows.any():
             q[rows] = (1 - wt) * pe[name][rows] + wt * pt[name][rows]
@@ -174,30 +189,37 @@ def relang(base: Probs, pe: Probs, pt: Probs, langs: dict[str, Sequence[str]], w
     return out
 
 
-def figure_langs(scores: dict[str, float], langs: dict[str, Sequence[str]]) -> tuple[list[str], list[str]]:
-    """(French figures, English figures) among ``scores``: a set of one language, or a ``[<lang>]`` half."""
-    fr: list[str] = []
-    en: list[str] = []
+def figure_langs(
+    scores: dict[str, float], langs: dict[str, Sequence[str]], lang: str = FR
+) -> tuple[list[str], list[str]]:
+    """(``lang``'s figures, the other language's) among ``scores``: a set of one language, or a
+    ``[<lang>]`` half."""
+    own: list[str] = []
+    other: list[str] = []
     for key in scores:
         if key.endswith(("[fr]", "[en]")):
-            (fr if key.endswith("[fr]") else en).append(key)
+            (own if key.endswith(f"[{lang}]") else other).append(key)
         elif key in langs and len(set(langs[key])) == 1:
-            (fr if langs[key][0] == FR else en).append(key)
-    return fr, en
+            (own if langs[key][0] == lang else other).append(key)
+    return own, other
 
 
-def decide(base: dict[str, float], cand: dict[str, float], fr: list[str], en: list[str]) -> tuple[bool, str]:
-    """The committed rule: French mean +``MIN_GAIN``, English identical, no French figure −``MAX_DROP``."""
+def decide(
+    base: dict[str, float], cand: dict[str, float], fr: list[str], en: list[str], lang: str = FR
+) -> tuple[bool, str]:
+    """The committed rule: the blend language's mean (``fr``: its figures) +``MIN_GAIN``, the other
+    language's figures (``en``) identical, no own figure −``MAX_DROP``."""
+    name = NAMES[lang]
     gain = float(np.mean([cand[k] for k in fr]) - np.mean([base[k] for k in fr]))
     moved = [k for k in en if cand[k] != base[k]]
     drops = [k for k in fr if cand[k] < base[k] - MAX_DROP]
     if moved:
-        return False, f"English figures moved: {moved}"
+        return False, f"other-language figures moved: {moved}"
     if drops:
-        return False, f"French figures fell by more than {MAX_DROP}: {drops}"
+        return False, f"{name} figures fell by more than {MAX_DROP}: {drops}"
     if gain < MIN_GAIN:
-        return False, f"French mean gain {gain:+.4f} < {MIN_GAIN}"
-    return True, f"French mean gain {gain:+.4f}"
+        return False, f"{name} mean gain {gain:+.4f} < {MIN_GAIN}"
+    return True, f"{name} mean gain {gain:+.4f}"
 
 
 def french_variant(
@@ -209,6 +231,7 @@ def french_variant(
     own: dict[str, Probs],
     heads: dict[str, SurfaceHead],
     weights: Sequence[float],
+    lang: str = FR,
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Score the shared blend (``wt`` everywhere: the baseline) and every (French char head, French weight),
     choose the best French mean, and apply the rule. ``pe`` / ``pt_shared`` / ``own[head]``: each dev set's
@@ -216,23 +239,24 @@ def french_variant(
     ``scored`` reads them. Returns (summary, {"wt", "text"} to ship or None)."""
     base_p = {k: (1 - wt) * pe[k] + wt * pt_shared[k] for k in pe}
     base = scored(base_p)
-    fr, en = figure_langs(base, langs)
+    fr, en = figure_langs(base, langs, lang)
     results: dict[str, Any] = {}
     best: tuple[float, str, float, str] | None = None
     for label, pt in [("shared", pt_shared), *own.items()]:
         for wf in weights:
-            s = scored(relang(base_p, pe, pt, langs, wf))
+            s = scored(relang(base_p, pe, pt, langs, wf, lang))
             mean = round(float(np.mean([s[k] for k in fr])), 4)
             key = f"{label} w_fr={wf}"
             results[key] = {"dev": s, "fr_mean": mean}
             if best is None or mean > best[0]:
                 best = (mean, key, wf, label)
     assert best is not None
-    ships, why = decide(base, results[best[1]]["dev"], fr, en)
+    ships, why = decide(base, results[best[1]]["dev"], fr, en, lang)
     summary = {
         "baseline": {"dev": base, "fr_mean": round(float(np.mean([base[k] for k in fr])), 4), "w": wt},
-        "french_figures": fr,
-        "english_figures": en,
+        "blend_lang": lang,
+        "lang_figures": fr,
+        "other_figures": en,
         "results": results,
         "best": best[1],
         "ships": ships,
@@ -253,7 +277,9 @@ def score_french(
     ``fit``: the fit rows' (texts, labels, weights, languages, sources)."""
     head, text = best["head"], best["text"]
     texts, y, w, langs, sources = fit
-    heads = french_heads(texts, y, w, langs, fit_text, french.ups, sources, french.word_cs, french.kinds)
+    heads = french_heads(
+        texts, y, w, langs, fit_text, french.ups, sources, french.word_cs, french.kinds, french.lang
+    )
 
     def chars(h: SurfaceHead) -> Probs:
         return dict(dev.probabilities(lambda t, x: ordered(h.predict_proba(t), h.classes)))
@@ -271,21 +297,28 @@ def score_french(
         own,
         heads,
         french.weights,
+        french.lang,
     )
     print(f"  french: {summary['best']} ships={summary['ships']} ({summary['why']})", file=sys.stderr)
     return summary, chosen
 
 
+def card_key(lang: str) -> str:
+    """The sentiment head's card entry for a language's own blend: ``french_blend``, ``english_blend``."""
+    return f"{NAMES[lang].lower()}_blend"
+
+
 def card_entry(french: dict[str, Any] | None, summary: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The model card's ``french_blend`` of the sentiment head (None: one blend for every language)."""
+    """The model card's ``<language>_blend`` of the sentiment head (None: one blend for every language)."""
     if french is None or summary is None:
         return None
     text = french["text"]
     kind = "words" if isinstance(text, WordCharHead) else "text"
+    lang = summary.get("blend_lang", FR)
     return {
         "text_weight": french["wt"],
         "char_head": summary["best"].split(" w_fr=")[0],
-        "file": f"sentiment-{kind}-fr-v1.npz" if text is not None else None,
+        "file": f"sentiment-{kind}-{lang}-v1.npz" if text is not None else None,
         "dev": summary["results"][summary["best"]]["dev"],
         "dev_baseline": summary["baseline"]["dev"],
     }

@@ -6,7 +6,7 @@ dev figures by up to 0.004 and can change the chosen C), so a French head judged
 judged against a head nobody ships. Here the embedding head and the shared char head are read from
 ``training/artifacts``; only the French text head and its weight are chosen (the French rule of
 ``training.sentiment_lang``), and ``--write`` changes only the head's French blend, the French head's file and
-the card's ``french_blend``.
+the card's ``french_blend`` (with ``--blend-lang en``: the English ones; another language's blend is kept).
 """
 
 from __future__ import annotations
@@ -19,9 +19,7 @@ from nlp.tagging.artifacts import ARTIFACT_VERSION, LinearHead, TextHead, backen
 from nlp.tagging.doc_words import WordCharHead
 from nlp.tagging.text_heads import lang_text_path
 from training.model_card import record_head
-from training.sentiment_lang import card_entry
-
-FR = "fr"
+from training.sentiment_lang import FR, card_entry, card_key
 
 
 def shipped_best(artifacts: Path, model_id: str) -> dict[str, Any]:
@@ -41,31 +39,33 @@ def shipped_best(artifacts: Path, model_id: str) -> dict[str, Any]:
     }
 
 
-def save_french_head(directory: Path, text: TextHead | WordCharHead | None) -> None:
-    """The French head's file (``sentiment-text-fr`` for a char head, ``sentiment-words-fr`` for a word
-    head); the other kind's file, or both when ``text`` is None (French units read the shared blend), is
-    removed so that a stale one is never read."""
+def save_french_head(directory: Path, text: TextHead | WordCharHead | None, lang: str = FR) -> None:
+    """A language's own head file (``sentiment-text-<lang>`` for a char head, ``sentiment-words-<lang>`` for
+    a word head); the other kind's file, or both when ``text`` is None (the language's units read the shared
+    blend), is removed so that a stale one is never read."""
     keep = None
     if isinstance(text, WordCharHead):
-        keep = text.save(directory, f"sentiment-words-{FR}")
+        keep = text.save(directory, f"sentiment-words-{lang}")
     elif isinstance(text, TextHead):
-        keep = text.save(directory, FR)
+        keep = text.save(directory, lang)
     for kind in ("text", "words"):
-        path = lang_text_path(directory, "sentiment", FR, kind)
+        path = lang_text_path(directory, "sentiment", lang, kind)
         if path != keep and path.exists():
             path.unlink()
 
 
 def write_french_blend(artifacts: Path, best: dict[str, Any], summary: dict[str, Any]) -> Path:
-    """Write the chosen French blend onto the shipped head (or remove a shipped one the rule no longer
-    keeps); everything else on disk is left as it is."""
+    """Write the chosen blend of the run's language onto the shipped head (or remove a shipped one the rule
+    no longer keeps); another language's blend and everything else on disk is left as it is."""
     directory = artifacts / backend_slug(summary["model_id"])
     head: LinearHead = best["head"]
     french: dict[str, Any] | None = best.get("french")
-    blend = ((FR, french["wt"], 0.0),) if french is not None else ()
-    replace(head, lang_blend=blend).save(directory)
-    save_french_head(directory, french["text"] if french is not None else None)
+    lang = (summary.get("french_char") or {}).get("blend_lang", FR)
+    kept = tuple(b for b in head.lang_blend if b[0] != lang)
+    blend = (*kept, (lang, french["wt"], 0.0)) if french is not None else kept
+    replace(head, lang_blend=tuple(sorted(blend))).save(directory)
+    save_french_head(directory, french["text"] if french is not None else None, lang)
     entry = dict(read_model_card(directory)["heads"]["sentiment"])
-    entry["french_blend"] = card_entry(french, summary.get("french_char"))
+    entry[card_key(lang)] = card_entry(french, summary.get("french_char"))
     record_head(directory, "sentiment", entry)
     return directory

@@ -112,5 +112,23 @@ def test_french_heads_add_word_heads_with_negation_scope_on_the_french_rows() ->
     assert isinstance(chars, WordCharHead) and chars.features == "scoped_word_char"
     assert not any("great" in v for v in words.vocabulary + chars.vocabulary)  # French rows only
     fit = lambda t, y, w: object()  # noqa: E731
-    only = french_heads(texts, y, np.ones(5), langs, fit, (3.0,), (), (2.0,), ["fr-wordchar"])
+    only = french_heads(texts, y, np.ones(5), langs, fit, (3.0,), (), (2.0,), ["wordchar"])
     assert list(only) == ["fr-wordchar C=2"]
+
+
+def test_an_english_blend_reads_english_rows_and_keeps_french_ones() -> None:
+    """``--blend-lang en``: the same candidates and rule with the languages' roles swapped."""
+    texts = ["Not happy at all.", "Très bien, très bien.", "Not good at all.", "Great, thanks.", "Nul."]
+    y = np.array(["negative", "positive", "negative", "positive", "negative"])
+    langs = ["en", "fr", "en", "en", "fr"]
+    fit = lambda t, y, w: object()  # noqa: E731
+    heads = french_heads(texts, y, np.ones(5), langs, fit, (3.0,), (), (2.0,), ("only", "all", "words"), "en")
+    assert list(heads) == ["en-only", "all en×3", "en-words C=2"]
+    assert not any("bien" in v for v in heads["en-words C=2"].vocabulary)  # type: ignore[attr-defined]
+    scores = {"seed [fr]": 0.5, "seed [en]": 0.6, "xed-en dev": 0.7, "xed-fr dev": 0.4}
+    sets = {"seed": ["fr", "en"], "xed-en dev": ["en"], "xed-fr dev": ["fr"]}
+    assert figure_langs(scores, sets, "en") == (["seed [en]", "xed-en dev"], ["seed [fr]", "xed-fr dev"])
+    ok, why = decide(scores, {**scores, "xed-en dev": 0.72}, *figure_langs(scores, sets, "en"), "en")
+    assert ok and why.startswith("English mean gain")
+    moved = {**scores, "xed-en dev": 0.72, "xed-fr dev": 0.41}
+    assert not decide(scores, moved, *figure_langs(scores, sets, "en"), "en")[0]

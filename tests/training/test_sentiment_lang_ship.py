@@ -126,3 +126,22 @@ def test_docs_with_expert_needs_the_shipped_head(capsys: pytest.CaptureFixture[s
     with pytest.raises(SystemExit) as exc:
         main(["--no-doc-expert", "--docs-with-expert"])
     assert exc.value.code == 2 and "--docs-with-expert needs --on-shipped" in capsys.readouterr().err
+
+
+def test_an_english_blend_is_written_beside_the_french_one(artifacts: Path) -> None:
+    directory = artifacts / backend_slug(MODEL)
+    best = shipped_best(artifacts, MODEL)
+    words = fit_word_char_head(TEXTS, list(Y), np.ones(5), 8.0, min_df=1, features="scoped_words")
+    best["french"] = {"wt": 0.5, "text": words}
+    write_french_blend(artifacts, best, _summary("fr-words C=8 w_fr=0.5"))  # the French blend first
+    best = shipped_best(artifacts, MODEL)
+    best["french"] = {"wt": 0.35, "text": words}
+    summary = _summary("en-words C=8 w_fr=0.35")
+    summary["french_char"]["blend_lang"] = "en"  # type: ignore[index]
+    write_french_blend(artifacts, best, summary)
+    head = LinearHead.load(directory / f"sentiment-{ARTIFACT_VERSION}.npz", MODEL)
+    assert head.lang_blend == (("en", 0.35, 0.0), ("fr", 0.5, 0.0))
+    assert all((directory / f"sentiment-words-{lang}-v1.npz").exists() for lang in ("fr", "en"))
+    entry = json.loads((directory / "model_card.json").read_text(encoding="utf-8"))["heads"]["sentiment"]
+    assert entry["french_blend"]["file"] == "sentiment-words-fr-v1.npz"
+    assert entry["english_blend"]["file"] == "sentiment-words-en-v1.npz"
