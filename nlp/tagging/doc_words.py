@@ -9,10 +9,12 @@ fixed-vocabulary count, which reproduces the fitted vectorizer exactly. It is fi
 ``python -m training.document_words`` on development documents and shipped as ``docsentiment-words-v1.npz``;
 its score is mixed into the expert's score with the expert's ``word_weight``.
 
-The same head class, with ``features="scoped_words"`` (:func:`scoped_word_features`: word unigrams marked when
-a negation precedes them, word bigrams, no character n-grams), is a candidate French *unit* text head
-(``sentiment-words-fr-v1.npz``, chosen by ``training.compare_sentiment --french-words``): a character n-gram
-head reads "déçu" through n-grams it shares with "décor" and cannot tell "pas déçu" from "très déçu".
+The same head class is also a language's own *unit* sentiment text head (``sentiment-words-<lang>-v1.npz``,
+chosen by ``training.compare_sentiment --french-words [--blend-lang en]``, issue 10 R3–R6), with
+``features="scoped_words"`` (:func:`scoped_word_features`: word unigrams marked when a negation precedes them,
+word bigrams; shipped for French) or ``"scoped_word_char"`` (the same plus ``char_wb`` n-grams; shipped for
+English): a character n-gram head reads "déçu" through n-grams it shares with "décor" and cannot tell "pas
+déçu" from "très déçu".
 """
 
 from __future__ import annotations
