@@ -108,8 +108,14 @@ class Workspace:
         self.features = build_features(self.vectors, self.texts, True, True)
 
     def generic(self, tagger: EmbeddingTagger) -> tuple[np.ndarray, np.ndarray]:
-        """(text probabilities as tagged — raw vectors —, on the clustering-space vectors adaptation uses)."""
-        return tagger.sentiment_proba(self.texts, self.raw), tagger.sentiment_proba(self.texts, self.vectors)
+        """(text probabilities as tagged — raw vectors —, on the clustering-space vectors adaptation uses);
+        with the units' language, as ``tag`` and the pipeline's adaptation read them (a head's French blend
+        applies; without it this measured the shared blend, not the default)."""
+        langs = ["fr"] * len(self.texts)
+        return (
+            tagger.sentiment_proba(self.texts, self.raw, langs),
+            tagger.sentiment_proba(self.texts, self.vectors, langs),
+        )
 
 
 def learning_curve(
