@@ -29,6 +29,7 @@ import numpy as np
 from nlp.tagging.artifacts import TextHead
 from nlp.tagging.doc_words import WordCharHead, fit_word_char_head
 from nlp.tagging.features import build_features
+from nlp.tagging.text_heads import SurfaceHead
 from training.stage_lang import FR, lang_fit_weights
 
 FR_TEXT_WEIGHTS = (0.2, 0.35, 0.5, 0.65)
@@ -39,7 +40,6 @@ Probs = dict[str, np.ndarray]
 KINDS = ("only", "units", "all", "words", "wordchar")  # labels "<lang>-<kind>", "all <lang>×k"
 LANGS = ("fr", "en")
 NAMES = {"fr": "French", "en": "English"}
-SurfaceHead = TextHead | WordCharHead
 
 
 class French(NamedTuple):
