@@ -43,8 +43,15 @@ from training.corpus import Unit, load_seed, split
 from training.document_expert import write_expert
 from training.embedding_cache import embed, load_embedder
 from training.model_card import record_head
-from training.sentiment_lang import French, add_french_args, card_entry, card_key, french_args, score_french
-from training.sentiment_lang_ship import save_french_head, shipped_best, write_french_blend
+from training.sentiment_lang import (
+    BlendGrid,
+    add_french_args,
+    card_entry,
+    card_key,
+    french_args,
+    score_lang_blend,
+)
+from training.sentiment_lang_ship import save_lang_head, shipped_best, write_lang_blend
 from training.sentiment_real import REAL_SOURCES, RealSets, clause_units, is_source, load_real, parse_shares
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -194,7 +201,7 @@ def compare(
     doc_expert: bool = True,
     dev_only: tuple[str, ...] = (),
     shares: dict[str, float] | None = None,
-    french: French | None = None,
+    french: BlendGrid | None = None,
     allocine_clauses: bool = False,
     on_shipped: bool = False,
     docs_with_expert: bool = False,
@@ -276,7 +283,7 @@ def compare(
             consider("D ensemble", c_best, head, text, wt)
     best["french"], french_summary = None, None
     if french is not None and best["family"] == "D ensemble":
-        french_summary, best["french"] = score_french(
+        french_summary, best["french"] = score_lang_blend(
             dev,
             best,
             (texts, y, w, [u.lang for u in units], [u.source for u in units]),
@@ -346,7 +353,7 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
     elif stale.exists():
         stale.unlink()
     for other in ("fr", "en"):  # a refit head drops every language's own blend but the one chosen now
-        save_french_head(directory, french["text"] if french is not None and other == lang else None, other)
+        save_lang_head(directory, french["text"] if french is not None and other == lang else None, other)
     write_expert(directory, best, summary)
     record_head(
         directory,
@@ -425,11 +432,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"best: {summary['best']} → {out}", file=sys.stderr)
     if args.write:
-        if args.on_shipped:
-            written = write_french_blend(ARTIFACTS, best, summary)
-        else:
-            written = write_best(best, summary)
-        print(f"written to {written}", file=sys.stderr)
+        on_disk = write_lang_blend(ARTIFACTS, best, summary) if args.on_shipped else write_best(best, summary)
+        print(f"written to {on_disk}", file=sys.stderr)
     return 0
 
 

@@ -1,4 +1,7 @@
-"""A French char head for the unit sentiment: ``training.compare_sentiment --french-char`` (issue 10).
+"""A language's own text head for the unit sentiment: ``training.compare_sentiment --french-char`` (issue 10).
+
+Written for French first (below); ``--blend-lang en`` runs the same candidates and rule for English units
+(R6), so the helpers' "French" means "the blend's language" where ``lang`` is passed.
 
 The USE sentiment head is blended with one character n-gram TF-IDF head fitted on every fit row, two thirds of
 them English XED lines; on French units that shared char head is often the one that errs. As the stage head
@@ -42,8 +45,8 @@ LANGS = ("fr", "en")
 NAMES = {"fr": "French", "en": "English"}
 
 
-class French(NamedTuple):
-    """The parsed French options: text weights, up-weighting factors, word heads' C, candidate kinds."""
+class BlendGrid(NamedTuple):
+    """The parsed --french-* options: weights, up-weightings, word heads' C, candidate kinds, language."""
 
     weights: tuple[float, ...]
     ups: tuple[float, ...] = ()
@@ -97,7 +100,7 @@ def add_french_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def french_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> French | None:
+def french_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> BlendGrid | None:
     """The parsed ``--french-char`` / ``--french-up`` (bad values exit 2); None without ``--french-char``."""
     if args.french_char is None:
         for option, value in (("--french-up", args.french_up), ("--french-words", args.french_words)):
@@ -114,7 +117,7 @@ def french_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Fr
     unknown = [k for k in kinds if k not in KINDS]
     if unknown or not kinds:
         parser.error(f"--french-kinds: unknown or none {unknown} (known: {', '.join(KINDS)})")
-    return French(weights, ups, cs, kinds, args.blend_lang)
+    return BlendGrid(weights, ups, cs, kinds, args.blend_lang)
 
 
 def parse_weights(
@@ -139,7 +142,7 @@ def is_lang(langs: Sequence[str], lang: str = FR) -> np.ndarray:
     return np.asarray([v == lang for v in langs], dtype=bool)
 
 
-def french_heads(
+def lang_heads(
     texts: Sequence[str],
     y: np.ndarray,
     w: np.ndarray,
@@ -222,7 +225,7 @@ def decide(
     return True, f"{name} mean gain {gain:+.4f}"
 
 
-def french_variant(
+def lang_variant(
     scored: Callable[[Probs], dict[str, float]],
     langs: dict[str, Sequence[str]],
     pe: Probs,
@@ -265,11 +268,11 @@ def french_variant(
     return summary, ({"wt": best[2], "text": heads.get(best[3])} if ships else None)
 
 
-def score_french(
+def score_lang_blend(
     dev: Any,
     best: dict[str, Any],
     fit: tuple[list[str], np.ndarray, np.ndarray, list[str], list[str]],
-    french: French,
+    french: BlendGrid,
     fit_text: Callable[[Sequence[str], np.ndarray, np.ndarray], TextHead],
     ordered: Callable[[np.ndarray, Sequence[str]], np.ndarray],
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -277,7 +280,7 @@ def score_french(
     ``fit``: the fit rows' (texts, labels, weights, languages, sources)."""
     head, text = best["head"], best["text"]
     texts, y, w, langs, sources = fit
-    heads = french_heads(
+    heads = lang_heads(
         texts, y, w, langs, fit_text, french.ups, sources, french.word_cs, french.kinds, french.lang
     )
 
@@ -288,7 +291,7 @@ def score_french(
         lambda t, x: ordered(head.predict_proba(build_features(x, t, True, head.uses_polarity)), head.classes)
     )
     own = {k: chars(h) for k, h in heads.items()}
-    summary, chosen = french_variant(
+    summary, chosen = lang_variant(
         lambda p: dict(dev.scored(p, by_lang=True)),
         dev.langs,
         pe,

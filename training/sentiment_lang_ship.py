@@ -39,7 +39,7 @@ def shipped_best(artifacts: Path, model_id: str) -> dict[str, Any]:
     }
 
 
-def save_french_head(directory: Path, text: TextHead | WordCharHead | None, lang: str = FR) -> None:
+def save_lang_head(directory: Path, text: TextHead | WordCharHead | None, lang: str = FR) -> None:
     """A language's own head file (``sentiment-text-<lang>`` for a char head, ``sentiment-words-<lang>`` for
     a word head); the other kind's file, or both when ``text`` is None (the language's units read the shared
     blend), is removed so that a stale one is never read."""
@@ -54,7 +54,7 @@ def save_french_head(directory: Path, text: TextHead | WordCharHead | None, lang
             path.unlink()
 
 
-def write_french_blend(artifacts: Path, best: dict[str, Any], summary: dict[str, Any]) -> Path:
+def write_lang_blend(artifacts: Path, best: dict[str, Any], summary: dict[str, Any]) -> Path:
     """Write the chosen blend of the run's language onto the shipped head (or remove a shipped one the rule
     no longer keeps); another language's blend and everything else on disk is left as it is."""
     directory = artifacts / backend_slug(summary["model_id"])
@@ -64,7 +64,7 @@ def write_french_blend(artifacts: Path, best: dict[str, Any], summary: dict[str,
     kept = tuple(b for b in head.lang_blend if b[0] != lang)
     blend = (*kept, (lang, french["wt"], 0.0)) if french is not None else kept
     replace(head, lang_blend=tuple(sorted(blend))).save(directory)
-    save_french_head(directory, french["text"] if french is not None else None, lang)
+    save_lang_head(directory, french["text"] if french is not None else None, lang)
     entry = dict(read_model_card(directory)["heads"]["sentiment"])
     entry[card_key(lang)] = card_entry(french, summary.get("french_char"))
     record_head(directory, "sentiment", entry)

@@ -8,7 +8,7 @@ import pytest
 
 from nlp.tagging.doc_words import WordCharHead
 from training.compare_sentiment import main
-from training.sentiment_lang import decide, figure_langs, french_heads, relang
+from training.sentiment_lang import decide, figure_langs, lang_heads, relang
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def test_french_heads_fit_on_french_rows_or_up_weighted_rows() -> None:
         return object()
 
     texts, y = ["un", "one", "deux"], np.array(["negative", "positive", "negative"])
-    heads = french_heads(texts, y, np.array([1.0, 1.0, 2.0]), ["fr", "en", "fr"], fit, (3.0,))
+    heads = lang_heads(texts, y, np.array([1.0, 1.0, 2.0]), ["fr", "en", "fr"], fit, (3.0,))
     assert list(heads) == ["fr-only", "all fr×3"]
     assert seen[0][0] == ["un", "deux"] and seen[0][1].tolist() == [1.0, 2.0]
     w = seen[1][1]
@@ -89,10 +89,10 @@ def test_french_heads_add_a_unit_length_head_without_allocine_reviews() -> None:
     texts = ["un film long", "one", "deux", "trois"]
     y = np.array(["positive", "positive", "negative", "negative"])
     langs, sources = ["fr", "en", "fr", "fr"], ["allocine", "xed-en", "reviews-fr", "xed-fr"]
-    heads = french_heads(texts, y, np.ones(4), langs, fit, (), sources)
+    heads = lang_heads(texts, y, np.ones(4), langs, fit, (), sources)
     assert list(heads) == ["fr-only", "fr-units"]
     assert seen == [["un film long", "deux", "trois"], ["deux", "trois"]]
-    assert list(french_heads(texts, y, np.ones(4), langs, fit, ())) == ["fr-only"]  # no sources: no Allociné
+    assert list(lang_heads(texts, y, np.ones(4), langs, fit, ())) == ["fr-only"]  # no sources: no Allociné
 
 
 def test_on_shipped_keeps_the_shipped_document_expert(capsys: pytest.CaptureFixture[str]) -> None:
@@ -105,14 +105,14 @@ def test_french_heads_add_word_heads_with_negation_scope_on_the_french_rows() ->
     texts = ["Très déçu.", "Great.", "Pas déçu du tout.", "Déçu par la batterie.", "Jamais déçue."]
     y = np.array(["negative", "positive", "positive", "negative", "positive"])
     langs = ["fr", "en", "fr", "fr", "fr"]
-    heads = french_heads(texts, y, np.ones(5), langs, lambda t, y, w: object(), (), (), (2.0, 8.0))
+    heads = lang_heads(texts, y, np.ones(5), langs, lambda t, y, w: object(), (), (), (2.0, 8.0))
     assert list(heads) == ["fr-only", "fr-words C=2", "fr-wordchar C=2", "fr-words C=8", "fr-wordchar C=8"]
     words, chars = heads["fr-words C=8"], heads["fr-wordchar C=8"]
     assert isinstance(words, WordCharHead) and words.features == "scoped_words"
     assert isinstance(chars, WordCharHead) and chars.features == "scoped_word_char"
     assert not any("great" in v for v in words.vocabulary + chars.vocabulary)  # French rows only
     fit = lambda t, y, w: object()  # noqa: E731
-    only = french_heads(texts, y, np.ones(5), langs, fit, (3.0,), (), (2.0,), ["wordchar"])
+    only = lang_heads(texts, y, np.ones(5), langs, fit, (3.0,), (), (2.0,), ["wordchar"])
     assert list(only) == ["fr-wordchar C=2"]
 
 
@@ -122,7 +122,7 @@ def test_an_english_blend_reads_english_rows_and_keeps_french_ones() -> None:
     y = np.array(["negative", "positive", "negative", "positive", "negative"])
     langs = ["en", "fr", "en", "en", "fr"]
     fit = lambda t, y, w: object()  # noqa: E731
-    heads = french_heads(texts, y, np.ones(5), langs, fit, (3.0,), (), (2.0,), ("only", "all", "words"), "en")
+    heads = lang_heads(texts, y, np.ones(5), langs, fit, (3.0,), (), (2.0,), ("only", "all", "words"), "en")
     assert list(heads) == ["en-only", "all en×3", "en-words C=2"]
     assert not any("bien" in v for v in heads["en-words C=2"].vocabulary)  # type: ignore[attr-defined]
     scores = {"seed [fr]": 0.5, "seed [en]": 0.6, "xed-en dev": 0.7, "xed-fr dev": 0.4}

@@ -11,7 +11,7 @@ import pytest
 
 from nlp.tagging.artifacts import ARTIFACT_VERSION, LinearHead, TextHead, backend_slug
 from nlp.tagging.doc_words import fit_word_char_head
-from training.sentiment_lang_ship import shipped_best, write_french_blend
+from training.sentiment_lang_ship import shipped_best, write_lang_blend
 from training.train import fit_text_head
 
 MODEL = "test-hashing"
@@ -55,7 +55,7 @@ def test_a_french_word_head_is_written_and_the_rest_is_kept(artifacts: Path) -> 
     stale = best["text"].save(directory, "fr")  # a French char head from an earlier run
     words = fit_word_char_head(TEXTS, list(Y), np.ones(5), 8.0, min_df=1, features="scoped_words")
     best["french"] = {"wt": 0.35, "text": words}
-    write_french_blend(artifacts, best, _summary("fr-words C=8 w_fr=0.35"))
+    write_lang_blend(artifacts, best, _summary("fr-words C=8 w_fr=0.35"))
     head = LinearHead.load(directory / f"sentiment-{ARTIFACT_VERSION}.npz", MODEL)
     assert head.lang_blend == (("fr", 0.35, 0.0),) and head.text_weight == 0.5
     np.testing.assert_array_equal(head.coef, best["head"].coef)
@@ -73,7 +73,7 @@ def test_no_french_variant_removes_the_french_blend_and_files(artifacts: Path) -
         directory, "sentiment-words-fr"
     )
     best["french"] = None
-    write_french_blend(artifacts, best, _summary("shared w_fr=0.5"))
+    write_lang_blend(artifacts, best, _summary("shared w_fr=0.5"))
     assert LinearHead.load(directory / f"sentiment-{ARTIFACT_VERSION}.npz", MODEL).lang_blend == ()
     assert not list(directory.glob("sentiment-*-fr-*.npz"))
     entry = json.loads((directory / "model_card.json").read_text(encoding="utf-8"))["heads"]["sentiment"]
@@ -133,12 +133,12 @@ def test_an_english_blend_is_written_beside_the_french_one(artifacts: Path) -> N
     best = shipped_best(artifacts, MODEL)
     words = fit_word_char_head(TEXTS, list(Y), np.ones(5), 8.0, min_df=1, features="scoped_words")
     best["french"] = {"wt": 0.5, "text": words}
-    write_french_blend(artifacts, best, _summary("fr-words C=8 w_fr=0.5"))  # the French blend first
+    write_lang_blend(artifacts, best, _summary("fr-words C=8 w_fr=0.5"))  # the French blend first
     best = shipped_best(artifacts, MODEL)
     best["french"] = {"wt": 0.35, "text": words}
     summary = _summary("en-words C=8 w_fr=0.35")
     summary["french_char"]["blend_lang"] = "en"  # type: ignore[index]
-    write_french_blend(artifacts, best, summary)
+    write_lang_blend(artifacts, best, summary)
     head = LinearHead.load(directory / f"sentiment-{ARTIFACT_VERSION}.npz", MODEL)
     assert head.lang_blend == (("en", 0.35, 0.0), ("fr", 0.5, 0.0))
     assert all((directory / f"sentiment-words-{lang}-v1.npz").exists() for lang in ("fr", "en"))
