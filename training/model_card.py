@@ -11,6 +11,10 @@ from typing import Any
 
 import numpy as np
 
+from nlp.tagging.artifacts import ARTIFACT_VERSION, LinearHead, TextHead
+from nlp.tagging.doc_words import WordCharHead
+from nlp.tagging.text_heads import lang_text_path
+
 CARD_NAME = "model_card.json"
 RENDERED_KEYS = (
     "artifact_version",
@@ -36,6 +40,24 @@ def record_head(directory: Path, head: str, entry: dict[str, Any]) -> None:
         (directory / "model_card.md").write_text(render_card(card), encoding="utf-8")
 
 
+def save_lang_head(
+    directory: Path, text: TextHead | WordCharHead | None, lang: str, name: str = "sentiment"
+) -> None:
+    """A language's own head file for the head ``name`` (``<name>-text-<lang>`` for a char head,
+    ``<name>-words-<lang>`` for a word head); the other kind's file, or both when ``text`` is None (the
+    language's units read the shared blend), is removed: the tagger refuses a language with both kinds and
+    must never read a stale one."""
+    keep = None
+    if isinstance(text, WordCharHead):
+        keep = text.save(directory, f"{name}-words-{lang}")
+    elif isinstance(text, TextHead):
+        keep = text.save(directory, lang)
+    for kind in ("text", "words"):
+        path = lang_text_path(directory, name, lang, kind)
+        if path != keep and path.exists():
+            path.unlink()
+
+
 def ship_blended_head(
     directory: Path,
     name: str,
@@ -56,8 +78,6 @@ def ship_blended_head(
     run and not written now is removed, so that a stale one is never read.
 
     ``training.compare_emotion`` and ``training.compare_stage`` ship their winners this way."""
-    from nlp.tagging.artifacts import ARTIFACT_VERSION, LinearHead, TextHead
-
     classes = tuple(str(k) for k in model.classes_)
     LinearHead(
         name,
@@ -73,10 +93,12 @@ def ship_blended_head(
     TextHead(name, text.classes, text.vocabulary, text.idf, text.coef, text.intercept).save(directory)
     own = lang_text or {}
     for lang, h in own.items():
-        TextHead(name, h.classes, h.vocabulary, h.idf, h.coef, h.intercept).save(directory, lang)
-    for stale in directory.glob(f"{name}-text-*-{ARTIFACT_VERSION}.npz"):
-        if stale.name.removeprefix(f"{name}-text-").removesuffix(f"-{ARTIFACT_VERSION}.npz") not in own:
-            stale.unlink()
+        own_head = TextHead(name, h.classes, h.vocabulary, h.idf, h.coef, h.intercept)
+        save_lang_head(directory, own_head, lang, name)
+    for kind in ("text", "words"):
+        for stale in directory.glob(f"{name}-{kind}-*-{ARTIFACT_VERSION}.npz"):
+            if stale.name.removeprefix(f"{name}-{kind}-").removesuffix(f"-{ARTIFACT_VERSION}.npz") not in own:
+                stale.unlink()
     record_head(
         directory,
         name,

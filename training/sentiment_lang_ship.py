@@ -16,9 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp.tagging.artifacts import ARTIFACT_VERSION, LinearHead, TextHead, backend_slug, read_model_card
-from nlp.tagging.doc_words import WordCharHead
-from nlp.tagging.text_heads import lang_text_path
-from training.model_card import record_head
+from training.model_card import record_head, save_lang_head
 from training.sentiment_lang import FR, card_entry, card_key
 
 
@@ -37,21 +35,6 @@ def shipped_best(artifacts: Path, model_id: str) -> dict[str, Any]:
         "text_weight": head.text_weight,
         "dev_mean": None,
     }
-
-
-def save_lang_head(directory: Path, text: TextHead | WordCharHead | None, lang: str = FR) -> None:
-    """A language's own head file (``sentiment-text-<lang>`` for a char head, ``sentiment-words-<lang>`` for
-    a word head); the other kind's file, or both when ``text`` is None (the language's units read the shared
-    blend), is removed so that a stale one is never read."""
-    keep = None
-    if isinstance(text, WordCharHead):
-        keep = text.save(directory, f"sentiment-words-{lang}")
-    elif isinstance(text, TextHead):
-        keep = text.save(directory, lang)
-    for kind in ("text", "words"):
-        path = lang_text_path(directory, "sentiment", lang, kind)
-        if path != keep and path.exists():
-            path.unlink()
 
 
 def write_lang_blend(artifacts: Path, best: dict[str, Any], summary: dict[str, Any]) -> Path:

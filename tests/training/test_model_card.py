@@ -89,3 +89,32 @@ def test_ship_blended_head_writes_a_languages_blend_and_char_head_and_drops_a_st
     # a later ship without the French char head removes the file (its blend would otherwise read it)
     ship_blended_head(tmp_path, "stage", model, text, "m-1", best, {}, 0.2, blend)
     assert sorted(p.name for p in tmp_path.glob("stage*.npz")) == ["stage-text-v1.npz", "stage-v1.npz"]
+
+
+def test_ship_blended_head_drops_a_word_head_a_char_head_replaces_or_no_blend_names(tmp_path: Path) -> None:
+    """A language keeps at most one own head file (the tagger refuses both kinds): shipping a French char head
+    removes a French word head left by an earlier run, and a language the new blend no longer names loses
+    its word head too (``save_lang_head``, shared with the sentiment head's --on-shipped writes)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from training.model_card import ship_blended_head
+
+    (tmp_path / CARD_NAME).write_text(json.dumps({"heads": {}}), encoding="utf-8")
+    x = np.array([[0.0, 1.0], [1.0, 0.0], [0.1, 0.9], [0.9, 0.1]], dtype=np.float32)
+    model = LogisticRegression().fit(x, ["support", "usage", "support", "usage"])
+    text = SimpleNamespace(
+        classes=("support", "usage"),
+        vocabulary=("ab",),
+        idf=np.ones(1, dtype=np.float32),
+        coef=np.zeros((1, 1), dtype=np.float32),
+        intercept=np.zeros(1, dtype=np.float32),
+    )
+    for lang in ("fr", "en"):
+        (tmp_path / f"stage-words-{lang}-v1.npz").write_bytes(b"stale")
+    best = {"wt": 0.7, "C": 8.0}
+    ship_blended_head(tmp_path, "stage", model, text, "m-1", best, {}, 0.2, (("fr", 0.6, 0.1),), {"fr": text})
+    names = sorted(p.name for p in tmp_path.glob("stage*.npz"))
+    assert names == ["stage-text-fr-v1.npz", "stage-text-v1.npz", "stage-v1.npz"]
