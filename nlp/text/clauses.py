@@ -86,7 +86,10 @@ _VERB_AFTER_ASIDE = re.compile(
 # An opening bracket or quotation mark ending a span (not '"', which closes as often as it opens); the
 # sentence mend in nlp.text.segmentation reads the same one.
 OPEN_BRACKET_END = re.compile(r"([(«“\[])\s*$")
-_CLOSING = {"(": ")", "«": "»", "“": "”", "[": "]"}
+# Asides a marker inside does not cut ("(Raimu, Fernandel, et ici Rellys)", «…», “…”); a closing square
+# bracket only tells where a clause opened by "[" ends.
+_ASIDES = {"(": ")", "«": "»", "“": "”"}
+_CLOSING = {**_ASIDES, "[": "]"}
 _SENTENCE_END = re.compile(r"[.!?…;]+\s+")
 _AMOUNT = re.compile(r"[\d$€£%][\s,]*$")  # "$20, plus shipping": arithmetic, not "moreover"
 # "moins bien que l'ancien", "aussi bien que prévu": a comparison, not the concession "bien que".
@@ -207,11 +210,8 @@ def _inside_brackets(text: str, start: int, cut: int) -> bool:
     """An aside "(Raimu, Fernandel, et ici Rellys)" or a quotation («…», "…", “…”) is not where a new opinion
     starts."""
     before = text[start:cut]
-    return (
-        before.count("(") > before.count(")")
-        or before.count("«") > before.count("»")
-        or before.count("“") > before.count("”")
-        or (before.count('"') % 2 == 1 and '"' in text[cut:])
+    return any(before.count(o) > before.count(c) for o, c in _ASIDES.items()) or (
+        before.count('"') % 2 == 1 and '"' in text[cut:]
     )
 
 
