@@ -42,8 +42,9 @@ from nlp.text.segmentation import split_units_batch
 from training.corpus import Unit, load_seed, split
 from training.document_expert import write_expert
 from training.embedding_cache import embed, load_embedder
-from training.model_card import record_head
+from training.model_card import record_head, save_lang_head
 from training.sentiment_lang import (
+    LANGS,
     BlendGrid,
     add_french_args,
     card_entry,
@@ -51,7 +52,7 @@ from training.sentiment_lang import (
     french_args,
     score_lang_blend,
 )
-from training.sentiment_lang_ship import save_lang_head, shipped_best, write_lang_blend
+from training.sentiment_lang_ship import shipped_best, write_lang_blend
 from training.sentiment_real import REAL_SOURCES, RealSets, clause_units, is_source, load_real, parse_shares
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -352,7 +353,7 @@ def write_best(best: dict[str, Any], summary: dict[str, Any]) -> Path:
         text.save(directory)
     elif stale.exists():
         stale.unlink()
-    for other in ("fr", "en"):  # a refit head drops every language's own blend but the one chosen now
+    for other in LANGS:  # a refit head drops every language's own blend but the one chosen now
         save_lang_head(directory, french["text"] if french is not None and other == lang else None, other)
     write_expert(directory, best, summary)
     record_head(

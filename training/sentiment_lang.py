@@ -165,7 +165,7 @@ def lang_heads(
     out: dict[str, SurfaceHead] = {}
     if "only" in kinds:
         out[f"{lang}-only"] = fit_text(own_texts, y[rows], w[rows])
-    if "units" in kinds and any(sources[int(i)] == "allocine" for i in rows if sources):
+    if "units" in kinds and sources and any(sources[int(i)] == "allocine" for i in rows):
         units = [int(i) for i in rows if sources[int(i)] != "allocine"]
         out[f"{lang}-units"] = fit_text([texts[i] for i in units], y[units], w[units])
     for k in ups if "all" in kinds else ():
