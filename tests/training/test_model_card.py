@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from training.model_card import CARD_NAME, record_head
 
@@ -58,16 +59,13 @@ def test_record_head_rerenders_the_markdown_of_a_full_card(tmp_path: Path) -> No
     assert "| stage | embedding | 2 | 1.0 |" in md and "| docsentiment | mean unit embedding | 0 |  |" in md
 
 
-def test_ship_blended_head_writes_a_languages_blend_and_char_head_and_drops_a_stale_one(
-    tmp_path: Path,
-) -> None:
+def _stage_model_and_text(tmp_path: Path) -> tuple[Any, Any]:
+    """An empty card, a fitted two-stage logistic model and a one-n-gram char head (as ``ship_blended_head``
+    reads them)."""
     from types import SimpleNamespace
 
     import numpy as np
     from sklearn.linear_model import LogisticRegression
-
-    from nlp.tagging.artifacts import LinearHead, TextHead
-    from training.model_card import ship_blended_head
 
     (tmp_path / CARD_NAME).write_text(json.dumps({"heads": {}}), encoding="utf-8")
     x = np.array([[0.0, 1.0], [1.0, 0.0], [0.1, 0.9], [0.9, 0.1]], dtype=np.float32)
@@ -79,6 +77,20 @@ def test_ship_blended_head_writes_a_languages_blend_and_char_head_and_drops_a_st
         coef=np.zeros((1, 1), dtype=np.float32),
         intercept=np.zeros(1, dtype=np.float32),
     )
+    return model, text
+
+
+def test_ship_blended_head_writes_a_languages_blend_and_char_head_and_drops_a_stale_one(
+    tmp_path: Path,
+) -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from nlp.tagging.artifacts import LinearHead, TextHead
+    from training.model_card import ship_blended_head
+
+    model, text = _stage_model_and_text(tmp_path)
     own = SimpleNamespace(**{**vars(text), "coef": np.ones((1, 1), dtype=np.float32)})
     best = {"wt": 0.7, "C": 8.0}
     blend = (("fr", 0.6, 0.1),)
@@ -95,23 +107,9 @@ def test_ship_blended_head_drops_a_word_head_a_char_head_replaces_or_no_blend_na
     """A language keeps at most one own head file (the tagger refuses both kinds): shipping a French char head
     removes a French word head left by an earlier run, and a language the new blend no longer names loses
     its word head too (``save_lang_head``, shared with the sentiment head's --on-shipped writes)."""
-    from types import SimpleNamespace
-
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
-
     from training.model_card import ship_blended_head
 
-    (tmp_path / CARD_NAME).write_text(json.dumps({"heads": {}}), encoding="utf-8")
-    x = np.array([[0.0, 1.0], [1.0, 0.0], [0.1, 0.9], [0.9, 0.1]], dtype=np.float32)
-    model = LogisticRegression().fit(x, ["support", "usage", "support", "usage"])
-    text = SimpleNamespace(
-        classes=("support", "usage"),
-        vocabulary=("ab",),
-        idf=np.ones(1, dtype=np.float32),
-        coef=np.zeros((1, 1), dtype=np.float32),
-        intercept=np.zeros(1, dtype=np.float32),
-    )
+    model, text = _stage_model_and_text(tmp_path)
     for lang in ("fr", "en"):
         (tmp_path / f"stage-words-{lang}-v1.npz").write_bytes(b"stale")
     best = {"wt": 0.7, "C": 8.0}
