@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -193,7 +193,7 @@ def relang(
 
 
 def figure_langs(
-    scores: dict[str, float], langs: dict[str, Sequence[str]], lang: str = FR
+    scores: dict[str, float], langs: Mapping[str, Sequence[str]], lang: str = FR
 ) -> tuple[list[str], list[str]]:
     """(``lang``'s figures, the other language's) among ``scores``: a set of one language, or a
     ``[<lang>]`` half."""
