@@ -39,7 +39,6 @@ CHAR_RANGE = (2, 5)
 _TOKEN = re.compile(r"\w+")
 _SCOPED_TOKEN = re.compile(r"\w+(?:'t)?|[.,;:!?()\n]")
 _SCOPE_ENDS = frozenset(".,;:!?()\n")
-MAX_COVERAGE_POWER = 4.0
 NEGATED = "\u00ac"  # marks a word inside a negation's scope: "pas déçu" reads "¬decu", not "decu"
 
 
@@ -89,11 +88,6 @@ def scoped_word_char_features(text: str, char_range: tuple[int, int] = CHAR_RANG
     return scoped_word_features(text) + _char_wb(*char_range)(_fold(text))
 
 
-def _is_word(feature: str) -> bool:
-    """A word unigram feature (prefixed, no space: bigrams hold one)."""
-    return feature.startswith(WORD_PREFIX) and " " not in feature
-
-
 FEATURES: dict[str, Callable[..., list[str]]] = {
     "word_char": word_char_features,
     "scoped_words": scoped_word_features,
@@ -114,7 +108,6 @@ class WordCharHead:
     intercept: np.ndarray
     char_range: tuple[int, int] = CHAR_RANGE
     features: str = "word_char"
-    coverage_power: float = 0.0  # > 0: its blend weight × coverage ** power (``blend_scale``); 0: as fitted
 
     @cached_property
     def _vectorizer(self) -> Any:
@@ -144,40 +137,6 @@ class WordCharHead:
             np.asarray(self.transform(texts) @ self.coef.T.astype(np.float64)) + self.intercept
         )
 
-    @cached_property
-    def _word_idf(self) -> dict[str, float]:
-        return {t: float(v) for t, v in zip(self.vocabulary, self.idf, strict=True) if _is_word(t)}
-
-    def coverage(self, texts: Sequence[str]) -> np.ndarray:
-        """Share of each text's words (unigram features, counted as they occur) the head knows, weighted
-        by idf; a word it never saw counts at the vocabulary's highest idf, as the rarest word it kept.
-
-        Why: a word head drops what it never saw, so "Le fil est très cassant !" reads as "le est très !",
-        and the function words left over carry the fit rows' polarity (positive here). Coverage says how
-        much of the text the head actually read; a text without words counts as fully covered."""
-        known = self._word_idf
-        unknown = max(known.values(), default=1.0)
-        analyzer = FEATURES[self.features]
-        out = np.ones(len(texts))
-        for i, text in enumerate(texts):
-            read = missed = 0.0
-            for feature in filter(_is_word, analyzer(text)):
-                idf = known.get(feature)
-                if idf is None:
-                    missed += unknown
-                else:
-                    read += idf
-            if read + missed > 0:
-                out[i] = read / (read + missed)
-        return out
-
-    def blend_scale(self, texts: Sequence[str]) -> np.ndarray | None:
-        """Per-text factor of this head's blend weight (``coverage ** coverage_power``); None when the
-        power is 0 (the weight as fitted: callers keep their scalar path, bit-identical)."""
-        if self.coverage_power <= 0:
-            return None
-        return np.asarray(self.coverage(texts) ** self.coverage_power)
-
     def score(self, texts: Sequence[str]) -> np.ndarray:
         """p(positive) − p(negative) per document."""
         p = self.predict_proba(texts)
@@ -188,20 +147,15 @@ class WordCharHead:
         directory.mkdir(parents=True, exist_ok=True)
         arrays = (self.classes, self.vocabulary, self.idf, self.coef, self.intercept, self.char_range)
         extra = {"features": np.array(self.features)}
-        if self.coverage_power > 0:  # files without it read as 0 (the layout before)
-            extra["coverage_power"] = np.array(self.coverage_power)
         return save_tfidf_head(directory / f"{stem}-{ARTIFACT_VERSION}.npz", arrays, "char_range", extra)
 
     @classmethod
     def load(cls, path: Path) -> WordCharHead:
         with np.load(path, allow_pickle=False) as data:
             features = str(data["features"]) if "features" in data.files else "word_char"
-            power = float(data["coverage_power"]) if "coverage_power" in data.files else 0.0
         if features not in FEATURES:
             raise ValueError(f"{path}: unknown word features {features!r} (known: {sorted(FEATURES)})")
-        if not (np.isfinite(power) and 0.0 <= power <= MAX_COVERAGE_POWER):
-            raise ValueError(f"{path}: coverage_power {power} is outside [0, {MAX_COVERAGE_POWER}]")
-        return cls(*load_tfidf_head(path, "char_range"), features=features, coverage_power=power)
+        return cls(*load_tfidf_head(path, "char_range"), features=features)
 
 
 def fit_word_char_head(

@@ -39,7 +39,7 @@ from nlp.tagging.features import build_features
 from nlp.tagging.fusion import SENTIMENT_CLASSES
 from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes, load_prototypes
 from nlp.tagging.taxonomy import Taxonomy, load_default_taxonomy
-from nlp.tagging.text_heads import SurfaceHead, load_text_heads, owner_weights
+from nlp.tagging.text_heads import SurfaceHead, load_text_heads
 from nlp.tagging.types import Tagger, UnitTags
 from nlp.tagging.unit_tags import EFFORT_THRESHOLD as EFFORT_THRESHOLD
 from nlp.tagging.unit_tags import NEGATIVE_EMOTIONS as NEGATIVE_EMOTIONS
@@ -237,7 +237,7 @@ class EmbeddingTagger:
         pt = np.empty((len(texts), len(head.classes)), dtype=parts[0][1].dtype)
         for rows, block in parts:
             pt[rows] = block
-        return _mix(p, pt, owner_weights(text_weight, texts, owners))
+        return _mix(p, pt, text_weight)
 
     def stage_proba(
         self, texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str] | None = None

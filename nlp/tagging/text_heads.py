@@ -8,11 +8,7 @@ language, whichever the training run shipped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import numpy as np
 
 from nlp.tagging.artifacts import ARTIFACT_VERSION, HEAD_NAMES, LinearHead, TextHead
 from nlp.tagging.doc_words import WordCharHead
@@ -44,18 +40,3 @@ def load_text_heads(directory: Path, heads: dict[str, LinearHead]) -> dict[str, 
             elif words.exists():
                 out[f"{name}@{lang}"] = WordCharHead.load(words)
     return out
-
-
-def owner_weights(
-    weight: Any, texts: Sequence[str], owners: Sequence[tuple[str, SurfaceHead, np.ndarray]]
-) -> Any:
-    """The text ``weight`` (a scalar or one per unit) with the rows each owner reads scaled by the owner's
-    ``blend_scale`` (a word head that trusts itself by coverage); ``weight`` itself when none scales, so the
-    mix stays bit-identical for heads without it."""
-    out = None
-    for _, tail, rows in owners:
-        scale = tail.blend_scale([texts[int(i)] for i in rows]) if isinstance(tail, WordCharHead) else None
-        if scale is not None and rows.size:
-            out = np.array(np.broadcast_to(weight, (len(texts),)), dtype=float) if out is None else out
-            out[rows] *= scale
-    return weight if out is None else out

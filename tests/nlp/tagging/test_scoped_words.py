@@ -3,7 +3,6 @@ stored with its analyzer's name so that a file always reads with the features it
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -88,41 +87,3 @@ def test_scoped_words_with_char_ngrams_read_back_exactly(tmp_path: Path) -> None
     back = WordCharHead.load(head.save(tmp_path, "sentiment-words-fr"))
     assert back.features == "scoped_word_char"
     np.testing.assert_allclose(back.predict_proba(texts), head.predict_proba(texts), rtol=1e-6)
-
-
-def test_coverage_is_the_idf_share_of_the_words_the_head_knows() -> None:
-    head = _fit()
-    idf = dict(zip(head.vocabulary, head.idf.astype(float), strict=True))
-    top = max(v for t, v in idf.items() if " " not in t)
-    known = [idf[WORD_PREFIX + w] for w in ("tres", "decu")]
-    cover = head.coverage(["Très déçu.", "Très cassant.", "Zut flûte.", "…", ""])
-    np.testing.assert_allclose(cover[0], 1.0)
-    np.testing.assert_allclose(cover[1], known[0] / (known[0] + top))  # "cassant": never seen
-    np.testing.assert_allclose(cover[2], 0.0)
-    np.testing.assert_allclose(cover[3:], 1.0)  # no word: nothing unread
-    # coverage reads the features as the head does: "déçu" inside a negation's scope is "¬decu", fitted
-    # from "Pas déçu du tout."; "achat" (fitted) inside one is "¬achat", never fitted
-    np.testing.assert_allclose(head.coverage(["Pas déçu."])[0], 1.0)
-    assert WORD_PREFIX + "achat" in idf and head.coverage(["Pas achat."])[0] < 1.0
-
-
-def test_blend_scale_is_none_at_power_zero_and_the_power_survives_the_file(tmp_path: Path) -> None:
-    head = _fit()
-    assert head.coverage_power == 0.0 and head.blend_scale(["Très cassant."]) is None
-    scaled = dataclasses.replace(head, coverage_power=2.0)
-    np.testing.assert_allclose(
-        scaled.blend_scale(["Très cassant.", "Très déçu."]),
-        head.coverage(["Très cassant.", "Très déçu."]) ** 2,
-    )
-    back = WordCharHead.load(scaled.save(tmp_path, "sentiment-words-fr"))
-    assert back.coverage_power == 2.0
-    assert WordCharHead.load(head.save(tmp_path, "plain")).coverage_power == 0.0  # key absent: as before
-    with np.load(tmp_path / "plain-v1.npz") as data:
-        assert "coverage_power" not in data.files
-    arrays = (head.classes, head.vocabulary, head.idf, head.coef, head.intercept, head.char_range)
-    for bad in (-1.0, 9.0, float("nan")):
-        path = save_tfidf_head(
-            tmp_path / "bad-v1.npz", arrays, "char_range", {"coverage_power": np.array(bad)}
-        )
-        with pytest.raises(ValueError, match="coverage_power"):
-            WordCharHead.load(path)

@@ -152,37 +152,3 @@ def test_a_french_word_head_is_read_for_french_units_only(shared_models: Path, t
     text.save(directory, lang="fr")
     with pytest.raises(ValueError, match="keep one"):
         load_tagger(tmp_path, MODEL)
-
-
-def test_a_word_heads_coverage_power_scales_its_weight_on_its_languages_units(
-    shared_models: Path, tmp_path: Path
-) -> None:
-    """Issue 10 R7: a French word head with ``coverage_power`` p weighs ``W_FR · coverage ** p`` on each
-    French unit; English units, and the same head at p = 0, tag exactly as before."""
-    units = [u for u in load_seed() if u.sentiment and u.lang == "fr"]
-    words = fit_word_char_head(
-        [u.text for u in units],
-        [u.sentiment for u in units],
-        np.ones(len(units)),
-        8.0,
-        features="scoped_words",
-    )
-    plain_root, scaled_root = tmp_path / "plain", tmp_path / "scaled"
-    for root, power in ((plain_root, 0.0), (scaled_root, 2.0)):
-        directory = _french(shared_models, root, own_fr=False) / backend_slug(MODEL)
-        dataclasses.replace(words, coverage_power=power).save(directory, "sentiment-words-fr")
-    plain, scaled = load_tagger(plain_root, MODEL), load_tagger(scaled_root, MODEL)
-    texts = [*TEXTS, "Le fil est très cassant !"]
-    langs, fr = [*LANGS, "fr"], [0, 2, 4]
-    x = HashingEmbedder().encode(texts)
-    p0, p1 = plain.sentiment_proba(texts, x, langs), scaled.sentiment_proba(texts, x, langs)
-    assert np.array_equal(p0[EN], p1[EN])
-    cover = words.coverage([texts[i] for i in fr])
-    assert cover.min() < 1.0  # the test needs a French unit with words the head never saw
-    head = scaled._heads["sentiment"]
-    pe = head.predict_proba(scaled._features(x, texts, head.uses_lexical, head.uses_polarity))[fr]
-    pt = words.predict_proba([texts[i] for i in fr])[:, [words.classes.index(c) for c in head.classes]]
-    order = [head.classes.index(c) for c in ("negative", "neutral", "positive")]
-    for got, weight in ((p0, np.full(len(fr), W_FR)), (p1, W_FR * cover**2)):
-        want = (1 - weight)[:, None] * pe + weight[:, None] * pt
-        np.testing.assert_allclose(got[fr], want[:, order], atol=1e-12)
