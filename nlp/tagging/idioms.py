@@ -1,0 +1,78 @@
+"""Set verdict phrases whose polarity is not their words' ("pas mal", "could be better"): a log-odds shift.
+
+Why: the sentence encoders read these by their words — "Pas mal du tout." lands near "mal", "Could be better."
+near "better", "I can't fault it." near "fault" — and the TF-IDF heads, fitted mostly on movie reviews and
+subtitles, see them too rarely to outweigh the embedding on a short unit. They are a closed list of set
+phrases, the same in every domain, so they are written down rather than learnt: a unit holding one has its
+sentiment probabilities shifted by ``shift`` in log-odds toward the idiom's side (positive vs negative;
+neutral keeps its share before renormalising), which moves a hesitant unit and leaves a confident one
+where the rest of it says. The lexicon never decides alone; a unit with idioms of both sides is not shifted.
+
+Patterns read the accent-folded, lower-cased text (``effort_cues._fold``). Written for this project from
+general usage (no evaluation text); ``pas mal`` only as a verdict ("pas mal du tout", "c'est pas mal", at the
+start of a clause), never as the quantity "pas mal de monde" or "il chauffe pas mal".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from nlp.tagging.effort_cues import _fold
+
+IDIOM_SHIFT = 0.0  # log-odds; 0 leaves every unit as the heads read it (chosen on dev: docs/benchmarks.md R8)
+MAX_IDIOM_SHIFT = 5.0
+
+_POSITIVE = re.compile(
+    r"(?:^|[.,;:!?(]\s*|\b(?:c'est|c'etait|ce n'est|franchement|vraiment|plutot|assez|ma foi)\s+)pas mal\b"
+    r"(?!\s+d[e'])"
+    r"|\bpas mal du tout\b"
+    r"|\brien a (?:redire|reprocher|jeter)\b"
+    r"|\b(?:je )?ne (?:le |la |les )?regrette (?:pas|rien|aucunement)\b|\baucun regret\b|\bsans regret\b"
+    r"|\bque du bonheur\b|\bau top\b|\bon ne peut (?:pas )?(?:faire|rever) mieux\b"
+    r"|\bdifficile de faire mieux\b"
+    r"|\bnot (?:too |half |that )?bad\b|\b(?:can't|cannot|can not|couldn't) (?:fault|complain)\b"
+    r"|\bno complaints?\b|\bnothing to complain about\b|\bno regrets?\b|\bworth every penny\b"
+    r"|\b(?:couldn't|could not) (?:be happier|ask for more|have been better|be better)\b"
+    r"|\b(?:can't|cannot) recommend (?:\w+ )?(?:enough|highly enough)\b|\bhard to beat\b"
+)
+_NEGATIVE = re.compile(
+    r"\b(?:pourrait|aurait pu|pourraient|auraient pu) (?:etre|etre un peu|etre bien) mieux\b"
+    r"|\bpeut mieux faire\b|\blaiss(?:e|ent|ait) a desirer\b"
+    r"|\bpas (?:tres |si |vraiment )?(?:terrible|top|fameux)\b"
+    r"|\bsans plus\b|\bbof\b|\bpas (?:a|au) (?:la hauteur|point)\b"
+    r"|\b(?:ne )?vaut pas (?:le coup|la peine|le prix|son prix)\b|\bon repassera\b|\bla goutte d'eau\b"
+    r"|\bcould (?:have been|be) (?:a lot |much |way |so much )?better\b"
+    r"|\bleaves? (?:a lot |much |something |a great deal )?to be desired\b|\bnot (?:so |that |very )?great\b"
+    r"|\bnot impressed\b|\bnot worth\b|\bnothing special\b|\bnot up to (?:scratch|par|standard)\b"
+    r"|\bwaste of (?:money|time)\b|\bthe last straw\b|\bf(?:e|a)ll(?:s)? short\b|\bmeh\b"
+)
+
+
+def idiom_sides(texts: Sequence[str]) -> np.ndarray:
+    """+1 where a text holds a positive idiom only, −1 a negative one only, 0 otherwise (none, or both)."""
+    out = np.zeros(len(texts), dtype=np.int8)
+    for i, text in enumerate(texts):
+        folded = _fold(text)
+        pos, neg = bool(_POSITIVE.search(folded)), bool(_NEGATIVE.search(folded))
+        out[i] = pos - neg if pos != neg else 0
+    return out
+
+
+def shift_idioms(texts: Sequence[str], p: np.ndarray, shift: float = IDIOM_SHIFT) -> np.ndarray:
+    """``p`` (n, 3: negative, neutral, positive) with each idiom unit moved ``shift`` log-odds toward its
+    side: p(side) × e^(shift/2), p(other) × e^(−shift/2), renormalised. ``shift`` 0: ``p`` itself."""
+    if shift <= 0 or not len(texts):
+        return p
+    sides = idiom_sides(texts)
+    rows = np.flatnonzero(sides)
+    if not rows.size:
+        return p
+    out = np.array(p, dtype=np.float64, copy=True)
+    factor = np.exp(0.5 * shift * sides[rows].astype(np.float64))
+    out[rows, 2] *= factor
+    out[rows, 0] /= factor
+    out[rows] /= out[rows].sum(axis=1, keepdims=True)
+    return out.astype(p.dtype, copy=False)

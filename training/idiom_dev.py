@@ -1,0 +1,113 @@
+"""Choose ``nlp.tagging.idioms.IDIOM_SHIFT`` on development data (issue 10 R8).
+
+    python -m training.idiom_dev                                      # USE, R3's dev sets
+    python -m training.idiom_dev --backend "sentence-transformers:all-MiniLM-L6-v2" \\
+        --sources xed-en,messages-en --dev-only reviews-en
+
+Each run reads the shipped artifacts of its backend (``load_tagger``), takes every dev set's unit sentiment
+probabilities without the shift, and scores each candidate shift over them (``shift_idioms``, the function
+``sentiment_proba`` applies) with ``compare_sentiment``'s dev scoring (Allociné dev documents through the
+shipped document expert, as the pipeline reads a French review). It also reports, per set, the units holding
+an idiom and the sign accuracy of the polar ones among them. The rule (docs/benchmarks.md, R8) combines the
+runs; this script only measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from nlp.tagging.artifacts import backend_slug
+from nlp.tagging.document_expert import load_document_expert
+from nlp.tagging.idioms import MAX_IDIOM_SHIFT, idiom_sides, shift_idioms
+from nlp.tagging.tagger import load_tagger
+from training.compare_sentiment import ARTIFACTS, CLASSES, DOCS, REPORTS, DevSet
+from training.corpus import load_seed, split
+from training.embedding_cache import load_embedder
+from training.sentiment_lang import parse_weights
+from training.sentiment_real import is_source, load_real
+
+SHIFTS = (0.5, 1.0, 2.0, 3.0)
+R3_SOURCES = "allocine,xed-fr,xed-en,reviews-fr,reviews-en,products-fr,messages-en"
+
+
+def matched(texts: Sequence[str], labels: np.ndarray, p: np.ndarray) -> dict[str, int]:
+    """Units holding an idiom; of the polar ones, how many the probabilities ``p`` give the right sign."""
+    sides = idiom_sides(texts)
+    rows = np.flatnonzero(sides)
+    polar = [int(i) for i in rows if labels[i] != "neutral"]
+    sign = p[:, 2] - p[:, 0]
+    right = sum((sign[i] > 0) == (labels[i] == "positive") for i in polar)
+    return {"units": int(rows.size), "polar": len(polar), "sign_right": int(right)}
+
+
+def measure(
+    backend: str, sources: tuple[str, ...], dev_only: tuple[str, ...], shifts: Sequence[float]
+) -> dict[str, Any]:
+    embedder = load_embedder(backend)
+    _, held = split(load_seed())
+    real = load_real(sources=tuple(dict.fromkeys(sources + dev_only)), max_fit=1)
+    shipped = ARTIFACTS / backend_slug(embedder.model_id)
+    dev = DevSet(
+        embedder,
+        [u for u in held if u.sentiment],
+        real,
+        "allocine" in sources,
+        load_document_expert(shipped, embedder.model_id),
+    )
+    tagger = load_tagger(ARTIFACTS, embedder.model_id)
+    texts = {name: t for name, (t, _, _) in dev.sentences.items()}
+    raw = {
+        name: tagger.sentiment_proba(t, x, dev.langs[name], idiom_shift=0.0)
+        for name, (t, _, x) in dev.sentences.items()
+    }
+    if dev.docs is not None:
+        texts[DOCS] = dev.docs[0]
+        raw[DOCS] = tagger.sentiment_proba(dev.docs[0], dev.docs[3], dev.langs[DOCS], idiom_shift=0.0)
+    results: dict[str, Any] = {}
+    for shift in (0.0, *shifts):
+        probs = {name: shift_idioms(texts[name], p, shift) for name, p in raw.items()}
+        results[f"shift={shift:g}"] = {
+            "dev": dev.scored(probs, by_lang=True),
+            "matched": {name: matched(t, y, probs[name]) for name, (t, y, _) in dev.sentences.items()},
+        }
+        print(f"  shift={shift:g}: {results[f'shift={shift:g}']['dev']}", file=sys.stderr, flush=True)
+    return {
+        "backend": backend,
+        "model_id": embedder.model_id,
+        "classes": list(CLASSES),
+        "sources": list(sources),
+        "dev_only": list(dev_only),
+        "results": results,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.idiom_dev")
+    parser.add_argument("--backend", default="use-multilingual")
+    parser.add_argument("--sources", default=R3_SOURCES, help="sets whose development part is scored")
+    parser.add_argument("--dev-only", default="vocab-fr", help="more development sets")
+    parser.add_argument("--shifts", default=",".join(f"{s:g}" for s in SHIFTS), help="log-odds shifts")
+    parser.add_argument("--report-suffix", default="", help="appended to the report's file name")
+    args = parser.parse_args(argv)
+    sources = tuple(s for s in args.sources.split(",") if s)
+    dev_only = tuple(s for s in args.dev_only.split(",") if s)
+    bad = [s for s in (*sources, *dev_only) if not is_source(s)]
+    if bad or not sources:
+        parser.error(f"--sources/--dev-only: unknown or none {bad}")
+    shifts = parse_weights(parser, "--shifts", args.shifts, 0.0, MAX_IDIOM_SHIFT)
+    report = measure(args.backend, sources, dev_only, shifts)
+    REPORTS.mkdir(exist_ok=True)
+    out = REPORTS / f"idiom_dev_{backend_slug(report['model_id'])}{args.report_suffix}.json"
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"report → {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
