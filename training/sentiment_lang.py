@@ -40,10 +40,8 @@ WORD_C = (2.0, 8.0)
 MIN_GAIN = 0.005
 MAX_DROP = 0.01
 Probs = dict[str, np.ndarray]
-KINDS = ("only", "units", "all", "words", "wordchar", "content")  # labels "<lang>-<kind>", "all <lang>×k"
+KINDS = ("only", "units", "all", "words", "wordchar")  # labels "<lang>-<kind>", "all <lang>×k"
 LANGS = ("fr", "en")
-# word head kinds → their analyzer (nlp.tagging.doc_words.FEATURES)
-WORD_KINDS = {"words": "scoped_words", "wordchar": "scoped_word_char", "content": "scoped_content_words"}
 NAMES = {"fr": "French", "en": "English"}
 
 
@@ -160,9 +158,8 @@ def lang_heads(
     Allociné is among ``sources`` (each row's), ``fr-units`` (the same without Allociné's whole movie reviews,
     so the head learns from unit-length text alone); per factor in ``ups``, ``all fr×k`` (every row, the
     French ones × k, rescaled to the same total); per C in ``word_cs``, ``fr-words C=c`` (a word head with
-    negation scope on the French fit rows), ``fr-wordchar C=c`` (the same words and ``char_wb`` 2–5-grams
-    in one head, R4) and ``fr-content C=c`` (the words without function words, R10); only the ``kinds``
-    asked for. ``lang``: the blend's language (labels ``<lang>-…``)."""
+    negation scope on the French fit rows) and ``fr-wordchar C=c`` (the same words and ``char_wb`` 2–5-grams
+    in one head, R4); only the ``kinds`` asked for. ``lang``: the blend's language (labels ``<lang>-…``)."""
     rows = np.flatnonzero(is_lang(langs, lang))
     own_texts = [texts[int(i)] for i in rows]
     out: dict[str, SurfaceHead] = {}
@@ -174,7 +171,7 @@ def lang_heads(
     for k in ups if "all" in kinds else ():
         out[f"all {lang}×{k:g}"] = fit_text(texts, y, lang_fit_weights(w, langs, k, lang))
     for c in word_cs:
-        for kind, features in WORD_KINDS.items():
+        for kind, features in (("words", "scoped_words"), ("wordchar", "scoped_word_char")):
             if kind in kinds:
                 fit = fit_word_char_head(own_texts, list(y[rows]), w[rows], c, features=features)
                 out[f"{lang}-{kind} C={c:g}"] = fit

@@ -83,33 +83,6 @@ def scoped_word_features(text: str) -> list[str]:
     return feats
 
 
-@cache
-def _function_words() -> frozenset[str]:
-    """spaCy's French and English stop words, folded, less the negators (they open a scope) and the
-    polarity lexicon's words ("nul", "merci", "plus" as in "plus jamais"): articles, copulas, pronouns,
-    intensifiers ("très", "assez")."""
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-    from spacy.lang.fr.stop_words import STOP_WORDS as FR
-
-    from nlp.tagging.polarity_lexicon import is_polar
-
-    folded = {_fold(w) for w in (*FR, *EN)}
-    return frozenset(w for w in folded if not is_negator(w) and not is_polar(w))
-
-
-def scoped_content_word_features(text: str) -> list[str]:
-    """:func:`scoped_word_features` without the function words' own unigrams and without bigrams of two
-    function words. Why: a unit whose opinion word the head never saw ("Le fil est très cassant !") is
-    otherwise read through "le", "est", "très", which the fit rows tie to praise ("très bon film")."""
-    function = _function_words()
-    out = []
-    for feature in scoped_word_features(text):
-        words = feature.removeprefix(WORD_PREFIX).removeprefix(NEGATED).split(" ")
-        if not all(w in function for w in words):
-            out.append(feature)
-    return out
-
-
 def scoped_word_char_features(text: str, char_range: tuple[int, int] = CHAR_RANGE) -> list[str]:
     """:func:`scoped_word_features` and the ``char_wb`` n-grams of :func:`word_char_features` in one list."""
     return scoped_word_features(text) + _char_wb(*char_range)(_fold(text))
@@ -119,7 +92,6 @@ FEATURES: dict[str, Callable[..., list[str]]] = {
     "word_char": word_char_features,
     "scoped_words": scoped_word_features,
     "scoped_word_char": scoped_word_char_features,
-    "scoped_content_words": scoped_content_word_features,
 }
 _WITH_CHARS = frozenset({"word_char", "scoped_word_char"})
 

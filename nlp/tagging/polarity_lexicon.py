@@ -56,11 +56,6 @@ _NEG = _NEGATIVE
 _TOKEN = re.compile(r"[a-z]+(?:'t)?")
 
 
-def is_polar(token: str) -> bool:
-    """A folded token the lexicon lists as positive or negative."""
-    return token in _POS or token in _NEG
-
-
 def is_negator(token: str) -> bool:
     """A folded token that opens a negation's scope."""
     return token in _NEGATORS or token.endswith("n't")

@@ -106,14 +106,10 @@ def test_french_heads_add_word_heads_with_negation_scope_on_the_french_rows() ->
     y = np.array(["negative", "positive", "positive", "negative", "positive"])
     langs = ["fr", "en", "fr", "fr", "fr"]
     heads = lang_heads(texts, y, np.ones(5), langs, lambda t, y, w: object(), (), (), (2.0, 8.0))
-    assert list(heads) == [
-        "fr-only",
-        *(f"fr-{kind} C={c}" for c in (2, 8) for kind in ("words", "wordchar", "content")),
-    ]
-    words, chars, content = heads["fr-words C=8"], heads["fr-wordchar C=8"], heads["fr-content C=8"]
+    assert list(heads) == ["fr-only", "fr-words C=2", "fr-wordchar C=2", "fr-words C=8", "fr-wordchar C=8"]
+    words, chars = heads["fr-words C=8"], heads["fr-wordchar C=8"]
     assert isinstance(words, WordCharHead) and words.features == "scoped_words"
     assert isinstance(chars, WordCharHead) and chars.features == "scoped_word_char"
-    assert isinstance(content, WordCharHead) and content.features == "scoped_content_words"
     assert not any("great" in v for v in words.vocabulary + chars.vocabulary)  # French rows only
     fit = lambda t, y, w: object()  # noqa: E731
     only = lang_heads(texts, y, np.ones(5), langs, fit, (3.0,), (), (2.0,), ["wordchar"])

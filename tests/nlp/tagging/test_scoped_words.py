@@ -14,7 +14,6 @@ from nlp.tagging.doc_words import (
     WORD_PREFIX,
     WordCharHead,
     fit_word_char_head,
-    scoped_content_word_features,
     scoped_word_char_features,
     scoped_word_features,
 )
@@ -88,12 +87,3 @@ def test_scoped_words_with_char_ngrams_read_back_exactly(tmp_path: Path) -> None
     back = WordCharHead.load(head.save(tmp_path, "sentiment-words-fr"))
     assert back.features == "scoped_word_char"
     np.testing.assert_allclose(back.predict_proba(texts), head.predict_proba(texts), rtol=1e-6)
-
-
-def test_content_words_drop_function_words_but_keep_negators_and_polar_words() -> None:
-    """R10: "très", "est", "le" carry no opinion of their own; negators and lexicon words stay."""
-    got = [f.removeprefix(WORD_PREFIX) for f in scoped_content_word_features("Le fil est très cassant !")]
-    assert got == ["fil", "cassant", "le fil", "fil est", "tres cassant"]
-    got = [f.removeprefix(WORD_PREFIX) for f in scoped_content_word_features("Pas mal du tout.")]
-    assert got == ["pas", f"{NEGATED}mal", "pas mal", "mal du"]
-    assert "plus" in [f.removeprefix(WORD_PREFIX) for f in scoped_content_word_features("plus jamais")]
