@@ -30,6 +30,9 @@ from nlp.tagging.idioms import idiom_sides, shift_idioms
         ("Sans plus.", -1),
         ("Le service laisse à désirer", -1),
         ("Pas terrible", -1),
+        ("Service au top", 1),
+        ("Le service n'est pas au top.", -1),  # "au top" negated is the other side
+        ("Pas à la hauteur du prix", -1),
         ("Not worth the money", -1),
         ("Pas mal, sans plus.", 0),  # both sides: no shift
         ("Très bon produit.", 0),
