@@ -25,13 +25,16 @@ from nlp.tagging.effort_cues import _fold
 IDIOM_SHIFT = 0.5  # log-odds (0: every unit as the heads read it); chosen on dev, docs/benchmarks.md R8
 MAX_IDIOM_SHIFT = 5.0
 
-_POSITIVE = re.compile(
+# "pas mal" as a verdict: at a clause's start or after a verdict word, never before "de" (a quantity).
+# Searched only in texts holding "pas mal": its leading alternation is tried at every position (8× the cost).
+_PAS_MAL = re.compile(
     r"(?:^|[.,;:!?(]\s*|\b(?:c'est|c'etait|ce n'est|franchement|vraiment|plutot|assez|ma foi)\s+)pas mal\b"
-    r"(?!\s+d[e'])"
-    r"|\bpas mal du tout\b"
-    r"|\brien a (?:redire|reprocher|jeter)\b"
+    r"(?!\s+d[e'])|\bpas mal du tout\b"
+)
+_POSITIVE = re.compile(
+    r"\brien a (?:redire|reprocher|jeter)\b"
     r"|\b(?:je )?ne (?:le |la |les )?regrette (?:pas|rien|aucunement)\b|\baucun regret\b|\bsans regret\b"
-    r"|\bque du bonheur\b|(?<!\bpas )\bau top\b|\bon ne peut (?:pas )?(?:faire|rever) mieux\b"
+    r"|\bque du bonheur\b|\bau(?<!\bpas au) top\b|\bon ne peut (?:pas )?(?:faire|rever) mieux\b"
     r"|\bdifficile de faire mieux\b"
     r"|\bnot (?:too |half |that )?bad\b|\b(?:can't|cannot|can not|couldn't) (?:fault|complain)\b"
     r"|\bno complaints?\b|\bnothing to complain about\b|\bno regrets?\b|\bworth every penny\b"
@@ -56,7 +59,8 @@ def idiom_sides(texts: Sequence[str]) -> np.ndarray:
     out = np.zeros(len(texts), dtype=np.int8)
     for i, text in enumerate(texts):
         folded = _fold(text)
-        pos, neg = bool(_POSITIVE.search(folded)), bool(_NEGATIVE.search(folded))
+        pos = bool(_POSITIVE.search(folded)) or ("pas mal" in folded and bool(_PAS_MAL.search(folded)))
+        neg = bool(_NEGATIVE.search(folded))
         out[i] = pos - neg if pos != neg else 0
     return out
 
