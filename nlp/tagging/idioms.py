@@ -5,8 +5,9 @@ near "better", "I can't fault it." near "fault" — and the TF-IDF heads, fitted
 subtitles, see them too rarely to outweigh the embedding on a short unit. They are a closed list of set
 phrases, the same in every domain, so they are written down rather than learnt: a unit holding one has its
 sentiment probabilities shifted by ``shift`` in log-odds toward the idiom's side (positive vs negative;
-neutral keeps its share before renormalising), which moves a hesitant unit and leaves a confident one
-where the rest of it says. The lexicon never decides alone; a unit with idioms of both sides is not shifted.
+neutral keeps its odds against the two polar classes' geometric mean), which moves a hesitant unit and leaves
+a confident one where the rest of it says. The list never decides alone; a unit with phrases of both sides is
+not shifted.
 
 Patterns read the accent-folded, lower-cased text (``effort_cues._fold``). Written for this project from
 general usage (no evaluation text); ``pas mal`` only as a verdict ("pas mal du tout", "c'est pas mal", at the
