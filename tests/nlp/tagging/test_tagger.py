@@ -130,6 +130,20 @@ def test_shipped_artifacts_on_the_real_encoder(use_embedder) -> None:
     assert [t.sentiment for t in tags] == ["negative", "negative", "positive", "negative"]
 
 
+@pytest.mark.slow
+def test_shipped_heads_read_set_verdict_phrases_through_the_shift(use_embedder) -> None:
+    """Issue 10 R8: the shipped heads alone read these litotes on the wrong side; the shipped shift moves them
+    across (a regression check of the shipped state: a retrained head that no longer needs it fails here)."""
+    tagger = load_tagger(None, use_embedder.model_id)
+    texts = ["Pas mal du tout.", "Je ne regrette pas mon achat."]
+    x, langs = use_embedder.encode(texts), ["fr", "fr"]
+    raw = tagger.sentiment_proba(texts, x, langs, idiom_shift=0.0)
+    shifted = tagger.sentiment_proba(texts, x, langs)
+    assert list(raw[:, 2] - raw[:, 0] < 0) == [True, True]
+    assert list(shifted[:, 2] - shifted[:, 0] > 0) == [True, True]
+    assert [t.sentiment for t in tagger.tag(texts, x, langs)] == ["positive", "positive"]
+
+
 def test_text_head_reproduces_scikit_learn() -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
