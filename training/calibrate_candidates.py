@@ -24,7 +24,6 @@ import math
 import random
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,9 +32,9 @@ from nlp.embeddings import MINILM_SPEC, USE_SPEC
 from nlp.tagging.help_request import asks_for_help
 from nlp.tagging.tagger import load_tagger
 from training.embedding_cache import embed, load_embedder
+from training.report_files import write_report
 from training.sentiment_real import DATASETS, load_real, read_rows
 
-REPORTS = Path(__file__).resolve().parent / "reports"
 GRID = np.round(np.arange(-0.5, 0.81, 0.05), 2)
 SHOWN = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
 # Which spaces ``auto`` tags each language in (nlp/embeddings/registry.py): French never goes to MiniLM.
@@ -148,8 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ship[lang] = math.ceil(t * 20 - 1e-9) / 20
         per_lang[lang] = {"ship": ship[lang], "spaces": results}
     out = {"target_recall": args.target, "margin": "one standard error", "ship": ship, "languages": per_lang}
-    REPORTS.mkdir(exist_ok=True)
-    (REPORTS / "candidates.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    write_report("candidates.json", out)
     print(f"\nship PAIN_CANDIDATE_MAX_SCORE = {json.dumps(ship)}")
     print(f"(recall − SE ≥ {args.target} per language, in every space it is tagged in)", file=sys.stderr)
     return 0

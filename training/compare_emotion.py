@@ -35,11 +35,11 @@ from training.compare_sentiment import _fit_lr, _fit_text
 from training.corpus import Unit, load_seed, split
 from training.embedding_cache import embed, load_embedder
 from training.model_card import ship_blended_head
+from training.report_files import write_report
 from training.sentiment_real import DATASETS, is_dev, read_rows
 
 MAPPING = json.loads((Path(__file__).resolve().parent / "mappings" / "xed_emotions.json").read_text())
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-REPORTS = Path(__file__).resolve().parent / "reports"
 C_GRID = (2.0, 8.0)
 TEXT_WEIGHTS = (0.3, 0.5)
 CLASS_WEIGHTS: tuple[str | None, ...] = ("balanced", None)
@@ -194,9 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "results": results,
         "best": best["key"] if best["selection"] > results["A shipped"]["selection"] else "A shipped",
     }
-    REPORTS.mkdir(exist_ok=True)
-    out = REPORTS / f"emotion_comparison_{backend_slug(embedder.model_id)}.json"
-    out.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    out = write_report(f"emotion_comparison_{backend_slug(embedder.model_id)}.json", summary)
     print(f"best: {summary['best']} → {out} ({summary['seconds']} s)", file=sys.stderr)
     if args.write and summary["best"] != "A shipped":
         directory = ARTIFACTS / backend_slug(embedder.model_id)

@@ -20,7 +20,6 @@ docs/benchmarks.md (no GPU, two shared cores).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Sequence
@@ -43,6 +42,7 @@ from training.corpus import Unit, load_seed, split
 from training.document_expert import write_expert
 from training.embedding_cache import embed, load_embedder
 from training.model_card import record_head, save_lang_head
+from training.report_files import write_report
 from training.sentiment_lang import (
     LANGS,
     BlendGrid,
@@ -56,7 +56,6 @@ from training.sentiment_lang_ship import shipped_best, write_lang_blend
 from training.sentiment_real import REAL_SOURCES, RealSets, clause_units, is_source, load_real, parse_shares
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-REPORTS = Path(__file__).resolve().parent / "reports"
 SEED = 13
 CLASSES = ("negative", "neutral", "positive")
 C_GRID = (2.0, 8.0)
@@ -428,9 +427,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.on_shipped,
         args.docs_with_expert,
     )
-    REPORTS.mkdir(exist_ok=True)
-    out = REPORTS / f"sentiment_comparison_{backend_slug(summary['model_id'])}{args.report_suffix}.json"
-    out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = write_report(
+        f"sentiment_comparison_{backend_slug(summary['model_id'])}{args.report_suffix}.json", summary
+    )
     print(f"best: {summary['best']} → {out}", file=sys.stderr)
     if args.write:
         on_disk = write_lang_blend(ARTIFACTS, best, summary) if args.on_shipped else write_best(best, summary)

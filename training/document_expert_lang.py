@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import sys
 import time
 from collections.abc import Sequence
@@ -40,10 +39,10 @@ from training.document_expert import Docs, ExpertSearch, banking_docs, split_doc
 from training.document_words import evaluate_mix, source_weights
 from training.embedding_cache import load_embedder
 from training.model_card import record_head
+from training.report_files import write_report
 from training.sentiment_real import load_real
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-REPORTS = Path(__file__).resolve().parent / "reports"
 DOCFIT = ("none", "unit", "source")
 C_GRID = (2.0, 8.0)
 TEXT_WEIGHTS = (0.0, 0.35)
@@ -212,10 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     nb = None if args.nb == "none" else float(args.nb)
     summary, chosen = search(args.backend, tuple(args.langs.split(",")), tuple(args.docfit.split(",")), nb)
-    REPORTS.mkdir(exist_ok=True)
     suffix = "" if nb is None else "-nb"
-    out = REPORTS / f"document_expert_{backend_slug(summary['model_id'])}{suffix}.json"
-    out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = write_report(f"document_expert_{backend_slug(summary['model_id'])}{suffix}.json", summary)
     print(f"best: {summary['best']} → {out} ({summary['seconds']} s)", file=sys.stderr)
     if args.write and chosen is not None:
         print(f"written to {write(summary, chosen)}", file=sys.stderr)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import sys
 import time
 from collections.abc import Sequence
@@ -37,10 +36,10 @@ from training.corpus import Unit, load_docfit, load_seed, split
 from training.document_expert import Docs, ExpertSearch, banking_docs, split_docs
 from training.embedding_cache import load_embedder
 from training.model_card import record_head
+from training.report_files import write_report
 from training.sentiment_real import load_real
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-REPORTS = Path(__file__).resolve().parent / "reports"
 C_GRID = (8.0, 32.0)
 WORD_WEIGHTS = (0.35, 0.5, 0.75, 1.0)
 BLENDS = (0.5, 0.75)
@@ -229,12 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     modes = tuple(args.docfit.split(","))
     alphas = tuple(None if a == "none" else float(a) for a in args.nb.split(","))
     summary, chosen = search(args.backend, args.with_xed, modes, alphas, args.dev_written)
-    REPORTS.mkdir(exist_ok=True)
     suffix = ("-xed" if args.with_xed else "") + ("-docfit" if modes != ("none",) else "")
     suffix += "-nb" if alphas != (None,) else ""
     suffix += "-devwritten" if args.dev_written else ""
-    out = REPORTS / f"document_words_{backend_slug(summary['model_id'])}{suffix}.json"
-    out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = write_report(f"document_words_{backend_slug(summary['model_id'])}{suffix}.json", summary)
     print(f"best: {summary['best']} → {out} ({summary['seconds']} s)", file=sys.stderr)
     if args.write and chosen is not None and chosen.words is not None:
         directory = ARTIFACTS / backend_slug(summary["model_id"])

@@ -32,7 +32,6 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -42,8 +41,8 @@ from nlp.tagging.tagger import NEGATIVE_EMOTIONS, EmbeddingTagger, load_tagger
 from training.compare_emotion import MAPPING, load_xed
 from training.corpus import Unit
 from training.embedding_cache import embed, load_embedder
+from training.report_files import write_report
 
-REPORTS = Path(__file__).resolve().parent / "reports"
 BACK: dict[str, str] = MAPPING["product_to_plutchik"]
 NEG_PLUTCHIK = ("anger", "fear", "sadness")
 SHIFTS = (-0.4, -0.2, 0.0, 0.2, 0.4)
@@ -200,9 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report["French dev lines with an English train twin"] = twins(
         [u for u in dev if u.lang == "fr"], [u for u in fit if u.lang == "en"], args.fr_backend
     )
-    REPORTS.mkdir(exist_ok=True)
-    out = REPORTS / "emotion_gap.json"
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_report("emotion_gap.json", report)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0
 

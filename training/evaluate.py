@@ -36,9 +36,9 @@ from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
 from training.corpus import EMOTIONS, Unit, load_seed, split
 from training.embedding_cache import embed
 from training.evaluate_report import render_markdown, write_benchmarks_section
+from training.report_files import REPORTS, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
-REPORTS = Path(__file__).resolve().parent / "reports"
 MAPPINGS = Path(__file__).resolve().parent / "mappings"
 BENCH_DOC = ROOT / "docs" / "benchmarks.md"
 SECTION_START = "<!-- tagging:start -->"
@@ -302,8 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("overhead:", results["overhead"], file=sys.stderr)
         results["pipeline_share"] = measure_pipeline_share(args.backend, args.datasets)
         print("pipeline share:", results["pipeline_share"], file=sys.stderr)
-    REPORTS.mkdir(exist_ok=True)
-    (REPORTS / "tagging_eval.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    write_report("tagging_eval.json", results)
     markdown = render_markdown(results)
     (REPORTS / "tagging_eval.md").write_text(
         markdown.replace(SECTION_START + "\n", "").replace(SECTION_END + "\n", "")

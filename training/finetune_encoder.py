@@ -43,10 +43,10 @@ from bench.sentiment import POLAR, _f1, three_class
 from bench.sentiment_data import allocine, message_form, xed, xed_polarity
 from nlp.embeddings._base import MINILM_NAME
 from nlp.embeddings.st import resolve_st_path
+from training.report_files import REPORTS
 from training.sentiment_real import DATASETS, load_real
 
 ROOT = Path(__file__).resolve().parents[1]
-REPORTS = ROOT / "training" / "reports"
 WORK = Path(os.environ.get("FRICTIONMAP_FT_DIR", "/tmp/i10-ft"))
 TASKS: dict[str, tuple[str, tuple[str, ...], int]] = {
     # task: (load_real source, labels in class-index order, default max tokens)

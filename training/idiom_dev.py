@@ -15,7 +15,6 @@ runs; this script only measures.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -26,9 +25,10 @@ from nlp.tagging.artifacts import backend_slug
 from nlp.tagging.document_expert import load_document_expert
 from nlp.tagging.idioms import MAX_IDIOM_SHIFT, idiom_sides, shift_idioms
 from nlp.tagging.tagger import load_tagger
-from training.compare_sentiment import ARTIFACTS, CLASSES, DOCS, REPORTS, DevSet
+from training.compare_sentiment import ARTIFACTS, CLASSES, DOCS, DevSet
 from training.corpus import load_seed, split
 from training.embedding_cache import load_embedder
+from training.report_files import write_report
 from training.sentiment_lang import parse_weights
 from training.sentiment_real import is_source, load_real
 
@@ -102,9 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--sources/--dev-only: unknown or none {bad}")
     shifts = parse_weights(parser, "--shifts", args.shifts, 0.0, MAX_IDIOM_SHIFT)
     report = measure(args.backend, sources, dev_only, shifts)
-    REPORTS.mkdir(exist_ok=True)
-    out = REPORTS / f"idiom_dev_{backend_slug(report['model_id'])}{args.report_suffix}.json"
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = write_report(f"idiom_dev_{backend_slug(report['model_id'])}{args.report_suffix}.json", report)
     print(f"report → {out}", file=sys.stderr)
     return 0
 

@@ -22,11 +22,9 @@ read here.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,10 +36,10 @@ from nlp.tagging.tagger import load_tagger
 from training.corpus import load_docfit, load_seed, split
 from training.document_expert import Docs, ExpertSearch, _f1, banking_docs, split_docs
 from training.embedding_cache import load_embedder
+from training.report_files import write_report
 from training.sentiment_lang import parse_weights
 from training.sentiment_real import load_real
 
-REPORTS = Path(__file__).resolve().parent / "reports"
 FACTORS = (1.0, 0.75, 0.5, 0.25, 0.0)
 _MARKERS = (
     # French (accent-folded)
@@ -137,9 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     factors = parse_weights(parser, "--factors", args.factors, 0.0, 1.0)
     report = {space: run(space, factors) for space in (USE_SPEC, MINILM_SPEC)}
-    REPORTS.mkdir(exist_ok=True)
-    path = REPORTS / "mitigation_dev.json"
-    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path = write_report("mitigation_dev.json", report)
     print(f"→ {path}", file=sys.stderr)
     return 0
 

@@ -31,7 +31,6 @@ shipped head is always a candidate; ``--write`` ships only a candidate that beat
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -54,10 +53,10 @@ from training.compare_sentiment import _fit_lr, _fit_text, _ordered, _sentiment_
 from training.corpus import load_seed, split
 from training.embedding_cache import embed, load_embedder
 from training.model_card import record_head
+from training.report_files import write_report
 from training.sentiment_real import load_real
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-REPORTS = Path(__file__).resolve().parent / "reports"
 BACKEND = "sentence-transformers:all-MiniLM-L6-v2"
 CLASSES = ("negative", "neutral", "positive")
 SEED_LANGS = ("all", "en")
@@ -314,9 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="ship the winner if it beats the shipped head")
     args = parser.parse_args(argv)
     summary = run(args.write)
-    REPORTS.mkdir(exist_ok=True)
-    out = REPORTS / f"sentiment_short_en_{backend_slug(BACKEND)}.json"
-    out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = write_report(f"sentiment_short_en_{backend_slug(BACKEND)}.json", summary)
     print(f"best: {summary['best']} (beats shipped: {summary['beats_shipped']}) → {out}", file=sys.stderr)
     return 0
 
