@@ -147,12 +147,16 @@ class DevSet:
                 means = mean_rows(self.docs[3], rows, len(docs))
                 self.expert = (expert, expert.score(means, [u.text for u in docs]))
 
+    def parts(self) -> list[tuple[str, list[str], np.ndarray]]:
+        """(set name, texts, vectors) of every set scored (documents: their units, under ``DOCS``)."""
+        out = [(name, texts, x) for name, (texts, _, x) in self.sentences.items()]
+        if self.docs is not None:
+            out.append((DOCS, self.docs[0], self.docs[3]))
+        return out
+
     def probabilities(self, proba: Any) -> dict[str, np.ndarray]:
         """``proba(texts, vectors) -> (n, 3)`` (CLASSES order) of each set's rows (documents: their units)."""
-        out = {name: proba(texts, x) for name, (texts, _, x) in self.sentences.items()}
-        if self.docs is not None:
-            out[DOCS] = proba(self.docs[0], self.docs[3])
-        return out
+        return {name: proba(texts, x) for name, texts, x in self.parts()}
 
     def scores(self, proba: Any) -> dict[str, float]:
         """``proba(texts, vectors) -> (n, 3)`` in CLASSES order; macro-F1 per development set."""

@@ -25,7 +25,7 @@ from nlp.tagging.artifacts import backend_slug
 from nlp.tagging.document_expert import load_document_expert
 from nlp.tagging.idioms import MAX_IDIOM_SHIFT, idiom_sides, shift_idioms
 from nlp.tagging.tagger import load_tagger
-from training.compare_sentiment import ARTIFACTS, CLASSES, DOCS, DevSet
+from training.compare_sentiment import ARTIFACTS, CLASSES, DevSet
 from training.corpus import load_seed, split
 from training.embedding_cache import load_embedder
 from training.report_files import write_report
@@ -61,14 +61,8 @@ def measure(
         load_document_expert(shipped, embedder.model_id),
     )
     tagger = load_tagger(ARTIFACTS, embedder.model_id)
-    texts = {name: t for name, (t, _, _) in dev.sentences.items()}
-    raw = {
-        name: tagger.sentiment_proba(t, x, dev.langs[name], idiom_shift=0.0)
-        for name, (t, _, x) in dev.sentences.items()
-    }
-    if dev.docs is not None:
-        texts[DOCS] = dev.docs[0]
-        raw[DOCS] = tagger.sentiment_proba(dev.docs[0], dev.docs[3], dev.langs[DOCS], idiom_shift=0.0)
+    texts = {name: t for name, t, _ in dev.parts()}
+    raw = {name: tagger.sentiment_proba(t, x, dev.langs[name], idiom_shift=0.0) for name, t, x in dev.parts()}
     results: dict[str, Any] = {}
     for shift in (0.0, *shifts):
         probs = {name: shift_idioms(texts[name], p, shift) for name, p in raw.items()}
