@@ -95,10 +95,13 @@ def ship_blended_head(
     for lang, h in own.items():
         own_head = TextHead(name, h.classes, h.vocabulary, h.idf, h.coef, h.intercept)
         save_lang_head(directory, own_head, lang, name)
-    for kind in ("text", "words"):
-        for stale in directory.glob(f"{name}-{kind}-*-{ARTIFACT_VERSION}.npz"):
-            if stale.name.removeprefix(f"{name}-{kind}-").removesuffix(f"-{ARTIFACT_VERSION}.npz") not in own:
-                stale.unlink()
+    on_disk = {
+        path.name.removeprefix(f"{name}-{kind}-").removesuffix(f"-{ARTIFACT_VERSION}.npz")
+        for kind in ("text", "words")
+        for path in directory.glob(f"{name}-{kind}-*-{ARTIFACT_VERSION}.npz")
+    }
+    for lang in on_disk - set(own):  # a language this run gives no own head: its files go, either kind
+        save_lang_head(directory, None, lang, name)
     record_head(
         directory,
         name,
