@@ -36,7 +36,6 @@ import numpy as np
 from sklearn.metrics import f1_score
 
 from bench.sentiment import CachedEmbedder
-from nlp.embeddings.registry import resolve_spec
 from nlp.tagging.artifacts import backend_slug
 from nlp.tagging.tagger import load_tagger
 from training.compare_sentiment import _fit_lr, _fit_text
@@ -46,7 +45,7 @@ from training.irritants import MORE_PREFIX, load_irritants, parts
 from training.model_card import ship_blended_head
 from training.sentiment_real import DATASETS, is_dev, read_rows
 from training.stage_lang import FR, blend, lang_blend, lang_fit_weights, lang_mean, per_language
-from training.stage_sources import DocUnits, candidate_units, cfpb_documents, document_units, strict_texts
+from training.stage_sources import DocUnits, cfpb_documents, document_units, strict_texts
 
 HERE = Path(__file__).resolve().parent
 MAPPING = json.loads((HERE / "mappings" / "banking77_stages_full.json").read_text())["mapping"]
@@ -161,18 +160,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="1",
         help="French embedding head: × weight of the French fit rows (1 = the shared head)",
     )
-    parser.add_argument(
-        "--doc-vote",
-        choices=("all", "candidates"),
-        default="all",
-        help="CFPB dev documents' stage: every unit's vote, or the pain-point candidates' (issue 10 R11)",
-    )
-    parser.add_argument(
-        "--cfpb-units",
-        choices=("all", "candidates"),
-        default="all",
-        help="CFPB units fitted on: all, or each narrative's candidate units (all if it has none; R11)",
-    )
     parser.add_argument("--report", type=Path, help="report path (default: training/reports/…)")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
@@ -185,10 +172,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     cf = cfpb_documents(DATASETS.resolve())
     cf_fit, cf_dev = (document_units(*cf[k], unit_embedder) for k in ("fit", "dev"))
     unit_embedder.save()
-    tagged = "auto" if resolve_spec("auto", ["en"]) == args.backend else args.backend  # the CLI's tagger
-    dev_voters = candidate_units(cf["dev"][0], cf_dev, tagged) if args.doc_vote == "candidates" else None
-    if args.cfpb_units == "candidates":
-        cf_fit = cf_fit.subset(cf_fit.vote_weights(candidate_units(cf["fit"][0], cf_fit, tagged)) > 0)
     dev_sets = {
         "seed held-out": held,
         "banking77 dev (full mapping)": dev_bank,
@@ -211,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, units in dev_sets.items():
             out[name] = ([str(u.stage) for u in units], list(pred[start : start + len(units)]))
             start += len(units)
-        doc_pred = np.array(cf_dev.document_predictions(p_cf, classes, dev_voters))
+        doc_pred = np.array(cf_dev.document_predictions(p_cf, classes))
         out[cf_key] = (cf_dev.labels, list(doc_pred))
         out[strict_key] = (list(np.array(cf_dev.labels)[in_strict]), list(doc_pred[in_strict]))
         return out
@@ -344,8 +327,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     summary = {
         "model_id": embedder.model_id,
         "fit_rows": fit_rows,
-        "doc_vote": args.doc_vote,
-        "cfpb_units": args.cfpb_units,
         "dev_rows": {**{k: len(v) for k, v in dev_sets.items()}, cf_key: len(cf_dev.labels)},
         "results": results,
         "means": {k: round(float(np.mean(list(v.values()))), 4) for k, v in results.items()},
@@ -367,9 +348,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.write and better:
         (fit_texts, fit_stages), (dev_texts, dev_stages) = cf["fit"], cf["dev"]
         cf_all = document_units(fit_texts + dev_texts, fit_stages + dev_stages, unit_embedder)
-        if args.cfpb_units == "candidates":
-            cf_all = cf_all.subset(cf_all.vote_weights(candidate_units(fit_texts + dev_texts, cf_all, tagged)) > 0)
-        best["cfpb_units"] = args.cfpb_units
         chosen = variants[fr_best] if fr_best is not None and "fr" in best else {}
         dev = {**chosen.get("scores", results[best["key"]]), **chosen.get("by_lang", by_lang[best["key"]])}
         _ship(embedder, best, dev, train_units, fit_bank, irr_fit + irr_dev, cf_all, best["pw"])
@@ -429,7 +407,6 @@ def _ship(
             "cfpb_weight": best["cw"],
             "class_weight": best["class_weight"],
             "cfpb_balance": best["balance"],
-            "cfpb_units": best["cfpb_units"],
             "french_blend": fr,
             "trained_by": "python -m training.compare_stage --write",
         },

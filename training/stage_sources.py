@@ -55,27 +55,11 @@ class DocUnits:
     def unit_labels(self) -> list[str]:
         return [self.labels[int(d)] for d in self.doc]
 
-    def document_predictions(
-        self, p: np.ndarray, classes: Sequence[str], voters: np.ndarray | None = None
-    ) -> list[str]:
-        """Each document's stage: the argmax of its units' mean probabilities (the pipeline's soft vote);
-        with ``voters`` (a boolean per unit), of its voting units' only (``vote_weights``)."""
-        w = np.ones(len(self.doc)) if voters is None else self.vote_weights(voters)
+    def document_predictions(self, p: np.ndarray, classes: Sequence[str]) -> list[str]:
+        """Each document's stage: the argmax of its units' mean probabilities (the pipeline's soft vote)."""
         sums = np.zeros((len(self.labels), p.shape[1]))
-        np.add.at(sums, self.doc, p * w[:, None])
+        np.add.at(sums, self.doc, p)
         return [str(classes[int(k)]) for k in sums.argmax(axis=1)]
-
-    def vote_weights(self, voters: np.ndarray) -> np.ndarray:
-        """1 for a voting unit and for every unit of a document without one (it keeps its whole vote), else
-        0 (issue 10 R11: a complaint's stage read from the units that state the problem)."""
-        has = np.zeros(len(self.labels), dtype=bool)
-        has[self.doc[voters]] = True
-        return (voters | ~has[self.doc]).astype(float)
-
-    def subset(self, keep: np.ndarray) -> DocUnits:
-        """The same documents with only the units ``keep`` marks."""
-        idx = np.flatnonzero(keep)
-        return DocUnits([self.texts[i] for i in idx], self.x[idx], self.doc[idx], self.labels)
 
 
 def document_units(texts: Sequence[str], labels: Sequence[str], embedder: Embedder) -> DocUnits:
@@ -110,18 +94,3 @@ def cfpb_documents(root: Path) -> dict[str, tuple[list[str], list[str]]]:
             texts.append(d.text)
             stages.append(full[d.label])
     return out
-
-
-def candidate_units(texts: Sequence[str], docs: DocUnits, backend: str) -> np.ndarray:
-    """Per unit of ``docs`` (the units of the English documents ``texts``), whether the default tagger of
-    ``backend`` makes it a pain-point candidate, as ``frictionmap analyze`` does (issue 10 R11). ``auto`` for
-    MiniLM (the CLI's English default: the split sentiment space), the spec itself otherwise."""
-    from bench.sentiment import Runner
-    from bench.sentiment_data import Labelled
-
-    runner = Runner(backend, None)
-    units, _ = runner.extract([Labelled(t, "en", "") for t in texts])
-    runner.save()
-    if list(units.texts) != docs.texts:
-        raise ValueError("the tagged extraction split the documents differently from the untagged one")
-    return np.asarray(units.polarity) == -1
