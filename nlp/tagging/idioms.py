@@ -22,8 +22,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from nlp.tagging.effort_cues import _fold
+from nlp.tagging.emoji_cues import emoji_sides
 
 IDIOM_SHIFT = 0.5  # log-odds (0: every unit as the heads read it); chosen on dev, docs/benchmarks.md R8
+EMOJI_SHIFT = 0.0  # log-odds of a unit's emoji side against the two other classes; R12 chooses it on dev
 MAX_IDIOM_SHIFT = 5.0
 
 # "pas mal" as a verdict: at a clause's start or after a verdict word, never before "de" (a quantity).
@@ -66,18 +68,29 @@ def idiom_sides(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
-def shift_idioms(texts: Sequence[str], p: np.ndarray, shift: float = IDIOM_SHIFT) -> np.ndarray:
+def shift_idioms(
+    texts: Sequence[str], p: np.ndarray, shift: float = IDIOM_SHIFT, emoji_shift: float = EMOJI_SHIFT
+) -> np.ndarray:
     """``p`` (n, 3: negative, neutral, positive) with each idiom unit moved ``shift`` log-odds toward its
-    side: p(side) × e^(shift/2), p(other) × e^(−shift/2), renormalised. ``shift`` 0: ``p`` itself."""
-    if shift <= 0 or not len(texts):
-        return p
-    sides = idiom_sides(texts)
-    rows = np.flatnonzero(sides)
-    if not rows.size:
+    side: p(side) × e^(shift/2), p(other) × e^(−shift/2), renormalised; then each unit whose emoji take one
+    side (``nlp.tagging.emoji_cues``) has p(side) × e^emoji_shift against both other classes, renormalised:
+    an emoji on a factual sentence ("Livraison reçue 😡") is its verdict, so it may move neutral too. Both 0:
+    ``p`` itself."""
+    if (shift <= 0 and emoji_shift <= 0) or not len(texts):
         return p
     out = np.array(p, dtype=np.float64, copy=True)
-    factor = np.exp(0.5 * shift * sides[rows].astype(np.float64))
-    out[rows, 2] *= factor
-    out[rows, 0] /= factor
-    out[rows] /= out[rows].sum(axis=1, keepdims=True)
+    sides = idiom_sides(texts) if shift > 0 else np.zeros(len(texts), dtype=np.int8)
+    rows = np.flatnonzero(sides)
+    if rows.size:
+        factor = np.exp(0.5 * shift * sides[rows].astype(np.float64))
+        out[rows, 2] *= factor
+        out[rows, 0] /= factor
+        out[rows] /= out[rows].sum(axis=1, keepdims=True)
+    marks = emoji_sides(texts) if emoji_shift > 0 else np.zeros(len(texts), dtype=np.int8)
+    rows = np.flatnonzero(marks)
+    if rows.size:
+        out[rows, marks[rows] + 1] *= np.exp(emoji_shift)  # column 0 negative, 2 positive
+        out[rows] /= out[rows].sum(axis=1, keepdims=True)
+    if not np.any(sides) and not np.any(marks):
+        return p
     return out.astype(p.dtype, copy=False)

@@ -37,7 +37,7 @@ from nlp.tagging.document_expert import DocumentExpert, load_document_expert
 from nlp.tagging.effort_cues import _fold
 from nlp.tagging.features import build_features
 from nlp.tagging.fusion import SENTIMENT_CLASSES
-from nlp.tagging.idioms import IDIOM_SHIFT, shift_idioms
+from nlp.tagging.idioms import EMOJI_SHIFT, IDIOM_SHIFT, shift_idioms
 from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes, load_prototypes
 from nlp.tagging.taxonomy import Taxonomy, load_default_taxonomy
 from nlp.tagging.text_heads import SurfaceHead, load_text_heads
@@ -265,10 +265,11 @@ class EmbeddingTagger:
         embeddings: np.ndarray,
         languages: Sequence[str] | None = None,
         idiom_shift: float = IDIOM_SHIFT,
+        emoji_shift: float = EMOJI_SHIFT,
     ) -> np.ndarray:
         """(n, 3) in SENTIMENT_CLASSES order; ``languages`` (the units' own) selects a per-language blend and
         a language's own char head where the head has them (without: the shared blend, bit-identical);
-        units holding a set verdict phrase are shifted toward its side (``nlp.tagging.idioms``; 0: not)."""
+        units holding set verdict phrases or emoji of one side are shifted to it (``nlp.tagging.idioms``)."""
         head = self._heads["sentiment"]
         p = self._proba("sentiment", embeddings, texts, languages)
         # A head retrained on a customer's labels may lack a class (no neutral examples): probability 0.
@@ -276,7 +277,7 @@ class EmbeddingTagger:
         for k, c in enumerate(SENTIMENT_CLASSES):
             if c in head.classes:
                 out[:, k] = p[:, head.classes.index(c)]
-        return shift_idioms(texts, out, idiom_shift)
+        return shift_idioms(texts, out, idiom_shift, emoji_shift)
 
     def emotion_proba(
         self, texts: Sequence[str], embeddings: np.ndarray
