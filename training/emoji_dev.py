@@ -88,13 +88,40 @@ def emoji_units_in_dev() -> dict[str, int]:
     }
 
 
+def dev_sets_at(shifts: Sequence[float]) -> dict[str, dict[str, float]]:
+    """The R3 development sets (USE, the French space; Allociné dev reviews through the shipped document
+    expert) scored at each emoji shift, as ``training.idiom_dev`` scores the phrase shift."""
+    from nlp.tagging.artifacts import backend_slug
+    from nlp.tagging.document_expert import load_document_expert
+    from training.compare_sentiment import ARTIFACTS, DevSet
+    from training.corpus import load_seed, split
+    from training.embedding_cache import load_embedder
+
+    embedder = load_embedder(USE_SPEC)
+    _, held = split(load_seed())
+    real = load_real(sources=DEV_SOURCES, max_fit=1)
+    expert = load_document_expert(ARTIFACTS / backend_slug(embedder.model_id), embedder.model_id)
+    dev = DevSet(embedder, [u for u in held if u.sentiment], real, True, expert)
+    tagger = load_tagger(ARTIFACTS, embedder.model_id)
+    out = {}
+    for shift in (0.0, *shifts):
+        probs = {n: tagger.sentiment_proba(t, x, dev.langs[n], emoji_shift=shift) for n, t, x in dev.parts()}
+        out[f"shift={shift:g}"] = dev.scored(probs)
+        print(f"  dev sets shift={shift:g}: {out[f'shift={shift:g}']}", file=sys.stderr, flush=True)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.emoji_dev")
     parser.add_argument("--part", choices=("dev", "test"), default="dev")
     parser.add_argument("--shifts", default=",".join(f"{s:g}" for s in SHIFTS), help="log-odds shifts")
     args = parser.parse_args(argv)
     shifts = parse_weights(parser, "--shifts", args.shifts, 0.0, MAX_IDIOM_SHIFT)
+    if not shifts:
+        parser.error("--shifts: give at least one shift")
     report: dict[str, Any] = {"part": args.part, "emoji_rows_in_dev_sets": emoji_units_in_dev()}
+    if args.part == "dev" and any(report["emoji_rows_in_dev_sets"].values()):
+        report["dev_sets"] = dev_sets_at(shifts)
     for lang, backend in TAGGERS:
         texts, y = load_part(lang, args.part)
         report[f"{lang} {backend}"] = score(lang, backend, texts, y, shifts)

@@ -9,6 +9,9 @@ neutral keeps its odds against the two polar classes' geometric mean), which mov
 a confident one where the rest of it says. The list never decides alone; a unit with phrases of both sides is
 not shifted.
 
+The same function then applies the emoji shift (``nlp.tagging.emoji_cues``, issue 10 R12): emoji are
+verdicts too, but they may also move a neutral unit, so their shift is against both other classes.
+
 Patterns read the accent-folded, lower-cased text (``effort_cues._fold``). Written for this project from
 general usage (no evaluation text); ``pas mal`` only as a verdict ("pas mal du tout", "c'est pas mal", at the
 start of a clause), never as the quantity "pas mal de monde" or "il chauffe pas mal".
@@ -25,7 +28,7 @@ from nlp.tagging.effort_cues import _fold
 from nlp.tagging.emoji_cues import emoji_sides
 
 IDIOM_SHIFT = 0.5  # log-odds (0: every unit as the heads read it); chosen on dev, docs/benchmarks.md R8
-EMOJI_SHIFT = 0.0  # log-odds of a unit's emoji side against the two other classes; R12 chooses it on dev
+EMOJI_SHIFT = 3.0  # log-odds of a unit's emoji side against both other classes; chosen on dev, R12
 MAX_IDIOM_SHIFT = 5.0
 
 # "pas mal" as a verdict: at a clause's start or after a verdict word, never before "de" (a quantity).

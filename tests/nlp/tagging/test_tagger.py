@@ -396,3 +396,15 @@ def test_shared_ngram_counts_give_each_text_head_its_own_probabilities_bit_for_b
             if c >= 0:
                 dense_own[:, c] += own.counts[:, j].toarray().ravel()
         assert np.array_equal((shared.counts @ mapping).toarray(), dense_own)
+
+
+@pytest.mark.slow
+def test_shipped_heads_read_emoji_through_the_shift(use_embedder) -> None:
+    """Issue 10 R12: the heads give "😡" and "😍" on the same sentence the same probabilities; the shipped
+    emoji shift puts each on its emoji's side."""
+    tagger = load_tagger(None, use_embedder.model_id)
+    texts = ["Livraison reçue ce matin 😡😡", "Livraison reçue ce matin 😍"]
+    x, langs = use_embedder.encode(texts), ["fr", "fr"]
+    raw = tagger.sentiment_proba(texts, x, langs, emoji_shift=0.0)
+    assert [t.sentiment for t in tagger.tag(texts, x, langs)] == ["negative", "positive"]
+    assert list(raw.argmax(axis=1)) == [1, 1]  # neutral, both, without the shift
