@@ -57,6 +57,7 @@ _NEGATIVE = re.compile(
     r"|\bleaves? (?:a lot |much |something |a great deal )?to be desired\b|\bnot (?:so |that |very )?great\b"
     r"|\bnot impressed\b|\bnot worth\b|\bnothing special\b|\bnot up to (?:scratch|par|standard)\b"
     r"|\bwaste of (?:money|time)\b|\bthe last straw\b|\bf(?:e|a)ll(?:s)? short\b|\bmeh\b"
+    r"|\bmerci pour rien\b|\bmerci du cadeau\b|\bc'est du propre\b|\bthanks? for nothing\b"  # ironic thanks
 )
 
 

@@ -34,6 +34,10 @@ from nlp.tagging.idioms import idiom_sides, shift_idioms
         ("Le service n'est pas au top.", -1),  # "au top" negated is the other side
         ("Pas à la hauteur du prix", -1),
         ("Not worth the money", -1),
+        ("Merci pour rien.", -1),  # ironic thanks
+        ("Thanks for nothing!", -1),
+        ("Merci du cadeau...", -1),
+        ("Merci pour votre aide.", 0),
         ("Pas mal, sans plus.", 0),  # both sides: no shift
         ("Très bon produit.", 0),
         ("", 0),
