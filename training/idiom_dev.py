@@ -5,11 +5,11 @@
         --sources xed-en,messages-en --dev-only reviews-en
 
 Each run reads the shipped artifacts of its backend (``load_tagger``), takes every dev set's unit sentiment
-probabilities without the shift, and scores each candidate shift over them (``shift_idioms``, the function
-``sentiment_proba`` applies) with ``compare_sentiment``'s dev scoring (Allociné dev documents through the
-shipped document expert, as the pipeline reads a French review). It also reports, per set, the units holding
-an idiom and the sign accuracy of the polar ones among them. The rule (docs/benchmarks.md, R8) combines the
-runs; this script only measures.
+probabilities without the shift, and scores each candidate shift over them (``shift_verdict_cues``, the
+function ``sentiment_proba`` applies) with ``compare_sentiment``'s dev scoring (Allociné dev documents
+through the shipped document expert, as the pipeline reads a French review). It also reports, per set, the
+units holding an idiom and the sign accuracy of the polar ones among them. The rule (docs/benchmarks.md, R8)
+combines the runs; this script only measures.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import numpy as np
 
 from nlp.tagging.artifacts import backend_slug
 from nlp.tagging.document_expert import load_document_expert
-from nlp.tagging.idioms import MAX_IDIOM_SHIFT, idiom_sides, shift_idioms
+from nlp.tagging.idioms import MAX_IDIOM_SHIFT, idiom_sides, shift_verdict_cues
 from nlp.tagging.tagger import load_tagger
 from training.compare_sentiment import ARTIFACTS, CLASSES, DevSet
 from training.corpus import load_seed, split
@@ -65,7 +65,7 @@ def measure(
     raw = {name: tagger.sentiment_proba(t, x, dev.langs[name], idiom_shift=0.0) for name, t, x in dev.parts()}
     results: dict[str, Any] = {}
     for shift in (0.0, *shifts):
-        probs = {name: shift_idioms(texts[name], p, shift) for name, p in raw.items()}
+        probs = {name: shift_verdict_cues(texts[name], p, shift) for name, p in raw.items()}
         results[f"shift={shift:g}"] = {
             "dev": dev.scored(probs, by_lang=True),
             "matched": {name: matched(t, y, probs[name]) for name, (t, y, _) in dev.sentences.items()},

@@ -72,29 +72,26 @@ def idiom_sides(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
-def shift_idioms(
+def shift_verdict_cues(
     texts: Sequence[str], p: np.ndarray, shift: float = IDIOM_SHIFT, emoji_shift: float = EMOJI_SHIFT
 ) -> np.ndarray:
     """``p`` (n, 3: negative, neutral, positive) with each idiom unit moved ``shift`` log-odds toward its
     side: p(side) × e^(shift/2), p(other) × e^(−shift/2), renormalised; then each unit whose emoji take one
     side (``nlp.tagging.emoji_cues``) has p(side) × e^emoji_shift against both other classes, renormalised:
-    an emoji on a factual sentence ("Livraison reçue 😡") is its verdict, so it may move neutral too. Both 0:
-    ``p`` itself."""
-    if (shift <= 0 and emoji_shift <= 0) or not len(texts):
+    an emoji on a factual sentence ("Livraison reçue 😡") is its verdict, so it may move neutral too. No cue
+    (or both shifts 0): ``p`` itself."""
+    n = len(texts)
+    sides = idiom_sides(texts) if shift > 0 and n else np.zeros(n, dtype=np.int8)
+    marks = emoji_sides(texts) if emoji_shift > 0 and n else np.zeros(n, dtype=np.int8)
+    if not sides.any() and not marks.any():
         return p
     out = np.array(p, dtype=np.float64, copy=True)
-    sides = idiom_sides(texts) if shift > 0 else np.zeros(len(texts), dtype=np.int8)
     rows = np.flatnonzero(sides)
-    if rows.size:
-        factor = np.exp(0.5 * shift * sides[rows].astype(np.float64))
-        out[rows, 2] *= factor
-        out[rows, 0] /= factor
-        out[rows] /= out[rows].sum(axis=1, keepdims=True)
-    marks = emoji_sides(texts) if emoji_shift > 0 else np.zeros(len(texts), dtype=np.int8)
+    factor = np.exp(0.5 * shift * sides[rows].astype(np.float64))
+    out[rows, 2] *= factor
+    out[rows, 0] /= factor
     rows = np.flatnonzero(marks)
-    if rows.size:
-        out[rows, marks[rows] + 1] *= np.exp(emoji_shift)  # column 0 negative, 2 positive
-        out[rows] /= out[rows].sum(axis=1, keepdims=True)
-    if not np.any(sides) and not np.any(marks):
-        return p
+    out[rows, marks[rows] + 1] *= np.exp(emoji_shift)  # column 0 negative, 2 positive
+    moved = np.flatnonzero(sides | marks)  # only these are renormalised: the others stay bit-identical
+    out[moved] /= out[moved].sum(axis=1, keepdims=True)
     return out.astype(p.dtype, copy=False)

@@ -37,7 +37,7 @@ from nlp.tagging.document_expert import DocumentExpert, load_document_expert
 from nlp.tagging.effort_cues import _fold
 from nlp.tagging.features import build_features
 from nlp.tagging.fusion import SENTIMENT_CLASSES
-from nlp.tagging.idioms import EMOJI_SHIFT, IDIOM_SHIFT, shift_idioms
+from nlp.tagging.idioms import EMOJI_SHIFT, IDIOM_SHIFT, shift_verdict_cues
 from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes, load_prototypes
 from nlp.tagging.taxonomy import Taxonomy, load_default_taxonomy
 from nlp.tagging.text_heads import SurfaceHead, load_text_heads
@@ -277,7 +277,7 @@ class EmbeddingTagger:
         for k, c in enumerate(SENTIMENT_CLASSES):
             if c in head.classes:
                 out[:, k] = p[:, head.classes.index(c)]
-        return shift_idioms(texts, out, idiom_shift, emoji_shift)
+        return shift_verdict_cues(texts, out, idiom_shift, emoji_shift)
 
     def emotion_proba(
         self, texts: Sequence[str], embeddings: np.ndarray

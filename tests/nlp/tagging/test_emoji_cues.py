@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nlp.tagging.emoji_cues import emoji_side, emoji_sides
-from nlp.tagging.idioms import EMOJI_SHIFT, shift_idioms
+from nlp.tagging.idioms import EMOJI_SHIFT, shift_verdict_cues
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_emoji_sides_is_emoji_side_of_each_text() -> None:
 def test_emoji_shift_moves_the_side_against_both_other_classes() -> None:
     texts = ["Livraison reçue 😡", "Colis arrivé 👍", "Rien à signaler.", "Annulée 😡 mais remboursée 👍"]
     p = np.array([[0.15, 0.65, 0.2], [0.5, 0.4, 0.1], [0.2, 0.6, 0.2], [0.3, 0.4, 0.3]])
-    out = shift_idioms(texts, p, 0.0, 3.0)
+    out = shift_verdict_cues(texts, p, 0.0, 3.0)
     np.testing.assert_allclose(out.sum(axis=1), 1.0)
     np.testing.assert_array_equal(out[2:], p[2:])  # no emoji, or both sides: untouched
     for row, col in ((0, 0), (1, 2)):
@@ -64,8 +64,8 @@ def test_emoji_shift_moves_the_side_against_both_other_classes() -> None:
 def test_phrase_and_emoji_shifts_compose_and_zero_is_identity() -> None:
     texts = ["Pas terrible 👍"]  # a negative phrase, a positive emoji: both shifts apply, in turn
     p = np.array([[0.3, 0.4, 0.3]])
-    phrase = shift_idioms(texts, p, 1.0, 0.0)
-    both = shift_idioms(texts, p, 1.0, 2.0)
-    np.testing.assert_allclose(both, shift_idioms(texts, phrase, 0.0, 2.0))
-    assert shift_idioms(texts, p, 0.0, 0.0) is p
+    phrase = shift_verdict_cues(texts, p, 1.0, 0.0)
+    both = shift_verdict_cues(texts, p, 1.0, 2.0)
+    np.testing.assert_allclose(both, shift_verdict_cues(texts, phrase, 0.0, 2.0))
+    assert shift_verdict_cues(texts, p, 0.0, 0.0) is p
     assert EMOJI_SHIFT > 0  # the shipped default reads emoji (R12)

@@ -13,7 +13,7 @@ import pytest
 
 from nlp.tagging.artifacts import ARTIFACT_VERSION, LinearHead, TextHead, backend_slug
 from nlp.tagging.doc_words import WordCharHead, fit_word_char_head
-from nlp.tagging.idioms import IDIOM_SHIFT, shift_idioms
+from nlp.tagging.idioms import IDIOM_SHIFT, shift_verdict_cues
 from nlp.tagging.split_space import SplitSpaceTagger
 from nlp.tagging.tagger import load_tagger, sentiment_reader
 from tests.conftest import HashingEmbedder
@@ -164,9 +164,11 @@ def test_the_idiom_shift_reaches_both_spaces_and_tag(shared_models: Path) -> Non
     x = embedder.encode(texts)
     raw = tagger.sentiment_proba(texts, x, idiom_shift=0.0)
     np.testing.assert_array_equal(
-        tagger.sentiment_proba(texts, x, idiom_shift=2.0), shift_idioms(texts, raw, 2.0)
+        tagger.sentiment_proba(texts, x, idiom_shift=2.0), shift_verdict_cues(texts, raw, 2.0)
     )
-    np.testing.assert_array_equal(tagger.sentiment_proba(texts, x), shift_idioms(texts, raw, IDIOM_SHIFT))
+    np.testing.assert_array_equal(
+        tagger.sentiment_proba(texts, x), shift_verdict_cues(texts, raw, IDIOM_SHIFT)
+    )
     moved = tagger.sentiment_proba(texts, x, idiom_shift=2.0)
     assert np.array_equal(moved[:4], raw[:4]) and not np.allclose(moved[4:], raw[4:])
     split = SplitSpaceTagger(tagger, tagger, embedder, sentiment_weight=0.25)
