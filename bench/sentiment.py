@@ -2,7 +2,9 @@
 
 Every document goes through the pipeline's own extraction (language → clause splitting → embedding →
 tagging → pain-point candidate rule, ``nlp.pipeline.extract_units``) with the ``auto`` embedding backend
-resolved per set as the CLI resolves it, text only (no rating: fusion would hide the text model's quality).
+resolved per set as the CLI resolves it, text only (no rating: fusion would hide the text model's quality),
+each item's language detected as in a file without a language column (``--given-languages``: the set's own,
+as a file with one; the figures before 2026-12-07 R13 were read that way).
 Document-level figures use the pipeline's document verdict
 (``nlp.tagging.document_expert.document_sentiments``: the document rule, with the document expert when one is
 shipped for the space; stage and emotion from ``theme_tags``), so the table reads what ``frictionmap analyze``
@@ -29,7 +31,6 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,19 +53,18 @@ from bench.sentiment_data import (
     xed_polarity,
 )
 from bench.sentiment_parallel import bench_parallel
+from bench.sentiment_runner import DocOut, Runner
 from bench.sentiment_written import bench_written
-from nlp.embeddings import get_embedder, resolve_spec
-from nlp.pipeline import ExtractedUnits, Record, extract_units, theme_tags
-from nlp.pipeline.analyze import document_emotion
-from nlp.tagging.document_expert import document_sentiments
-from nlp.tagging.split_space import (
-    DEFAULT_SENTIMENT_SPACE,
-    SplitSpaceTagger,
-    load_split_tagger,
-    sentiment_space_for,
-)
-from nlp.tagging.tagger import EmbeddingTagger, load_tagger
+from nlp.tagging.split_space import DEFAULT_SENTIMENT_SPACE
 from training.corpus import load_seed, split
+
+__all__ = [
+    "CachedEmbedder",
+    "DocOut",
+    "Runner",
+    "Table",
+    "main",
+]  # CachedEmbedder, DocOut, Runner: re-exported
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DOC = ROOT / "docs" / "benchmarks.md"
@@ -77,92 +77,6 @@ SETS = ("allocine", "xed", "xed-fr", "xed-en", "xed-en-messages", "xed-parallel"
 
 def log(msg: str) -> None:
     print(f"[bench.sentiment {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-@dataclass(frozen=True)
-class DocOut:
-    """What the pipeline says about one document."""
-
-    sentiment: str  # negative / neutral / positive (document rule)
-    stage: str
-    emotion: str | None
-    candidate: bool  # at least one unit enters the pain-point clustering
-    tagged_negative: bool  # at least one unit tagged negative (the candidate rule before issue 10)
-    n_units: int
-    n_candidates: int
-
-
-class Runner:
-    """One embedder and tagger per resolved backend, shared by every set.
-
-    The tagger is the CLI's: under the ``auto`` backend, sentiment is read in the space ``sentiment_space``
-    names (``split_space.sentiment_space_for``: ``auto``, the default, which mixes in USE for the units
-    MiniLM is unsure of when ``auto`` picks MiniLM, or ``same``); a forced backend reads every aspect in its
-    own space unless told."""
-
-    def __init__(
-        self, backend: str, models_dir: Path | None, sentiment_space: str = DEFAULT_SENTIMENT_SPACE
-    ) -> None:
-        self.backend = backend
-        self.models_dir = models_dir
-        self.sentiment_space = sentiment_space_for(backend, sentiment_space)
-        self.embedders: dict[str, CachedEmbedder] = {}
-        self.taggers: dict[str, EmbeddingTagger | SplitSpaceTagger] = {}
-
-    def spec_for(self, langs: Sequence[str]) -> str:
-        return resolve_spec(self.backend, list(langs))
-
-    def embedder(self, spec: str) -> CachedEmbedder:
-        """The (cached) embedder of ``spec``, shared by the pipeline space and a second sentiment space."""
-        if spec not in self.embedders:
-            self.embedders[spec] = CachedEmbedder(get_embedder(spec))
-        return self.embedders[spec]
-
-    def load_tagger(self, spec: str) -> EmbeddingTagger | SplitSpaceTagger:
-        emb = self.embedder(spec)
-        primary = load_tagger(self.models_dir, emb.model_id, encode=emb.inner.encode)
-        return load_split_tagger(primary, self.sentiment_space, self.models_dir, get=self.embedder)
-
-    def extract(self, docs: Sequence[Labelled]) -> tuple[ExtractedUnits, list[list[int]]]:
-        """The pipeline's units of ``docs`` (tagged) and, per document, the indices of its units."""
-        spec = self.spec_for([d.lang for d in docs])
-        if spec not in self.taggers:
-            self.taggers[spec] = self.load_tagger(spec)
-        embedder, tagger = self.embedder(spec), self.taggers[spec]
-        records = [Record(text=d.text, language=d.lang) for d in docs]
-        units = extract_units(records, embedder, tagger, languages=[d.lang for d in docs])
-        assert units.tags is not None
-        members: list[list[int]] = [[] for _ in docs]
-        for i, row in enumerate(units.rows):
-            members[int(row)].append(i)
-        return units, members
-
-    def documents(self, docs: Sequence[Labelled]) -> tuple[str, list[DocOut]]:
-        units, members = self.extract(docs)
-        assert units.tags is not None
-        expert = self.taggers[self.spec_for([d.lang for d in docs])].document_expert
-        verdicts = document_sentiments(
-            [[units.tags[i] for i in idx] for idx in members],
-            [units.embeddings[idx] for idx in members],
-            [d.text for d in docs],
-            expert,
-        )
-        out = []
-        for idx, sentiment in zip(members, verdicts, strict=True):
-            if not idx:
-                out.append(DocOut("neutral", "unknown", None, False, False, 0, 0))
-                continue
-            tags = [units.tags[i] for i in idx]
-            agg = theme_tags(tags)
-            n_cand = int(sum(units.polarity[i] == -1 for i in idx))
-            neg = any(x.sentiment == "negative" for x in tags)
-            emotion = document_emotion(tags, sentiment)  # the pipeline's own document emotion
-            out.append(DocOut(sentiment, agg.stage, emotion, n_cand > 0, neg, len(idx), n_cand))
-        return units.model_id, out
-
-    def save(self) -> None:
-        for e in self.embedders.values():
-            e.save()
 
 
 def _f1(truth: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> float:
@@ -395,12 +309,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         + ", ".join(SETS)
         + " (xed-fr / xed-en: one language; xed-parallel: the FR/EN test pairs)",
     )
+    parser.add_argument(
+        "--given-languages",
+        action="store_true",
+        help="give each set's language as a language column would (default: detected, as without one)",
+    )
     parser.add_argument("--json", type=Path, help="write the rows as JSON here")
     parser.add_argument("--write-docs", action="store_true", help="replace the section in docs/benchmarks.md")
     args = parser.parse_args(argv)
     root = args.datasets.resolve()
     t0 = time.perf_counter()
-    runner = Runner(args.backend, args.models_dir, args.sentiment_space)
+    runner = Runner(args.backend, args.models_dir, args.sentiment_space, detect=not args.given_languages)
     wanted = set(args.sets.split(","))
     unknown = sorted(wanted - set(SETS))
     if unknown:
@@ -416,7 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 bench_xed(runner, table, root, lang, args.limit)
         if "xed-parallel" in wanted:
             log("xed parallel test pairs")
-            same = Runner("use-multilingual", args.models_dir)
+            same = Runner("use-multilingual", args.models_dir, detect=runner.detect)
             same.embedders, same.taggers = runner.embedders, runner.taggers  # one cache file per encoder
             bench_parallel(runner, same, table, root)
         if "xed-en-messages" in wanted:

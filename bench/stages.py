@@ -102,13 +102,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--limit", type=int, help="documents per real set (fixed sample); default: all")
     parser.add_argument("--sets", default="banking77,cfpb,seed,irritants", help="comma-separated subset")
+    parser.add_argument(
+        "--given-languages",
+        action="store_true",
+        help="give each set's language as a language column would (default: detected, as without one)",
+    )
     parser.add_argument("--json", type=Path, help="write the rows as JSON here")
     args = parser.parse_args(argv)
     wanted = args.sets.split(",")
     t0 = time.perf_counter()
-    runs = {"after": Runner(args.backend, args.models_dir, args.sentiment_space)}
+    detect = not args.given_languages
+    runs = {"after": Runner(args.backend, args.models_dir, args.sentiment_space, detect)}
     if args.baseline_models_dir:
-        runs = {"before": Runner(args.backend, args.baseline_models_dir, args.sentiment_space), **runs}
+        runs = {
+            "before": Runner(args.backend, args.baseline_models_dir, args.sentiment_space, detect),
+            **runs,
+        }
     rows: list[dict[str, object]] = []
     shared: dict[str, CachedEmbedder] = {}
     for heads, runner in runs.items():
