@@ -25,7 +25,7 @@ from nlp.pipeline.records import (
 )
 from nlp.tagging.help_request import asks_for_help
 from nlp.tagging.types import Tagger, UnitTags
-from nlp.text.language import corpus_languages
+from nlp.text.language import detect_language
 from nlp.text.segmentation import split_units_batch
 
 Progress = Callable[[str, int, int], None]  # (stage name, done, total)
@@ -82,11 +82,8 @@ class ExtractedUnits:
 
 
 def item_languages(records: Sequence[Record]) -> list[str]:
-    """A known language hint wins; the others are detected together, as one corpus
-    (``nlp.text.language.corpus_languages``; a hint outside fr/en/other is ignored)."""
-    unknown = [i for i, r in enumerate(records) if r.language not in KNOWN_LANGUAGES]
-    detected = dict(zip(unknown, corpus_languages([records[i].text for i in unknown]), strict=True))
-    return [detected.get(i) or str(r.language) for i, r in enumerate(records)]
+    """A known language hint wins; otherwise detect (a hint outside fr/en/other is ignored)."""
+    return [r.language if r.language in KNOWN_LANGUAGES else detect_language(r.text) for r in records]
 
 
 PAIN_CANDIDATE_MAX_SCORE: dict[str, float] = {"fr": 0.1, "en": 0.2}

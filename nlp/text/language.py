@@ -18,8 +18,6 @@ The module imports nothing else from the project on purpose: it is shared with t
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
@@ -36,10 +34,6 @@ _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 # short Spanish/German/Italian/Portuguese texts still "other" (8/8).
 _RUNNER_UP = 0.5
 _SHORT_WORDS = 3
-# A corpus's unsure items (lingua's top confidence below this) take its majority language (corpus_languages):
-# 0 turns it off; issue 10 R13 chooses it on development data (docs/benchmarks.md).
-UNSURE_BELOW = 0.0
-MAJORITY_SHARE = 0.8
 # Language is a property of the first paragraphs; reading more only costs time on 20 kB tickets.
 MAX_CHARS = 2000
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -90,17 +84,12 @@ def detect_language_lingua(text: str) -> LanguageCode:
 
 
 def _lingua(sample: str) -> LanguageCode:
-    return _lingua_scored(sample)[0]
-
-
-def _lingua_scored(sample: str) -> tuple[LanguageCode, float]:
-    """lingua's answer and its top confidence (how sure it is of any language)."""
     values = _detector().compute_language_confidence_values(sample)
     if not values:
-        return "other", 0.0
+        return "other"
     top = values[0]
     if top.language in _CODES:
-        return _CODES[top.language], top.value
+        return _CODES[top.language]
     # A very short text ("Merci", "Broken", "Trop cher") gives n-grams little to go on, and this product's
     # customers write French or English: when one of the two is a close runner-up, prefer it to "other".
     # Accented French letters settle short texts the same way ("Livraison rapide, très bien").
@@ -108,45 +97,11 @@ def _lingua_scored(sample: str) -> tuple[LanguageCode, float]:
     if short:
         for value in values:
             if value.language in _CODES and value.value >= _RUNNER_UP * top.value:
-                return _CODES[value.language], top.value
-    return "other", top.value
+                return _CODES[value.language]
+    return "other"
 
 
 def detect_languages(texts: list[str]) -> list[LanguageCode]:
     """Batch form; lingua's own multi-threaded batch API is not used because its thread pool fights the
     embedding threads on small machines, and single calls are already ~50 µs on short texts."""
     return [detect_language(t) for t in texts]
-
-
-def detect_language_scored(text: str) -> tuple[LanguageCode, float]:
-    """``detect_language`` and how sure it is: 1.0 when the function-word cues (or the lack of letters)
-    decided, else lingua's top confidence."""
-    sample = text[:MAX_CHARS]
-    if _too_few_letters(sample):
-        return "other", 1.0
-    cue = cue_language(sample)
-    return (cue, 1.0) if cue else _lingua_scored(sample)
-
-
-def corpus_languages(
-    texts: Sequence[str], unsure_below: float = UNSURE_BELOW, majority_share: float = MAJORITY_SHARE
-) -> list[LanguageCode]:
-    """The languages of one corpus's items (a file): an item lingua is unsure of (top confidence below
-    ``unsure_below``) takes the corpus's language when French or English holds ``majority_share`` of the
-    sure items; every other item keeps its own (issue 10 R13).
-
-    Why: names and one- to three-word lines ("Bonne chance, Barley.", "Sortez.", "Super appli") give n-grams
-    little to go on, and in a file of French reviews they are French. Only the CLI reads a whole file up
-    front; the service detects each item alone at ingest (as its ``auto`` backend is always USE)."""
-    scored = [detect_language_scored(t) for t in texts]
-    own = [code for code, _ in scored]
-    if unsure_below <= 0:
-        return own
-    sure = [code for code, conf in scored if conf >= unsure_below]
-    counts = Counter(code for code in sure if code != "other")
-    if not counts:
-        return own
-    top, n = counts.most_common(1)[0]
-    if n < majority_share * len(sure):
-        return own
-    return [code if conf >= unsure_below else top for code, conf in scored]
