@@ -160,6 +160,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="1",
         help="French embedding head: × weight of the French fit rows (1 = the shared head)",
     )
+    parser.add_argument(
+        "--doc-mean-weight",
+        type=float,
+        default=0.0,
+        help="CFPB dev documents: weight of the heads read on the whole document (joined units, mean vector) "
+        "against the units' vote (issue 10 R14; 0 = the vote alone)",
+    )
     parser.add_argument("--report", type=Path, help="report path (default: training/reports/…)")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
@@ -187,20 +194,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     in_strict = np.array([t in strict for t in cf["dev"][0]])
     shipped = load_tagger(None, embedder.model_id, encode=embedder.encode)
 
-    def predictions(p: np.ndarray, p_cf: np.ndarray, classes: Sequence[str]) -> dict[str, tuple[list, list]]:
+    doc_texts, doc_x = cf_dev.document_inputs()
+
+    def predictions(
+        p: np.ndarray, p_cf: np.ndarray, classes: Sequence[str], p_doc: np.ndarray | None = None
+    ) -> dict[str, tuple[list, list]]:
         pred = np.array(classes)[p.argmax(axis=1)]
         out: dict[str, tuple[list, list]] = {}
         start = 0
         for name, units in dev_sets.items():
             out[name] = ([str(u.stage) for u in units], list(pred[start : start + len(units)]))
             start += len(units)
-        doc_pred = np.array(cf_dev.document_predictions(p_cf, classes))
+        doc_pred = np.array(cf_dev.document_predictions(p_cf, classes, p_doc, args.doc_mean_weight))
         out[cf_key] = (cf_dev.labels, list(doc_pred))
         out[strict_key] = (list(np.array(cf_dev.labels)[in_strict]), list(doc_pred[in_strict]))
         return out
 
-    def scores(p: np.ndarray, p_cf: np.ndarray, classes: Sequence[str]) -> dict[str, float]:
-        return {k: _f1(y, np.array(pred)) for k, (y, pred) in predictions(p, p_cf, classes).items()}
+    def scores(
+        p: np.ndarray, p_cf: np.ndarray, classes: Sequence[str], p_doc: np.ndarray | None = None
+    ) -> dict[str, float]:
+        return {k: _f1(y, np.array(pred)) for k, (y, pred) in predictions(p, p_cf, classes, p_doc).items()}
 
     def lang_predictions(p: np.ndarray, classes: Sequence[str]) -> dict[str, tuple[list, list]]:
         """Per language, the dev sets holding both (seed held-out, irritants dev; CFPB and Banking77 are
@@ -222,8 +235,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         pairs = lang_predictions(p, classes).items()
         return {k: _confusion(y, yp) for k, (y, yp) in pairs if k.endswith(f"[{FR}]")}
 
-    def confusions(p: np.ndarray, p_cf: np.ndarray, classes: Sequence[str]) -> dict[str, Any]:
-        return {k: _confusion(y, pred) for k, (y, pred) in predictions(p, p_cf, classes).items()}
+    def confusions(
+        p: np.ndarray, p_cf: np.ndarray, classes: Sequence[str], p_doc: np.ndarray | None = None
+    ) -> dict[str, Any]:
+        return {k: _confusion(y, pred) for k, (y, pred) in predictions(p, p_cf, classes, p_doc).items()}
 
     shipped_key = "A shipped"
     ids, p_shipped = shipped.stage_proba(eval_texts, x_eval, eval_langs)
@@ -276,12 +291,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     fr_w = lang_fit_weights(w[keep], kept_langs, em)
                     fr_embed[em] = _fit_lr(x[keep], y[keep], fr_w, c, cls_w).predict_proba(x_eval)
             prior_eval, prior_cf = protos.probabilities(x_eval)[:, pi], protos.probabilities(cf_dev.x)[:, pi]
+            pe_doc, pt_doc = m.predict_proba(doc_x), text.predict_proba(doc_texts)[:, ti]
+            prior_doc = protos.probabilities(doc_x)[:, pi]
             for wt, pw in itertools.product(_floats(args.text_weights), _floats(args.prototype_weights)):
                 p = blend(pe_eval, pt_eval[:, ti], prior_eval, wt, pw)
                 p_cf = blend(pe_cf, pt_cf[:, ti], prior_cf, wt, pw)
+                p_doc = blend(pe_doc, pt_doc, prior_doc, wt, pw)
                 key = f"D iw={iw} cw={cw} class_weight={cls_w} C={c} w={wt} pw={pw}"
                 key += f" bal={bal}" if bal else ""
-                results[key] = scores(p, p_cf, classes)
+                results[key] = scores(p, p_cf, classes, p_doc)
                 by_lang[key] = lang_scores(p, classes)
                 confusion.setdefault("french", {})[key] = fr_confusion(p, classes)
                 fr_rows[key] = {}
@@ -296,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     pe_fr, pt_fr = fr_embed[em], fr_text[fm][:, ti]
                     p_fr = lang_blend(p, eval_langs, pe_fr, pt_fr, prior_eval, wt_fr, pw_fr)
                     fr_key = f"{FR}[m={fm} w={wt_fr} pw={pw_fr}]" + (f" e={em}" if em != 1 else "")
-                    row: dict[str, Any] = {"scores": scores(p_fr, p_cf, classes)}
+                    row: dict[str, Any] = {"scores": scores(p_fr, p_cf, classes, p_doc)}
                     row["by_lang"] = lang_scores(p_fr, classes)
                     row.update(em=em, m=fm, wt=wt_fr, pw=pw_fr, fr_mean=lang_mean(row["by_lang"]))
                     row["fr_confusion"] = fr_confusion(p_fr, classes)
@@ -304,12 +322,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"    {fr_key}: {row['by_lang']} fr mean {row['fr_mean']:.4f}", file=sys.stderr)
                 mean = float(np.mean(list(results[key].values())))
                 if key == args.reference:
-                    confusion[key] = confusions(p, p_cf, classes)
+                    confusion[key] = confusions(p, p_cf, classes, p_doc)
                 print(f"  {key}: {results[key]} mean {mean:.4f}", file=sys.stderr, flush=True)
                 if not best or mean > best["mean"]:
                     best = {"key": key, "mean": mean, "wt": wt, "C": c, "iw": iw, "cw": cw, "pw": pw}
                     best["class_weight"], best["balance"] = cls_w, bal
-                    confusion[key] = confusions(p, p_cf, classes)
+                    confusion[key] = confusions(p, p_cf, classes, p_doc)
     shipped_mean = float(np.mean(list(results[shipped_key].values())))
     print(f"  {shipped_key}: {results[shipped_key]} mean {shipped_mean:.4f}", file=sys.stderr)
     if args.reference:
@@ -327,6 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     summary = {
         "model_id": embedder.model_id,
         "fit_rows": fit_rows,
+        "doc_mean_weight": args.doc_mean_weight,
         "dev_rows": {**{k: len(v) for k, v in dev_sets.items()}, cf_key: len(cf_dev.labels)},
         "results": results,
         "means": {k: round(float(np.mean(list(v.values()))), 4) for k, v in results.items()},

@@ -55,11 +55,28 @@ class DocUnits:
     def unit_labels(self) -> list[str]:
         return [self.labels[int(d)] for d in self.doc]
 
-    def document_predictions(self, p: np.ndarray, classes: Sequence[str]) -> list[str]:
-        """Each document's stage: the argmax of its units' mean probabilities (the pipeline's soft vote)."""
+    def document_predictions(
+        self, p: np.ndarray, classes: Sequence[str], p_doc: np.ndarray | None = None, weight: float = 0.0
+    ) -> list[str]:
+        """Each document's stage: the argmax of its units' mean probabilities (the pipeline's soft vote);
+        with ``p_doc`` (one row per document), of ``(1 − weight)·that mean + weight·p_doc`` (issue 10 R14)."""
         sums = np.zeros((len(self.labels), p.shape[1]))
         np.add.at(sums, self.doc, p)
-        return [str(classes[int(k)]) for k in sums.argmax(axis=1)]
+        mean = sums / np.maximum(np.bincount(self.doc, minlength=len(self.labels)), 1)[:, None]
+        if p_doc is not None:
+            mean = (1.0 - weight) * mean + weight * p_doc
+        return [str(classes[int(k)]) for k in mean.argmax(axis=1)]
+
+    def document_inputs(self) -> tuple[list[str], np.ndarray]:
+        """Per document, its units' texts joined and their mean vector scaled to unit length: the document
+        read whole by the unit heads (R14). A one-unit document gives its unit's own text and vector."""
+        texts: list[list[str]] = [[] for _ in self.labels]
+        for t, d in zip(self.texts, self.doc, strict=True):
+            texts[int(d)].append(t)
+        sums = np.zeros((len(self.labels), self.x.shape[1]))
+        np.add.at(sums, self.doc, self.x)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        return [" ".join(t) for t in texts], (sums / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 def document_units(texts: Sequence[str], labels: Sequence[str], embedder: Embedder) -> DocUnits:
