@@ -7,7 +7,8 @@ each item's language detected as in a file without a language column (``--given-
 as a file with one; the figures before 2026-12-07 R13 were read that way).
 Document-level figures use the pipeline's document verdict
 (``nlp.tagging.document_expert.document_sentiments``: the document rule, with the document expert when one is
-shipped for the space; stage and emotion from ``theme_tags``), so the table reads what ``frictionmap analyze``
+shipped for the space; stage from ``nlp.tagging.document_stage``, emotion from ``document_emotion``), so the
+table reads what ``frictionmap analyze``
 would print.
 
 Rows:

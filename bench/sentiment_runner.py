@@ -14,10 +14,11 @@ from pathlib import Path
 from bench.recording import CachedEmbedder
 from bench.sentiment_data import Labelled
 from nlp.embeddings import get_embedder, resolve_spec
-from nlp.pipeline import ExtractedUnits, Record, extract_units, theme_tags
+from nlp.pipeline import ExtractedUnits, Record, extract_units
 from nlp.pipeline.analyze import document_emotion
 from nlp.pipeline.extract import item_languages
 from nlp.tagging.document_expert import document_sentiments
+from nlp.tagging.document_stage import document_stage_weight, document_stages
 from nlp.tagging.split_space import (
     DEFAULT_SENTIMENT_SPACE,
     SplitSpaceTagger,
@@ -102,24 +103,31 @@ class Runner:
         langs = self.languages(docs)
         units, members = self.extract(docs, langs)
         assert units.tags is not None
-        expert = self.taggers[self.spec_for(langs)].document_expert
+        tagger = self.taggers[self.spec_for(langs)]
+        stages = document_stages(  # the pipeline's document stage (nlp/pipeline/analyze.py)
+            [[units.tags[i] for i in idx] for idx in members],
+            [[units.texts[i] for i in idx] for idx in members],
+            [units.embeddings[idx] for idx in members],
+            units.item_languages,
+            tagger.stage_proba,
+            document_stage_weight(tagger.model_id),
+        )
         verdicts = document_sentiments(
             [[units.tags[i] for i in idx] for idx in members],
             [units.embeddings[idx] for idx in members],
             [d.text for d in docs],
-            expert,
+            tagger.document_expert,
         )
         out = []
-        for idx, sentiment in zip(members, verdicts, strict=True):
+        for idx, sentiment, stage in zip(members, verdicts, stages, strict=True):
             if not idx:
                 out.append(DocOut("neutral", "unknown", None, False, False, 0, 0))
                 continue
             tags = [units.tags[i] for i in idx]
-            agg = theme_tags(tags)
             n_cand = int(sum(units.polarity[i] == -1 for i in idx))
             neg = any(x.sentiment == "negative" for x in tags)
             emotion = document_emotion(tags, sentiment)  # the pipeline's own document emotion
-            out.append(DocOut(sentiment, agg.stage, emotion, n_cand > 0, neg, len(idx), n_cand))
+            out.append(DocOut(sentiment, stage, emotion, n_cand > 0, neg, len(idx), n_cand))
         return units.model_id, out
 
     def save(self) -> None:

@@ -27,6 +27,7 @@ import numpy as np
 
 from nlp.embeddings import Embedder
 from nlp.pipeline import Record, extract_units
+from nlp.tagging.document_stage import whole_documents
 
 TEST_PERCENT = 50
 DEV_PERCENT = 40
@@ -70,13 +71,10 @@ class DocUnits:
     def document_inputs(self) -> tuple[list[str], np.ndarray]:
         """Per document, its units' texts joined and their mean vector scaled to unit length: the document
         read whole by the unit heads (R14). A one-unit document gives its unit's own text and vector."""
-        texts: list[list[str]] = [[] for _ in self.labels]
-        for t, d in zip(self.texts, self.doc, strict=True):
-            texts[int(d)].append(t)
-        sums = np.zeros((len(self.labels), self.x.shape[1]))
-        np.add.at(sums, self.doc, self.x)
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        return [" ".join(t) for t in texts], (sums / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        rows: list[list[int]] = [[] for _ in self.labels]
+        for i, d in enumerate(self.doc):
+            rows[int(d)].append(i)
+        return whole_documents([[self.texts[i] for i in r] for r in rows], [self.x[r] for r in rows])
 
 
 def document_units(texts: Sequence[str], labels: Sequence[str], embedder: Embedder) -> DocUnits:

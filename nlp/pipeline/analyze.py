@@ -24,6 +24,7 @@ from nlp.pipeline.themes import ParentTheme, ThemeCluster, cluster_themes, group
 from nlp.scoring.priority import PriorityConfig
 from nlp.tagging.aggregate import PainPointTags, aggregate_pain_point, effort_by_stage
 from nlp.tagging.document_expert import DocumentExpert, document_sentiments_flat
+from nlp.tagging.document_stage import StageProba, document_stage_weight, document_stages
 from nlp.tagging.types import Tagger, UnitTags
 from nlp.tagging.unit_tags import NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
 from nlp.themes.clustering import ClusterParams
@@ -108,15 +109,19 @@ def _documents(
     units: ExtractedUnits,
     results: Sequence[UnitResult],
     expert: DocumentExpert | None = None,
+    stage_proba: StageProba | None = None,
+    stage_weight: float = 0.0,
 ) -> list[DocumentResult]:
     """``expert``: the document sentiment expert (nlp/tagging/document_expert.py), mixed in for documents
-    without a rating or NPS (the caller passes None when the corpus's sentiment was adapted to its stars)."""
+    without a rating or NPS (the caller passes None when the corpus's sentiment was adapted to its stars);
+    ``stage_proba``, ``stage_weight``: the stage head reading a document whole (tagging/document_stage.py)."""
     by_row: dict[int, list[int]] = defaultdict(list)
     for unit_i, row in enumerate(units.rows):
         by_row[int(row)].append(unit_i)
     scale = infer_rating_scale([r.rating for r in records])
     tags = units.tags
     sentiments: Sequence[str] = ()
+    stages: Sequence[str] = ()
     if tags is not None:
         sentiments = document_sentiments_flat(
             tags,
@@ -126,6 +131,15 @@ def _documents(
             [r.text for r in records],
             expert,
             [r.rating is None and r.nps is None for r in records],
+        )
+        members_of = [by_row.get(row, []) for row in range(len(records))]
+        stages = document_stages(
+            [[tags[i] for i in m] for m in members_of],
+            [[units.texts[i] for i in m] for m in members_of],
+            [units.embeddings[m] for m in members_of],
+            units.item_languages,
+            stage_proba,
+            stage_weight,
         )
     documents = []
     for row, rec in enumerate(records):
@@ -137,7 +151,7 @@ def _documents(
         if tags is not None and members:
             member_tags = [tags[i] for i in members]
             doc_tags = theme_tags(member_tags)
-            doc_stage = doc_tags.stage
+            doc_stage = stages[row]
             doc_effort = doc_tags.effort_share > 0
             doc_sentiment = sentiments[row]
             doc_emotion = document_emotion(member_tags, doc_sentiment)
@@ -314,7 +328,8 @@ def analyze_records(
     results = _unit_results(units, themes)
     adapted = adaptation is not None and adaptation.adapted
     expert = None if adapted else getattr(tagger, "document_expert", None)
-    documents = _documents(recs, units, results, expert)
+    weight = document_stage_weight(tagger.model_id) if tagger is not None else 0.0
+    documents = _documents(recs, units, results, expert, getattr(tagger, "stage_proba", None), weight)
     ranked = _ranked_themes(recs, units, themes, priority)
     parents = group_themes(clusters, units.texts, units.languages, units.vectors, language=name_language)
     groups = _theme_groups(recs, units, parents, themes, priority)

@@ -296,3 +296,20 @@ def test_document_expert_decides_unrated_documents_only(hashing_embedder) -> Non
     assert expert.documents[-1].sentiment == "negative"
     # the units themselves (and so the pain points) are the tagger's
     assert [u.sentiment for u in expert.units] == [u.sentiment for u in plain.units]
+
+
+def test_a_documents_stage_mixes_in_the_stage_head_read_whole(hashing_embedder, monkeypatch) -> None:
+    """Issue 10 R15: where the space has a whole-document weight, a document of two units or more is also
+    read whole by the tagger's stage head; one-unit documents keep their unit's stage."""
+    from nlp.tagging import document_stage
+
+    class WholeTagger(FakeTagger):
+        def stage_proba(self, texts, embeddings, languages):
+            return ["retention"], np.ones((len(texts), 1))
+
+    recs = [Record(text="My parcel arrived late. The refund was fine though."), Record(text="Parcel late.")]
+    plain = analyze_records(recs, embedder=hashing_embedder, tagger=WholeTagger())
+    monkeypatch.setitem(document_stage.DOCUMENT_STAGE_WEIGHTS, "test-hashing", 1.0)
+    whole = analyze_records(recs, embedder=hashing_embedder, tagger=WholeTagger())
+    assert [d.stage for d in plain.documents] == ["delivery", "delivery"]
+    assert [d.stage for d in whole.documents] == ["retention", "delivery"]
