@@ -133,13 +133,16 @@ def _documents(
             [r.rating is None and r.nps is None for r in records],
         )
         members_of = [by_row.get(row, []) for row in range(len(records))]
+        aggregates = [theme_tags([tags[i] for i in m]) if m else None for m in members_of]
+        whole = stage_proba is not None and stage_weight > 0  # else no document is read whole: no inputs
         stages = document_stages(
             [[tags[i] for i in m] for m in members_of],
-            [[units.texts[i] for i in m] for m in members_of],
-            [units.embeddings[m] for m in members_of],
+            [[units.texts[i] for i in m] for m in members_of] if whole else [],
+            [units.embeddings[m] for m in members_of] if whole else [],
             units.item_languages,
             stage_proba,
             stage_weight,
+            votes=[a.stage_distribution if a else {} for a in aggregates],
         )
     documents = []
     for row, rec in enumerate(records):
@@ -150,7 +153,8 @@ def _documents(
         doc_effort: bool | None = None
         if tags is not None and members:
             member_tags = [tags[i] for i in members]
-            doc_tags = theme_tags(member_tags)
+            doc_tags = aggregates[row]
+            assert doc_tags is not None
             doc_stage = stages[row]
             doc_effort = doc_tags.effort_share > 0
             doc_sentiment = sentiments[row]

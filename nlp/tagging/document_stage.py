@@ -50,12 +50,14 @@ def document_stages(
     languages: Sequence[str],
     stage_proba: StageProba | None = None,
     weight: float = 0.0,
+    votes: Sequence[dict[str, float]] | None = None,
 ) -> list[str]:
-    """Each document's stage from its units' ``tags`` (and, per document, their ``texts`` and ``vectors``):
-    the argmax of ``(1 − weight)·vote + weight·stage_proba(whole document)`` for documents of two units or
-    more when ``stage_proba`` is given and ``weight`` > 0, else of the vote (``stage_vote``; ``unknown``
-    without units). Ties go to the vote's order."""
-    votes = [stage_vote(t) for t in tags]
+    """Each document's stage from its units' ``tags`` (and, per document, their ``texts`` and ``vectors``,
+    read only when a document is read whole): the argmax of ``(1 − weight)·vote + weight·stage_proba(whole
+    document)`` for documents of two units or more when ``stage_proba`` is given and ``weight`` > 0, else of
+    the vote (``stage_vote``, or ``votes`` when the caller has them; ``unknown`` without units). Ties go to
+    the vote's order."""
+    votes = list(votes) if votes is not None else [stage_vote(t) for t in tags]
     out = [next(iter(v), UNKNOWN_STAGE) for v in votes]
     whole = [i for i, t in enumerate(tags) if len(t) >= 2 and votes[i]]
     if stage_proba is None or weight <= 0 or not whole:

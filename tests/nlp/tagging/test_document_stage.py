@@ -68,3 +68,8 @@ def test_whole_documents_joins_texts_and_scales_the_mean_to_unit_length() -> Non
 )
 def test_the_weight_is_the_spaces_own(model_id: str, weight: float) -> None:
     assert document_stage_weight(model_id) == weight
+
+
+def test_votes_the_caller_already_has_are_read_instead_of_recounted() -> None:
+    votes = [{"retention": 1.0}, {"retention": 0.6, "usage": 0.4}, {}]
+    assert document_stages(DOCS, [], [], LANGS, votes=votes) == ["retention", "retention", UNKNOWN_STAGE]
