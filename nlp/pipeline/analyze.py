@@ -25,6 +25,7 @@ from nlp.scoring.priority import PriorityConfig
 from nlp.tagging.aggregate import PainPointTags, aggregate_pain_point, effort_by_stage
 from nlp.tagging.document_expert import DocumentExpert, document_sentiments_flat
 from nlp.tagging.document_stage import StageProba, document_stage_weight, document_stages
+from nlp.tagging.emoji_cues import emoji_side
 from nlp.tagging.types import Tagger, UnitTags
 from nlp.tagging.unit_tags import NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
 from nlp.themes.clustering import ClusterParams
@@ -162,6 +163,9 @@ def _documents(
         elif rec.rating is not None:
             polarity = score_polarity(rec.rating, rec.nps, scale)
             doc_sentiment = {-1: "negative", 0: "neutral", 1: "positive"}[polarity]
+        elif tags is not None and not members and (side := emoji_side(rec.text)):
+            # "👍👍👍" or "😡": no unit to tag (too few letters), yet a verdict (nlp/tagging/emoji_cues.py)
+            doc_sentiment = "positive" if side > 0 else "negative"
         documents.append(
             DocumentResult(
                 row=row,

@@ -313,3 +313,14 @@ def test_a_documents_stage_mixes_in_the_stage_head_read_whole(hashing_embedder, 
     whole = analyze_records(recs, embedder=hashing_embedder, tagger=WholeTagger())
     assert [d.stage for d in plain.documents] == ["delivery", "delivery"]
     assert [d.stage for d in whole.documents] == ["retention", "delivery"]
+
+
+def test_an_emoji_only_item_is_a_verdict_without_units(hashing_embedder) -> None:
+    """Issue 10 R12: "👍👍👍" gives no opinion unit (too few letters) but says what the customer thinks; a
+    rating still wins, and without a tagger nothing is read from emoji."""
+    recs = [Record(text="👍👍👍"), Record(text="😡"), Record(text="😡", rating=5), Record(text="📦")]
+    tagged = analyze_records(recs, embedder=hashing_embedder, tagger=FakeTagger())
+    assert [d.sentiment for d in tagged.documents] == ["positive", "negative", "positive", None]
+    assert not tagged.units and {d.stage for d in tagged.documents} == {None}
+    untagged = analyze_records(recs, embedder=hashing_embedder)
+    assert [d.sentiment for d in untagged.documents] == [None, None, "positive", None]
