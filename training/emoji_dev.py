@@ -30,23 +30,15 @@ from nlp.tagging.emoji_cues import emoji_sides
 from nlp.tagging.idioms import MAX_IDIOM_SHIFT
 from nlp.tagging.split_space import load_split_tagger, sentiment_space_for
 from nlp.tagging.tagger import load_tagger
+from training.compare_sentiment import CLASSES
+from training.idiom_dev import R3_SOURCES, shipped_dev
 from training.report_files import write_report
 from training.sentiment_lang import parse_weights
-from training.sentiment_real import load_real
+from training.sentiment_real import RealSets, load_real
 
 HERE = Path(__file__).resolve().parent
 SHIFTS = (1.0, 2.0, 3.0, 5.0)
-CLASSES = ("negative", "neutral", "positive")
-DEV_SOURCES = (
-    "allocine",
-    "xed-fr",
-    "xed-en",
-    "reviews-fr",
-    "reviews-en",
-    "products-fr",
-    "messages-en",
-    "vocab-fr",
-)
+DEV_SOURCES = (*R3_SOURCES.split(","), "vocab-fr")  # idiom_dev's sets, its --dev-only default too
 TAGGERS = (("fr", "auto"), ("en", "auto"), ("en", USE_SPEC))
 
 
@@ -80,29 +72,17 @@ def score(lang: str, backend: str, texts: list[str], y: list[str], shifts: Seque
     return out
 
 
-def emoji_units_in_dev() -> dict[str, int]:
+def emoji_units_in_dev(real: RealSets) -> dict[str, int]:
     """Per R3 development set, the rows (units; Allociné: reviews) holding a listed emoji or emoticon."""
-    real = load_real(sources=DEV_SOURCES, max_fit=1)
     return {
         name: int(np.count_nonzero(emoji_sides([u.text for u in units]))) for name, units in real.dev.items()
     }
 
 
-def dev_sets_at(shifts: Sequence[float]) -> dict[str, dict[str, float]]:
+def dev_sets_at(real: RealSets, shifts: Sequence[float]) -> dict[str, dict[str, float]]:
     """The R3 development sets (USE, the French space; Allociné dev reviews through the shipped document
     expert) scored at each emoji shift, as ``training.idiom_dev`` scores the phrase shift."""
-    from nlp.tagging.artifacts import backend_slug
-    from nlp.tagging.document_expert import load_document_expert
-    from training.compare_sentiment import ARTIFACTS, DevSet
-    from training.corpus import load_seed, split
-    from training.embedding_cache import load_embedder
-
-    embedder = load_embedder(USE_SPEC)
-    _, held = split(load_seed())
-    real = load_real(sources=DEV_SOURCES, max_fit=1)
-    expert = load_document_expert(ARTIFACTS / backend_slug(embedder.model_id), embedder.model_id)
-    dev = DevSet(embedder, [u for u in held if u.sentiment], real, True, expert)
-    tagger = load_tagger(ARTIFACTS, embedder.model_id)
+    dev, tagger = shipped_dev(USE_SPEC, real, True)
     out = {}
     for shift in (0.0, *shifts):
         probs = {n: tagger.sentiment_proba(t, x, dev.langs[n], emoji_shift=shift) for n, t, x in dev.parts()}
@@ -119,9 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     shifts = parse_weights(parser, "--shifts", args.shifts, 0.0, MAX_IDIOM_SHIFT)
     if not shifts:
         parser.error("--shifts: give at least one shift")
-    report: dict[str, Any] = {"part": args.part, "emoji_rows_in_dev_sets": emoji_units_in_dev()}
+    real = load_real(sources=DEV_SOURCES, max_fit=1)  # read once: counted, and scored where it matters
+    report: dict[str, Any] = {"part": args.part, "emoji_rows_in_dev_sets": emoji_units_in_dev(real)}
     if args.part == "dev" and any(report["emoji_rows_in_dev_sets"].values()):
-        report["dev_sets"] = dev_sets_at(shifts)
+        report["dev_sets"] = dev_sets_at(real, shifts)
     for lang, backend in TAGGERS:
         texts, y = load_part(lang, args.part)
         report[f"{lang} {backend}"] = score(lang, backend, texts, y, shifts)

@@ -24,13 +24,13 @@ import numpy as np
 from nlp.tagging.artifacts import backend_slug
 from nlp.tagging.document_expert import load_document_expert
 from nlp.tagging.idioms import MAX_IDIOM_SHIFT, idiom_sides, shift_verdict_cues
-from nlp.tagging.tagger import load_tagger
+from nlp.tagging.tagger import EmbeddingTagger, load_tagger
 from training.compare_sentiment import ARTIFACTS, CLASSES, DevSet
 from training.corpus import load_seed, split
 from training.embedding_cache import load_embedder
 from training.report_files import write_report
 from training.sentiment_lang import parse_weights
-from training.sentiment_real import is_source, load_real
+from training.sentiment_real import RealSets, is_source, load_real
 
 SHIFTS = (0.5, 1.0, 2.0, 3.0)
 R3_SOURCES = "allocine,xed-fr,xed-en,reviews-fr,reviews-en,products-fr,messages-en"
@@ -46,21 +46,23 @@ def matched(texts: Sequence[str], labels: np.ndarray, p: np.ndarray) -> dict[str
     return {"units": int(rows.size), "polar": len(polar), "sign_right": int(right)}
 
 
+def shipped_dev(backend: str, real: RealSets, allocine: bool) -> tuple[DevSet, EmbeddingTagger]:
+    """The development sets of ``real`` (with the seed held-out split; Allociné dev reviews through the
+    shipped document expert when ``allocine``) embedded in ``backend``'s space, and its shipped tagger: what
+    the cue shifts (phrases here, emoji in ``training.emoji_dev``) are scored on."""
+    embedder = load_embedder(backend)
+    _, held = split(load_seed())
+    shipped = ARTIFACTS / backend_slug(embedder.model_id)
+    expert = load_document_expert(shipped, embedder.model_id)
+    dev = DevSet(embedder, [u for u in held if u.sentiment], real, allocine, expert)
+    return dev, load_tagger(ARTIFACTS, embedder.model_id)
+
+
 def measure(
     backend: str, sources: tuple[str, ...], dev_only: tuple[str, ...], shifts: Sequence[float]
 ) -> dict[str, Any]:
-    embedder = load_embedder(backend)
-    _, held = split(load_seed())
     real = load_real(sources=tuple(dict.fromkeys(sources + dev_only)), max_fit=1)
-    shipped = ARTIFACTS / backend_slug(embedder.model_id)
-    dev = DevSet(
-        embedder,
-        [u for u in held if u.sentiment],
-        real,
-        "allocine" in sources,
-        load_document_expert(shipped, embedder.model_id),
-    )
-    tagger = load_tagger(ARTIFACTS, embedder.model_id)
+    dev, tagger = shipped_dev(backend, real, "allocine" in sources)
     texts = {name: t for name, t, _ in dev.parts()}
     raw = {name: tagger.sentiment_proba(t, x, dev.langs[name], idiom_shift=0.0) for name, t, x in dev.parts()}
     results: dict[str, Any] = {}
@@ -73,7 +75,7 @@ def measure(
         print(f"  shift={shift:g}: {results[f'shift={shift:g}']['dev']}", file=sys.stderr, flush=True)
     return {
         "backend": backend,
-        "model_id": embedder.model_id,
+        "model_id": tagger.model_id,
         "classes": list(CLASSES),
         "sources": list(sources),
         "dev_only": list(dev_only),
