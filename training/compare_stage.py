@@ -194,7 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     in_strict = np.array([t in strict for t in cf["dev"][0]])
     shipped = load_tagger(None, embedder.model_id, encode=embedder.encode)
 
-    doc_texts, doc_x = cf_dev.document_inputs()
+    reads_whole = args.doc_mean_weight > 0  # at 0 the documents' whole reading would weigh nothing: skip it
+    doc_texts, doc_x = cf_dev.document_inputs() if reads_whole else ([], np.zeros((0, cf_dev.x.shape[1])))
 
     def predictions(
         p: np.ndarray, p_cf: np.ndarray, classes: Sequence[str], p_doc: np.ndarray | None = None
@@ -291,12 +292,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     fr_w = lang_fit_weights(w[keep], kept_langs, em)
                     fr_embed[em] = _fit_lr(x[keep], y[keep], fr_w, c, cls_w).predict_proba(x_eval)
             prior_eval, prior_cf = protos.probabilities(x_eval)[:, pi], protos.probabilities(cf_dev.x)[:, pi]
-            pe_doc, pt_doc = m.predict_proba(doc_x), text.predict_proba(doc_texts)[:, ti]
-            prior_doc = protos.probabilities(doc_x)[:, pi]
+            if reads_whole:
+                pe_doc, pt_doc = m.predict_proba(doc_x), text.predict_proba(doc_texts)[:, ti]
+                prior_doc = protos.probabilities(doc_x)[:, pi]
             for wt, pw in itertools.product(_floats(args.text_weights), _floats(args.prototype_weights)):
                 p = blend(pe_eval, pt_eval[:, ti], prior_eval, wt, pw)
                 p_cf = blend(pe_cf, pt_cf[:, ti], prior_cf, wt, pw)
-                p_doc = blend(pe_doc, pt_doc, prior_doc, wt, pw)
+                p_doc = blend(pe_doc, pt_doc, prior_doc, wt, pw) if reads_whole else None
                 key = f"D iw={iw} cw={cw} class_weight={cls_w} C={c} w={wt} pw={pw}"
                 key += f" bal={bal}" if bal else ""
                 results[key] = scores(p, p_cf, classes, p_doc)

@@ -123,6 +123,8 @@ def _documents(
     tags = units.tags
     sentiments: Sequence[str] = ()
     stages: Sequence[str] = ()
+    tags_of: list[list[UnitTags]] = []  # per document, its units' tags (with a tagger)
+    aggregates: list[PainPointTags | None] = []
     if tags is not None:
         sentiments = document_sentiments_flat(
             tags,
@@ -134,10 +136,11 @@ def _documents(
             [r.rating is None and r.nps is None for r in records],
         )
         members_of = [by_row.get(row, []) for row in range(len(records))]
-        aggregates = [theme_tags([tags[i] for i in m]) if m else None for m in members_of]
+        tags_of = [[tags[i] for i in m] for m in members_of]
+        aggregates = [theme_tags(t) if t else None for t in tags_of]
         whole = stage_proba is not None and stage_weight > 0  # else no document is read whole: no inputs
         stages = document_stages(
-            [[tags[i] for i in m] for m in members_of],
+            tags_of,
             [[units.texts[i] for i in m] for m in members_of] if whole else [],
             [units.embeddings[m] for m in members_of] if whole else [],
             units.item_languages,
@@ -153,7 +156,7 @@ def _documents(
         doc_emotion: str | None = None
         doc_effort: bool | None = None
         if tags is not None and members:
-            member_tags = [tags[i] for i in members]
+            member_tags = tags_of[row]
             doc_tags = aggregates[row]
             assert doc_tags is not None
             doc_stage = stages[row]
