@@ -8,8 +8,7 @@ as a file with one; the figures before 2026-12-07 R13 were read that way).
 Document-level figures use the pipeline's document verdict
 (``nlp.tagging.document_expert.document_sentiments``: the document rule, with the document expert when one is
 shipped for the space; stage from ``nlp.tagging.document_stage``, emotion from ``document_emotion``), so the
-table reads what ``frictionmap analyze``
-would print.
+table reads what ``frictionmap analyze`` would print.
 
 Rows:
 - sentiment: Allociné test (FR, polar macro-F1: neutral counts as a miss), XED polarity proxy (FR/EN lines
@@ -54,7 +53,7 @@ from bench.sentiment_data import (
     xed_polarity,
 )
 from bench.sentiment_parallel import bench_parallel
-from bench.sentiment_runner import DocOut, Runner
+from bench.sentiment_runner import DocOut, Runner, add_languages_option
 from bench.sentiment_written import bench_written
 from nlp.tagging.split_space import DEFAULT_SENTIMENT_SPACE
 from training.corpus import load_seed, split
@@ -310,11 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         + ", ".join(SETS)
         + " (xed-fr / xed-en: one language; xed-parallel: the FR/EN test pairs)",
     )
-    parser.add_argument(
-        "--given-languages",
-        action="store_true",
-        help="give each set's language as a language column would (default: detected, as without one)",
-    )
+    add_languages_option(parser)
     parser.add_argument("--json", type=Path, help="write the rows as JSON here")
     parser.add_argument("--write-docs", action="store_true", help="replace the section in docs/benchmarks.md")
     args = parser.parse_args(argv)

@@ -7,6 +7,7 @@ through the pipeline; ``bench.sentiment`` re-exports ``Runner`` and ``DocOut``.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,3 +134,12 @@ class Runner:
     def save(self) -> None:
         for e in self.embedders.values():
             e.save()
+
+
+def add_languages_option(parser: argparse.ArgumentParser) -> None:
+    """``--given-languages``, the benches' switch between the two ways a file gives languages (``Runner``)."""
+    parser.add_argument(
+        "--given-languages",
+        action="store_true",
+        help="give each set's language as a language column would (default: detected, as without one)",
+    )

@@ -26,8 +26,9 @@ from sklearn.metrics import f1_score
 
 from bench.datasets import DEFAULT_DIR
 from bench.recording import CachedEmbedder
-from bench.sentiment import Runner, Table, log
+from bench.sentiment import Table, log
 from bench.sentiment_data import Labelled, banking77_all, cfpb, mapping, sample, stage_maps
+from bench.sentiment_runner import Runner, add_languages_option
 from nlp.tagging.split_space import DEFAULT_SENTIMENT_SPACE
 from training.corpus import Unit, load_seed, split
 from training.irritants import load_irritants, parts
@@ -102,11 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--limit", type=int, help="documents per real set (fixed sample); default: all")
     parser.add_argument("--sets", default="banking77,cfpb,seed,irritants", help="comma-separated subset")
-    parser.add_argument(
-        "--given-languages",
-        action="store_true",
-        help="give each set's language as a language column would (default: detected, as without one)",
-    )
+    add_languages_option(parser)
     parser.add_argument("--json", type=Path, help="write the rows as JSON here")
     args = parser.parse_args(argv)
     wanted = args.sets.split(",")
