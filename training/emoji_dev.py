@@ -1,4 +1,4 @@
-"""Choose ``nlp.tagging.idioms.EMOJI_SHIFT`` (issue 10 R12) on the written emoji messages' dev part.
+"""Choose ``nlp.tagging.verdict_cues.CueShifts.emoji`` (issue 10 R12) on the written emoji messages' dev part.
 
     python -m training.emoji_dev                 # dev part: every candidate shift, three taggers
     python -m training.emoji_dev --part test --shifts 2    # the test part, read once at the end
@@ -18,6 +18,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,9 @@ from sklearn.metrics import f1_score
 from nlp.embeddings import USE_SPEC
 from nlp.embeddings.registry import get_embedder, resolve_spec
 from nlp.tagging.emoji_cues import emoji_sides
-from nlp.tagging.idioms import MAX_IDIOM_SHIFT
 from nlp.tagging.split_space import load_split_tagger, sentiment_space_for
 from nlp.tagging.tagger import load_tagger
+from nlp.tagging.verdict_cues import CUE_SHIFTS, MAX_SHIFT
 from training.compare_sentiment import CLASSES
 from training.idiom_dev import R3_SOURCES, shipped_dev
 from training.report_files import write_report
@@ -61,7 +62,7 @@ def score(lang: str, backend: str, texts: list[str], y: list[str], shifts: Seque
     x = embedder.encode(texts)
     out: dict[str, Any] = {"spec": spec, "units": len(texts)}
     for shift in (0.0, *shifts):
-        p = tagger.sentiment_proba(texts, x, [lang] * len(texts), emoji_shift=shift)
+        p = tagger.sentiment_proba(texts, x, [lang] * len(texts), replace(CUE_SHIFTS, emoji=shift))
         pred = [CLASSES[int(k)] for k in p.argmax(axis=1)]
         f1 = f1_score(y, pred, labels=list(CLASSES), average="macro", zero_division=0)
         out[f"shift={shift:g}"] = {
@@ -85,7 +86,8 @@ def dev_sets_at(real: RealSets, shifts: Sequence[float]) -> dict[str, dict[str, 
     dev, tagger = shipped_dev(USE_SPEC, real, True)
     out = {}
     for shift in (0.0, *shifts):
-        probs = {n: tagger.sentiment_proba(t, x, dev.langs[n], emoji_shift=shift) for n, t, x in dev.parts()}
+        at = replace(CUE_SHIFTS, emoji=shift)
+        probs = {n: tagger.sentiment_proba(t, x, dev.langs[n], at) for n, t, x in dev.parts()}
         out[f"shift={shift:g}"] = dev.scored(probs)
         print(f"  dev sets shift={shift:g}: {out[f'shift={shift:g}']}", file=sys.stderr, flush=True)
     return out
@@ -96,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--part", choices=("dev", "test"), default="dev")
     parser.add_argument("--shifts", default=",".join(f"{s:g}" for s in SHIFTS), help="log-odds shifts")
     args = parser.parse_args(argv)
-    shifts = parse_weights(parser, "--shifts", args.shifts, 0.0, MAX_IDIOM_SHIFT)
+    shifts = parse_weights(parser, "--shifts", args.shifts, 0.0, MAX_SHIFT)
     if not shifts:
         parser.error("--shifts: give at least one shift")
     real = load_real(sources=DEV_SOURCES, max_fit=1)  # read once: counted, and scored where it matters

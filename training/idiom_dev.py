@@ -1,4 +1,4 @@
-"""Choose ``nlp.tagging.idioms.IDIOM_SHIFT`` on development data (issue 10 R8).
+"""Choose ``nlp.tagging.verdict_cues.CueShifts.idiom`` on development data (issue 10 R8).
 
     python -m training.idiom_dev                                      # USE, R3's dev sets
     python -m training.idiom_dev --backend "sentence-transformers:all-MiniLM-L6-v2" \\
@@ -17,14 +17,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from nlp.tagging.artifacts import backend_slug
 from nlp.tagging.document_expert import load_document_expert
-from nlp.tagging.idioms import MAX_IDIOM_SHIFT, idiom_sides, shift_verdict_cues
+from nlp.tagging.idioms import idiom_sides
 from nlp.tagging.tagger import EmbeddingTagger, load_tagger
+from nlp.tagging.verdict_cues import CUE_SHIFTS, MAX_SHIFT, CueShifts, shift_verdict_cues
 from training.compare_sentiment import ARTIFACTS, CLASSES, DevSet
 from training.corpus import load_seed, split
 from training.embedding_cache import load_embedder
@@ -64,10 +66,12 @@ def measure(
     real = load_real(sources=tuple(dict.fromkeys(sources + dev_only)), max_fit=1)
     dev, tagger = shipped_dev(backend, real, "allocine" in sources)
     texts = {name: t for name, t, _ in dev.parts()}
-    raw = {name: tagger.sentiment_proba(t, x, dev.langs[name], idiom_shift=0.0) for name, t, x in dev.parts()}
+    off = replace(CUE_SHIFTS, idiom=0.0)  # the emoji shift stays: it is part of every unit's probabilities
+    raw = {name: tagger.sentiment_proba(t, x, dev.langs[name], off) for name, t, x in dev.parts()}
     results: dict[str, Any] = {}
     for shift in (0.0, *shifts):
-        probs = {name: shift_verdict_cues(texts[name], p, shift) for name, p in raw.items()}
+        only = CueShifts(idiom=shift, emoji=0.0)  # the phrase shift alone on top of ``raw``
+        probs = {name: shift_verdict_cues(texts[name], p, only) for name, p in raw.items()}
         results[f"shift={shift:g}"] = {
             "dev": dev.scored(probs, by_lang=True),
             "matched": {name: matched(t, y, probs[name]) for name, (t, y, _) in dev.sentences.items()},
@@ -96,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bad = [s for s in (*sources, *dev_only) if not is_source(s)]
     if bad or not sources:
         parser.error(f"--sources/--dev-only: unknown or none {bad}")
-    shifts = parse_weights(parser, "--shifts", args.shifts, 0.0, MAX_IDIOM_SHIFT)
+    shifts = parse_weights(parser, "--shifts", args.shifts, 0.0, MAX_SHIFT)
     report = measure(args.backend, sources, dev_only, shifts)
     out = write_report(f"idiom_dev_{backend_slug(report['model_id'])}{args.report_suffix}.json", report)
     print(f"report → {out}", file=sys.stderr)

@@ -9,8 +9,7 @@ neutral keeps its odds against the two polar classes' geometric mean), which mov
 a confident one where the rest of it says. The list never decides alone; a unit with phrases of both sides is
 not shifted.
 
-The same function then applies the emoji shift (``nlp.tagging.emoji_cues``, issue 10 R12): emoji are
-verdicts too, but they may also move a neutral unit, so their shift is against both other classes.
+The shift itself, with the other cues', is ``nlp.tagging.verdict_cues``.
 
 Patterns read the accent-folded, lower-cased text (``effort_cues._fold``). Written for this project from
 general usage (no evaluation text); ``pas mal`` only as a verdict ("pas mal du tout", "c'est pas mal", at the
@@ -25,11 +24,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from nlp.tagging.effort_cues import _fold
-from nlp.tagging.emoji_cues import emoji_sides
-
-IDIOM_SHIFT = 0.5  # log-odds (0: every unit as the heads read it); chosen on dev, docs/benchmarks.md R8
-EMOJI_SHIFT = 3.0  # log-odds of a unit's emoji side against both other classes; chosen on dev, R12
-MAX_IDIOM_SHIFT = 5.0
 
 # "pas mal" as a verdict: at a clause's start or after a verdict word, never before "de" (a quantity).
 # Searched only in texts holding "pas mal": its leading alternation is tried at every position (8× the cost).
@@ -70,28 +64,3 @@ def idiom_sides(texts: Sequence[str]) -> np.ndarray:
         neg = bool(_NEGATIVE.search(folded))
         out[i] = pos - neg if pos != neg else 0
     return out
-
-
-def shift_verdict_cues(
-    texts: Sequence[str], p: np.ndarray, shift: float = IDIOM_SHIFT, emoji_shift: float = EMOJI_SHIFT
-) -> np.ndarray:
-    """``p`` (n, 3: negative, neutral, positive) with each idiom unit moved ``shift`` log-odds toward its
-    side: p(side) × e^(shift/2), p(other) × e^(−shift/2), renormalised; then each unit whose emoji take one
-    side (``nlp.tagging.emoji_cues``) has p(side) × e^emoji_shift against both other classes, renormalised:
-    an emoji on a factual sentence ("Livraison reçue 😡") is its verdict, so it may move neutral too. No cue
-    (or both shifts 0): ``p`` itself."""
-    n = len(texts)
-    sides = idiom_sides(texts) if shift > 0 and n else np.zeros(n, dtype=np.int8)
-    marks = emoji_sides(texts) if emoji_shift > 0 and n else np.zeros(n, dtype=np.int8)
-    if not sides.any() and not marks.any():
-        return p
-    out = np.array(p, dtype=np.float64, copy=True)
-    rows = np.flatnonzero(sides)
-    factor = np.exp(0.5 * shift * sides[rows].astype(np.float64))
-    out[rows, 2] *= factor
-    out[rows, 0] /= factor
-    rows = np.flatnonzero(marks)
-    out[rows, marks[rows] + 1] *= np.exp(emoji_shift)  # column 0 negative, 2 positive
-    moved = np.flatnonzero(sides | marks)  # only these are renormalised: the others stay bit-identical
-    out[moved] /= out[moved].sum(axis=1, keepdims=True)
-    return out.astype(p.dtype, copy=False)

@@ -55,11 +55,11 @@ from nlp.embeddings import (
 )
 from nlp.tagging.artifacts import ModelMismatchError
 from nlp.tagging.document_expert import DocumentExpert
-from nlp.tagging.idioms import EMOJI_SHIFT, IDIOM_SHIFT
 from nlp.tagging.tagger import EmbeddingTagger, check_batch, gather_probabilities, load_tagger
 from nlp.tagging.taxonomy import Taxonomy
 from nlp.tagging.types import UnitTags
 from nlp.tagging.unit_tags import assemble_tags
+from nlp.tagging.verdict_cues import CUE_SHIFTS, CueShifts
 
 MOVABLE = ("sentiment", "emotion", "effort")
 
@@ -157,20 +157,15 @@ class SplitSpaceTagger:
         texts: Sequence[str],
         embeddings: np.ndarray,
         languages: Sequence[str] | None = None,
-        idiom_shift: float = IDIOM_SHIFT,
-        emoji_shift: float = EMOJI_SHIFT,
+        shifts: CueShifts = CUE_SHIFTS,
     ) -> np.ndarray:
         """The second space's sentiment probabilities over the texts' own vectors in that space, mixed with
         the pipeline space's (over ``embeddings``) at ``1 − sentiment_weight``; at weight 1 the
         ``embeddings`` are not read (the adaptation hands over the clustering vectors). ``languages`` (the
         units' own) reach both spaces' heads (a per-language blend where a head has one); the shifts
         both spaces' (each is shifted before the gate and the mix, as ``tag`` reads them)."""
-        own = (
-            self.primary.sentiment_proba(texts, embeddings, languages, idiom_shift, emoji_shift)
-            if self._reads_own
-            else None
-        )
-        return self._mixed(own, texts, languages, idiom_shift, emoji_shift)
+        own = self.primary.sentiment_proba(texts, embeddings, languages, shifts) if self._reads_own else None
+        return self._mixed(own, texts, languages, shifts)
 
     @property
     def _reads_own(self) -> bool:
@@ -181,21 +176,18 @@ class SplitSpaceTagger:
         own: np.ndarray | None,
         texts: Sequence[str],
         languages: Sequence[str] | None = None,
-        idiom_shift: float = IDIOM_SHIFT,
-        emoji_shift: float = EMOJI_SHIFT,
+        shifts: CueShifts = CUE_SHIFTS,
     ) -> np.ndarray:
         """The one rule ``tag`` and ``sentiment_proba`` share: the gated units (:meth:`gated`, over the
         pipeline space's probabilities of the vectors each was handed) get the mix, the rest ``own``."""
         if own is None:
-            return self.polar.sentiment_proba(
-                texts, self.polar_vectors(texts), languages, idiom_shift, emoji_shift
-            )
+            return self.polar.sentiment_proba(texts, self.polar_vectors(texts), languages, shifts)
         rows = np.flatnonzero(self.gated(own))
         out = np.array(own, dtype=np.float64, copy=True)
         if rows.size:
             sub = [texts[i] for i in rows.tolist()]
             langs = None if languages is None else [languages[i] for i in rows.tolist()]
-            other = self.polar.sentiment_proba(sub, self.polar_vectors(sub), langs, idiom_shift, emoji_shift)
+            other = self.polar.sentiment_proba(sub, self.polar_vectors(sub), langs, shifts)
             w = self.sentiment_weight
             out[rows] = (1.0 - w) * out[rows] + w * other
         return out

@@ -37,7 +37,6 @@ from nlp.tagging.document_expert import DocumentExpert, load_document_expert
 from nlp.tagging.effort_cues import _fold
 from nlp.tagging.features import build_features
 from nlp.tagging.fusion import SENTIMENT_CLASSES
-from nlp.tagging.idioms import EMOJI_SHIFT, IDIOM_SHIFT, shift_verdict_cues
 from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes, load_prototypes
 from nlp.tagging.taxonomy import Taxonomy, load_default_taxonomy
 from nlp.tagging.text_heads import SurfaceHead, load_text_heads
@@ -46,6 +45,7 @@ from nlp.tagging.unit_tags import EFFORT_THRESHOLD as EFFORT_THRESHOLD
 from nlp.tagging.unit_tags import NEGATIVE_EMOTIONS as NEGATIVE_EMOTIONS
 from nlp.tagging.unit_tags import POSITIVE_EMOTIONS as POSITIVE_EMOTIONS
 from nlp.tagging.unit_tags import AspectProbabilities, assemble_tags
+from nlp.tagging.verdict_cues import CUE_SHIFTS, CueShifts, shift_verdict_cues
 
 REQUIRED_HEADS = ("stage", "sentiment", "emotion", "effort")
 DEFAULT_STAGE_THRESHOLD = 0.35
@@ -264,12 +264,12 @@ class EmbeddingTagger:
         texts: Sequence[str],
         embeddings: np.ndarray,
         languages: Sequence[str] | None = None,
-        idiom_shift: float = IDIOM_SHIFT,
-        emoji_shift: float = EMOJI_SHIFT,
+        shifts: CueShifts = CUE_SHIFTS,
     ) -> np.ndarray:
         """(n, 3) in SENTIMENT_CLASSES order; ``languages`` (the units' own) selects a per-language blend and
         a language's own char head where the head has them (without: the shared blend, bit-identical);
-        units holding set verdict phrases or emoji of one side are shifted to it (``nlp.tagging.idioms``)."""
+        units holding set verdict phrases or emoji of one side are shifted to it by ``shifts``
+        (``nlp.tagging.verdict_cues``)."""
         head = self._heads["sentiment"]
         p = self._proba("sentiment", embeddings, texts, languages)
         # A head retrained on a customer's labels may lack a class (no neutral examples): probability 0.
@@ -277,7 +277,7 @@ class EmbeddingTagger:
         for k, c in enumerate(SENTIMENT_CLASSES):
             if c in head.classes:
                 out[:, k] = p[:, head.classes.index(c)]
-        return shift_verdict_cues(texts, out, idiom_shift, emoji_shift)
+        return shift_verdict_cues(texts, out, shifts)
 
     def emotion_proba(
         self, texts: Sequence[str], embeddings: np.ndarray

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nlp.tagging.emoji_cues import emoji_side, emoji_sides
-from nlp.tagging.idioms import EMOJI_SHIFT, shift_verdict_cues
+from nlp.tagging.verdict_cues import CUE_SHIFTS, NO_SHIFTS, CueShifts, shift_verdict_cues
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_emoji_sides_is_emoji_side_of_each_text() -> None:
 def test_emoji_shift_moves_the_side_against_both_other_classes() -> None:
     texts = ["Livraison reçue 😡", "Colis arrivé 👍", "Rien à signaler.", "Annulée 😡 mais remboursée 👍"]
     p = np.array([[0.15, 0.65, 0.2], [0.5, 0.4, 0.1], [0.2, 0.6, 0.2], [0.3, 0.4, 0.3]])
-    out = shift_verdict_cues(texts, p, 0.0, 3.0)
+    out = shift_verdict_cues(texts, p, CueShifts(idiom=0.0, emoji=3.0))
     np.testing.assert_allclose(out.sum(axis=1), 1.0)
     np.testing.assert_array_equal(out[2:], p[2:])  # no emoji, or both sides: untouched
     for row, col in ((0, 0), (1, 2)):
@@ -64,8 +64,8 @@ def test_emoji_shift_moves_the_side_against_both_other_classes() -> None:
 def test_phrase_and_emoji_shifts_compose_and_zero_is_identity() -> None:
     texts = ["Pas terrible 👍"]  # a negative phrase, a positive emoji: both shifts apply, in turn
     p = np.array([[0.3, 0.4, 0.3]])
-    phrase = shift_verdict_cues(texts, p, 1.0, 0.0)
-    both = shift_verdict_cues(texts, p, 1.0, 2.0)
-    np.testing.assert_allclose(both, shift_verdict_cues(texts, phrase, 0.0, 2.0))
-    assert shift_verdict_cues(texts, p, 0.0, 0.0) is p
-    assert EMOJI_SHIFT > 0  # the shipped default reads emoji (R12)
+    phrase = shift_verdict_cues(texts, p, CueShifts(idiom=1.0, emoji=0.0))
+    both = shift_verdict_cues(texts, p, CueShifts(idiom=1.0, emoji=2.0))
+    np.testing.assert_allclose(both, shift_verdict_cues(texts, phrase, CueShifts(idiom=0.0, emoji=2.0)))
+    assert shift_verdict_cues(texts, p, NO_SHIFTS) is p
+    assert CUE_SHIFTS.emoji > 0  # the shipped default reads emoji (R12)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nlp.tagging.idioms import idiom_sides, shift_verdict_cues
+from nlp.tagging.idioms import idiom_sides
+from nlp.tagging.verdict_cues import NO_SHIFTS, CueShifts, shift_verdict_cues
 
 
 @pytest.mark.parametrize(
@@ -50,7 +51,7 @@ def test_idiom_sides(text: str, side: int) -> None:
 def test_shift_moves_idiom_units_toward_their_side_by_the_log_odds() -> None:
     texts = ["Pas mal du tout.", "Could be better.", "Très bon produit.", "Pas mal, sans plus."]
     p = np.array([[0.5, 0.3, 0.2], [0.2, 0.3, 0.5], [0.1, 0.2, 0.7], [0.4, 0.2, 0.4]])
-    out = shift_verdict_cues(texts, p, 2.0)
+    out = shift_verdict_cues(texts, p, CueShifts(idiom=2.0, emoji=0.0))
     np.testing.assert_allclose(out.sum(axis=1), 1.0)
     np.testing.assert_array_equal(out[2:], p[2:])  # no idiom, or both sides: untouched
     for row, side in ((0, 1), (1, -1)):
@@ -65,5 +66,5 @@ def test_shift_moves_idiom_units_toward_their_side_by_the_log_odds() -> None:
 
 def test_shift_zero_is_the_input_itself() -> None:
     p = np.array([[0.5, 0.3, 0.2]])
-    assert shift_verdict_cues(["Pas mal du tout."], p, 0.0) is p
-    assert shift_verdict_cues([], np.zeros((0, 3)), 1.0).shape == (0, 3)
+    assert shift_verdict_cues(["Pas mal du tout."], p, NO_SHIFTS) is p
+    assert shift_verdict_cues([], np.zeros((0, 3)), CueShifts(idiom=1.0)).shape == (0, 3)

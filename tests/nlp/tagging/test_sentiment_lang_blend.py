@@ -13,9 +13,9 @@ import pytest
 
 from nlp.tagging.artifacts import ARTIFACT_VERSION, LinearHead, TextHead, backend_slug
 from nlp.tagging.doc_words import WordCharHead, fit_word_char_head
-from nlp.tagging.idioms import IDIOM_SHIFT, shift_verdict_cues
 from nlp.tagging.split_space import SplitSpaceTagger
 from nlp.tagging.tagger import load_tagger, sentiment_reader
+from nlp.tagging.verdict_cues import CUE_SHIFTS, CueShifts, shift_verdict_cues
 from tests.conftest import HashingEmbedder
 from training.corpus import load_seed
 from training.train import fit_text_head, train
@@ -156,20 +156,21 @@ def test_a_french_word_head_is_read_for_french_units_only(shared_models: Path, t
 
 
 def test_the_idiom_shift_reaches_both_spaces_and_tag(shared_models: Path) -> None:
-    """Issue 10 R8: ``sentiment_proba`` shifts units holding a set verdict phrase (``idiom_shift`` 0: the
+    """Issue 10 R8: ``sentiment_proba`` shifts units holding a set verdict phrase (an idiom shift of 0: the
     heads' own probabilities); the split-space tagger shifts both spaces before its mix."""
     tagger = load_tagger(shared_models, MODEL)
     embedder = HashingEmbedder()
     texts = [*TEXTS, "Pas mal du tout.", "Could be better."]
     x = embedder.encode(texts)
-    raw = tagger.sentiment_proba(texts, x, idiom_shift=0.0)
+    off, on = CueShifts(idiom=0.0), CueShifts(idiom=2.0)
+    raw = tagger.sentiment_proba(texts, x, shifts=off)
     np.testing.assert_array_equal(
-        tagger.sentiment_proba(texts, x, idiom_shift=2.0), shift_verdict_cues(texts, raw, 2.0)
+        tagger.sentiment_proba(texts, x, shifts=on), shift_verdict_cues(texts, raw, CueShifts(2.0, 0.0))
     )
     np.testing.assert_array_equal(
-        tagger.sentiment_proba(texts, x), shift_verdict_cues(texts, raw, IDIOM_SHIFT)
+        tagger.sentiment_proba(texts, x), shift_verdict_cues(texts, raw, CueShifts(CUE_SHIFTS.idiom, 0.0))
     )
-    moved = tagger.sentiment_proba(texts, x, idiom_shift=2.0)
+    moved = tagger.sentiment_proba(texts, x, shifts=on)
     assert np.array_equal(moved[:4], raw[:4]) and not np.allclose(moved[4:], raw[4:])
     split = SplitSpaceTagger(tagger, tagger, embedder, sentiment_weight=0.25)
-    np.testing.assert_allclose(split.sentiment_proba(texts, x, idiom_shift=2.0), moved, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(split.sentiment_proba(texts, x, shifts=on), moved, rtol=0, atol=1e-12)

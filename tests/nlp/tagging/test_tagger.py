@@ -5,6 +5,7 @@ the shipped artifacts on the real multilingual encoder."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from nlp.tagging.artifacts import ModelMismatchError, backend_slug
 from nlp.tagging.tagger import load_tagger, shipped_models_dir
 from nlp.tagging.taxonomy import load_default_taxonomy, parse_taxonomy
 from nlp.tagging.types import UNKNOWN_STAGE
+from nlp.tagging.verdict_cues import CUE_SHIFTS
 from training.corpus import load_seed
 from training.train import train
 
@@ -137,7 +139,7 @@ def test_shipped_heads_read_set_verdict_phrases_through_the_shift(use_embedder) 
     tagger = load_tagger(None, use_embedder.model_id)
     texts = ["Pas mal du tout.", "Je ne regrette pas mon achat."]
     x, langs = use_embedder.encode(texts), ["fr", "fr"]
-    raw = tagger.sentiment_proba(texts, x, langs, idiom_shift=0.0)
+    raw = tagger.sentiment_proba(texts, x, langs, replace(CUE_SHIFTS, idiom=0.0))
     shifted = tagger.sentiment_proba(texts, x, langs)
     assert list(raw[:, 2] - raw[:, 0] < 0) == [True, True]
     assert list(shifted[:, 2] - shifted[:, 0] > 0) == [True, True]
@@ -405,6 +407,6 @@ def test_shipped_heads_read_emoji_through_the_shift(use_embedder) -> None:
     tagger = load_tagger(None, use_embedder.model_id)
     texts = ["Livraison reçue ce matin 😡😡", "Livraison reçue ce matin 😍"]
     x, langs = use_embedder.encode(texts), ["fr", "fr"]
-    raw = tagger.sentiment_proba(texts, x, langs, emoji_shift=0.0)
+    raw = tagger.sentiment_proba(texts, x, langs, replace(CUE_SHIFTS, emoji=0.0))
     assert [t.sentiment for t in tagger.tag(texts, x, langs)] == ["negative", "positive"]
     assert list(raw.argmax(axis=1)) == [1, 1]  # neutral, both, without the shift

@@ -1,0 +1,55 @@
+"""Written-down verdict cues applied to the heads' sentiment probabilities as log-odds shifts (issue 10).
+
+Why one module: each cue (set verdict phrases, R8, ``nlp.tagging.idioms``; emoji and emoticons, R12,
+``nlp.tagging.emoji_cues``) reads something the encoders miss, and each moves the heads' probabilities by a
+fixed amount chosen on development data rather than deciding alone. Both taggers (single space and split
+space) apply them the same way, so the amounts travel as one frozen value, :class:`CueShifts`, and a caller
+that measures one cue switches it off with ``dataclasses.replace`` (``replace(CUE_SHIFTS, idiom=0.0)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nlp.tagging.emoji_cues import emoji_sides
+from nlp.tagging.idioms import idiom_sides
+
+MAX_SHIFT = 5.0  # the most log-odds a development grid may try for any cue
+
+
+@dataclass(frozen=True)
+class CueShifts:
+    """Log-odds per cue; 0 switches that cue off (the heads' own probabilities, bit-identical)."""
+
+    idiom: float = 0.5  # toward the phrase's side, positive vs negative; chosen on dev, docs/benchmarks.md R8
+    emoji: float = 3.0  # the emoji's side against both other classes; chosen on dev, R12
+
+
+CUE_SHIFTS = CueShifts()
+NO_SHIFTS = CueShifts(idiom=0.0, emoji=0.0)
+
+
+def shift_verdict_cues(texts: Sequence[str], p: np.ndarray, shifts: CueShifts = CUE_SHIFTS) -> np.ndarray:
+    """``p`` (n, 3: negative, neutral, positive) with each idiom unit moved ``shifts.idiom`` log-odds toward
+    its side: p(side) × e^(β/2), p(other) × e^(−β/2), renormalised (neutral keeps its odds against the polar
+    classes' geometric mean); then each unit whose emoji take one side has p(side) × e^``shifts.emoji``
+    against both other classes, renormalised: an emoji on a factual sentence ("Livraison reçue 😡") is its
+    verdict, so it may move neutral too. No cue (or every shift 0): ``p`` itself."""
+    n = len(texts)
+    sides = idiom_sides(texts) if shifts.idiom > 0 and n else np.zeros(n, dtype=np.int8)
+    marks = emoji_sides(texts) if shifts.emoji > 0 and n else np.zeros(n, dtype=np.int8)
+    if not sides.any() and not marks.any():
+        return p
+    out = np.array(p, dtype=np.float64, copy=True)
+    rows = np.flatnonzero(sides)
+    factor = np.exp(0.5 * shifts.idiom * sides[rows].astype(np.float64))
+    out[rows, 2] *= factor
+    out[rows, 0] /= factor
+    rows = np.flatnonzero(marks)
+    out[rows, marks[rows] + 1] *= np.exp(shifts.emoji)  # column 0 negative, 2 positive
+    moved = np.flatnonzero(sides | marks)  # only these are renormalised: the others stay bit-identical
+    out[moved] /= out[moved].sum(axis=1, keepdims=True)
+    return out.astype(p.dtype, copy=False)
