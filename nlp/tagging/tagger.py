@@ -277,7 +277,7 @@ class EmbeddingTagger:
         for k, c in enumerate(SENTIMENT_CLASSES):
             if c in head.classes:
                 out[:, k] = p[:, head.classes.index(c)]
-        return shift_verdict_cues(texts, out, shifts)
+        return shift_verdict_cues(texts, out, shifts, languages)
 
     def emotion_proba(
         self, texts: Sequence[str], embeddings: np.ndarray

@@ -2,20 +2,24 @@
 
 Why one module: each cue (set verdict phrases, R8, ``nlp.tagging.idioms``; emoji and emoticons, R12,
 ``nlp.tagging.emoji_cues``) reads something the encoders miss, and each moves the heads' probabilities by a
-fixed amount chosen on development data rather than deciding alone. Both taggers (single space and split
-space) apply them the same way, so the amounts travel as one frozen value, :class:`CueShifts`, and a caller
-that measures one cue switches it off with ``dataclasses.replace`` (``replace(CUE_SHIFTS, idiom=0.0)``).
+fixed amount chosen on development data rather than deciding alone; VADER's English valence (R16,
+``nlp.tagging.valence``) is a graded cue, shifted in proportion to its compound score. Both taggers (single
+space and split space) apply them the same way, so the amounts travel as one frozen value,
+:class:`CueShifts`, and a caller that measures one cue switches it off with ``dataclasses.replace``
+(``replace(CUE_SHIFTS, idiom=0.0)``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
 from nlp.tagging.emoji_cues import emoji_sides
 from nlp.tagging.idioms import idiom_sides
+from nlp.tagging.valence import english_valence
 
 MAX_SHIFT = 5.0  # the most log-odds a development grid may try for any cue
 
@@ -26,22 +30,35 @@ class CueShifts:
 
     idiom: float = 0.5  # toward the phrase's side, positive vs negative; chosen on dev, docs/benchmarks.md R8
     emoji: float = 3.0  # the emoji's side against both other classes; chosen on dev, R12
+    valence: float = 0.0  # per unit of VADER's compound score, English units; R16 chooses it
+    # "sign": positive vs negative, neutral keeps its odds (as the phrases); "both": the compound's side
+    # against both other classes (as emoji), so a strongly worded line may leave neutral.
+    valence_form: Literal["sign", "both"] = "sign"
 
 
 CUE_SHIFTS = CueShifts()
-NO_SHIFTS = CueShifts(idiom=0.0, emoji=0.0)
+NO_SHIFTS = CueShifts(idiom=0.0, emoji=0.0, valence=0.0)
 
 
-def shift_verdict_cues(texts: Sequence[str], p: np.ndarray, shifts: CueShifts = CUE_SHIFTS) -> np.ndarray:
+def shift_verdict_cues(
+    texts: Sequence[str],
+    p: np.ndarray,
+    shifts: CueShifts = CUE_SHIFTS,
+    languages: Sequence[str] | None = None,
+) -> np.ndarray:
     """``p`` (n, 3: negative, neutral, positive) with each idiom unit moved ``shifts.idiom`` log-odds toward
     its side: p(side) × e^(β/2), p(other) × e^(−β/2), renormalised (neutral keeps its odds against the polar
     classes' geometric mean); then each unit whose emoji take one side has p(side) × e^``shifts.emoji``
     against both other classes, renormalised: an emoji on a factual sentence ("Livraison reçue 😡") is its
-    verdict, so it may move neutral too. No cue (or every shift 0): ``p`` itself."""
+    verdict, so it may move neutral too; then each English unit (``languages``; none without them) by
+    ``shifts.valence`` × VADER's compound c, in ``shifts.valence_form``: "sign" p(positive) × e^(wc/2),
+    p(negative) × e^(−wc/2); "both" p(side of c) × e^(w|c|). Every shift multiplies, so the order does not
+    matter and one renormalisation ends it. No cue (or every shift 0): ``p`` itself."""
     n = len(texts)
     sides = idiom_sides(texts) if shifts.idiom > 0 and n else np.zeros(n, dtype=np.int8)
     marks = emoji_sides(texts) if shifts.emoji > 0 and n else np.zeros(n, dtype=np.int8)
-    if not sides.any() and not marks.any():
+    valence = english_valence(texts, languages) if shifts.valence > 0 else np.zeros(n)
+    if not sides.any() and not marks.any() and not valence.any():
         return p
     out = np.array(p, dtype=np.float64, copy=True)
     rows = np.flatnonzero(sides)
@@ -50,6 +67,15 @@ def shift_verdict_cues(texts: Sequence[str], p: np.ndarray, shifts: CueShifts = 
     out[rows, 0] /= factor
     rows = np.flatnonzero(marks)
     out[rows, marks[rows] + 1] *= np.exp(shifts.emoji)  # column 0 negative, 2 positive
-    moved = np.flatnonzero(sides | marks)  # only these are renormalised: the others stay bit-identical
+    rows = np.flatnonzero(valence)
+    if shifts.valence_form == "sign":
+        factor = np.exp(0.5 * shifts.valence * valence[rows])
+        out[rows, 2] *= factor
+        out[rows, 0] /= factor
+    else:
+        side = np.sign(valence[rows]).astype(np.int64)
+        out[rows, side + 1] *= np.exp(shifts.valence * np.abs(valence[rows]))
+    # Only the moved units are renormalised: the others stay bit-identical.
+    moved = np.flatnonzero((sides != 0) | (marks != 0) | (valence != 0))
     out[moved] /= out[moved].sum(axis=1, keepdims=True)
     return out.astype(p.dtype, copy=False)

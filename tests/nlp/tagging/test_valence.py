@@ -1,0 +1,53 @@
+"""VADER's English valence as a verdict cue (issue 10 R16): English units only, graded, two forms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nlp.tagging.valence import english_valence
+from nlp.tagging.verdict_cues import CueShifts, shift_verdict_cues
+
+OFF = CueShifts(idiom=0.0, emoji=0.0, valence=0.0)
+
+
+def test_english_valence_reads_english_units_only() -> None:
+    texts = ["I hate waiting, this is awful.", "Je déteste attendre.", "The parcel came on Tuesday.", "  "]
+    c = english_valence(texts, ["en", "fr", "en", "en"])
+    assert c[0] < -0.5 and c[1] == 0.0 and c[2] == 0.0 and c[3] == 0.0
+    assert english_valence(["Great service, love it!"], ["en"])[0] > 0.5
+    assert not english_valence(texts, None).any()  # languages unknown: no cue rather than a guess
+    assert english_valence([], []).shape == (0,)
+    with pytest.raises(ValueError, match="languages"):
+        english_valence(texts, ["en"])
+
+
+def test_sign_form_moves_positive_against_negative_by_w_times_c() -> None:
+    texts = ["I hate waiting, this is awful.", "Je déteste attendre.", "The parcel came on Tuesday."]
+    langs = ["en", "fr", "en"]
+    p = np.array([[0.3, 0.5, 0.2], [0.3, 0.5, 0.2], [0.2, 0.6, 0.2]])
+    c = english_valence(texts, langs)[0]
+    out = shift_verdict_cues(texts, p, CueShifts(idiom=0.0, emoji=0.0, valence=2.0), langs)
+    np.testing.assert_array_equal(out[1:], p[1:])  # French, and an English line VADER reads as neutral
+    np.testing.assert_allclose(np.log(out[0, 2] / out[0, 0]) - np.log(p[0, 2] / p[0, 0]), 2.0 * c)
+    # neutral keeps its odds against the polar classes' geometric mean
+    np.testing.assert_allclose(
+        out[0, 1] / np.sqrt(out[0, 0] * out[0, 2]), p[0, 1] / np.sqrt(p[0, 0] * p[0, 2])
+    )
+
+
+def test_both_form_moves_the_side_against_both_other_classes() -> None:
+    texts = ["I hate waiting, this is awful."]
+    p = np.array([[0.3, 0.5, 0.2]])
+    c = english_valence(texts, ["en"])[0]
+    out = shift_verdict_cues(texts, p, CueShifts(0.0, 0.0, valence=2.0, valence_form="both"), ["en"])
+    for k in (1, 2):
+        np.testing.assert_allclose(np.log(out[0, 0] / out[0, k]) - np.log(p[0, 0] / p[0, k]), 2.0 * abs(c))
+    assert out[0].argmax() == 0  # a strongly worded line leaves neutral
+
+
+def test_valence_zero_or_no_languages_is_the_input_itself() -> None:
+    texts = ["I hate waiting, this is awful."]
+    p = np.array([[0.3, 0.5, 0.2]])
+    assert shift_verdict_cues(texts, p, OFF, ["en"]) is p
+    assert shift_verdict_cues(texts, p, CueShifts(0.0, 0.0, valence=2.0)) is p
