@@ -30,10 +30,10 @@ class CueShifts:
 
     idiom: float = 0.5  # toward the phrase's side, positive vs negative; chosen on dev, docs/benchmarks.md R8
     emoji: float = 3.0  # the emoji's side against both other classes; chosen on dev, R12
-    valence: float = 0.0  # per unit of VADER's compound score, English units; R16 chooses it
+    valence: float = 0.5  # per unit of VADER's compound score, English units; chosen on dev, R16–R17
     # "sign": positive vs negative, neutral keeps its odds (as the phrases); "both": the compound's side
-    # against both other classes (as emoji), so a strongly worded line may leave neutral.
-    valence_form: Literal["sign", "both"] = "sign"
+    # against both other classes (as emoji), so a strongly worded line may leave neutral. R17: "both".
+    valence_form: Literal["sign", "both"] = "both"
 
 
 CUE_SHIFTS = CueShifts()

@@ -66,10 +66,12 @@ def _scores(p: np.ndarray) -> list[float]:
 def test_without_a_french_blend_languages_change_nothing(shared_models: Path) -> None:
     tagger = load_tagger(shared_models, MODEL)
     x = HashingEmbedder().encode(TEXTS)
-    without = tagger.sentiment_proba(TEXTS, x)
-    assert np.array_equal(without, tagger.sentiment_proba(TEXTS, x, LANGS))
+    heads_only = CueShifts(valence=0.0)  # the English valence cue reads the languages by design (R16)
+    without = tagger.sentiment_proba(TEXTS, x, shifts=heads_only)
+    assert np.array_equal(without, tagger.sentiment_proba(TEXTS, x, LANGS, heads_only))
     assert "sentiment@fr" not in tagger._text_heads
-    assert [t.sentiment_score for t in tagger.tag(TEXTS, x, LANGS)] == _scores(without)
+    read = tagger.sentiment_proba(TEXTS, x, LANGS)
+    assert [t.sentiment_score for t in tagger.tag(TEXTS, x, LANGS)] == _scores(read)
 
 
 def test_a_french_own_char_head_is_read_for_french_units_only(shared_models: Path, tmp_path: Path) -> None:
@@ -120,7 +122,8 @@ def test_the_split_space_tagger_passes_the_languages_to_the_second_space(
     embedder = HashingEmbedder()
     x = embedder.encode(TEXTS)
     split = SplitSpaceTagger(primary, french, embedder, sentiment_weight=0.25)
-    expected = 0.75 * primary.sentiment_proba(TEXTS, x) + 0.25 * french.sentiment_proba(TEXTS, x, LANGS)
+    own, second = primary.sentiment_proba(TEXTS, x, LANGS), french.sentiment_proba(TEXTS, x, LANGS)
+    expected = 0.75 * own + 0.25 * second
     np.testing.assert_allclose(split.sentiment_proba(TEXTS, x, LANGS), expected, rtol=0, atol=1e-12)
     assert [t.sentiment_score for t in split.tag(TEXTS, x, LANGS)] == _scores(expected)
 

@@ -131,10 +131,10 @@ def test_a_sentiment_mix_of_both_spaces(two_spaces: Path) -> None:
     second = SecondEmbedder()
     emb = HashingEmbedder().encode(TEXTS)
     mixed = SplitSpaceTagger(primary, polar, second, sentiment_weight=0.25)
-    expected = 0.75 * primary.sentiment_proba(TEXTS, emb) + 0.25 * polar.sentiment_proba(
-        TEXTS, second.encode(TEXTS)
+    expected = 0.75 * primary.sentiment_proba(TEXTS, emb, LANGS) + 0.25 * polar.sentiment_proba(
+        TEXTS, second.encode(TEXTS), LANGS
     )
-    np.testing.assert_allclose(mixed.sentiment_proba(TEXTS, emb), expected, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(mixed.sentiment_proba(TEXTS, emb, LANGS), expected, rtol=0, atol=1e-12)
     tags = mixed.tag(TEXTS, emb, LANGS)
     scores = [round(float(p[2] - p[0]), 4) for p in expected]
     assert [t.sentiment_score for t in tags] == scores
@@ -159,7 +159,8 @@ def test_a_gate_sends_only_the_uncertain_units_to_the_second_space(two_spaces: P
     adaptation's ``sentiment_proba`` of the same batch."""
     primary, polar = _pair(two_spaces)
     emb = HashingEmbedder().encode(GATED_TEXTS)
-    own = primary.sentiment_proba(GATED_TEXTS, emb)
+    en = ["en"] * len(GATED_TEXTS)  # the units' languages reach the cue shifts (English valence)
+    own = primary.sentiment_proba(GATED_TEXTS, emb, en)
     top = own.max(axis=1)
     gate = float(np.median(top))  # half the units on each side
     below = top < gate
@@ -167,24 +168,24 @@ def test_a_gate_sends_only_the_uncertain_units_to_the_second_space(two_spaces: P
     second = CountingEmbedder()
     gated = SplitSpaceTagger(primary, polar, second, sentiment_weight=0.25, sentiment_gate=gate)
     np.testing.assert_array_equal(gated.gated(own), below)
-    tags = gated.tag(GATED_TEXTS, emb, ["en"] * len(GATED_TEXTS))
+    tags = gated.tag(GATED_TEXTS, emb, en)
     assert second.calls == 1
     assert sorted(second.seen) == sorted(t for t, b in zip(GATED_TEXTS, below, strict=True) if b)
-    p = gated.sentiment_proba(GATED_TEXTS, emb)
+    p = gated.sentiment_proba(GATED_TEXTS, emb, en)
     assert second.calls == 1  # the same batch: the kept vectors
     ungated = SplitSpaceTagger(primary, polar, SecondEmbedder(), sentiment_weight=0.25)
-    mixed = ungated.sentiment_proba(GATED_TEXTS, emb)
+    mixed = ungated.sentiment_proba(GATED_TEXTS, emb, en)
     np.testing.assert_array_equal(p[~below], own[~below])  # confident: the pipeline space's, untouched
     np.testing.assert_allclose(p[below], mixed[below], rtol=0, atol=1e-12)  # uncertain: the ungated mix
     # tag() and sentiment_proba apply the one rule: the tags' scores are the probabilities' scores
     assert [t.sentiment_score for t in tags] == [round(float(r[2] - r[0]), 4) for r in p]
     # a gate above every top-class probability is the ungated mix; one below all of them, one space
     everyone = SplitSpaceTagger(primary, polar, SecondEmbedder(), sentiment_weight=0.25, sentiment_gate=1.0)
-    np.testing.assert_allclose(everyone.sentiment_proba(GATED_TEXTS, emb), mixed, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(everyone.sentiment_proba(GATED_TEXTS, emb, en), mixed, rtol=0, atol=1e-12)
     nobody = CountingEmbedder()
     low = float(top.min())
     none_sent = SplitSpaceTagger(primary, polar, nobody, sentiment_weight=0.25, sentiment_gate=low)
-    np.testing.assert_array_equal(none_sent.sentiment_proba(GATED_TEXTS, emb), own)
+    np.testing.assert_array_equal(none_sent.sentiment_proba(GATED_TEXTS, emb, en), own)
     assert nobody.calls == 0
     for bad in (0.0, 1.2):
         with pytest.raises(ValueError, match="sentiment_gate"):

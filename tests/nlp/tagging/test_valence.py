@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nlp.tagging.valence import english_valence
-from nlp.tagging.verdict_cues import CueShifts, shift_verdict_cues
+from nlp.tagging.verdict_cues import CUE_SHIFTS, CueShifts, shift_verdict_cues
 
 OFF = CueShifts(idiom=0.0, emoji=0.0, valence=0.0)
 
@@ -27,7 +27,7 @@ def test_sign_form_moves_positive_against_negative_by_w_times_c() -> None:
     langs = ["en", "fr", "en"]
     p = np.array([[0.3, 0.5, 0.2], [0.3, 0.5, 0.2], [0.2, 0.6, 0.2]])
     c = english_valence(texts, langs)[0]
-    out = shift_verdict_cues(texts, p, CueShifts(idiom=0.0, emoji=0.0, valence=2.0), langs)
+    out = shift_verdict_cues(texts, p, CueShifts(0.0, 0.0, valence=2.0, valence_form="sign"), langs)
     np.testing.assert_array_equal(out[1:], p[1:])  # French, and an English line VADER reads as neutral
     np.testing.assert_allclose(np.log(out[0, 2] / out[0, 0]) - np.log(p[0, 2] / p[0, 0]), 2.0 * c)
     # neutral keeps its odds against the polar classes' geometric mean
@@ -51,3 +51,7 @@ def test_valence_zero_or_no_languages_is_the_input_itself() -> None:
     p = np.array([[0.3, 0.5, 0.2]])
     assert shift_verdict_cues(texts, p, OFF, ["en"]) is p
     assert shift_verdict_cues(texts, p, CueShifts(0.0, 0.0, valence=2.0)) is p
+
+
+def test_the_shipped_default_reads_english_valence() -> None:
+    assert CUE_SHIFTS.valence > 0 and CUE_SHIFTS.valence_form == "both"  # R17
