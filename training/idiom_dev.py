@@ -51,7 +51,7 @@ def matched(texts: Sequence[str], labels: np.ndarray, p: np.ndarray) -> dict[str
 def shipped_dev(backend: str, real: RealSets, allocine: bool) -> tuple[DevSet, EmbeddingTagger]:
     """The development sets of ``real`` (with the seed held-out split; Allociné dev reviews through the
     shipped document expert when ``allocine``) embedded in ``backend``'s space, and its shipped tagger: what
-    the cue shifts (phrases here, emoji in ``training.emoji_dev``) are scored on."""
+    the cue shifts (phrases here, emoji and sarcasm in ``training.cue_dev``) are scored on."""
     embedder = load_embedder(backend)
     _, held = split(load_seed())
     shipped = ARTIFACTS / backend_slug(embedder.model_id)

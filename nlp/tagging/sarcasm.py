@@ -1,0 +1,63 @@
+"""Sarcastic praise of a harm ("Thanks for the 4 hr delay", "Super, encore une panne."): a negative cue.
+
+Why: messages to brands thank, love and praise sarcastically, and the words the encoders and VADER read are
+the praise: "Great, another delay." +0.55, "Thanks for the 4 hr delay, really made my day" +0.78, "I love how
+nobody ever answers the phone." +0.12 (``frictionmap analyze`` defaults, 2026-12-07). The sarcasm is carried
+by a fixed construction — a thanks or a praise word whose object is a harm the customer suffered — so it is
+written down, like the set verdict phrases (``nlp.tagging.idioms``), and applied as a log-odds shift toward
+negative that never decides alone (``nlp.tagging.verdict_cues``). The constructions are narrow on purpose:
+the harm must be the direct object of the thanks ("thanks for the delay", not "thanks for the update on the
+delay"), the praise must open the unit and be followed by "another"/"encore" and a harm ("Great, another
+delay"; "Super, encore merci" stays praise), and
+the loved thing must be an ordeal ("love being on hold"). Written for this project from general usage (no
+evaluation text).
+
+Patterns read the accent-folded, lower-cased text (``effort_cues._fold``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from nlp.tagging.effort_cues import _fold
+
+_NUMBER = (  # "the 4 hr delay", "les 3h de retard": a quantity before the harm
+    r"(?:\d+(?:[.,]\d+)?\s*(?:h|hr|hrs|hours?|heures?|min|mins|minutes?|days?|jours?|weeks?|semaines?)"
+    r"\s+(?:de |of )?)?"
+)
+_EN_HARM = (
+    r"(?:delay|delays|wait|waiting|cancell?ation|cancell?ing|losing|lost (?:bag|luggage|parcel|package)"
+    r"|ruining|wasting|overbooking|stranding|overcharging|charging me twice|making me wait|the hassle"
+    r"|hanging up|ignoring)"
+)
+_FR_HARM = r"(?:retard|retards|attente|annulation|perte|galere|bazar|panne|pannes)"
+# After "Great, another …" / "Super, encore …": only a harm, so "Super, encore merci" stays praise.
+_EN_EVENT = (
+    r"(?:delay|cancell?ation|outage|crash|bug|error|problem|issue|fee|strike|breakdown|price (?:rise|hike))"
+)
+_FR_EVENT = r"(?:panne|retard|bug|probleme|souci|annulation|greve|frais|hausse|coupure|erreur|plantage)"
+_SARCASM = re.compile(
+    # English: thanks for a harm; praise, then another / again; loving an ordeal
+    r"\b(?:thanks?|thank you|thx|cheers)(?: (?:so much|a lot|again|guys))? for "
+    rf"(?:the |another |a |an |my |our |all the )?{_NUMBER}{_EN_HARM}\b"
+    r"(?! (?:confirmation|notice|update|info|refund|compensation|voucher))"
+    r"|^(?:oh )?(?:great|wonderful|fantastic|perfect|brilliant|awesome|lovely|just great|super|terrific)"
+    rf"\s*[,!.]+\s*(?:yet |just )?another {_NUMBER}{_EN_EVENT}\b"
+    r"|\b(?:love|loving|adore|enjoy|enjoying) (?:being (?:stuck|on hold|ignored|stranded|delayed|overcharged"
+    r"|kept waiting|hung up on)|waiting (?:on hold|for hours|forever|\d+)|sitting (?:on the tarmac|on hold))"
+    # French: merci pour un tort; louange, puis encore; adorer une épreuve
+    r"|\bmerci (?:beaucoup |bien |encore )?(?:pour|de|du|des) (?:le |la |les |ce |cette |ces |vos |votre |l'|"
+    rf"ces )?{_NUMBER}{_FR_HARM}\b(?! (?:rapide|gratuite|sans frais|rembourse))"
+    r"|\bmerci d'avoir (?:perdu|oublie|egare|casse|ignore|annule mon vol)\b"
+    r"|^(?:super|genial|parfait|bravo|top|trop bien|magnifique|excellent|formidable)\s*[,!.]+\s*"
+    rf"(?:encore|une fois de plus|a nouveau)(?: une| un| des| du| en)? {_NUMBER}{_FR_EVENT}\b"
+    r"|\bj'adore (?:attendre|poireauter|etre (?:mis|mise) en attente|qu'on me (?:raccroche|balade))"
+)
+
+
+def sarcasm_marks(texts: Sequence[str]) -> np.ndarray:
+    """True where a text holds sarcastic praise of a harm (the constructions above)."""
+    return np.array([bool(_SARCASM.search(_fold(t))) for t in texts], dtype=bool)

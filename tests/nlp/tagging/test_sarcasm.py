@@ -1,0 +1,54 @@
+"""Sarcastic praise of a harm (issue 10 R18): the constructions marked, and the near misses left alone."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from nlp.tagging.sarcasm import sarcasm_marks
+from nlp.tagging.verdict_cues import CueShifts, shift_verdict_cues
+
+
+@pytest.mark.parametrize(
+    ("text", "marked"),
+    [
+        ("Thanks for the 4 hr delay, really made my day", True),
+        ("thank you so much for losing my bag", True),
+        ("Thanks for the cancellation confirmation", False),  # a document about the harm, not the harm
+        ("thanks for the update on the delay", False),
+        ("Great, another delay.", True),
+        ("Great, another great stay!", False),
+        ("I just love being on hold for 50 minutes.", True),
+        ("I love the new seats.", False),
+        ("Merci pour les 3h de retard !", True),
+        ("Merci pour l'annulation rapide de ma commande.", False),
+        ("Merci d'avoir perdu ma valise.", True),
+        ("Super, encore une panne.", True),
+        ("Super, encore merci !", False),
+        ("Parfait, encore une fois au top !", False),
+        ("J'adore attendre 45 minutes au téléphone.", True),
+        ("J'adore cette appli.", False),
+        ("", False),
+    ],
+)
+def test_sarcasm_marks(text: str, marked: bool) -> None:
+    assert bool(sarcasm_marks([text])[0]) is marked
+
+
+def test_sarcasm_marks_is_one_flag_per_text() -> None:
+    assert sarcasm_marks(["Great, another outage.", "ok"]).tolist() == [True, False]
+    assert sarcasm_marks([]).shape == (0,)
+
+
+def test_the_sarcasm_shift_moves_negative_against_both_other_classes() -> None:
+    texts = ["Thanks for the 4 hr delay, really made my day", "Thanks for the quick refund."]
+    p = np.array([[0.1, 0.2, 0.7], [0.1, 0.2, 0.7]])
+    only = CueShifts(idiom=0.0, emoji=0.0, valence=0.0, sarcasm=2.0)
+    out = shift_verdict_cues(texts, p, only, ["en", "en"])
+    np.testing.assert_array_equal(out[1], p[1])  # genuine thanks: untouched
+    for k in (1, 2):
+        np.testing.assert_allclose(np.log(out[0, 0] / out[0, k]) - np.log(p[0, 0] / p[0, k]), 2.0)
+    np.testing.assert_allclose(out[0, 1] / out[0, 2], p[0, 1] / p[0, 2])
+    assert shift_verdict_cues(texts, p, replace(only, sarcasm=0.0), ["en", "en"]) is p
