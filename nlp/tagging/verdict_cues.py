@@ -35,7 +35,7 @@ class CueShifts:
     # "sign": positive vs negative, neutral keeps its odds (as the phrases); "both": the compound's side
     # against both other classes (as emoji), so a strongly worded line may leave neutral. R17: "both".
     valence_form: Literal["sign", "both"] = "both"
-    sarcasm: float = 0.0  # toward negative against both other classes (nlp.tagging.sarcasm); R18 chooses it
+    sarcasm: float = 2.0  # toward negative against both other classes (nlp.tagging.sarcasm); chosen R18
 
 
 CUE_SHIFTS = CueShifts()

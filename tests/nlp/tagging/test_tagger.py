@@ -410,3 +410,15 @@ def test_shipped_heads_read_emoji_through_the_shift(use_embedder) -> None:
     raw = tagger.sentiment_proba(texts, x, langs, replace(CUE_SHIFTS, emoji=0.0))
     assert [t.sentiment for t in tagger.tag(texts, x, langs)] == ["negative", "positive"]
     assert list(raw.argmax(axis=1)) == [1, 1]  # neutral, both, without the shift
+
+
+@pytest.mark.slow
+def test_shipped_heads_read_sarcastic_praise_through_the_shift(use_embedder) -> None:
+    """Issue 10 R18: the heads read the praise words of "Super, encore une panne." and "Great, another
+    outage." (positive without the shift); the shipped sarcasm shift puts both on the negative side."""
+    tagger = load_tagger(None, use_embedder.model_id)
+    texts = ["Super, encore une panne.", "Great, another outage."]
+    x, langs = use_embedder.encode(texts), ["fr", "en"]
+    raw = tagger.sentiment_proba(texts, x, langs, replace(CUE_SHIFTS, sarcasm=0.0))
+    assert list(raw.argmax(axis=1)) == [2, 2]  # positive, both, without the shift
+    assert [t.sentiment for t in tagger.tag(texts, x, langs)] == ["negative", "negative"]
