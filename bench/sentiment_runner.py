@@ -16,10 +16,9 @@ from bench.recording import CachedEmbedder
 from bench.sentiment_data import Labelled
 from nlp.embeddings import get_embedder, resolve_spec
 from nlp.pipeline import ExtractedUnits, Record, extract_units
-from nlp.pipeline.analyze import document_emotion
+from nlp.pipeline.documents import read_documents
 from nlp.pipeline.extract import item_languages
-from nlp.tagging.document_expert import document_sentiments
-from nlp.tagging.document_stage import document_stage_weight, document_stages
+from nlp.tagging.document_stage import document_stage_weight
 from nlp.tagging.split_space import (
     DEFAULT_SENTIMENT_SPACE,
     SplitSpaceTagger,
@@ -92,8 +91,7 @@ class Runner:
         if spec not in self.taggers:
             self.taggers[spec] = self.load_tagger(spec)
         embedder, tagger = self.embedder(spec), self.taggers[spec]
-        records = [Record(text=d.text, language=lang) for d, lang in zip(docs, langs, strict=True)]
-        units = extract_units(records, embedder, tagger, languages=langs)
+        units = extract_units(records(docs, langs), embedder, tagger, languages=langs)
         assert units.tags is not None
         members: list[list[int]] = [[] for _ in docs]
         for i, row in enumerate(units.rows):
@@ -101,39 +99,44 @@ class Runner:
         return units, members
 
     def documents(self, docs: Sequence[Labelled]) -> tuple[str, list[DocOut]]:
+        """What ``frictionmap analyze`` says about each document (``read_documents``), and its candidates."""
         langs = self.languages(docs)
         units, members = self.extract(docs, langs)
         assert units.tags is not None
+        tags = units.tags
         tagger = self.taggers[self.spec_for(langs)]
-        stages = document_stages(  # the pipeline's document stage (nlp/pipeline/analyze.py)
-            [[units.tags[i] for i in idx] for idx in members],
-            [[units.texts[i] for i in idx] for idx in members],
-            [units.embeddings[idx] for idx in members],
-            units.item_languages,
+        readings = read_documents(
+            records(docs, langs),
+            units,
+            tagger.document_expert,
             tagger.stage_proba,
             document_stage_weight(tagger.model_id),
         )
-        verdicts = document_sentiments(
-            [[units.tags[i] for i in idx] for idx in members],
-            [units.embeddings[idx] for idx in members],
-            [d.text for d in docs],
-            tagger.document_expert,
-        )
         out = []
-        for idx, sentiment, stage in zip(members, verdicts, stages, strict=True):
-            if not idx:
-                out.append(DocOut("neutral", "unknown", None, False, False, 0, 0))
-                continue
-            tags = [units.tags[i] for i in idx]
+        for idx, reading in zip(members, readings, strict=True):
             n_cand = int(sum(units.polarity[i] == -1 for i in idx))
-            neg = any(x.sentiment == "negative" for x in tags)
-            emotion = document_emotion(tags, sentiment)  # the pipeline's own document emotion
-            out.append(DocOut(sentiment, stage, emotion, n_cand > 0, neg, len(idx), n_cand))
+            neg = any(tags[i].sentiment == "negative" for i in idx)
+            out.append(
+                DocOut(
+                    reading.sentiment or "neutral",
+                    reading.stage or "unknown",
+                    reading.emotion,
+                    n_cand > 0,
+                    neg,
+                    len(idx),
+                    n_cand,
+                )
+            )
         return units.model_id, out
 
     def save(self) -> None:
         for e in self.embedders.values():
             e.save()
+
+
+def records(docs: Sequence[Labelled], langs: Sequence[str]) -> list[Record]:
+    """The documents as a file's rows with their (detected or given) languages, text only."""
+    return [Record(text=d.text, language=lang) for d, lang in zip(docs, langs, strict=True)]
 
 
 def add_languages_option(parser: argparse.ArgumentParser) -> None:

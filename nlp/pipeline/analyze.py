@@ -7,7 +7,7 @@ with storage between them; see ``service/analysis/nlp_backend.py``.
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
@@ -16,18 +16,17 @@ import numpy as np
 
 from nlp.embeddings import AUTO_SPEC, Embedder, get_embedder, resolve_spec
 from nlp.pipeline.adapt import adapt_extracted
+from nlp.pipeline.documents import read_documents
 from nlp.pipeline.extract import CONTEXT_WEIGHT, ExtractedUnits, Progress, extract_units, item_languages
-from nlp.pipeline.records import Record, coerce_record, infer_rating_scale, score_polarity
+from nlp.pipeline.records import Record, coerce_record
 from nlp.pipeline.result import AnalysisResult, DocumentResult, Theme, ThemeGroup, UnitResult
 from nlp.pipeline.scores import score_themes
 from nlp.pipeline.themes import ParentTheme, ThemeCluster, cluster_themes, group_themes
 from nlp.scoring.priority import PriorityConfig
 from nlp.tagging.aggregate import PainPointTags, aggregate_pain_point, effort_by_stage
-from nlp.tagging.document_expert import DocumentExpert, document_sentiments_flat
-from nlp.tagging.document_stage import StageProba, document_stage_weight, document_stages
-from nlp.tagging.emoji_cues import emoji_side
+from nlp.tagging.document_expert import DocumentExpert
+from nlp.tagging.document_stage import StageProba, document_stage_weight
 from nlp.tagging.types import Tagger, UnitTags
-from nlp.tagging.unit_tags import NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
 from nlp.themes.clustering import ClusterParams
 from nlp.themes.naming import majority_language
 
@@ -113,88 +112,24 @@ def _documents(
     stage_proba: StageProba | None = None,
     stage_weight: float = 0.0,
 ) -> list[DocumentResult]:
-    """``expert``: the document sentiment expert (nlp/tagging/document_expert.py), mixed in for documents
-    without a rating or NPS (the caller passes None when the corpus's sentiment was adapted to its stars);
-    ``stage_proba``, ``stage_weight``: the stage head reading a document whole (tagging/document_stage.py)."""
-    by_row: dict[int, list[int]] = defaultdict(list)
-    for unit_i, row in enumerate(units.rows):
-        by_row[int(row)].append(unit_i)
-    scale = infer_rating_scale([r.rating for r in records])
-    tags = units.tags
-    sentiments: Sequence[str] = ()
-    stages: Sequence[str] = ()
-    tags_of: list[list[UnitTags]] = []  # per document, its units' tags (with a tagger)
-    aggregates: list[PainPointTags | None] = []
-    if tags is not None:
-        sentiments = document_sentiments_flat(
-            tags,
-            units.rows,
-            len(records),
-            units.embeddings,
-            [r.text for r in records],
-            expert,
-            [r.rating is None and r.nps is None for r in records],
+    """Each document's readings (``read_documents``, the benches' too) with its pain points and
+    opportunities, most relevant first."""
+    return [
+        DocumentResult(
+            row=row,
+            id=rec.id,
+            language=units.item_languages[row],
+            sentiment=reading.sentiment,
+            stage=reading.stage,
+            pain_points=_ranked([(results[i].pain_point, results[i].similarity) for i in reading.members]),
+            opportunities=_ranked([(results[i].opportunity, results[i].similarity) for i in reading.members]),
+            emotion=reading.emotion,
+            effort=reading.effort,
         )
-        members_of = [by_row.get(row, []) for row in range(len(records))]
-        tags_of = [[tags[i] for i in m] for m in members_of]
-        aggregates = [theme_tags(t) if t else None for t in tags_of]
-        whole = stage_proba is not None and stage_weight > 0  # else no document is read whole: no inputs
-        stages = document_stages(
-            tags_of,
-            [[units.texts[i] for i in m] for m in members_of] if whole else [],
-            [units.embeddings[m] for m in members_of] if whole else [],
-            units.item_languages,
-            stage_proba,
-            stage_weight,
-            votes=[a.stage_distribution if a else {} for a in aggregates],
+        for row, (rec, reading) in enumerate(
+            zip(records, read_documents(records, units, expert, stage_proba, stage_weight), strict=True)
         )
-    documents = []
-    for row, rec in enumerate(records):
-        members = by_row.get(row, [])
-        doc_sentiment: str | None = None
-        doc_stage = _majority([results[i].stage for i in members])
-        doc_emotion: str | None = None
-        doc_effort: bool | None = None
-        if tags is not None and members:
-            member_tags = tags_of[row]
-            doc_tags = aggregates[row]
-            assert doc_tags is not None
-            doc_stage = stages[row]
-            doc_effort = doc_tags.effort_share > 0
-            doc_sentiment = sentiments[row]
-            doc_emotion = document_emotion(member_tags, doc_sentiment)
-        elif rec.rating is not None:
-            polarity = score_polarity(rec.rating, rec.nps, scale)
-            doc_sentiment = {-1: "negative", 0: "neutral", 1: "positive"}[polarity]
-        elif tags is not None and not members and (side := emoji_side(rec.text)):
-            # "👍👍👍" or "😡": no unit to tag (too few letters), yet a verdict (nlp/tagging/emoji_cues.py)
-            doc_sentiment = "positive" if side > 0 else "negative"
-        documents.append(
-            DocumentResult(
-                row=row,
-                id=rec.id,
-                language=units.item_languages[row],
-                sentiment=doc_sentiment,
-                stage=doc_stage,
-                pain_points=_ranked([(results[i].pain_point, results[i].similarity) for i in members]),
-                opportunities=_ranked([(results[i].opportunity, results[i].similarity) for i in members]),
-                emotion=doc_emotion,
-                effort=doc_effort,
-            )
-        )
-    return documents
-
-
-def document_emotion(tags: Sequence[UnitTags], sentiment: str | None) -> str | None:
-    """The most frequent emotion among a polar document's units that fits its verdict (None if none does);
-    for a neutral or unknown verdict, the most frequent of all (ties: the first met, as ``theme_tags``).
-
-    Why: units carry emotions of both signs ("Delivery was fast, but the refund never arrived": satisfaction,
-    frustration), and a plain majority could name "satisfaction" for a document called negative. The unit
-    tagger never lets an emotion contradict its unit's sentiment; the document follows the same gate."""
-    allowed = {"negative": NEGATIVE_EMOTIONS, "positive": POSITIVE_EMOTIONS}.get(sentiment or "")
-    counts = Counter(t.emotion for t in tags if t.emotion and (allowed is None or t.emotion in allowed))
-    return counts.most_common(1)[0][0] if counts else None
+    ]
 
 
 def _ranked(pairs: Sequence[tuple[str | None, float | None]]) -> list[str]:

@@ -5,8 +5,9 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from nlp.pipeline import Record, analyze_records, contextualize
-from nlp.pipeline.analyze import document_emotion
+from nlp.pipeline import Record, analyze_records, contextualize, extract_units
+from nlp.pipeline.documents import document_emotion, read_documents
+from nlp.pipeline.extract import item_languages
 from nlp.tagging.types import UnitTags
 
 COMPLAINTS = {
@@ -324,3 +325,26 @@ def test_an_emoji_only_item_is_a_verdict_without_units(hashing_embedder) -> None
     assert not tagged.units and {d.stage for d in tagged.documents} == {None}
     untagged = analyze_records(recs, embedder=hashing_embedder)
     assert [d.sentiment for d in untagged.documents] == [None, None, "positive", None]
+
+
+def test_read_documents_is_what_analyze_reports_per_document(hashing_embedder) -> None:
+    """The benches score ``read_documents`` without clustering; ``analyze`` must report the same readings
+    (sentiment, stage, emotion, effort) for every kind of row: units, emoji only, rated, empty."""
+
+    recs = [
+        Record(text="My parcel arrived late and nobody answered. The refund was quick though."),
+        Record(text="Great service, thank you."),
+        Record(text="👍👍👍"),
+        Record(text="😡", rating=5),
+        Record(text="📦"),
+    ]
+    tagger = FakeTagger()
+    result = analyze_records(recs, embedder=hashing_embedder, tagger=tagger)
+    langs = item_languages(recs)
+    units = extract_units(recs, hashing_embedder, tagger, languages=langs)
+    readings = read_documents(recs, units)
+    assert [(r.sentiment, r.stage, r.emotion, r.effort) for r in readings] == [
+        (d.sentiment, d.stage, d.emotion, d.effort) for d in result.documents
+    ]
+    assert [r.sentiment for r in readings][2:] == ["positive", "positive", None]
+    assert readings[0].members and not readings[2].members
