@@ -268,8 +268,8 @@ class EmbeddingTagger:
     ) -> np.ndarray:
         """(n, 3) in SENTIMENT_CLASSES order; ``languages`` (the units' own) selects a per-language blend and
         a language's own char head where the head has them (without: the shared blend, bit-identical);
-        units holding set verdict phrases or emoji of one side are shifted to it by ``shifts``
-        (``nlp.tagging.verdict_cues``)."""
+        units holding written-down verdict cues (set phrases, emoji, sarcastic praise; English valence) are
+        shifted by ``shifts`` (``nlp.tagging.verdict_cues``)."""
         head = self._heads["sentiment"]
         p = self._proba("sentiment", embeddings, texts, languages)
         # A head retrained on a customer's labels may lack a class (no neutral examples): probability 0.

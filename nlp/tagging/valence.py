@@ -1,4 +1,4 @@
-"""English valence from VADER's lexicon and rules, as one more verdict cue (issue 10 R16).
+"""English valence from VADER's lexicon and rules, as one more verdict cue (issue 10 R16–R17).
 
 Why: the issue asks for a calibrated ensemble with a lexicon among the model families. The heads already
 read the project's own polarity lexicon as features (family C, docs/benchmarks.md), but not intensity:
@@ -7,7 +7,7 @@ the wheel, nothing fetched) scores boosters ("so", "extremely"), capitals, excla
 the weight to the second clause and negation within three words, rated by people on social-media text:
 the register of messages to brands. Its compound score is a third log-odds shift
 (``nlp.tagging.verdict_cues``), English units only: the package's French port is an alpha release with
-GPL dependencies, and no other French lexicon of the kind ships on PyPI.
+GPL dependencies, and no other French lexicon of the kind was found on PyPI.
 """
 
 from __future__ import annotations

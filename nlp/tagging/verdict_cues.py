@@ -1,12 +1,12 @@
 """Written-down verdict cues applied to the heads' sentiment probabilities as log-odds shifts (issue 10).
 
 Why one module: each cue (set verdict phrases, R8, ``nlp.tagging.idioms``; emoji and emoticons, R12,
-``nlp.tagging.emoji_cues``) reads something the encoders miss, and each moves the heads' probabilities by a
-fixed amount chosen on development data rather than deciding alone; VADER's English valence (R16,
-``nlp.tagging.valence``) is a graded cue, shifted in proportion to its compound score. Both taggers (single
-space and split space) apply them the same way, so the amounts travel as one frozen value,
-:class:`CueShifts`, and a caller that measures one cue switches it off with ``dataclasses.replace``
-(``replace(CUE_SHIFTS, idiom=0.0)``).
+``nlp.tagging.emoji_cues``; sarcastic praise of a harm, R18, ``nlp.tagging.sarcasm``) reads something the
+encoders miss, and each moves the heads' probabilities by a fixed amount chosen on development data rather
+than deciding alone; VADER's English valence (R16–R17, ``nlp.tagging.valence``) is a graded cue, shifted in
+proportion to its compound score. Both taggers (single space and split space) apply them the same way, so
+the amounts travel as one frozen value, :class:`CueShifts`, and a caller that measures one cue switches it
+off with ``dataclasses.replace`` (``replace(CUE_SHIFTS, idiom=0.0)``).
 """
 
 from __future__ import annotations
