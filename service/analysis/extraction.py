@@ -85,19 +85,24 @@ def _pending_ids(
     model_id: str,
     stages: Collection[str] | None = None,
     among: Sequence[str] | None = None,
+    revision: str | None = None,
 ) -> list[str]:
-    """Items in scope without units embedded by ``model_id`` (never analysed, or by another model), and,
-    when ``stages`` is given, items with a unit tagged with a stage outside it (taxonomy replaced since);
-    ``among``: only these items (one extraction batch)."""
+    """Items in scope without units embedded by ``model_id`` (never analysed, or by another model) and,
+    when ``revision`` is given, tagged by that tagger (another tagger's tags, or none recorded: upgraded
+    since; nlp/tagging/revision.py), and, when ``stages`` is given, items with a unit tagged with a stage
+    outside it (taxonomy replaced since); ``among``: only these items (one extraction batch)."""
     # The same two conditions either way (``feedback_id`` is never NULL, so NOT IN and NOT EXISTS agree):
     # a whole-workspace plan anti-joins one set of done items; a batch of ``among`` items asks, per item, the
     # unit index about its own units instead of collecting every unit of the workspace on each batch.
     stale_stage = col(OpinionUnit.stage).not_in(sorted({*(stages or ()), UNKNOWN_STAGE}))
+    current = [col(OpinionUnit.embedding_model) == model_id]
+    if revision is not None:
+        current.append(col(OpinionUnit.tagger_revision) == revision)
     pending: ColumnElement[bool]
     if among is None:
         done = (
             select(OpinionUnit.feedback_id)
-            .where(OpinionUnit.workspace_id == workspace_id, OpinionUnit.embedding_model == model_id)
+            .where(OpinionUnit.workspace_id == workspace_id, *current)
             .distinct()
         )
         pending = col(FeedbackItem.id).not_in(done)
@@ -114,7 +119,7 @@ def _pending_ids(
             pending = or_(pending, col(FeedbackItem.id).in_(stale))
     else:
         own = (col(OpinionUnit.feedback_id) == FeedbackItem.id, col(OpinionUnit.workspace_id) == workspace_id)
-        pending = ~exists().where(*own, col(OpinionUnit.embedding_model) == model_id)
+        pending = ~exists().where(*own, *current)
         if stages is not None:
             pending = or_(pending, exists().where(*own, col(OpinionUnit.stage).is_not(None), stale_stage))
     stmt = scoped_items(workspace_id, scope).where(pending)
@@ -194,6 +199,7 @@ def _extract(
                     "effort_type": u.tags.effort_type,
                     "embedding": blob,
                     "embedding_model": backend.model_id,
+                    "tagger_revision": backend.tagger_revision,
                     "text_sentiment_proba": _blob(u.text_sentiment_proba, np.float64),
                     "text_features": _blob(u.text_features, np.float32),
                     "pain_point_id": previous.get((u.feedback_id, u.start, u.end)),
@@ -227,7 +233,9 @@ def extract_pending(
 ) -> int:
     """Extract every item in scope that needs it; ``stages``: the workspace taxonomy's stage ids, so units
     tagged under a replaced taxonomy are re-tagged."""
-    pending = _pending_ids(session, workspace_id, scope, backend.model_id, stages)
+    pending = _pending_ids(
+        session, workspace_id, scope, backend.model_id, stages, None, backend.tagger_revision
+    )
     total = len(pending)
     written = 0
     for start in range(0, total, batch_size):
@@ -245,9 +253,10 @@ def pending_items(
     scope: AnalysisScope,
     model_id: str,
     stages: Collection[str] | None = None,
+    revision: str | None = None,
 ) -> list[str]:
     """The ids ``extract_pending`` would extract, oldest first: what an analysis splits into batch tasks."""
-    return _pending_ids(session, workspace_id, scope, model_id, stages)
+    return _pending_ids(session, workspace_id, scope, model_id, stages, None, revision)
 
 
 def extract_batch(
@@ -266,7 +275,9 @@ def extract_batch(
     concurrently (the unique span index refuses the whole transaction) the rest is extracted again.
     """
     for _ in range(attempts):
-        todo = _pending_ids(session, workspace_id, scope, backend.model_id, stages, among=feedback_ids)
+        todo = _pending_ids(
+            session, workspace_id, scope, backend.model_id, stages, feedback_ids, backend.tagger_revision
+        )
         if not todo:
             return 0
         written = _extract(session, workspace_id, todo, backend)

@@ -21,6 +21,7 @@ from nlp.pipeline.extract import candidate_polarity
 from nlp.pipeline.themes import group_themes
 from nlp.tagging.artifacts import ModelMismatchError
 from nlp.tagging.features import text_columns
+from nlp.tagging.revision import tagger_revision
 from nlp.tagging.tagger import load_tagger, sentiment_reader
 from nlp.tagging.taxonomy import Taxonomy
 from nlp.tagging.types import UNKNOWN_STAGE, Tagger, UnitTags
@@ -81,11 +82,16 @@ def adaptation_inputs(
 
 class NlpBackend:
     def __init__(
-        self, embedder: Embedder, tagger: Tagger | None, params: ClusterParams | None = None
+        self,
+        embedder: Embedder,
+        tagger: Tagger | None,
+        params: ClusterParams | None = None,
+        tagger_revision: str | None = None,
     ) -> None:
         self.embedder = embedder
         self.tagger = tagger
         self.params = params
+        self.tagger_revision = tagger_revision if tagger is not None else None
 
     @classmethod
     def from_settings(cls, settings: Settings, taxonomy: Taxonomy | None = None) -> NlpBackend:
@@ -94,7 +100,9 @@ class NlpBackend:
         ``auto`` resolves without languages: a workspace's languages are not known up front, and its stored
         vectors and centroids must all stay in one space (``nlp.embeddings.registry.resolve_spec``)."""
         embedder = get_embedder(resolve_spec(settings.embedding_backend), settings.embedding_batch_size)
-        return cls(embedder, _load_tagger(settings, embedder, taxonomy))
+        tagger = _load_tagger(settings, embedder, taxonomy)
+        revision = tagger_revision(settings.models_dir, embedder.model_id) if tagger is not None else None
+        return cls(embedder, tagger, tagger_revision=revision)
 
     @property
     def model_id(self) -> str:

@@ -157,6 +157,9 @@ class OpinionUnit(SQLModel, table=True):
     )
     embedding: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     embedding_model: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    # The tagger that wrote the tags (nlp/tagging/revision.py; 0016_unit_tagger_revision): units of another,
+    # or of none recorded, are re-extracted by the next analysis. NULL without a tagger (provisional tags).
+    tagger_revision: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
     # The sentiment adaptation's text-only inputs, kept from extraction (0013_unit_text_inputs): the generic
     # head's probabilities on the stored vector (float64 × 3) and the lexical/polarity columns (float32).
     text_sentiment_proba: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))

@@ -99,6 +99,7 @@ _SENT = re.compile(r"(?<=[.!?])\s+")
 
 class TopicBackend:
     model_id = "test-topics-v1"
+    tagger_revision: str | None = None  # a test may set one: units of another revision are re-extracted
 
     def __init__(self, noise: float = 0.05) -> None:
         self.noise = noise
