@@ -19,6 +19,11 @@ from typing import Any
 import numpy as np
 
 VALENCE_LANGUAGE = "en"
+# VADER's rules look words up by list position (``list.index`` inside its loops): quadratic in a unit's
+# words, 20–30 s for a 100,000-character run-on "sentence" (a CLI file has no length cap; the service caps
+# items at 20,000 characters). A unit past this many characters is not a sentence VADER was made for; it
+# reads the first ones (~200 words, a few milliseconds at worst).
+VALENCE_MAX_CHARS = 1_000
 
 
 @cache
@@ -30,8 +35,9 @@ def _analyzer() -> Any:
 
 
 def english_valence(texts: Sequence[str], languages: Sequence[str] | None) -> np.ndarray:
-    """VADER's compound score in [−1, 1] for each English unit, 0 for the others and where the languages
-    are not given (a caller that does not know a unit's language gets no cue rather than a guess)."""
+    """VADER's compound score in [−1, 1] for each English unit (its first :data:`VALENCE_MAX_CHARS`
+    characters), 0 for the others and where the languages are not given (a caller that does not know a
+    unit's language gets no cue rather than a guess)."""
     out = np.zeros(len(texts), dtype=np.float64)
     if languages is None:
         return out
@@ -39,5 +45,5 @@ def english_valence(texts: Sequence[str], languages: Sequence[str] | None) -> np
         raise ValueError(f"languages: {len(languages)} for {len(texts)} texts")
     for i, (text, lang) in enumerate(zip(texts, languages, strict=True)):
         if lang == VALENCE_LANGUAGE and text.strip():
-            out[i] = _analyzer().polarity_scores(text)["compound"]
+            out[i] = _analyzer().polarity_scores(text[:VALENCE_MAX_CHARS])["compound"]
     return out

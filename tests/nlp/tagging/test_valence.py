@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nlp.tagging.valence import english_valence
+from nlp.tagging.valence import VALENCE_MAX_CHARS, english_valence
 from nlp.tagging.verdict_cues import CUE_SHIFTS, CueShifts, shift_verdict_cues
 
 OFF = CueShifts(idiom=0.0, emoji=0.0, valence=0.0)
@@ -55,3 +55,10 @@ def test_valence_zero_or_no_languages_is_the_input_itself() -> None:
 
 def test_the_shipped_default_reads_english_valence() -> None:
     assert CUE_SHIFTS.valence > 0 and CUE_SHIFTS.valence_form == "both"  # R17
+
+
+def test_a_run_on_unit_is_read_on_its_first_characters_only() -> None:
+    """VADER is quadratic in a unit's words; a unit longer than a sentence is read on its start."""
+    calm = ("The parcel came on Tuesday and " * 200)[:VALENCE_MAX_CHARS]
+    assert english_valence([calm + " awful, terrible, I hate it!"], ["en"])[0] == 0.0
+    assert english_valence([calm[:100] + " awful, terrible, I hate it!"], ["en"])[0] < -0.5
