@@ -44,18 +44,16 @@ RUNS: dict[str, tuple[str, tuple[str, ...], bool]] = {
 }
 
 
-def language_extras(
-    texts: list[str], y: np.ndarray, langs: list[str], p: np.ndarray, language: str = "en"
-) -> dict[str, float]:
-    """Over a set's rows of ``language``: neg-vs-pos accuracy (strict / among lines called polar) and
-    complaint recall at the shipped candidate rule, with its standard error."""
-    en = np.array([lang == language for lang in langs])
+def english_extras(texts: list[str], y: np.ndarray, langs: list[str], p: np.ndarray) -> dict[str, float]:
+    """Over a set's English rows: neg-vs-pos accuracy (strict / among lines called polar) and complaint
+    recall at the shipped candidate rule, with its standard error."""
+    en = np.array([lang == "en" for lang in langs])
     pred = np.array(CLASSES)[p.argmax(axis=1)]
     polar = en & (y != "neutral")
     called = polar & (pred != "neutral")
     negative = np.flatnonzero(en & (y == "negative"))
     kept = [
-        candidate_polarity(str(pred[i]), float(p[i, 2] - p[i, 0]), texts[i], language) == -1 for i in negative
+        candidate_polarity(str(pred[i]), float(p[i, 2] - p[i, 0]), texts[i], "en") == -1 for i in negative
     ]
     recall = float(np.mean(kept)) if kept else float("nan")
     return {
@@ -66,7 +64,7 @@ def language_extras(
     }
 
 
-def run(name: str, candidates: Sequence[CueShifts], cue: str = "valence") -> dict[str, Any]:
+def run(name: str, candidates: Sequence[CueShifts]) -> dict[str, Any]:
     backend, sources, allocine = RUNS[name]
     real = load_real(sources=sources, max_fit=1)
     dev, primary = shipped_dev(backend, real, allocine)
@@ -83,41 +81,25 @@ def run(name: str, candidates: Sequence[CueShifts], cue: str = "valence") -> dic
             probs.setdefault(label(shifts), {})[set_name] = p
     for shifts in candidates:
         key = label(shifts)
-        lang = CUES[cue][1]
-        out[key] = {"dev": dev.scored(probs[key], by_lang=True), lang: extras(dev, probs[key], lang)}
+        out[key] = {"dev": dev.scored(probs[key], by_lang=True), "english": extras(dev, probs[key])}
         print(f"  {name} {key}: {out[key]['dev']}", file=sys.stderr, flush=True)
     return out
 
 
-def extras(dev: DevSet, probs: dict[str, np.ndarray], language: str) -> dict[str, dict[str, float]]:
+def extras(dev: DevSet, probs: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
     return {
-        set_name: language_extras(texts, y, dev.langs[set_name], probs[set_name], language)
+        set_name: english_extras(texts, y, dev.langs[set_name], probs[set_name])
         for set_name, (texts, y, _) in dev.sentences.items()
-        if language in dev.langs[set_name]
+        if "en" in dev.langs[set_name]
     }
 
 
 def label(shifts: CueShifts) -> str:
-    if shifts.lexicon_fr > 0:
-        return f"lexicon_fr w={shifts.lexicon_fr:g}"
     return "none" if shifts.valence == 0 else f"{shifts.valence_form} w={shifts.valence:g}"
-
-
-# cue: (report stem, the language its figures are about); R16 valence (English), R19 French lexicon side
-CUES = {"valence": ("valence_dev", "en"), "lexicon-fr": ("lexicon_fr_dev", "fr")}
-
-
-def candidates_for(cue: str, shifts: Sequence[float]) -> list[CueShifts]:
-    if cue == "valence":
-        base = replace(CUE_SHIFTS, valence=0.0)
-        return [base, *(replace(base, valence=w, valence_form=f) for f in FORMS for w in shifts if w > 0)]
-    base = replace(CUE_SHIFTS, lexicon_fr=0.0)
-    return [base, *(replace(base, lexicon_fr=w) for w in shifts if w > 0)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.valence_dev")
-    parser.add_argument("--cue", choices=sorted(CUES), default="valence")
     parser.add_argument("--runs", default=",".join(RUNS), help=f"of {', '.join(RUNS)}")
     parser.add_argument("--shifts", default=",".join(f"{s:g}" for s in SHIFTS), help="log-odds per unit of c")
     parser.add_argument("--report-suffix", default="_r16", help="appended to the report's file name")
@@ -126,9 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not runs or any(r not in RUNS for r in runs):
         parser.error(f"--runs: give some of {', '.join(RUNS)}, got {args.runs!r}")
     shifts = parse_weights(parser, "--shifts", args.shifts, 0.0, MAX_SHIFT)
-    candidates = candidates_for(args.cue, shifts)
-    report = {"candidates": [label(c) for c in candidates], **{r: run(r, candidates, args.cue) for r in runs}}
-    out = write_report(f"{CUES[args.cue][0]}{args.report_suffix}.json", report)
+    base = replace(CUE_SHIFTS, valence=0.0)
+    candidates = [base, *(replace(base, valence=w, valence_form=f) for f in FORMS for w in shifts if w > 0)]
+    report = {"candidates": [label(c) for c in candidates], **{r: run(r, candidates) for r in runs}}
+    out = write_report(f"valence_dev{args.report_suffix}.json", report)
     print(f"report → {out}", file=sys.stderr)
     return 0
 

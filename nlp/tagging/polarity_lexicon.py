@@ -78,21 +78,6 @@ def _counts(text: str) -> tuple[int, int, int, int]:
     return pos, neg, neg_pos, neg_neg
 
 
-def lexicon_sides(texts: Sequence[str], languages: Sequence[str] | None, language: str = "fr") -> np.ndarray:
-    """+1 / −1 / 0 per unit of ``language`` by the sign of its net lexicon count (positive words and negated
-    negative ones against negative words and negated positive ones); 0 for other units or without languages.
-    A verdict-cue input (``nlp.tagging.verdict_cues``, issue 10 R19): "Le fil est très cassant !" names its
-    defect in one word the heads weigh little against the embedding."""
-    out = np.zeros(len(texts), dtype=np.int8)
-    if languages is None:
-        return out
-    for i, (text, lang) in enumerate(zip(texts, languages, strict=True)):
-        if lang == language:
-            pos, neg, neg_pos, neg_neg = _counts(text)
-            out[i] = np.sign((pos + neg_neg) - (neg + neg_pos))
-    return out
-
-
 def polarity_matrix(texts: Sequence[str]) -> np.ndarray:
     """(n, 4) saturating counts in [0, 1]: positive, negative, negated positive, negated negative words."""
     rows = [[min(c, 3) / 3.0 for c in _counts(t)] for t in texts]

@@ -5,19 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from training.valence_dev import candidates_for, language_extras, main
+from training.valence_dev import english_extras, main
 
 
 @pytest.mark.parametrize(
     "argv",
-    [
-        ["--runs", "bogus"],
-        ["--runs", ","],
-        ["--shifts", "x"],
-        ["--shifts", "9"],
-        ["--shifts", "-1"],
-        ["--cue", "lexicon"],
-    ],
+    [["--runs", "bogus"], ["--runs", ","], ["--shifts", "x"], ["--shifts", "9"], ["--shifts", "-1"]],
 )
 def test_bad_options_exit_2(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exc:
@@ -32,16 +25,8 @@ def test_english_extras_count_english_rows_only() -> None:
     p = np.array(
         [[0.8, 0.1, 0.1], [0.1, 0.1, 0.8], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8], [0.05, 0.05, 0.9]]
     )  # "meh" neutral; "help me please" positive but asks for help; the French row would be wrong
-    out = language_extras(texts, y, langs, p)
+    out = english_extras(texts, y, langs, p)
     assert out["neg_vs_pos_strict"] == 0.5  # bad right, good right, meh neutral (miss), help wrong: 2 of 4
     assert out["neg_vs_pos_among_polar"] == round(2 / 3, 4)
     # candidates: bad (negative), meh (score 0 < 0.2), help (asks for help) → 3 of 3 English negatives
     assert out["complaint_recall"] == 1.0 and out["complaint_recall_se"] == 0.0
-
-
-def test_each_cue_scores_its_own_field_against_zero() -> None:
-    valence = candidates_for("valence", (0.5, 1.0))
-    assert [c.valence for c in valence] == [0.0, 0.5, 1.0, 0.5, 1.0]
-    assert {c.lexicon_fr for c in valence} == {0.0}
-    lexicon = candidates_for("lexicon-fr", (0.5, 1.0))
-    assert [c.lexicon_fr for c in lexicon] == [0.0, 0.5, 1.0] and len({c.valence for c in lexicon}) == 1
