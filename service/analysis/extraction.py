@@ -233,9 +233,7 @@ def extract_pending(
 ) -> int:
     """Extract every item in scope that needs it; ``stages``: the workspace taxonomy's stage ids, so units
     tagged under a replaced taxonomy are re-tagged."""
-    pending = _pending_ids(
-        session, workspace_id, scope, backend.model_id, stages, None, backend.tagger_revision
-    )
+    pending = pending_items(session, workspace_id, scope, backend, stages)
     total = len(pending)
     written = 0
     for start in range(0, total, batch_size):
@@ -251,12 +249,12 @@ def pending_items(
     session: Session,
     workspace_id: str,
     scope: AnalysisScope,
-    model_id: str,
+    backend: AnalysisBackend,
     stages: Collection[str] | None = None,
-    revision: str | None = None,
 ) -> list[str]:
-    """The ids ``extract_pending`` would extract, oldest first: what an analysis splits into batch tasks."""
-    return _pending_ids(session, workspace_id, scope, model_id, stages, None, revision)
+    """The ids ``extract_pending`` extracts, oldest first: what an analysis splits into batch tasks (items
+    without units of ``backend``'s embedding model and tagger revision, or with a stale stage)."""
+    return _pending_ids(session, workspace_id, scope, backend.model_id, stages, None, backend.tagger_revision)
 
 
 def extract_batch(

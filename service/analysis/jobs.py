@@ -267,10 +267,7 @@ def plan_job(
     with _failure_recorded(session, job_id, final_attempt, retry_state="queued"):
         ctx = _context(session, job, settings)
         with phase("plan"):
-            backend = ctx.backend
-            pending = pending_items(
-                session, ctx.workspace.id, ctx.scope, backend.model_id, ctx.stages, backend.tagger_revision
-            )
+            pending = pending_items(session, ctx.workspace.id, ctx.scope, ctx.backend, ctx.stages)
             _refresh_sqlite_statistics(session)
         size = max(1, settings.analysis_batch_items)
         plan = BatchPlan(new_id(), [pending[i : i + size] for i in range(0, len(pending), size)])
