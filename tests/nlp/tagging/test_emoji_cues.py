@@ -7,6 +7,7 @@ import pytest
 
 from nlp.tagging.emoji_cues import emoji_side, emoji_sides
 from nlp.tagging.verdict_cues import CUE_SHIFTS, NO_SHIFTS, CueShifts, shift_verdict_cues
+from tests.helpers.log_odds import odds_moved
 
 
 @pytest.mark.parametrize(
@@ -52,9 +53,7 @@ def test_emoji_shift_moves_the_side_against_both_other_classes() -> None:
     for row, col in ((0, 0), (1, 2)):
         others = [k for k in range(3) if k != col]
         for k in others:  # the side gains 3 log-odds against each other class; those two keep their ratio
-            np.testing.assert_allclose(
-                np.log(out[row, col] / out[row, k]) - np.log(p[row, col] / p[row, k]), 3.0
-            )
+            np.testing.assert_allclose(odds_moved(p, out, row, col, k), 3.0)
         np.testing.assert_allclose(
             out[row, others[0]] / out[row, others[1]], p[row, others[0]] / p[row, others[1]]
         )

@@ -7,6 +7,7 @@ import pytest
 
 from nlp.tagging.idioms import idiom_sides
 from nlp.tagging.verdict_cues import NO_SHIFTS, CueShifts, shift_verdict_cues
+from tests.helpers.log_odds import neutral_odds, odds_moved
 
 
 @pytest.mark.parametrize(
@@ -55,12 +56,9 @@ def test_shift_moves_idiom_units_toward_their_side_by_the_log_odds() -> None:
     np.testing.assert_allclose(out.sum(axis=1), 1.0)
     np.testing.assert_array_equal(out[2:], p[2:])  # no idiom, or both sides: untouched
     for row, side in ((0, 1), (1, -1)):
-        before, after = np.log(p[row, 2] / p[row, 0]), np.log(out[row, 2] / out[row, 0])
-        np.testing.assert_allclose(after - before, 2.0 * side)
+        np.testing.assert_allclose(odds_moved(p, out, row, 2, 0), 2.0 * side)
         # neutral against the geometric mean of the two polar classes keeps its odds
-        np.testing.assert_allclose(
-            out[row, 1] / np.sqrt(out[row, 0] * out[row, 2]), p[row, 1] / np.sqrt(p[row, 0] * p[row, 2])
-        )
+        np.testing.assert_allclose(neutral_odds(out, row), neutral_odds(p, row))
     assert out[0, 2] > out[0, 0] and out[1, 0] > out[1, 2]  # both cross to their side at 2 log-odds
 
 

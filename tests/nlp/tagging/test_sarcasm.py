@@ -9,6 +9,7 @@ import pytest
 
 from nlp.tagging.sarcasm import sarcasm_marks
 from nlp.tagging.verdict_cues import CueShifts, shift_verdict_cues
+from tests.helpers.log_odds import odds_moved
 
 
 @pytest.mark.parametrize(
@@ -49,6 +50,6 @@ def test_the_sarcasm_shift_moves_negative_against_both_other_classes() -> None:
     out = shift_verdict_cues(texts, p, only, ["en", "en"])
     np.testing.assert_array_equal(out[1], p[1])  # genuine thanks: untouched
     for k in (1, 2):
-        np.testing.assert_allclose(np.log(out[0, 0] / out[0, k]) - np.log(p[0, 0] / p[0, k]), 2.0)
+        np.testing.assert_allclose(odds_moved(p, out, 0, 0, k), 2.0)
     np.testing.assert_allclose(out[0, 1] / out[0, 2], p[0, 1] / p[0, 2])
     assert shift_verdict_cues(texts, p, replace(only, sarcasm=0.0), ["en", "en"]) is p

@@ -7,6 +7,7 @@ import pytest
 
 from nlp.tagging.valence import VALENCE_MAX_CHARS, english_valence
 from nlp.tagging.verdict_cues import CUE_SHIFTS, CueShifts, shift_verdict_cues
+from tests.helpers.log_odds import neutral_odds, odds_moved
 
 OFF = CueShifts(idiom=0.0, emoji=0.0, valence=0.0)
 
@@ -29,11 +30,9 @@ def test_sign_form_moves_positive_against_negative_by_w_times_c() -> None:
     c = english_valence(texts, langs)[0]
     out = shift_verdict_cues(texts, p, CueShifts(0.0, 0.0, valence=2.0, valence_form="sign"), langs)
     np.testing.assert_array_equal(out[1:], p[1:])  # French, and an English line VADER reads as neutral
-    np.testing.assert_allclose(np.log(out[0, 2] / out[0, 0]) - np.log(p[0, 2] / p[0, 0]), 2.0 * c)
+    np.testing.assert_allclose(odds_moved(p, out, 0, 2, 0), 2.0 * c)
     # neutral keeps its odds against the polar classes' geometric mean
-    np.testing.assert_allclose(
-        out[0, 1] / np.sqrt(out[0, 0] * out[0, 2]), p[0, 1] / np.sqrt(p[0, 0] * p[0, 2])
-    )
+    np.testing.assert_allclose(neutral_odds(out, 0), neutral_odds(p, 0))
 
 
 def test_both_form_moves_the_side_against_both_other_classes() -> None:
@@ -42,7 +41,7 @@ def test_both_form_moves_the_side_against_both_other_classes() -> None:
     c = english_valence(texts, ["en"])[0]
     out = shift_verdict_cues(texts, p, CueShifts(0.0, 0.0, valence=2.0, valence_form="both"), ["en"])
     for k in (1, 2):
-        np.testing.assert_allclose(np.log(out[0, 0] / out[0, k]) - np.log(p[0, 0] / p[0, k]), 2.0 * abs(c))
+        np.testing.assert_allclose(odds_moved(p, out, 0, 0, k), 2.0 * abs(c))
     assert out[0].argmax() == 0  # a strongly worded line leaves neutral
 
 
