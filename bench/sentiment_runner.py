@@ -101,7 +101,7 @@ class Runner:
     def documents(self, docs: Sequence[Labelled]) -> tuple[str, list[DocOut]]:
         """What ``frictionmap analyze`` says about each document (``read_documents``), and its candidates."""
         langs = self.languages(docs)
-        units, members = self.extract(docs, langs)
+        units, _ = self.extract(docs, langs)
         assert units.tags is not None
         tags = units.tags
         tagger = self.taggers[self.spec_for(langs)]
@@ -113,7 +113,8 @@ class Runner:
             document_stage_weight(tagger.model_id),
         )
         out = []
-        for idx, reading in zip(members, readings, strict=True):
+        for reading in readings:
+            idx = reading.members  # its units, as read_documents grouped them
             n_cand = int(sum(units.polarity[i] == -1 for i in idx))
             neg = any(tags[i].sentiment == "negative" for i in idx)
             out.append(
