@@ -83,13 +83,13 @@ def read_documents(
     aggregates = [aggregate_pain_point(t) if t else None for t in tags_of]
     whole = stage_proba is not None and stage_weight > 0  # else no document is read whole: no inputs
     stages = document_stages(
-        tags_of,
+        [a.stage_distribution if a else {} for a in aggregates],
+        [len(m) for m in members_of],
         [[units.texts[i] for i in m] for m in members_of] if whole else [],
         [units.embeddings[m] for m in members_of] if whole else [],
         units.item_languages,
         stage_proba,
         stage_weight,
-        votes=[a.stage_distribution if a else {} for a in aggregates],
     )
     out = []
     for row, rec in enumerate(records):

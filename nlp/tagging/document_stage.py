@@ -18,9 +18,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from nlp.tagging.aggregate import stage_vote
 from nlp.tagging.artifacts import backend_slug
-from nlp.tagging.types import UNKNOWN_STAGE, UnitTags
+from nlp.tagging.types import UNKNOWN_STAGE
 
 DOCUMENT_STAGE_WEIGHTS: dict[str, float] = {"sentence-transformers_all-MiniLM-L6-v2": 0.5}
 
@@ -44,22 +43,21 @@ def whole_documents(
 
 
 def document_stages(
-    tags: Sequence[Sequence[UnitTags]],
+    votes: Sequence[dict[str, float]],
+    n_units: Sequence[int],
     texts: Sequence[Sequence[str]],
     vectors: Sequence[np.ndarray],
     languages: Sequence[str],
     stage_proba: StageProba | None = None,
     weight: float = 0.0,
-    votes: Sequence[dict[str, float]] | None = None,
 ) -> list[str]:
-    """Each document's stage from its units' ``tags`` (and, per document, their ``texts`` and ``vectors``,
-    read only when a document is read whole): the argmax of ``(1 − weight)·vote + weight·stage_proba(whole
-    document)`` for documents of two units or more when ``stage_proba`` is given and ``weight`` > 0, else of
-    the vote (``stage_vote``, or ``votes`` when the caller has them; ``unknown`` without units). Ties go to
-    the vote's order."""
-    votes = list(votes) if votes is not None else [stage_vote(t) for t in tags]
+    """Each document's stage from its units' ``votes`` (``nlp.tagging.aggregate.stage_vote``, which the
+    caller already holds in each document's aggregate) and, per document, their ``texts`` and ``vectors``
+    (read only when a document is read whole): the argmax of ``(1 − weight)·vote + weight·stage_proba(whole
+    document)`` for documents of two units or more (``n_units``) when ``stage_proba`` is given and ``weight``
+    > 0, else of the vote (``unknown`` without units). Ties go to the vote's order."""
     out = [next(iter(v), UNKNOWN_STAGE) for v in votes]
-    whole = [i for i, t in enumerate(tags) if len(t) >= 2 and votes[i]]
+    whole = [i for i, n in enumerate(n_units) if n >= 2 and votes[i]]
     if stage_proba is None or weight <= 0 or not whole:
         return out
     joined, means = whole_documents([texts[i] for i in whole], [vectors[i] for i in whole])
