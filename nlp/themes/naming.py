@@ -37,12 +37,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from nlp.themes.name_negation import negation_reach
+
 Method = Literal["phrase", "medoid"]
 NAME_LANGUAGES = ("fr", "en")  # the languages a name can be keyed by (a workspace's name language is one)
 _ANY = (
     "*"  # the pooled units of a theme with none in a name language: gives ``name``, never a key of ``names``
 )
 MAX_SPAN_WORDS = 7
+NEGATED = "~"  # appended to the key of a word a negation reaches (never shown)
 MAX_CONTENT_WORDS = 4
 MAX_NAME_WORDS = 8
 UNITS_PER_LANGUAGE = 80  # the most central units of a language feed its name: bounded cost, same result
@@ -118,29 +121,42 @@ def _segments(text: str) -> list[list[re.Match[str]]]:
     return out
 
 
+def _signed_keys(toks: Sequence[re.Match[str]]) -> tuple[list[str | None], list[tuple[int, int] | None]]:
+    """Per token of a segment: its key, marked when a negation reaches it (None for a non-content word), and
+    the negation words that reach it (``name_negation``): "reçu" and "jamais reçu" never share a group."""
+    reach = negation_reach([m.group() for m in toks])
+    keys = [
+        (_key(m.group()) + (NEGATED if r is not None else "")) if _is_content(m.group()) else None
+        for m, r in zip(toks, reach, strict=True)
+    ]
+    return keys, reach
+
+
 def _candidates(text: str, min_words: int = 2) -> list[tuple[tuple[str, ...], str, bool]]:
     """(content keys in order, surface form, ends the segment) of every span that starts and ends on a content
-    word."""
+    word, widened to the negation words that reach its words ("pas de remboursement", "n'a pas été tenu")."""
     out = []
     for toks in _segments(text):
-        content = [_is_content(m.group()) for m in toks]
-        for i, start in enumerate(toks):
-            if not content[i]:
+        signed, reach = _signed_keys(toks)
+        for i in range(len(toks)):
+            if signed[i] is None:
                 continue
             for j in range(i + (min_words >= 2), min(len(toks), i + MAX_SPAN_WORDS)):
-                if not content[j]:
+                if signed[j] is None:
                     continue
-                keys = tuple(_key(toks[k].group()) for k in range(i, j + 1) if content[k])
+                keys = tuple(k for k in signed[i : j + 1] if k is not None)
                 if len(keys) > MAX_CONTENT_WORDS:
                     break
                 if len(set(keys)) < min(2, j - i + 1):
                     continue
-                out.append((keys, text[start.start() : toks[j].end()], j == len(toks) - 1))
+                ends = [r for r in reach[i : j + 1] if r is not None]
+                lo, hi = min([i, *(r[0] for r in ends)]), max([j, *(r[1] for r in ends)])
+                out.append((keys, text[toks[lo].start() : toks[hi].end()], hi == len(toks) - 1))
     return out
 
 
 def _unit_keys(text: str) -> frozenset[str]:
-    return frozenset(_key(m.group()) for m in _TOKEN.finditer(text) if _is_content(m.group()))
+    return frozenset(k for toks in _segments(text) for k in _signed_keys(toks)[0] if k is not None)
 
 
 def _capitalise(phrase: str) -> str:
