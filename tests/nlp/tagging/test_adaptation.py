@@ -72,6 +72,25 @@ def test_noise_is_not_adapted() -> None:
     assert a.report.reason == "cross-validation kept the generic head"
 
 
+def test_a_weight_that_loses_on_held_out_items_is_not_applied() -> None:
+    """A grid of weight 1 only forces cross-validation to pick it (on all rated items and on three quarters
+    of them); on noise features the held-out quarter then scores worse than the right generic head, so the
+    tags stand (R21). Without the guard it would apply."""
+    x, rows, truth = _workspace(200, signal=0.0)
+    generic = np.tile([0.6, 0.1, 0.3], (len(rows), 1))
+    generic[np.isin(rows, np.flatnonzero(truth == 1))] = [0.3, 0.1, 0.6]
+    a = adapt_sentiment(x, generic, rows, truth, AdaptationConfig(weights=(1.0,)))
+    assert not a.report.adapted and a.head is None and a.weight == 0.0
+    assert a.report.reason == "the choice to adapt did not hold on a held-out quarter"
+    gain = a.report.heldout_gain
+    assert gain is not None and gain < 0
+    np.testing.assert_array_equal(a.text_proba, generic)
+    unguarded = adapt_sentiment(
+        x, generic, rows, truth, AdaptationConfig(weights=(1.0,), require_stable_choice=False)
+    )
+    assert unguarded.report.adapted and unguarded.weight == 1.0
+
+
 def test_a_rated_items_own_label_never_scores_its_own_text() -> None:
     """Random high-dimensional features and a weak penalty: a head fitted on every rated item memorises
     them (in-sample F1 ~1), so only cross-fitting gives rated items an honest (chance) text score."""
