@@ -28,7 +28,6 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -62,23 +61,6 @@ def stratified(items: np.ndarray, labels: np.ndarray, n: int, rng: np.random.Gen
         take = n // 2 + (n % 2 if k == 0 else 0)
         out.append(rng.choice(pool, min(take, len(pool)), replace=False))
     return np.sort(np.concatenate(out))
-
-
-def add_keep_confident(parser: argparse.ArgumentParser) -> None:
-    """``--keep-confident`` for the adaptation benches (R22), checked by :func:`keep_confident_of`."""
-    parser.add_argument(
-        "--keep-confident",
-        type=float,
-        default=AdaptationConfig.keep_confident,
-        help="generic |p(pos) − p(neg)| from which a unit keeps its polarity (R22; default: the product's)",
-    )
-
-
-def keep_confident_of(parser: argparse.ArgumentParser, args: argparse.Namespace) -> float | None:
-    value: float | None = args.keep_confident
-    if value is not None and not 0.0 < value <= 1.0:
-        parser.error(f"--keep-confident: a number in (0, 1], got {value}")
-    return value
 
 
 def no_allocine_tagger(tagger: EmbeddingTagger, embedder: CachedEmbedder, root: Path) -> EmbeddingTagger:
@@ -144,7 +126,6 @@ def learning_curve(
     repeats: int,
     n_eval: int,
     features: np.ndarray,
-    config: AdaptationConfig | None = None,
 ) -> list[dict[str, Any]]:
     items = np.arange(len(ws.labels))
     rng = np.random.default_rng(0)
@@ -158,7 +139,7 @@ def learning_curve(
             rated = stratified(pool, ws.labels, n, np.random.default_rng(100 + r))
             labels = np.zeros_like(ws.labels)
             labels[rated] = ws.labels[rated]
-            a = adapt_sentiment(features, ctx, ws.rows, labels, replace(config or AdaptationConfig(), seed=r))
+            a = adapt_sentiment(features, ctx, ws.rows, labels, AdaptationConfig(seed=r))
             # Not adapted → the shipped tags stand (the product keeps them), so score those.
             p = a.text_proba if a.report.adapted else shipped
             f1s.append(document_f1(p, ws.rows, evaluation, ws.labels))
@@ -202,14 +183,10 @@ def candidates(p: np.ndarray, ws: Workspace) -> dict[str, float]:
 
 
 def cross_fit_all(
-    ws: Workspace,
-    shipped: np.ndarray,
-    ctx: np.ndarray,
-    features: np.ndarray,
-    config: AdaptationConfig | None = None,
+    ws: Workspace, shipped: np.ndarray, ctx: np.ndarray, features: np.ndarray
 ) -> dict[str, Any]:
     items = np.arange(len(ws.labels))
-    a = adapt_sentiment(features, ctx, ws.rows, ws.labels, config)
+    a = adapt_sentiment(features, ctx, ws.rows, ws.labels)
     p = a.text_proba if a.report.adapted else shipped
     return {
         "rated": len(items),
@@ -292,9 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--write-docs", action="store_true")
-    add_keep_confident(parser)
     args = parser.parse_args(argv)
-    config = AdaptationConfig(keep_confident=keep_confident_of(parser, args))
     t0 = time.perf_counter()
     embedder = CachedEmbedder(get_embedder(SPEC))
     shipped_tagger = load_tagger(None, embedder.model_id, encode=embedder.inner.encode)
@@ -315,8 +290,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ctx, features = shipped, build_features(ws.raw, ws.texts, True, True)
             sizes = [int(s) for s in args.sizes.split(",")]
             result["heads"][name] = {
-                "curve": learning_curve(ws, shipped, ctx, sizes, args.repeats, args.eval, features, config),
-                "cross_fit": cross_fit_all(ws, shipped, ctx, features, config),
+                "curve": learning_curve(ws, shipped, ctx, sizes, args.repeats, args.eval, features),
+                "cross_fit": cross_fit_all(ws, shipped, ctx, features),
             }
         log("seed file")
         result["seed_file"] = seed_file(embedder, shipped_tagger)

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import f1_score
 
-from bench.adaptation import SPEC, Workspace, add_keep_confident, keep_confident_of, stratified
+from bench.adaptation import SPEC, Workspace, stratified
 from bench.datasets import DEFAULT_DIR
 from bench.recording import CachedEmbedder
 from nlp.embeddings import get_embedder
@@ -86,7 +86,7 @@ def unit_metrics(p: np.ndarray, un: Unrated) -> dict[str, float]:
     }
 
 
-def run(root: Path, sizes: Sequence[int], repeats: int, keep_confident: float | None) -> dict[str, Any]:
+def run(root: Path, sizes: Sequence[int], repeats: int) -> dict[str, Any]:
     embedder = CachedEmbedder(get_embedder(SPEC))
     try:
         tagger = load_tagger(None, embedder.model_id, encode=embedder.inner.encode)
@@ -117,11 +117,7 @@ def run(root: Path, sizes: Sequence[int], repeats: int, keep_confident: float | 
             draw: dict[str, Any] = {"rated": len(rated), "draw": r}
             for name, guard in (("without_guard", False), ("with_guard", True)):
                 a = adapt_sentiment(
-                    features,
-                    generic,
-                    rows,
-                    labels,
-                    AdaptationConfig(seed=r, require_stable_choice=guard, keep_confident=keep_confident),
+                    features, generic, rows, labels, AdaptationConfig(seed=r, require_stable_choice=guard)
                 )
                 p = a.text_proba[mine] if a.report.adapted else shipped  # not adapted: the tags stand
                 draw[name] = {
@@ -167,7 +163,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path)
-    add_keep_confident(parser)
     args = parser.parse_args(argv)
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -176,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not sizes or min(sizes) < 40 or args.repeats < 1:
         parser.error("--sizes must each be ≥ 40 (20 rated per class) and --repeats ≥ 1")
     t0 = time.perf_counter()
-    result = run(args.datasets.resolve(), sizes, args.repeats, keep_confident_of(parser, args))
+    result = run(args.datasets.resolve(), sizes, args.repeats)
     result["seconds"] = round(time.perf_counter() - t0, 1)
     print(render(result))
     if args.json:

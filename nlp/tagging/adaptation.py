@@ -56,10 +56,9 @@ class AdaptationConfig:
     weights: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)  # share of the adapted head in the blend
     c: float = 1.0  # inverse L2 strength of the logistic head
     holdout: float = 0.25  # share of rated items set aside to measure the gain
-    # adapt only when the procedure fitted without the held-out quarter adapts too, without loss (R21)
-    require_stable_choice: bool = True
-    # a unit whose generic |p(positive) − p(negative)| is at least this keeps its generic polarity (R22)
-    keep_confident: float | None = None
+    require_stable_choice: bool = (
+        True  # adapt only when the held-out procedure adapts too, without loss (R21)
+    )
     document_rule: DocumentRule = DOCUMENT_RULE  # how units make a document's verdict (one rule everywhere)
     seed: int = 13
     max_rated_items: int = 20000  # a fixed sample above this keeps the fits within seconds
@@ -115,29 +114,21 @@ class Adaptation:
     weight: float
     report: AdaptationReport
     text_proba: np.ndarray
-    keep_confident: float | None = None  # the config's: generic verdicts this sure are not re-split
 
     def score(self, features: np.ndarray, generic: np.ndarray) -> np.ndarray:
         """Text probabilities of new units (items that arrive unrated after the analysis)."""
         if self.head is None or self.weight <= 0:
             return np.asarray(generic)
-        return blend(generic, self.head.p_positive(features), self.weight, self.keep_confident)
+        return blend(generic, self.head.p_positive(features), self.weight)
 
 
-def blend(
-    generic: np.ndarray, p_positive: np.ndarray, weight: float, keep_confident: float | None = None
-) -> np.ndarray:
-    """Keep the generic neutral mass; re-split the polar mass ``(1 − w) · generic + w · adapted`` — except,
-    with ``keep_confident``, for units whose generic |p(positive) − p(negative)| is at least that: their
-    generic probabilities stand (R22: the adapted head reads its item's tone, not the clause's)."""
+def blend(generic: np.ndarray, p_positive: np.ndarray, weight: float) -> np.ndarray:
+    """Keep the generic neutral mass; re-split the polar mass ``(1 − w) · generic + w · adapted``."""
     g = np.asarray(generic, dtype=np.float64)
     neutral = g[:, 1]
     polar = g[:, 0] + g[:, 2]
     r_generic = np.divide(g[:, 2], polar, out=np.full(len(g), 0.5), where=polar > 1e-12)
-    w = np.full(len(g), weight)
-    if keep_confident is not None:
-        w[np.abs(g[:, 2] - g[:, 0]) >= keep_confident] = 0.0
-    r = (1.0 - w) * r_generic + w * np.asarray(p_positive, dtype=np.float64)
+    r = (1.0 - weight) * r_generic + weight * np.asarray(p_positive, dtype=np.float64)
     rest = 1.0 - neutral
     return np.stack([rest * (1.0 - r), neutral, rest * r], axis=1)
 
@@ -223,7 +214,7 @@ def _select(
     scores = {}
     for w in config.weights:
         p = generic.copy()
-        p[rated] = blend(generic[rated], oof[rated], w, config.keep_confident)
+        p[rated] = blend(generic[rated], oof[rated], w)
         scores[w] = document_f1(p, units.rows, items, units.labels, config.document_rule)
     best = max(config.weights, key=lambda w: (scores[w], -w))
     return best, oof, scores
@@ -299,7 +290,7 @@ def adapt_sentiment(
         head_part = units.fit(features, fit_part, cfg)
         m = units.mask(held)
         p = generic.copy()
-        p[m] = blend(generic[m], head_part.p_positive(features[m]), w_part, cfg.keep_confident)
+        p[m] = blend(generic[m], head_part.p_positive(features[m]), w_part)
         held_generic = document_f1(generic, rows, held, labels, cfg.document_rule)
         held_adapted = document_f1(p, rows, held, labels, cfg.document_rule)
 
@@ -324,9 +315,8 @@ def adapt_sentiment(
     p_pos = head.p_positive(features)
     cross = units.mask(rated)
     p_pos[cross] = oof[cross]  # an item's own rating never scores its own text
-    text = blend(generic, p_pos, weight, cfg.keep_confident)
-    adapted = report(True, "adapted", weight=weight, **common)
-    return Adaptation(head, weight, adapted, text, cfg.keep_confident)
+    text = blend(generic, p_pos, weight)
+    return Adaptation(head, weight, report(True, "adapted", weight=weight, **common), text)
 
 
 def adapt_unit_tags(

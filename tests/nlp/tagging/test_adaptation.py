@@ -91,15 +91,6 @@ def test_a_weight_that_loses_on_held_out_items_is_not_applied() -> None:
     assert unguarded.report.adapted and unguarded.weight == 1.0
 
 
-def test_keep_confident_leaves_sure_generic_verdicts_as_they_are() -> None:
-    generic = np.array([[0.05, 0.15, 0.80], [0.40, 0.20, 0.40], [0.75, 0.10, 0.15]])  # sure +, unsure, −0.6
-    adapted = np.zeros(3)  # the adapted head calls everything negative
-    out = blend(generic, adapted, 1.0, keep_confident=0.5)
-    np.testing.assert_allclose(out[[0, 2]], generic[[0, 2]])  # |p(pos) − p(neg)| ≥ 0.5: kept
-    np.testing.assert_allclose(out[1], [0.8, 0.2, 0.0])  # unsure: re-split, neutral mass kept
-    np.testing.assert_allclose(blend(generic, adapted, 1.0)[:, 2], 0.0)  # without the gate: every unit
-
-
 def test_a_rated_items_own_label_never_scores_its_own_text() -> None:
     """Random high-dimensional features and a weak penalty: a head fitted on every rated item memorises
     them (in-sample F1 ~1), so only cross-fitting gives rated items an honest (chance) text score."""
