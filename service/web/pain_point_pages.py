@@ -21,6 +21,7 @@ from service.api.errors import ApiError
 from service.models import FeedbackItem, PainPoint, Theme
 from service.pain_points import service
 from service.pain_points.schemas import PainPointPatch
+from service.themes.naming import display_name, workspace_language
 from service.web.auth import CsrfChecked, CurrentUser, WebUser, require
 from service.web.charts import line_chart
 from service.web.filters import PageFilters, parse_filters
@@ -86,8 +87,9 @@ def pain_points(request: Request, user: CurrentUser, db: SessionDep) -> Response
         if shown
         else {}
     )
+    name_lang = workspace_language(user.workspace)
     mentioned = {
-        fid: {pid: view.pain_points[pid].label for pid in pids if pid in view.pain_points}
+        fid: {pid: display_name(view.pain_points[pid], name_lang) for pid in pids if pid in view.pain_points}
         for fid, pids in mentioning(db, user.workspace, shown).items()
     }
     return page(
@@ -126,9 +128,10 @@ def _detail_page(
     raw_offset = request.query_params.get("offset", "0")
     offset = int(raw_offset) if raw_offset.isdigit() and len(raw_offset) < 9 else 0
     total, mentions = service.mentions(db, user.workspace, pp, FEEDBACK_PAGE, offset)
+    name_lang = workspace_language(user.workspace)
     others = sorted(
         (p for p in view.pain_points.values() if p.id != pp.id and p.kind == pp.kind),
-        key=lambda p: p.label.lower(),
+        key=lambda p: display_name(p, name_lang).lower(),
     )
     lang = request_language(request, user.session, user)
     return page(

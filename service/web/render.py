@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from service.analysis.read_freshness import SumsBuilding
 from service.api.errors import building_response
+from service.themes.naming import display_name, workspace_language
 from service.web.auth import RoleRequired, WebSession, WebUser, read_session, write_session
 from service.web.i18n import LANGUAGES, format_count, format_decimal, pick_language, translator
 from service.web.insights import stage_labels
@@ -64,6 +65,10 @@ def page(
     )
     if user is not None:
         context["stage_names"] = stage_labels(user.workspace, lang)
+        # A pain point's name as the API and the journey map give it: a person's rename, else the generated
+        # name in the workspace's name language; the keyword label only when it has no name.
+        name_lang = workspace_language(user.workspace)
+        context["pp_name"] = lambda pp: display_name(pp, name_lang)
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
     write_session(request, response, ws)

@@ -12,7 +12,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
 
+from service.models import PainPoint
 from tests.service.web.conftest import csrf_of
 
 PP_LINK = re.compile(r'<a href="/pain-points/([0-9a-f-]{36})">([^<]+)</a>')
@@ -35,7 +38,7 @@ def test_overview_ranks_like_the_api_and_draws_its_charts(
     api = [p for p in _api_ranked(client, auth_headers, kind="pain")]
     html = sign_in("viewer").get("/").text
     top = [label for _, label in _listed(html.split("<h2>Emerging")[0])]
-    assert top == [p["label"] for p in api][: len(top)] and len(top) >= 4
+    assert top == [p["name"] for p in api][: len(top)] and len(top) >= 4
     emerging = html.split("<h2>Emerging pain points</h2>")[1].split("</section>")[0]
     assert "App crashes" in emerging  # the seed's emerging irritant (see test_journey_api)
     assert html.count('<svg class="chart"') == 3
@@ -50,12 +53,12 @@ def test_filters_live_in_the_url_and_match_the_api(
     for params in ({"stage": "delivery"}, {"channel": "app"}, {"language": "fr", "sort": "volume"}):
         html = c.get("/pain-points", params=params).text
         api = _api_ranked(client, auth_headers, **params)
-        assert [label for _, label in _listed(html)] == [p["label"] for p in api], params
+        assert [label for _, label in _listed(html)] == [p["name"] for p in api], params
     # A bad value is dropped and named, the rest of the view still renders.
     r = c.get("/pain-points", params={"language": "klingon", "stage": "delivery"})
     assert r.status_code == 200 and "language" in r.text
     assert [label for _, label in _listed(r.text)] == [
-        p["label"] for p in _api_ranked(client, auth_headers, stage="delivery")
+        p["name"] for p in _api_ranked(client, auth_headers, stage="delivery")
     ]
 
 
@@ -80,7 +83,7 @@ def test_search_across_verbatims_highlights_the_words(
 def test_detail_explains_the_score_and_shows_trend_quotes_feedback(
     client: TestClient, analysed: object, sign_in: Callable[[str], TestClient], auth_headers: dict[str, str]
 ) -> None:
-    card = next(p for p in _api_ranked(client, auth_headers) if p["label"] == "Card declined at checkout")
+    card = next(p for p in _api_ranked(client, auth_headers) if p["name"] == "Card declined at checkout")
     api = client.get(f"/v1/pain-points/{card['id']}", headers=auth_headers).json()
     html = sign_in("viewer").get(f"/pain-points/{card['id']}").text
     assert f"{api['score']['priority']:.1f}" in html
@@ -98,6 +101,50 @@ def test_detail_explains_the_score_and_shows_trend_quotes_feedback(
     impact = next(i for i in api["score"]["impacts"] if i["metric"] == "rating")
     assert f"notent {impact['difference']:.2f} points de moins (note)".replace(".", ",") in fr  # decimal mark
     assert ">Achat / commande / paiement</option>" in fr  # the stage choices in French too
+
+
+def test_pages_show_the_generated_name_not_the_keyword_label(
+    client: TestClient,
+    analysed: object,
+    sign_in: Callable[[str], TestClient],
+    auth_headers: dict[str, str],
+    engine: Engine,
+) -> None:
+    """The analysis names a pain point with a phrase its customers wrote and keeps keyword pairs as its
+    ``label``; every page shows the name the API and the journey map give (the workspace's name language),
+    and a person's rename wins over both."""
+    target = _api_ranked(client, auth_headers, kind="pain")[0]
+    with Session(engine) as db:
+        pp = db.get(PainPoint, target["id"])
+        assert pp is not None
+        pp.label, pp.name, pp.names = (
+            "refund · remboursement",
+            "Refund never received",
+            {
+                "en": "Refund never received",
+                "fr": "Remboursement jamais reçu",
+            },
+        )
+        db.add(pp)
+        db.commit()
+    api = client.get(f"/v1/pain-points/{target['id']}", headers=auth_headers).json()
+    c = sign_in("editor")
+    for path in ("/", "/pain-points", f"/pain-points/{target['id']}"):
+        html = c.get(path).text
+        assert api["name"] in html, path
+        assert "refund · remboursement" not in html, path
+    assert (target["id"], api["name"]) in _listed(c.get("/pain-points").text)
+    detail = c.get(f"/pain-points/{target['id']}").text
+    assert f'<h1 id="pp-label">{api["name"]}</h1>' in detail
+    assert f'name="label" value="{api["name"]}"' in detail  # renaming starts from what the lead reads
+    token = csrf_of(detail)
+    r = c.post(
+        f"/pain-points/{target['id']}/edit",
+        data={"label": "Refunds stuck", "stage": api["stage"], "status": "open", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert (target["id"], "Refunds stuck") in _listed(c.get("/pain-points").text)
 
 
 def test_editor_renames_restages_merges_and_splits(
@@ -215,7 +262,7 @@ def test_compare_jobs_sources_and_admin_settings(
     left, right = html.split('<section class="card">')[1:3]
     assert "channel=web" in left and "channel=app" in right
     assert [label for _, label in _listed(left)][:3] == [
-        p["label"] for p in _api_ranked(client, auth_headers, channel="web", kind="pain")
+        p["name"] for p in _api_ranked(client, auth_headers, channel="web", kind="pain")
     ][:3]
     jobs = c.get("/jobs").text
     assert "analysis" in jobs and "100 %" in jobs
@@ -238,8 +285,8 @@ def test_compare_jobs_sources_and_admin_settings(
     assert r.status_code == 303
     cfg = client.get("/v1/priority-config", headers=auth_headers).json()
     assert cfg["weights"]["volume"] == 1 and cfg["weights"]["trend"] == 0
-    by_volume = [p["label"] for p in _api_ranked(client, auth_headers, sort="volume")]
-    assert [p["label"] for p in _api_ranked(client, auth_headers)] == by_volume
+    by_volume = [p["name"] for p in _api_ranked(client, auth_headers, sort="volume")]
+    assert [p["name"] for p in _api_ranked(client, auth_headers)] == by_volume
     r = c.post(
         "/settings/users",
         data={"email": "new@example.org", "password": "long enough", "role": "editor", "csrf_token": token},
