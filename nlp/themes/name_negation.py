@@ -11,24 +11,17 @@ remboursement malgré mes relances" named one "Remboursement malgré mes relance
 The reach is deliberately local (a clause, up to :data:`SCOPE` words after a negation word; French
 post-verbal "pas" / "jamais" / "rien" / "plus" also reach the word just before them: "ça marche pas",
 "ne marche plus"), because a name
-is a few words of one clause. Words are compared lower-cased with ’ read as '.
+is a few words of one clause. Words are compared accent-folded and lower-cased, ’ read as '.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-SCOPE = 3  # words after a negation word that it reaches ("n'a pas été tenu": été, tenu)
-_WORDS = frozenset(
-    {
-        # French ("plus" only after ne / n': "plus rapide" is a comparison)
-        "ne", "pas", "jamais", "rien", "aucun", "aucune", "aucuns", "aucunes", "sans", "ni", "nullement",
-        # English ("no" / "not" / contractions in n't; informal spellings without the apostrophe)
-        "no", "not", "never", "nothing", "nobody", "none", "nor", "without", "cannot", "dont", "didnt",
-        "doesnt", "isnt", "wasnt", "werent", "arent", "cant", "wont", "couldnt", "wouldnt", "shouldnt",
-        "hasnt", "havent", "hadnt",
-    }
-)  # fmt: skip
+from nlp.tagging.effort_cues import _fold
+from nlp.tagging.polarity_lexicon import NEGATION_WINDOW, is_negator
+
+SCOPE = NEGATION_WINDOW  # words after a negation word that it reaches ("n'a pas été tenu": été, tenu)
 # French negation words that follow the verb they negate: "ne marche plus", or with "ne" dropped, "ça marche
 # pas" ("plus" is a negation word only after ne / n', see negation_words).
 _POSTVERBAL = frozenset({"pas", "jamais", "rien", "plus"})
@@ -39,13 +32,12 @@ def _is_ne(word: str) -> bool:
 
 
 def negation_words(words: Sequence[str]) -> list[bool]:
-    """Which of a clause's words are negation words (``words`` as written; "n'est" counts, for its n')."""
-    low = [w.lower().replace("’", "'") for w in words]
+    """Which of a clause's words are negation words: the polarity lexicon's negators (one list for the
+    sentiment features, the document words and the names), and French "ne" / n' ("n'est" counts, for its
+    n'), which names must keep; "plus" only after ne / n' ("plus rapide" is a comparison)."""
+    low = [_fold(w) for w in words]
     return [
-        w in _WORDS
-        or _is_ne(w)
-        or w.endswith("n't")
-        or (w == "plus" and any(map(_is_ne, low[max(0, i - SCOPE) : i])))
+        any(map(_is_ne, low[max(0, i - SCOPE) : i])) if w == "plus" else _is_ne(w) or is_negator(w)
         for i, w in enumerate(low)
     ]
 
@@ -54,7 +46,7 @@ def negation_reach(words: Sequence[str]) -> list[tuple[int, int] | None]:
     """Per word of a clause, the first and last index of the negation words that reach it (None: no negation
     reaches it; negation words themselves get None)."""
     neg = negation_words(words)
-    low = [w.lower() for w in words]
+    low = [_fold(w) for w in words]
     out: list[tuple[int, int] | None] = []
     for i in range(len(words)):
         if neg[i]:
