@@ -11,13 +11,15 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 
 from nlp.scoring.priority import PriorityConfig, PriorityWeights
+from nlp.tagging.adaptation import AdaptationConfig
 from nlp.tagging.taxonomy import parse_taxonomy
 from service.analysis.view import priority_config
 from service.api.deps import SessionDep, SettingsDep
 from service.api.errors import ApiError
 from service.models import Job, Source, SourceRun, Webhook
 from service.web.auth import CsrfChecked, CurrentUser, WebUser, require
-from service.web.render import page, redirect
+from service.web.i18n import format_count, format_decimal, translator
+from service.web.render import page, redirect, request_language
 from service.web.users import UserError, create_user, workspace_users
 from service.webhooks import service as webhooks
 from service.webhooks.schemas import WebhookIn
@@ -53,13 +55,40 @@ def _jobs(db: SessionDep, user: WebUser) -> list[Job]:
     )
 
 
+def adaptation_note(job: Job, lang: str) -> str | None:
+    """One sentence on what an analysis did to the workspace's sentiment (``result.sentiment_adaptation``):
+    adapted to its rated items, or why not — every sentiment figure the lead reads depends on it."""
+    report = (job.result or {}).get("sentiment_adaptation") if job.kind == "analysis" else None
+    if not isinstance(report, dict):
+        return None
+    t = translator(lang)
+    if report.get("adapted"):
+        return t(
+            "jobs.adapted",
+            rated=format_count(report.get("rated_items", 0), lang),
+            weight=format_decimal(report.get("weight", 0.0), lang, 2),
+            generic=format_decimal(report.get("heldout_f1_generic") or 0.0, lang, 3),
+            adapted=format_decimal(report.get("heldout_f1_adapted") or 0.0, lang, 3),
+        )
+    if report.get("cv_f1_generic") is None:  # too few rated items in a class: nothing was fitted
+        return t(
+            "jobs.not_adapted_few",
+            negative=format_count(report.get("negative_items", 0), lang),
+            positive=format_count(report.get("positive_items", 0), lang),
+            needed=format_count(AdaptationConfig().min_per_class, lang),
+        )
+    return t("jobs.not_adapted", rated=format_count(report.get("rated_items", 0), lang))
+
+
 @router.get("/jobs", response_class=HTMLResponse)
 def jobs(request: Request, user: CurrentUser, db: SessionDep) -> Response:
     """The table polls ``/jobs/table`` every 3 s while a job is queued or running (htmx)."""
     all_jobs = _jobs(db, user)
     template = "jobs_table.html" if request.url.path.endswith("/table") else "jobs.html"
     live = any(j.state in ("queued", "running") for j in all_jobs)
-    return page(request, template, user, nav="jobs", jobs=all_jobs, live=live)
+    lang = request_language(request, user.session, user)
+    notes = {j.id: note for j in all_jobs if (note := adaptation_note(j, lang))}
+    return page(request, template, user, nav="jobs", jobs=all_jobs, live=live, notes=notes)
 
 
 router.add_api_route("/jobs/table", jobs, methods=["GET"], response_class=HTMLResponse)

@@ -122,6 +122,12 @@ _WEB_EN: dict[str, str] = {
     "sources.rejected": "Rejected rows",
     "sources.none": "No source yet: create one with POST /v1/sources or upload a file with POST /v1/imports.",
     "jobs.none": "No job yet.",
+    "jobs.adapted": "Sentiment adapted to this workspace's {rated} rated items (weight {weight}; document F1 "
+    "on a held-out quarter {generic} → {adapted}).",
+    "jobs.not_adapted_few": "Sentiment not adapted: {negative} negative and {positive} positive rated "
+    "items, {needed} of each are needed.",
+    "jobs.not_adapted": "Sentiment not adapted: the {rated} rated items showed no reliable gain over the "
+    "generic model.",
     "settings.taxonomy": "Journey stages",
     "settings.weights": "Priority weights",
     "settings.webhooks": "Webhooks",
@@ -243,6 +249,12 @@ _WEB_FR: dict[str, str] = {
     "sources.none": "Aucune source : créez-en une avec POST /v1/sources ou importez un fichier avec "
     "POST /v1/imports.",
     "jobs.none": "Aucune tâche.",
+    "jobs.adapted": "Sentiment adapté aux {rated} avis notés de cet espace (poids {weight} ; F1 des "
+    "documents sur un quart mis de côté {generic} → {adapted}).",
+    "jobs.not_adapted_few": "Sentiment non adapté : {negative} avis notés négatifs et {positive} positifs, "
+    "il en faut {needed} de chaque.",
+    "jobs.not_adapted": "Sentiment non adapté : les {rated} avis notés n'ont pas montré de gain fiable sur "
+    "le modèle générique.",
     "settings.taxonomy": "Étapes du parcours",
     "settings.weights": "Poids de la priorité",
     "settings.webhooks": "Webhooks",

@@ -467,3 +467,41 @@ def test_admin_edits_webhooks_and_taxonomy_with_the_api_rules(
     vtoken = csrf_of(viewer.get("/").text)
     denied = viewer.post("/settings/taxonomy/reset", data={"csrf_token": vtoken}, follow_redirects=False)
     assert denied.status_code == 403
+
+
+def test_jobs_say_what_the_analysis_did_to_the_workspaces_sentiment(
+    client: TestClient, web_users: dict[str, str], sign_in: Callable[[str], TestClient], engine: Any
+) -> None:
+    """Every sentiment figure depends on whether the analysis adapted the sentiment to the workspace's stars:
+    the Jobs page says it, with the held-out figures, or why not, in the page's language."""
+    from sqlmodel import select
+
+    from service.models import Job, Workspace
+
+    def report(adapted: bool, **kw: Any) -> dict[str, Any]:
+        base = {"adapted": adapted, "rated_items": 91, "negative_items": 45, "positive_items": 46}
+        return {"stage": "done", "sentiment_adaptation": {**base, **kw}}
+
+    with Session(engine) as s:
+        ws = s.exec(select(Workspace).where(Workspace.name == "acme")).one()
+        results = [
+            report(
+                True, weight=0.75, cv_f1_generic=0.81, heldout_f1_generic=0.7434, heldout_f1_adapted=0.7612
+            ),
+            report(False, weight=0.0, cv_f1_generic=0.86, heldout_f1_generic=0.957, heldout_f1_adapted=0.803),
+            report(False, weight=0.0, cv_f1_generic=None, negative_items=3, positive_items=40),
+            {"stage": "done"},  # an analysis without a tagger: no report, no sentence
+        ]
+        for result in results:
+            s.add(Job(workspace_id=ws.id, kind="analysis", state="done", progress=1.0, result=result))
+        s.commit()
+    c = sign_in("viewer")
+    en = c.get("/jobs").text
+    assert "Sentiment adapted to this workspace&#39;s 91 rated items (weight 0.75; " in en
+    assert "0.743 → 0.761" in en
+    assert "Sentiment not adapted: the 91 rated items showed no reliable gain" in en
+    assert "Sentiment not adapted: 3 negative and 40 positive rated items, 20 of each are needed." in en
+    assert en.count('class="muted adaptation"') == 3
+    fr = c.get("/jobs", params={"lang": "fr"}).text
+    assert "Sentiment adapté aux 91 avis notés de cet espace (poids 0,75 ; " in fr and "0,743 → 0,761" in fr
+    assert "il en faut 20 de chaque" in fr
