@@ -21,7 +21,7 @@ from nlp.pipeline.extract import CONTEXT_WEIGHT, ExtractedUnits, Progress, extra
 from nlp.pipeline.records import Record, coerce_record
 from nlp.pipeline.result import AnalysisResult, DocumentResult, Theme, ThemeGroup, UnitResult
 from nlp.pipeline.scores import score_themes
-from nlp.pipeline.themes import ParentTheme, ThemeCluster, cluster_themes, group_themes
+from nlp.pipeline.themes import ParentTheme, ThemeCluster, cluster_themes, group_themes, sentiment_signs
 from nlp.scoring.priority import PriorityConfig
 from nlp.tagging.aggregate import PainPointTags, aggregate_pain_point, effort_by_stage
 from nlp.tagging.document_expert import DocumentExpert
@@ -266,6 +266,7 @@ def analyze_records(
         units.polarity,
         params,
         language=name_language,
+        tone=sentiment_signs([t.sentiment for t in units.tags]) if units.tags is not None else None,
     )
     themes = [(c, _theme(c, units)) for c in clusters]
     report("cluster", 1, 1)

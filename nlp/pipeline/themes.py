@@ -8,7 +8,7 @@ way: the CLI numbers them, the service matches them to stored pain points to kee
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -22,7 +22,7 @@ from nlp.themes.hierarchy import (
     similarities,
     theme_groups,
 )
-from nlp.themes.labelling import label_clusters
+from nlp.themes.labelling import label_clusters, pick_quotes
 from nlp.themes.naming import bilingual_name, majority_language, name_themes
 
 ThemeKind = Literal["pain", "opportunity"]
@@ -48,6 +48,33 @@ class ThemeCluster:
         return len(self.members)
 
 
+# A theme is named and quoted without its members of the opposite tone when at least this many remain.
+VOICE_MIN_UNITS = 2
+
+
+def sentiment_signs(sentiments: Sequence[str | None]) -> np.ndarray:
+    """Tagged sentiments as −1 / 0 / +1 (int8): the ``tone`` :func:`cluster_themes` reads."""
+    sign = {"negative": -1, "positive": 1}
+    return np.array([sign.get(s or "", 0) for s in sentiments], dtype=np.int8)
+
+
+def voiced(local: np.ndarray, tone: np.ndarray | None, sign: int) -> np.ndarray:
+    """The members (``local``) a theme speaks through: all but those whose ``tone`` (the tagged sentiment,
+    −1 / 0 / +1) is the opposite of its kind's ``sign`` — units tagged positive, for a pain point — when at
+    least :data:`VOICE_MIN_UNITS` remain; else every member.
+
+    Why: the pain-point candidates are chosen for recall (negative, a request for help, or not clearly
+    positive), so a pain point can hold praise near its complaints ("Tout fonctionne." beside "Ne
+    fonctionne pas."), and its most central phrase or quote may be the praise: a pain point was named
+    "Marche parfaitement" (docs/benchmarks.md, "Pain points named from their complaints"). Neutral members
+    (questions, tickets) keep their voice: requiring negative ones, or reading the score's sign instead of the
+    tag, named support queries after a minority (polite requests score slightly positive)."""
+    if tone is None or local.size == 0:
+        return local
+    keep = local[np.asarray(tone)[local] != -sign]
+    return keep if keep.size >= VOICE_MIN_UNITS else local
+
+
 def _themes_of_kind(
     kind: ThemeKind,
     idx: np.ndarray,
@@ -56,23 +83,26 @@ def _themes_of_kind(
     languages: Sequence[str],
     vectors: np.ndarray,
     language: str | None,
+    tone: np.ndarray | None = None,
 ) -> list[ThemeCluster]:
+    kind_texts = [texts[i] for i in idx]
+    rows = Rows(vectors, idx)
     labels = label_clusters(
-        [texts[i] for i in idx],
-        [languages[i] for i in idx],
-        clustering.labels,
-        Rows(vectors, idx),
-        clustering.centroids,
+        kind_texts, [languages[i] for i in idx], clustering.labels, rows, clustering.centroids
     )
     out = []
     locals_ = [np.flatnonzero(clustering.labels == lab.cluster) for lab in labels]
+    kind_tone = None if tone is None else np.asarray(tone, dtype=np.int8)[idx]
+    voices = [voiced(local, kind_tone, KIND_POLARITY[kind]) for local in locals_]
     names = name_themes(
-        [[texts[idx[j]] for j in local] for local in locals_],
-        [[languages[idx[j]] for j in local] for local in locals_],
-        [[float(clustering.similarity[j]) for j in local] for local in locals_],
+        [[texts[idx[j]] for j in voice] for voice in voices],
+        [[languages[idx[j]] for j in voice] for voice in voices],
+        [[float(clustering.similarity[j]) for j in voice] for voice in voices],
         preferred=language,
     )
-    for lab, local, name in zip(labels, locals_, names, strict=True):
+    for lab, local, voice, name in zip(labels, locals_, voices, names, strict=True):
+        if voice.size != local.size:  # quoted from the same voice the name comes from
+            lab = replace(lab, quotes=pick_quotes(voice, rows, clustering.centroids[lab.cluster], kind_texts))
         out.append(
             ThemeCluster(
                 kind=kind,
@@ -99,8 +129,12 @@ def cluster_themes(
     params: ClusterParams | None = None,
     language: str | None = None,
     hierarchy: HierarchyParams | None = None,
+    tone: np.ndarray | None = None,
 ) -> list[ThemeCluster]:
     """Pain points from units with polarity -1, then opportunities from units with polarity +1.
+
+    ``tone``: each unit's tagged sentiment as −1 / 0 / +1 (None: no tagger); when given, a theme is named and
+    quoted without its members of the opposite tone (:func:`voiced`).
 
     ``language``: the language each theme's ``name`` should be in when it has units in it (the workspace's
     setting, the CLI's ``--language``); default: the majority language of the units given.
@@ -122,7 +156,7 @@ def cluster_themes(
             clustering = cluster_units(rows, params)
             clustering = merge_near_duplicates(clustering, rows, hierarchy.duplicate_sim)
         with phase("labelling_naming", kind=kind):
-            out.extend(_themes_of_kind(kind, idx, clustering, texts, languages, vectors, preferred))
+            out.extend(_themes_of_kind(kind, idx, clustering, texts, languages, vectors, preferred, tone))
     return out
 
 

@@ -18,7 +18,7 @@ from nlp.embeddings import Embedder, get_embedder, resolve_spec
 from nlp.phases import phase
 from nlp.pipeline import RatingScale, Record, cluster_themes, extract_units, provisional_tags, theme_tags
 from nlp.pipeline.extract import candidate_polarity
-from nlp.pipeline.themes import group_themes
+from nlp.pipeline.themes import group_themes, sentiment_signs
 from nlp.tagging.artifacts import ModelMismatchError
 from nlp.tagging.features import text_columns
 from nlp.tagging.revision import tagger_revision
@@ -140,19 +140,23 @@ class NlpBackend:
         vectors = cols.matrix
         # Same split as extract_units: tagged units follow the candidate rule; provisional tags (no tagger)
         # carry the item's score polarity as their sentiment.
-        sign = {"negative": -1, "positive": 1}
-        polarity = np.array(
-            [
-                candidate_polarity(cols.sentiments[i], cols.score(i), cols.texts[i], cols.languages[i])
-                if self.tagger is not None
-                else sign.get(cols.sentiments[i] or "", 0)
-                for i in range(len(cols))
-            ],
-            dtype=np.int8,
+        signs = sentiment_signs(cols.sentiments)
+        polarity = (
+            np.array(
+                [
+                    candidate_polarity(cols.sentiments[i], cols.score(i), cols.texts[i], cols.languages[i])
+                    for i in range(len(cols))
+                ],
+                dtype=np.int8,
+            )
+            if self.tagger is not None
+            else signs
         )
         out = []
         texts, languages = cols.texts, cols.languages
-        clusters = cluster_themes(texts, languages, vectors, polarity, self.params)
+        # provisional tags (no tagger) carry the item's score as their sentiment, not the text's tone
+        tone = signs if self.tagger is not None else None
+        clusters = cluster_themes(texts, languages, vectors, polarity, self.params, tone=tone)
         with phase("parent_themes"):
             parent_of = {
                 child: parent
