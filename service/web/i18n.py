@@ -122,6 +122,12 @@ _WEB_EN: dict[str, str] = {
     "sources.rejected": "Rejected rows",
     "sources.none": "No source yet: create one with POST /v1/sources or upload a file with POST /v1/imports.",
     "jobs.none": "No job yet.",
+    "jobs.kind.analysis": "analysis",
+    "jobs.kind.import": "import",
+    "jobs.state.queued": "queued",
+    "jobs.state.running": "running",
+    "jobs.state.done": "done",
+    "jobs.state.failed": "failed",
     "jobs.adapted": "Sentiment adapted to this workspace's {rated} rated items (weight {weight}; document F1 "
     "on a held-out quarter {generic} → {adapted}).",
     "jobs.not_adapted_few": "Sentiment not adapted: {negative} negative and {positive} positive rated "
@@ -249,6 +255,12 @@ _WEB_FR: dict[str, str] = {
     "sources.none": "Aucune source : créez-en une avec POST /v1/sources ou importez un fichier avec "
     "POST /v1/imports.",
     "jobs.none": "Aucune tâche.",
+    "jobs.kind.analysis": "analyse",
+    "jobs.kind.import": "import",
+    "jobs.state.queued": "en attente",
+    "jobs.state.running": "en cours",
+    "jobs.state.done": "terminée",
+    "jobs.state.failed": "échouée",
     "jobs.adapted": "Sentiment adapté aux {rated} avis notés de cet espace (poids {weight} ; F1 des "
     "documents sur un quart mis de côté {generic} → {adapted}).",
     "jobs.not_adapted_few": "Sentiment non adapté : {negative} avis notés négatifs et {positive} positifs, "

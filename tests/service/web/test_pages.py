@@ -505,3 +505,4 @@ def test_jobs_say_what_the_analysis_did_to_the_workspaces_sentiment(
     fr = c.get("/jobs", params={"lang": "fr"}).text
     assert "Sentiment adapté aux 91 avis notés de cet espace (poids 0,75 ; " in fr and "0,743 → 0,761" in fr
     assert "il en faut 20 de chaque" in fr
+    assert "<td>analyse</td><td>terminée" in fr and "<td>analysis</td><td>done" in en  # kind and state too
