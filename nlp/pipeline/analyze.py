@@ -259,14 +259,9 @@ def analyze_records(
     t = time.perf_counter()
     report("cluster", 0, 1)
     name_language = language or majority_language(langs)
+    tone = sentiment_signs([t.sentiment for t in units.tags]) if units.tags is not None else None
     clusters = cluster_themes(
-        units.texts,
-        units.languages,
-        units.vectors,
-        units.polarity,
-        params,
-        language=name_language,
-        tone=sentiment_signs([t.sentiment for t in units.tags]) if units.tags is not None else None,
+        units.texts, units.languages, units.vectors, units.polarity, params, language=name_language, tone=tone
     )
     themes = [(c, _theme(c, units)) for c in clusters]
     report("cluster", 1, 1)
@@ -278,7 +273,9 @@ def analyze_records(
     weight = document_stage_weight(tagger.model_id) if tagger is not None else 0.0
     documents = _documents(recs, units, results, expert, getattr(tagger, "stage_proba", None), weight)
     ranked = _ranked_themes(recs, units, themes, priority)
-    parents = group_themes(clusters, units.texts, units.languages, units.vectors, language=name_language)
+    parents = group_themes(
+        clusters, units.texts, units.languages, units.vectors, language=name_language, tone=tone
+    )
     groups = _theme_groups(recs, units, parents, themes, priority)
     timings["total"] = time.perf_counter() - t0
     return AnalysisResult(

@@ -184,8 +184,10 @@ def group_themes(
     vectors: np.ndarray,
     language: str | None = None,
     params: HierarchyParams | None = None,
+    tone: np.ndarray | None = None,
 ) -> list[ParentTheme]:
-    """Parent themes over ``clusters`` (each kind on its own), named from their units like pain points."""
+    """Parent themes over ``clusters`` (each kind on its own), named from their units like pain points
+    (without their members of the opposite ``tone``, as :func:`cluster_themes`)."""
     params = params or HierarchyParams()
     preferred = language or majority_language(languages)
     out: list[ParentTheme] = []
@@ -202,12 +204,15 @@ def group_themes(
             members = tuple(sorted(m for c in children for m in clusters[c].members))
             centroid = group_centroid(Rows(vectors, np.asarray(members, dtype=np.int64)))
             parts.append((children, members, centroid))
+        voices = [
+            voiced(np.asarray(members, dtype=np.int64), tone, KIND_POLARITY[kind]) for _, members, _ in parts
+        ]
         names = name_themes(
-            [[texts[m] for m in members] for _, members, _ in parts],
-            [[languages[m] for m in members] for _, members, _ in parts],
+            [[texts[m] for m in voice] for voice in voices],
+            [[languages[m] for m in voice] for voice in voices],
             [
-                similarities(Rows(vectors, np.asarray(members, dtype=np.int64)), centroid).tolist()
-                for _, members, centroid in parts
+                similarities(Rows(vectors, voice), centroid).tolist()
+                for voice, (_, _, centroid) in zip(voices, parts, strict=True)
             ],
             preferred=preferred,
             min_words=params.theme_name_words,

@@ -160,7 +160,7 @@ class NlpBackend:
         with phase("parent_themes"):
             parent_of = {
                 child: parent
-                for parent in group_themes(clusters, texts, languages, vectors)
+                for parent in group_themes(clusters, texts, languages, vectors, tone=tone)
                 for child in parent.children
             }
         for n, c in enumerate(clusters):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nlp.pipeline.themes import cluster_themes, sentiment_signs, voiced
+from nlp.pipeline.themes import cluster_themes, group_themes, sentiment_signs, voiced
 
 
 def test_voiced_drops_the_opposite_tone_and_keeps_neutral_members() -> None:
@@ -44,3 +44,18 @@ def test_a_pain_point_is_not_named_or_quoted_after_the_praise_it_holds() -> None
     assert "plante" in voiced_theme.name.lower(), voiced_theme.name
     assert all(tone[q] == -1 for q in voiced_theme.quotes), [texts[q] for q in voiced_theme.quotes]
     assert voiced_theme.members == plain.members  # the theme itself is unchanged
+
+
+def test_parent_themes_are_named_the_same_way() -> None:
+    rng = np.random.default_rng(0)
+    vectors = (rng.normal(size=16) + 0.01 * rng.normal(size=(7, 16))).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    texts = ["Marche parfaitement."] * 4 + ["L'appli plante au démarrage."] * 3
+    tone = np.array([1, 1, 1, 1, -1, -1, -1], dtype=np.int8)
+    polarity = np.full(7, -1, dtype=np.int8)
+    clusters = cluster_themes(texts, ["fr"] * 7, vectors, polarity, tone=tone)
+    [plain] = group_themes(clusters, texts, ["fr"] * 7, vectors)
+    [parent] = group_themes(clusters, texts, ["fr"] * 7, vectors, tone=tone)
+    assert "parfaitement" in plain.name.lower() or "marche" in plain.name.lower(), plain.name
+    assert "marche" not in parent.name.lower() and "parfaitement" not in parent.name.lower(), parent.name
+    assert parent.members == plain.members
