@@ -28,7 +28,6 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -62,16 +61,6 @@ def stratified(items: np.ndarray, labels: np.ndarray, n: int, rng: np.random.Gen
         take = n // 2 + (n % 2 if k == 0 else 0)
         out.append(rng.choice(pool, min(take, len(pool)), replace=False))
     return np.sort(np.concatenate(out))
-
-
-def add_heldout_measure(parser: argparse.ArgumentParser) -> None:
-    """``--heldout-measure`` for the adaptation benches (R23): what the held-out condition reads."""
-    parser.add_argument(
-        "--heldout-measure",
-        choices=("f1", "brier"),
-        default=AdaptationConfig.heldout_measure,
-        help="document F1 (R21) or Brier score (R23) on the held-out quarter (default: the product's)",
-    )
 
 
 def no_allocine_tagger(tagger: EmbeddingTagger, embedder: CachedEmbedder, root: Path) -> EmbeddingTagger:
@@ -137,7 +126,6 @@ def learning_curve(
     repeats: int,
     n_eval: int,
     features: np.ndarray,
-    config: AdaptationConfig | None = None,
 ) -> list[dict[str, Any]]:
     items = np.arange(len(ws.labels))
     rng = np.random.default_rng(0)
@@ -151,7 +139,7 @@ def learning_curve(
             rated = stratified(pool, ws.labels, n, np.random.default_rng(100 + r))
             labels = np.zeros_like(ws.labels)
             labels[rated] = ws.labels[rated]
-            a = adapt_sentiment(features, ctx, ws.rows, labels, replace(config or AdaptationConfig(), seed=r))
+            a = adapt_sentiment(features, ctx, ws.rows, labels, AdaptationConfig(seed=r))
             # Not adapted → the shipped tags stand (the product keeps them), so score those.
             p = a.text_proba if a.report.adapted else shipped
             f1s.append(document_f1(p, ws.rows, evaluation, ws.labels))
@@ -195,14 +183,10 @@ def candidates(p: np.ndarray, ws: Workspace) -> dict[str, float]:
 
 
 def cross_fit_all(
-    ws: Workspace,
-    shipped: np.ndarray,
-    ctx: np.ndarray,
-    features: np.ndarray,
-    config: AdaptationConfig | None = None,
+    ws: Workspace, shipped: np.ndarray, ctx: np.ndarray, features: np.ndarray
 ) -> dict[str, Any]:
     items = np.arange(len(ws.labels))
-    a = adapt_sentiment(features, ctx, ws.rows, ws.labels, config)
+    a = adapt_sentiment(features, ctx, ws.rows, ws.labels)
     p = a.text_proba if a.report.adapted else shipped
     return {
         "rated": len(items),
@@ -285,9 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--write-docs", action="store_true")
-    add_heldout_measure(parser)
     args = parser.parse_args(argv)
-    config = AdaptationConfig(heldout_measure="brier" if args.heldout_measure == "brier" else "f1")
     t0 = time.perf_counter()
     embedder = CachedEmbedder(get_embedder(SPEC))
     shipped_tagger = load_tagger(None, embedder.model_id, encode=embedder.inner.encode)
@@ -308,8 +290,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ctx, features = shipped, build_features(ws.raw, ws.texts, True, True)
             sizes = [int(s) for s in args.sizes.split(",")]
             result["heads"][name] = {
-                "curve": learning_curve(ws, shipped, ctx, sizes, args.repeats, args.eval, features, config),
-                "cross_fit": cross_fit_all(ws, shipped, ctx, features, config),
+                "curve": learning_curve(ws, shipped, ctx, sizes, args.repeats, args.eval, features),
+                "cross_fit": cross_fit_all(ws, shipped, ctx, features),
             }
         log("seed file")
         result["seed_file"] = seed_file(embedder, shipped_tagger)

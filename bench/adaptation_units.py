@@ -25,12 +25,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import f1_score
 
-from bench.adaptation import SPEC, Workspace, add_heldout_measure, stratified
+from bench.adaptation import SPEC, Workspace, stratified
 from bench.datasets import DEFAULT_DIR
 from bench.recording import CachedEmbedder
 from nlp.embeddings import get_embedder
@@ -42,7 +42,6 @@ from nlp.tagging.tagger import load_tagger
 
 DATA = Path(__file__).resolve().parents[1] / "training" / "data"
 STEMS = ("products_fr", "reviews_fr")
-Measure = Literal["f1", "brier"]
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ def unit_metrics(p: np.ndarray, un: Unrated) -> dict[str, float]:
     }
 
 
-def run(root: Path, sizes: Sequence[int], repeats: int, measure: Measure = "f1") -> dict[str, Any]:
+def run(root: Path, sizes: Sequence[int], repeats: int) -> dict[str, Any]:
     embedder = CachedEmbedder(get_embedder(SPEC))
     try:
         tagger = load_tagger(None, embedder.model_id, encode=embedder.inner.encode)
@@ -118,11 +117,7 @@ def run(root: Path, sizes: Sequence[int], repeats: int, measure: Measure = "f1")
             draw: dict[str, Any] = {"rated": len(rated), "draw": r}
             for name, guard in (("without_guard", False), ("with_guard", True)):
                 a = adapt_sentiment(
-                    features,
-                    generic,
-                    rows,
-                    labels,
-                    AdaptationConfig(seed=r, require_stable_choice=guard, heldout_measure=measure),
+                    features, generic, rows, labels, AdaptationConfig(seed=r, require_stable_choice=guard)
                 )
                 p = a.text_proba[mine] if a.report.adapted else shipped  # not adapted: the tags stand
                 draw[name] = {
@@ -168,7 +163,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path)
-    add_heldout_measure(parser)
     args = parser.parse_args(argv)
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -177,8 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not sizes or min(sizes) < 40 or args.repeats < 1:
         parser.error("--sizes must each be ≥ 40 (20 rated per class) and --repeats ≥ 1")
     t0 = time.perf_counter()
-    measure: Measure = "brier" if args.heldout_measure == "brier" else "f1"
-    result = run(args.datasets.resolve(), sizes, args.repeats, measure)
+    result = run(args.datasets.resolve(), sizes, args.repeats)
     result["seconds"] = round(time.perf_counter() - t0, 1)
     print(render(result))
     if args.json:

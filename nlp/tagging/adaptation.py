@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -56,10 +56,9 @@ class AdaptationConfig:
     weights: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)  # share of the adapted head in the blend
     c: float = 1.0  # inverse L2 strength of the logistic head
     holdout: float = 0.25  # share of rated items set aside to measure the gain
-    # adapt only when the procedure fitted without the held-out quarter adapts too, without loss (R21)
-    require_stable_choice: bool = True
-    # what "without loss on the held-out quarter" reads: document polar F1 (R21) or the Brier score (R23)
-    heldout_measure: Literal["f1", "brier"] = "f1"
+    require_stable_choice: bool = (
+        True  # adapt only when the held-out procedure adapts too, without loss (R21)
+    )
     document_rule: DocumentRule = DOCUMENT_RULE  # how units make a document's verdict (one rule everywhere)
     seed: int = 13
     max_rated_items: int = 20000  # a fixed sample above this keeps the fits within seconds
@@ -154,19 +153,6 @@ def document_f1(
         denom = float(np.sum(pred == c) + np.sum(truth == c))
         f1.append(2 * tp / denom if denom else 0.0)
     return round(float(np.mean(f1)), 4)
-
-
-def document_brier(text_proba: np.ndarray, rows: np.ndarray, items: np.ndarray, labels: np.ndarray) -> float:
-    """Brier score of ``items`` (labels ±1): each document's p(positive) read as (1 + the mean over its units
-    of p(pos) − p(neg)) / 2 — the score the document rule takes the sign of. Lower is better; unlike the F1 of
-    a few dozen verdicts it moves with every unit and seldom ties (R23)."""
-    p = np.asarray(text_proba, dtype=np.float64)
-    n_items = int(max(rows.max(initial=-1) + 1, items.max(initial=-1) + 1))
-    count = np.bincount(rows, minlength=n_items)[:n_items]
-    mean = np.bincount(rows, weights=p[:, 2] - p[:, 0], minlength=n_items)[:n_items] / np.maximum(count, 1)
-    q = (1.0 + mean[items]) / 2.0
-    y = (labels[items] == 1).astype(np.float64)
-    return float(np.mean((q - y) ** 2)) if len(items) else 0.0
 
 
 def _fit(
@@ -299,7 +285,6 @@ def adapt_sentiment(
     fit_part = np.setdiff1d(rated, held)
     held_generic = held_adapted = None
     w_part = 0.0
-    brier_gain = 0.0  # generic − adapted Brier on the held-out quarter (> 0: the adapted one is better)
     if len(held) and min(np.sum(labels[fit_part] == c) for c in (-1, 1)) >= max(2, cfg.folds):
         w_part, _, _ = _select(units, features, generic, fit_part, cfg)
         head_part = units.fit(features, fit_part, cfg)
@@ -308,7 +293,6 @@ def adapt_sentiment(
         p[m] = blend(generic[m], head_part.p_positive(features[m]), w_part)
         held_generic = document_f1(generic, rows, held, labels, cfg.document_rule)
         held_adapted = document_f1(p, rows, held, labels, cfg.document_rule)
-        brier_gain = document_brier(generic, rows, held, labels) - document_brier(p, rows, held, labels)
 
     weight, oof, scores = _select(units, features, generic, rated, cfg)
     common = {
@@ -322,12 +306,9 @@ def adapt_sentiment(
         return Adaptation(
             None, 0.0, report(False, "cross-validation kept the generic head", **common), generic
         )
-    holds = (
-        brier_gain > 0
-        if cfg.heldout_measure == "brier"
-        else held_adapted is not None and held_generic is not None and held_adapted >= held_generic
-    )
-    if cfg.require_stable_choice and not (w_part > 0 and holds):
+    if cfg.require_stable_choice and not (
+        w_part > 0 and held_adapted is not None and held_generic is not None and held_adapted >= held_generic
+    ):
         why = "the choice to adapt did not hold on a held-out quarter"
         return Adaptation(None, 0.0, report(False, why, **common), generic)
     head = units.fit(features, rated, cfg)
