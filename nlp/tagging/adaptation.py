@@ -56,9 +56,8 @@ class AdaptationConfig:
     weights: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)  # share of the adapted head in the blend
     c: float = 1.0  # inverse L2 strength of the logistic head
     holdout: float = 0.25  # share of rated items set aside to measure the gain
-    require_stable_choice: bool = (
-        True  # adapt only when the held-out procedure adapts too, without loss (R21)
-    )
+    # adapt only when the procedure fitted without the held-out quarter adapts too, without loss (R21)
+    require_stable_choice: bool = True
     document_rule: DocumentRule = DOCUMENT_RULE  # how units make a document's verdict (one rule everywhere)
     seed: int = 13
     max_rated_items: int = 20000  # a fixed sample above this keeps the fits within seconds
