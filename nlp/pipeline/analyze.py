@@ -21,9 +21,9 @@ from nlp.pipeline.extract import CONTEXT_WEIGHT, ExtractedUnits, Progress, extra
 from nlp.pipeline.records import Record, coerce_record
 from nlp.pipeline.result import AnalysisResult, DocumentResult, Theme, ThemeGroup, UnitResult
 from nlp.pipeline.scores import score_themes
-from nlp.pipeline.themes import ParentTheme, ThemeCluster, cluster_themes, group_themes, sentiment_signs
+from nlp.pipeline.themes import ParentTheme, ThemeCluster, cluster_themes, group_themes
 from nlp.scoring.priority import PriorityConfig
-from nlp.tagging.aggregate import PainPointTags, aggregate_pain_point, effort_by_stage
+from nlp.tagging.aggregate import PainPointTags, aggregate_pain_point, effort_by_stage, sentiment_signs
 from nlp.tagging.document_expert import DocumentExpert
 from nlp.tagging.document_stage import StageProba, document_stage_weight
 from nlp.tagging.types import Tagger, UnitTags

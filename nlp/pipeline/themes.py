@@ -52,12 +52,6 @@ class ThemeCluster:
 VOICE_MIN_UNITS = 2
 
 
-def sentiment_signs(sentiments: Sequence[str | None]) -> np.ndarray:
-    """Tagged sentiments as −1 / 0 / +1 (int8): the ``tone`` :func:`cluster_themes` reads."""
-    sign = {"negative": -1, "positive": 1}
-    return np.array([sign.get(s or "", 0) for s in sentiments], dtype=np.int8)
-
-
 def voiced(local: np.ndarray, tone: np.ndarray | None, sign: int) -> np.ndarray:
     """The members (``local``) a theme speaks through: all but those whose ``tone`` (the tagged sentiment,
     −1 / 0 / +1) is the opposite of its kind's ``sign`` — units tagged positive, for a pain point — when at
@@ -133,7 +127,8 @@ def cluster_themes(
 ) -> list[ThemeCluster]:
     """Pain points from units with polarity -1, then opportunities from units with polarity +1.
 
-    ``tone``: each unit's tagged sentiment as −1 / 0 / +1 (None: no tagger); when given, a theme is named and
+    ``tone``: each unit's tagged sentiment as −1 / 0 / +1 (``nlp.tagging.aggregate.sentiment_signs``; None:
+    no tagger); when given, a theme is named and
     quoted without its members of the opposite tone (:func:`voiced`).
 
     ``language``: the language each theme's ``name`` should be in when it has units in it (the workspace's

@@ -125,6 +125,13 @@ DOCUMENT_RULE = DocumentRule()
 
 
 _LABELS: dict[int, Sentiment] = {-1: "negative", 0: "neutral", 1: "positive"}
+_SIGNS = {"negative": -1, "positive": 1}
+
+
+def sentiment_signs(sentiments: Sequence[str | None]) -> np.ndarray:
+    """Tagged sentiments as −1 / 0 / +1 (int8; neutral, unknown or None → 0): the polarity the document rule,
+    the document expert and the themes' tone read."""
+    return np.array([_SIGNS.get(s or "", 0) for s in sentiments], dtype=np.int8)
 
 
 def document_polarities(
@@ -162,7 +169,7 @@ def document_sentiment(tags: Sequence[UnitTags], rule: DocumentRule = DOCUMENT_R
     """One document's sentiment from its units' tags: :func:`document_polarities` over a single document."""
     if not tags:
         return "neutral"
-    pol = [{"negative": -1, "positive": 1}.get(t.sentiment, 0) for t in tags]
+    pol = sentiment_signs([t.sentiment for t in tags])
     verdict = document_polarities(pol, [t.sentiment_score for t in tags], [0] * len(tags), 1, rule)
     return _LABELS[int(verdict[0])]
 

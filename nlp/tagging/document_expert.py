@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.tagging.aggregate import DOCUMENT_RULE, DocumentRule, document_polarities
+from nlp.tagging.aggregate import DOCUMENT_RULE, DocumentRule, document_polarities, sentiment_signs
 from nlp.tagging.artifacts import ARTIFACT_VERSION, TextHead, _softmax, read_linear, save_linear
 from nlp.tagging.doc_words import WORDS_NAME, WordCharHead
 from nlp.tagging.stated_score import stated_polarities
@@ -193,7 +193,7 @@ def document_sentiments_flat(
     """:func:`document_sentiments` over flat unit columns (``rows``: each unit's document; ``texts``: one per
     document), as the pipeline holds them: the expert reads only the documents it applies to."""
     r = np.asarray(rows, dtype=np.int64)
-    pol = np.array([{"negative": -1, "positive": 1}.get(t.sentiment, 0) for t in tags], dtype=np.int64)
+    pol = sentiment_signs([t.sentiment for t in tags]).astype(np.int64)
     score = np.array([t.sentiment_score for t in tags], dtype=np.float64)
     text_only = np.ones(n_docs, dtype=bool) if use_expert is None else np.asarray(use_expert, dtype=bool)
     if expert is None or expert.blend <= 0 or not n_docs:

@@ -18,7 +18,8 @@ from nlp.embeddings import Embedder, get_embedder, resolve_spec
 from nlp.phases import phase
 from nlp.pipeline import RatingScale, Record, cluster_themes, extract_units, provisional_tags, theme_tags
 from nlp.pipeline.extract import candidate_polarity
-from nlp.pipeline.themes import group_themes, sentiment_signs
+from nlp.pipeline.themes import group_themes
+from nlp.tagging.aggregate import sentiment_signs
 from nlp.tagging.artifacts import ModelMismatchError
 from nlp.tagging.features import text_columns
 from nlp.tagging.revision import tagger_revision

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nlp.pipeline.themes import cluster_themes, group_themes, sentiment_signs, voiced
+from nlp.pipeline.themes import cluster_themes, group_themes, voiced
+from nlp.tagging.aggregate import sentiment_signs
 
 
 def test_voiced_drops_the_opposite_tone_and_keeps_neutral_members() -> None:
