@@ -8,7 +8,7 @@ way: the CLI numbers them, the service matches them to stored pain points to kee
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -22,7 +22,7 @@ from nlp.themes.hierarchy import (
     similarities,
     theme_groups,
 )
-from nlp.themes.labelling import label_clusters, pick_quotes
+from nlp.themes.labelling import label_clusters
 from nlp.themes.naming import bilingual_name, majority_language, name_themes
 
 ThemeKind = Literal["pain", "opportunity"]
@@ -79,24 +79,25 @@ def _themes_of_kind(
     language: str | None,
     tone: np.ndarray | None = None,
 ) -> list[ThemeCluster]:
-    kind_texts = [texts[i] for i in idx]
-    rows = Rows(vectors, idx)
-    labels = label_clusters(
-        kind_texts, [languages[i] for i in idx], clustering.labels, rows, clustering.centroids
-    )
-    out = []
-    locals_ = [np.flatnonzero(clustering.labels == lab.cluster) for lab in labels]
+    locals_ = [np.flatnonzero(clustering.labels == c) for c in range(clustering.n_clusters)]
     kind_tone = None if tone is None else np.asarray(tone, dtype=np.int8)[idx]
     voices = [voiced(local, kind_tone, KIND_POLARITY[kind]) for local in locals_]
+    labels = label_clusters(  # quoted from the same voice the name comes from
+        [texts[i] for i in idx],
+        [languages[i] for i in idx],
+        clustering.labels,
+        Rows(vectors, idx),
+        clustering.centroids,
+        quote_members=voices,
+    )
+    out = []
     names = name_themes(
         [[texts[idx[j]] for j in voice] for voice in voices],
         [[languages[idx[j]] for j in voice] for voice in voices],
         [[float(clustering.similarity[j]) for j in voice] for voice in voices],
         preferred=language,
     )
-    for lab, local, voice, name in zip(labels, locals_, voices, names, strict=True):
-        if voice.size != local.size:  # quoted from the same voice the name comes from
-            lab = replace(lab, quotes=pick_quotes(voice, rows, clustering.centroids[lab.cluster], kind_texts))
+    for lab, local, name in zip(labels, locals_, names, strict=True):
         out.append(
             ThemeCluster(
                 kind=kind,

@@ -207,8 +207,11 @@ def label_clusters(
     centroids: np.ndarray,
     n_keyphrases: int = 5,
     max_units_per_cluster: int = 200,
+    quote_members: Sequence[np.ndarray] | None = None,
 ) -> list[ClusterLabel]:
-    """Label every cluster id ``0..k-1`` present in ``labels`` (``-1`` ignored)."""
+    """Label every cluster id ``0..k-1`` present in ``labels`` (``-1`` ignored). ``quote_members``: per
+    cluster id, the members its quotes are picked from (default: all of them; ``nlp.pipeline.themes.voiced``
+    leaves out the members of the opposite tone)."""
     k = centroids.shape[0]
     if k == 0:
         return []
@@ -247,7 +250,9 @@ def label_clusters(
                 cluster=c,
                 label=make_label(keyphrases),
                 keyphrases=keyphrases,
-                quotes=pick_quotes(m, embeddings, centroids[c], texts),
+                quotes=pick_quotes(
+                    m if quote_members is None else quote_members[c], embeddings, centroids[c], texts
+                ),
                 size=int(m.size),
                 languages={lang: round(n / m.size, 3) for lang, n in sorted(langs.items())} if m.size else {},
             )
