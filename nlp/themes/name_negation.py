@@ -35,7 +35,11 @@ def negation_words(words: Sequence[str]) -> list[bool]:
     """Which of a clause's words are negation words: the polarity lexicon's negators (one list for the
     sentiment features, the document words and the names), and French "ne" / n' ("n'est" counts, for its
     n'), which names must keep; "plus" only after ne / n' ("plus rapide" is a comparison)."""
-    low = [_fold(w) for w in words]
+    return _negators([_fold(w) for w in words])
+
+
+def _negators(low: Sequence[str]) -> list[bool]:
+    """:func:`negation_words` over words already folded."""
     return [
         any(map(_is_ne, low[max(0, i - SCOPE) : i])) if w == "plus" else _is_ne(w) or is_negator(w)
         for i, w in enumerate(low)
@@ -45,8 +49,8 @@ def negation_words(words: Sequence[str]) -> list[bool]:
 def negation_reach(words: Sequence[str]) -> list[tuple[int, int] | None]:
     """Per word of a clause, the first and last index of the negation words that reach it (None: no negation
     reaches it; negation words themselves get None)."""
-    neg = negation_words(words)
     low = [_fold(w) for w in words]
+    neg = _negators(low)
     out: list[tuple[int, int] | None] = []
     for i in range(len(words)):
         if neg[i]:

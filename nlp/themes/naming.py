@@ -185,9 +185,11 @@ def _phrase_scores(
     similarity: Sequence[float],
     other_keys: Sequence[frozenset[str]],
     min_words: int = 2,
+    unit_keys: Sequence[frozenset[str]] | None = None,
 ) -> list[tuple[float, tuple[str, ...], str]]:
-    """(score, content keys, surface form) of the candidates of one theme and language, best first."""
-    unit_keys = [_unit_keys(t) for t in texts]
+    """(score, content keys, surface form) of the candidates of one theme and language, best first.
+    ``unit_keys``: each text's :func:`_unit_keys`, when the caller already holds them."""
+    unit_keys = [_unit_keys(t) for t in texts] if unit_keys is None else unit_keys
     surfaces: dict[frozenset[str], Counter[str]] = defaultdict(Counter)
     ordered: dict[frozenset[str], tuple[str, ...]] = {}
     at_end: set[str] = set()
@@ -263,7 +265,7 @@ def name_themes(
             name: str | None = None
             if method == "phrase":
                 others = [k for u, ks in enumerate(keys_of[lang]) if u != t for k in ks]
-                for _, _, surface in _phrase_scores(tx, sim, others, min_words):
+                for _, _, surface in _phrase_scores(tx, sim, others, min_words, keys_of[lang][t]):
                     candidate = _capitalise(surface)
                     if candidate.lower() not in taken[lang]:
                         name = candidate
