@@ -163,15 +163,9 @@ def learning_curve(
 def candidates(p: np.ndarray, ws: Workspace) -> dict[str, float]:
     """The pain-point gate (``candidate_polarity``) on text probabilities: recall over negative reviews,
     precision over selected reviews, share of positive reviews' units selected."""
-    from nlp.pipeline.extract import candidate_polarity
-    from nlp.tagging.fusion import SENTIMENT_CLASSES
+    from nlp.pipeline.extract import pain_candidates
 
-    unit = np.array(
-        [
-            candidate_polarity(SENTIMENT_CLASSES[int(np.argmax(q))], float(q[2] - q[0]), t, "fr") == -1
-            for q, t in zip(p, ws.texts, strict=True)
-        ]
-    )
+    unit = pain_candidates(p, ws.texts, ["fr"] * len(ws.texts))
     selected = np.zeros(len(ws.labels), dtype=bool)
     selected[ws.rows[unit]] = True
     neg, pos_units = ws.labels == -1, ws.labels[ws.rows] == 1

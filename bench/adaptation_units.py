@@ -35,7 +35,7 @@ from bench.datasets import DEFAULT_DIR
 from bench.recording import CachedEmbedder
 from nlp.embeddings import get_embedder
 from nlp.pipeline.adapt import adaptation_features
-from nlp.pipeline.extract import candidate_polarity, contextualize
+from nlp.pipeline.extract import contextualize, pain_candidates
 from nlp.tagging.adaptation import AdaptationConfig, adapt_sentiment
 from nlp.tagging.fusion import SENTIMENT_CLASSES
 from nlp.tagging.tagger import load_tagger
@@ -70,12 +70,7 @@ def unrated_documents(stems: Sequence[str] = STEMS, data: Path = DATA, min_units
 def unit_metrics(p: np.ndarray, un: Unrated) -> dict[str, float]:
     """3-class macro-F1, and through the pain-point gate: negative units kept, positive units let in."""
     pred = np.array(SENTIMENT_CLASSES)[p.argmax(axis=1)]
-    kept = np.array(
-        [
-            candidate_polarity(str(pred[i]), float(p[i, 2] - p[i, 0]), t, "fr") == -1
-            for i, t in enumerate(un.texts)
-        ]
-    )
+    kept = pain_candidates(p, un.texts, ["fr"] * len(un.texts))
     neg, pos = un.gold == "negative", un.gold == "positive"
     return {
         "macro_f1": round(float(f1_score(un.gold, pred, average="macro")), 4),

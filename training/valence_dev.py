@@ -25,7 +25,7 @@ import numpy as np
 
 from nlp.embeddings import AUTO_SPEC, MINILM_SPEC, USE_SPEC
 from nlp.embeddings.registry import get_embedder
-from nlp.pipeline.extract import candidate_polarity
+from nlp.pipeline.extract import pain_candidates
 from nlp.tagging.split_space import SplitSpaceTagger, load_split_tagger, sentiment_space_for
 from nlp.tagging.tagger import EmbeddingTagger
 from nlp.tagging.verdict_cues import CUE_SHIFTS, MAX_SHIFT, CueShifts
@@ -52,9 +52,7 @@ def english_extras(texts: list[str], y: np.ndarray, langs: list[str], p: np.ndar
     polar = en & (y != "neutral")
     called = polar & (pred != "neutral")
     negative = np.flatnonzero(en & (y == "negative"))
-    kept = [
-        candidate_polarity(str(pred[i]), float(p[i, 2] - p[i, 0]), texts[i], "en") == -1 for i in negative
-    ]
+    kept = pain_candidates(p[negative], [texts[i] for i in negative], ["en"] * len(negative)).tolist()
     recall = float(np.mean(kept)) if kept else float("nan")
     return {
         "neg_vs_pos_strict": round(float(np.mean(pred[polar] == y[polar])), 4),

@@ -23,6 +23,7 @@ from nlp.pipeline.records import (
     infer_rating_scale,
     score_polarity,
 )
+from nlp.tagging.fusion import SENTIMENT_CLASSES
 from nlp.tagging.help_request import asks_for_help
 from nlp.tagging.types import Tagger, UnitTags
 from nlp.text.language import detect_language
@@ -125,6 +126,20 @@ def candidate_polarity(
     if sentiment_score is not None and sentiment_score < candidate_max_score(language):
         return -1
     return 1 if sentiment == "positive" else 0
+
+
+def pain_candidates(proba: np.ndarray, texts: Sequence[str], languages: Sequence[str | None]) -> np.ndarray:
+    """Which units the rule lets into the pain-point clustering, given their text probabilities (n, 3;
+    negative, neutral, positive): :func:`candidate_polarity` over each unit's argmax class and p(pos) −
+    p(neg) — what the benches and the dev scripts score the gate on when they hold probabilities, not tags."""
+    p = np.asarray(proba, dtype=np.float64)
+    return np.array(
+        [
+            candidate_polarity(SENTIMENT_CLASSES[int(np.argmax(q))], float(q[2] - q[0]), t, lang) == -1
+            for q, t, lang in zip(p, texts, languages, strict=True)
+        ],
+        dtype=bool,
+    )
 
 
 def _polarity_from_tags(

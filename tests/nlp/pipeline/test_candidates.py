@@ -10,6 +10,7 @@ from nlp.pipeline.extract import (
     _polarity_from_tags,
     candidate_max_score,
     candidate_polarity,
+    pain_candidates,
 )
 from nlp.tagging.types import UnitTags
 
@@ -65,3 +66,25 @@ def test_each_unit_is_judged_by_its_own_languages_threshold(monkeypatch: pytest.
     tags = [_tags("neutral", 0.2), _tags("neutral", 0.2)]
     texts = ["Commande reçue le 3 mars.", "Order received on March 3."]
     assert list(_polarity_from_tags(tags, texts, ["fr", "en"])) == [-1, 0]
+
+
+def test_pain_candidates_read_probabilities_as_the_rule_reads_tags() -> None:
+    texts = ["Colis jamais reçu.", "Super produit, merci !", "How do I activate my card?", "Livré mardi."]
+    p = np.array(
+        [
+            [0.80, 0.15, 0.05],  # negative
+            [0.02, 0.08, 0.90],  # clearly positive: left out
+            [0.05, 0.25, 0.70],  # positive, but a request for help
+            [0.30, 0.50, 0.20],  # neutral, score −0.10 below the threshold
+        ]
+    )
+    langs = ["fr", "fr", "en", "fr"]
+    expected = [
+        candidate_polarity(s, float(q[2] - q[0]), t, lang) == -1
+        for s, q, t, lang in zip(
+            ("negative", "positive", "positive", "neutral"), p, texts, langs, strict=True
+        )
+    ]
+    assert pain_candidates(p, texts, langs).tolist() == expected == [True, False, True, True]
+    with pytest.raises(ValueError):
+        pain_candidates(p, texts[:2], langs)
