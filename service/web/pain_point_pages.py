@@ -87,9 +87,8 @@ def pain_points(request: Request, user: CurrentUser, db: SessionDep) -> Response
         if shown
         else {}
     )
-    name_lang = workspace_language(user.workspace)
-    mentioned = {
-        fid: {pid: display_name(view.pain_points[pid], name_lang) for pid in pids if pid in view.pain_points}
+    mentioned = {  # the template names them (pp_name), as every page does
+        fid: [view.pain_points[pid] for pid in pids if pid in view.pain_points]
         for fid, pids in mentioning(db, user.workspace, shown).items()
     }
     return page(
@@ -105,7 +104,7 @@ def pain_points(request: Request, user: CurrentUser, db: SessionDep) -> Response
         owners=owners,
         themes=themes,
         stages=stage_specs(user.workspace),
-        verbatims=[(v, highlight(texts.get(v.id, ""), [pf.q]), mentioned.get(v.id, {})) for v in verbatims],
+        verbatims=[(v, highlight(texts.get(v.id, ""), [pf.q]), mentioned.get(v.id, [])) for v in verbatims],
         n_matched=len(matched),
     )
 

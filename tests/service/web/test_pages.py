@@ -315,7 +315,7 @@ def test_search_results_link_to_their_pain_points(
 ) -> None:
     refund = next(p for p in _api_ranked(client, auth_headers) if p["label"] == "Refund never received")
     html = sign_in("viewer").get("/pain-points", params={"q": "refund"}).text
-    assert f'class="pp-ref" href="/pain-points/{refund["id"]}?q=refund"' in html
+    assert f'class="pp-ref" href="/pain-points/{refund["id"]}?q=refund">{refund["name"]}</a>' in html
 
 
 def test_jobs_poll_while_running_and_sources_show_rejected_rows(
