@@ -38,6 +38,7 @@ from functools import lru_cache
 from typing import Literal
 
 from nlp.themes.name_negation import negation_reach
+from nlp.themes.name_syntax import complete_phrase
 
 Method = Literal["phrase", "medoid"]
 NAME_LANGUAGES = ("fr", "en")  # the languages a name can be keyed by (a workspace's name language is one)
@@ -266,6 +267,8 @@ def name_themes(
             if method == "phrase":
                 others = [k for u, ks in enumerate(keys_of[lang]) if u != t for k in ks]
                 for _, _, surface in _phrase_scores(tx, sim, others, min_words, keys_of[lang][t]):
+                    if lang == "fr" and " " in surface:  # a French span starts where its phrase does
+                        surface = complete_phrase(surface, tx, MAX_NAME_WORDS)
                     candidate = _capitalise(surface)
                     if candidate.lower() not in taken[lang]:
                         name = candidate
