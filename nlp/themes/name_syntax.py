@@ -1,26 +1,25 @@
 """A French name completed to the phrase it was cut from, by the dependency parse of the units holding it.
 
-Why: a name is a span that starts and ends on a content word (``naming.py``), so in French it loses the words
-on its left that make it a phrase — the preposition, the numeral, the subject of its verb, the conjunction of
-its clause, the noun an adjective qualifies: "Bout de trois semaines" (Au bout de …), "Moitié vide" (à moitié
-vide), "Cassent très facilement" (Les élastiques cassent …), "Totale de scénario" (Absence totale de …),
-"Baisse c'est tout granuleux" (dès que la lumière baisse …). A CX lead reads those as broken titles
-(docs/benchmarks.md, R24). Content words decide *which* phrase names a theme; the parse only decides where
-that phrase *starts*, so the choice and its measured quality (``bench.naming``) are untouched.
+Why: a name is a span that starts and ends on a content word (``naming.py``), so in French it loses the
+words on its left that make it a phrase — the subject of its verb, the numeral, the preposition of an
+expression, the noun an adjective qualifies: "Existe en version" (Ce livre existe …), "Mois pour un
+remboursement" (Quatre mois …), "Bout de trois semaines" (Au bout de …), "Totale de scénario" (Absence totale
+de …). A CX lead reads those as broken titles. Content words decide *which* phrase names a theme; the parse
+only decides where that phrase *starts*, so ``bench.naming``'s figures are untouched.
 
-How: the shipped ``fr_core_news_sm`` (parser on, no NER) parses the few most central units that contain the
-name; in each, the span grows to the left — never across punctuation, never past ``max_words`` — to
-* the left dependents a phrase needs: mark, auxiliaries, copula, expletives, numerals, fixed expressions,
-  the subject with its whole subtree, and the prepositions without which it reads as something else (à, au,
-  aux, en, sans);
-* an article only when the name holds a verb (it is a clause then: "Le guide des tailles est faux") or the
-  article is a quantity ("plusieurs jours", "aucun retour"): "Colis endommagé" stays a title, not "Un
-  colis …";
-* the noun that the span's first word only modifies ("tailles" in "Le guide des tailles est faux").
+How: the shipped ``fr_core_news_sm`` (parser on) parses the few most central units that contain the name; in
+each, the span grows to the left — never across punctuation, never past ``max_words`` — only by what
+docs/benchmarks.md R24–R25 showed helps:
+* the subject of a verb or predicate in the span, with its subtree and every word up to the span (its
+  auxiliaries, copula, clitics and negation come with it): "Le scénario est au poil";
+* numerals and quantity articles; the prepositions au, aux, en, sans, and à right before a non-verb;
+* the noun right before a first-word adjective or participle that qualifies it.
+Not: subordinators ("Que dans l'opus original"), a copula or auxiliary without its subject ("Est très
+préjudiciable au film"), articles ("Un colis endommagé"), a noun that a noun modifies ("Prétexte d'une
+histoire vraie"): R24 measured those turning phrases into fragments.
 The longest completed form that most of those units end with wins; without one the span stays as it was
-(units naming different subjects leave the span as it was; one customer's "Le pantalon a …" names a theme only
-when that customer wrote most of the units holding the span). English is left as it is: no English parser
-ships with the product.
+(one customer's "Le pantalon a …" names a theme only when that customer wrote most of the units holding the
+span). English is left as it is: no English parser ships with the product.
 """
 
 from __future__ import annotations
@@ -30,18 +29,15 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-# Left dependents a French phrase needs before its first content word (Universal Dependencies labels as
-# fr_core_news_sm writes them; a subtype such as "aux:tense" counts as its base "aux").
-_NEEDED = frozenset({"mark", "aux", "cop", "expl", "nummod", "fixed"})
-# Prepositions kept before a name: those without which it reads as something else or as nothing ("à moitié
-# vide", "au bout de trois semaines", "en panne", "sans réponse"); "Lattes fendues" does not need "avec".
-_KEPT_CASE = frozenset({"à", "au", "aux", "en", "sans"})
-_SUBJECT = frozenset({"nsubj", "csubj"})
-# Relations by which the first word only modifies a noun on its left: that noun belongs to the name.
-_MODIFIER = frozenset({"amod", "nmod", "flat", "compound"})
-# Articles that say a quantity, kept even on a noun-phrase name.
-# ("un" / "une" are not: "J'ai reçu un colis endommagé" names a theme "Colis endommagé", not "Un colis …".)
+_SUBJECT = frozenset({"nsubj", "csubj"})  # with its subtree and the words up to the span
+# Prepositions kept before a name: those without which it reads as something else ("au bout de trois
+# semaines", "en panne", "sans réponse"); "à" only right before a non-verb first word ("à moitié vide", not
+# "À la fin du film" or "À bien prendre du recul"). "Lattes fendues" does not need "avec".
+_KEPT_CASE = frozenset({"au", "aux", "en", "sans"})
+# Articles that say a quantity ("plusieurs jours", "aucun retour"); numerals come as nummod. Not "un" / "une":
+# "J'ai reçu un colis endommagé" names a theme "Colis endommagé", not "Un colis …".
 _QUANTITY = frozenset({"plusieurs", "quelques", "aucun", "aucune", "certains", "certaines"})
+_NOUN_POS = frozenset({"NOUN", "PROPN"})
 _CLAUSE_POS = frozenset({"VERB", "AUX"})
 _BOUNDARY = re.compile(r"[.,;:!?()\[\]\"«»…/|–—]|\s-\s")
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
@@ -59,6 +55,22 @@ def _base(dep: str) -> str:
     return dep.split(":", 1)[0]
 
 
+def _predicate(token: Any) -> bool:
+    """A verb, or a word made a predicate by its copula ("est au poil"): whose subject completes the name.
+    Not a bare noun the parser gave a subject to ("Les autres ainsi qu'une absence …")."""
+    return bool(token.pos_ in _CLAUSE_POS or any(_base(c.dep_) == "cop" for c in token.children))
+
+
+def _names_someone(token: Any) -> bool:
+    """A proper name, or the first word of one ("captain Hook"): no preposition before it."""
+    return bool(token.pos_ == "PROPN" or any(_base(c.dep_) == "flat" for c in token.children))
+
+
+def _stray(token: Any) -> bool:
+    """A lone letter ("C réussira-t-elle"): a typo or an initial the parser took for a subject."""
+    return len(token.text) == 1 and token.text.isalpha() and token.lower_ not in {"à", "a", "y"}
+
+
 def _widen(doc: Any, start: int, end: int, max_words: int) -> tuple[int, int]:
     """Character bounds of the span [start, end) of ``doc``'s text, widened to the left as the module says."""
     text = doc.text
@@ -68,30 +80,33 @@ def _widen(doc: Any, start: int, end: int, max_words: int) -> tuple[int, int]:
         return start, end
     while True:
         lo = min(inside)
-        clause = any(doc[i].pos_ in _CLAUSE_POS for i in inside)
+        first = doc[lo]
         options: list[set[int]] = []
         for i in sorted(inside):
             for child in doc[i].lefts:
                 if child.i >= lo:
                     continue
-                dep = _base(child.dep_)
-                if dep in _SUBJECT:
+                dep, word = _base(child.dep_), child.lower_
+                if dep in _SUBJECT and _predicate(doc[i]):
                     options.append({t.i for t in child.subtree})
                 elif (
-                    dep in _NEEDED
-                    or (dep == "case" and child.lower_ in _KEPT_CASE)
-                    or (dep == "det" and (clause or child.lower_ in _QUANTITY))
+                    dep == "nummod"
+                    or (dep == "det" and word in _QUANTITY)
+                    or (dep == "case" and not _names_someone(first) and word in _KEPT_CASE)
+                    or (dep == "case" and word == "à" and child.i == lo - 1 and first.pos_ not in _CLAUSE_POS)
                 ):
                     options.append({child.i})
-        first = doc[lo]
-        if _base(first.dep_) in _MODIFIER and first.head.i < lo:
-            options.append({first.head.i})
+        # an adjective or participle right after the noun it qualifies: "absence totale", "élastiques cassent"
+        head = first.head
+        qualifies = _base(first.dep_) == "amod" and first.pos_ in {"ADJ", "VERB"}
+        if qualifies and head.pos_ in _NOUN_POS and head.i == lo - 1:
+            options.append({head.i})
         grown = False
         for extra in options:
             new_lo = min(extra | inside)
             begin = doc[new_lo].idx
             words = len(_WORD.findall(text[begin:end]))
-            if begin < floor or words > max_words:
+            if begin < floor or words > max_words or any(_stray(doc[j]) for j in range(new_lo, lo)):
                 continue
             inside |= extra | set(range(new_lo, lo))
             lo = min(inside)
