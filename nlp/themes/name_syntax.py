@@ -1,22 +1,23 @@
 """A French name completed to the phrase it was cut from, by the dependency parse of the units holding it.
 
 Why: a name is a span that starts and ends on a content word (``naming.py``), so in French it loses the
-words on its left that make it a phrase — the subject of its verb, the numeral, the preposition of an
-expression, the noun an adjective qualifies: "Existe en version" (Ce livre existe …), "Mois pour un
-remboursement" (Quatre mois …), "Bout de trois semaines" (Au bout de …), "Totale de scénario" (Absence totale
-de …). A CX lead reads those as broken titles. Content words decide *which* phrase names a theme; the parse
-only decides where that phrase *starts*, so ``bench.naming``'s figures are untouched.
+words on its left that make it a phrase — the subject of its verb, the numeral, the noun an adjective
+qualifies: "Existe en version" (Ce livre existe …), "Mois pour un remboursement" (Quatre mois …), "Totale de
+scénario" (Absence totale de …). A CX lead reads those as broken titles. Content words decide *which*
+phrase names a theme; the parse only decides where that phrase *starts*, so ``bench.naming``'s figures are
+untouched.
 
 How: the shipped ``fr_core_news_sm`` (parser on) parses the few most central units that contain the name; in
 each, the span grows to the left — never across punctuation, never past ``max_words`` — only by what
 docs/benchmarks.md R24–R25 showed helps:
 * the subject of a verb or predicate in the span, with its subtree and every word up to the span (its
   auxiliaries, copula, clitics and negation come with it): "Le scénario est au poil";
-* numerals and quantity articles; the prepositions au, aux, en, sans, and à right before a non-verb;
+* numerals and quantity articles;
 * the noun right before a first-word adjective or participle that qualifies it.
 Not: subordinators ("Que dans l'opus original"), a copula or auxiliary without its subject ("Est très
 préjudiciable au film"), articles ("Un colis endommagé"), a noun that a noun modifies ("Prétexte d'une
-histoire vraie"): R24 measured those turning phrases into fragments.
+histoire vraie"), prepositions ("Au genre du Western", "À l'étape du paiement"), an inverted subject ("-je
+vous poser une question"): R24 and R25 measured those turning phrases into fragments.
 The longest completed form that most of those units end with wins; without one the span stays as it was
 (one customer's "Le pantalon a …" names a theme only when that customer wrote most of the units holding the
 span). English is left as it is: no English parser ships with the product.
@@ -30,10 +31,6 @@ from functools import lru_cache
 from typing import Any
 
 _SUBJECT = frozenset({"nsubj", "csubj"})  # with its subtree and the words up to the span
-# Prepositions kept before a name: those without which it reads as something else ("au bout de trois
-# semaines", "en panne", "sans réponse"); "à" only right before a non-verb first word ("à moitié vide", not
-# "À la fin du film" or "À bien prendre du recul"). "Lattes fendues" does not need "avec".
-_KEPT_CASE = frozenset({"au", "aux", "en", "sans"})
 # Articles that say a quantity ("plusieurs jours", "aucun retour"); numerals come as nummod. Not "un" / "une":
 # "J'ai reçu un colis endommagé" names a theme "Colis endommagé", not "Un colis …".
 _QUANTITY = frozenset({"plusieurs", "quelques", "aucun", "aucune", "certains", "certaines"})
@@ -61,11 +58,6 @@ def _predicate(token: Any) -> bool:
     return bool(token.pos_ in _CLAUSE_POS or any(_base(c.dep_) == "cop" for c in token.children))
 
 
-def _names_someone(token: Any) -> bool:
-    """A proper name, or the first word of one ("captain Hook"): no preposition before it."""
-    return bool(token.pos_ == "PROPN" or any(_base(c.dep_) == "flat" for c in token.children))
-
-
 def _stray(token: Any) -> bool:
     """A lone letter ("C réussira-t-elle"): a typo or an initial the parser took for a subject."""
     return len(token.text) == 1 and token.text.isalpha() and token.lower_ not in {"à", "a", "y"}
@@ -87,14 +79,9 @@ def _widen(doc: Any, start: int, end: int, max_words: int) -> tuple[int, int]:
                 if child.i >= lo:
                     continue
                 dep, word = _base(child.dep_), child.lower_
-                if dep in _SUBJECT and _predicate(doc[i]):
-                    options.append({t.i for t in child.subtree})
-                elif (
-                    dep == "nummod"
-                    or (dep == "det" and word in _QUANTITY)
-                    or (dep == "case" and not _names_someone(first) and word in _KEPT_CASE)
-                    or (dep == "case" and word == "à" and child.i == lo - 1 and first.pos_ not in _CLAUSE_POS)
-                ):
+                if dep in _SUBJECT and _predicate(doc[i]) and not child.text.startswith("-"):
+                    options.append({t.i for t in child.subtree})  # not an inverted "-je", "-t-elle"
+                elif dep == "nummod" or (dep == "det" and word in _QUANTITY):
                     options.append({child.i})
         # an adjective or participle right after the noun it qualifies: "absence totale", "élastiques cassent"
         head = first.head
@@ -126,9 +113,9 @@ def complete_phrase(surface: str, texts: Sequence[str], max_words: int) -> str:
         start = doc.text.index(surface)
         begin, end = _widen(doc, start, start + len(surface), max_words)
         forms.append(doc.text[begin:end])
-    # A form is backed by every unit whose completion ends with it ("à moitié vide" by "une boîte à moitié
-    # vide" too); the longest form most units back wins, so one customer's subject ("Le pantalon a rétréci au
-    # lavage") names the theme only when that customer is most of the units holding the span.
+    # A form is backed by every unit whose completion ends with it (the span itself by all of them); the
+    # longest form most units back wins, so one customer's subject ("Le pantalon a rétréci au lavage") names
+    # the theme only when that customer is most of the units holding the span.
     backed = [f for f in dict.fromkeys(forms) if 2 * sum(_ends_with(g, f) for g in forms) > len(forms)]
     return max(backed, key=len) if backed else surface
 
