@@ -104,14 +104,8 @@ def _key(word: str) -> str:
 _MASK = re.compile(r"X{2,}|EMAIL|PHONE|IBAN|CARD|SECRET|URL_SECRET|NAME|ADDRESS|NIR")
 
 
-# English contractions: "isn't", "I'm", "what's" are not content words, "card's" is (docs/benchmarks.md R27).
-_CONTRACTION = re.compile(r"^(\w+)'(t|m|re|ve|ll|d|s)$")
-
-
 def _is_content(word: str) -> bool:
     f = _fold(word)
-    if (c := _CONTRACTION.match(f)) and ((c[2] == "t" and c[1].endswith("n")) or c[1] in _stopwords()):
-        return False
     return len(f) > 2 and not f.isdigit() and f not in _stopwords() and not _MASK.fullmatch(word)
 
 
