@@ -25,10 +25,11 @@ span). English is left as it is: no English parser ships with the product.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
+
+from nlp.themes.name_tokens import BOUNDARY, TOKEN
 
 _SUBJECT = frozenset({"nsubj", "csubj"})  # with its subtree and the words up to the span
 # Articles that say a quantity ("plusieurs jours", "aucun retour"); numerals come as nummod. Not "un" / "une":
@@ -36,8 +37,6 @@ _SUBJECT = frozenset({"nsubj", "csubj"})  # with its subtree and the words up to
 _QUANTITY = frozenset({"plusieurs", "quelques", "aucun", "aucune", "certains", "certaines"})
 _NOUN_POS = frozenset({"NOUN", "PROPN"})
 _CLAUSE_POS = frozenset({"VERB", "AUX"})
-_BOUNDARY = re.compile(r"[.,;:!?()\[\]\"«»…/|–—]|\s-\s")
-_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 UNITS_PARSED = 5  # central units holding the name that are parsed (a few agree; more only cost time)
 
 
@@ -66,7 +65,7 @@ def _stray(token: Any) -> bool:
 def _widen(doc: Any, start: int, end: int, max_words: int) -> tuple[int, int]:
     """Character bounds of the span [start, end) of ``doc``'s text, widened to the left as the module says."""
     text = doc.text
-    floor = max((m.end() for m in _BOUNDARY.finditer(text, 0, start)), default=0)
+    floor = max((m.end() for m in BOUNDARY.finditer(text, 0, start)), default=0)
     inside = {t.i for t in doc if t.idx >= start and t.idx + len(t) <= end}
     if not inside:
         return start, end
@@ -92,7 +91,7 @@ def _widen(doc: Any, start: int, end: int, max_words: int) -> tuple[int, int]:
         for extra in options:
             new_lo = min(extra | inside)
             begin = doc[new_lo].idx
-            words = len(_WORD.findall(text[begin:end]))
+            words = len(TOKEN.findall(text[begin:end]))
             if begin < floor or words > max_words or any(_stray(doc[j]) for j in range(new_lo, lo)):
                 continue
             inside |= extra | set(range(new_lo, lo))
@@ -106,7 +105,7 @@ def complete_phrase(surface: str, texts: Sequence[str], max_words: int) -> str:
     """``surface`` widened to the French phrase it was cut from in the first :data:`UNITS_PARSED` of
     ``texts`` (central first) that contain it; ``surface`` itself when none does."""
     holding = [t for t in texts if surface in t][:UNITS_PARSED]
-    if not holding or len(_WORD.findall(surface)) >= max_words:
+    if not holding or len(TOKEN.findall(surface)) >= max_words:
         return surface
     forms = []
     for doc in _parser().pipe(holding):

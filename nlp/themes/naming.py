@@ -39,6 +39,7 @@ from typing import Literal
 
 from nlp.themes.name_negation import negation_reach
 from nlp.themes.name_syntax import complete_phrase
+from nlp.themes.name_tokens import BOUNDARY, TOKEN
 
 Method = Literal["phrase", "medoid"]
 NAME_LANGUAGES = ("fr", "en")  # the languages a name can be keyed by (a workspace's name language is one)
@@ -50,9 +51,6 @@ NEGATED = "~"  # appended to the key of a word a negation reaches (never shown)
 MAX_CONTENT_WORDS = 4
 MAX_NAME_WORDS = 8
 UNITS_PER_LANGUAGE = 80  # the most central units of a language feed its name: bounded cost, same result
-# Tokens: words with an optional elided prefix ("l'application", "n'est"); digits count as words.
-_TOKEN = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
-_BOUNDARY = re.compile(r"[.,;:!?()\[\]\"«»…/|–—]|\s-\s")
 _ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 # Not content words even though spaCy's lists miss them, or words a name should not start or end on.
 _EXTRA_STOP = {
@@ -113,9 +111,9 @@ def _segments(text: str) -> list[list[re.Match[str]]]:
     """Token matches per punctuation-free segment of ``text`` (a name never crosses punctuation)."""
     out: list[list[re.Match[str]]] = []
     pos = 0
-    for b in [*_BOUNDARY.finditer(text), None]:
+    for b in [*BOUNDARY.finditer(text), None]:
         end = b.start() if b is not None else len(text)
-        toks = [m for m in _TOKEN.finditer(text, pos, end)]
+        toks = [m for m in TOKEN.finditer(text, pos, end)]
         if toks:
             out.append(toks)
         pos = b.end() if b is not None else end
