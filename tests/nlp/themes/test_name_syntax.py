@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlp.themes.name_syntax import complete_phrase
+from nlp.themes.name_tokens import BOUNDARY, TOKEN
 from nlp.themes.naming import name_themes
 
 
@@ -30,7 +33,11 @@ from nlp.themes.naming import name_themes
         ("colis endommagé", "J'ai reçu un colis endommagé.", "colis endommagé"),
         ("poser une question", "Puis-je vous poser une question ?", "poser une question"),
         # never across punctuation
-        ("est arrivé en retard", "Mon colis, lui, est arrivé en retard.", "est arrivé en retard"),
+        (
+            "cassent très facilement",
+            "Les élastiques, eux, cassent très facilement.",
+            "cassent très facilement",
+        ),
     ],
 )
 def test_a_french_span_grows_only_by_what_a_phrase_needs(surface: str, text: str, expected: str) -> None:
@@ -84,3 +91,39 @@ def test_french_theme_names_keep_their_subject_and_numeral_english_ones_are_unto
         ]
     ]
     assert name_themes(en, [["en"] * 3], [[0.9, 0.8, 0.7]])[0].name == "Parcel arrived damaged"
+
+
+# Chunks of customer French (subjects, verbs, complements, an inverted subject), glued in any order with any
+# punctuation: about one drawn span in six gets widened, the rest must come back unchanged.
+_CHUNKS = [
+    "le colis", "n'a jamais été livré", "la livreuse", "est très gentille", "trois jours de retard",
+    "j'ai reçu", "un carton abîmé", "puis-je", "vous poser une question", "aujourd'hui", "ça marche pas",
+    "les élastiques cassent", "mon compteur", "a été relevé", "elle", "taille petit", "une absence totale",
+    "de scénario", "mais", "plusieurs fois",
+]  # fmt: skip
+_PUNCT = ["", "", "", ",", ".", " !", " ?", " -", " (", ")", " «", "»", "…"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    parts=st.lists(st.tuples(st.sampled_from(_CHUNKS), st.sampled_from(_PUNCT)), min_size=2, max_size=8),
+    cut=st.tuples(st.integers(0, 40), st.integers(1, 4)),
+    max_words=st.integers(2, 8),
+)
+def test_a_completed_name_is_a_span_of_a_unit_ending_with_the_name(
+    parts: list[tuple[str, str]], cut: tuple[int, int], max_words: int
+) -> None:
+    """Whatever the text: the completion is text a customer wrote, it ends with the chosen span, it never
+    reaches back across punctuation, and it never grows a name past ``max_words``."""
+    text = " ".join(w + p for w, p in parts)
+    words = " ".join(c for c, _ in parts).split()
+    first = min(cut[0], len(words) - 1)
+    surface = " ".join(words[first : first + cut[1]])
+    if surface not in text:
+        return
+    out = complete_phrase(surface, [text], max_words)
+    assert out.endswith(surface) and out in text
+    added = out[: len(out) - len(surface)]
+    assert not BOUNDARY.search(added)
+    if out != surface:
+        assert len(TOKEN.findall(out)) <= max_words
