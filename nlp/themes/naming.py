@@ -16,7 +16,9 @@ pain points (USE): phrase en 1.00 / fr 0.89, medoid en 0.78 / fr 0.89; no name w
   contain all its content words) × closeness (their mean similarity to the centroid) × distinctiveness (how
   much rarer the words are in the sibling themes) × a small bonus per extra content word. Product words that
   one or two customers mention ("hamac", "genou") cannot win: their coverage is low. The group's most
-  frequent surface form is the name. Siblings never get the same name (the next candidate is taken).
+  frequent surface form is the name; a French one then starts where its phrase does (``name_syntax``: the
+  subject of its verb, a numeral, an adjective's noun — "Je ne recommanderai plus cet opérateur", not "Ne
+  recommanderai plus cet opérateur"). Siblings never get the same name (the next candidate is taken).
 * ``medoid``: the most central unit, trimmed of leading fillers and cut at the first clause boundary.
   Readable, but it carries whatever detail that one customer gave.
 
