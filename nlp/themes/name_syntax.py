@@ -12,12 +12,12 @@ each, the span grows to the left — never across punctuation, never past ``max_
 docs/benchmarks.md R24–R25 showed helps:
 * the subject of a verb or predicate in the span, with its subtree and every word up to the span (its
   auxiliaries, copula, clitics and negation come with it): "Le scénario est au poil";
-* numerals and quantity articles;
+* numerals and quantity articles; the preposition of a listed locution ("à moitié", "au bout", "en panne");
 * the noun right before a first-word adjective or participle that qualifies it.
 Not: subordinators ("Que dans l'opus original"), a copula or auxiliary without its subject ("Est très
 préjudiciable au film"), articles ("Un colis endommagé"), a noun that a noun modifies ("Prétexte d'une
-histoire vraie"), prepositions ("Au genre du Western", "À l'étape du paiement"), an inverted subject ("-je
-vous poser une question"): R24 and R25 measured those turning phrases into fragments.
+histoire vraie"), other prepositions ("Au genre du Western", "À l'étape du paiement"), an inverted subject
+("-je vous poser une question"): R24 and R25 measured those turning phrases into fragments.
 The longest completed form that most of those units end with wins; without one the span stays as it was
 (one customer's "Le pantalon a …" names a theme only when that customer wrote most of the units holding the
 span). English is left as it is: no English parser ships with the product.
@@ -36,6 +36,16 @@ _SUBJECT = frozenset({"nsubj", "csubj"})  # with its subtree and the words up to
 # "J'ai reçu un colis endommagé" names a theme "Colis endommagé", not "Un colis …".
 _QUANTITY = frozenset({"plusieurs", "quelques", "aucun", "aucune", "certains", "certaines"})
 _NOUN_POS = frozenset({"NOUN", "PROPN"})
+# French locutions whose preposition is obligatory: kept when the name starts on their second word and the
+# first sits right before it ("Moitié vide" → "À moitié vide"). Prepositions in general are not (R25); "sans"
+# needs no entry, the negation reach keeps it (docs/benchmarks.md R28).
+_LOCUTIONS = frozenset(
+    {
+        ("à", "moitié"), ("au", "bout"), ("en", "panne"), ("en", "retard"), ("en", "attente"),
+        ("en", "rupture"), ("en", "cours"), ("en", "double"), ("hors", "service"), ("hors", "délai"),
+        ("hors", "stock"), ("hors", "d'usage"),
+    }
+)  # fmt: skip
 _CLAUSE_POS = frozenset({"VERB", "AUX"})
 UNITS_PARSED = 5  # central units holding the name that are parsed (a few agree; more only cost time)
 
@@ -82,6 +92,8 @@ def _widen(doc: Any, start: int, end: int, max_words: int) -> tuple[int, int]:
                     options.append({t.i for t in child.subtree})  # not an inverted "-je", "-t-elle"
                 elif dep == "nummod" or (dep == "det" and word in _QUANTITY):
                     options.append({child.i})
+        if lo > 0 and (doc[lo - 1].lower_, first.lower_) in _LOCUTIONS:
+            options.append({lo - 1})
         # an adjective or participle right after the noun it qualifies: "absence totale", "élastiques cassent"
         head = first.head
         qualifies = _base(first.dep_) == "amod" and first.pos_ in {"ADJ", "VERB"}
