@@ -1,4 +1,4 @@
-"""A French name starts where its phrase does (docs/benchmarks.md R24–R26): what widens it, what never."""
+"""A French name starts where its phrase does (docs/benchmarks.md R24–R28): what widens it, what never."""
 
 from __future__ import annotations
 
@@ -29,7 +29,10 @@ from nlp.themes.naming import name_themes
         # the noun a first-word adjective qualifies
         ("totale de scénario", "Une absence totale de scénario.", "absence totale de scénario"),
         # never a preposition (R25: "Au genre du Western"), an article, or an inverted subject
-        ("moitié vide", "Le flacon est arrivé à moitié vide.", "moitié vide"),
+        ("genre du western", "Un hommage au genre du western.", "genre du western"),
+        # ... except the preposition of a listed locution (R28)
+        ("moitié vide", "Le flacon est arrivé à moitié vide.", "à moitié vide"),
+        ("panne depuis 12 jours", "Box fibre en panne depuis 12 jours.", "en panne depuis 12 jours"),
         ("colis endommagé", "J'ai reçu un colis endommagé.", "colis endommagé"),
         ("poser une question", "Puis-je vous poser une question ?", "poser une question"),
         # never across punctuation
