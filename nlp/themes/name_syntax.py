@@ -9,7 +9,7 @@ untouched.
 
 How: the shipped ``fr_core_news_sm`` (parser on) parses the few most central units that contain the name; in
 each, the span grows to the left — never across punctuation, never past ``max_words`` — only by what
-docs/benchmarks.md R24–R25 showed helps:
+docs/benchmarks.md R24–R28 showed helps:
 * the subject of a verb or predicate in the span, with its subtree and every word up to the span (its
   auxiliaries, copula, clitics and negation come with it): "Le scénario est au poil";
 * numerals and quantity articles; the preposition of a listed locution ("à moitié", "au bout", "en panne");
