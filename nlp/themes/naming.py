@@ -60,7 +60,7 @@ _EXTRA_STOP = {
     "ive", "dont", "didnt", "cant", "wont", "toujours", "encore", "aussi", "vraiment", "très", "trop", "fois",
     "depuis", "malgré", "alors", "dès", "chaque", "every", "since", "despite", "although", "though", "time",
     "times", "thing", "things", "chose", "choses", "mon", "ma", "mes", "my", "your", "votre", "vos", "am",
-    "jamais", "pas", "plus", "rien", "aucun", "aucune", "lieu", "été", "êtes", "fut",
+    "jamais", "pas", "plus", "rien", "aucun", "aucune", "lieu",
 }  # fmt: skip
 _FILLERS = {
     "i", "je", "j", "we", "nous", "on", "it", "il", "elle", "the", "le", "la", "les", "l", "a", "an", "un",
