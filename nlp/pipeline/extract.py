@@ -128,31 +128,38 @@ def candidate_polarity(
     return 1 if sentiment == "positive" else 0
 
 
+def candidate_polarities(
+    sentiments: Sequence[str | None],
+    scores: Sequence[float | None],
+    texts: Sequence[str],
+    languages: Sequence[str | None],
+) -> np.ndarray:
+    """:func:`candidate_polarity` over columns (int8): the extraction's tags, the service's stored units and
+    the benches' probabilities all go through this one loop."""
+    return np.array(
+        [
+            candidate_polarity(s, score, t, lang)
+            for s, score, t, lang in zip(sentiments, scores, texts, languages, strict=True)
+        ],
+        dtype=np.int8,
+    )
+
+
 def pain_candidates(proba: np.ndarray, texts: Sequence[str], languages: Sequence[str | None]) -> np.ndarray:
     """Which units the rule lets into the pain-point clustering, given their text probabilities (n, 3;
     negative, neutral, positive): :func:`candidate_polarity` over each unit's argmax class and p(pos) −
     p(neg) — what the benches and the dev scripts score the gate on when they hold probabilities, not tags."""
     p = np.asarray(proba, dtype=np.float64)
-    return np.array(
-        [
-            candidate_polarity(SENTIMENT_CLASSES[int(np.argmax(q))], float(q[2] - q[0]), t, lang) == -1
-            for q, t, lang in zip(p, texts, languages, strict=True)
-        ],
-        dtype=bool,
-    )
+    classes = [SENTIMENT_CLASSES[int(k)] for k in p.argmax(axis=1)] if p.size else []
+    scores = [float(d) for d in p[:, 2] - p[:, 0]] if p.size else []
+    return np.asarray(candidate_polarities(classes, scores, texts, languages) == -1, dtype=bool)
 
 
 def _polarity_from_tags(
     tags: Sequence[UnitTags], texts: Sequence[str], languages: Sequence[str | None] | None = None
 ) -> np.ndarray:
     langs = list(languages) if languages is not None else [None] * len(texts)
-    return np.array(
-        [
-            candidate_polarity(t.sentiment, t.sentiment_score, x, lang)
-            for t, x, lang in zip(tags, texts, langs, strict=True)
-        ],
-        dtype=np.int8,
-    )
+    return candidate_polarities([t.sentiment for t in tags], [t.sentiment_score for t in tags], texts, langs)
 
 
 def extract_units(

@@ -17,7 +17,7 @@ import numpy as np
 from nlp.embeddings import Embedder, get_embedder, resolve_spec
 from nlp.phases import phase
 from nlp.pipeline import RatingScale, Record, cluster_themes, extract_units, provisional_tags, theme_tags
-from nlp.pipeline.extract import candidate_polarity
+from nlp.pipeline.extract import candidate_polarities
 from nlp.pipeline.themes import group_themes
 from nlp.tagging.aggregate import sentiment_signs
 from nlp.tagging.artifacts import ModelMismatchError
@@ -143,12 +143,8 @@ class NlpBackend:
         # carry the item's score polarity as their sentiment.
         signs = sentiment_signs(cols.sentiments)
         polarity = (
-            np.array(
-                [
-                    candidate_polarity(cols.sentiments[i], cols.score(i), cols.texts[i], cols.languages[i])
-                    for i in range(len(cols))
-                ],
-                dtype=np.int8,
+            candidate_polarities(
+                cols.sentiments, [cols.score(i) for i in range(len(cols))], cols.texts, cols.languages
             )
             if self.tagger is not None
             else signs
