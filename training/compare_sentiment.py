@@ -35,8 +35,8 @@ from nlp.embeddings import Embedder
 from nlp.tagging.aggregate import document_polarities
 from nlp.tagging.artifacts import LinearHead, TextHead, backend_slug
 from nlp.tagging.document_expert import blended_polarities, load_document_expert, mean_rows
-from nlp.tagging.effort_cues import _fold
 from nlp.tagging.features import build_features
+from nlp.text.folding import fold
 from nlp.text.segmentation import split_units_batch
 from training.corpus import Unit, load_seed, split
 from training.document_expert import write_expert
@@ -105,7 +105,7 @@ def _fit_text(
     vec = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=3, max_features=60000
     )
-    a = vec.fit_transform([_fold(t) for t in texts])
+    a = vec.fit_transform([fold(t) for t in texts])
     model = _fit_lr(a, y, w, 8.0, class_weight)
     vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
     return TextHead(

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nlp.tagging.effort_cues import _fold
+from nlp.text.folding import fold
 
 # Accent-folded, lower-case; a unit opens with one after optional punctuation and "et"/"and".
 ADVERSATIVES = (
@@ -42,7 +42,7 @@ _OPENS = re.compile(
 
 def opens_with_turn(unit_text: str) -> bool:
     """True when the unit opens with an adversative marker."""
-    return bool(_OPENS.match(_fold(unit_text)))
+    return bool(_OPENS.match(fold(unit_text)))
 
 
 def turn_starts(unit_texts: Sequence[str], rows: np.ndarray | Sequence[int], n_docs: int) -> np.ndarray:

@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 
 from nlp.tagging.document_expert import blended_polarities
-from nlp.tagging.effort_cues import _fold
 from nlp.tagging.stated_score import stated_polarities
+from nlp.text.folding import fold
 from training.document_expert import _f1
 
 # Development sets as the shipped models tag them (rebuilt when missing; delete it after retraining).
@@ -202,7 +202,7 @@ def error_buckets(d: DevSet) -> dict[str, Any]:
     for i, r in enumerate(d.rows):
         last[r] = i  # units of a document are consecutive: the last index wins
     last_sign = np.sign(d.score[last])
-    contrast = np.array([bool(_CONTRAST.search(_fold(t))) for t in d.texts])
+    contrast = np.array([bool(_CONTRAST.search(fold(t))) for t in d.texts])
     rule_sign = np.sign(mean)
     expert_sign = np.sign(d.expert)
     chars = np.array([len(t) for t in d.texts])

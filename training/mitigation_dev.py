@@ -31,8 +31,8 @@ import numpy as np
 
 from nlp.embeddings import MINILM_SPEC, USE_SPEC
 from nlp.tagging.document_expert import blended_polarities
-from nlp.tagging.effort_cues import _fold
 from nlp.tagging.tagger import load_tagger
+from nlp.text.folding import fold
 from training.corpus import load_docfit, load_seed, split
 from training.document_expert import Docs, ExpertSearch, _f1, banking_docs, split_docs
 from training.embedding_cache import load_embedder
@@ -73,7 +73,7 @@ _MITIGATED = re.compile(r"\b(?:" + "|".join(_MARKERS) + r")\b")
 
 def mitigated(texts: Sequence[str]) -> np.ndarray:
     """Whether each unit plays its point down with a hedge (bool array)."""
-    return np.array([bool(_MITIGATED.search(_fold(t))) for t in texts], dtype=bool)
+    return np.array([bool(_MITIGATED.search(fold(t))) for t in texts], dtype=bool)
 
 
 def damped_scores(scores: np.ndarray | Sequence[float], hedged: np.ndarray, factor: float) -> np.ndarray:

@@ -31,10 +31,11 @@ from sklearn.model_selection import StratifiedKFold
 
 from nlp.embeddings import Embedder
 from nlp.tagging.artifacts import ARTIFACT_VERSION, HEAD_NAMES, LinearHead, TextHead, backend_slug
-from nlp.tagging.effort_cues import EFFORT_TYPES, _fold
+from nlp.tagging.effort_cues import EFFORT_TYPES
 from nlp.tagging.features import build_features
 from nlp.tagging.prototypes import build_prototypes, save_prototypes
 from nlp.tagging.taxonomy import load_default_taxonomy
+from nlp.text.folding import fold
 from training.corpus import Unit, load_label_csv, load_seed, split
 from training.embedding_cache import embed, load_embedder
 
@@ -74,7 +75,7 @@ def fit_text_head(name: str, texts: Sequence[str], y: np.ndarray) -> TextHead:
     vec = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, dtype=np.float64
     )
-    a = vec.fit_transform([_fold(t) for t in texts])
+    a = vec.fit_transform([fold(t) for t in texts])
     model = _logreg(TEXT_C).fit(a, y)
     vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
     return TextHead(

@@ -245,9 +245,9 @@ def char_ngrams(texts: Sequence[str], ngram_range: tuple[int, int] = (3, 5)) -> 
     """scikit-learn's ``char_wb`` analyzer over the accent-folded texts (what TextHeads are fitted on)."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from nlp.tagging.effort_cues import _fold
+    from nlp.text.folding import fold
 
-    folded = [_fold(t) for t in texts]
+    folded = [fold(t) for t in texts]
     vec = CountVectorizer(analyzer="char_wb", ngram_range=ngram_range, dtype=np.float64)
     try:
         counts = vec.fit_transform(folded)

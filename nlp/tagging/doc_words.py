@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 
 from nlp.tagging.artifacts import ARTIFACT_VERSION, load_tfidf_head, logistic_proba, save_tfidf_head
-from nlp.tagging.effort_cues import _fold
 from nlp.tagging.polarity_lexicon import NEGATION_WINDOW, is_negator
+from nlp.text.folding import fold
 
 WORDS_NAME = "docsentiment-words"
 WORD_PREFIX = "w\u2063"  # word features are prefixed so that they never collide with a character n-gram
@@ -54,7 +54,7 @@ def _char_wb(lo: int, hi: int) -> Callable[[str], list[str]]:
 
 def word_char_features(text: str, char_range: tuple[int, int] = CHAR_RANGE) -> list[str]:
     """Features of one document: folded word unigrams and bigrams (prefixed) and ``char_wb`` n-grams."""
-    folded = _fold(text)
+    folded = fold(text)
     words = _TOKEN.findall(folded)
     feats = [WORD_PREFIX + w for w in words]
     feats += [f"{WORD_PREFIX}{a} {b}" for a, b in itertools.pairwise(words)]
@@ -69,7 +69,7 @@ def scoped_word_features(text: str) -> list[str]:
     words: list[str] = []
     feats: list[str] = []
     last: int | None = None  # position of the last negator in this clause
-    for token in _SCOPED_TOKEN.findall(_fold(text)):
+    for token in _SCOPED_TOKEN.findall(fold(text)):
         if token in _SCOPE_ENDS:
             last = None
             continue
@@ -85,7 +85,7 @@ def scoped_word_features(text: str) -> list[str]:
 
 def scoped_word_char_features(text: str, char_range: tuple[int, int] = CHAR_RANGE) -> list[str]:
     """:func:`scoped_word_features` and the ``char_wb`` n-grams of :func:`word_char_features` in one list."""
-    return scoped_word_features(text) + _char_wb(*char_range)(_fold(text))
+    return scoped_word_features(text) + _char_wb(*char_range)(fold(text))
 
 
 FEATURES: dict[str, Callable[..., list[str]]] = {

@@ -13,9 +13,10 @@ agence") is reported as negated: it describes the absence of effort, usually pra
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from nlp.text.folding import fold
 
 EFFORT_TYPES = (
     "repeat_contact",
@@ -28,7 +29,7 @@ EFFORT_TYPES = (
 
 _N = r"(?:\d+|two|three|four|five|six|several|many|deux|trois|quatre|cinq|six|plusieurs|dix|ten)"
 
-# Patterns run on lower-cased, accent-stripped text (see _fold), so "réexpliquer" is written "reexpliquer".
+# Patterns run on folded text (``nlp.text.folding.fold``): "réexpliquer" is written "reexpliquer".
 _CUES: dict[str, tuple[str, ...]] = {
     "repeat_contact": (
         r"\b(?:third|fourth|fifth|3rd|4th|5th) (?:time|call|email|letter|message)\b",
@@ -102,26 +103,12 @@ class EffortCue:
     negated: bool
 
 
-@lru_cache(maxsize=16384)
-def _fold(text: str) -> str:
-    """Lower-case and strip accents so one pattern covers "réexpliquer"/"reexpliquer", "dépôt"/"depot".
-
-    Cached, and ASCII text returned as is (it has nothing to decompose or strip): tagging folds each unit
-    five times (cues, lexical and polarity features, help requests, character n-grams), and the per-character
-    filter was a tenth of the tagging's CPU."""
-    lowered = text.lower().replace("’", "'")
-    if lowered.isascii():
-        return lowered
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 @lru_cache(maxsize=65536)
 def find_effort_cues(text: str) -> tuple[EffortCue, ...]:
     """All effort cues in ``text``, in type order, each flagged when a negation precedes it.
 
     Cached: the features of two heads and the type lookup all scan the same unit."""
-    folded = _fold(text)
+    folded = fold(text)
     cues: list[EffortCue] = []
     for kind, patterns in _COMPILED.items():
         for pattern in patterns:

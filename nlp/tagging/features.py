@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nlp.tagging.effort_cues import EFFORT_TYPES, _fold, cue_vector
+from nlp.tagging.effort_cues import EFFORT_TYPES, cue_vector
 from nlp.tagging.polarity_lexicon import POLARITY_NAMES, polarity_matrix
+from nlp.text.folding import fold
 
 LEXICAL_SCALE = 0.5
 POLARITY_SCALE = 1.0  # the polarity flags are rare in training data; a larger scale lets L2 give them weight
@@ -55,7 +56,7 @@ LEXICAL_NAMES = (
 def lexical_matrix(texts: Sequence[str]) -> np.ndarray:
     rows = []
     for text in texts:
-        folded = _fold(text)
+        folded = fold(text)
         rows.append(
             [
                 *cue_vector(text),

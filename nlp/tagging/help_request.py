@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from nlp.tagging.effort_cues import _fold
+from nlp.text.folding import fold
 
 _REQUEST = re.compile(
     r"\b(?:how (?:do|can|could|should|long|much)|why (?:is|was|has|have|did|does|do|can't|cant|won't)|"
@@ -27,4 +27,4 @@ _REQUEST = re.compile(
 def asks_for_help(text: str) -> bool:
     """True when the unit is a question or a request addressed to the company."""
     stripped = text.rstrip()
-    return stripped.endswith("?") or _REQUEST.search(_fold(stripped)) is not None
+    return stripped.endswith("?") or _REQUEST.search(fold(stripped)) is not None

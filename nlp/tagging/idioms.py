@@ -11,7 +11,7 @@ not shifted.
 
 The shift itself, with the other cues', is ``nlp.tagging.verdict_cues``.
 
-Patterns read the accent-folded, lower-cased text (``effort_cues._fold``). Written for this project from
+Patterns read the accent-folded, lower-cased text (``nlp.text.folding.fold``). Written for this project from
 general usage (no evaluation text); ``pas mal`` only as a verdict ("pas mal du tout", "c'est pas mal", at the
 start of a clause), never as the quantity "pas mal de monde" or "il chauffe pas mal".
 """
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nlp.tagging.effort_cues import _fold
+from nlp.text.folding import fold
 
 # "pas mal" as a verdict: at a clause's start or after a verdict word, never before "de" (a quantity).
 # Searched only in texts holding "pas mal": its leading alternation is tried at every position (8× the cost).
@@ -59,7 +59,7 @@ def idiom_sides(texts: Sequence[str]) -> np.ndarray:
     """+1 where a text holds a positive idiom only, −1 a negative one only, 0 otherwise (none, or both)."""
     out = np.zeros(len(texts), dtype=np.int8)
     for i, text in enumerate(texts):
-        folded = _fold(text)
+        folded = fold(text)
         pos = bool(_POSITIVE.search(folded)) or ("pas mal" in folded and bool(_PAS_MAL.search(folded)))
         neg = bool(_NEGATIVE.search(folded))
         out[i] = pos - neg if pos != neg else 0

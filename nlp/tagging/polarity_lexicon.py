@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nlp.tagging.effort_cues import _fold
+from nlp.text.folding import fold
 
 POLARITY_NAMES = ("lex_positive", "lex_negative", "lex_negated_positive", "lex_negated_negative")
 POLARITY_LEXICON_SCALE = 1.0
@@ -62,7 +62,7 @@ def is_negator(token: str) -> bool:
 
 
 def _counts(text: str) -> tuple[int, int, int, int]:
-    tokens = _TOKEN.findall(_fold(text))
+    tokens = _TOKEN.findall(fold(text))
     pos = neg = neg_pos = neg_neg = 0
     last_negation = -10
     for i, tok in enumerate(tokens):

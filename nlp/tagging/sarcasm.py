@@ -12,7 +12,7 @@ delay"; "Super, encore merci" stays praise), and
 the loved thing must be an ordeal ("love being on hold"). Written for this project from general usage (no
 evaluation text).
 
-Patterns read the accent-folded, lower-cased text (``effort_cues._fold``).
+Patterns read the accent-folded, lower-cased text (``nlp.text.folding.fold``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nlp.tagging.effort_cues import _fold
+from nlp.text.folding import fold
 
 _NUMBER = (  # "the 4 hr delay", "les 3h de retard": a quantity before the harm
     r"(?:\d+(?:[.,]\d+)?\s*(?:h|hr|hrs|hours?|heures?|min|mins|minutes?|days?|jours?|weeks?|semaines?)"
@@ -60,4 +60,4 @@ _SARCASM = re.compile(
 
 def sarcasm_marks(texts: Sequence[str]) -> np.ndarray:
     """True where a text holds sarcastic praise of a harm (the constructions above)."""
-    return np.array([bool(_SARCASM.search(_fold(t))) for t in texts], dtype=bool)
+    return np.array([bool(_SARCASM.search(fold(t))) for t in texts], dtype=bool)

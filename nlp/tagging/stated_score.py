@@ -29,7 +29,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nlp.tagging.effort_cues import _fold
+from nlp.text.folding import fold
 
 POSITIVE_SHARE = 0.7
 NEGATIVE_SHARE = 0.4
@@ -65,7 +65,7 @@ _STAR_REASON = re.compile(
 
 def stated_polarity(text: str) -> int:
     """−1 / +1 for a stated grade (the last one, if several), 0 for none or a middling one."""
-    folded = _fold(text)
+    folded = fold(text)
     grades = [
         (m.start(1), _number(m.group(1)), float(m.group(2)))
         for m in (*_CUE.finditer(folded), *_END.finditer(folded))

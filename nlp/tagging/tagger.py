@@ -34,7 +34,6 @@ from nlp.tagging.artifacts import (
     read_model_card,
 )
 from nlp.tagging.document_expert import DocumentExpert, load_document_expert
-from nlp.tagging.effort_cues import _fold
 from nlp.tagging.features import build_features
 from nlp.tagging.fusion import SENTIMENT_CLASSES
 from nlp.tagging.prototypes import Encoder, StagePrototypes, build_prototypes, load_prototypes
@@ -46,6 +45,7 @@ from nlp.tagging.unit_tags import NEGATIVE_EMOTIONS as NEGATIVE_EMOTIONS
 from nlp.tagging.unit_tags import POSITIVE_EMOTIONS as POSITIVE_EMOTIONS
 from nlp.tagging.unit_tags import AspectProbabilities, assemble_tags
 from nlp.tagging.verdict_cues import CUE_SHIFTS, CueShifts, shift_verdict_cues
+from nlp.text.folding import fold
 
 REQUIRED_HEADS = ("stage", "sentiment", "emotion", "effort")
 DEFAULT_STAGE_THRESHOLD = 0.35
@@ -129,7 +129,7 @@ class EmbeddingTagger:
         lengths: list[int] = []
         for text in texts:
             before = len(ranks)
-            for uid in map(get, analyzer(_fold(text))):
+            for uid in map(get, analyzer(fold(text))):
                 if uid is not None:
                     ranks.append(seen.setdefault(uid, len(seen)))
             lengths.append(len(ranks) - before)

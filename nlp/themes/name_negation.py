@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nlp.tagging.effort_cues import _fold
 from nlp.tagging.polarity_lexicon import NEGATION_WINDOW, is_negator
+from nlp.text.folding import fold
 
 SCOPE = NEGATION_WINDOW  # words after a negation word that it reaches ("n'a pas été tenu": été, tenu)
 # French negation words that follow the verb they negate: "ne marche plus", or with "ne" dropped, "ça marche
@@ -35,7 +35,7 @@ def negation_words(words: Sequence[str]) -> list[bool]:
     """Which of a clause's words are negation words: the polarity lexicon's negators (one list for the
     sentiment features, the document words and the names), and French "ne" / n' ("n'est" counts, for its
     n'), which names must keep; "plus" only after ne / n' ("plus rapide" is a comparison)."""
-    return _negators([_fold(w) for w in words])
+    return _negators([fold(w) for w in words])
 
 
 def _negators(low: Sequence[str]) -> list[bool]:
@@ -49,7 +49,7 @@ def _negators(low: Sequence[str]) -> list[bool]:
 def negation_reach(words: Sequence[str]) -> list[tuple[int, int] | None]:
     """Per word of a clause, the first and last index of the negation words that reach it (None: no negation
     reaches it; negation words themselves get None)."""
-    low = [_fold(w) for w in words]
+    low = [fold(w) for w in words]
     neg = _negators(low)
     out: list[tuple[int, int] | None] = []
     for i in range(len(words)):

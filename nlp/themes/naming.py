@@ -32,13 +32,13 @@ units in no name language (all ``other``) gets a ``name`` from all its units and
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from nlp.text.folding import fold
 from nlp.themes.name_negation import negation_reach
 from nlp.themes.name_syntax import complete_phrase
 from nlp.themes.name_tokens import BOUNDARY, TOKEN
@@ -85,8 +85,7 @@ def _stopwords() -> frozenset[str]:
 
 def _fold(word: str) -> str:
     """Lower case, no accents, no elided prefix: "L'Été" → "ete"."""
-    w = _ELISION.sub("", word.lower().replace("’", "'"))
-    return "".join(c for c in unicodedata.normalize("NFD", w) if unicodedata.category(c) != "Mn")
+    return _ELISION.sub("", fold(word))
 
 
 def _key(word: str) -> str:
@@ -122,23 +121,31 @@ def _segments(text: str) -> list[list[re.Match[str]]]:
     return out
 
 
-def _signed_keys(toks: Sequence[re.Match[str]]) -> tuple[list[str | None], list[tuple[int, int] | None]]:
-    """Per token of a segment: its key, marked when a negation reaches it (None for a non-content word), and
-    the negation words that reach it (``name_negation``): "reçu" and "jamais reçu" never share a group."""
-    reach = negation_reach([m.group() for m in toks])
-    keys = [
-        (_key(m.group()) + (NEGATED if r is not None else "")) if _is_content(m.group()) else None
-        for m, r in zip(toks, reach, strict=True)
-    ]
-    return keys, reach
+Clause = tuple[tuple[re.Match[str], ...], tuple[str | None, ...], tuple[tuple[int, int] | None, ...]]
+
+
+@lru_cache(maxsize=8192)
+def _clauses(text: str) -> tuple[Clause, ...]:
+    """Per punctuation-free segment of ``text``: its tokens, each token's key, marked when a negation reaches
+    it (None for a non-content word), and the negation words that reach it (``name_negation``): "reçu" and
+    "jamais reçu" never share a group. Cached: a theme's units are read for their keys and again for their
+    candidate spans, and the negation reach is the costly part."""
+    out = []
+    for toks in _segments(text):
+        reach = negation_reach([m.group() for m in toks])
+        keys = [
+            (_key(m.group()) + (NEGATED if r is not None else "")) if _is_content(m.group()) else None
+            for m, r in zip(toks, reach, strict=True)
+        ]
+        out.append((tuple(toks), tuple(keys), tuple(reach)))
+    return tuple(out)
 
 
 def _candidates(text: str, min_words: int = 2) -> list[tuple[tuple[str, ...], str, bool]]:
     """(content keys in order, surface form, ends the segment) of every span that starts and ends on a content
     word, widened to the negation words that reach its words ("pas de remboursement", "n'a pas été tenu")."""
     out = []
-    for toks in _segments(text):
-        signed, reach = _signed_keys(toks)
+    for toks, signed, reach in _clauses(text):
         for i in range(len(toks)):
             if signed[i] is None:
                 continue
@@ -157,7 +164,7 @@ def _candidates(text: str, min_words: int = 2) -> list[tuple[tuple[str, ...], st
 
 
 def _unit_keys(text: str) -> frozenset[str]:
-    return frozenset(k for toks in _segments(text) for k in _signed_keys(toks)[0] if k is not None)
+    return frozenset(k for _, keys, _ in _clauses(text) for k in keys if k is not None)
 
 
 def _capitalise(phrase: str) -> str:

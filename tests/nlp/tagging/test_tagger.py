@@ -150,7 +150,7 @@ def test_text_head_reproduces_scikit_learn() -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from nlp.tagging.effort_cues import _fold
+    from nlp.text.folding import fold
     from training.train import fit_text_head
 
     texts = [
@@ -182,12 +182,12 @@ def test_text_head_reproduces_scikit_learn() -> None:
     )
     head = fit_text_head("stage", texts, y)
     vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2)
-    a = vec.fit_transform([_fold(t) for t in texts])
+    a = vec.fit_transform([fold(t) for t in texts])
     ref = LogisticRegression(C=8.0, max_iter=3000, tol=1e-3, class_weight="balanced", random_state=13).fit(
         a, y
     )
     probe = ["mon colis est en retard", "the bill is wrong"]
-    expected = ref.predict_proba(vec.transform([_fold(t) for t in probe]))
+    expected = ref.predict_proba(vec.transform([fold(t) for t in probe]))
     assert np.allclose(head.predict_proba(probe), expected, atol=1e-4)
 
 

@@ -216,24 +216,3 @@ def test_label_csv_validation_names_row_and_rule(tmp_path: Path) -> None:
     no_text.write_text("comment,sentiment\nx,negative\n", encoding="utf-8")
     with pytest.raises(ValueError, match="'text' column is required"):
         load_label_csv(no_text)
-
-
-def test_fold_fast_path_matches_the_character_filter() -> None:
-    """Issue 14: ``_fold`` returns ASCII text without the per-character filter and caches; same output."""
-    import unicodedata
-
-    from nlp.tagging.effort_cues import _fold
-
-    def reference(text: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-        return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-    for text in [
-        "I had to CALL them 3 times!",
-        "Réexpliquer au dépôt, c’est pénible",
-        "ﬁnally İstanbul ŒUVRE",
-        "",
-        "plain ascii, 'quotes' and ?",
-    ]:
-        assert _fold(text) == reference(text)
-        assert _fold(text) == reference(text)  # cached
