@@ -67,7 +67,9 @@ def test_a_span_no_unit_holds_is_returned_as_it_is() -> None:
     assert complete_phrase("guide des tailles", ["Rien à voir."], max_words=8) == "guide des tailles"
 
 
-def test_french_theme_names_keep_their_subject_and_numeral_english_ones_are_untouched() -> None:
+def test_french_names_keep_their_subject_and_numeral_english_ones_without_contractions_are_untouched() -> (
+    None
+):
     fr = [
         [
             "Je ne recommanderai plus cet opérateur.",

@@ -1,0 +1,150 @@
+"""An English name that a contraction cuts off, completed from the units holding it (docs/benchmarks.md R30).
+
+Why: a name is a span that starts and ends on a content word (``naming.py``), and spaCy's English stop list
+does not hold contractions, so "doesn't" or "I'm" count as content words and a name can stop on them or
+start on them: "App doesn't", "Card if I'm", "Isn't working" (Banking77 test, CLI defaults). Dropping
+contractions from the content words altogether (R27) broke conversational names, where the contraction *is*
+the phrase ("I'm sorry", "What's wrong"); so only the edges of a name that was already chosen are touched:
+* a name whose last word is a contraction is widened to the right, inside its clause, to the next content
+  word that is not one ("App doesn't work"); the longest widened form most of the central units holding it
+  start with replaces it, and without one the name is refused (``None``: the caller takes its next candidate;
+  a title that stops on "I'm" is never shown);
+* a name whose first word is a negated contraction gets its subject back when it sits right before it — a
+  subject pronoun or expletive ("There isn't much left"), or a run of up to three content words ("Google Pay
+  isn't working") — when most of those units agree; otherwise it stays ("Don't worry" is a phrase).
+No parser is needed (none ships for English): the clause boundary and the word definition are the ones the
+span search uses (``name_tokens``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from nlp.text.folding import fold
+from nlp.themes.name_tokens import BOUNDARY, TOKEN
+
+UNITS_READ = 5  # central units holding the name that are read (as name_syntax.UNITS_PARSED)
+SUBJECT_RUN = 3  # content words a subject may span ("Google Pay", "virtual card top")
+# Words that a clitic 'm / 're / 've / 'll / 'd / 's attaches to as a verb, not as a possessive ("card's").
+_CLITIC_HOSTS = frozenset(
+    {
+        "i", "you", "we", "they", "he", "she", "it", "that", "this", "what", "there", "here", "who", "where",
+        "how", "when", "why", "let", "everything", "nothing", "something", "someone", "nobody", "everyone",
+    }
+)  # fmt: skip
+_CLITICS = frozenset({"m", "re", "ve", "ll", "d", "s"})
+# A subject that may stand right before a negated auxiliary ("it isn't working", "there isn't much left").
+_SUBJECT_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she", "it", "there", "that", "this"})
+
+
+def is_negated_contraction(word: str) -> bool:
+    """ "isn't", "doesn't", "can’t": an auxiliary with its negation, which needs a subject before it."""
+    return fold(word).endswith("n't")
+
+
+def is_contraction(word: str) -> bool:
+    """A negated auxiliary, or a pronoun / wh-word / "there" / "let" with its verb clitic ("I'm", "what's");
+    not a content word's possessive ("card's")."""
+    folded = fold(word)
+    if folded.endswith("n't"):
+        return True
+    host, _, clitic = folded.partition("'")
+    return bool(clitic) and clitic in _CLITICS and host in _CLITIC_HOSTS
+
+
+def _find(surface: str, text: str) -> int | None:
+    """Where ``surface`` stands in ``text`` as whole words (not inside a longer word, any case), or None."""
+    for m in re.finditer(re.escape(surface), text, re.IGNORECASE):
+        before = text[m.start() - 1] if m.start() > 0 else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        if not (before.isalnum() or after.isalnum()):
+            return m.start()
+    return None
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the clause holding [start, end): from the last boundary before it to the next one after."""
+    floor = max((b.end() for b in BOUNDARY.finditer(text, 0, start)), default=0)
+    nxt = BOUNDARY.search(text, end)
+    return floor, nxt.start() if nxt is not None else len(text)
+
+
+def _widened_right(surface: str, text: str, max_words: int, is_content: Callable[[str], bool]) -> str | None:
+    """``surface`` in ``text`` continued to the next content word that is not a contraction, or None."""
+    start = _find(surface, text)
+    if start is None:
+        return None
+    end = start + len(surface)
+    _, ceiling = _clause(text, start, end)
+    words = len(TOKEN.findall(surface))
+    for tok in TOKEN.finditer(text, end, ceiling):
+        words += 1
+        if words > max_words:
+            return None
+        if is_content(tok.group()) and not is_contraction(tok.group()):
+            return surface + text[end : tok.end()]  # the chosen spelling, then this unit's words
+    return None
+
+
+def _widened_left(surface: str, text: str, max_words: int, is_content: Callable[[str], bool]) -> str | None:
+    """``surface`` in ``text`` with the subject right before it (a subject pronoun, or the whole run of up to
+    :data:`SUBJECT_RUN` content words: "Google Pay", never "Pay" alone), or None."""
+    start = _find(surface, text)
+    if start is None:
+        return None
+    end = start + len(surface)
+    floor, _ = _clause(text, start, end)
+    before = list(TOKEN.finditer(text, floor, start))
+    room = max_words - len(TOKEN.findall(surface))
+    if not before or room < 1:
+        return None
+    if fold(before[-1].group()) in _SUBJECT_PRONOUNS:
+        return text[before[-1].start() : end]
+    run = 0
+    while run < len(before) and run < min(SUBJECT_RUN, room):
+        word = before[-1 - run].group()
+        if not is_content(word) or is_contraction(word):
+            break
+        run += 1
+    return text[before[-run].start() : end] if run else None
+
+
+def _starts_with(form: str, head: str) -> bool:
+    """``form`` starts with the words of ``head``, any case ("App doesn't work" is backed by "app doesn't
+    work at all", not by "app doesn't workflow")."""
+    form, head = form.lower(), head.lower()
+    return form == head or (form.startswith(head) and not form[len(head)].isalnum())
+
+
+def _ends_with(form: str, tail: str) -> bool:
+    """``form`` ends with the words of ``tail``, any case."""
+    form, tail = form.lower(), tail.lower()
+    return form == tail or (form.endswith(tail) and not form[-len(tail) - 1].isalnum())
+
+
+def complete_contraction(
+    surface: str, texts: Sequence[str], max_words: int, is_content: Callable[[str], bool]
+) -> str | None:
+    """``surface`` completed as the module says from the first :data:`UNITS_READ` of ``texts`` (central
+    first) holding it; None when it ends on a contraction that most of them do not continue the same way."""
+    words = TOKEN.findall(surface)
+    if not words:
+        return surface
+    holding = [t for t in texts if _find(surface, t) is not None][:UNITS_READ]
+    if is_contraction(words[-1]):
+        ends = [f for t in holding if (f := _widened_right(surface, t, max_words, is_content)) is not None]
+        backed = [f for f in dict.fromkeys(ends) if 2 * sum(_starts_with(g, f) for g in ends) > len(holding)]
+        # forms differing only in case back each other: the first (most central unit's) spelling is kept
+        if not backed:
+            return None
+        surface = max(backed, key=len)
+        holding = [t for t in texts if _find(surface, t) is not None][:UNITS_READ]
+    if is_negated_contraction(TOKEN.findall(surface)[0]):
+        subjects = [f for t in holding if (f := _widened_left(surface, t, max_words, is_content)) is not None]
+        backed = [
+            f for f in dict.fromkeys(subjects) if 2 * sum(_ends_with(g, f) for g in subjects) > len(holding)
+        ]
+        if backed:
+            surface = max(backed, key=len)
+    return surface
