@@ -10,7 +10,7 @@ the harm must be the direct object of the thanks ("thanks for the delay", not "t
 delay"), the praise must open the unit and be followed by "another"/"encore" and a harm ("Great, another
 delay"; "Super, encore merci" stays praise), and
 the loved thing must be an ordeal ("love being on hold"). Written for this project from general usage (no
-evaluation text).
+evaluation text); R31 gave the French "merci (beaucoup) d'avoir / de m'avoir …" the English list's harms.
 
 Patterns read the accent-folded, lower-cased text (``nlp.text.folding.fold``).
 """
@@ -34,6 +34,12 @@ _EN_HARM = (
     r"|hanging up|ignoring)"
 )
 _FR_HARM = r"(?:retard|retards|attente|annulation|perte|galere|bazar|panne|pannes)"
+# "Merci d'avoir …" a harm done to the customer: _EN_HARM's verbs in French (R31); "annulé" only with "mon
+# vol", since customers thank a company for a cancellation they asked for.
+_FR_DONE = (
+    r"(?:perdu|oublie|egare|casse|ignore|annule mon vol|gache|ruine|fait perdre|raccroche|fait attendre"
+    r"|(?:facture|debite|preleve) deux fois|laisse en plan|abandonne|surfacture)"
+)
 # After "Great, another …" / "Super, encore …": only a harm, so "Super, encore merci" stays praise.
 _EN_EVENT = (
     r"(?:delay|cancell?ation|outage|crash|bug|error|problem|issue|fee|strike|breakdown|price (?:rise|hike))"
@@ -51,7 +57,7 @@ _SARCASM = re.compile(
     # French: merci pour un tort; louange, puis encore; adorer une épreuve
     r"|\bmerci (?:beaucoup |bien |encore )?(?:pour|de|du|des) (?:le |la |les |ce |cette |ces |vos |votre |l'|"
     rf"ces )?{_NUMBER}{_FR_HARM}\b(?! (?:rapide|gratuite|sans frais|rembourse))"
-    r"|\bmerci d'avoir (?:perdu|oublie|egare|casse|ignore|annule mon vol)\b"
+    rf"|\bmerci (?:beaucoup |bien |encore |mille fois )?(?:d'|de m'|de nous )avoir {_FR_DONE}\b"
     r"|^(?:super|genial|parfait|bravo|top|trop bien|magnifique|excellent|formidable)\s*[,!.]+\s*"
     rf"(?:encore|une fois de plus|a nouveau)(?: une| un| des| du| en)? {_NUMBER}{_FR_EVENT}\b"
     r"|\bj'adore (?:attendre|poireauter|etre (?:mis|mise) en attente|qu'on me (?:raccroche|balade))"

@@ -26,6 +26,15 @@ from tests.helpers.log_odds import odds_moved
         ("Merci pour les 3h de retard !", True),
         ("Merci pour l'annulation rapide de ma commande.", False),
         ("Merci d'avoir perdu ma valise.", True),
+        # R31: the French thanks take an adverb and "de m'avoir", and the English harm list's verbs
+        ("Merci beaucoup d'avoir perdu ma valise, encore.", True),
+        ("Merci de m'avoir raccroché au nez.", True),
+        ("Merci de nous avoir laissé en plan à Roissy.", True),
+        ("Merci mille fois d'avoir gâché nos vacances.", True),
+        ("Merci de m'avoir débité deux fois.", True),
+        ("Encore merci d'avoir réglé ma réservation si vite.", False),
+        ("Merci d'avoir annulé ma commande comme demandé.", False),  # a cancellation asked for
+        ("Merci beaucoup de m'avoir rappelé.", False),
         ("Super, encore une panne.", True),
         ("Super, encore merci !", False),
         ("Parfait, encore une fois au top !", False),
