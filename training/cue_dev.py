@@ -1,5 +1,4 @@
-"""Choose a written verdict cue's shift on its written set's dev part: emoji (R12), sarcasm (R18); and a
-cue the real development sets do hold, on those alone: French information questions (R32, no written set).
+"""Choose a written verdict cue's shift on its written set's dev part: emoji (R12), sarcasm (R18).
 
     python -m training.cue_dev --cue emoji                  # dev part: every candidate shift, three taggers
     python -m training.cue_dev --cue sarcasm --part test --shifts 2   # the test part, read once at the end
@@ -30,7 +29,6 @@ from sklearn.metrics import f1_score
 from nlp.embeddings import USE_SPEC
 from nlp.embeddings.registry import get_embedder, resolve_spec
 from nlp.tagging.emoji_cues import emoji_sides
-from nlp.tagging.info_question import info_question_marks
 from nlp.tagging.sarcasm import sarcasm_marks
 from nlp.tagging.split_space import load_split_tagger, sentiment_space_for
 from nlp.tagging.tagger import load_tagger
@@ -51,23 +49,17 @@ TAGGERS = (("fr", "auto"), ("en", "auto"), ("en", USE_SPEC))
 class Cue:
     """A written cue: its ``CueShifts`` field, which rows hold it, and its round (report names)."""
 
-    field: Literal["emoji", "sarcasm", "question"]
+    field: Literal["emoji", "sarcasm"]
     marks: Callable[[Sequence[str]], np.ndarray]
     round: str
 
     def at(self, shift: float) -> CueShifts:
         if self.field == "emoji":
             return replace(CUE_SHIFTS, emoji=shift)
-        if self.field == "question":
-            return replace(CUE_SHIFTS, question=shift)
         return replace(CUE_SHIFTS, sarcasm=shift)
 
 
-CUES = {
-    "emoji": Cue("emoji", emoji_sides, "r12"),
-    "sarcasm": Cue("sarcasm", sarcasm_marks, "r18"),
-    "question": Cue("question", info_question_marks, "r32"),  # no written set: the dev sets alone
-}
+CUES = {"emoji": Cue("emoji", emoji_sides, "r12"), "sarcasm": Cue("sarcasm", sarcasm_marks, "r18")}
 
 
 def part_of(cue: str, group: str) -> str:
@@ -139,8 +131,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.part == "dev" and any(report["rows_in_dev_sets"].values()):
         report["dev_sets"] = dev_sets_at(cue, real, shifts)
     for lang, backend in TAGGERS:
-        if not (HERE / "data" / f"{args.cue}_{lang}.jsonl").exists():
-            continue
         texts, y = load_part(args.cue, lang, args.part)
         report[f"{lang} {backend}"] = score(cue, lang, backend, texts, y, shifts)
     out = write_report(f"{args.cue}_dev_{args.part}_{cue.round}.json", report)

@@ -19,7 +19,6 @@ import numpy as np
 
 from nlp.tagging.emoji_cues import emoji_sides
 from nlp.tagging.idioms import idiom_sides
-from nlp.tagging.info_question import info_question_marks
 from nlp.tagging.sarcasm import sarcasm_marks
 from nlp.tagging.valence import english_valence
 
@@ -37,12 +36,10 @@ class CueShifts:
     # against both other classes (as emoji), so a strongly worded line may leave neutral. R17: "both".
     valence_form: Literal["sign", "both"] = "both"
     sarcasm: float = 2.0  # toward negative against both other classes (nlp.tagging.sarcasm); chosen R18
-    # toward neutral against both polar classes, French units only (nlp.tagging.info_question); R32
-    question: float = 0.0
 
 
 CUE_SHIFTS = CueShifts()
-NO_SHIFTS = CueShifts(idiom=0.0, emoji=0.0, valence=0.0, sarcasm=0.0, question=0.0)
+NO_SHIFTS = CueShifts(idiom=0.0, emoji=0.0, valence=0.0, sarcasm=0.0)
 
 
 def shift_verdict_cues(
@@ -58,26 +55,14 @@ def shift_verdict_cues(
     verdict, so it may move neutral too; then each English unit (``languages``; none without them) by
     ``shifts.valence`` × VADER's compound c, in ``shifts.valence_form``: "sign" p(positive) × e^(wc/2),
     p(negative) × e^(−wc/2); "both" p(side of c) × e^(w|c|); then each unit holding sarcastic praise of a
-    harm has p(negative) × e^``shifts.sarcasm`` against both other classes; then each French unit
-    (``languages``; none without them) that is an information question has p(neutral) ×
-    e^``shifts.question``. Every shift multiplies, so the order does not matter and one renormalisation ends
-    it. No cue (or every shift 0): ``p`` itself."""
+    harm has p(negative) × e^``shifts.sarcasm`` against both other classes. Every shift multiplies, so the
+    order does not matter and one renormalisation ends it. No cue (or every shift 0): ``p`` itself."""
     n = len(texts)
     sides = idiom_sides(texts) if shifts.idiom > 0 and n else np.zeros(n, dtype=np.int8)
     marks = emoji_sides(texts) if shifts.emoji > 0 and n else np.zeros(n, dtype=np.int8)
     valence = english_valence(texts, languages) if shifts.valence > 0 else np.zeros(n)
     sarcastic = sarcasm_marks(texts) if shifts.sarcasm > 0 else np.zeros(n, dtype=bool)
-    questions = np.zeros(n, dtype=bool)
-    if shifts.question > 0 and languages is not None:
-        french = np.array([lang == "fr" for lang in languages], dtype=bool)
-        questions = french & info_question_marks(texts) if french.any() else questions
-    if (
-        not sides.any()
-        and not marks.any()
-        and not valence.any()
-        and not sarcastic.any()
-        and not questions.any()
-    ):
+    if not sides.any() and not marks.any() and not valence.any() and not sarcastic.any():
         return p
     out = np.array(p, dtype=np.float64, copy=True)
     rows = np.flatnonzero(sides)
@@ -95,8 +80,7 @@ def shift_verdict_cues(
         side = np.sign(valence[rows]).astype(np.int64)
         out[rows, side + 1] *= np.exp(shifts.valence * np.abs(valence[rows]))
     out[sarcastic, 0] *= np.exp(shifts.sarcasm)
-    out[questions, 1] *= np.exp(shifts.question)
     # Only the moved units are renormalised: the others stay bit-identical.
-    moved = np.flatnonzero((sides != 0) | (marks != 0) | (valence != 0) | sarcastic | questions)
+    moved = np.flatnonzero((sides != 0) | (marks != 0) | (valence != 0) | sarcastic)
     out[moved] /= out[moved].sum(axis=1, keepdims=True)
     return out.astype(p.dtype, copy=False)
