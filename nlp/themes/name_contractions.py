@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from nlp.text.folding import fold
-from nlp.themes.name_tokens import BOUNDARY, TOKEN
+from nlp.themes.name_tokens import BOUNDARY, TOKEN, ends_with_words, starts_with_words
 
 UNITS_READ = 5  # central units holding the name that are read (as name_syntax.UNITS_PARSED)
 SUBJECT_RUN = 3  # content words a subject may span ("Google Pay", "virtual card top")
@@ -110,19 +110,6 @@ def _widened_left(surface: str, text: str, max_words: int, is_content: Callable[
     return text[before[-run].start() : end] if run else None
 
 
-def _starts_with(form: str, head: str) -> bool:
-    """``form`` starts with the words of ``head``, any case ("App doesn't work" is backed by "app doesn't
-    work at all", not by "app doesn't workflow")."""
-    form, head = form.lower(), head.lower()
-    return form == head or (form.startswith(head) and not form[len(head)].isalnum())
-
-
-def _ends_with(form: str, tail: str) -> bool:
-    """``form`` ends with the words of ``tail``, any case."""
-    form, tail = form.lower(), tail.lower()
-    return form == tail or (form.endswith(tail) and not form[-len(tail) - 1].isalnum())
-
-
 def complete_contraction(
     surface: str, texts: Sequence[str], max_words: int, is_content: Callable[[str], bool]
 ) -> str | None:
@@ -134,8 +121,12 @@ def complete_contraction(
     holding = [t for t in texts if _find(surface, t) is not None][:UNITS_READ]
     if is_contraction(words[-1]):
         ends = [f for t in holding if (f := _widened_right(surface, t, max_words, is_content)) is not None]
-        backed = [f for f in dict.fromkeys(ends) if 2 * sum(_starts_with(g, f) for g in ends) > len(holding)]
         # forms differing only in case back each other: the first (most central unit's) spelling is kept
+        backed = [
+            f
+            for f in dict.fromkeys(ends)
+            if 2 * sum(starts_with_words(g, f, ignore_case=True) for g in ends) > len(holding)
+        ]
         if not backed:
             return None
         surface = max(backed, key=len)
@@ -143,7 +134,9 @@ def complete_contraction(
     if is_negated_contraction(TOKEN.findall(surface)[0]):
         subjects = [f for t in holding if (f := _widened_left(surface, t, max_words, is_content)) is not None]
         backed = [
-            f for f in dict.fromkeys(subjects) if 2 * sum(_ends_with(g, f) for g in subjects) > len(holding)
+            f
+            for f in dict.fromkeys(subjects)
+            if 2 * sum(ends_with_words(g, f, ignore_case=True) for g in subjects) > len(holding)
         ]
         if backed:
             surface = max(backed, key=len)

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from nlp.themes.name_tokens import BOUNDARY, TOKEN
+from nlp.themes.name_tokens import BOUNDARY, TOKEN, ends_with_words
 
 _SUBJECT = frozenset({"nsubj", "csubj"})  # with its subtree and the words up to the span
 # Articles that say a quantity ("plusieurs jours", "aucun retour"); numerals come as nummod. Not "un" / "une":
@@ -127,11 +127,5 @@ def complete_phrase(surface: str, texts: Sequence[str], max_words: int) -> str:
     # A form is backed by every unit whose completion ends with it (the span itself by all of them); the
     # longest form most units back wins, so one customer's subject ("Le pantalon a rétréci au lavage") names
     # the theme only when that customer is most of the units holding the span.
-    backed = [f for f in dict.fromkeys(forms) if 2 * sum(_ends_with(g, f) for g in forms) > len(forms)]
+    backed = [f for f in dict.fromkeys(forms) if 2 * sum(ends_with_words(g, f) for g in forms) > len(forms)]
     return max(backed, key=len) if backed else surface
-
-
-def _ends_with(form: str, tail: str) -> bool:
-    """``form`` ends with the words of ``tail`` (not inside a word: "à moitié vide" is not backed by "là
-    moitié vide")."""
-    return form == tail or (form.endswith(tail) and not form[-len(tail) - 1].isalnum())

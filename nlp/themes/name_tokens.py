@@ -1,5 +1,6 @@
 """What a word is and where a clause ends, for names: one definition for the span search (``naming.py``) and
-the French completion (``name_syntax.py``), so a completed name never crosses a boundary the search respects.
+the completions (``name_syntax.py`` in French, ``name_contractions.py`` in English), so a completed name never
+crosses a boundary the search respects, and one way to say that a completion is backed by another.
 """
 
 from __future__ import annotations
@@ -10,3 +11,19 @@ import re
 TOKEN = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 # A name never crosses punctuation or a spaced dash.
 BOUNDARY = re.compile(r"[.,;:!?()\[\]\"«»…/|–—]|\s-\s")
+
+
+def starts_with_words(form: str, head: str, ignore_case: bool = False) -> bool:
+    """``form`` starts with the words of ``head``, not inside a word ("app doesn't work" is backed by "app
+    doesn't work at all", not by "app doesn't workflow")."""
+    if ignore_case:
+        form, head = form.lower(), head.lower()
+    return form == head or (form.startswith(head) and not form[len(head)].isalnum())
+
+
+def ends_with_words(form: str, tail: str, ignore_case: bool = False) -> bool:
+    """``form`` ends with the words of ``tail``, not inside a word ("à moitié vide" is not backed by "là
+    moitié vide")."""
+    if ignore_case:
+        form, tail = form.lower(), tail.lower()
+    return form == tail or (form.endswith(tail) and not form[-len(tail) - 1].isalnum())
