@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import islice
 
 from nlp.text.folding import fold
-from nlp.themes.name_tokens import BOUNDARY, TOKEN, ends_with_words, starts_with_words
+from nlp.themes.name_tokens import TOKEN, clause_bounds, ends_with_words, starts_with_words
 
 UNITS_READ = 5  # central units holding the name that are read (as name_syntax.UNITS_PARSED)
 SUBJECT_RUN = 3  # content words a subject may span ("Google Pay", "virtual card top")
@@ -63,20 +64,19 @@ def _find(surface: str, text: str) -> int | None:
     return None
 
 
-def _clause(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the clause holding [start, end): from the last boundary before it to the next one after."""
-    floor = max((b.end() for b in BOUNDARY.finditer(text, 0, start)), default=0)
-    nxt = BOUNDARY.search(text, end)
-    return floor, nxt.start() if nxt is not None else len(text)
+def _holding(surface: str, texts: Sequence[str]) -> list[tuple[str, int]]:
+    """The first :data:`UNITS_READ` of ``texts`` (central first) holding ``surface``, with where it starts."""
+    found = ((t, _find(surface, t)) for t in texts)
+    return list(islice(((t, at) for t, at in found if at is not None), UNITS_READ))
 
 
-def _widened_right(surface: str, text: str, max_words: int, is_content: Callable[[str], bool]) -> str | None:
-    """``surface`` in ``text`` continued to the next content word that is not a contraction, or None."""
-    start = _find(surface, text)
-    if start is None:
-        return None
+def _widened_right(
+    surface: str, text: str, start: int, max_words: int, is_content: Callable[[str], bool]
+) -> str | None:
+    """``surface``, standing at ``start`` in ``text``, continued to the next content word that is not a
+    contraction, or None."""
     end = start + len(surface)
-    _, ceiling = _clause(text, start, end)
+    _, ceiling = clause_bounds(text, start, end)
     words = len(TOKEN.findall(surface))
     for tok in TOKEN.finditer(text, end, ceiling):
         words += 1
@@ -87,14 +87,13 @@ def _widened_right(surface: str, text: str, max_words: int, is_content: Callable
     return None
 
 
-def _widened_left(surface: str, text: str, max_words: int, is_content: Callable[[str], bool]) -> str | None:
-    """``surface`` in ``text`` with the subject right before it (a subject pronoun, or the whole run of up to
-    :data:`SUBJECT_RUN` content words: "Google Pay", never "Pay" alone), or None."""
-    start = _find(surface, text)
-    if start is None:
-        return None
+def _widened_left(
+    surface: str, text: str, start: int, max_words: int, is_content: Callable[[str], bool]
+) -> str | None:
+    """``surface``, standing at ``start`` in ``text``, with the subject right before it (a subject pronoun, or
+    the whole run of up to :data:`SUBJECT_RUN` content words: "Google Pay", never "Pay" alone), or None."""
     end = start + len(surface)
-    floor, _ = _clause(text, start, end)
+    floor, _ = clause_bounds(text, start, end)
     before = list(TOKEN.finditer(text, floor, start))
     room = max_words - len(TOKEN.findall(surface))
     if not before or room < 1:
@@ -116,11 +115,13 @@ def complete_contraction(
     """``surface`` completed as the module says from the first :data:`UNITS_READ` of ``texts`` (central
     first) holding it; None when it ends on a contraction that most of them do not continue the same way."""
     words = TOKEN.findall(surface)
-    if not words:
-        return surface
-    holding = [t for t in texts if _find(surface, t) is not None][:UNITS_READ]
+    if not words or not (is_contraction(words[-1]) or is_negated_contraction(words[0])):
+        return surface  # most names: no unit is searched
+    holding = _holding(surface, texts)
     if is_contraction(words[-1]):
-        ends = [f for t in holding if (f := _widened_right(surface, t, max_words, is_content)) is not None]
+        ends = [
+            f for t, at in holding if (f := _widened_right(surface, t, at, max_words, is_content)) is not None
+        ]
         # forms differing only in case back each other: the first (most central unit's) spelling is kept
         backed = [
             f
@@ -130,9 +131,11 @@ def complete_contraction(
         if not backed:
             return None
         surface = max(backed, key=len)
-        holding = [t for t in texts if _find(surface, t) is not None][:UNITS_READ]
+        holding = _holding(surface, texts)
     if is_negated_contraction(TOKEN.findall(surface)[0]):
-        subjects = [f for t in holding if (f := _widened_left(surface, t, max_words, is_content)) is not None]
+        subjects = [
+            f for t, at in holding if (f := _widened_left(surface, t, at, max_words, is_content)) is not None
+        ]
         backed = [
             f
             for f in dict.fromkeys(subjects)

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from nlp.themes.name_tokens import BOUNDARY, TOKEN, ends_with_words
+from nlp.themes.name_tokens import TOKEN, clause_bounds, ends_with_words
 
 _SUBJECT = frozenset({"nsubj", "csubj"})  # with its subtree and the words up to the span
 # Articles that say a quantity ("plusieurs jours", "aucun retour"); numerals come as nummod. Not "un" / "une":
@@ -75,7 +75,7 @@ def _stray(token: Any) -> bool:
 def _widen(doc: Any, start: int, end: int, max_words: int) -> tuple[int, int]:
     """Character bounds of the span [start, end) of ``doc``'s text, widened to the left as the module says."""
     text = doc.text
-    floor = max((m.end() for m in BOUNDARY.finditer(text, 0, start)), default=0)
+    floor, _ = clause_bounds(text, start, end)
     inside = {t.i for t in doc if t.idx >= start and t.idx + len(t) <= end}
     if not inside:
         return start, end

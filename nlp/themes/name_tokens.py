@@ -13,6 +13,14 @@ TOKEN = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 BOUNDARY = re.compile(r"[.,;:!?()\[\]\"«»…/|–—]|\s-\s")
 
 
+def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the clause holding [start, end) of ``text``: from the last boundary before it to the next one
+    after it; a completed name stays inside them."""
+    floor = max((b.end() for b in BOUNDARY.finditer(text, 0, start)), default=0)
+    nxt = BOUNDARY.search(text, end)
+    return floor, nxt.start() if nxt is not None else len(text)
+
+
 def starts_with_words(form: str, head: str, ignore_case: bool = False) -> bool:
     """``form`` starts with the words of ``head``, not inside a word ("app doesn't work" is backed by "app
     doesn't work at all", not by "app doesn't workflow")."""
