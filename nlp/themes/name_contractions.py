@@ -18,12 +18,10 @@ span search uses (``name_tokens``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-from itertools import islice
 
 from nlp.text.folding import fold
-from nlp.themes.name_tokens import TOKEN, clause_bounds, ends_with_words, starts_with_words
+from nlp.themes.name_tokens import TOKEN, clause_bounds, ends_with_words, starts_with_words, units_holding
 
 UNITS_READ = 5  # central units holding the name that are read (as name_syntax.UNITS_PARSED)
 SUBJECT_RUN = 3  # content words a subject may span ("Google Pay", "virtual card top")
@@ -52,22 +50,6 @@ def is_contraction(word: str) -> bool:
         return True
     host, _, clitic = folded.partition("'")
     return bool(clitic) and clitic in _CLITICS and host in _CLITIC_HOSTS
-
-
-def _find(surface: str, text: str) -> int | None:
-    """Where ``surface`` stands in ``text`` as whole words (not inside a longer word, any case), or None."""
-    for m in re.finditer(re.escape(surface), text, re.IGNORECASE):
-        before = text[m.start() - 1] if m.start() > 0 else " "
-        after = text[m.end()] if m.end() < len(text) else " "
-        if not (before.isalnum() or after.isalnum()):
-            return m.start()
-    return None
-
-
-def _holding(surface: str, texts: Sequence[str]) -> list[tuple[str, int]]:
-    """The first :data:`UNITS_READ` of ``texts`` (central first) holding ``surface``, with where it starts."""
-    found = ((t, _find(surface, t)) for t in texts)
-    return list(islice(((t, at) for t, at in found if at is not None), UNITS_READ))
 
 
 def _widened_right(
@@ -117,7 +99,7 @@ def complete_contraction(
     words = TOKEN.findall(surface)
     if not words or not (is_contraction(words[-1]) or is_negated_contraction(words[0])):
         return surface  # most names: no unit is searched
-    holding = _holding(surface, texts)
+    holding = units_holding(surface, texts, UNITS_READ)
     if is_contraction(words[-1]):
         ends = [
             f for t, at in holding if (f := _widened_right(surface, t, at, max_words, is_content)) is not None
@@ -131,7 +113,7 @@ def complete_contraction(
         if not backed:
             return None
         surface = max(backed, key=len)
-        holding = _holding(surface, texts)
+        holding = units_holding(surface, texts, UNITS_READ)
     if is_negated_contraction(TOKEN.findall(surface)[0]):
         subjects = [
             f for t, at in holding if (f := _widened_left(surface, t, at, max_words, is_content)) is not None

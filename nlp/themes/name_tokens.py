@@ -6,6 +6,8 @@ crosses a boundary the search respects, and one way to say that a completion is 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from itertools import islice
 
 # Words with an optional elided prefix ("l'application", "n'est"); digits count as words.
 TOKEN = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
@@ -35,3 +37,20 @@ def ends_with_words(form: str, tail: str, ignore_case: bool = False) -> bool:
     if ignore_case:
         form, tail = form.lower(), tail.lower()
     return form == tail or (form.endswith(tail) and not form[-len(tail) - 1].isalnum())
+
+
+def find_words(surface: str, text: str) -> int | None:
+    """Where ``surface`` stands in ``text`` as whole words (not inside a longer word, any case), or None."""
+    for m in re.finditer(re.escape(surface), text, re.IGNORECASE):
+        before = text[m.start() - 1] if m.start() > 0 else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        if not (before.isalnum() or after.isalnum()):
+            return m.start()
+    return None
+
+
+def units_holding(surface: str, texts: Sequence[str], limit: int) -> list[tuple[str, int]]:
+    """The first ``limit`` of ``texts`` (central first) holding ``surface`` as whole words, with where it
+    starts: the units a completion reads to back its form."""
+    found = ((t, find_words(surface, t)) for t in texts)
+    return list(islice(((t, at) for t, at in found if at is not None), limit))
