@@ -18,9 +18,10 @@ pain points (USE): phrase en 1.00 / fr 0.89, medoid en 0.78 / fr 0.89; no name w
   one or two customers mention ("hamac", "genou") cannot win: their coverage is low. The group's most
   frequent surface form is the name; a French one then starts where its phrase does (``name_syntax``: the
   subject of its verb, a numeral, an adjective's noun — "Je ne recommanderai plus cet opérateur", not "Ne
-  recommanderai plus cet opérateur"); an English one never stops on a contraction it cuts off
-  (``name_contractions``: "App doesn't" → "App doesn't work", or the next candidate). Siblings never get the
-  same name (the next candidate is taken).
+  recommanderai plus cet opérateur"); an English one keeps the opening of the question it was cut from
+  (``name_questions``: "Long does a transfer" → "How long does a transfer take") and never stops on a
+  contraction it cuts off (``name_contractions``: "App doesn't" → "App doesn't work", or the next candidate).
+  Siblings never get the same name (the next candidate is taken).
 * ``medoid``: the most central unit, trimmed of leading fillers and cut at the first clause boundary.
   Readable, but it carries whatever detail that one customer gave.
 
@@ -43,6 +44,7 @@ from typing import Literal
 from nlp.text.folding import fold
 from nlp.themes.name_contractions import complete_contraction
 from nlp.themes.name_negation import negation_reach
+from nlp.themes.name_questions import complete_question
 from nlp.themes.name_syntax import complete_phrase
 from nlp.themes.name_tokens import BOUNDARY, TOKEN
 
@@ -279,7 +281,8 @@ def name_themes(
                 for _, _, surface in _phrase_scores(tx, sim, others, min_words, keys_of[lang][t]):
                     if lang == "fr" and " " in surface:  # a French span starts where its phrase does
                         surface = complete_phrase(surface, tx, MAX_NAME_WORDS)
-                    elif lang == "en":  # an English one never stops on a contraction it cuts off
+                    elif lang == "en":  # an English one keeps its question, never cuts a contraction off
+                        surface = complete_question(surface, tx, MAX_NAME_WORDS, _is_content)
                         completed = complete_contraction(surface, tx, MAX_NAME_WORDS, _is_content)
                         if completed is None:
                             continue
