@@ -10,7 +10,9 @@ the harm must be the direct object of the thanks ("thanks for the delay", not "t
 delay"), the praise must open the unit and be followed by "another"/"encore" and a harm ("Great, another
 delay"; "Super, encore merci" stays praise), and
 the loved thing must be an ordeal ("love being on hold"). Written for this project from general usage (no
-evaluation text); R31 gave the French "merci (beaucoup) d'avoir / de m'avoir …" the English list's harms.
+evaluation text); R31 gave the French "merci (beaucoup) d'avoir / de m'avoir …" the English list's harms;
+R34 added praise for a harm "managed" ("Bravo, vous avez réussi à perdre ma valise") and praise for a change
+after which nothing works.
 
 Patterns read the accent-folded, lower-cased text (``nlp.text.folding.fold``).
 """
@@ -45,6 +47,21 @@ _EN_EVENT = (
     r"(?:delay|cancell?ation|outage|crash|bug|error|problem|issue|fee|strike|breakdown|price (?:rise|hike))"
 )
 _FR_EVENT = r"(?:panne|retard|bug|probleme|souci|annulation|greve|frais|hausse|coupure|erreur|plantage)"
+# R34: praise for having "managed" a harm ("Well done, you managed to lose my luggage"), and praise for a
+# change that broke everything ("Bravo pour la mise à jour, plus rien ne marche"): the praise opens the unit.
+# A cancellation only of a trip, as R31 ("bravo, you managed to cancel my order" may be what was asked for).
+_EN_MANAGED = (
+    r"(?:lose|lost|break|broke|ruin|cancel my (?:flight|train)|delay|overcharge|charge me twice|mess up"
+    r"|mess it up|wreck|double charge)"
+)
+_FR_MANAGED = (
+    r"(?:perdre|casser|annuler mon (?:vol|train)|gacher|ruiner|egarer|abimer|bloquer|tout casser"
+    r"|(?:facturer|debiter|prelever) deux fois|me faire attendre|nous faire attendre)"
+)
+_EN_PRAISE = (
+    r"(?:well done|great job|good job|nice job|nice work|great work|congrats|congratulations|bravo|kudos)"
+)
+_FR_PRAISE = r"(?:bravo|felicitations|chapeau|beau travail|bien joue)"
 _SARCASM = re.compile(
     # English: thanks for a harm; praise, then another / again; loving an ordeal
     r"\b(?:thanks?|thank you|thx|cheers)(?: (?:so much|a lot|again|guys))? for "
@@ -61,6 +78,12 @@ _SARCASM = re.compile(
     r"|^(?:super|genial|parfait|bravo|top|trop bien|magnifique|excellent|formidable)\s*[,!.]+\s*"
     rf"(?:encore|une fois de plus|a nouveau)(?: une| un| des| du| en)? {_NUMBER}{_FR_EVENT}\b"
     r"|\bj'adore (?:attendre|poireauter|etre (?:mis|mise) en attente|qu'on me (?:raccroche|balade))"
+    # R34: "well done, you managed to lose …" / "bravo, vous avez réussi à perdre …"; "great job on the
+    # update, nothing works" / "bravo pour la mise à jour, plus rien ne marche"
+    rf"|^{_EN_PRAISE}\b[^.!?]{{0,30}}\b(?:managed|succeeded|found a way) (?:to|in) {_EN_MANAGED}\b"
+    rf"|^{_FR_PRAISE}\b[^.!?]{{0,30}}\b(?:reussi|arrive|parvenu)e?s? a {_FR_MANAGED}\b"
+    rf"|^{_EN_PRAISE} (?:on|for) [^.!?]{{1,40}}[,;:-]\s*(?:and )?(?:now )?nothing (?:works|is working)\b"
+    rf"|^{_FR_PRAISE} pour [^.!?]{{1,40}}[,;:-]\s*(?:et )?(?:plus )?rien ne (?:marche|fonctionne)\b"
 )
 
 

@@ -40,6 +40,19 @@ from tests.helpers.log_odds import odds_moved
         ("Parfait, encore une fois au top !", False),
         ("J'adore attendre 45 minutes au téléphone.", True),
         ("J'adore cette appli.", False),
+        # R34: praise for a harm "managed", praise for a change after which nothing works
+        ("Bravo, vous avez réussi à perdre ma valise.", True),
+        ("Félicitations, vous êtes arrivés à me faire attendre 3 heures.", True),
+        ("Well done, you managed to lose my luggage.", True),
+        ("Congrats, you guys managed to cancel my flight twice", True),
+        ("Bravo pour la mise à jour, plus rien ne marche.", True),
+        ("Great job on the new update, nothing works now.", True),
+        ("Bravo, vous avez réussi à régler mon problème.", False),
+        ("Well done, you managed to fix it.", False),
+        ("Bravo à l'équipe qui a réussi à annuler ma commande comme demandé.", False),  # asked for
+        ("I managed to lose my card.", False),  # no praise: the customer's own mishap
+        ("Bravo pour la mise à jour, tout marche.", False),
+        ("Great job on the update, nothing is broken anymore.", False),
         ("", False),
     ],
 )
