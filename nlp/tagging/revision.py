@@ -19,7 +19,7 @@ from nlp.tagging.artifacts import find_artifact_dir
 from nlp.tagging.tagger import shipped_models_dir
 from nlp.tagging.verdict_cues import CUE_SHIFTS
 
-TAG_RULES_REVISION = "2026-12-07-r31"  # the verdict cues of issue 10 R8–R18 and R31 (French sarcastic thanks)
+TAG_RULES_REVISION = "2026-12-07-r34"  # verdict cues of issue 10 R8–R18, R31 (French thanks), R34 (praise)
 
 
 def tagger_revision(models_dir: Path | str | None, model_id: str) -> str:
