@@ -12,7 +12,8 @@ words right before the name when nothing but stop words stands between it and th
   | long does a transfer", "what | countries do you do business"; "what | cards and currencies" is a phrase
   already); the clause's opening words before it come too ("In what countries");
 * an inverted auxiliary opening the clause, alone or with its subject pronoun ("Does delivery …", "Is it
-  necessary to verify …", "Can you check …").
+  necessary to verify …", "Can you check …"), in a sentence that ends with a question mark (a statement can
+  open on one too: "Have multiple targets sighted.", "[LOCATION] is nice in the spring .").
 Then the question is read on to the right, inside its clause, as far as most of the units agree and on a
 word a question can end on ("How long does a transfer take", not "… take from"). Every step is backed like the
 other completions: most of the :data:`UNITS_READ` most central units holding the name give the same form,
@@ -22,6 +23,7 @@ ships for English); words and clause bounds are the span search's (``name_tokens
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from nlp.text.folding import fold
@@ -36,6 +38,7 @@ _AUXILIARIES = frozenset(
         "shall", "may", "might", "must", "have", "has", "had",
     }
 )  # fmt: skip
+_SENTENCE_END = re.compile(r"[.!?]")
 _SUBJECTS = frozenset({"i", "you", "we", "they", "he", "she", "it", "there", "this", "that"})
 # Words a title cannot stop on unless the question itself ends there ("What ATMs is the card okay to use at").
 _DANGLING = frozenset(
@@ -60,6 +63,13 @@ def _opening(words: Sequence[str], surface: str) -> bool:
     return len(folded) == 1 or folded[1] in _SUBJECTS
 
 
+def _asks(text: str, end: int) -> bool:
+    """The sentence holding ``text[:end]`` ends with a question mark: an auxiliary opening a statement
+    ("Have multiple targets sighted.", "[LOCATION] is nice in the spring .") asks nothing."""
+    stop = _SENTENCE_END.search(text, end)
+    return stop is not None and stop.group() == "?"
+
+
 def _asked(
     surface: str, text: str, start: int, max_words: int, is_content: Callable[[str], bool]
 ) -> str | None:
@@ -69,6 +79,8 @@ def _asked(
     before = list(TOKEN.finditer(text, floor, start))
     words = [m.group() for m in before]
     if not before or any(is_content(w) for w in words) or not _opening(words, surface):
+        return None
+    if fold(words[-1]) not in _WH_MODIFIERS and not _asks(text, start + len(surface)):
         return None
     if len(words) + len(TOKEN.findall(surface)) > max_words:
         return None

@@ -40,6 +40,15 @@ def test_an_inverted_auxiliary_opening_the_clause_comes_back_with_its_subject_pr
     )
 
 
+def test_an_auxiliary_opening_a_statement_asks_nothing() -> None:
+    """XED EN test (R33's check run) named these "Have multiple targets sighted" and "Is nice in the spring"."""
+    assert complete("multiple targets sighted", ["Have multiple targets sighted."] * 2) == (
+        "multiple targets sighted"
+    )
+    assert complete("nice in the spring", ["[LOCATION] is nice in the spring ."]) == "nice in the spring"
+    assert complete("nice in the spring", ["[LOCATION] is nice in the spring ?"]) == "is nice in the spring"
+
+
 def test_a_phrase_that_merely_sits_in_a_question_is_left_alone() -> None:
     # no auxiliary inside the name: "cards and currencies" is a phrase on its own
     assert complete("cards and currencies", ["What cards and currencies do you support?"] * 3) == (
