@@ -127,5 +127,9 @@ def complete_phrase(surface: str, texts: Sequence[str], max_words: int) -> str:
     # A form is backed by every unit whose completion ends with it (the span itself by all of them); the
     # longest form most units back wins, so one customer's subject ("Le pantalon a rétréci au lavage") names
     # the theme only when that customer is most of the units holding the span.
-    backed = [f for f in dict.fromkeys(forms) if 2 * sum(ends_with_words(g, f) for g in forms) > len(forms)]
+    backed = [
+        f
+        for f in dict.fromkeys(forms)
+        if 2 * sum(ends_with_words(g, f, ignore_case=True) for g in forms) > len(forms)
+    ]
     return max(backed, key=len) if backed else surface

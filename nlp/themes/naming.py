@@ -45,6 +45,7 @@ from nlp.text.folding import fold
 from nlp.themes.name_contractions import complete_contraction
 from nlp.themes.name_negation import negation_reach
 from nlp.themes.name_questions import complete_question
+from nlp.themes.name_subjects import complete_subject
 from nlp.themes.name_syntax import complete_phrase
 from nlp.themes.name_tokens import BOUNDARY, TOKEN
 
@@ -281,6 +282,7 @@ def name_themes(
                 for _, _, surface in _phrase_scores(tx, sim, others, min_words, keys_of[lang][t]):
                     if lang == "fr" and " " in surface:  # a French span starts where its phrase does
                         surface = complete_phrase(surface, tx, MAX_NAME_WORDS)
+                        surface = complete_subject(surface, tx, MAX_NAME_WORDS)
                     elif lang == "en":  # an English one keeps its question, never cuts a contraction off
                         surface = complete_question(surface, tx, MAX_NAME_WORDS, _is_content)
                         completed = complete_contraction(surface, tx, MAX_NAME_WORDS, _is_content)

@@ -1,0 +1,111 @@
+"""A French name starting on its verb gets back the subject pronoun right before it (docs/benchmarks.md R35).
+
+Why: a name starts on a content word (``naming.py``) and French subject pronouns are stop words, so a name
+cut from "Tu conduis vraiment bien" reads "Conduis vraiment bien", and from "Je pensais que tu serais
+content" reads "Serais content". ``name_syntax`` restores a subject from the dependency parse, but the small
+shipped parser misreads exactly these conversational lines ("Tu" tagged a determiner, "tu" an adverb), so
+the parse misses them. French word order makes the parse unnecessary here: a subject clitic (je, tu, il,
+elle, on, ils, elles, ce, ça; nous and vous when nothing says they are objects) stands before its verb with
+only the negation, object clitics, an auxiliary or modal and a few adverbs in between ("Tu en prendras soin",
+"Il ne m'a jamais rappelé", "Ça pourrait faire pleurer"); an inverted subject ("Puis-je vous poser …",
+"Es-tu fou") is not one (R24). When exactly such a run sits between a name and the start of its clause or a
+word that opens a clause, the name starts at the pronoun: after "qu'" the pronoun, not the subordinator
+("qu'il a lâché ma main" → "Il a lâché ma main"); never over an article ("c'est le service client" keeps
+"Service client"). Backed like the other completions: the longest form most of the :data:`UNITS_READ` most
+central units holding the name end with, else the name as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from nlp.text.folding import fold
+from nlp.themes.name_tokens import TOKEN, clause_bounds, ends_with_words, units_holding
+
+UNITS_READ = 5  # central units holding the name that are read (as the other completions)
+_SUBJECTS = frozenset({"je", "j", "tu", "il", "elle", "on", "ils", "elles", "ce", "c", "ca", "cela"})
+_OBJECT_OR_SUBJECT = frozenset({"nous", "vous"})  # a subject only where a clause may start before it
+_BETWEEN = frozenset(
+    {
+        # negation, object clitics
+        "ne", "n", "me", "m", "te", "t", "se", "s", "le", "la", "les", "l", "lui", "leur", "en", "y",
+        # adverbs that sit between an auxiliary and its participle or infinitive
+        "pas", "plus", "jamais", "rien", "point", "toujours", "encore", "deja", "vraiment", "aussi", "bien",
+        "meme", "souvent",
+        # avoir, être
+        "ai", "as", "a", "avons", "avez", "ont", "avais", "avait", "avions", "aviez", "avaient", "aurai",
+        "auras", "aura", "aurons", "aurez", "auront", "aurais", "aurait", "aurions", "auriez", "auraient",
+        "eu", "eut", "suis", "es", "est", "sommes", "etes", "sont", "etais", "etait", "etions", "etiez",
+        "etaient", "serai", "seras", "sera", "serons", "serez", "seront", "serais", "serait", "serions",
+        "seriez", "seraient", "ete", "fut",
+        # pouvoir, devoir, vouloir, aller
+        "peux", "peut", "pouvons", "pouvez", "peuvent", "pourrais", "pourrait", "pourrions", "pourriez",
+        "pourraient", "pouvais", "pouvait", "dois", "doit", "devons", "devez", "doivent", "devrais",
+        "devrait", "devrions", "devriez", "devraient", "devais", "devait", "veux", "veut", "voulons",
+        "voulez", "veulent", "voudrais", "voudrait", "voulais", "voulait", "vais", "vas", "va", "allons",
+        "allez", "vont", "allais", "allait",
+    }
+)  # fmt: skip
+# Words after which a clause starts: "vous" right after one of them is the clause's subject.
+_OPENERS = frozenset(
+    {
+        "que", "qu", "et", "mais", "si", "quand", "comme", "donc", "alors", "car", "puis", "ou", "parce",
+        "lorsque", "lorsqu", "puisque", "puisqu", "oui", "non",
+    }
+)  # fmt: skip
+_ARTICLES = frozenset({"le", "la", "les", "l"})  # right before the name: its article, not an object clitic
+_APOSTROPHE = re.compile(r"['’]")
+
+
+def _parts(text: str, floor: int, start: int) -> list[tuple[str, int]]:
+    """The words of ``text[floor:start]`` split at elisions ("qu'il" → "qu", "il"), folded, with where each
+    starts, last first."""
+    out = []
+    for tok in TOKEN.finditer(text, floor, start):
+        at = tok.start()
+        for piece in _APOSTROPHE.split(tok.group()):
+            out.append((fold(piece), at))
+            at += len(piece) + 1
+    return out[::-1]
+
+
+def _subject_start(text: str, floor: int, start: int) -> int | None:
+    """Where the subject pronoun of the verb starting at ``start`` stands, reading left from it over what
+    may stand between them; None when something else comes first."""
+    maybe: int | None = None  # a "nous" / "vous" that is the subject if a clause may start before it
+    parts = _parts(text, floor, start)
+    if parts and parts[0][0] in _ARTICLES:  # "c'est le service client": an article, the name a noun phrase
+        return None
+    for k, (word, at) in enumerate(parts):
+        if (word in _SUBJECTS or word in _OBJECT_OR_SUBJECT) and at > 0 and text[at - 1] == "-":
+            return None  # inverted: "Puis-je vous poser …", "Es-tu fou"
+        if word in _SUBJECTS:
+            before = parts[k + 1][0] if k + 1 < len(parts) else None
+            if before == "s" and parts[k + 1][1] + 2 == at:  # "s'il": si + il, one word
+                return parts[k + 1][1]
+            return at
+        if word in _OBJECT_OR_SUBJECT:
+            maybe = at
+        elif word not in _BETWEEN:
+            return maybe if word in _OPENERS else None
+    return maybe
+
+
+def complete_subject(surface: str, texts: Sequence[str], max_words: int) -> str:
+    """``surface`` started at its verb's subject pronoun as the module says, or ``surface`` itself when most
+    of the units holding it do not give the same one."""
+    held = units_holding(surface, texts, UNITS_READ)
+    forms = []
+    for text, at in held:
+        floor, _ = clause_bounds(text, at, at + len(surface))
+        begin = _subject_start(text, floor, at)
+        if (
+            begin is not None
+            and len(TOKEN.findall(text[begin:at])) + len(TOKEN.findall(surface)) <= max_words
+        ):
+            forms.append(text[begin:at] + surface)
+    backed = [
+        f for f in dict.fromkeys(forms) if 2 * sum(ends_with_words(g, f, True) for g in forms) > len(held)
+    ]
+    return max(backed, key=len) if backed else surface
