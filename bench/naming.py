@@ -21,7 +21,7 @@ import numpy as np
 from nlp.embeddings import get_embedder, resolve_spec
 from nlp.pipeline import Record, analyze_records
 from nlp.themes.name_tokens import TOKEN
-from nlp.themes.naming import Method, _fold, _is_content, _key, name_themes
+from nlp.themes.naming import Method, fold_word, is_content_word, name_themes, word_key
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "naming" / "irritants.json"
 
@@ -31,9 +31,9 @@ def load_fixture(path: Path = FIXTURE) -> list[dict[str, Any]]:
 
 
 def shares_word(name: str, human: str, stem: bool) -> bool:
-    norm = _key if stem else _fold
-    words = {norm(m.group()) for m in TOKEN.finditer(name) if _is_content(m.group())}
-    return any(norm(m.group()) in words for m in TOKEN.finditer(human) if _is_content(m.group()))
+    norm = word_key if stem else fold_word
+    words = {norm(m.group()) for m in TOKEN.finditer(name) if is_content_word(m.group())}
+    return any(norm(m.group()) in words for m in TOKEN.finditer(human) if is_content_word(m.group()))
 
 
 def _flat(irritants: list[dict[str, Any]]) -> tuple[list[str], list[str], list[int]]:

@@ -86,18 +86,18 @@ def _stopwords() -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS as EN
     from spacy.lang.fr.stop_words import STOP_WORDS as FR
 
-    return frozenset({_fold(w) for w in EN | FR | _EXTRA_STOP})
+    return frozenset({fold_word(w) for w in EN | FR | _EXTRA_STOP})
 
 
-def _fold(word: str) -> str:
+def fold_word(word: str) -> str:
     """Lower case, no accents, no elided prefix: "L'Été" → "ete"."""
     return _ELISION.sub("", fold(word))
 
 
-def _key(word: str) -> str:
+def word_key(word: str) -> str:
     """Crude stem for grouping surface variants ("refunds" / "refund", "remboursement" / "remboursé"): enough
     to count co-occurrence, never shown to anyone."""
-    w = _fold(word)
+    w = fold_word(word)
     for suffix in ("es", "s", "x"):
         if len(w) > 4 and w.endswith(suffix):
             w = w[: -len(suffix)]
@@ -109,8 +109,10 @@ def _key(word: str) -> str:
 _MASK = re.compile(r"X{2,}|EMAIL|PHONE|IBAN|CARD|SECRET|URL_SECRET|NAME|ADDRESS|NIR")
 
 
-def _is_content(word: str) -> bool:
-    f = _fold(word)
+def is_content_word(word: str) -> bool:
+    """A word a name may start or end on and is grouped by; public so that ``bench.naming`` judges names by
+    the same words."""
+    f = fold_word(word)
     return len(f) > 2 and not f.isdigit() and f not in _stopwords() and not _MASK.fullmatch(word)
 
 
@@ -140,7 +142,7 @@ def _clauses(text: str) -> tuple[Clause, ...]:
     for toks in _segments(text):
         reach = negation_reach([m.group() for m in toks])
         keys = [
-            (_key(m.group()) + (NEGATED if r is not None else "")) if _is_content(m.group()) else None
+            (word_key(m.group()) + (NEGATED if r is not None else "")) if is_content_word(m.group()) else None
             for m, r in zip(toks, reach, strict=True)
         ]
         out.append((tuple(toks), tuple(keys), tuple(reach)))
@@ -186,7 +188,7 @@ def medoid_name(texts: Sequence[str], similarity: Sequence[float]) -> str | None
         if not segs:
             continue
         toks = max(segs[:2], key=len) if len(segs[0]) < 3 else segs[0]
-        while len(toks) > 2 and _fold(toks[0].group()) in _FILLERS:
+        while len(toks) > 2 and fold_word(toks[0].group()) in _FILLERS:
             toks = toks[1:]
         toks = toks[:MAX_NAME_WORDS]
         if len(toks) >= 2:
@@ -284,8 +286,8 @@ def name_themes(
                         surface = complete_phrase(surface, tx, MAX_NAME_WORDS)
                         surface = complete_subject(surface, tx, MAX_NAME_WORDS)
                     elif lang == "en":  # an English one keeps its question, never cuts a contraction off
-                        surface = complete_question(surface, tx, MAX_NAME_WORDS, _is_content)
-                        completed = complete_contraction(surface, tx, MAX_NAME_WORDS, _is_content)
+                        surface = complete_question(surface, tx, MAX_NAME_WORDS, is_content_word)
+                        completed = complete_contraction(surface, tx, MAX_NAME_WORDS, is_content_word)
                         if completed is None:
                             continue
                         surface = completed

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from nlp.themes.name_contractions import complete_contraction, is_contraction, is_negated_contraction
 from nlp.themes.name_tokens import BOUNDARY, TOKEN
-from nlp.themes.naming import _is_content, name_themes
+from nlp.themes.naming import is_content_word, name_themes
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,7 @@ def test_what_counts_as_a_contraction(word: str, contraction: bool, negated: boo
 
 
 def complete(surface: str, texts: list[str], max_words: int = 8) -> str | None:
-    return complete_contraction(surface, texts, max_words, _is_content)
+    return complete_contraction(surface, texts, max_words, is_content_word)
 
 
 def test_a_name_ending_on_a_contraction_takes_the_next_content_word_most_units_share() -> None:

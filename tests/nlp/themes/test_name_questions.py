@@ -7,11 +7,11 @@ from hypothesis import strategies as st
 
 from nlp.themes.name_questions import complete_question
 from nlp.themes.name_tokens import BOUNDARY, TOKEN
-from nlp.themes.naming import _is_content, name_themes
+from nlp.themes.naming import is_content_word, name_themes
 
 
 def complete(surface: str, texts: list[str], max_words: int = 8) -> str:
-    return complete_question(surface, texts, max_words, _is_content)
+    return complete_question(surface, texts, max_words, is_content_word)
 
 
 def test_a_wh_word_comes_back_and_the_question_reads_on_as_far_as_most_units_agree() -> None:
@@ -41,7 +41,7 @@ def test_an_inverted_auxiliary_opening_the_clause_comes_back_with_its_subject_pr
 
 
 def test_an_auxiliary_opening_a_statement_asks_nothing() -> None:
-    """XED EN test (R33's check run) named these "Have multiple targets sighted" and "Is nice in the spring"."""
+    """XED EN test (R33's check run) named "Have multiple targets sighted" and "Is nice in the spring"."""
     assert complete("multiple targets sighted", ["Have multiple targets sighted."] * 2) == (
         "multiple targets sighted"
     )
