@@ -5,14 +5,15 @@ cut from "Tu conduis vraiment bien" reads "Conduis vraiment bien", and from "Je 
 content" reads "Serais content". ``name_syntax`` restores a subject from the dependency parse, but the small
 shipped parser misreads exactly these conversational lines ("Tu" tagged a determiner, "tu" an adverb), so
 the parse misses them. French word order makes the parse unnecessary here: a subject clitic (je, tu, il,
-elle, on, ils, elles, ce, ça; nous and vous when nothing says they are objects) stands before its verb with
-only the negation, object clitics, an auxiliary or modal and a few adverbs in between ("Tu en prendras soin",
-"Il ne m'a jamais rappelé", "Ça pourrait faire pleurer"); an inverted subject ("Puis-je vous poser …",
-"Es-tu fou") is not one (R24). When exactly such a run sits between a name and the start of its clause or a
-word that opens a clause, the name starts at the pronoun: after "qu'" the pronoun, not the subordinator
-("qu'il a lâché ma main" → "Il a lâché ma main"); never over an article ("c'est le service client" keeps
-"Service client"). Backed like the other completions: the longest form most of the :data:`UNITS_READ` most
-central units holding the name end with, else the name as it was.
+elle, on, ils, elles, ce, ça; nous and vous only at a clause's start) stands before its verb with only the
+negation, object clitics, an auxiliary or modal and a few adverbs in between ("Tu en prendras soin", "Il ne
+m'a jamais rappelé", "Ça pourrait faire pleurer"); an inverted subject ("Puis-je vous poser …", "Es-tu fou")
+is not one (R24), nor is a lone letter ("C réussira-t-elle"). When exactly such a run sits between a name and
+the start of its clause or a word that opens a clause, the name starts at the pronoun: after "qu'" the
+pronoun, not the subordinator ("qu'il a lâché ma main" → "Il a lâché ma main"); never over a determiner
+("c'est le service client" keeps "Service client", "ce film" is no subject). Backed like the other
+completions: the longest form most of the :data:`UNITS_READ` most central units holding the name end with,
+else the name as it was.
 """
 
 from __future__ import annotations
@@ -54,42 +55,54 @@ _OPENERS = frozenset(
         "lorsque", "lorsqu", "puisque", "puisqu", "oui", "non",
     }
 )  # fmt: skip
-_ARTICLES = frozenset({"le", "la", "les", "l"})  # right before the name: its article, not an object clitic
+# Right before the name: its determiner, not an object clitic or a subject ("le service client", "ce film").
+_DETERMINERS = frozenset({"le", "la", "les", "l", "ce"})
+_ELIDED_ONLY = frozenset({"c", "j"})  # subjects only as "c'" and "j'"
 _APOSTROPHE = re.compile(r"['’]")
 
 
-def _parts(text: str, floor: int, start: int) -> list[tuple[str, int]]:
+def _parts(text: str, floor: int, start: int) -> list[tuple[str, int, bool]]:
     """The words of ``text[floor:start]`` split at elisions ("qu'il" → "qu", "il"), folded, with where each
-    starts, last first."""
+    starts and whether it was elided (followed by an apostrophe in its word), last first."""
     out = []
     for tok in TOKEN.finditer(text, floor, start):
         at = tok.start()
-        for piece in _APOSTROPHE.split(tok.group()):
-            out.append((fold(piece), at))
+        pieces = _APOSTROPHE.split(tok.group())
+        for i, piece in enumerate(pieces):
+            out.append((fold(piece), at, i < len(pieces) - 1))
             at += len(piece) + 1
     return out[::-1]
+
+
+def _hyphenated(text: str, at: int, word: str) -> bool:
+    """A pronoun joined by a hyphen: inverted ("Puis-je", "Es-tu") or mistyped ("Vous-voulez")."""
+    end = at + len(word)
+    return (at > 0 and text[at - 1] == "-") or (end < len(text) and text[end] == "-")
 
 
 def _subject_start(text: str, floor: int, start: int) -> int | None:
     """Where the subject pronoun of the verb starting at ``start`` stands, reading left from it over what
     may stand between them; None when something else comes first."""
-    maybe: int | None = None  # a "nous" / "vous" that is the subject if a clause may start before it
     parts = _parts(text, floor, start)
-    if parts and parts[0][0] in _ARTICLES:  # "c'est le service client": an article, the name a noun phrase
+    if parts and parts[0][0] in _DETERMINERS:  # "c'est le service client", "ce film": the name a noun phrase
         return None
-    for k, (word, at) in enumerate(parts):
-        if (word in _SUBJECTS or word in _OBJECT_OR_SUBJECT) and at > 0 and text[at - 1] == "-":
-            return None  # inverted: "Puis-je vous poser …", "Es-tu fou"
+    for k, (word, at, elided) in enumerate(parts):
+        left = parts[k + 1] if k + 1 < len(parts) else None
+        if (word in _SUBJECTS or word in _OBJECT_OR_SUBJECT) and _hyphenated(text, at, word):
+            return None
         if word in _SUBJECTS:
-            before = parts[k + 1][0] if k + 1 < len(parts) else None
-            if before == "s" and parts[k + 1][1] + 2 == at:  # "s'il": si + il, one word
-                return parts[k + 1][1]
+            if word in _ELIDED_ONLY and not elided:  # a lone letter ("C réussira-t-elle"), not "c'" / "j'"
+                return None
+            if left is not None and left[0] == "s" and left[2] and left[1] + 2 == at:  # "s'il": one word
+                return left[1]
             return at
         if word in _OBJECT_OR_SUBJECT:
-            maybe = at
-        elif word not in _BETWEEN:
-            return maybe if word in _OPENERS else None
-    return maybe
+            if left is None or left[0] in _OPENERS:  # "Et vous allez bien", "Vous avez l'air inquiet"
+                return at
+            continue  # an object: "Il vous appelle", "Allez vous sécher"
+        if word not in _BETWEEN:
+            return None
+    return None
 
 
 def complete_subject(surface: str, texts: Sequence[str], max_words: int) -> str:

@@ -23,6 +23,8 @@ from nlp.themes.naming import name_themes
         ("lâché ma main", ["Et qu'il a lâché ma main."], "il a lâché ma main"),  # the pronoun, not "qu'"
         ("plaît venez", ["S'il vous plaît venez."], "S'il vous plaît venez"),  # "s'il" is one word
         ("allez bien", ["Et vous allez bien ?"], "vous allez bien"),  # "vous" after a clause opener
+        ("appelle demain", ["Il vous appelle demain"], "Il vous appelle demain"),  # "vous" an object
+        ("difficile de décider", ["C'est difficile de décider"], "C'est difficile de décider"),  # elided "c'"
     ],
 )
 def test_the_subject_pronoun_before_the_verb_comes_back(surface: str, texts: list[str], named: str) -> None:
@@ -38,6 +40,11 @@ def test_the_subject_pronoun_before_the_verb_comes_back(surface: str, texts: lis
         ("poser une question", ["Puis-je vous poser une question ?"]),  # inverted subject
         ("fou putain", ["Es-tu fou putain ?"]),
         ("remboursement reçu", ["Toujours aucun remboursement reçu"]),  # no pronoun at all
+        # R35's confirmation runs: an object "vous", a determiner "ce", a stray letter, a mistyped hyphen
+        ("sécher Keith", ["Allez vous sécher Keith."]),
+        ("film avec son scénario", ["Ce film avec son scénario bidon"]),
+        ("réussira-t-elle à coucher", ["C réussira-t-elle à coucher"]),
+        ("voir le film", ["Vous-voulez voir le film"]),
     ],
 )
 def test_no_subject_pronoun_no_change(surface: str, texts: list[str]) -> None:
