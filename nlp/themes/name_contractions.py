@@ -21,7 +21,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from nlp.text.folding import fold
-from nlp.themes.name_tokens import TOKEN, clause_bounds, ends_with_words, starts_with_words, units_holding
+from nlp.themes.name_tokens import (
+    TOKEN,
+    clause_bounds,
+    ends_alike,
+    longest_backed,
+    starts_alike,
+    units_holding,
+)
 
 UNITS_READ = 5  # central units holding the name that are read (as name_syntax.UNITS_PARSED)
 SUBJECT_RUN = 3  # content words a subject may span ("Google Pay", "virtual card top")
@@ -105,24 +112,14 @@ def complete_contraction(
             f for t, at in holding if (f := _widened_right(surface, t, at, max_words, is_content)) is not None
         ]
         # forms differing only in case back each other: the first (most central unit's) spelling is kept
-        backed = [
-            f
-            for f in dict.fromkeys(ends)
-            if 2 * sum(starts_with_words(g, f, ignore_case=True) for g in ends) > len(holding)
-        ]
-        if not backed:
+        right = longest_backed(ends, len(holding), starts_alike)
+        if right is None:
             return None
-        surface = max(backed, key=len)
+        surface = right
         holding = units_holding(surface, texts, UNITS_READ)
     if is_negated_contraction(TOKEN.findall(surface)[0]):
         subjects = [
             f for t, at in holding if (f := _widened_left(surface, t, at, max_words, is_content)) is not None
         ]
-        backed = [
-            f
-            for f in dict.fromkeys(subjects)
-            if 2 * sum(ends_with_words(g, f, ignore_case=True) for g in subjects) > len(holding)
-        ]
-        if backed:
-            surface = max(backed, key=len)
+        surface = longest_backed(subjects, len(holding), ends_alike) or surface
     return surface

@@ -27,7 +27,14 @@ import re
 from collections.abc import Callable, Sequence
 
 from nlp.text.folding import fold
-from nlp.themes.name_tokens import TOKEN, clause_bounds, ends_with_words, starts_with_words, units_holding
+from nlp.themes.name_tokens import (
+    TOKEN,
+    clause_bounds,
+    ends_alike,
+    longest_backed,
+    starts_alike,
+    units_holding,
+)
 
 UNITS_READ = 5  # central units holding the name that are read (as the other completions)
 
@@ -103,15 +110,6 @@ def _read_on(surface: str, text: str, start: int, max_words: int) -> tuple[list[
     return forms, True
 
 
-def _backed_longest(
-    forms: Sequence[str], units: Sequence[str], agree: Callable[[str, str], bool], n: int
-) -> str | None:
-    """The longest of ``forms`` that more than half of the ``n`` units holding the name back: ``units`` holds
-    each unit's own form, and ``agree(unit's form, form)`` says whether it backs ``form``."""
-    backed = [f for f in dict.fromkeys(forms) if 2 * sum(agree(u, f) for u in units) > n]
-    return max(backed, key=len) if backed else None
-
-
 def complete_question(
     surface: str, texts: Sequence[str], max_words: int, is_content: Callable[[str], bool]
 ) -> str:
@@ -121,14 +119,12 @@ def complete_question(
     if not held:
         return surface
     asked = [f for t, at in held if (f := _asked(surface, t, at, max_words, is_content)) is not None]
-    opened = _backed_longest(asked, asked, lambda u, f: ends_with_words(u, f, ignore_case=True), len(held))
+    opened = longest_backed(asked, len(held), ends_alike)
     if opened is None:
         return surface
     held = units_holding(opened, texts, UNITS_READ)
     read = [_read_on(opened, t, at, max_words) for t, at in held]
-    longest = [
-        forms[-1] for forms, _ in read
-    ]  # each unit's form: the others back it when it starts with them
+    own = [forms[-1] for forms, _ in read]  # each unit's longest form backs every form it starts with
     questions = [forms[-1].lower() for forms, whole in read if whole]
 
     def may_end(form: str) -> bool:
@@ -136,7 +132,4 @@ def complete_question(
         return last not in _DANGLING or 2 * questions.count(form.lower()) > len(held)
 
     ends = [f for forms, _ in read for f in forms[1:] if may_end(f)]
-    read_on = _backed_longest(
-        ends, longest, lambda u, f: starts_with_words(u, f, ignore_case=True), len(held)
-    )
-    return read_on if read_on is not None else opened
+    return longest_backed(ends, len(held), starts_alike, units=own) or opened

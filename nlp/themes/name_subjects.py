@@ -22,7 +22,13 @@ import re
 from collections.abc import Sequence
 
 from nlp.text.folding import fold
-from nlp.themes.name_tokens import TOKEN, clause_bounds, ends_with_words, units_holding
+from nlp.themes.name_tokens import (
+    TOKEN,
+    clause_bounds,
+    ends_alike,
+    longest_backed,
+    units_holding,
+)
 
 UNITS_READ = 5  # central units holding the name that are read (as the other completions)
 _SUBJECTS = frozenset({"je", "j", "tu", "il", "elle", "on", "ils", "elles", "ce", "c", "ca", "cela"})
@@ -118,7 +124,4 @@ def complete_subject(surface: str, texts: Sequence[str], max_words: int) -> str:
             and len(TOKEN.findall(text[begin:at])) + len(TOKEN.findall(surface)) <= max_words
         ):
             forms.append(text[begin:at] + surface)
-    backed = [
-        f for f in dict.fromkeys(forms) if 2 * sum(ends_with_words(g, f, True) for g in forms) > len(held)
-    ]
-    return max(backed, key=len) if backed else surface
+    return longest_backed(forms, len(held), ends_alike) or surface

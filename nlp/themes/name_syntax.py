@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from nlp.themes.name_tokens import TOKEN, clause_bounds, ends_with_words
+from nlp.themes.name_tokens import TOKEN, clause_bounds, ends_alike, longest_backed
 
 _SUBJECT = frozenset({"nsubj", "csubj"})  # with its subtree and the words up to the span
 # Articles that say a quantity ("plusieurs jours", "aucun retour"); numerals come as nummod. Not "un" / "une":
@@ -127,9 +127,4 @@ def complete_phrase(surface: str, texts: Sequence[str], max_words: int) -> str:
     # A form is backed by every unit whose completion ends with it (the span itself by all of them); the
     # longest form most units back wins, so one customer's subject ("Le pantalon a rétréci au lavage") names
     # the theme only when that customer is most of the units holding the span.
-    backed = [
-        f
-        for f in dict.fromkeys(forms)
-        if 2 * sum(ends_with_words(g, f, ignore_case=True) for g in forms) > len(forms)
-    ]
-    return max(backed, key=len) if backed else surface
+    return longest_backed(forms, len(forms), ends_alike) or surface

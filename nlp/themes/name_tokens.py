@@ -1,12 +1,13 @@
 """What a word is and where a clause ends, for names: one definition for the span search (``naming.py``) and
-the completions (``name_syntax.py`` in French, ``name_contractions.py`` in English), so a completed name never
-crosses a boundary the search respects, and one way to say that a completion is backed by another.
+the completions (``name_syntax.py``, ``name_subjects.py`` in French, ``name_contractions.py``,
+``name_questions.py`` in English), so a completed name never crosses a boundary the search respects, the units
+every completion reads, and one way to say that most of them back a completed form.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import islice
 
 # Words with an optional elided prefix ("l'application", "n'est"); digits count as words.
@@ -21,22 +22,6 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     floor = max((b.end() for b in BOUNDARY.finditer(text, 0, start)), default=0)
     nxt = BOUNDARY.search(text, end)
     return floor, nxt.start() if nxt is not None else len(text)
-
-
-def starts_with_words(form: str, head: str, ignore_case: bool = False) -> bool:
-    """``form`` starts with the words of ``head``, not inside a word ("app doesn't work" is backed by "app
-    doesn't work at all", not by "app doesn't workflow")."""
-    if ignore_case:
-        form, head = form.lower(), head.lower()
-    return form == head or (form.startswith(head) and not form[len(head)].isalnum())
-
-
-def ends_with_words(form: str, tail: str, ignore_case: bool = False) -> bool:
-    """``form`` ends with the words of ``tail``, not inside a word ("à moitié vide" is not backed by "là
-    moitié vide")."""
-    if ignore_case:
-        form, tail = form.lower(), tail.lower()
-    return form == tail or (form.endswith(tail) and not form[-len(tail) - 1].isalnum())
 
 
 def find_words(surface: str, text: str) -> int | None:
@@ -54,3 +39,29 @@ def units_holding(surface: str, texts: Sequence[str], limit: int) -> list[tuple[
     starts: the units a completion reads to back its form."""
     found = ((t, find_words(surface, t)) for t in texts)
     return list(islice(((t, at) for t, at in found if at is not None), limit))
+
+
+def starts_alike(form: str, head: str) -> bool:
+    """``form`` starts with the words of ``head``, case ignored, not inside a word ("app doesn't work" is
+    backed by "App doesn't work at all", not by "app doesn't workflow")."""
+    form, head = form.lower(), head.lower()
+    return form == head or (form.startswith(head) and not form[len(head)].isalnum())
+
+
+def ends_alike(form: str, tail: str) -> bool:
+    """``form`` ends with the words of ``tail``, case ignored, not inside a word ("à moitié vide" is not
+    backed by "là moitié vide")."""
+    form, tail = form.lower(), tail.lower()
+    return form == tail or (form.endswith(tail) and not form[-len(tail) - 1].isalnum())
+
+
+def longest_backed(
+    forms: Sequence[str], n: int, agree: Callable[[str, str], bool], units: Sequence[str] | None = None
+) -> str | None:
+    """The longest of ``forms`` that more than half of the ``n`` units holding a name back, or None: a unit
+    backs a form when ``agree(its own form, form)``; ``units`` are the units' own forms (``forms`` when
+    omitted). One customer's wording names a theme only when that customer wrote most of the units read;
+    between equally long forms the first (the most central unit's spelling) is kept."""
+    own = forms if units is None else units
+    backed = [f for f in dict.fromkeys(forms) if 2 * sum(agree(u, f) for u in own) > n]
+    return max(backed, key=len) if backed else None
