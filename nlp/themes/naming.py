@@ -18,8 +18,7 @@ pain points (USE): phrase en 1.00 / fr 0.89, medoid en 0.78 / fr 0.89; no name w
   one or two customers mention ("hamac", "genou") cannot win: their coverage is low. The group's most
   frequent surface form is the name; a French one then starts where its phrase does (``name_syntax``: the
   subject of its verb, a numeral, an adjective's noun — "Je ne recommanderai plus cet opérateur", not "Ne
-  recommanderai plus cet opérateur"; ``name_subjects``: "Tu conduis vraiment bien"; ``name_questions_fr``:
-  "Que dois-je faire"); an English one keeps the opening of the question it was cut from
+  recommanderai plus cet opérateur"); an English one keeps the opening of the question it was cut from
   (``name_questions``: "Long does a transfer" → "How long does a transfer take") and never stops on a
   contraction it cuts off (``name_contractions``: "App doesn't" → "App doesn't work", or the next candidate).
   Siblings never get the same name (the next candidate is taken).
@@ -46,7 +45,6 @@ from nlp.text.folding import fold
 from nlp.themes.name_contractions import complete_contraction
 from nlp.themes.name_negation import negation_reach
 from nlp.themes.name_questions import complete_question
-from nlp.themes.name_questions_fr import complete_question_fr
 from nlp.themes.name_subjects import complete_subject
 from nlp.themes.name_syntax import complete_phrase
 from nlp.themes.name_tokens import BOUNDARY, TOKEN
@@ -287,7 +285,6 @@ def name_themes(
                     if lang == "fr" and " " in surface:  # a French span starts where its phrase does
                         surface = complete_phrase(surface, tx, MAX_NAME_WORDS)
                         surface = complete_subject(surface, tx, MAX_NAME_WORDS)
-                        surface = complete_question_fr(surface, tx, MAX_NAME_WORDS, is_content_word)
                     elif lang == "en":  # an English one keeps its question, never cuts a contraction off
                         surface = complete_question(surface, tx, MAX_NAME_WORDS, is_content_word)
                         completed = complete_contraction(surface, tx, MAX_NAME_WORDS, is_content_word)
