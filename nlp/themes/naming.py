@@ -18,7 +18,8 @@ pain points (USE): phrase en 1.00 / fr 0.89, medoid en 0.78 / fr 0.89; no name w
   one or two customers mention ("hamac", "genou") cannot win: their coverage is low. The group's most
   frequent surface form is the name; a French one then starts where its phrase does (``name_syntax``: the
   subject of its verb, a numeral, an adjective's noun — "Je ne recommanderai plus cet opérateur", not "Ne
-  recommanderai plus cet opérateur"); an English one keeps the opening of the question it was cut from
+  recommanderai plus cet opérateur"; without a parse, the subject pronoun before its verb, ``name_subjects``:
+  "Tu conduis vraiment bien"); an English one keeps the opening of the question it was cut from
   (``name_questions``: "Long does a transfer" → "How long does a transfer take") and never stops on a
   contraction it cuts off (``name_contractions``: "App doesn't" → "App doesn't work", or the next candidate).
   Siblings never get the same name (the next candidate is taken).
