@@ -30,7 +30,6 @@ from nlp.themes.name_tokens import (
     units_holding,
 )
 
-UNITS_READ = 5  # central units holding the name that are read (as name_syntax.UNITS_PARSED)
 SUBJECT_RUN = 3  # content words a subject may span ("Google Pay", "virtual card top")
 # Words that a clitic 'm / 're / 've / 'll / 'd / 's attaches to as a verb, not as a possessive ("card's").
 _CLITIC_HOSTS = frozenset(
@@ -101,12 +100,13 @@ def _widened_left(
 def complete_contraction(
     surface: str, texts: Sequence[str], max_words: int, is_content: Callable[[str], bool]
 ) -> str | None:
-    """``surface`` completed as the module says from the first :data:`UNITS_READ` of ``texts`` (central
-    first) holding it; None when it ends on a contraction that most of them do not continue the same way."""
+    """``surface`` completed as the module says from the first ``name_tokens.UNITS_READ`` of ``texts``
+    (central first) holding it; None when it ends on a contraction that most of them do not continue the same
+    way."""
     words = TOKEN.findall(surface)
     if not words or not (is_contraction(words[-1]) or is_negated_contraction(words[0])):
         return surface  # most names: no unit is searched
-    holding = units_holding(surface, texts, UNITS_READ)
+    holding = units_holding(surface, texts)
     if is_contraction(words[-1]):
         ends = [
             f for t, at in holding if (f := _widened_right(surface, t, at, max_words, is_content)) is not None
@@ -116,7 +116,7 @@ def complete_contraction(
         if right is None:
             return None
         surface = right
-        holding = units_holding(surface, texts, UNITS_READ)
+        holding = units_holding(surface, texts)
     if is_negated_contraction(TOKEN.findall(surface)[0]):
         subjects = [
             f for t, at in holding if (f := _widened_left(surface, t, at, max_words, is_content)) is not None

@@ -15,10 +15,10 @@ words right before the name when nothing but stop words stands between it and th
   necessary to verify …", "Can you check …"), in a sentence that ends with a question mark (a statement can
   open on one too: "Have multiple targets sighted.", "[LOCATION] is nice in the spring .").
 Then the question is read on to the right, inside its clause, as far as most of the units agree and on a
-word a question can end on ("How long does a transfer take", not "… take from"). Every step is backed like the
-other completions: most of the :data:`UNITS_READ` most central units holding the name give the same form,
-otherwise the name is kept as it was (never refused: it is no worse than before). No parser is needed (none
-ships for English); words and clause bounds are the span search's (``name_tokens``).
+word a question can end on ("How long does a transfer take", not "… take from"). Every step is backed like
+the other completions: most of the ``name_tokens.UNITS_READ`` most central units holding the name give the
+same form, otherwise the name is kept as it was (never refused: it is no worse than before). No parser is
+needed (none ships for English); words and clause bounds are the span search's (``name_tokens``).
 """
 
 from __future__ import annotations
@@ -35,8 +35,6 @@ from nlp.themes.name_tokens import (
     starts_alike,
     units_holding,
 )
-
-UNITS_READ = 5  # central units holding the name that are read (as the other completions)
 
 _WH_MODIFIERS = frozenset({"how", "what", "which", "whose"})  # "how long", "what countries", "which card"
 _AUXILIARIES = frozenset(
@@ -115,14 +113,14 @@ def complete_question(
 ) -> str:
     """``surface`` given back the opening of the question it was cut from, and read on to the words most units
     continue with, as the module says; ``surface`` unchanged when most of the units holding it disagree."""
-    held = units_holding(surface, texts, UNITS_READ)
+    held = units_holding(surface, texts)
     if not held:
         return surface
     asked = [f for t, at in held if (f := _asked(surface, t, at, max_words, is_content)) is not None]
     opened = longest_backed(asked, len(held), ends_alike)
     if opened is None:
         return surface
-    held = units_holding(opened, texts, UNITS_READ)
+    held = units_holding(opened, texts)
     read = [_read_on(opened, t, at, max_words) for t, at in held]
     own = [forms[-1] for forms, _ in read]  # each unit's longest form backs every form it starts with
     questions = [forms[-1].lower() for forms, whole in read if whole]

@@ -12,8 +12,8 @@ is not one (R24), nor is a lone letter ("C réussira-t-elle"). When exactly such
 the start of its clause or a word that opens a clause, the name starts at the pronoun: after "qu'" the
 pronoun, not the subordinator ("qu'il a lâché ma main" → "Il a lâché ma main"); never over a determiner
 ("c'est le service client" keeps "Service client", "ce film" is no subject). Backed like the other
-completions: the longest form most of the :data:`UNITS_READ` most central units holding the name end with,
-else the name as it was.
+completions: the longest form most of the ``name_tokens.UNITS_READ`` most central units holding the name end
+with, else the name as it was.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from nlp.themes.name_tokens import (
     units_holding,
 )
 
-UNITS_READ = 5  # central units holding the name that are read (as the other completions)
 _SUBJECTS = frozenset({"je", "j", "tu", "il", "elle", "on", "ils", "elles", "ce", "c", "ca", "cela"})
 _OBJECT_OR_SUBJECT = frozenset({"nous", "vous"})  # a subject only where a clause may start before it
 _BETWEEN = frozenset(
@@ -114,7 +113,7 @@ def _subject_start(text: str, floor: int, start: int) -> int | None:
 def complete_subject(surface: str, texts: Sequence[str], max_words: int) -> str:
     """``surface`` started at its verb's subject pronoun as the module says, or ``surface`` itself when most
     of the units holding it do not give the same one."""
-    held = units_holding(surface, texts, UNITS_READ)
+    held = units_holding(surface, texts)
     forms = []
     for text, at in held:
         floor, _ = clause_bounds(text, at, at + len(surface))

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from nlp.themes.name_tokens import TOKEN, clause_bounds, ends_alike, longest_backed
+from nlp.themes.name_tokens import TOKEN, UNITS_READ, clause_bounds, ends_alike, longest_backed
 
 _SUBJECT = frozenset({"nsubj", "csubj"})  # with its subtree and the words up to the span
 # Articles that say a quantity ("plusieurs jours", "aucun retour"); numerals come as nummod. Not "un" / "une":
@@ -47,7 +47,6 @@ _LOCUTIONS = frozenset(
     }
 )  # fmt: skip
 _CLAUSE_POS = frozenset({"VERB", "AUX"})
-UNITS_PARSED = 5  # central units holding the name that are parsed (a few agree; more only cost time)
 
 
 @lru_cache(maxsize=1)
@@ -114,9 +113,9 @@ def _widen(doc: Any, start: int, end: int, max_words: int) -> tuple[int, int]:
 
 
 def complete_phrase(surface: str, texts: Sequence[str], max_words: int) -> str:
-    """``surface`` widened to the French phrase it was cut from in the first :data:`UNITS_PARSED` of
+    """``surface`` widened to the French phrase it was cut from in the first ``name_tokens.UNITS_READ`` of
     ``texts`` (central first) that contain it; ``surface`` itself when none does."""
-    holding = [t for t in texts if surface in t][:UNITS_PARSED]
+    holding = [t for t in texts if surface in t][:UNITS_READ]
     if not holding or len(TOKEN.findall(surface)) >= max_words:
         return surface
     forms = []

@@ -12,6 +12,8 @@ from itertools import islice
 
 # Words with an optional elided prefix ("l'application", "n'est"); digits count as words.
 TOKEN = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+# The most central units holding a name that every completion reads: a few agree, more only cost time.
+UNITS_READ = 5
 # A name never crosses punctuation or a spaced dash.
 BOUNDARY = re.compile(r"[.,;:!?()\[\]\"«»…/|–—]|\s-\s")
 
@@ -34,7 +36,7 @@ def find_words(surface: str, text: str) -> int | None:
     return None
 
 
-def units_holding(surface: str, texts: Sequence[str], limit: int) -> list[tuple[str, int]]:
+def units_holding(surface: str, texts: Sequence[str], limit: int = UNITS_READ) -> list[tuple[str, int]]:
     """The first ``limit`` of ``texts`` (central first) holding ``surface`` as whole words, with where it
     starts: the units a completion reads to back its form."""
     found = ((t, find_words(surface, t)) for t in texts)
