@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from nlp.themes.name_contractions import complete_contraction, is_contraction, is_negated_contraction
 from nlp.themes.name_tokens import BOUNDARY, TOKEN
 from nlp.themes.naming import is_content_word, name_themes
+from tests.helpers.name_cases import glued_units
 
 
 @pytest.mark.parametrize(
@@ -101,26 +101,14 @@ _CHUNKS = [
     "the app", "doesn't", "work", "I'm", "abroad", "my card", "isn't working", "there", "isn't much left",
     "what's", "going on", "google pay", "it", "can't", "log in", "since", "yesterday", "card's", "pin",
 ]  # fmt: skip
-_PUNCT = ["", "", "", ",", ".", " !", " ?", " -", " (", ")"]
 
 
 @settings(max_examples=80, deadline=None)
-@given(
-    units=st.lists(
-        st.lists(st.tuples(st.sampled_from(_CHUNKS), st.sampled_from(_PUNCT)), min_size=2, max_size=7),
-        min_size=1,
-        max_size=5,
-    ),
-    cut=st.tuples(st.integers(0, 30), st.integers(1, 4)),
-    max_words=st.integers(2, 8),
-)
+@given(case=glued_units(_CHUNKS, 7))
 def test_a_completed_name_holds_the_name_stays_in_one_clause_and_never_ends_on_a_contraction(
-    units: list[list[tuple[str, str]]], cut: tuple[int, int], max_words: int
+    case: tuple[list[str], str, int],
 ) -> None:
-    texts = [" ".join(w + p for w, p in parts) for parts in units]
-    words = " ".join(c for c, _ in units[0]).split()
-    first = min(cut[0], len(words) - 1)
-    surface = " ".join(words[first : first + cut[1]])
+    texts, surface, max_words = case
     out = complete(surface, texts, max_words)
     if out is None:
         assert is_contraction(TOKEN.findall(surface)[-1])

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from nlp.themes.name_questions import complete_question
 from nlp.themes.name_tokens import BOUNDARY, TOKEN
 from nlp.themes.naming import is_content_word, name_themes
+from tests.helpers.name_cases import glued_units
 
 
 def complete(surface: str, texts: list[str], max_words: int = 8) -> str:
@@ -95,26 +95,14 @@ _CHUNKS = [
     "how", "long", "does", "a transfer", "take", "what", "countries", "do you", "business", "is it",
     "necessary", "to verify", "my card", "in", "the", "can I", "get", "refund", "at", "ATMs", "which",
 ]  # fmt: skip
-_PUNCT = ["", "", "", ",", ".", " ?", " !", " -", " (", ")"]
 
 
 @settings(max_examples=80, deadline=None)
-@given(
-    units=st.lists(
-        st.lists(st.tuples(st.sampled_from(_CHUNKS), st.sampled_from(_PUNCT)), min_size=2, max_size=8),
-        min_size=1,
-        max_size=5,
-    ),
-    cut=st.tuples(st.integers(0, 30), st.integers(1, 4)),
-    max_words=st.integers(2, 8),
-)
+@given(case=glued_units(_CHUNKS, 8))
 def test_a_completed_question_holds_the_name_stays_in_one_clause_and_within_max_words(
-    units: list[list[tuple[str, str]]], cut: tuple[int, int], max_words: int
+    case: tuple[list[str], str, int],
 ) -> None:
-    texts = [" ".join(w + p for w, p in parts) for parts in units]
-    words = " ".join(c for c, _ in units[0]).split()
-    first = min(cut[0], len(words) - 1)
-    surface = " ".join(words[first : first + cut[1]])
+    texts, surface, max_words = case
     out = complete(surface, texts, max_words)
     assert surface.lower() in out.lower()
     if out == surface:

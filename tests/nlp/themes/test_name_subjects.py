@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from nlp.themes.name_subjects import complete_subject
 from nlp.themes.name_syntax import complete_phrase
 from nlp.themes.name_tokens import BOUNDARY, TOKEN
 from nlp.themes.naming import name_themes
+from tests.helpers.name_cases import glued_units
 
 
 @pytest.mark.parametrize(
@@ -82,26 +82,14 @@ _CHUNKS = [
     "tu", "je", "il", "vous", "nous", "qu'il", "ne", "m'a", "en", "a", "pourrait", "conduis", "bien",
     "le service", "client", "que", "merci", "jamais", "rappelé", "s'il", "plaît", "venez", "-je", "est",
 ]  # fmt: skip
-_PUNCT = ["", "", "", ",", ".", " ?", " !", " -", " (", ")"]
 
 
 @settings(max_examples=80, deadline=None)
-@given(
-    units=st.lists(
-        st.lists(st.tuples(st.sampled_from(_CHUNKS), st.sampled_from(_PUNCT)), min_size=2, max_size=8),
-        min_size=1,
-        max_size=5,
-    ),
-    cut=st.tuples(st.integers(0, 30), st.integers(1, 4)),
-    max_words=st.integers(2, 8),
-)
+@given(case=glued_units(_CHUNKS, 8))
 def test_a_completed_name_ends_with_the_name_adds_words_only_on_its_left_within_its_clause(
-    units: list[list[tuple[str, str]]], cut: tuple[int, int], max_words: int
+    case: tuple[list[str], str, int],
 ) -> None:
-    texts = [" ".join(w + p for w, p in parts) for parts in units]
-    words = " ".join(c for c, _ in units[0]).split()
-    first = min(cut[0], len(words) - 1)
-    surface = " ".join(words[first : first + cut[1]])
+    texts, surface, max_words = case
     out = complete_subject(surface, texts, max_words)
     assert out.endswith(surface)
     if out == surface:
