@@ -40,7 +40,7 @@ _CLITIC_HOSTS = frozenset(
 )  # fmt: skip
 _CLITICS = frozenset({"m", "re", "ve", "ll", "d", "s"})
 # A subject that may stand right before a negated auxiliary ("it isn't working", "there isn't much left").
-_SUBJECT_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she", "it", "there", "that", "this"})
+SUBJECT_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she", "it", "there", "that", "this"})
 
 
 def is_negated_contraction(word: str) -> bool:
@@ -86,7 +86,7 @@ def _widened_left(
     room = max_words - len(TOKEN.findall(surface))
     if not before or room < 1:
         return None
-    if fold(before[-1].group()) in _SUBJECT_PRONOUNS:
+    if fold(before[-1].group()) in SUBJECT_PRONOUNS:
         return text[before[-1].start() : end]
     run = 0
     while run < len(before) and run < min(SUBJECT_RUN, room):

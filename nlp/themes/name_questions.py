@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from nlp.text.folding import fold
+from nlp.themes.name_contractions import SUBJECT_PRONOUNS
 from nlp.themes.name_tokens import (
     TOKEN,
     clause_bounds,
@@ -44,7 +45,6 @@ _AUXILIARIES = frozenset(
     }
 )  # fmt: skip
 _SENTENCE_END = re.compile(r"[.!?]")
-_SUBJECTS = frozenset({"i", "you", "we", "they", "he", "she", "it", "there", "this", "that"})
 # Words a title cannot stop on unless the question itself ends there ("What ATMs is the card okay to use at").
 _DANGLING = frozenset(
     {
@@ -65,7 +65,7 @@ def _opening(words: Sequence[str], surface: str) -> bool:
         return any(fold(w) in _AUXILIARIES for w in TOKEN.findall(surface)[1:])
     if not 1 <= len(folded) <= 2 or folded[0] not in _AUXILIARIES:
         return False
-    return len(folded) == 1 or folded[1] in _SUBJECTS
+    return len(folded) == 1 or folded[1] in SUBJECT_PRONOUNS
 
 
 def _asks(text: str, end: int) -> bool:
@@ -114,8 +114,6 @@ def complete_question(
     """``surface`` given back the opening of the question it was cut from, and read on to the words most units
     continue with, as the module says; ``surface`` unchanged when most of the units holding it disagree."""
     held = units_holding(surface, texts)
-    if not held:
-        return surface
     asked = [f for t, at in held if (f := _asked(surface, t, at, max_words, is_content)) is not None]
     opened = longest_backed(asked, len(held), ends_alike)
     if opened is None:
