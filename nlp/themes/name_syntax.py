@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from nlp.themes.name_tokens import TOKEN, UNITS_READ, clause_bounds, ends_alike, longest_backed
+from nlp.themes.name_tokens import TOKEN, clause_bounds, ends_alike, longest_backed, units_holding
 
 _SUBJECT = frozenset({"nsubj", "csubj"})  # with its subtree and the words up to the span
 # Articles that say a quantity ("plusieurs jours", "aucun retour"); numerals come as nummod. Not "un" / "une":
@@ -114,15 +114,15 @@ def _widen(doc: Any, start: int, end: int, max_words: int) -> tuple[int, int]:
 
 def complete_phrase(surface: str, texts: Sequence[str], max_words: int) -> str:
     """``surface`` widened to the French phrase it was cut from in the first ``name_tokens.UNITS_READ`` of
-    ``texts`` (central first) that contain it; ``surface`` itself when none does."""
-    holding = [t for t in texts if surface in t][:UNITS_READ]
-    if not holding or len(TOKEN.findall(surface)) >= max_words:
+    ``texts`` (central first) that hold it as whole words, case ignored (R37); ``surface`` itself when none
+    does."""
+    held = units_holding(surface, texts)
+    if not held or len(TOKEN.findall(surface)) >= max_words:
         return surface
     forms = []
-    for doc in _parser().pipe(holding):
-        start = doc.text.index(surface)
-        begin, end = _widen(doc, start, start + len(surface), max_words)
-        forms.append(doc.text[begin:end])
+    for doc, (_, start) in zip(_parser().pipe(t for t, _ in held), held, strict=True):
+        begin, _ = _widen(doc, start, start + len(surface), max_words)
+        forms.append(doc.text[begin:start] + surface)  # this unit's words, then the chosen spelling
     # A form is backed by every unit whose completion ends with it (the span itself by all of them); the
     # longest form most units back wins, so one customer's subject ("Le pantalon a rétréci au lavage") names
     # the theme only when that customer is most of the units holding the span.

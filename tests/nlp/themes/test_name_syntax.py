@@ -63,6 +63,13 @@ def test_one_customers_subject_names_the_theme_only_when_most_units_agree() -> N
     assert complete_phrase("rétréci au lavage", mostly, max_words=8) == "Le pantalon a rétréci au lavage"
 
 
+def test_units_are_found_as_whole_words_case_ignored_and_the_chosen_spelling_kept() -> None:
+    """R37: a unit writing the span with another case counts; a span inside a longer word does not."""
+    texts = ["L'appli de l'assurance Refuse ma carte."]
+    assert complete_phrase("refuse ma carte", texts, max_words=8) == "L'appli de l'assurance refuse ma carte"
+    assert complete_phrase("fuse ma carte", texts, max_words=8) == "fuse ma carte"
+
+
 def test_a_span_no_unit_holds_is_returned_as_it_is() -> None:
     assert complete_phrase("guide des tailles", ["Rien à voir."], max_words=8) == "guide des tailles"
 
