@@ -26,6 +26,7 @@ from nlp.themes.name_tokens import (
     clause_bounds,
     ends_alike,
     longest_backed,
+    read_on,
     starts_alike,
     units_holding,
 )
@@ -63,16 +64,8 @@ def _widened_right(
 ) -> str | None:
     """``surface``, standing at ``start`` in ``text``, continued to the next content word that is not a
     contraction, or None."""
-    end = start + len(surface)
-    _, ceiling = clause_bounds(text, start, end)
-    words = len(TOKEN.findall(surface))
-    for tok in TOKEN.finditer(text, end, ceiling):
-        words += 1
-        if words > max_words:
-            return None
-        if is_content(tok.group()) and not is_contraction(tok.group()):
-            return surface + text[end : tok.end()]  # the chosen spelling, then this unit's words
-    return None
+    forms, _ = read_on(surface, text, start, max_words)
+    return next((f for f, last in forms if is_content(last) and not is_contraction(last)), None)
 
 
 def _widened_left(

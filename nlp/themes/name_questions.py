@@ -33,6 +33,7 @@ from nlp.themes.name_tokens import (
     clause_bounds,
     ends_alike,
     longest_backed,
+    read_on,
     starts_alike,
     units_holding,
 )
@@ -92,22 +93,6 @@ def _asked(
     return text[before[0].start() : start] + surface
 
 
-def _read_on(surface: str, text: str, start: int, max_words: int) -> tuple[list[str], bool]:
-    """The forms of ``surface``, standing at ``start`` in ``text``, read on word by word inside its clause
-    within ``max_words`` (shortest first, ``surface`` itself first), and whether the last reaches the clause's
-    end (the whole question)."""
-    end = start + len(surface)
-    _, ceiling = clause_bounds(text, start, end)
-    words = len(TOKEN.findall(surface))
-    forms = [surface]
-    for tok in TOKEN.finditer(text, end, ceiling):
-        words += 1
-        if words > max_words:
-            return forms, False
-        forms.append(surface + text[end : tok.end()])
-    return forms, True
-
-
 def complete_question(
     surface: str, texts: Sequence[str], max_words: int, is_content: Callable[[str], bool]
 ) -> str:
@@ -119,13 +104,13 @@ def complete_question(
     if opened is None:
         return surface
     held = units_holding(opened, texts)
-    read = [_read_on(opened, t, at, max_words) for t, at in held]
-    own = [forms[-1] for forms, _ in read]  # each unit's longest form backs every form it starts with
-    questions = [forms[-1].lower() for forms, whole in read if whole]
+    read = [read_on(opened, t, at, max_words) for t, at in held]
+    # each unit's longest form backs every form it starts with; its whole question may end on a function word
+    own = [forms[-1][0] if forms else opened for forms, _ in read]
+    questions = [form.lower() for form, (_, whole) in zip(own, read, strict=True) if whole]
 
-    def may_end(form: str) -> bool:
-        last = fold(TOKEN.findall(form)[-1])
-        return last not in _DANGLING or 2 * questions.count(form.lower()) > len(held)
+    def may_end(form: str, last: str) -> bool:
+        return fold(last) not in _DANGLING or 2 * questions.count(form.lower()) > len(held)
 
-    ends = [f for forms, _ in read for f in forms[1:] if may_end(f)]
+    ends = [f for forms, _ in read for f, last in forms if may_end(f, last)]
     return longest_backed(ends, len(held), starts_alike, units=own) or opened

@@ -43,6 +43,23 @@ def units_holding(surface: str, texts: Sequence[str], limit: int = UNITS_READ) -
     return list(islice(((t, at) for t, at in found if at is not None), limit))
 
 
+def read_on(surface: str, text: str, start: int, max_words: int) -> tuple[list[tuple[str, str]], bool]:
+    """``surface``, standing at ``start`` in ``text``, read on word by word inside its clause within
+    ``max_words``: each longer form (shortest first; the chosen spelling, then this unit's words) with the
+    word it ends on, and whether the last one reaches the clause's end. The English completions pick from
+    these where to stop ("App doesn't work", "How long does a transfer take")."""
+    end = start + len(surface)
+    _, ceiling = clause_bounds(text, start, end)
+    words = len(TOKEN.findall(surface))
+    forms: list[tuple[str, str]] = []
+    for tok in TOKEN.finditer(text, end, ceiling):
+        words += 1
+        if words > max_words:
+            return forms, False
+        forms.append((surface + text[end : tok.end()], tok.group()))
+    return forms, True
+
+
 def starts_alike(form: str, head: str) -> bool:
     """``form`` starts with the words of ``head``, case ignored, not inside a word ("app doesn't work" is
     backed by "App doesn't work at all", not by "app doesn't workflow")."""

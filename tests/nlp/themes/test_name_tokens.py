@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from nlp.themes.name_tokens import ends_alike, find_words, longest_backed, starts_alike, units_holding
+from nlp.themes.name_tokens import (
+    ends_alike,
+    find_words,
+    longest_backed,
+    read_on,
+    starts_alike,
+    units_holding,
+)
 
 
 def test_forms_back_each_other_by_whole_words_case_ignored() -> None:
@@ -34,3 +41,14 @@ def test_units_own_forms_can_differ_from_the_candidates() -> None:
     own = ["what countries do you do business in", "What countries do you do business"]
     candidates = ["What countries do you do business", "What countries do you do business in"]
     assert longest_backed(candidates, 2, starts_alike, units=own) == "What countries do you do business"
+
+
+def test_read_on_gives_each_longer_form_with_its_last_word_inside_the_clause_and_max_words() -> None:
+    text = "Hi, how long does a transfer take to arrive? Thanks"
+    at = text.index("long does")
+    forms, whole = read_on("long does a transfer", text, at, 8)
+    assert forms == [("long does a transfer take", "take"), ("long does a transfer take to", "to"),
+                     ("long does a transfer take to arrive", "arrive")]  # fmt: skip
+    assert whole
+    forms, whole = read_on("long does a transfer", text, at, 5)
+    assert forms == [("long does a transfer take", "take")] and not whole
