@@ -81,3 +81,52 @@ def test_negated_and_plain_words_never_share_a_name_group() -> None:
     ]
     [n] = name_themes([texts], [["fr"] * 5], [[0.5, 0.5, 0.9, 0.9, 0.9]])
     assert n.name.lower().startswith("pas remboursée"), n.name
+
+
+def test_a_verb_carrying_its_own_ne_is_negated_and_reaches_the_second_half() -> None:
+    # R38: "n'affiche" is both halves' anchor: negated by itself, reaching the "pas" after it
+    assert _reach("L'application n'affiche pas mes comptes")["n'affiche"] == (1, 2)
+    assert _reach("Tuer n’apporte rien")["n’apporte"] == (1, 2)
+    assert _reach("Ça n'a aucun sens")["n'a"] == (1, 2)
+    # no second half: "n'importe quoi" is no negation of "importe"
+    assert _reach("n'importe quoi")["n'importe"] is None
+
+
+def test_a_verb_after_ne_reaches_the_second_half_across_an_adverb() -> None:
+    assert _reach("l'appli ne marche toujours pas")["marche"] == (1, 4)
+    assert _reach("il ne répond vraiment jamais")["répond"] == (1, 4)
+    # without "ne" the post-verbal word reaches only the word right before it, as before
+    assert _reach("ça marche toujours pas")["marche"] is None
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (
+            [
+                "L'application n'affiche pas mes comptes depuis hier.",
+                "Mon appli n'affiche pas le solde.",
+                "L'application n'affiche plus rien ce matin",
+                "L'application n'affiche pas les virements",
+            ],
+            "n'affiche pas",
+        ),
+        (["Tuer n'apporte rien", "Ça n'apporte rien de bon", "La guerre n'apporte rien"], "n'apporte rien"),
+        (
+            ["L'appli ne marche toujours pas", "L'appli ne marche toujours pas depuis la mise à jour"] * 2,
+            "ne marche toujours pas",
+        ),
+    ],
+)
+def test_a_french_name_keeps_both_halves_of_its_negation(texts: list[str], expected: str) -> None:
+    [n] = name_themes([texts], [["fr"] * len(texts)], [[0.9 - 0.1 * i for i in range(len(texts))]])
+    assert n.name.lower().endswith(expected), n.name
+
+
+def test_a_verb_with_its_own_ne_never_shares_a_group_with_the_plain_verb() -> None:
+    plain = ["L'application affiche mes comptes correctement."] * 3
+    negated = ["L'application n'affiche pas mes comptes.", "L'application n'affiche pas mes comptes !"]
+    [n] = name_themes([plain + negated], [["fr"] * 5], [[0.9, 0.85, 0.8, 0.75, 0.7]])
+    assert "n'affiche" not in n.name.lower() or "pas" in n.name.lower().split(), n.name
+    [m] = name_themes([negated + plain[:1]], [["fr"] * 3], [[0.9, 0.85, 0.8]])
+    assert "pas" in m.name.lower().split(), m.name
