@@ -32,7 +32,7 @@ SCOPE = NEGATION_WINDOW  # words after a negation word that it reaches ("n'a pas
 # French negation words that follow the verb they negate: "ne marche plus", or with "ne" dropped, "ça marche
 # pas" ("plus" is a negation word only after ne / n', see negation_words).
 _POSTVERBAL = frozenset({"pas", "jamais", "rien", "plus"})
-# The post-verbal half a "ne" / n' calls for, within this many words after its verb ("ne marche toujours pas").
+# The post-verbal half a "ne" / n' calls for, within _HALF_GAP words of its verb ("ne marche toujours pas").
 _SECOND_HALF = _POSTVERBAL | {"aucun", "aucune"}
 _HALF_GAP = 2
 
