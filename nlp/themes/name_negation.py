@@ -12,13 +12,6 @@ The reach is deliberately local (a clause, up to :data:`SCOPE` words after a neg
 post-verbal "pas" / "jamais" / "rien" / "plus" also reach the word just before them: "ça marche pas",
 "ne marche plus"), because a name
 is a few words of one clause. Words are compared accent-folded and lower-cased, ’ read as '.
-
-French negation has two halves around its verb, and a name must not keep one without the other (R38): a verb
-that carries its own elided "n'" ("n'affiche", "n'apporte") is negated by itself — keyed apart from
-"affiche" — and, like a verb after "ne", reaches the post-verbal half that follows it within two words
-("n'affiche pas", "ne marche toujours pas"), so "L'application n'affiche pas mes comptes" no longer names a
-theme "L'application n'affiche". A verb with an elided "n'" and no post-verbal half ("n'importe quoi") is
-left as it was.
 """
 
 from __future__ import annotations
@@ -32,18 +25,10 @@ SCOPE = NEGATION_WINDOW  # words after a negation word that it reaches ("n'a pas
 # French negation words that follow the verb they negate: "ne marche plus", or with "ne" dropped, "ça marche
 # pas" ("plus" is a negation word only after ne / n', see negation_words).
 _POSTVERBAL = frozenset({"pas", "jamais", "rien", "plus"})
-# The post-verbal half a "ne" / n' calls for, within _HALF_GAP words of its verb ("ne marche toujours pas").
-_SECOND_HALF = _POSTVERBAL | {"aucun", "aucune"}
-_HALF_GAP = 2
 
 
 def _is_ne(word: str) -> bool:
     return word == "ne" or word.startswith("n'")
-
-
-def _carries_ne(word: str) -> bool:
-    """A verb with its elided "n'" attached ("n'affiche"; "n'" alone is no verb)."""
-    return word.startswith("n'") and len(word) > 2
 
 
 def negation_words(words: Sequence[str]) -> list[bool]:
@@ -64,27 +49,15 @@ def _negators(low: Sequence[str]) -> list[bool]:
 def negation_reach(words: Sequence[str]) -> list[tuple[int, int] | None]:
     """Per word of a clause, the first and last index of the negation words that reach it (None: no negation
     reaches it; negation words themselves get None)."""
-    low = [fold(w).replace("’", "'") for w in words]
+    low = [fold(w) for w in words]
     neg = _negators(low)
     out: list[tuple[int, int] | None] = []
     for i in range(len(words)):
-        half = _second_half(low, neg, i)
         if neg[i]:
-            # a verb carrying its own n' is negated by itself when its second half follows (R38)
-            out.append((i, half) if _carries_ne(low[i]) and half is not None else None)
+            out.append(None)
             continue
         reach = [j for j in range(max(0, i - SCOPE), i) if neg[j]]
         if i + 1 < len(words) and neg[i + 1] and low[i + 1] in _POSTVERBAL:
             reach.append(i + 1)
-        if half is not None and any(_is_ne(low[j]) for j in reach):
-            reach.append(half)  # "ne marche toujours pas": the verb after "ne" keeps the second half
         out.append((min(reach), max(reach)) if reach else None)
     return out
-
-
-def _second_half(low: Sequence[str], neg: Sequence[bool], i: int) -> int | None:
-    """The index of the post-verbal negation word within :data:`_HALF_GAP` words after word ``i``, or None."""
-    for j in range(i + 1, min(len(low), i + 1 + _HALF_GAP)):
-        if neg[j] and low[j] in _SECOND_HALF:
-            return j
-    return None
