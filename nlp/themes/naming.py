@@ -19,9 +19,11 @@ pain points (USE): phrase en 1.00 / fr 0.89, medoid en 0.78 / fr 0.89; no name w
   frequent surface form is the name; a French one then starts where its phrase does (``name_syntax``: the
   subject of its verb, a numeral, an adjective's noun — "Je ne recommanderai plus cet opérateur", not "Ne
   recommanderai plus cet opérateur"; without a parse, the subject pronoun before its verb, ``name_subjects``:
-  "Tu conduis vraiment bien"); an English one keeps the opening of the question it was cut from
-  (``name_questions``: "Long does a transfer" → "How long does a transfer take") and never stops on a
-  contraction it cuts off (``name_contractions``: "App doesn't" → "App doesn't work", or the next candidate).
+  "Tu conduis vraiment bien"), and never stops on the "été" of "a été" (``name_auxiliaries``:
+  "Remboursement a été" → "Remboursement a été fait", or the next candidate); an English one keeps the
+  opening of the question it was cut from (``name_questions``: "Long does a transfer" → "How long does a
+  transfer take") and never stops on a contraction it cuts off (``name_contractions``: "App doesn't" → "App
+  doesn't work", or the next candidate).
   Siblings never get the same name (the next candidate is taken).
 * ``medoid``: the most central unit, trimmed of leading fillers and cut at the first clause boundary.
   Readable, but it carries whatever detail that one customer gave.
@@ -43,6 +45,7 @@ from functools import lru_cache
 from typing import Literal
 
 from nlp.text.folding import fold
+from nlp.themes.name_auxiliaries import complete_auxiliary
 from nlp.themes.name_contractions import complete_contraction
 from nlp.themes.name_negation import negation_reach
 from nlp.themes.name_questions import complete_question
@@ -286,6 +289,11 @@ def name_themes(
                     if lang == "fr" and " " in surface:  # a French span starts where its phrase does
                         surface = complete_phrase(surface, tx, MAX_NAME_WORDS)
                         surface = complete_subject(surface, tx, MAX_NAME_WORDS)
+                        # … and never stops on the "été" of "a été" (R39)
+                        read = complete_auxiliary(surface, tx, MAX_NAME_WORDS)
+                        if read is None:
+                            continue
+                        surface = read
                     elif lang == "en":  # an English one keeps its question, never cuts a contraction off
                         surface = complete_question(surface, tx, MAX_NAME_WORDS, is_content_word)
                         completed = complete_contraction(surface, tx, MAX_NAME_WORDS, is_content_word)
