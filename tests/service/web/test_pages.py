@@ -219,6 +219,8 @@ def test_journey_map_page_and_exports_with_the_session_cookie(
     for stage in doc["stages"]:
         for p in stage["pain_points"]:
             assert f'href="/pain-points/{p["id"]}"' in html
+            # the number beside a pain point says what it is (a CX lead read it as a count)
+            assert f"· priority {round(p['priority'])}</span>" in html, p
     moments = doc["moments_of_truth"]
     assert moments and all(m["explanation"] in html for m in moments)  # the export's English words
     fr = c.get("/journey-map?lang=fr").text
