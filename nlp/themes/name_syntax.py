@@ -13,11 +13,13 @@ docs/benchmarks.md R24–R28 showed helps:
 * the subject of a verb or predicate in the span, with its subtree and every word up to the span (its
   auxiliaries, copula, clitics and negation come with it): "Le scénario est au poil";
 * numerals and quantity articles; the preposition of a listed locution ("à moitié", "au bout", "en panne");
-* the noun right before a first-word adjective or participle that qualifies it.
+* the noun right before a first-word adjective or participle that qualifies it;
+* the determiner of a subject noun the name starts on, when its verb or predicate is in the name (the name is
+  a clause: "Box redémarre" → "La box redémarre", R40).
 Not: subordinators ("Que dans l'opus original"), a copula or auxiliary without its subject ("Est très
-préjudiciable au film"), articles ("Un colis endommagé"), a noun that a noun modifies ("Prétexte d'une
-histoire vraie"), other prepositions ("Au genre du Western", "À l'étape du paiement"), an inverted subject
-("-je vous poser une question"): R24 and R25 measured those turning phrases into fragments.
+préjudiciable au film"), the article of a noun phrase ("Un colis endommagé"), a noun that a noun modifies
+("Prétexte d'une histoire vraie"), other prepositions ("Au genre du Western", "À l'étape du paiement"), an
+inverted subject ("-je vous poser une question"): R24 and R25 measured those turning phrases into fragments.
 The longest completed form that most of those units end with wins; without one the span stays as it was
 (one customer's "Le pantalon a …" names a theme only when that customer wrote most of the units holding the
 span). English is left as it is: no English parser ships with the product.
@@ -71,6 +73,14 @@ def _stray(token: Any) -> bool:
     return len(token.text) == 1 and token.text.isalpha() and token.lower_ not in {"à", "a", "y"}
 
 
+def _opens_clause(first: Any, inside: set[int]) -> bool:
+    """``first`` is a noun whose verb or predicate is in the name, as its subject ("box redémarre")."""
+    head = first.head
+    return bool(
+        first.pos_ in _NOUN_POS and _base(first.dep_) in _SUBJECT and head.i in inside and _predicate(head)
+    )
+
+
 def _widen(doc: Any, start: int, end: int, max_words: int) -> tuple[int, int]:
     """Character bounds of the span [start, end) of ``doc``'s text, widened to the left as the module says."""
     text = doc.text
@@ -93,6 +103,9 @@ def _widen(doc: Any, start: int, end: int, max_words: int) -> tuple[int, int]:
                     options.append({child.i})
         if lo > 0 and (doc[lo - 1].lower_, first.lower_) in _LOCUTIONS:
             options.append({lo - 1})
+        # a name that starts on its own subject noun is a clause: the subject's determiner comes with it (R40)
+        if _opens_clause(first, inside) and (left := {t.i for t in first.subtree if t.i < lo}):
+            options.append(left)
         # an adjective or participle right after the noun it qualifies: "absence totale", "élastiques cassent"
         head = first.head
         qualifies = _base(first.dep_) == "amod" and first.pos_ in {"ADJ", "VERB"}

@@ -35,6 +35,16 @@ from nlp.themes.naming import name_themes
         ("panne depuis 12 jours", "Box fibre en panne depuis 12 jours.", "en panne depuis 12 jours"),
         ("colis endommagé", "J'ai reçu un colis endommagé.", "colis endommagé"),
         ("poser une question", "Puis-je vous poser une question ?", "poser une question"),
+        # a name starting on its own subject noun is a clause: the determiner comes with it (R40)
+        ("box redémarre", "Ma box redémarre toute seule.", "Ma box redémarre"),
+        ("technicien doit passer", "Le technicien doit passer demain.", "Le technicien doit passer"),
+        (
+            "appartements à Manhattan sont plus chers",
+            "Je sais, les appartements à Manhattan sont plus chers...",
+            "les appartements à Manhattan sont plus chers",
+        ),
+        # ... not a noun phrase's ("colis endommagé" above), nor an object's
+        ("facture de ce mois", "Je conteste la facture de ce mois.", "facture de ce mois"),
         # never across punctuation
         (
             "cassent très facilement",
@@ -139,3 +149,16 @@ def test_a_completed_name_is_a_span_of_a_unit_ending_with_the_name(
     assert not BOUNDARY.search(added)
     if out != surface:
         assert len(TOKEN.findall(out)) <= max_words
+
+
+def test_the_subjects_determiner_comes_only_when_most_units_write_the_same_one() -> None:
+    # R40: "La" is written by two of three units; with three different ones the bare span stays
+    texts = ["Ma box redémarre toute seule.", "La box redémarre sans arrêt.", "La box redémarre la nuit."]
+    assert complete_phrase("box redémarre", texts, max_words=8) == "La box redémarre"
+    texts = ["Ma box redémarre toute seule.", "La box redémarre sans arrêt.", "Cette box redémarre la nuit."]
+    assert complete_phrase("box redémarre", texts, max_words=8) == "box redémarre"
+
+
+def test_a_subject_noun_with_nothing_before_it_is_left_as_it_is() -> None:
+    # R40: a subject noun with no determiner ends the widening (it once looped forever)
+    assert complete_phrase("Box redémarre", ["Box redémarre toute seule."], max_words=8) == "Box redémarre"
