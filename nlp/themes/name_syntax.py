@@ -15,7 +15,9 @@ docs/benchmarks.md R24–R28 showed helps:
 * numerals and quantity articles; the preposition of a listed locution ("à moitié", "au bout", "en panne");
 * the noun right before a first-word adjective or participle that qualifies it;
 * the determiner of a subject noun the name starts on, when its verb or predicate is in the name (the name is
-  a clause: "Box redémarre" → "La box redémarre", R40).
+  a clause: "Box redémarre" → "La box redémarre", R40), and only the determiners, numerals and adjectives
+  right before it ("Tout le monde", "Le premier film"; R41: R40 took the subject's whole left subtree and
+  once a subordinator with it, "Que David et Bethsabée est un film").
 Not: subordinators ("Que dans l'opus original"), a copula or auxiliary without its subject ("Est très
 préjudiciable au film"), the article of a noun phrase ("Un colis endommagé"), a noun that a noun modifies
 ("Prétexte d'une histoire vraie"), other prepositions ("Au genre du Western", "À l'étape du paiement"), an
@@ -49,6 +51,7 @@ _LOCUTIONS = frozenset(
     }
 )  # fmt: skip
 _CLAUSE_POS = frozenset({"VERB", "AUX"})
+_DETERMINERS = frozenset({"det", "amod", "nummod"})  # what a clause's subject noun brings along (R41)
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +84,17 @@ def _opens_clause(first: Any, inside: set[int]) -> bool:
     )
 
 
+def _determiners(doc: Any, lo: int) -> set[int]:
+    """The run of words right before ``doc[lo]`` that are its determiners, numerals or adjectives ("Tout le
+    monde", "Le premier film"): never a subordinator or anything else the parser hung under it (R41)."""
+    run: set[int] = set()
+    j = lo - 1
+    while j >= 0 and doc[j].head.i == lo and _base(doc[j].dep_) in _DETERMINERS:
+        run.add(j)
+        j -= 1
+    return run
+
+
 def _widen(doc: Any, start: int, end: int, max_words: int) -> tuple[int, int]:
     """Character bounds of the span [start, end) of ``doc``'s text, widened to the left as the module says."""
     text = doc.text
@@ -104,7 +118,7 @@ def _widen(doc: Any, start: int, end: int, max_words: int) -> tuple[int, int]:
         if lo > 0 and (doc[lo - 1].lower_, first.lower_) in _LOCUTIONS:
             options.append({lo - 1})
         # a name that starts on its own subject noun is a clause: the subject's determiner comes with it (R40)
-        if _opens_clause(first, inside) and (left := {t.i for t in first.subtree if t.i < lo}):
+        if _opens_clause(first, inside) and (left := _determiners(doc, lo)):
             options.append(left)
         # an adjective or participle right after the noun it qualifies: "absence totale", "élastiques cassent"
         head = first.head

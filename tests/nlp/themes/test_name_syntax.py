@@ -43,6 +43,12 @@ from nlp.themes.naming import name_themes
             "Je sais, les appartements à Manhattan sont plus chers...",
             "les appartements à Manhattan sont plus chers",
         ),
+        ("monde a oublié", "Tout le monde a oublié.", "Tout le monde a oublié"),
+        (
+            "film était plutôt drôle",
+            "Le premier film était plutôt drôle.",
+            "Le premier film était plutôt drôle",
+        ),
         # ... not a noun phrase's ("colis endommagé" above), nor an object's
         ("facture de ce mois", "Je conteste la facture de ce mois.", "facture de ce mois"),
         # never across punctuation
@@ -162,3 +168,12 @@ def test_the_subjects_determiner_comes_only_when_most_units_write_the_same_one()
 def test_a_subject_noun_with_nothing_before_it_is_left_as_it_is() -> None:
     # R40: a subject noun with no determiner ends the widening (it once looped forever)
     assert complete_phrase("Box redémarre", ["Box redémarre toute seule."], max_words=8) == "Box redémarre"
+
+
+def test_a_subordinator_never_comes_with_the_subjects_determiner() -> None:
+    # R41: the parser may hang "que" under the subject; only determiners, numerals and adjectives come
+    text = "Je pense que le film est un chef-d'oeuvre."
+    assert complete_phrase("film est un chef-d'oeuvre", [text], max_words=8) == "le film est un chef-d'oeuvre"
+    text = "On peut dire que David et Bethsabée est un film intimiste empreint de tendres sentiments."
+    name = "David et Bethsabée est un film"
+    assert complete_phrase(name, [text], max_words=8) == name
