@@ -29,7 +29,7 @@ span). English is left as it is: no English parser ships with the product.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -59,6 +59,11 @@ def _parser() -> Any:
     import spacy
 
     return spacy.load("fr_core_news_sm", exclude=["ner", "lemmatizer"])
+
+
+def parse_units(texts: Iterable[str]) -> Iterator[Any]:
+    """The parses of ``texts``, by the one parser every French completion reads."""
+    return iter(_parser().pipe(texts))
 
 
 def _base(dep: str) -> str:
@@ -147,7 +152,7 @@ def complete_phrase(surface: str, texts: Sequence[str], max_words: int) -> str:
     if not held or len(TOKEN.findall(surface)) >= max_words:
         return surface
     forms = []
-    for doc, (_, start) in zip(_parser().pipe(t for t, _ in held), held, strict=True):
+    for doc, (_, start) in zip(parse_units(t for t, _ in held), held, strict=True):
         begin, _ = _widen(doc, start, start + len(surface), max_words)
         forms.append(doc.text[begin:start] + surface)  # this unit's words, then the chosen spelling
     # A form is backed by every unit whose completion ends with it (the span itself by all of them); the

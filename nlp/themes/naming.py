@@ -19,7 +19,8 @@ pain points (USE): phrase en 1.00 / fr 0.89, medoid en 0.78 / fr 0.89; no name w
   frequent surface form is the name; a French one then starts where its phrase does (``name_syntax``: the
   subject of its verb, a numeral, an adjective's noun — "Je ne recommanderai plus cet opérateur", not "Ne
   recommanderai plus cet opérateur"; without a parse, the subject pronoun before its verb, ``name_subjects``:
-  "Tu conduis vraiment bien"), and never stops on the "été" of "a été" (``name_auxiliaries``:
+  "Tu conduis vraiment bien"), is read on from a final verb to its object (``name_objects``: "Le vendeur
+  refuse" → "Le vendeur refuse le retour"), and never stops on the "été" of "a été" (``name_auxiliaries``:
   "Remboursement a été" → "Remboursement a été fait", or the next candidate); an English one keeps the
   opening of the question it was cut from (``name_questions``: "Long does a transfer" → "How long does a
   transfer take") and never stops on a contraction it cuts off (``name_contractions``: "App doesn't" → "App
@@ -48,6 +49,7 @@ from nlp.text.folding import fold
 from nlp.themes.name_auxiliaries import complete_auxiliary
 from nlp.themes.name_contractions import complete_contraction
 from nlp.themes.name_negation import negation_reach
+from nlp.themes.name_objects import complete_object
 from nlp.themes.name_questions import complete_question
 from nlp.themes.name_subjects import complete_subject
 from nlp.themes.name_syntax import complete_phrase
@@ -289,6 +291,7 @@ def name_themes(
                     if lang == "fr" and " " in surface:  # a French span starts where its phrase does
                         surface = complete_phrase(surface, tx, MAX_NAME_WORDS)
                         surface = complete_subject(surface, tx, MAX_NAME_WORDS)
+                        surface = complete_object(surface, tx, MAX_NAME_WORDS)  # "refuse le remboursement"
                         # … and never stops on the "été" of "a été" (R39)
                         read = complete_auxiliary(surface, tx, MAX_NAME_WORDS)
                         if read is None:
