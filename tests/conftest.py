@@ -32,6 +32,7 @@ queue file lands in the checkout.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -42,6 +43,9 @@ from typing import Any
 import pytest
 
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="frictionmap-tests-"))
+# One per test process (each xdist worker imports this file): removed when the process exits, so that runs do
+# not pile up directories in the temp dir.
+atexit.register(shutil.rmtree, _SESSION_DIR, ignore_errors=True)
 os.environ["FRICTIONMAP_QUEUE_IMMEDIATE"] = "true"
 os.environ["FRICTIONMAP_WORKER_IN_PROCESS"] = "false"
 os.environ["FRICTIONMAP_DATA_DIR"] = str(_SESSION_DIR / "data")
