@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from nlp.text.folding import fold
-from nlp.themes.name_tokens import TOKEN, longest_backed, read_on, starts_alike, units_holding
+from nlp.themes.name_tokens import TOKEN, longest_backed, read_until, starts_alike, units_holding
 
 # Forms of "avoir" that make "été" an auxiliary or a copula ("a été", "aurait été", "n'ont pas été").
 _AVOIR = frozenset(
@@ -49,7 +49,7 @@ _FUNCTION = frozenset(
 def _ends_on_auxiliary(words: Sequence[str]) -> bool:
     """The name's last word is "été" and the first word before it that is not negation or an adverb is a
     form of "avoir" (with or without its elided n')."""
-    folded = [fold(w).replace("’", "'") for w in words]
+    folded = [fold(w) for w in words]
     if len(folded) < 2 or folded[-1] != "ete":
         return False
     for word in reversed(folded[:-1]):
@@ -74,9 +74,10 @@ def _read_past(surface: str, text: str, start: int, max_words: int) -> str | Non
     """``surface``, standing at ``start`` in ``text``, read on past adverbs to the word that says what was
     ("fait", "très aimable", "différent"), or past articles and prepositions to the word they introduce ("un
     succès", "à l'heure"); None when the clause ends first."""
-    forms, _ = read_on(surface, text, start, max_words)
-    for form, last in forms:
-        word = fold(last).replace("’", "'").rpartition("'")[2]  # "l'heure" → "heure"
-        if word not in _ADVERBS and word not in _FUNCTION and word != "ete":
-            return form
-    return None
+    return read_until(surface, text, start, max_words, _says_what_was)
+
+
+def _says_what_was(word: str) -> bool:
+    """Not an adverb, an article or preposition, nor "été" again ("l'heure" is read as "heure")."""
+    folded = fold(word).rpartition("'")[2]
+    return folded not in _ADVERBS and folded not in _FUNCTION and folded != "ete"

@@ -26,7 +26,7 @@ from nlp.themes.name_tokens import (
     clause_bounds,
     ends_alike,
     longest_backed,
-    read_on,
+    read_until,
     starts_alike,
     units_holding,
 )
@@ -64,8 +64,7 @@ def _widened_right(
 ) -> str | None:
     """``surface``, standing at ``start`` in ``text``, continued to the next content word that is not a
     contraction, or None."""
-    forms, _ = read_on(surface, text, start, max_words)
-    return next((f for f, last in forms if is_content(last) and not is_contraction(last)), None)
+    return read_until(surface, text, start, max_words, lambda w: is_content(w) and not is_contraction(w))
 
 
 def _widened_left(

@@ -60,6 +60,15 @@ def read_on(surface: str, text: str, start: int, max_words: int) -> tuple[list[t
     return forms, True
 
 
+def read_until(
+    surface: str, text: str, start: int, max_words: int, stops: Callable[[str], bool]
+) -> str | None:
+    """The shortest form of :func:`read_on` whose last word ``stops`` accepts, or None: where a completion
+    that reads a name on to one kind of word ends ("App doesn't work", "Remboursement a été fait")."""
+    forms, _ = read_on(surface, text, start, max_words)
+    return next((form for form, last in forms if stops(last)), None)
+
+
 def starts_alike(form: str, head: str) -> bool:
     """``form`` starts with the words of ``head``, case ignored, not inside a word ("app doesn't work" is
     backed by "App doesn't work at all", not by "app doesn't workflow")."""
