@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from nlp.themes.name_syntax import parse_units
+from nlp.themes.name_syntax import base_dep, parse_units
 from nlp.themes.name_tokens import TOKEN, clause_bounds, longest_backed, starts_alike, units_holding
 
 _COMPLEMENTS = frozenset({"obj", "xcomp", "obl"})
@@ -27,7 +27,7 @@ def _complement_end(doc: Any, start: int, end: int, max_words: int) -> int | Non
     inside = [t for t in doc if t.idx >= start and t.idx + len(t) <= end]
     if not inside or inside[-1].pos_ != "VERB":
         return None
-    after = [c for c in inside[-1].rights if c.dep_.split(":", 1)[0] in _COMPLEMENTS and c.idx >= end]
+    after = [c for c in inside[-1].rights if base_dep(c.dep_) in _COMPLEMENTS and c.idx >= end]
     if not after:
         return None
     stop = after[0].idx + len(after[0])
@@ -40,8 +40,10 @@ def _complement_end(doc: Any, start: int, end: int, max_words: int) -> int | Non
 def complete_object(surface: str, texts: Sequence[str], max_words: int) -> str:
     """``surface`` read on to its verb's complement, as the module says, from the first
     ``name_tokens.UNITS_READ`` of ``texts`` (central first) holding it; ``surface`` itself otherwise."""
+    if len(TOKEN.findall(surface)) >= max_words:
+        return surface
     held = units_holding(surface, texts)
-    if not held or len(TOKEN.findall(surface)) >= max_words:
+    if not held:
         return surface
     forms = []
     for doc, (_, start) in zip(parse_units(t for t, _ in held), held, strict=True):

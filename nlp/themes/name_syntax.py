@@ -61,19 +61,26 @@ def _parser() -> Any:
     return spacy.load("fr_core_news_sm", exclude=["ner", "lemmatizer"])
 
 
+@lru_cache(maxsize=1024)
+def _parse(text: str) -> Any:
+    return _parser()(text)
+
+
 def parse_units(texts: Iterable[str]) -> Iterator[Any]:
-    """The parses of ``texts``, by the one parser every French completion reads."""
-    return iter(_parser().pipe(texts))
+    """The parses of ``texts``, by the one parser every French completion reads; cached per text, so that the
+    completions that parse the same central units of a name (R26's, R42's) parse them once."""
+    return (_parse(t) for t in texts)
 
 
-def _base(dep: str) -> str:
+def base_dep(dep: str) -> str:
+    """A dependency label without its subtype ("nsubj:pass" → "nsubj")."""
     return dep.split(":", 1)[0]
 
 
 def _predicate(token: Any) -> bool:
     """A verb, or a word made a predicate by its copula ("est au poil"): whose subject completes the name.
     Not a bare noun the parser gave a subject to ("Les autres ainsi qu'une absence …")."""
-    return bool(token.pos_ in _CLAUSE_POS or any(_base(c.dep_) == "cop" for c in token.children))
+    return bool(token.pos_ in _CLAUSE_POS or any(base_dep(c.dep_) == "cop" for c in token.children))
 
 
 def _stray(token: Any) -> bool:
@@ -85,7 +92,7 @@ def _opens_clause(first: Any, inside: set[int]) -> bool:
     """``first`` is a noun whose verb or predicate is in the name, as its subject ("box redémarre")."""
     head = first.head
     return bool(
-        first.pos_ in _NOUN_POS and _base(first.dep_) in _SUBJECT and head.i in inside and _predicate(head)
+        first.pos_ in _NOUN_POS and base_dep(first.dep_) in _SUBJECT and head.i in inside and _predicate(head)
     )
 
 
@@ -94,7 +101,7 @@ def _determiners(doc: Any, lo: int) -> set[int]:
     monde", "Le premier film"): never a subordinator or anything else the parser hung under it (R41)."""
     run: set[int] = set()
     j = lo - 1
-    while j >= 0 and doc[j].head.i == lo and _base(doc[j].dep_) in _DETERMINERS:
+    while j >= 0 and doc[j].head.i == lo and base_dep(doc[j].dep_) in _DETERMINERS:
         run.add(j)
         j -= 1
     return run
@@ -115,7 +122,7 @@ def _widen(doc: Any, start: int, end: int, max_words: int) -> tuple[int, int]:
             for child in doc[i].lefts:
                 if child.i >= lo:
                     continue
-                dep, word = _base(child.dep_), child.lower_
+                dep, word = base_dep(child.dep_), child.lower_
                 if dep in _SUBJECT and _predicate(doc[i]) and not child.text.startswith("-"):
                     options.append({t.i for t in child.subtree})  # not an inverted "-je", "-t-elle"
                 elif dep == "nummod" or (dep == "det" and word in _QUANTITY):
@@ -127,7 +134,7 @@ def _widen(doc: Any, start: int, end: int, max_words: int) -> tuple[int, int]:
             options.append(left)
         # an adjective or participle right after the noun it qualifies: "absence totale", "élastiques cassent"
         head = first.head
-        qualifies = _base(first.dep_) == "amod" and first.pos_ in {"ADJ", "VERB"}
+        qualifies = base_dep(first.dep_) == "amod" and first.pos_ in {"ADJ", "VERB"}
         if qualifies and head.pos_ in _NOUN_POS and head.i == lo - 1:
             options.append({head.i})
         grown = False
@@ -148,8 +155,10 @@ def complete_phrase(surface: str, texts: Sequence[str], max_words: int) -> str:
     """``surface`` widened to the French phrase it was cut from in the first ``name_tokens.UNITS_READ`` of
     ``texts`` (central first) that hold it as whole words, case ignored (R37); ``surface`` itself when none
     does."""
+    if len(TOKEN.findall(surface)) >= max_words:
+        return surface
     held = units_holding(surface, texts)
-    if not held or len(TOKEN.findall(surface)) >= max_words:
+    if not held:
         return surface
     forms = []
     for doc, (_, start) in zip(parse_units(t for t, _ in held), held, strict=True):
