@@ -7,6 +7,7 @@ from nlp.themes.name_tokens import (
     find_words,
     longest_backed,
     read_on,
+    read_until,
     starts_alike,
     units_holding,
 )
@@ -52,3 +53,13 @@ def test_read_on_gives_each_longer_form_with_its_last_word_inside_the_clause_and
     assert whole
     forms, whole = read_on("long does a transfer", text, at, 5)
     assert forms == [("long does a transfer take", "take")] and not whole
+
+
+def test_read_until_stops_on_the_first_accepted_word_within_the_clause() -> None:
+    text = "Hi, how long does a transfer take to arrive? Thanks"
+    at = text.index("long does")
+    assert (
+        read_until("long does a transfer", text, at, 8, lambda w: w == "to") == "long does a transfer take to"
+    )
+    assert read_until("long does a transfer", text, at, 8, lambda w: w == "Thanks") is None  # past the clause
+    assert read_until("long does a transfer", text, at, 5, lambda w: w == "to") is None  # past max_words
